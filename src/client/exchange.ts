@@ -1,0 +1,155 @@
+import { Connection, DEFAULT_CAP_BYTES } from '../wire/connection.js';
+import { Deadline } from '../wire/deadline.js';
+import type { Endpoint, SendPlan, TranscriptEvent } from '../wire/types.js';
+import { ResponseParser, type ParsedResponse } from '../http1/response-parser.js';
+
+/**
+ * What happened when we sent a request: data, never an exception.
+ * - response: every expected final response arrived complete;
+ * - closed-without-response: the server closed before a complete final response (bytes may have come);
+ * - reset: the connection was reset before a complete final response;
+ * - timeout: the deadline passed with nothing, or only part of a response;
+ * - refused: no TCP connection could be made;
+ * - overflow: the server sent more than the byte cap.
+ */
+export type OutcomeKind = 'response' | 'closed-without-response' | 'reset' | 'timeout' | 'refused' | 'overflow';
+
+export interface Exchange {
+  kind: OutcomeKind;
+  /** Complete responses received, interim (1xx) ones included, in order. */
+  responses: ParsedResponse[];
+  /** Final (non-1xx) complete responses. */
+  finals: ParsedResponse[];
+  /** A response that started but did not complete. */
+  partial: ParsedResponse | null;
+  /** The connection's state when we stopped watching it. */
+  connection: 'open' | 'closed' | 'reset';
+  sentBytes: number;
+  receivedBytes: number;
+  elapsedMs: number;
+  transcript: TranscriptEvent[];
+  /** Why the send stopped early, if it did. */
+  sendError?: string;
+  /** Connect failure detail for `refused`. */
+  message?: string;
+}
+
+export interface ExchangeOptions {
+  /** Methods of the requests in `plan`, in order: one response is expected per entry. */
+  methods: readonly string[];
+  /** Overall deadline for the exchange: connect, send, and read. */
+  timeoutMs: number;
+  capBytes?: number;
+  /**
+   * After the expected responses: watch this long for extra bytes or for the server closing. Checks
+   * that judge "closes the connection" or "sends nothing more" need it; others leave it at 0.
+   */
+  settleMs?: number;
+}
+
+/** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
+export class Session {
+  private readonly parser = new ResponseParser();
+  private readonly started = performance.now();
+  private sawEnd = false;
+
+  private constructor(readonly conn: Connection) {
+    conn.onChunk((c) => this.parser.feed(c));
+  }
+
+  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<Session | { refused: string }> {
+    const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
+    if (!r.ok) return { refused: r.message };
+    return new Session(r.conn);
+  }
+
+  private syncEnd(): void {
+    if (!this.sawEnd && this.conn.state !== 'open') {
+      this.sawEnd = true;
+      this.parser.end();
+    }
+  }
+
+  /** Sends `plan`, then reads until `methods.length` more final responses, a close, or the deadline. */
+  async exchange(plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
+    const t0 = performance.now();
+    const deadline = new Deadline(opts.timeoutMs);
+    const before = this.parser.done.length;
+    const finalsBefore = this.parser.finals;
+    const want = finalsBefore + opts.methods.length;
+    for (const m of opts.methods) this.parser.expect(m);
+    const sentBefore = this.conn.sentBytes;
+    const recvBefore = this.conn.receivedBytes;
+    // Read while sending: a server may answer (or close) before the request is complete.
+    const sending = this.conn.send(plan, deadline);
+    let end = await this.conn.waitFor(() => this.parser.finals >= want, deadline);
+    const sent = await sending;
+    this.syncEnd();
+    if (end !== 'done' && this.parser.finals >= want) end = 'done';
+    let connection: Exchange['connection'] = this.conn.state;
+    if (end === 'done' && (opts.settleMs ?? 0) > 0) {
+      connection = await this.conn.watchClose(Math.min(opts.settleMs ?? 0, Math.max(deadline.remaining(), 50)));
+      this.syncEnd();
+    }
+    const responses = this.parser.done.slice(before);
+    const kind: OutcomeKind =
+      end === 'done'
+        ? 'response'
+        : end === 'overflow'
+          ? 'overflow'
+          : end === 'reset'
+            ? 'reset'
+            : end === 'closed'
+              ? 'closed-without-response'
+              : 'timeout';
+    const ex: Exchange = {
+      kind,
+      responses,
+      finals: responses.filter((r) => !r.interim),
+      partial: this.parser.partial,
+      connection,
+      sentBytes: this.conn.sentBytes - sentBefore,
+      receivedBytes: this.conn.receivedBytes - recvBefore,
+      elapsedMs: Math.round(performance.now() - t0),
+      transcript: this.conn.transcript.filter((e) => e.atMs >= t0 - this.started - 1),
+    };
+    if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
+    return ex;
+  }
+
+  /** Watches the connection for a close over `windowMs`. */
+  async watchClose(windowMs: number): Promise<'open' | 'closed' | 'reset'> {
+    const r = await this.conn.watchClose(windowMs);
+    this.syncEnd();
+    return r;
+  }
+
+  close(): void {
+    this.conn.destroy();
+  }
+}
+
+/** One request (or a pipelined batch) on a fresh connection, which is closed afterwards. */
+export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
+  const t0 = performance.now();
+  const s = await Session.open(endpoint, opts.timeoutMs, opts.capBytes);
+  if ('refused' in s) {
+    return {
+      kind: 'refused',
+      responses: [],
+      finals: [],
+      partial: null,
+      connection: 'closed',
+      sentBytes: 0,
+      receivedBytes: 0,
+      elapsedMs: Math.round(performance.now() - t0),
+      transcript: [],
+      message: s.refused,
+    };
+  }
+  try {
+    return await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
+  } finally {
+    s.close();
+  }
+}

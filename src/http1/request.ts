@@ -1,0 +1,59 @@
+import { latin1, concatBytes } from '../wire/bytes.js';
+
+/**
+ * A request as parts. Nothing is validated on the way out: any part may hold any bytes, which is how
+ * malformed requests are made. `raw` overrides everything when set.
+ */
+export interface RequestParts {
+  method: string;
+  target: string;
+  /** e.g. 'HTTP/1.1'; '' omits the version (and the space before it). */
+  version: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body?: Uint8Array | string;
+  /** Line ending used for the request line and headers; default CRLF. */
+  eol?: string;
+  /** Add `Content-Length` for the body when no such header is present; default true when a body is set. */
+  autoContentLength?: boolean;
+}
+
+export function serializeRequest(r: RequestParts): Uint8Array {
+  const eol = r.eol ?? '\r\n';
+  const body = typeof r.body === 'string' ? latin1(r.body) : r.body;
+  const headers = [...r.headers];
+  const auto = r.autoContentLength ?? body !== undefined;
+  if (auto && body !== undefined && !headers.some(([n]) => n.toLowerCase() === 'content-length' || n.toLowerCase() === 'transfer-encoding')) {
+    headers.push(['Content-Length', String(body.length)]);
+  }
+  let head = r.version === '' ? `${r.method} ${r.target}${eol}` : `${r.method} ${r.target} ${r.version}${eol}`;
+  for (const [n, v] of headers) head += `${n}: ${v}${eol}`;
+  head += eol;
+  return body ? concatBytes([latin1(head), body]) : latin1(head);
+}
+
+/** A plain, valid HTTP/1.1 request with `Host` first. */
+export function request(
+  method: string,
+  target: string,
+  opts: { host?: string; headers?: ReadonlyArray<readonly [string, string]>; body?: Uint8Array | string; version?: string } = {},
+): Uint8Array {
+  return serializeRequest({
+    method,
+    target,
+    version: opts.version ?? 'HTTP/1.1',
+    headers: [['Host', opts.host ?? 'localhost'], ...(opts.headers ?? [])],
+    body: opts.body,
+  });
+}
+
+/** Encodes a body as chunked transfer coding, cut into chunks of `size` bytes. */
+export function chunked(body: Uint8Array | string, size = 16): Uint8Array {
+  const b = typeof body === 'string' ? latin1(body) : body;
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < b.length; i += size) {
+    const c = b.subarray(i, i + size);
+    parts.push(latin1(c.length.toString(16) + '\r\n'), c, latin1('\r\n'));
+  }
+  parts.push(latin1('0\r\n\r\n'));
+  return concatBytes(parts);
+}
