@@ -1,0 +1,356 @@
+/**
+ * Start a server under test, wait until it listens, and make sure it (and everything it forked) dies.
+ *
+ * The server runs in its own process group, so kill() reaches the children a student's `sh -c "... &"`
+ * leaves behind. Its output is kept only as a tail of a fixed size, so a server that floods stdout
+ * cannot grow our memory. Readiness is read from the kernel's socket table, never by connecting: many
+ * servers under test die on a connection that sends nothing. Nothing here prints.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { isListening, listenTableAvailable } from '../wire/listen-table.js';
+
+export interface LaunchOptions {
+  /** argv, or a shell command line run with `/bin/sh -c`. */
+  cmd: string[] | string;
+  cwd: string;
+  /** The port the server is told to use and must listen on. */
+  port: number;
+  /** The address clients will use; by default a socket on any address counts. */
+  host?: string;
+  /** Added to (and overriding) this process's environment. PYTHONUNBUFFERED=1 is set unless given. */
+  env?: Record<string, string | undefined>;
+  startTimeoutMs?: number;
+  /** How much of the end of stdout and of stderr is kept, each. */
+  stdioCapBytes?: number;
+  /**
+   * How readiness is detected. `auto` (default): the listen table where available, else `connect`,
+   * which connects and sends a valid `GET / HTTP/1.1` (only for systems without /proc/net/tcp).
+   */
+  probe?: 'auto' | 'listen-table' | 'connect';
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchedServer {
+  readonly pid: number;
+  /** Resolves when the process we started (the group leader) exits. Never rejects. */
+  readonly exited: Promise<ExitInfo>;
+  isAlive(): boolean;
+  stderrTail(): string;
+  stdoutTail(): string;
+  /** SIGTERM to the whole group, SIGKILL after 500 ms; resolves when the group is gone. Idempotent. */
+  kill(): Promise<void>;
+}
+
+export type LaunchResult =
+  | { kind: 'listening'; server: LaunchedServer }
+  | {
+      kind: 'exited-before-listening';
+      pid: number | undefined;
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      stderrTail: string;
+      stdoutTail: string;
+      /** Set when the command could not be started at all (e.g. ENOENT). */
+      spawnError?: string;
+    }
+  | { kind: 'never-listened'; pid: number; stderrTail: string; stdoutTail: string };
+
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+export const DEFAULT_STDIO_CAP_BYTES = 64 * 1024;
+const POLL_MS = 25;
+const TERM_GRACE_MS = 500;
+const KILL_WAIT_MS = 5_000;
+
+/** Keeps the last `cap` bytes written to it, whatever the total. */
+export class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Total bytes ever pushed. */
+  total = 0;
+
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (this.cap <= 0) return;
+    if (chunk.length >= this.cap) {
+      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.cap))];
+      this.size = this.cap;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.cap) {
+      const first = this.chunks[0]!;
+      const excess = this.size - this.cap;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.size -= first.length;
+      } else {
+        // Copy, so the dropped part of a large chunk is not kept alive by a view into it.
+        this.chunks[0] = Buffer.from(first.subarray(excess));
+        this.size -= excess;
+      }
+    }
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+
+  toString(): string {
+    return this.toBuffer().toString('utf8');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Process groups
+
+function readProcStat(pid: string): { state: string; pgrp: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // "pid (comm) S ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0] ?? '', pgrp: Number(rest[2]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The live members of process group `pgid` (zombies excluded), or null where /proc is not available.
+ * Zombies are left out on purpose: when a group leader dies before its children, the children are
+ * re-parented to PID 1, and in some containers PID 1 never reaps them; they are dead all the same.
+ */
+export function groupMembers(pgid: number): number[] | null {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  const live: number[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcStat(name);
+    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') live.push(Number(name));
+  }
+  return live;
+}
+
+/** Does any live process remain in group `pgid`? */
+export function groupAlive(pgid: number): boolean {
+  const members = groupMembers(pgid);
+  if (members) return members.length > 0;
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/** Groups we started and have not yet seen die: SIGKILLed synchronously if this process exits. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function track(pgid: number): void {
+  liveGroups.add(pgid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const g of liveGroups) signalGroup(g, 'SIGKILL');
+      liveGroups.clear();
+    });
+  }
+}
+
+/** The groups still tracked by the exit safety net (for tests). */
+export function trackedGroups(): number[] {
+  return [...liveGroups];
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (cond()) return true;
+    if (Date.now() >= end) return false;
+    await sleep(10);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Readiness
+
+/**
+ * Fallback readiness probe for systems without /proc/net/tcp: connect and send a complete, valid
+ * request (`GET / HTTP/1.1` with Host and `Connection: close`), so that even a fragile server sees an
+ * ordinary client rather than an empty connection. True once the connection is accepted.
+ */
+export function probeByConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    let done = false;
+    const finish = (ok: boolean): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(ok);
+    };
+    const timer = setTimeout(() => {
+      finish(false);
+      socket.destroy();
+    }, timeoutMs);
+    socket.on('error', () => finish(false));
+    socket.on('connect', () => {
+      finish(true);
+      const hostHeader = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+      socket.end(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`);
+      socket.resume();
+      // Read (and drop) the answer, then go; never keep the server's connection for long.
+      setTimeout(() => socket.destroy(), 1000).unref();
+    });
+    socket.on('close', () => finish(false));
+  });
+}
+
+function makeProbe(opts: LaunchOptions): () => Promise<boolean> {
+  const mode = opts.probe ?? 'auto';
+  if (mode === 'listen-table' || (mode === 'auto' && listenTableAvailable())) {
+    return () => isListening(opts.port, opts.host);
+  }
+  return () => probeByConnect(opts.port, opts.host ?? '127.0.0.1');
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      if (addr === null || typeof addr === 'string') {
+        srv.close();
+        reject(new Error('could not read the bound port'));
+        return;
+      }
+      srv.close(() => resolve(addr.port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Launch
+
+export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
+  const startTimeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const cap = opts.stdioCapBytes ?? DEFAULT_STDIO_CAP_BYTES;
+  const [file, args] = typeof opts.cmd === 'string' ? ['/bin/sh', ['-c', opts.cmd]] : [opts.cmd[0], opts.cmd.slice(1)];
+  if (file === undefined) throw new Error('launchServer: empty command');
+
+  const out = new TailBuffer(cap);
+  const err = new TailBuffer(cap);
+  const child = spawn(file, args, {
+    cwd: opts.cwd,
+    env: { PYTHONUNBUFFERED: '1', ...process.env, ...opts.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+  let exitInfo: ExitInfo | undefined;
+  let spawnError: string | undefined;
+  let resolveExited!: (e: ExitInfo) => void;
+  const exited = new Promise<ExitInfo>((r) => (resolveExited = r));
+  let stdioClosed = false;
+  const stdioClosedP = new Promise<void>((r) => child.on('close', () => ((stdioClosed = true), r())));
+
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  child.on('exit', (code, signal) => {
+    exitInfo = { code, signal };
+    resolveExited(exitInfo);
+    const pid = child.pid;
+    if (pid !== undefined && !groupAlive(pid)) liveGroups.delete(pid);
+  });
+  child.on('error', (e) => {
+    // Spawn failures (ENOENT, EACCES) come here, possibly without an 'exit'.
+    if (child.pid === undefined) {
+      spawnError = e.message;
+      exitInfo ??= { code: null, signal: null };
+      resolveExited(exitInfo);
+    }
+  });
+
+  const pid = child.pid;
+  if (pid !== undefined) track(pid);
+
+  let killing: Promise<void> | undefined;
+  const kill = (): Promise<void> => {
+    killing ??= (async () => {
+      if (pid === undefined) return;
+      const gone = (): boolean => exitInfo !== undefined && !groupAlive(pid);
+      if (!gone()) {
+        signalGroup(pid, 'SIGTERM');
+        if (!(await waitUntil(gone, TERM_GRACE_MS))) {
+          signalGroup(pid, 'SIGKILL');
+          await waitUntil(gone, KILL_WAIT_MS);
+        }
+      }
+      liveGroups.delete(pid);
+    })();
+    return killing;
+  };
+
+  const tails = async (): Promise<{ stderrTail: string; stdoutTail: string }> => {
+    // Let the pipes drain, but do not wait on them forever: an orphan may hold them open.
+    if (!stdioClosed) await Promise.race([stdioClosedP, sleep(100)]);
+    return { stderrTail: err.toString(), stdoutTail: out.toString() };
+  };
+
+  const probe = makeProbe(opts);
+  const deadline = Date.now() + startTimeoutMs;
+  for (;;) {
+    if (exitInfo) {
+      return { kind: 'exited-before-listening', pid, ...exitInfo, ...(await tails()), ...(spawnError ? { spawnError } : {}) };
+    }
+    const listening = await probe();
+    if (exitInfo) continue;
+    if (listening && pid !== undefined) {
+      const server: LaunchedServer = {
+        pid,
+        exited,
+        isAlive: () => exitInfo === undefined,
+        stderrTail: () => err.toString(),
+        stdoutTail: () => out.toString(),
+        kill,
+      };
+      return { kind: 'listening', server };
+    }
+    if (Date.now() >= deadline) {
+      await kill();
+      return { kind: 'never-listened', pid: pid ?? 0, ...(await tails()) };
+    }
+    await Promise.race([sleep(POLL_MS), exited]);
+  }
+}
