@@ -1,0 +1,71 @@
+import type { Check, CheckContext, Family, Level } from './types.js';
+import { expectStatus, req, type Accept } from './verify.js';
+
+/**
+ * A check that is one request and a set of acceptable outcomes: most of the catalogue. The request is
+ * raw text (Latin-1, so `\x00` is the NUL byte); `{name}` becomes a record name unique to the run and
+ * check, `{known}` the profile's known path, `{body:N}` a JSON object body of about N bytes.
+ */
+export interface CaseSpec {
+  id: string;
+  requirement: string;
+  cite?: string;
+  level?: Level;
+  family?: Family;
+  request: string;
+  method?: string;
+  accept: readonly Accept[];
+  warn?: readonly Accept[];
+  mustClose?: boolean;
+  /** Defaults to true: a case is malformed or unusual input unless it says otherwise. */
+  hostile?: boolean;
+  needs?: 'reference';
+}
+
+export function fill(template: string, ctx: CheckContext): string {
+  return template
+    .replaceAll('{name}', ctx.name())
+    .replaceAll('{known}', ctx.profile.knownPath)
+    .replace(/\{body:(\d+)\}/g, (_, n: string) => jsonBodyOfSize(Number(n)));
+}
+
+/** A JSON object whose serialization is exactly `n` bytes (n ≥ 10). */
+export function jsonBodyOfSize(n: number): string {
+  const pad = Math.max(0, n - '{"data":""}'.length);
+  let s = '';
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  for (let i = 0; i < pad; i++) s += alphabet[i % alphabet.length];
+  return `{"data":"${s}"}`;
+}
+
+export function caseCheck(c: CaseSpec): Check {
+  const method = c.method ?? c.request.split(' ')[0] ?? 'GET';
+  const check: Check = {
+    id: c.id,
+    family: c.family ?? 'status',
+    level: c.level ?? 'MUST',
+    requirement: c.requirement,
+    hostile: c.hostile ?? true,
+    run: expectStatus((ctx) => req(fill(c.request, ctx), method), {
+      accept: c.accept,
+      ...(c.warn ? { warn: c.warn } : {}),
+      ...(c.mustClose ? { mustClose: true } : {}),
+    }),
+  };
+  if (c.cite) check.cite = c.cite;
+  if (c.needs) check.needs = c.needs;
+  return check;
+}
+
+/** `GET {known} HTTP/1.1` with Host, and the given extra header lines (each without its CRLF). */
+export function get(lines: readonly string[] = [], opts: { target?: string; version?: string; method?: string } = {}): string {
+  const head = [`${opts.method ?? 'GET'} ${opts.target ?? '{known}'} ${opts.version ?? 'HTTP/1.1'}`, 'Host: localhost', ...lines];
+  return head.join('\r\n') + '\r\n\r\n';
+}
+
+/** A write request with a body and the given header lines (Content-Length added unless `raw`). */
+export function write(method: string, target: string, body: string, lines: readonly string[] = [], opts: { raw?: boolean } = {}): string {
+  const hs = ['Host: localhost', 'Content-Type: application/json', ...lines];
+  if (!opts.raw) hs.push(`Content-Length: ${Buffer.byteLength(body, 'latin1')}`);
+  return `${method} ${target} HTTP/1.1\r\n${hs.join('\r\n')}\r\n\r\n${body}`;
+}

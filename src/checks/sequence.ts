@@ -1,0 +1,96 @@
+import type { Exchange } from '../client/exchange.js';
+import { fill } from './case.js';
+import type { Check, CheckContext, CheckRun, Family, Level, SentRequest } from './types.js';
+import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
+
+/**
+ * One step of a sequence: a request on a fresh connection, the outcomes it must get, and optionally a
+ * further judgement of the response (returns a failure sentence, or null when fine).
+ */
+export interface Step {
+  request: string | ((ctx: CheckContext) => SentRequest);
+  method?: string;
+  expect: StatusExpectation;
+  also?: (ex: Exchange, ctx: CheckContext, earlier: readonly Exchange[]) => string | null;
+  /** A setup step: when it fails, the check is `blocked` (another check owns that failure). */
+  setup?: boolean;
+}
+
+export interface SequenceSpec {
+  id: string;
+  requirement: string;
+  cite?: string;
+  level?: Level;
+  family?: Family;
+  needs?: 'reference';
+  hostile?: boolean;
+  steps: readonly Step[];
+}
+
+function build(step: Step, ctx: CheckContext): SentRequest {
+  if (typeof step.request === 'function') return step.request(ctx);
+  const text = fill(step.request, ctx);
+  return req(text, step.method ?? text.split(' ')[0] ?? 'GET');
+}
+
+/** Runs steps in order; the first step that fails decides the verdict. */
+export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promise<CheckRun> {
+  const sent: SentRequest[] = [];
+  const exchanges: Exchange[] = [];
+  let warned: string | null = null;
+  for (const step of steps) {
+    const request = build(step, ctx);
+    const exp = resolveAccepts(step.expect, ctx.profile.baselineStatuses);
+    const ex = await ctx.send(request, exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
+    exchanges.push(ex);
+    const judged = judgeStatus(ex, exp);
+    let verdict = judged.verdict;
+    let reason = judged.reason;
+    // A setup step's status belongs to another check; what `also` judges belongs to this one.
+    const blocked = verdict === 'fail' && step.setup === true;
+    if (verdict !== 'fail' && step.also) {
+      const extra = step.also(ex, ctx, exchanges.slice(0, -1));
+      if (extra) {
+        verdict = 'fail';
+        reason = extra;
+      }
+    }
+    if (verdict === 'fail') {
+      const run: CheckRun = {
+        verdict: blocked ? 'blocked' : 'fail',
+        reason: blocked ? `not judged: a setup request did not succeed (${reason})` : reason,
+        expected: expectedWords(exp),
+        actual: describeExchange(ex),
+        request,
+        exchanges,
+      };
+      if (sent.length > 0) run.setup = [...sent];
+      return run;
+    }
+    if (verdict === 'warn' && !warned) warned = reason;
+    sent.push(request);
+  }
+  const last = exchanges[exchanges.length - 1];
+  const lastStep = steps[steps.length - 1]!;
+  return {
+    verdict: warned ? 'warn' : 'pass',
+    reason: warned ?? (last ? describeExchange(last) : 'no request'),
+    expected: expectedWords(resolveAccepts(lastStep.expect, ctx.profile.baselineStatuses)),
+    actual: last ? describeExchange(last) : '',
+    exchanges,
+  };
+}
+
+export function sequenceCheck(s: SequenceSpec): Check {
+  const check: Check = {
+    id: s.id,
+    family: s.family ?? 'status',
+    level: s.level ?? 'MUST',
+    requirement: s.requirement,
+    hostile: s.hostile ?? false,
+    run: (ctx) => runSteps(ctx, s.steps),
+  };
+  if (s.cite) check.cite = s.cite;
+  if (s.needs) check.needs = s.needs;
+  return check;
+}

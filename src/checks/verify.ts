@@ -1,0 +1,161 @@
+import type { Exchange } from '../client/exchange.js';
+import { header, type ParsedResponse } from '../http1/response-parser.js';
+import { latin1, utf8 } from '../wire/bytes.js';
+import type { CheckContext, CheckRun, RunVerdict, SentRequest } from './types.js';
+
+/**
+ * An acceptable outcome: a status code, a status class, or `close` (the server closed or reset the
+ * connection without sending any byte of a response).
+ */
+export type Accept = number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'close' | 'ok';
+
+export interface StatusExpectation {
+  accept: readonly Accept[];
+  /** Outcomes that are tolerated with a warning (the RFC allows them, the assignment prefers `accept`). */
+  warn?: readonly Accept[];
+  /** After the response, the server MUST close the connection. */
+  mustClose?: boolean;
+}
+
+/** A request from text (Latin-1, so any byte can be written as \xNN) sent whole. */
+export function req(text: string | Uint8Array, method = 'GET'): SentRequest {
+  return { plan: { bytes: typeof text === 'string' ? latin1(text) : text }, methods: [method] };
+}
+
+/** A request with a UTF-8 JSON body. */
+export function jsonRequest(method: string, target: string, body: unknown, extraHeaders = ''): SentRequest {
+  const b = utf8(typeof body === 'string' ? body : JSON.stringify(body));
+  const head = `${method} ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n${extraHeaders}Content-Length: ${b.length}\r\n\r\n`;
+  const bytes = new Uint8Array(head.length + b.length);
+  bytes.set(latin1(head));
+  bytes.set(b, head.length);
+  return { plan: { bytes }, methods: [method] };
+}
+
+export function describeAccept(a: Accept): string {
+  if (a === 'close') return 'the connection closed without a response';
+  if (a === 'ok') return "the baseline request's status";
+  return typeof a === 'number' ? String(a) : `any ${a} status`;
+}
+
+/** The first final response, if the exchange produced one. */
+export function finalOf(ex: Exchange): ParsedResponse | undefined {
+  return ex.finals[0];
+}
+
+export function statusOf(ex: Exchange): number | null {
+  return finalOf(ex)?.status ?? null;
+}
+
+function showStatus(r: ParsedResponse): string {
+  return r.status === null ? `an unparseable status line ${JSON.stringify(r.statusLine.slice(0, 60))}` : `${r.status}${r.reason ? ' ' + r.reason : ''}`;
+}
+
+/** One phrase for what came back, as a person would say it. */
+export function describeExchange(ex: Exchange): string {
+  const f = finalOf(ex);
+  const tail = ex.connection === 'closed' ? ', then the connection closed' : ex.connection === 'reset' ? ', then the connection was reset' : '';
+  switch (ex.kind) {
+    case 'response': {
+      if (ex.finals.length > 1) return ex.finals.map(showStatus).join(', ') + tail;
+      return showStatus(f!) + tail;
+    }
+    case 'closed-without-response':
+      if (ex.partial) return `the connection closed in the middle of a response (${showStatus(ex.partial)}, incomplete)`;
+      if (ex.finals.length > 0) return `${ex.finals.map(showStatus).join(', ')}, then the connection closed before the other response(s)`;
+      return ex.receivedBytes > 0
+        ? `the connection closed after ${ex.receivedBytes} byte(s) that are not an HTTP response`
+        : 'the connection closed without a response';
+    case 'reset':
+      return ex.receivedBytes > 0 ? `the connection was reset after ${ex.receivedBytes} byte(s), with no complete response` : 'the connection was reset without a response';
+    case 'timeout': {
+      const got = ex.partial
+        ? `only part of a response (${showStatus(ex.partial)}, framed by ${ex.partial.framing === 'close' ? 'connection close, but the connection stayed open' : ex.partial.framing})`
+        : ex.finals.length > 0
+          ? `${ex.finals.map(showStatus).join(', ')} but not every response expected`
+          : ex.receivedBytes > 0
+            ? `${ex.receivedBytes} byte(s) that are not a complete response`
+            : 'nothing';
+      return `no complete response within ${ex.elapsedMs} ms: got ${got}`;
+    }
+    case 'refused':
+      return `the connection was refused (${ex.message ?? 'no listener'})`;
+    case 'overflow':
+      return `the server sent more than ${ex.receivedBytes} bytes without completing a response`;
+  }
+}
+
+export function matches(ex: Exchange, a: Accept): boolean {
+  if (a === 'close') {
+    return (ex.kind === 'closed-without-response' || ex.kind === 'reset') && ex.receivedBytes === 0;
+  }
+  if (ex.kind !== 'response' || a === 'ok') return false;
+  const s = statusOf(ex);
+  if (s === null) return false;
+  return typeof a === 'number' ? s === a : Math.floor(s / 100) === Number(a[0]);
+}
+
+/** Judges an exchange against a status expectation. */
+export function judgeStatus(ex: Exchange, exp: StatusExpectation): { verdict: RunVerdict; reason: string } {
+  const ok = exp.accept.some((a) => matches(ex, a));
+  const warned = !ok && (exp.warn ?? []).some((a) => matches(ex, a));
+  if (!ok && !warned) {
+    return { verdict: 'fail', reason: `expected ${exp.accept.map(describeAccept).join(' or ')}, got ${describeExchange(ex)}` };
+  }
+  if (exp.mustClose && ex.kind === 'response' && ex.connection === 'open') {
+    return { verdict: 'fail', reason: `answered ${describeExchange(ex)} but did not close the connection afterwards` };
+  }
+  if (warned) return { verdict: 'warn', reason: `tolerated: ${describeExchange(ex)} (preferred: ${exp.accept.map(describeAccept).join(' or ')})` };
+  return { verdict: 'pass', reason: describeExchange(ex) };
+}
+
+export function expectedWords(exp: StatusExpectation): string[] {
+  const words = exp.accept.map((a) => (exp.mustClose && a !== 'close' ? `${describeAccept(a)}, then close` : describeAccept(a)));
+  for (const w of exp.warn ?? []) words.push(`${describeAccept(w)} (warning)`);
+  return words;
+}
+
+/** Resolves `ok` (the status the profile gives its baseline request) to numbers. */
+export function resolveAccepts(exp: StatusExpectation, ok: readonly number[]): StatusExpectation {
+  const map = (xs: readonly Accept[]): Accept[] => xs.flatMap((a) => (a === 'ok' ? [...ok] : [a]));
+  return { ...exp, accept: map(exp.accept), warn: map(exp.warn ?? []) };
+}
+
+/** The run function of a check that sends one request and expects one of a set of outcomes. */
+export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectation: StatusExpectation) {
+  return async (ctx: CheckContext): Promise<CheckRun> => {
+    const exp = resolveAccepts(expectation, ctx.profile.baselineStatuses);
+    const request = build(ctx);
+    const ex = await ctx.send(request, exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
+    const { verdict, reason } = judgeStatus(ex, exp);
+    return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, exchanges: [ex] };
+  };
+}
+
+/** A check run built from a list of steps' results: the first failing step decides. */
+export function result(
+  verdict: RunVerdict,
+  reason: string,
+  expected: string[],
+  ex: Exchange | undefined,
+  request: SentRequest | undefined,
+  extra: Partial<CheckRun> = {},
+): CheckRun {
+  const run: CheckRun = { verdict, reason, expected, actual: ex ? describeExchange(ex) : reason, exchanges: ex ? [ex] : [], ...extra };
+  if (request) run.request = request;
+  return run;
+}
+
+export function bodyText(r: ParsedResponse | undefined): string {
+  return r ? Buffer.from(r.body).toString('utf8') : '';
+}
+
+export function bodyJson(r: ParsedResponse | undefined): unknown {
+  try {
+    return JSON.parse(bodyText(r));
+  } catch {
+    return undefined;
+  }
+}
+
+export { header };

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
+import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
+import { BASELINE_ID } from '../checks/catalogue/baseline.js';
+import type { Endpoint } from '../wire/types.js';
+import { latin1 } from '../wire/bytes.js';
+import type { Profile } from '../model/profile.js';
+import type { CheckResult, RunEvent, RunResult } from './types.js';
+
+export interface RunOptions {
+  target: Endpoint;
+  checks: readonly Check[];
+  profile: Profile;
+  /** Per-exchange deadline. */
+  timeoutMs: number;
+  seed: number;
+  strict?: boolean;
+  onEvent?: (e: RunEvent) => void;
+  /**
+   * Called when the server stopped answering. Return true when it was restarted (grading does that);
+   * otherwise the run stops sending and the remaining checks are blocked.
+   */
+  onServerDown?: (afterCheck: string) => Promise<boolean>;
+  /** A tag that keeps this run's record names apart from earlier runs' against the same server. */
+  runTag?: string;
+}
+
+function shortHash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 6);
+}
+
+function makeContext(opts: RunOptions, check: Check, tag: string, memos: Map<string, Promise<unknown>>): CheckContext {
+  const prefix = `wg${tag}${shortHash(check.id)}`;
+  return {
+    target: opts.target,
+    timeoutMs: opts.timeoutMs,
+    profile: opts.profile,
+    name: (label = '') => (label ? `${prefix}-${label}` : prefix),
+    send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) =>
+      exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...o, methods: o.methods ?? req.methods }),
+    memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
+      let p = memos.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = make();
+        memos.set(key, p);
+      }
+      return p;
+    },
+    session: async () => {
+      const s = await Session.open(opts.target, opts.timeoutMs);
+      return 'refused' in s ? null : s;
+    },
+  };
+}
+
+/** Is the server still answering a plain valid request? Two tries, a moment apart. */
+export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number): Promise<boolean> {
+  const bytes = latin1(`${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const ex = await exchange(target, { bytes }, { methods: [profile.baseline.method], timeoutMs });
+    if (ex.kind === 'response') return true;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return false;
+}
+
+function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number, reason = run.reason): CheckResult {
+  const r: CheckResult = {
+    id: check.id,
+    family: check.family,
+    level: check.level,
+    requirement: check.requirement,
+    verdict,
+    runs: 1,
+    failures: verdict === 'fail' ? 1 : 0,
+    durationMs,
+    reason,
+    expected: run.expected,
+    actual: run.actual,
+  };
+  if (check.cite) r.cite = check.cite;
+  if (run.request) r.request = run.request;
+  if (run.setup) r.setup = run.setup;
+  if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
+  return r;
+}
+
+function notRun(check: Check, verdict: 'blocked' | 'skip' | 'error', reason: string): CheckResult {
+  return toResult(check, { verdict: 'skip', reason, expected: [], actual: '', exchanges: [] }, verdict, 0, reason);
+}
+
+/** Applies the level: a broken SHOULD is a warning unless the run is strict. */
+function levelled(check: Check, v: CheckRun['verdict'], strict: boolean): Verdict {
+  if (v === 'fail' && check.level === 'SHOULD' && !strict) return 'warn';
+  return v;
+}
+
+/**
+ * Runs the deterministic catalogue against one target, one check at a time (a single-threaded server
+ * must not have one check's connection blamed on another), and returns the data. Never prints.
+ */
+export async function runChecks(opts: RunOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  const strict = opts.strict ?? false;
+  const tag = opts.runTag ?? Date.now().toString(36).slice(-5);
+  const result: RunResult = {
+    target: opts.target,
+    profile: opts.profile.name,
+    seed: opts.seed,
+    strict,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    checks: [],
+  };
+  // The baseline runs first; the rest keep their catalogue order.
+  const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
+  opts.onEvent?.({ type: 'start', total: ordered.length });
+  let baselineFailed = false;
+  const memos = new Map<string, Promise<unknown>>();
+  let stopped: RunResult['stopped'];
+
+  for (let i = 0; i < ordered.length; i++) {
+    const check = ordered[i]!;
+    opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
+    let res: CheckResult;
+    if (check.needs && !opts.profile.capabilities.includes(check.needs)) {
+      res = notRun(check, 'skip', `not part of the ${opts.profile.name} profile`);
+    } else if (stopped) {
+      res = notRun(check, 'blocked', `not run: the server stopped answering after ${stopped.afterCheck}`);
+    } else if (baselineFailed && !check.independent) {
+      res = notRun(check, 'blocked', `not run: the baseline request (${BASELINE_ID}) failed`);
+    } else {
+      const c0 = performance.now();
+      try {
+        const run = await check.run(makeContext(opts, check, tag, memos));
+        res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
+      } catch (err) {
+        res = notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (i === 0 && res.exchanges?.length && res.exchanges.every((e) => e.kind === 'refused')) {
+        // Nothing listens: say so once, rather than failing every check. (No empty probe connection is
+        // made before this: many student servers die on one.)
+        result.unreachable = `cannot connect to ${opts.target.host}:${opts.target.port}: ${res.exchanges[0]?.message ?? 'refused'}`;
+        result.durationMs = Math.round(performance.now() - t0);
+        return result;
+      }
+      if (check.id === BASELINE_ID && res.verdict === 'fail') baselineFailed = true;
+      if (check.hostile && !(await probeAlive(opts.target, opts.profile, opts.timeoutMs))) {
+        const why = 'the server stopped answering after this request';
+        res = { ...res, verdict: 'fail', failures: 1, reason: `${why} (the check itself saw: ${res.reason})` };
+        res.actual = `${why}; ${res.actual}`;
+        const restarted = opts.onServerDown ? await opts.onServerDown(check.id) : false;
+        opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted });
+        if (!restarted) stopped = { afterCheck: check.id, reason: why };
+      }
+    }
+    result.checks.push(res);
+    opts.onEvent?.({ type: 'check-end', result: res, index: i });
+  }
+  if (stopped) result.stopped = stopped;
+  result.durationMs = Math.round(performance.now() - t0);
+  return result;
+}
