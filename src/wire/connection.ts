@@ -205,6 +205,13 @@ export class Connection {
     if (!this.socket.destroyed) this.socket.end();
   }
 
+  /** Aborts the connection with a TCP RST (as a crashing client would). */
+  reset(): void {
+    this.socket.resetAndDestroy();
+    this.listeners.clear();
+    this.dataSinks.clear();
+  }
+
   destroy(): void {
     this.socket.destroy();
     this.listeners.clear();

@@ -4,9 +4,25 @@ import { requestLineChecks } from './request-line.js';
 import { headerChecks } from './headers.js';
 import { framingChecks } from './framing.js';
 import { statusChecks } from './status.js';
+import { connectionChecks } from './connection.js';
+import { robustnessChecks } from './robustness.js';
+import { metamorphicChecks } from './metamorphic.js';
+import { wireChecks } from './wire.js';
+import { storeChecks } from './store.js';
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
-export const allChecks: Check[] = [...baselineChecks, ...requestLineChecks, ...headerChecks, ...framingChecks, ...statusChecks];
+export const allChecks: Check[] = [
+  ...baselineChecks,
+  ...wireChecks,
+  ...requestLineChecks,
+  ...headerChecks,
+  ...framingChecks,
+  ...statusChecks,
+  ...storeChecks,
+  ...connectionChecks,
+  ...metamorphicChecks,
+  ...robustnessChecks,
+];
 
 const seen = new Set<string>();
 for (const c of allChecks) {

@@ -1,0 +1,133 @@
+import { fill, get, write } from '../case.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
+import type { Exchange } from '../../client/exchange.js';
+import { describeExchange, header, req, result, statusOf } from '../verify.js';
+
+function closes(ex: Exchange): boolean {
+  const r = ex.finals[ex.finals.length - 1];
+  return r !== undefined && /(^|,)\s*close\s*(,|$)/i.test(header(r, 'connection') ?? '');
+}
+
+/** A request sent on an open session; turns a refused session into a failing run. */
+async function onSession(
+  ctx: CheckContext,
+  steps: (send: (r: SentRequest, settleMs?: number) => Promise<Exchange>) => Promise<CheckRun>,
+): Promise<CheckRun> {
+  const s = await ctx.session();
+  if (!s) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
+  try {
+    return await steps((r, settleMs = 0) => s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs, settleMs }));
+  } finally {
+    s.close();
+  }
+}
+
+/** Persistence, Connection: close, HTTP/1.0, pipelining (RFC 9112 §9). */
+export const connectionChecks: Check[] = [
+  {
+    id: 'connection.keep-alive.second-request-answered',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" and the server closed.',
+    cite: 'RFC 9112 §9.3',
+    run: (ctx) =>
+      onSession(ctx, async (send) => {
+        const first = req(fill(get(), ctx));
+        const a = await send(first);
+        const expected = ['a response to both requests, or "Connection: close" on the first and a close'];
+        if (a.kind !== 'response') return result('blocked', `not judged: the first request got ${describeExchange(a)}`, expected, a, first);
+        if (closes(a)) return result('pass', 'the server does not keep connections alive and says so (Connection: close)', expected, a, first);
+        const b = await send(first);
+        if (b.kind === 'response') return result('pass', `both answered: ${describeExchange(b)}`, expected, b, first, { exchanges: [a, b] });
+        return result('fail', `the first request was answered without "Connection: close", but the second on the same connection got ${describeExchange(b)}`, expected, b, first, { setup: [first], exchanges: [a, b] });
+      }),
+  },
+  {
+    id: 'connection.keep-alive.after-body-request',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'After a request with a body, the next request on the same connection starts after that body (the body is read, not taken for a request).',
+    cite: 'RFC 9112 §6.3, §9.3',
+    needs: 'reference',
+    run: (ctx) =>
+      onSession(ctx, async (send) => {
+        const name = ctx.name();
+        const post = req(write('POST', `/${name}`, '{"a":1}'), 'POST');
+        const read = req(get([], { target: `/${name}` }));
+        const expected = ['201 to the POST, then 200 to the GET on the same connection'];
+        const a = await send(post);
+        if (a.kind !== 'response' || statusOf(a) !== 201) return result('blocked', `not judged: the POST got ${describeExchange(a)}`, expected, a, post);
+        if (closes(a)) return result('pass', 'the server closes after each request and says so', expected, a, post);
+        const b = await send(read);
+        if (b.kind === 'response' && statusOf(b) === 200) return result('pass', 'both answered in order', expected, b, read, { exchanges: [a, b] });
+        return result('fail', `after the POST, a GET on the same connection got ${describeExchange(b)}`, expected, b, read, { setup: [post], exchanges: [a, b] });
+      }),
+  },
+  {
+    id: 'connection.close.server-closes-after-response',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A server that receives a "close" connection option MUST initiate closure of the connection after it sends the final response.',
+    cite: 'RFC 9112 §9.6',
+    async run(ctx) {
+      const r = req(fill(get(['Connection: close']), ctx));
+      const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
+      const expected = ['a response, then the connection closed'];
+      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (ex.connection === 'open') return result('fail', 'answered, but the connection stayed open after "Connection: close"', expected, ex, r);
+      return result('pass', describeExchange(ex), expected, ex, r);
+    },
+  },
+  {
+    id: 'connection.http1-0.closes-by-default',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'An HTTP/1.0 request without "Connection: keep-alive" does not persist: the server closes after the response.',
+    cite: 'RFC 9112 §9.3',
+    async run(ctx) {
+      const r = req(`GET ${ctx.profile.knownPath} HTTP/1.0\r\n\r\n`);
+      const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
+      const expected = ['a response, then the connection closed'];
+      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (ex.connection === 'open') return result('fail', 'answered an HTTP/1.0 request, but kept the connection open', expected, ex, r);
+      return result('pass', describeExchange(ex), expected, ex, r);
+    },
+  },
+  {
+    id: 'connection.close.announced-before-closing',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A server that does not keep an HTTP/1.1 connection open MUST send the "close" connection option in its response.',
+    cite: 'RFC 9112 §9.3, §9.6',
+    async run(ctx) {
+      const r = req(fill(get(), ctx));
+      const ex = await ctx.send(r, { settleMs: 300 });
+      const expected = ['the connection kept open, or "Connection: close" in the response'];
+      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (ex.connection !== 'open' && !closes(ex)) return result('fail', 'closed the connection after an HTTP/1.1 response that did not say "Connection: close"', expected, ex, r);
+      return result('pass', describeExchange(ex), expected, ex, r);
+    },
+  },
+  {
+    id: 'connection.pipelining.answers-in-order',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A server MUST send the responses to pipelined requests in the same order the requests were received.',
+    cite: 'RFC 9112 §9.3.2',
+    async run(ctx) {
+      const texts = [fill(get(), ctx), get([], { target: `/${ctx.name('missing')}` }), fill(get([], { method: 'HEAD' }), ctx)];
+      const methods = ['GET', 'GET', 'HEAD'];
+      const singles: (number | null)[] = [];
+      for (let i = 0; i < texts.length; i++) singles.push(statusOf(await ctx.send(req(texts[i]!, methods[i]))));
+      const pipelined: SentRequest = { plan: { bytes: Buffer.from(texts.join(''), 'latin1') }, methods };
+      const ex = await ctx.send(pipelined);
+      const expected = [`${singles.join(', ')} in that order (as each gets alone), or the first with "Connection: close" and a close`];
+      const got = ex.finals.map((r) => r.status);
+      if (ex.kind === 'response' && got.join() === singles.join()) return result('pass', `answered in order: ${got.join(', ')}`, expected, ex, pipelined);
+      if (ex.finals.length >= 1 && closes(ex) && got[0] === singles[0] && ex.kind !== 'timeout') {
+        return result('pass', 'the server does not pipeline; it answered the first and closed, saying so', expected, ex, pipelined);
+      }
+      return result('fail', `pipelined requests got ${describeExchange(ex)} (each alone got ${singles.join(', ')})`, expected, ex, pipelined);
+    },
+  },
+];

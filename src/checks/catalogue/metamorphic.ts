@@ -1,0 +1,188 @@
+import type { Exchange } from '../../client/exchange.js';
+import { fill, get, write } from '../case.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
+import { describeExchange, header, req, result, statusOf } from '../verify.js';
+
+/** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
+async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
+  const ea = await ctx.send(a);
+  const expected = [`the same status as the plain request (${describeExchange(ea)})`];
+  if (ea.kind !== 'response') return result('blocked', `not judged: the plain request got ${describeExchange(ea)}`, expected, ea, a);
+  const eb = await ctx.send(b);
+  if (eb.kind === 'response' && statusOf(eb) === statusOf(ea)) return result('pass', `${what}: ${describeExchange(eb)} both times`, expected, eb, b, { exchanges: [ea, eb] });
+  return result('fail', `${what} got ${describeExchange(eb)}, but the plain request got ${describeExchange(ea)}`, expected, eb, b, { exchanges: [ea, eb] });
+}
+
+function split(r: SentRequest, splits: number[], pauseMs: number): SentRequest {
+  return { plan: { bytes: r.plan.bytes, splits, pausesMs: splits.map(() => pauseMs) }, methods: r.methods };
+}
+
+function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) => { splits: number[]; pauseMs: number }, what: string): Check {
+  return {
+    id,
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement,
+    cite: 'RFC 9112 §2 (HTTP/1.1 messages are a byte stream; TCP segmentation is not part of the message)',
+    async run(ctx) {
+      const plain = req(fill(get(), ctx));
+      const p = plan(plain.plan.bytes);
+      return sameStatus(ctx, plain, split(plain, p.splits, p.pauseMs), what);
+    },
+  };
+}
+
+function contentLength(ex: Exchange): number | null {
+  const r = ex.finals[0];
+  if (!r) return null;
+  const v = header(r, 'content-length');
+  return v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : null;
+}
+
+async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequest[]): Promise<CheckRun> {
+  const g = req(get([], { target }));
+  const h = req(get([], { target, method: 'HEAD' }), 'HEAD');
+  const eg = await ctx.send(g);
+  const expected = ["HEAD's status and Content-Length equal GET's, and no body"];
+  if (eg.kind !== 'response') return result('blocked', `not judged: GET got ${describeExchange(eg)}`, expected, eg, g);
+  const eh = await ctx.send(h, { settleMs: 100 });
+  const sg = statusOf(eg);
+  if (eh.kind !== 'response') return result('fail', `GET got ${describeExchange(eg)}, HEAD got ${describeExchange(eh)}`, expected, eh, h, { setup, exchanges: [eg, eh] });
+  if (statusOf(eh) !== sg) return result('fail', `HEAD got status ${statusOf(eh)}, GET got ${sg}`, expected, eh, h, { setup, exchanges: [eg, eh] });
+  const getLen = contentLength(eg) ?? eg.finals[0]!.body.length;
+  const headLen = contentLength(eh);
+  if (headLen !== null && headLen !== getLen) return result('fail', `HEAD says Content-Length: ${headLen}, GET sends ${getLen} body bytes`, expected, eh, h, { setup, exchanges: [eg, eh] });
+  const extra = eh.finals[0]!.findings.find((f) => f.code === 'body-forbidden');
+  if (extra) return result('fail', `HEAD was followed by ${extra.detail ?? 'body bytes'}: a HEAD response has no body`, expected, eh, h, { setup, exchanges: [eg, eh] });
+  return result('pass', `HEAD and GET agree: ${sg}, Content-Length ${headLen ?? '(none)'}`, expected, eh, h, { exchanges: [eg, eh] });
+}
+
+/** Metamorphic relations that need no spec: the same request gives the same answer however it arrives. */
+export const metamorphicChecks: Check[] = [
+  splitCheck(
+    'metamorphic.split.two-pieces-same-answer',
+    'A request that arrives in two TCP segments, 100 ms apart, gets the same answer as when it arrives whole.',
+    (b) => ({ splits: [Math.floor(b.length / 2)], pauseMs: 100 }),
+    'the request split in two',
+  ),
+  splitCheck(
+    'metamorphic.split.every-byte-same-answer',
+    'A request that arrives one byte at a time gets the same answer as when it arrives whole.',
+    (b) => ({ splits: Array.from({ length: b.length - 1 }, (_, i) => i + 1), pauseMs: 2 }),
+    'the request sent one byte at a time',
+  ),
+  splitCheck(
+    'metamorphic.split.inside-blank-line-same-answer',
+    'A request whose final CRLF CRLF is cut in the middle (between the two CRLFs) gets the same answer.',
+    (b) => ({ splits: [b.length - 2], pauseMs: 100 }),
+    'the request split inside its blank line',
+  ),
+  splitCheck(
+    'metamorphic.split.after-request-line-same-answer',
+    'A request whose request line arrives before its headers gets the same answer.',
+    (b) => ({ splits: [Buffer.from(b).indexOf('\n') + 1], pauseMs: 100 }),
+    'the request line sent before the headers',
+  ),
+  {
+    id: 'metamorphic.split.body-after-head-same-answer',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'A POST whose body arrives 100 ms after its head gets the same answer as when it arrives whole.',
+    cite: 'RFC 9112 §6',
+    needs: 'reference',
+    async run(ctx) {
+      const whole = req(write('POST', `/${ctx.name('a')}`, '{"k":"v"}'), 'POST');
+      const text = write('POST', `/${ctx.name('b')}`, '{"k":"v"}');
+      const parted = req(text, 'POST');
+      return sameStatus(ctx, whole, split(parted, [text.indexOf('\r\n\r\n') + 4], 100), 'the POST with its body sent separately');
+    },
+  },
+  {
+    id: 'metamorphic.header-case.same-answer',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'Field names are case-insensitive: "HOST:" and "host:" get the same answer as "Host:".',
+    cite: 'RFC 9110 §5.1',
+    run: (ctx) =>
+      sameStatus(ctx, req(fill(get(['Accept: */*']), ctx)), req(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nHOST: localhost\r\naccept: */*\r\n\r\n`), 'the request with upper- and lower-case field names'),
+  },
+  {
+    id: 'metamorphic.header-order.same-answer',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'The order of distinct header fields does not change the answer (Host last works like Host first).',
+    cite: 'RFC 9110 §5.3',
+    run: (ctx) =>
+      sameStatus(
+        ctx,
+        req(fill(get(['Accept: */*', 'User-Agent: wiregrade']), ctx)),
+        req(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nUser-Agent: wiregrade\r\nAccept: */*\r\nHost: localhost\r\n\r\n`),
+        'the request with Host last',
+      ),
+  },
+  {
+    id: 'metamorphic.keep-alive.same-answer-as-new-connection',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'A request sent as the second on a kept-alive connection gets the same answer as on a new connection.',
+    cite: 'RFC 9112 §9.3',
+    async run(ctx) {
+      const r = req(fill(get(), ctx));
+      const fresh = await ctx.send(r);
+      const expected = [`the same status as on a new connection (${describeExchange(fresh)})`];
+      if (fresh.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(fresh)}`, expected, fresh, r);
+      const s = await ctx.session();
+      if (!s) return result('fail', 'the connection was refused', expected, undefined, r);
+      try {
+        const first = await s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs });
+        if (first.kind !== 'response' || /close/i.test(header(first.finals[0]!, 'connection') ?? '')) {
+          return result('pass', 'not applicable: the server closes after each response', expected, first, r);
+        }
+        const second = await s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs });
+        if (second.kind === 'response' && statusOf(second) === statusOf(fresh)) return result('pass', describeExchange(second), expected, second, r);
+        return result('fail', `as the second request on a kept-alive connection it got ${describeExchange(second)}, on a new connection ${describeExchange(fresh)}`, expected, second, r, { setup: [r], exchanges: [fresh, first, second] });
+      } finally {
+        s.close();
+      }
+    },
+  },
+  {
+    id: 'metamorphic.head.same-as-get',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'The server SHOULD send the same header fields in response to HEAD as to GET; HEAD gets GET\'s status and Content-Length, and never a body.',
+    cite: 'RFC 9110 §9.3.2',
+    run: (ctx) => headMatchesGet(ctx, ctx.profile.knownPath, []),
+  },
+  {
+    id: 'metamorphic.head.record-same-as-get',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'HEAD of an existing record gets GET\'s status and Content-Length, and no body.',
+    cite: 'RFC 9110 §9.3.2',
+    needs: 'reference',
+    async run(ctx) {
+      const create = req(write('POST', `/${ctx.name()}`, '{"color":"red","n":[1,2,3]}'), 'POST');
+      const ex = await ctx.send(create);
+      if (ex.kind !== 'response' || (statusOf(ex) ?? 0) >= 300) return result('blocked', `not judged: creating the record got ${describeExchange(ex)}`, ['2xx'], ex, create);
+      return headMatchesGet(ctx, `/${ctx.name()}`, [create]);
+    },
+  },
+  {
+    id: 'metamorphic.repeat.get-agrees',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'Two GETs of the same resource in a row, with nothing in between, get the same status and body.',
+    cite: 'RFC 9110 §9.2.1 (GET is safe)',
+    async run(ctx) {
+      const r = req(fill(get(), ctx));
+      const a = await ctx.send(r);
+      const b = await ctx.send(r);
+      const expected = ['the same status and body twice'];
+      if (a.kind !== 'response') return result('blocked', `not judged: the first GET got ${describeExchange(a)}`, expected, a, r);
+      const same = b.kind === 'response' && statusOf(a) === statusOf(b) && Buffer.compare(Buffer.from(a.finals[0]!.body), Buffer.from(b.finals[0]!.body)) === 0;
+      if (same) return result('pass', describeExchange(b), expected, b, r);
+      return result('fail', `the first GET got ${describeExchange(a)} (${a.finals[0]!.body.length} body bytes), the second ${describeExchange(b)}${b.finals[0] ? ` (${b.finals[0].body.length} body bytes)` : ''}`, expected, b, r, { exchanges: [a, b] });
+    },
+  },
+];

@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { Connection } from '../../wire/connection.js';
+import { Deadline, sleep } from '../../wire/deadline.js';
+import { latin1 } from '../../wire/bytes.js';
+import { caseCheck, fill, get } from '../case.js';
+import type { Check, CheckContext, CheckRun } from '../types.js';
+import { describeExchange, req, result } from '../verify.js';
+
+/** Fixed pseudo-random bytes (a SHA-256 chain): the same garbage on every run, for replay. */
+export function garbage(n: number, seed = 'wiregrade'): Uint8Array {
+  const out = new Uint8Array(n);
+  let h = createHash('sha256').update(seed).digest();
+  for (let i = 0; i < n; i += h.length) {
+    out.set(h.subarray(0, Math.min(h.length, n - i)), i);
+    h = createHash('sha256').update(h).digest();
+  }
+  return out;
+}
+
+const TLS_CLIENT_HELLO = latin1(
+  '\x16\x03\x01\x00\x2f\x01\x00\x00\x2b\x03\x03' + 'R'.repeat(32) + '\x00\x00\x02\x13\x01\x01\x00',
+);
+
+/** Opens a connection, does `act` with it, and closes it whatever happens. */
+async function withConnection(ctx: CheckContext, act: (c: Connection) => Promise<void>): Promise<boolean> {
+  const r = await Connection.open(ctx.target, { connectTimeoutMs: ctx.timeoutMs });
+  if (!r.ok) return false;
+  try {
+    await act(r.conn);
+  } finally {
+    r.conn.destroy();
+  }
+  return true;
+}
+
+/** After doing something to the server, a plain request on a new connection must still be answered. */
+async function stillServes(ctx: CheckContext, what: string): Promise<CheckRun> {
+  const probe = req(fill(get(['Connection: close']), ctx));
+  const ex = await ctx.send(probe);
+  const expected = [`a response to a plain request after ${what}`];
+  if (ex.kind === 'response') return result('pass', `still serving after ${what}`, expected, ex, probe);
+  return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe);
+}
+
+/** While one connection sits there (idle, or with half a request), another client must be served. */
+async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array): Promise<CheckRun> {
+  const r = await Connection.open(ctx.target, { connectTimeoutMs: ctx.timeoutMs });
+  if (!r.ok) return result('fail', `the connection was refused (${r.message})`, ['a connection'], undefined, undefined);
+  try {
+    if (bytes.length > 0) await r.conn.send({ bytes });
+    await sleep(50);
+    const probe = req(fill(get(['Connection: close']), ctx));
+    const ex = await ctx.send(probe);
+    const expected = [`a response to another client while ${what} is open`];
+    const setup = { plan: { bytes }, methods: [] as string[] };
+    if (ex.kind === 'response') return result('pass', `served while ${what} was open`, expected, ex, probe);
+    return result('fail', `while ${what} was open, another client got ${describeExchange(ex)}`, expected, ex, probe, { setup: [setup] });
+  } finally {
+    r.conn.destroy();
+  }
+}
+
+function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<void>): Check {
+  return {
+    id,
+    family: 'robustness',
+    level: 'MUST',
+    requirement,
+    cite,
+    hostile: true,
+    independent: true,
+    async run(ctx) {
+      const ok = await withConnection(ctx, (c) => act(c, ctx));
+      if (!ok) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
+      return stillServes(ctx, what);
+    },
+  };
+}
+
+/** Robustness: no spec needed. The process never dies, never hangs a client, never blocks another. */
+export const robustnessChecks: Check[] = [
+  survival(
+    'robustness.empty-connection.server-survives',
+    'A client that connects and closes without sending anything does not take the server down.',
+    'RFC 9112 §9.6 (a client may close at any time)',
+    'an empty connection',
+    async () => sleep(20),
+  ),
+  survival(
+    'robustness.half-request.server-survives',
+    'A client that sends half a request line and closes does not take the server down.',
+    'RFC 9112 §9.6',
+    'half a request then a close',
+    async (c) => {
+      await c.send({ bytes: latin1('GET / HT') });
+      await sleep(20);
+    },
+  ),
+  survival(
+    'robustness.half-body.server-survives',
+    'A client that closes in the middle of a declared body does not take the server down.',
+    'RFC 9112 §6.3, §9.6',
+    'a body cut short by a close',
+    async (c) => {
+      await c.send({ bytes: latin1('POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":') });
+      await sleep(20);
+    },
+  ),
+  survival(
+    'robustness.client-reset.server-survives',
+    'A client that resets the connection right after its request does not take the server down.',
+    'RFC 9112 §9.6',
+    'a request followed by a reset',
+    async (c, ctx) => {
+      await c.send({ bytes: latin1(fill(get(), ctx)) });
+      c.reset();
+    },
+  ),
+  survival(
+    'robustness.half-close.server-survives',
+    'A client that half-closes (FIN) right after its request does not take the server down.',
+    'RFC 9112 §9.6',
+    'a request followed by a half-close',
+    async (c, ctx) => {
+      await c.send({ bytes: latin1(fill(get(), ctx)) });
+      c.endWrite();
+      await c.waitFor(() => false, new Deadline(Math.min(500, ctx.timeoutMs)));
+    },
+  ),
+  {
+    id: 'robustness.idle-client.does-not-block-others',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A client that connects and sends nothing does not stop the server from answering other clients.',
+    cite: 'RFC 9112 §9.1 (connections are independent)',
+    hostile: true,
+    independent: true,
+    run: (ctx) => notBlockedBy(ctx, 'an idle connection', new Uint8Array(0)),
+  },
+  {
+    id: 'robustness.slow-client.does-not-block-others',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A client that has sent half of its request line and stalls does not stop the server from answering other clients.',
+    cite: 'RFC 9112 §9.1',
+    hostile: true,
+    independent: true,
+    run: (ctx) => notBlockedBy(ctx, 'a connection with a half-sent request', latin1('GET / HTTP/1.1\r\nHost: loc')),
+  },
+  {
+    id: 'robustness.concurrency.20-clients-answered',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'Twenty clients connecting at once are all answered (no listen(1) backlog refusals, no lost requests).',
+    cite: 'RFC 9112 §9',
+    hostile: true,
+    async run(ctx) {
+      const probe = req(fill(get(['Connection: close']), ctx));
+      const all = await Promise.all(Array.from({ length: 20 }, () => ctx.send(probe)));
+      const bad = all.filter((e) => e.kind !== 'response');
+      const expected = ['a response on each of 20 simultaneous connections'];
+      if (bad.length === 0) return result('pass', '20 of 20 answered', expected, all[0], probe);
+      return result('fail', `${bad.length} of 20 simultaneous clients got no response (first: ${describeExchange(bad[0]!)})`, expected, bad[0], probe);
+    },
+  },
+  caseCheck({
+    id: 'robustness.garbage.binary-rejected',
+    family: 'robustness',
+    requirement: '1 KiB of binary garbage is answered with a 4xx or a close, and the server lives on.',
+    cite: 'RFC 9112 §2.2',
+    request: Buffer.from(garbage(1024)).toString('latin1'),
+    accept: ['4xx', 'close'],
+  }),
+  caseCheck({
+    id: 'robustness.garbage.tls-client-hello-rejected',
+    family: 'robustness',
+    requirement: 'A TLS ClientHello sent to the plain-text port is answered with a 4xx or a close, and the server lives on.',
+    cite: 'RFC 9112 §2.2',
+    request: Buffer.from(TLS_CLIENT_HELLO).toString('latin1'),
+    accept: ['4xx', 'close'],
+  }),
+  caseCheck({
+    id: 'robustness.garbage.http2-preface-rejected',
+    family: 'robustness',
+    requirement: 'The HTTP/2 connection preface is answered 505, 4xx or a close, and the server lives on.',
+    cite: 'RFC 9113 §3.4, RFC 9110 §15.6.6',
+    request: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n',
+    method: 'PRI',
+    accept: [505, '4xx', 'close'],
+  }),
+  caseCheck({
+    id: 'robustness.garbage.nul-bytes-rejected',
+    family: 'robustness',
+    requirement: '64 NUL bytes and a blank line are answered with a 4xx or a close, and the server lives on.',
+    cite: 'RFC 9112 §2.2',
+    request: '\x00'.repeat(64) + '\r\n\r\n',
+    accept: ['4xx', 'close'],
+  }),
+  caseCheck({
+    id: 'robustness.size.1mib-request-line-rejected',
+    family: 'robustness',
+    requirement: 'A 1 MiB request line is refused (414, 431, 400 or a close) without hanging or dying.',
+    cite: 'RFC 9112 §3, RFC 9110 §15.5.15',
+    request: 'GET /' + 'a'.repeat(1024 * 1024) + ' HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    accept: [414, 431, 400, 'close'],
+    warn: [404],
+  }),
+  caseCheck({
+    id: 'robustness.size.10k-headers-rejected',
+    family: 'robustness',
+    requirement: 'A request with 10,000 header fields is refused (431, 400 or a close) without hanging or dying.',
+    cite: 'RFC 6585 §5',
+    request: get(Array.from({ length: 10_000 }, (_, i) => `X-${i}: y`)),
+    accept: [431, 400, 413, 'close'],
+  }),
+  caseCheck({
+    id: 'robustness.size.2kib-request-answered',
+    family: 'robustness',
+    requirement: 'A valid 2 KiB request (larger than one 1024-byte recv) is read whole and answered as a small one is.',
+    cite: 'RFC 9112 §2 (a message is not bounded by a read size)',
+    hostile: false,
+    request: get(['X-Padding: ' + 'p'.repeat(2048)]),
+    accept: ['ok'],
+  }),
+];
