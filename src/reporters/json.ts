@@ -1,0 +1,145 @@
+import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
+import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
+import { showBytes } from '../wire/bytes.js';
+import { formatEndpoint } from './endpoint.js';
+import { replaySequence } from './replay.js';
+
+/** A request's bytes, both readable and exact. */
+export interface JsonRequest {
+  /** The bytes as text, CR/LF/TAB/backslash and non-printable bytes escaped (`\r\n`, `\x00`); not capped. */
+  text: string;
+  /** The exact bytes. */
+  base64: string;
+  /** Offsets where the bytes were cut into separate writes (empty: sent whole). */
+  splits: number[];
+  /** `pausesMs[i]`: the pause before piece i+1. */
+  pausesMs: number[];
+}
+
+export interface JsonFailure {
+  reason: string;
+  expected: string[];
+  actual: string;
+  /** The request that shows it (for a sequence, the last one); null when the check sent none (an error). */
+  request: JsonRequest | null;
+  /** Earlier requests of a sequence, in order; present only for sequences. */
+  setup?: JsonRequest[];
+  /** A shell command (one line per request of a sequence) that sends the same bytes; null without a request. */
+  replay: string | null;
+  /** The regression-corpus entry this failure was saved to; null until the corpus exists. */
+  corpusFile: string | null;
+}
+
+export interface JsonCheck {
+  id: string;
+  family: Family;
+  level: Level;
+  verdict: Verdict;
+  runs: number;
+  failures: number;
+  requirement: string;
+  /** Present for `fail`, `warn` and `error` verdicts. */
+  firstFailure?: JsonFailure;
+}
+
+export type JsonSummary = { total: number } & Record<Verdict, number>;
+
+export interface JsonReport {
+  /** `host:port` (`[::1]:8080` for IPv6). */
+  target: string;
+  profile: string;
+  seed: number;
+  durationMs: number;
+  score: { points: number; max: number };
+  summary: JsonSummary;
+  checks: JsonCheck[];
+  /** Present only when no connection could be made (then `checks` is empty). */
+  unreachable?: string;
+  /** Present only when the server stopped answering and the run stopped sending. */
+  stopped?: { afterCheck: string; reason: string };
+}
+
+/** The verdicts whose details a report shows (the server did something wrong, or the suite could not judge). */
+export function hasFailureDetails(v: Verdict): boolean {
+  return v === 'fail' || v === 'warn' || v === 'error';
+}
+
+export function jsonRequest(sent: SentRequest): JsonRequest {
+  const b = sent.plan.bytes;
+  return {
+    text: showBytes(b, b.length),
+    base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
+    splits: [...(sent.plan.splits ?? [])],
+    pausesMs: [...(sent.plan.pausesMs ?? [])],
+  };
+}
+
+/**
+ * The score. For now every MUST check is worth 1 point, and a SHOULD check counts only in a strict run;
+ * a check earns its point when it passed (a `warn` earns it too unless the run is strict); `skip`ped
+ * checks (not part of the profile) are left out of the maximum. Profiles will assign points per check
+ * later; this function is the one place that will change.
+ */
+export function score(result: RunResult): { points: number; max: number } {
+  let points = 0;
+  let max = 0;
+  for (const c of result.checks) {
+    if (c.verdict === 'skip') continue;
+    if (c.level === 'SHOULD' && !result.strict) continue;
+    max += 1;
+    if (c.verdict === 'pass' || (c.verdict === 'warn' && !result.strict)) points += 1;
+  }
+  return { points, max };
+}
+
+function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
+  const out: JsonCheck = {
+    id: c.id,
+    family: c.family,
+    level: c.level,
+    verdict: c.verdict,
+    runs: c.runs,
+    failures: c.failures,
+    requirement: c.requirement,
+  };
+  if (hasFailureDetails(c.verdict)) {
+    const f: JsonFailure = {
+      reason: c.reason,
+      expected: [...c.expected],
+      actual: c.actual,
+      request: c.request ? jsonRequest(c.request) : null,
+      replay: replaySequence(result.target, c.request, c.setup),
+      corpusFile: null,
+    };
+    if (c.setup?.length) {
+      // Keep `setup` next to `request` in the output.
+      const { replay, corpusFile, ...head } = f;
+      out.firstFailure = { ...head, setup: c.setup.map(jsonRequest), replay, corpusFile };
+    } else {
+      out.firstFailure = f;
+    }
+  }
+  return out;
+}
+
+/** The JSON report of SPEC.md ("Interfaces"), plus summary counts. A plain object, ready for JSON.stringify. */
+export function toJsonReport(result: RunResult): JsonReport {
+  const counts = countVerdicts(result.checks);
+  const report: JsonReport = {
+    target: formatEndpoint(result.target),
+    profile: result.profile,
+    seed: result.seed,
+    durationMs: result.durationMs,
+    score: score(result),
+    summary: { total: result.checks.length, ...counts },
+    checks: result.checks.map((c) => jsonCheck(result, c)),
+  };
+  if (result.unreachable) report.unreachable = result.unreachable;
+  if (result.stopped) report.stopped = { ...result.stopped };
+  return report;
+}
+
+/** The report as text: two-space indentation and a final newline. */
+export function renderJson(result: RunResult): string {
+  return JSON.stringify(toJsonReport(result), null, 2) + '\n';
+}

@@ -1,0 +1,169 @@
+import { table, getBorderCharacters } from 'table';
+import type { Exchange } from '../client/exchange.js';
+import type { Family, SentRequest, Verdict } from '../checks/types.js';
+import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
+import { concatBytes, showBytes } from '../wire/bytes.js';
+import { palette, type Palette } from './ansi.js';
+import { formatEndpoint } from './endpoint.js';
+import { replayCommand } from './replay.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** How many failures are shown in full (default 10); the rest are counted. */
+  maxFailures?: number;
+}
+
+/** Families in the order SPEC.md lists them; a report shows only those present. */
+export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'store', 'differential'];
+const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'];
+const INDENT = '  ';
+const LABEL_WIDTH = 10;
+
+/** The summary table: one row per family, one column per verdict, and a total row. */
+export function summaryRows(checks: readonly CheckResult[]): string[][] {
+  const families = [...FAMILY_ORDER, ...new Set(checks.map((c) => c.family).filter((f) => !FAMILY_ORDER.includes(f)))];
+  const rows: string[][] = [['family', ...VERDICTS]];
+  for (const f of families) {
+    const of = checks.filter((c) => c.family === f);
+    if (of.length === 0) continue;
+    const n = countVerdicts(of);
+    rows.push([f, ...VERDICTS.map((v) => String(n[v]))]);
+  }
+  const t = countVerdicts(checks);
+  rows.push(['total', ...VERDICTS.map((v) => String(t[v]))]);
+  return rows;
+}
+
+function renderTable(checks: readonly CheckResult[], p: Palette): string {
+  const rows = summaryRows(checks).map((row, r, all) =>
+    row.map((cell, i) => {
+      if (r === 0 || r === all.length - 1) return p.bold(cell);
+      if (i === 0 || cell === '0') return cell;
+      const v = VERDICTS[i - 1];
+      return v === 'fail' || v === 'error' ? p.red(cell) : v === 'warn' ? p.yellow(cell) : v === 'pass' ? p.green(cell) : cell;
+    }),
+  );
+  return table(rows, {
+    border: getBorderCharacters('norc'),
+    columns: Object.fromEntries(VERDICTS.map((_, i) => [i + 1, { alignment: 'right' as const }])),
+    drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size - 1 || i === size,
+  });
+}
+
+/** `label:` padded, then the value; continuation lines indented to the value's column. */
+function field(label: string, value: string): string {
+  const pad = ' '.repeat(INDENT.length + LABEL_WIDTH);
+  const head = `${INDENT}${(label + ':').padEnd(LABEL_WIDTH)}`;
+  return value
+    .split('\n')
+    .map((line, i) => (i === 0 ? head : pad) + line)
+    .join('\n');
+}
+
+function describeCuts(sent: SentRequest): string | null {
+  const splits = sent.plan.splits ?? [];
+  if (splits.length === 0) return null;
+  const pauses = sent.plan.pausesMs ?? [];
+  const p = pauses.length ? `; pauses ${pauses.map((ms) => `${ms} ms`).join(', ')}` : '';
+  return `sent in ${splits.length + 1} pieces: split at byte ${splits.join(', ')}${p}`;
+}
+
+function showRequest(sent: SentRequest): string {
+  const cuts = describeCuts(sent);
+  return showBytes(sent.plan.bytes) + (cuts ? `\n${cuts}` : '');
+}
+
+/** The bytes the server sent in the last exchange of a check (what came back, byte for byte). */
+export function receivedBytes(exchanges: readonly Exchange[] | undefined): Uint8Array | null {
+  const last = exchanges?.[exchanges.length - 1];
+  if (!last || last.kind === 'refused') return null;
+  return concatBytes(last.transcript.filter((e) => e.dir === 'received').map((e) => e.bytes));
+}
+
+function levelTag(c: CheckResult): string {
+  return `[${c.level}]`;
+}
+
+function requirementLine(c: CheckResult): string {
+  return c.cite ? `${c.requirement} (${c.cite})` : c.requirement;
+}
+
+/** The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay. */
+export function renderFailure(result: RunResult, c: CheckResult, p: Palette): string {
+  const lines = [`${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
+  // The reason often just restates expected/actual; show it only when it adds something.
+  if (c.reason && !(c.actual && c.reason.includes(c.actual))) lines.push(field('why', c.reason));
+  lines.push(field('expected', c.expected.length ? c.expected.join(' or ') : '(not stated)'));
+  lines.push(field('actual', c.actual || '(nothing recorded)'));
+  const setup = c.setup ?? [];
+  setup.forEach((s, i) => lines.push(field(`setup ${i + 1}`, showRequest(s))));
+  if (c.request) lines.push(field('request', showRequest(c.request)));
+  const got = receivedBytes(c.exchanges);
+  if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
+  const seq = c.request ? [...setup, c.request] : setup;
+  if (seq.length) lines.push(field('replay', seq.map((s) => replayCommand(result.target, s)).join('\n')));
+  return lines.join('\n');
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The last line: counts, target, profile, seed and duration. */
+export function finalLine(result: RunResult): string {
+  const n = countVerdicts(result.checks);
+  return (
+    `${plural(result.checks.length, 'check')}: ${n.pass} passed, ${n.fail} failed, ${plural(n.warn, 'warning')}, ` +
+    `${n.blocked} blocked, ${n.skip} skipped, ${plural(n.error, 'error')} — target ${formatEndpoint(result.target)}, ` +
+    `profile ${result.profile}, seed ${result.seed}, ${result.durationMs} ms`
+  );
+}
+
+/**
+ * The human report: a summary table by family, the first failures in full, errors, warnings and blocked
+ * checks in one line each, then a one-line total. Pure: returns the text (ending in a newline).
+ */
+export function renderText(result: RunResult, opts: TextOptions): string {
+  const p = palette(opts.color);
+  if (result.unreachable) return `${result.unreachable}\n`;
+  const max = Math.max(0, opts.maxFailures ?? 10);
+  const out: string[] = [renderTable(result.checks, p).trimEnd()];
+
+  const failures = result.checks.filter((c) => c.verdict === 'fail');
+  if (failures.length) {
+    out.push('', p.bold(`Failures (${failures.length}):`));
+    for (const c of failures.slice(0, max)) out.push('', renderFailure(result, c, p));
+    if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json`);
+  }
+
+  const errors = result.checks.filter((c) => c.verdict === 'error');
+  if (errors.length) {
+    out.push('', p.bold(`Errors (${errors.length}) — the suite could not run these checks:`));
+    for (const c of errors) out.push(`${p.red('E')} ${c.id}: ${c.reason}`);
+  }
+
+  const warnings = result.checks.filter((c) => c.verdict === 'warn');
+  if (warnings.length) {
+    out.push('', p.bold(`Warnings (${warnings.length}):`));
+    for (const c of warnings) out.push(`${p.yellow('!')} ${c.id}: ${c.reason}`);
+  }
+
+  const blocked = result.checks.filter((c) => c.verdict === 'blocked');
+  if (blocked.length) {
+    const byReason = new Map<string, number>();
+    for (const c of blocked) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+    out.push('');
+    for (const [reason, n] of byReason) out.push(`${p.dim('-')} ${plural(n, 'check')} blocked: ${reason}`);
+  }
+
+  if (result.stopped) {
+    out.push(
+      '',
+      p.red(p.bold(`The server stopped answering after ${result.stopped.afterCheck}`)) +
+        ` (${result.stopped.reason}); the checks after it were not run.`,
+    );
+  }
+
+  out.push('', finalLine(result));
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,109 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { replayCommand, replaySequence, sleepSeconds } from '../../src/reporters/replay.js';
+import type { SentRequest } from '../../src/checks/types.js';
+import { latin1 } from '../../src/wire/bytes.js';
+
+const target = { host: '127.0.0.1', port: 8080 };
+
+/** Runs the printf part of a replay command through bash and returns the bytes it writes. */
+function bashBytes(cmd: string): Buffer {
+  const m = /^\((.*); sleep 1\) \| nc 127\.0\.0\.1 8080$/s.exec(cmd);
+  if (!m) throw new Error(`not a replay command: ${cmd}`);
+  return execFileSync('bash', ['-c', m[1]!], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } });
+}
+
+function plan(bytes: Uint8Array, splits?: number[], pausesMs?: number[]): SentRequest {
+  return { plan: { bytes, ...(splits ? { splits } : {}), ...(pausesMs ? { pausesMs } : {}) }, methods: ['GET'] };
+}
+
+describe('replayCommand', () => {
+  it('is a printf | nc pipeline that holds the connection open a second', () => {
+    expect(replayCommand(target, plan(latin1('GET / HTTP/1.1\r\n\r\n')))).toBe("(printf 'GET / HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+  });
+
+  it('sends exactly the bytes, through bash printf, for \\r \\n \\x00 quote % backslash \\xff', () => {
+    const texts = [
+      "GET /it's%20100%\\ HTTP/1.1\r\nHost: x\r\n\r\n",
+      'A\x00B\xff\r\n\n\t%%s%d\\x41\\\\\'\'"$(id)`id`!',
+      '%',
+      "'",
+      '\\',
+      '\x00',
+      '\xff',
+      '',
+      '-x GET',
+      '--',
+      '-',
+    ];
+    for (const t of texts) {
+      const bytes = latin1(t);
+      expect([...bashBytes(replayCommand(target, plan(bytes)))]).toEqual([...bytes]);
+    }
+  });
+
+  it('round-trips every byte value 0..255', () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect([...bashBytes(replayCommand(target, plan(bytes)))]).toEqual([...bytes]);
+  });
+
+  it('round-trips 300 random byte strings, split and whole (fast-check samples, one bash process)', () => {
+    const cases = fc.sample(
+      fc.uint8Array({ maxLength: 80 }).chain((bytes) =>
+        fc.record({
+          bytes: fc.constant(bytes),
+          splits: fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, bytes.length - 1) }), { maxLength: 3 }).map((a) => a.sort((x, y) => x - y)),
+        }),
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'wg-replay-'));
+    try {
+      const script = cases
+        .map(({ bytes, splits }, i) => {
+          const m = /^\((.*); sleep 1\) \| nc 127\.0\.0\.1 8080$/s.exec(replayCommand(target, plan(bytes, splits)));
+          return `{ ${m![1]}; } > '${dir}/${i}'`;
+        })
+        .join('\n');
+      execFileSync('bash', ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } });
+      cases.forEach(({ bytes }, i) => expect([...readFileSync(path.join(dir, String(i)))]).toEqual([...bytes]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes one printf per piece with the pauses between, and the pieces join to the same bytes', () => {
+    const bytes = latin1("GET /'%\\ HTTP/1.1\r\n\r\n");
+    const cmd = replayCommand(target, plan(bytes, [3, 7], [50, 2]));
+    expect(cmd).toBe("(printf 'GET'; sleep 0.05; printf ' /'\\''%%'; sleep 0.002; printf '\\\\ HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect([...bashBytes(cmd)]).toEqual([...bytes]);
+  });
+
+  it('does not let a piece that starts with - look like an option to printf', () => {
+    const cmd = replayCommand(target, plan(latin1('a-b'), [1]));
+    expect(cmd).toBe("(printf 'a'; printf '\\055b'; sleep 1) | nc 127.0.0.1 8080");
+    expect(bashBytes(cmd).toString('latin1')).toBe('a-b');
+  });
+
+  it('writes no sleep for a split without a pause', () => {
+    expect(replayCommand(target, plan(latin1('abcd'), [2]))).toBe("(printf 'ab'; printf 'cd'; sleep 1) | nc 127.0.0.1 8080");
+  });
+
+  it('gives nc an IPv6 address without brackets', () => {
+    expect(replayCommand({ host: '::1', port: 9 }, plan(latin1('x')))).toMatch(/\| nc ::1 9$/);
+  });
+
+  it('replays a sequence one command per line, setup first', () => {
+    const s = replaySequence(target, plan(latin1('B')), [plan(latin1('A'))]);
+    expect(s?.split('\n')).toEqual(["(printf 'A'; sleep 1) | nc 127.0.0.1 8080", "(printf 'B'; sleep 1) | nc 127.0.0.1 8080"]);
+    expect(replaySequence(target, undefined)).toBeNull();
+  });
+
+  it('formats sleep seconds without exponents', () => {
+    expect([1, 50, 1000, 1500, 0.4].map(sleepSeconds)).toEqual(['0.001', '0.05', '1', '1.5', '0']);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../src/reporters/ansi.js';
+import { finalLine, renderText, summaryRows } from '../../src/reporters/text.js';
+import type { CheckResult } from '../../src/runner/types.js';
+import { blockedCheck, errorCheck, failCheck, passCheck, runResult, sequenceFailCheck, skipCheck, splitFailCheck, warnCheck } from './fixtures.js';
+
+const all = [passCheck, failCheck, splitFailCheck, sequenceFailCheck, warnCheck, blockedCheck, skipCheck, errorCheck];
+
+/** The table's body rows as arrays of cells. */
+function tableRows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('│'))
+    .map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+}
+
+describe('summaryRows', () => {
+  it('groups by family in SPEC order, with a total row', () => {
+    expect(summaryRows(all)).toEqual([
+      ['family', 'pass', 'fail', 'warn', 'blocked', 'skip', 'error'],
+      ['robustness', '1', '0', '0', '0', '0', '0'],
+      ['metamorphic', '0', '1', '0', '0', '0', '0'],
+      ['wire', '0', '0', '1', '0', '0', '1'],
+      ['status', '0', '1', '0', '0', '0', '0'],
+      ['store', '0', '1', '0', '1', '1', '0'],
+      ['total', '1', '3', '1', '1', '1', '1'],
+    ]);
+  });
+});
+
+describe('renderText', () => {
+  const text = renderText(runResult(all), { color: false });
+
+  it('draws the summary table with the counts', () => {
+    expect(tableRows(text)).toEqual(summaryRows(all));
+  });
+
+  it('shows a failure in full: id, level, requirement and cite, expected joined with "or", actual, bytes, replay', () => {
+    const start = text.indexOf(`✗ ${failCheck.id} [MUST]`);
+    expect(start).toBeGreaterThan(0);
+    const block = text.slice(start, text.indexOf('\n\n', start));
+    expect(block).toContain('A request with an HTTP/2 version gets 505. (RFC 9110 §15.6.6)');
+    expect(block).toContain('why:      the server answered 200 to an HTTP/2 request line');
+    expect(block).toContain('expected: 505 or the connection closed without a response');
+    expect(block).toContain('actual:   200 OK');
+    expect(block).toContain("request:  GET /it's%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n");
+    expect(block).toContain('received: HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n');
+    expect(block).toContain("replay:   (printf 'GET /it'\\''s%%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+  });
+
+  it('shows split points, pauses and a piece-by-piece replay for a split request', () => {
+    const start = text.indexOf(`✗ ${splitFailCheck.id}`);
+    const block = text.slice(start, text.indexOf('\n\n', start));
+    expect(block).toContain('sent in 3 pieces: split at byte 3, 10; pauses 50 ms, 1500 ms');
+    expect(block).toContain("(printf 'GET'; sleep 0.05; printf ' / HTTP'; sleep 1.5; printf '/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(block).toContain('received: (no bytes)');
+  });
+
+  it('shows every request of a sequence, setup first', () => {
+    const start = text.indexOf(`✗ ${sequenceFailCheck.id}`);
+    const block = text.slice(start, text.indexOf('\n\n', start));
+    expect(block.indexOf('setup 1:  POST /a')).toBeGreaterThan(0);
+    expect(block.indexOf('request:  GET /a')).toBeGreaterThan(block.indexOf('setup 1:'));
+    const replay = block.slice(block.indexOf('replay:')).split('\n');
+    expect(replay).toHaveLength(2);
+    expect(replay[0]).toContain("printf 'POST /a");
+    expect(replay[1]).toMatch(/^ {12}\(printf 'GET \/a/);
+  });
+
+  it('lists warnings, errors and blocked checks in one line each', () => {
+    expect(text).toContain(`! ${warnCheck.id}: no Date header`);
+    expect(text).toContain(`E ${errorCheck.id}: the check itself failed: boom`);
+    expect(text).toContain('- 1 check blocked: not run: the baseline request failed');
+  });
+
+  it('ends with the one-line total', () => {
+    const last = text.trimEnd().split('\n').at(-1);
+    expect(last).toBe(
+      '8 checks: 1 passed, 3 failed, 1 warning, 1 blocked, 1 skipped, 1 error — target 127.0.0.1:8080, profile reference, seed 42, 1234 ms',
+    );
+    expect(last).toBe(finalLine(runResult(all)));
+  });
+
+  it('has no ANSI codes without colour, and the same text under them with colour', () => {
+    expect(text).not.toMatch(/\x1b\[/);
+    const colored = renderText(runResult(all), { color: true });
+    expect(colored).toMatch(/\x1b\[31m/);
+    expect(stripAnsi(colored)).toBe(text);
+  });
+
+  it('shows the first maxFailures failures and counts the rest', () => {
+    const many: CheckResult[] = Array.from({ length: 13 }, (_, i) => ({ ...failCheck, id: `status.f${i}` }));
+    const t = renderText(runResult(many), { color: false });
+    expect(t.match(/^✗ /gm)).toHaveLength(10);
+    expect(t).toContain('… and 3 more, see --json');
+    const t2 = renderText(runResult(many), { color: false, maxFailures: 2 });
+    expect(t2.match(/^✗ /gm)).toHaveLength(2);
+    expect(t2).toContain('… and 11 more, see --json');
+  });
+
+  it('says only the one sentence when the target was unreachable', () => {
+    const t = renderText(runResult([], { unreachable: 'cannot connect to 127.0.0.1:8080: ECONNREFUSED: connect ECONNREFUSED' }), { color: true });
+    expect(t).toBe('cannot connect to 127.0.0.1:8080: ECONNREFUSED: connect ECONNREFUSED\n');
+  });
+
+  it('says which check took the server down', () => {
+    const down = { ...failCheck, id: 'robustness.huge-header', family: 'robustness' as const };
+    const t = renderText(
+      runResult([passCheck, down, { ...blockedCheck, reason: 'not run: the server stopped answering after robustness.huge-header' }], {
+        stopped: { afterCheck: 'robustness.huge-header', reason: 'the server stopped answering after this request' },
+      }),
+      { color: false },
+    );
+    expect(t).toContain('The server stopped answering after robustness.huge-header (the server stopped answering after this request); the checks after it were not run.');
+  });
+
+  it('renders a clean run without failure sections', () => {
+    const t = renderText(runResult([passCheck]), { color: false });
+    expect(t).not.toContain('Failures');
+    expect(t).not.toContain('Warnings');
+    expect(t.trimEnd().split('\n').at(-1)).toMatch(/^1 check: 1 passed, 0 failed, 0 warnings/);
+  });
+});

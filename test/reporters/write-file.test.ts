@@ -1,0 +1,38 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/reporters/write-file.js';
+
+describe('writeFileAtomic', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'wg-write-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a new file and replaces an old one, leaving no temp file', async () => {
+    const f = path.join(dir, 'report.json');
+    await writeFileAtomic(f, 'one');
+    expect(readFileSync(f, 'utf8')).toBe('one');
+    await writeFileAtomic(f, 'two ✓');
+    expect(readFileSync(f, 'utf8')).toBe('two ✓');
+    expect(readdirSync(dir)).toEqual(['report.json']);
+  });
+
+  it('fails without touching the old file or leaving a temp file when the target cannot be replaced', async () => {
+    const f = path.join(dir, 'a-dir');
+    // A non-empty directory cannot be renamed over.
+    await import('node:fs').then((fs) => {
+      fs.mkdirSync(f);
+      writeFileSync(path.join(f, 'x'), 'keep');
+    });
+    await expect(writeFileAtomic(f, 'new')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['a-dir']);
+    expect(readFileSync(path.join(f, 'x'), 'utf8')).toBe('keep');
+  });
+
+  it('rejects when the directory does not exist', async () => {
+    await expect(writeFileAtomic(path.join(dir, 'nope', 'r.json'), 'x')).rejects.toThrow(/ENOENT/);
+  });
+});
