@@ -122,14 +122,6 @@ export const requestLineChecks: Check[] = [
     accept: ['ok'],
     warn: [400],
   }),
-  caseCheck({
-    id: 'status.request-line.only-crlfs-then-close',
-    requirement: 'A connection that carries only empty lines and then ends is answered 400 or closed, and does not harm the server.',
-    cite: 'RFC 9112 §2.2',
-    family: 'robustness',
-    request: '\r\n'.repeat(64),
-    accept: ['close', 400, 408],
-  }),
   // --- targets -----------------------------------------------------------------------------------
   caseCheck({
     id: 'status.target.no-leading-slash-is-400',
