@@ -155,8 +155,6 @@ export interface ExchangeOptions {
   /** Pause between pieces, in ms; default 0. */
   pauseMs?: number;
   timeoutMs?: number;
-  /** After the responses, how long to wait to see whether the server closes; default 300 ms. */
-  closeWaitMs?: number;
 }
 
 export interface Exchange {
@@ -164,7 +162,10 @@ export interface Exchange {
   readonly responses: RawResponse[];
   /** 1xx responses, in order. */
   readonly interim: RawResponse[];
-  /** Whether the server closed the connection after the responses (within closeWaitMs). */
+  /**
+   * Whether the server closed the connection after the responses: after reading them, the client sends
+   * a probe (`HEAD /`); an answer means the connection was kept, end-of-stream means it was closed.
+   */
   readonly closed: boolean;
   /** Bytes after the last response (there should be none). */
   readonly extra: Buffer;
@@ -192,10 +193,27 @@ export async function exchange(
       else responses.push(response);
     }
     await sending;
-    const closed = await client.waitClosed(options.closeWaitMs ?? 300);
-    return { responses, interim, closed, extra: client.pending };
+    const extra = client.pending;
+    const closed = await probeClosed(client);
+    return { responses, interim, closed, extra };
   } finally {
     client.destroy();
+  }
+}
+
+/**
+ * Whether the server has closed (or is closing) the connection: sends `HEAD /` and sees whether an answer
+ * or end-of-stream comes back. Throws if neither comes within `timeoutMs`.
+ */
+export async function probeClosed(client: RawClient, timeoutMs = 2000): Promise<boolean> {
+  if (client.closed) return true;
+  await client.send('HEAD / HTTP/1.1\r\nHost: probe\r\n\r\n');
+  try {
+    await client.next({ head: true, timeoutMs });
+    return false;
+  } catch (error) {
+    if (client.closed) return true;
+    throw error;
   }
 }
 
@@ -269,11 +287,25 @@ export function parseResponse(buffer: Buffer, head: boolean, ended: boolean): Ra
   };
 }
 
-/** A request as bytes: the request line, `Host: t`, the given headers, and a body with Content-Length. */
-export function http(method: string, target: string, options: { body?: string; headers?: string[]; version?: string; host?: boolean } = {}): string {
+/**
+ * A request as a byte string (one character per byte, sent as latin1): the request line, `Host: t`, the
+ * given headers, and a body with its Content-Length. `body` is text, encoded as UTF-8; `bodyBytes` is a
+ * byte string sent as is.
+ */
+export function http(
+  method: string,
+  target: string,
+  options: { body?: string; bodyBytes?: string; headers?: string[]; version?: string; host?: boolean } = {},
+): string {
   const lines = [`${method} ${target} ${options.version ?? 'HTTP/1.1'}`];
   if (options.host !== false) lines.push('Host: t');
   lines.push(...(options.headers ?? []));
-  if (options.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(options.body)}`);
-  return `${lines.join('\r\n')}\r\n\r\n${options.body ?? ''}`;
+  const body = options.bodyBytes ?? (options.body === undefined ? undefined : utf8Bytes(options.body));
+  if (body !== undefined) lines.push(`Content-Length: ${body.length}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
+}
+
+/** Text as a byte string of its UTF-8 encoding. */
+export function utf8Bytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('latin1');
 }
