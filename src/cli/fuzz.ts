@@ -1,0 +1,171 @@
+import { randomInt } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { profiles } from '../model/profile.js';
+import { runChecks } from '../runner/run-checks.js';
+import type { RunResult } from '../runner/types.js';
+import { formatEndpoint } from '../reporters/endpoint.js';
+import { renderJson } from '../reporters/json.js';
+import { renderText } from '../reporters/text.js';
+import { writeFileAtomic } from '../reporters/write-file.js';
+import type { Endpoint } from '../wire/types.js';
+import { parseInteger, parseTarget, splitPrefixes } from './args.js';
+import { catalogue, selectChecks } from './catalogue.js';
+import { UsageError, type CliIO } from './io.js';
+import { Progress } from './progress.js';
+
+/** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
+export interface FuzzFlags {
+  target?: string;
+  checks?: string[];
+  strict?: boolean;
+  timeoutMs: string;
+  json?: string;
+  seed?: string;
+  runs?: string;
+  profile: string;
+  color: boolean;
+}
+
+export const DEFAULT_TIMEOUT_MS = 2000;
+const MAX_TIMEOUT_MS = 600_000;
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+export interface FuzzSettings {
+  target: Endpoint | null;
+  prefixes: string[];
+  strict: boolean;
+  timeoutMs: number;
+  json: string | null;
+  seed: number | null;
+  runs: number | null;
+  profileName: string;
+  color: boolean;
+}
+
+/** Validates every flag before anything runs; throws a UsageError with one sentence. */
+export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
+  const profileName = flags.profile;
+  if (!Object.hasOwn(profiles, profileName)) {
+    throw new UsageError(`unknown profile '${profileName}' (known: ${Object.keys(profiles).join(', ')})`);
+  }
+  const json = flags.json ?? null;
+  if (json !== null && json !== '-') {
+    if (json === '') throw new UsageError('--json needs a file name (or - for standard output)');
+    const dir = path.dirname(path.resolve(json));
+    const st = await fs.stat(dir).catch(() => null);
+    if (!st?.isDirectory()) throw new UsageError(`cannot write the JSON report to ${json}: the directory ${dir} does not exist`);
+  }
+  return {
+    target: flags.target === undefined ? null : parseTarget(flags.target),
+    prefixes: splitPrefixes(flags.checks ?? []),
+    strict: flags.strict === true,
+    timeoutMs: parseInteger('--timeout-ms', flags.timeoutMs, 1, MAX_TIMEOUT_MS),
+    json,
+    seed: flags.seed === undefined ? null : parseInteger('--seed', flags.seed, INT32_MIN, INT32_MAX),
+    runs: flags.runs === undefined ? null : parseInteger('--runs', flags.runs, 1, 1_000_000),
+    profileName,
+    color: flags.color,
+  };
+}
+
+/** The sentence for an unreachable target: `cannot reach HOST:PORT (connection refused). Is the server running?` */
+export function unreachableSentence(target: Endpoint, detail: string): string {
+  const why = /ECONNREFUSED/.test(detail)
+    ? 'connection refused'
+    : /no TCP connection within/.test(detail)
+      ? detail.replace(/^.*?(no TCP connection within [0-9]+ ms).*$/, '$1')
+      : /ENOTFOUND|EAI_AGAIN/.test(detail)
+        ? 'unknown host'
+        : detail.replace(/^cannot connect to \S+: /, '');
+  return `wiregrade: cannot reach ${formatEndpoint(target)} (${why}). Is the server running?`;
+}
+
+export function exitCodeFor(result: RunResult): number {
+  if (result.unreachable) return 3;
+  return result.checks.some((c) => c.verdict === 'fail' || c.verdict === 'error') ? 1 : 0;
+}
+
+interface Bundled {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function closeQuietly(server: Bundled | null, ms = 3000): Promise<void> {
+  if (!server) return;
+  await Promise.race([server.close().catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
+/** `wiregrade fuzz`: validate, (start the bundled server,) run, report. Returns the exit code. */
+export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
+  const s = await fuzzSettings(flags);
+  const checks = selectChecks(catalogue(), s.prefixes);
+  const profile = profiles[s.profileName]!;
+  const seed = s.seed ?? randomInt(0, INT32_MAX);
+  const jsonToStdout = s.json === '-';
+
+  let server: Bundled | null = null;
+  let target = s.target;
+  if (target === null) {
+    const { startReferenceServer } = await import('../../reference-server/index.js');
+    try {
+      server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    } catch (err) {
+      throw new UsageError(`cannot start the bundled reference server: ${err instanceof Error ? err.message.replace(/\.$/, '') : String(err)}`);
+    }
+    target = { host: server.host, port: server.port };
+    io.err(`no --target given: testing the bundled reference server on ${formatEndpoint(target)}\n`);
+  }
+  io.err(`seed: ${seed}\n`);
+
+  const progress = new Progress(io, io.isTTY && !jsonToStdout);
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(130); // a second ^C: do not wait for anything
+    interrupted = true;
+    progress.clear();
+    io.err('wiregrade: interrupted\n');
+    void closeQuietly(server).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  // Hold the event loop open for the whole run: the wire layer's pauses are unref'd timers, so a run that
+  // is only waiting on one (after the server closed early) would otherwise let Node exit with code 13
+  // ("unsettled top-level await") and no report.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  let result: RunResult;
+  try {
+    result = await runChecks({
+      target,
+      checks,
+      profile,
+      timeoutMs: s.timeoutMs,
+      seed,
+      strict: s.strict,
+      onEvent: (e) => progress.onEvent(e),
+    });
+  } finally {
+    clearInterval(keepAlive);
+    progress.clear();
+    await closeQuietly(server);
+    process.off('SIGINT', onSigint);
+  }
+
+  if (result.unreachable) {
+    if (jsonToStdout) io.out(renderJson(result));
+    io.err(unreachableSentence(target, result.unreachable) + '\n');
+  } else {
+    io.out(jsonToStdout ? renderJson(result) : renderText(result, { color: s.color && (io.color ?? io.isTTY) }));
+  }
+  if (s.json !== null && !jsonToStdout) {
+    try {
+      await writeFileAtomic(s.json, renderJson(result));
+    } catch (err) {
+      io.err(`wiregrade: cannot write the JSON report to ${s.json}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    io.err(`JSON report written to ${s.json}\n`);
+  }
+  return exitCodeFor(result);
+}

@@ -1,0 +1,134 @@
+/**
+ * The `wiregrade` command line: the only layer that wires the runner and the reporters together and
+ * prints. main() returns the exit code and never calls process.exit (except on SIGINT during a run).
+ *
+ * Exit codes: 0 no failure, 1 failures (or checks the suite could not run), 2 usage or configuration
+ * error, 3 target unreachable.
+ */
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { Command, CommanderError } from 'commander';
+import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
+import { processIO, UsageError, type CliIO } from './io.js';
+import { runList } from './list.js';
+
+const COMMANDS = ['fuzz', 'list', 'serve'] as const;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
+function writerStream(write: (s: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      cb();
+    },
+  });
+}
+
+/** Commander's error message as one sentence: `unknown option '--tagret'; did you mean --target?` */
+export function commanderSentence(message: string): string {
+  const lines = message
+    .replace(/^error:\s*/, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  let s = (lines[0] ?? 'bad usage')
+    .replace(/\.$/, '')
+    .replace(/^too many arguments for '([^']+)'\. Expected (\d+) arguments? but got (\d+)$/, "too many arguments for '$1' (expected $2, got $3)")
+    .replace(/\.\s+/g, '; ');
+  const hint = lines.slice(1).join(' ').match(/^\(Did you mean (.+)\?\)$/);
+  if (hint) s += `; did you mean ${hint[1]}?`;
+  return s;
+}
+
+function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): Command {
+  const program = new Command();
+  program
+    .name('wiregrade')
+    .description('Conformance, fuzz-testing and grading suite for hand-written HTTP/1.1 servers over raw TCP.')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('fuzz')
+    .description('check a server (by default the bundled reference server) and report every failure')
+    .option('--target <host:port>', 'the server to test: 127.0.0.1:8080, localhost:8080, [::1]:8080 (default: start the bundled reference server)')
+    .option('--checks <prefix...>', 'run only the checks whose id starts with one of these prefixes (the baseline always runs)')
+    .option('--strict', 'SHOULD requirements count as MUST: a broken one fails instead of warning')
+    .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
+    .option('--json <file>', 'also write the JSON report to FILE (atomically); "-" prints it on standard output instead of the text report')
+    .option('--seed <n>', 'seed for the generated cases (default: a fresh random one, always printed)')
+    .option('--runs <n>', 'cases per property-based check')
+    .option('--profile <name>', 'what the server is expected to implement', 'reference')
+    .option('--no-color', 'no ANSI colours in the text report')
+    .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error, 3 target unreachable.')
+    .action((flags: FuzzFlags) => {
+      run.job = () => runFuzz(flags, io);
+    });
+
+  program
+    .command('list')
+    .description('list every check: id, family, level, requirement')
+    .option('--json', 'a JSON array instead of a table')
+    .action((flags: { json?: boolean }) => {
+      run.job = async () => runList(flags, io);
+    });
+
+  // Never parsed here: main() hands `serve`'s arguments to the reference server's own CLI. Listed for --help.
+  program.command('serve').description('run the bundled reference server (see wiregrade serve --help)').helpOption(false).allowUnknownOption().allowExcessArguments();
+
+  return program;
+}
+
+function usageHint(argv: readonly string[]): string {
+  const cmd = argv.find((a) => !a.startsWith('-'));
+  return cmd && (COMMANDS as readonly string[]).includes(cmd) ? `wiregrade ${cmd} --help` : 'wiregrade --help';
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns the exit code. `io` defaults to
+ * the process's standard streams.
+ */
+export async function main(argv: string[], given?: CliIO): Promise<number> {
+  const io = given ?? processIO();
+  const usage = (sentence: string, hint = usageHint(argv)): number => {
+    io.err(`wiregrade: ${sentence} (see ${hint})\n`);
+    return 2;
+  };
+  if (argv.length === 0) return usage(`no command given: one of ${COMMANDS.join(', ')}`, 'wiregrade --help');
+
+  if (argv[0] === 'serve' || (argv[0] === 'help' && argv[1] === 'serve')) {
+    const { runServeCli } = await import('../../reference-server/cli.js');
+    return runServeCli(argv[0] === 'help' ? ['--help'] : argv.slice(1), given ? { stdout: writerStream(io.out), stderr: writerStream(io.err) } : {});
+  }
+
+  const run: { job: (() => Promise<number>) | null } = { job: null };
+  try {
+    await buildProgram(io, run).parseAsync(argv, { from: 'user' });
+    return run.job ? await run.job() : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 2;
+      return usage(commanderSentence(err.message));
+    }
+    if (err instanceof UsageError) {
+      // Our own sentences say what to do already; no "(see --help)" tail.
+      io.err(`wiregrade: ${err.message.replace(/\.$/, '')}.\n`);
+      return 2;
+    }
+    io.err(`wiregrade: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.WIREGRADE_DEBUG && err instanceof Error && err.stack) io.err(err.stack + '\n');
+    return 1;
+  }
+}

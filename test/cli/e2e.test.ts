@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterFirstChunkServer, isListening, silentServer, type TinyServer } from './helpers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin/wiregrade.js');
+
+interface Done {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], onStderr?: (soFar: string, child: ReturnType<typeof spawn>) => void): Promise<Done> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+describe('bin/wiregrade.js', () => {
+  it('list: exit 0, prints the baseline id', async () => {
+    const r = await run(['list']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('baseline.valid-request-answered');
+  });
+
+  it('a bad flag: exit 2, one line on stderr', async () => {
+    const r = await run(['fuzz', '--tagret', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('finishes and reports against a server that answers once and closes (no early exit while a pause is pending)', async () => {
+    const server = await closeAfterFirstChunkServer();
+    try {
+      const r = await run(['fuzz', '--target', `127.0.0.1:${server.port}`, '--timeout-ms', '300']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/\d+ checks: \d+ passed, [1-9]\d* failed, .* — target 127\.0\.0\.1:\d+, profile reference, seed \d+, \d+ ms\n$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  describe('SIGINT during fuzz', () => {
+    let silent: TinyServer;
+    beforeAll(async () => {
+      silent = await silentServer();
+    });
+    afterAll(() => silent.close());
+
+    it('stops the run and exits 130', async () => {
+      let sent = false;
+      const r = await run(['fuzz', '--target', `127.0.0.1:${silent.port}`, '--timeout-ms', '30000'], (soFar, child) => {
+        if (!sent && soFar.includes('seed: ')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 200);
+        }
+      });
+      expect(sent).toBe(true);
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain('wiregrade: interrupted');
+    });
+
+    it('closes the bundled reference server and exits 130', async () => {
+      let sent = false;
+      const r = await run(['fuzz'], (soFar, child) => {
+        if (!sent && soFar.includes('seed: ')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 100);
+        }
+      });
+      expect(sent).toBe(true);
+      expect(r.code).toBe(130);
+      expect(r.stdout).toBe('');
+      const m = /bundled reference server on 127\.0\.0\.1:(\d+)/.exec(r.stderr);
+      expect(await isListening(Number(m![1]))).toBe(false);
+    });
+  });
+});
