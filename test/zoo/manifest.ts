@@ -1,0 +1,96 @@
+/**
+ * The zoo: small HTTP/1.1 servers written like students write them, each with ONE classic bug, plus
+ * correct ones and a few hostile ones. wiregrade is tested against them: every correct server must
+ * pass, every buggy one must fail the checks that its bug breaks.
+ *
+ * Python servers (except the hostile ones and correct-asyncio) subclass test/zoo/servers/_lib/
+ * student_base.py and override the one method where their bug lives (marked `# BUG:`). Each runs as
+ * `python3 server.py PORT` / `node server.js PORT` with its own folder as cwd; it finds `_lib` in
+ * its parent folder, so a copy must keep that layout (see test/helpers/zoo.ts).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ZooLang = 'python' | 'node';
+export type ZooKind = 'correct' | 'buggy' | 'hostile';
+
+export interface ZooServer {
+  slug: string;
+  lang: ZooLang;
+  kind: ZooKind;
+  /** One sentence: what the student did wrong (for correct servers, what they are). */
+  bug: string;
+  /** The command line, run with `dir` as cwd. */
+  cmd(port: number): string[];
+  /** Absolute path of the server's folder. */
+  dir: string;
+  /** Check ids this server must fail (filled in by the checks' authors). */
+  expectFailing: string[];
+}
+
+export const ZOO_SERVERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'servers');
+
+type Entry = [slug: string, lang: ZooLang, kind: ZooKind, bug: string];
+
+const entries: Entry[] = [
+  ['correct-threaded', 'python', 'correct', 'The base: a thread per connection, buffered reads until the header end, a lock around the store.'],
+  ['correct-node', 'node', 'correct', 'Written independently on node:net: one parser state machine per connection.'],
+  ['correct-asyncio', 'python', 'correct', 'Written independently on asyncio streams.'],
+
+  ['single-recv', 'python', 'buggy', 'Reads each request with one recv(1024), so a request split across segments or longer than 1 KiB is cut.'],
+  ['lf-line-ends', 'python', 'buggy', 'Ends response lines with a bare \\n instead of \\r\\n.'],
+  ['crlf-lf-header-end', 'python', 'buggy', 'Ends the response header section with \\r\\n\\n instead of \\r\\n\\r\\n.'],
+  ['no-content-length', 'python', 'buggy', 'Sends no Content-Length, yet keeps the connection open, so the body has no end.'],
+  ['wrong-content-length', 'python', 'buggy', 'Sends a Content-Length one byte smaller than the body.'],
+  ['no-reason-phrase', 'python', 'buggy', 'Writes the status line without a reason phrase or the space before it (`HTTP/1.1 200`).'],
+  ['version-echo', 'python', 'buggy', "Echoes the request's version in the status line (`HTTP/2 505 ...`, `HTTP/1.0 200 OK`)."],
+  ['head-with-body', 'python', 'buggy', 'Sends the body in answer to HEAD too.'],
+  ['head-100', 'python', 'buggy', 'Answers HEAD with `100 Continue` and nothing else.'],
+  ['head-cl-zero', 'python', 'buggy', 'Answers HEAD with Content-Length: 0 instead of the length GET would give.'],
+  ['post-200', 'python', 'buggy', 'Answers a POST that creates a record with 200 instead of 201.'],
+  ['missing-is-200', 'python', 'buggy', 'Answers GET of a missing record with 200 and `{}` instead of 404.'],
+  ['unknown-method-400', 'python', 'buggy', 'Answers unknown methods with 400 instead of 405.'],
+  ['garbage-405', 'python', 'buggy', 'Answers malformed request lines with 405 instead of 400.'],
+  ['no-505', 'python', 'buggy', 'Never checks the major version, so HTTP/2 requests are served as HTTP/1.1.'],
+  ['crash-on-empty', 'python', 'buggy', 'Parses the request line without checking for an empty read, so a client that connects and closes kills the process.'],
+  ['crash-no-body', 'python', 'buggy', 'Calls json.loads on an empty body without a check, which kills the process (POST/PUT/PATCH with no body).'],
+  ['crash-no-colon', 'python', 'buggy', 'Splits header lines on ":" without a check, so a line without a colon kills the process.'],
+  ['never-closes', 'python', 'buggy', 'Ignores `Connection: close` and HTTP/1.0: every connection is kept open.'],
+  ['one-client-exits', 'python', 'buggy', 'Has no loop around accept(): serves one connection, then the program ends.'],
+  ['exits-on-error', 'python', 'buggy', 'Ends the process on any exception in a connection, e.g. a client resetting its connection.'],
+  ['single-thread-blocking', 'python', 'buggy', 'Serves connections one after another on one thread, so an idle client blocks everyone.'],
+  ['banner', 'python', 'buggy', 'Greets every connection with `Welcome to the server!!\\r\\n` before reading the request.'],
+  ['lost-update', 'python', 'buggy', 'Reads, modifies and writes the store without a lock (with a small sleep between), so concurrent writes are lost.'],
+  ['truncate-1k', 'python', 'buggy', "Stores at most 1024 bytes of a record's JSON text, so large records come back cut (and invalid)."],
+  ['patch-replaces', 'python', 'buggy', 'PATCH replaces the record instead of merging the fields into it.'],
+  ['delete-keeps', 'python', 'buggy', 'DELETE answers 204 but never removes the record.'],
+  ['rejected-post-stores', 'python', 'buggy', 'A POST to an existing name answers 409 but overwrites the record anyway.'],
+  ['split-differs', 'python', 'buggy', 'Answers 400 to any request that took more than one recv() to arrive.'],
+  ['200-for-everything', 'python', 'buggy', 'Answers every request, valid or not, with 200 and `{}`.'],
+  ['answers-before-body', 'python', 'buggy', 'Never reads the body: answers as soon as the headers are in, then parses the body as the next request.'],
+
+  ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],
+  ['hostile-drip', 'python', 'hostile', 'Sends a valid-looking response one byte per second, never finishing.'],
+  ['hostile-flood', 'python', 'hostile', 'Sends endless bytes as fast as it can to every connection.'],
+  ['hostile-reset', 'python', 'hostile', 'Reads the request, then resets the connection (SO_LINGER 0, close).'],
+  ['hostile-garbage', 'python', 'hostile', 'Answers every request with random binary garbage, then closes.'],
+  ['hostile-crash-at-start', 'python', 'hostile', 'Raises an exception at start, before it listens.'],
+  ['hostile-never-binds', 'python', 'hostile', 'Runs forever without ever listening.'],
+  ['hostile-hardcoded-port', 'python', 'hostile', 'Ignores its argument and always listens on port 18080 (otherwise the correct base server).'],
+];
+
+export const zoo: ZooServer[] = entries.map(([slug, lang, kind, bug]) => ({
+  slug,
+  lang,
+  kind,
+  bug,
+  cmd: (port: number) => (lang === 'python' ? ['python3', 'server.py', String(port)] : [process.execPath, 'server.js', String(port)]),
+  dir: path.join(ZOO_SERVERS_DIR, slug),
+  expectFailing: [],
+}));
+
+export function zooServer(slug: string): ZooServer {
+  const s = zoo.find((z) => z.slug === slug);
+  if (!s) throw new Error(`no zoo server named ${slug}`);
+  return s;
+}

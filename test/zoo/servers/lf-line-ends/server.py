@@ -1,0 +1,18 @@
+"""lf-line-ends: Ends response lines with a bare \n instead of \r\n."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '_lib'))
+from student_base import StudentServer, main  # noqa: E402
+
+
+class Server(StudentServer):
+    def format_response(self, request_version, status, headers, body, include_body):
+        lines = [self.status_line(request_version, status)] + self.header_lines(status, headers, body)
+        # BUG: '\n' is a new line, isn't it? HTTP wants '\r\n'.
+        head = '\n'.join(lines) + '\n\n'
+        return head.encode('latin-1') + (body if include_body else b'')
+
+
+if __name__ == '__main__':
+    main(Server)

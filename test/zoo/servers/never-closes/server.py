@@ -1,0 +1,17 @@
+"""never-closes: Ignores `Connection: close` and HTTP/1.0: every connection is kept open until the client
+leaves (or the idle timeout)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '_lib'))
+from student_base import StudentServer, main  # noqa: E402
+
+
+class Server(StudentServer):
+    def should_keep_alive(self, req):
+        # BUG: "HTTP/1.1 is persistent", so Connection: close and HTTP/1.0 are never looked at.
+        return True
+
+
+if __name__ == '__main__':
+    main(Server)

@@ -1,0 +1,30 @@
+"""single-recv: Reads each request with ONE recv(1024): a request split across TCP segments, or longer
+than 1 KiB, is cut."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '_lib'))
+from student_base import Request, StudentServer, main  # noqa: E402
+
+
+class Server(StudentServer):
+    def read_request(self, c):
+        # BUG: one recv per request. Whatever it returns is taken as the whole request: the head is
+        # whatever came before the blank line, the body whatever came after it (maybe nothing).
+        data = c.sock.recv(1024)
+        if not data:
+            return None
+        head, _, body = data.partition(b'\r\n\r\n')
+        lines = head.decode('latin-1').split('\r\n')
+        parts = lines[0].split(' ')
+        c.request_method = parts[0]
+        c.request_version = parts[2] if len(parts) == 3 else None
+        method, target, version = self.parse_request_line(lines[0])
+        req = Request(method, target, version, self.parse_headers(lines[1:]))
+        self.check_host(req)
+        req.body = body
+        return req
+
+
+if __name__ == '__main__':
+    main(Server)

@@ -1,0 +1,18 @@
+"""truncate-1k: Stores at most 1024 bytes of a record's JSON text: larger records come back cut (and are no
+longer valid JSON)."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '_lib'))
+from student_base import StudentServer, main  # noqa: E402
+
+
+class Server(StudentServer):
+    def encode_record(self, obj):
+        text = super().encode_record(obj)
+        # BUG: the record is kept in a fixed 1 KiB slot ("nobody sends more than that").
+        return text[:1024]
+
+
+if __name__ == '__main__':
+    main(Server)
