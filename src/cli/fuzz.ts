@@ -130,10 +130,6 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
     void closeQuietly(server).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSigint);
-  // Hold the event loop open for the whole run: the wire layer's pauses are unref'd timers, so a run that
-  // is only waiting on one (after the server closed early) would otherwise let Node exit with code 13
-  // ("unsettled top-level await") and no report.
-  const keepAlive = setInterval(() => {}, 1 << 30);
   let result: RunResult;
   try {
     result = await runChecks({
@@ -146,7 +142,6 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       onEvent: (e) => progress.onEvent(e),
     });
   } finally {
-    clearInterval(keepAlive);
     progress.clear();
     await closeQuietly(server);
     process.off('SIGINT', onSigint);

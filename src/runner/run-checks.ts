@@ -29,8 +29,14 @@ function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 6);
 }
 
-function makeContext(opts: RunOptions, check: Check, tag: string, memos: Map<string, Promise<unknown>>): CheckContext {
-  const prefix = `wg${tag}${shortHash(check.id)}`;
+/** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
+export function makeContext(
+  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile'>,
+  checkId: string,
+  tag: string,
+  memos: Map<string, Promise<unknown>>,
+): CheckContext {
+  const prefix = `wg${tag}${shortHash(checkId)}`;
   return {
     target: opts.target,
     timeoutMs: opts.timeoutMs,
@@ -132,7 +138,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     } else {
       const c0 = performance.now();
       try {
-        const run = await check.run(makeContext(opts, check, tag, memos));
+        const run = await check.run(makeContext(opts, check.id, tag, memos));
         res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
       } catch (err) {
         res = notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -18,6 +18,8 @@ export interface CheckResult {
   actual: string;
   request?: SentRequest;
   setup?: SentRequest[];
+  /** For property-based checks: how to replay the failing case exactly. */
+  property?: { seed: number; path: string; shrinks: number };
   /** Kept for checks that did not pass, so a report can show the bytes both ways. */
   exchanges?: Exchange[];
 }

@@ -42,8 +42,9 @@ export function splitBytes(bytes: Uint8Array, splits: readonly number[] = []): U
 }
 
 /**
- * Escapes bytes for a `printf '%b'`-free shell `printf '…'` argument: printable ASCII as itself,
- * everything else as \xHH (and ' % \ escaped), so the exact bytes can be pasted into a terminal.
+ * Escapes bytes for a shell `printf '…'` format argument: printable ASCII as itself, everything else as
+ * a three-digit octal escape (\ooo, which bash, zsh, dash and coreutils printf all read; \xHH is not
+ * portable to dash), and ' % \ escaped, so the exact bytes can be pasted into a terminal.
  */
 export function printfEscape(b: Uint8Array): string {
   let s = '';
@@ -55,7 +56,7 @@ export function printfEscape(b: Uint8Array): string {
     else if (c === 0x25) s += '%%';
     else if (c === 0x27) s += "'\\''";
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
-    else s += '\\x' + c.toString(16).padStart(2, '0');
+    else s += '\\' + c.toString(8).padStart(3, '0');
   }
   return s;
 }

@@ -15,14 +15,16 @@ export class Deadline {
   }
 }
 
-/** Resolves after `ms`; never keeps the process alive on its own. */
+/**
+ * Resolves after `ms`. The timer keeps the process alive: a run whose only pending work is a pause
+ * (the server closed while we were between pieces) must finish that pause and report, not exit.
+ */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0) {
       resolve();
       return;
     }
-    const t = setTimeout(resolve, ms);
-    t.unref();
+    setTimeout(resolve, ms);
   });
 }

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { defineProperty } from '../src/checks/property.js';
+import type { SentRequest } from '../src/checks/types.js';
+import { describeExchange, statusOf } from '../src/checks/verify.js';
+import { serializeRequest } from '../src/http1/request.js';
+import { Connection } from '../src/wire/connection.js';
+
+function write(method: string, target: string, obj: unknown): SentRequest {
+  return {
+    plan: { bytes: serializeRequest({ method, target, version: 'HTTP/1.1', headers: [['Host', 'localhost'], ['Content-Type', 'application/json']], body: JSON.stringify(obj) }) },
+    methods: [method],
+  };
+}
+
+function read(target: string): SentRequest {
+  return { plan: { bytes: serializeRequest({ method: 'GET', target, version: 'HTTP/1.1', headers: [['Host', 'localhost']] }) }, methods: ['GET'] };
+}
+
+function body(ex: { finals: { body: Uint8Array }[] }): unknown {
+  try {
+    return JSON.parse(Buffer.from(ex.finals[0]?.body ?? []).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+let round = 0;
+
+export const concurrentWriters = defineProperty({
+  id: 'store.prop.concurrent-writers',
+  family: 'store',
+  level: 'MUST',
+  requirement: 'Clients writing at once, to different records and to fields of one shared record, never lose an acknowledged write.',
+  cite: 'SPEC "each request atomic"',
+  needs: 'reference',
+  arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
+  async verify(ctx, { disjoint, shared }) {
+    const r = round++;
+    const names = Array.from({ length: disjoint }, (_, i) => `/${ctx.name(`w${r}d${i}`)}`);
+    const sharedPath = `/${ctx.name(`w${r}shared`)}`;
+    const setup = write('POST', sharedPath, { base: true });
+    const made = await ctx.send(setup);
+    if (statusOf(made) !== 201) return null; // creation is judged by the status checks
+    const posts = names.map((n, i) => write('POST', n, { i }));
+    const patches = Array.from({ length: shared }, (_, i) => write('PATCH', sharedPath, { [`f${i}`]: i }));
+    const acks = await Promise.all([...posts, ...patches].map((q) => ctx.send(q)));
+    for (let i = 0; i < names.length; i++) {
+      if (statusOf(acks[i]!) !== 201) continue;
+      const ex = await ctx.send(read(names[i]!));
+      if (!isDeepStrictEqual(body(ex), { i })) {
+        return { reason: `${names[i]} was acknowledged 201 but GET got ${describeExchange(ex)}`, expected: [JSON.stringify({ i })], actual: describeExchange(ex), request: read(names[i]!), setup: posts, exchanges: [acks[i]!, ex] };
+      }
+    }
+    const final = await ctx.send(read(sharedPath));
+    const rec = body(final) as Record<string, unknown> | undefined;
+    const lost = patches.map((_, i) => (statusOf(acks[names.length + i]!) === 200 && rec?.[`f${i}`] !== i ? `f${i}` : null)).filter((x) => x !== null);
+    if (lost.length > 0) {
+      return {
+        reason: `${lost.length} of ${shared} acknowledged concurrent PATCHes lost (missing ${lost.join(', ')}) with ${disjoint} other writers`,
+        expected: ['every acknowledged field present'],
+        actual: JSON.stringify(rec).slice(0, 300),
+        request: read(sharedPath),
+        setup: [setup, ...patches],
+        exchanges: [final],
+      };
+    }
+    return null;
+  },
+});
+
+export const idleDoesNotDelay = defineProperty({
+  id: 'robustness.prop.idle-connections-do-not-block',
+  family: 'robustness',
+  level: 'MUST',
+  requirement: 'While clients hold idle or half-sent connections, other clients are still answered.',
+  cite: 'RFC 9112 §9',
+  hostile: true,
+  arbitrary: () => fc.record({ idle: fc.integer({ min: 1, max: 5 }), partialBytes: fc.integer({ min: 0, max: 20 }), requests: fc.integer({ min: 1, max: 5 }) }),
+  async verify(ctx, { idle, partialBytes, requests }) {
+    const opened: Connection[] = [];
+    try {
+      const partial = Buffer.from(`GET / HTTP/1.1\r\nHost: localhost\r\n`.slice(0, partialBytes), 'latin1');
+      for (let i = 0; i < idle; i++) {
+        const c = await Connection.open(ctx.target, { connectTimeoutMs: ctx.timeoutMs });
+        if (!c.ok) break;
+        opened.push(c.conn);
+        if (partial.length > 0) await c.conn.send({ bytes: partial });
+      }
+      const probe = read(ctx.profile.knownPath);
+      const answers = await Promise.all(Array.from({ length: requests }, () => ctx.send(probe)));
+      const bad = answers.find((a) => a.kind !== 'response');
+      if (!bad) return null;
+      return {
+        reason: `with ${opened.length} idle connection(s) holding ${partialBytes} byte(s) each, a request got ${describeExchange(bad)}`,
+        expected: ['a response'],
+        actual: describeExchange(bad),
+        request: probe,
+        setup: [{ plan: { bytes: partial }, methods: [] }],
+        exchanges: [bad],
+      };
+    } finally {
+      for (const c of opened) c.destroy();
+    }
+  },
+});
+
+export const concurrencyProperties = [concurrentWriters, idleDoesNotDelay];

@@ -1,0 +1,9 @@
+import type { PropertyDef } from '../src/checks/property.js';
+import { metamorphicProperties } from './metamorphic.js';
+import { statusProperties } from './status.js';
+import { storeModel } from './store-model.js';
+import { concurrencyProperties } from './concurrency.js';
+import { largePayloads } from './payload.js';
+
+/** Every property, in the order `wiregrade fuzz` runs them after the deterministic catalogue. */
+export const allProperties: PropertyDef<any>[] = [...statusProperties, ...metamorphicProperties, storeModel, largePayloads, ...concurrencyProperties];

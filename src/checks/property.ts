@@ -1,0 +1,18 @@
+import type fc from 'fast-check';
+import type { Check, CheckContext, CheckRun } from './types.js';
+
+/**
+ * A fast-check property over a server: an arbitrary of cases, and a verification of one case that
+ * returns null when the case holds, or the failure. Defined once in `properties/` and run both from
+ * vitest and from `wiregrade fuzz`.
+ */
+export interface PropertyDef<T = unknown> extends Omit<Check, 'run' | 'independent'> {
+  arbitrary(ctx: CheckContext): fc.Arbitrary<T>;
+  verify(ctx: CheckContext, value: T): Promise<Omit<CheckRun, 'verdict'> | null>;
+  /** Cases are sequences of commands (model-based): the replay needs fast-check's replayPath too. */
+  commands?: boolean;
+}
+
+export function defineProperty<T>(p: PropertyDef<T>): PropertyDef<T> {
+  return p;
+}

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import type { PropertyDef } from '../checks/property.js';
+import type { CheckContext, CheckRun } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import { makeContext, probeAlive } from './run-checks.js';
+import type { CheckResult, RunEvent } from './types.js';
+
+export interface PropertyRunOptions {
+  target: Endpoint;
+  profile: Profile;
+  timeoutMs: number;
+  seed: number;
+  /** Cases per property. */
+  runs: number;
+  /** A time budget for all properties together (shared equally); none by default. */
+  maxTimeMs?: number;
+  /** Replays exactly one failing case: fast-check's counterexample path (needs the same seed). */
+  path?: string;
+  strict?: boolean;
+  runTag?: string;
+  onEvent?: (e: RunEvent) => void;
+  /** Known-bad inputs to try first (from the regression corpus), by property id. */
+  examples?: ReadonlyMap<string, unknown[]>;
+}
+
+export interface PropertyOutcome {
+  result: CheckResult;
+  /** fast-check's own report of the failure (seed, path, counterexample), for the corpus. */
+  failure?: { seed: number; path: string; counterexample: unknown; shrinks: number };
+}
+
+/** Runs one property; returns data, never prints. */
+export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
+  const t0 = performance.now();
+  const ctx: CheckContext = makeContext(
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs },
+    def.id,
+    opts.runTag ?? Date.now().toString(36).slice(-5),
+    new Map(),
+  );
+  const base = {
+    id: def.id,
+    family: def.family,
+    level: def.level,
+    requirement: def.requirement,
+    ...(def.cite ? { cite: def.cite } : {}),
+  };
+  if (def.needs && !opts.profile.capabilities.includes(def.needs)) {
+    return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason: `not part of the ${opts.profile.name} profile`, expected: [], actual: '' } };
+  }
+  let last: Omit<CheckRun, 'verdict'> | null = null;
+  let down: Omit<CheckRun, 'verdict'> | null = null;
+  let cases = 0;
+  const prop = fc.asyncProperty(def.arbitrary(ctx), async (value) => {
+    if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
+    cases++;
+    const failure = await def.verify(ctx, value);
+    if (failure === null) return true;
+    if (failure.exchanges.length > 0 && failure.exchanges.every((e) => e.kind === 'refused')) {
+      down = failure;
+      return true;
+    }
+    last = failure;
+    return false;
+  });
+  const examples = (opts.examples?.get(def.id) ?? []) as [T][];
+  const params: fc.Parameters<[T]> = { seed: opts.seed, numRuns: opts.runs, examples };
+  if (opts.path) params.path = opts.path;
+  if (timeLimitMs) {
+    params.interruptAfterTimeLimit = timeLimitMs;
+    params.markInterruptAsFailure = false;
+  }
+  const details = await fc.check(prop, params);
+  const durationMs = Math.round(performance.now() - t0);
+  const failedRun = details.failed && last !== null;
+  if (!failedRun && down === null) {
+    const verdict = details.failed ? 'error' : 'pass';
+    const reason = details.failed ? `the property itself failed: ${String(details.errorInstance ?? 'unknown error')}` : `${cases} cases held`;
+    return { result: { ...base, verdict, runs: cases, failures: 0, durationMs, reason, expected: [], actual: reason } };
+  }
+  if (!failedRun && down !== null) {
+    const d: Omit<CheckRun, 'verdict'> = down;
+    const alive = await probeAlive(opts.target, opts.profile, opts.timeoutMs);
+    const reason = alive ? `the server refused connections during this property (${d.reason})` : 'the server stopped answering during this property';
+    return { result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
+  }
+  const f: Omit<CheckRun, 'verdict'> = last!;
+  const verdict = def.level === 'SHOULD' && !opts.strict ? 'warn' : 'fail';
+  const path = details.counterexamplePath ?? '';
+  const result: CheckResult = {
+    ...base,
+    verdict,
+    runs: details.numRuns,
+    failures: 1,
+    durationMs,
+    reason: f.reason,
+    expected: f.expected,
+    actual: f.actual,
+    exchanges: f.exchanges,
+    property: { seed: details.seed, path, shrinks: details.numShrinks },
+  };
+  if (f.request) result.request = f.request;
+  if (f.setup) result.setup = f.setup;
+  return { result, failure: { seed: details.seed, path, counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
+}
+
+/** Runs every property in turn, sharing the time budget; a hostile property is followed by a liveness probe. */
+export async function runProperties(defs: readonly PropertyDef<any>[], opts: PropertyRunOptions): Promise<PropertyOutcome[]> {
+  const out: PropertyOutcome[] = [];
+  const started = performance.now();
+  let stoppedAfter: string | null = null;
+  for (let i = 0; i < defs.length; i++) {
+    const def = defs[i]!;
+    opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
+    let o: PropertyOutcome;
+    if (stoppedAfter) {
+      const reason = `not run: the server stopped answering after ${stoppedAfter}`;
+      o = { result: { id: def.id, family: def.family, level: def.level, requirement: def.requirement, verdict: 'blocked', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
+    } else {
+      const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
+      o = await runProperty(def, opts, left);
+      if (def.hostile && !(await probeAlive(opts.target, opts.profile, opts.timeoutMs))) {
+        stoppedAfter = def.id;
+        if (o.result.verdict !== 'fail') o.result = { ...o.result, verdict: 'fail', failures: 1, reason: `the server stopped answering after this property (${o.result.reason})` };
+      }
+    }
+    out.push(o);
+    opts.onEvent?.({ type: 'check-end', result: o.result, index: i });
+  }
+  return out;
+}
