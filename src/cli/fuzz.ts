@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { profiles } from '../model/profile.js';
-import { runChecks } from '../runner/run-checks.js';
+import { runSession } from '../runner/session.js';
 import type { RunResult } from '../runner/types.js';
 import { formatEndpoint } from '../reporters/endpoint.js';
 import { renderJson } from '../reporters/json.js';
@@ -10,7 +10,7 @@ import { renderText } from '../reporters/text.js';
 import { writeFileAtomic } from '../reporters/write-file.js';
 import type { Endpoint } from '../wire/types.js';
 import { parseInteger, parseTarget, splitPrefixes } from './args.js';
-import { catalogue, selectChecks } from './catalogue.js';
+import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
 import { Progress } from './progress.js';
 
@@ -23,11 +23,20 @@ export interface FuzzFlags {
   json?: string;
   seed?: string;
   runs?: string;
+  maxTime?: string;
+  path?: string;
   profile: string;
   color: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;
+/** Cases per property by default: enough to find the zoo's bugs, small enough for a quick first run. */
+export const DEFAULT_RUNS = 50;
+
+function parsePath(p: string): string {
+  if (!/^\d+(:\d+)*$/.test(p)) throw new UsageError(`--path must be fast-check's counterexample path, digits separated by colons (e.g. 12:0:3), not '${p}'`);
+  return p;
+}
 const MAX_TIMEOUT_MS = 600_000;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -39,7 +48,9 @@ export interface FuzzSettings {
   timeoutMs: number;
   json: string | null;
   seed: number | null;
-  runs: number | null;
+  runs: number;
+  maxTimeMs: number | null;
+  path: string | null;
   profileName: string;
   color: boolean;
 }
@@ -64,7 +75,9 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     timeoutMs: parseInteger('--timeout-ms', flags.timeoutMs, 1, MAX_TIMEOUT_MS),
     json,
     seed: flags.seed === undefined ? null : parseInteger('--seed', flags.seed, INT32_MIN, INT32_MAX),
-    runs: flags.runs === undefined ? null : parseInteger('--runs', flags.runs, 1, 1_000_000),
+    runs: flags.runs === undefined ? DEFAULT_RUNS : parseInteger('--runs', flags.runs, 0, 1_000_000),
+    maxTimeMs: flags.maxTime === undefined ? null : parseInteger('--max-time', flags.maxTime, 1, 86_400) * 1000,
+    path: flags.path === undefined ? null : parsePath(flags.path),
     profileName,
     color: flags.color,
   };
@@ -101,7 +114,10 @@ async function closeQuietly(server: Bundled | null, ms = 3000): Promise<void> {
 /** `wiregrade fuzz`: validate, (start the bundled server,) run, report. Returns the exit code. */
 export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   const s = await fuzzSettings(flags);
-  const checks = selectChecks(catalogue(), s.prefixes);
+  const selected = selectChecks(catalogue(), s.prefixes, properties());
+  if (s.path !== null && selected.properties.length !== 1) {
+    throw new UsageError('--path replays one property case: name exactly one property with --checks');
+  }
   const profile = profiles[s.profileName]!;
   const seed = s.seed ?? randomInt(0, INT32_MAX);
   const jsonToStdout = s.json === '-';
@@ -132,15 +148,19 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   process.once('SIGINT', onSigint);
   let result: RunResult;
   try {
-    result = await runChecks({
+    ({ result } = await runSession({
       target,
-      checks,
       profile,
+      checks: selected.checks,
+      properties: s.runs === 0 ? [] : selected.properties,
       timeoutMs: s.timeoutMs,
       seed,
+      runs: s.runs,
+      ...(s.maxTimeMs !== null ? { maxTimeMs: s.maxTimeMs } : {}),
+      ...(s.path !== null ? { path: s.path } : {}),
       strict: s.strict,
       onEvent: (e) => progress.onEvent(e),
-    });
+    }));
   } finally {
     progress.clear();
     await closeQuietly(server);

@@ -2,7 +2,7 @@ import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
-import { replaySequence } from './replay.js';
+import { replaySequence, rerunCommand } from './replay.js';
 
 /** A request's bytes, both readable and exact. */
 export interface JsonRequest {
@@ -28,6 +28,10 @@ export interface JsonFailure {
   replay: string | null;
   /** The regression-corpus entry this failure was saved to; null until the corpus exists. */
   corpusFile: string | null;
+  /** The wiregrade command that runs the check again (for a property: the exact failing case). */
+  rerun?: string;
+  /** For a property: fast-check's seed and counterexample path, and how often it shrank. */
+  property?: { seed: number; path: string; shrinks: number };
 }
 
 export interface JsonCheck {
@@ -111,10 +115,12 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
       replay: replaySequence(result.target, c.request, c.setup),
       corpusFile: null,
     };
+    f.rerun = rerunCommand(result, c);
+    if (c.property) f.property = { ...c.property };
     if (c.setup?.length) {
       // Keep `setup` next to `request` in the output.
-      const { replay, corpusFile, ...head } = f;
-      out.firstFailure = { ...head, setup: c.setup.map(jsonRequest), replay, corpusFile };
+      const { reason, expected, actual, request, ...tail } = f;
+      out.firstFailure = { reason, expected, actual, request, setup: c.setup.map(jsonRequest), ...tail };
     } else {
       out.firstFailure = f;
     }

@@ -9,7 +9,10 @@ export interface CheckListEntry {
   cite?: string;
 }
 
-export function checkListEntries(checks: readonly Check[]): CheckListEntry[] {
+/** What a listed check needs: a deterministic check or a property both have these. */
+export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite'>;
+
+export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] {
   return checks.map((c) => {
     const e: CheckListEntry = { id: c.id, family: c.family, level: c.level, requirement: c.requirement };
     if (c.cite) e.cite = c.cite;
@@ -18,12 +21,12 @@ export function checkListEntries(checks: readonly Check[]): CheckListEntry[] {
 }
 
 /** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite? }. */
-export function renderCheckListJson(checks: readonly Check[]): string {
+export function renderCheckListJson(checks: readonly Listable[]): string {
   return JSON.stringify(checkListEntries(checks), null, 2) + '\n';
 }
 
 /** `wiregrade list`: a table id | family | level | requirement, the requirement wrapped to `width` columns. */
-export function renderCheckList(checks: readonly Check[], opts: { width?: number } = {}): string {
+export function renderCheckList(checks: readonly Listable[], opts: { width?: number } = {}): string {
   const rows = [['id', 'family', 'level', 'requirement'], ...checks.map((c) => [c.id, c.family, c.level, c.cite ? `${c.requirement} (${c.cite})` : c.requirement])];
   const fixed = Math.max(...rows.map((r) => r[0]!.length)) + 'differential'.length + 'SHOULD'.length + 13;
   const reqWidth = Math.max(30, (opts.width ?? 120) - fixed);

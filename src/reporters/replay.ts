@@ -1,6 +1,7 @@
 import type { SentRequest } from '../checks/types.js';
 import { printfEscape, splitBytes } from '../wire/bytes.js';
 import type { Endpoint } from '../wire/types.js';
+import type { CheckResult, RunResult } from '../runner/types.js';
 
 /** Seconds for `sleep`, from milliseconds: `0.05`, `1`, `0.001` (never exponent notation). */
 export function sleepSeconds(ms: number): string {
@@ -47,4 +48,17 @@ export function replayCommand(target: Endpoint, sent: SentRequest): string {
 export function replaySequence(target: Endpoint, request: SentRequest | undefined, setup: readonly SentRequest[] = []): string | null {
   const all = request ? [...setup, request] : [...setup];
   return all.length === 0 ? null : all.map((r) => replayCommand(target, r)).join('\n');
+}
+
+/**
+ * The wiregrade command that runs this check again against the same target. For a property it replays
+ * the exact failing case: the same seed and fast-check path.
+ */
+export function rerunCommand(result: Pick<RunResult, 'target' | 'profile'>, c: Pick<CheckResult, 'id' | 'property'>): string {
+  const t = result.target.host.includes(':') ? `[${result.target.host}]:${result.target.port}` : `${result.target.host}:${result.target.port}`;
+  let cmd = `npx wiregrade fuzz --target ${t} --checks ${c.id}`;
+  if (result.profile !== 'reference') cmd += ` --profile ${result.profile}`;
+  if (c.property) cmd += ` --seed ${c.property.seed} --path ${c.property.path}`;
+  else cmd += ' --runs 0';
+  return cmd;
 }

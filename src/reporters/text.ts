@@ -5,7 +5,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
-import { replayCommand } from './replay.js';
+import { replayCommand, rerunCommand } from './replay.js';
 
 export interface TextOptions {
   color: boolean;
@@ -102,6 +102,8 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette): st
   if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
   const seq = c.request ? [...setup, c.request] : setup;
   if (seq.length) lines.push(field('replay', seq.map((s) => replayCommand(result.target, s)).join('\n')));
+  if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
+  lines.push(field('rerun', rerunCommand(result, c)));
   return lines.join('\n');
 }
 

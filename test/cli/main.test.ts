@@ -31,7 +31,8 @@ describe('usage errors: exit 2 and one sentence on stderr', () => {
     [['fuzz', '--checks', 'zzz-no-such'], /^wiregrade: --checks 'zzz-no-such' matches no check id \(see wiregrade list\)\.$/],
     [['fuzz', '--timeout-ms', 'soon'], /^wiregrade: --timeout-ms 'soon' is not a whole number/],
     [['fuzz', '--seed', '1.5'], /^wiregrade: --seed '1\.5' is not a whole number/],
-    [['fuzz', '--runs', '0'], /^wiregrade: --runs '0' is not a whole number from 1/],
+    [['fuzz', '--runs', '-1'], /^wiregrade: --runs '-1' is not a whole number from 0/],
+    [['fuzz', '--path', 'x:1'], /^wiregrade: --path must be fast-check's counterexample path/],
     [['fuzz', '--json', '/no/such/dir/r.json'], /^wiregrade: cannot write the JSON report to \/no\/such\/dir\/r\.json: the directory \/no\/such\/dir does not exist\.$/],
   ])('%j', async (argv, sentence) => {
     const c = captureIO();
@@ -136,7 +137,7 @@ describe('fuzz', () => {
     const check = report.checks[0]!;
     expect(Object.keys(check)).toEqual(['id', 'family', 'level', 'verdict', 'runs', 'failures', 'requirement', 'firstFailure']);
     expect(check).toMatchObject({ id: BASELINE, verdict: 'fail', failures: 1 });
-    expect(Object.keys(check.firstFailure as object)).toEqual(['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile']);
+    expect(Object.keys(check.firstFailure as object)).toEqual(['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile', 'rerun']);
     expect(readdirSync(dir)).toEqual(['report.json']);
     expect(c.stdout).toContain(`✗ ${BASELINE}`);
     expect(c.stderr).toContain(`JSON report written to ${file}`);

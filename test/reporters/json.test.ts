@@ -3,7 +3,7 @@ import { renderJson, score, toJsonReport } from '../../src/reporters/json.js';
 import { blockedCheck, errorCheck, failCheck, passCheck, runResult, sequenceFailCheck, skipCheck, splitFailCheck, warnCheck } from './fixtures.js';
 
 const CHECK_KEYS = ['id', 'family', 'level', 'verdict', 'runs', 'failures', 'requirement'];
-const FAILURE_KEYS = ['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile'];
+const FAILURE_KEYS = ['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile', 'rerun'];
 
 describe('toJsonReport', () => {
   const result = runResult([passCheck, failCheck, splitFailCheck, sequenceFailCheck, warnCheck, blockedCheck, skipCheck, errorCheck]);
@@ -56,7 +56,7 @@ describe('toJsonReport', () => {
 
   it('adds setup (only) for sequences, and replays them first', () => {
     const f = report.checks.find((c) => c.id === sequenceFailCheck.id)!.firstFailure!;
-    expect(Object.keys(f)).toEqual(['reason', 'expected', 'actual', 'request', 'setup', 'replay', 'corpusFile']);
+    expect(Object.keys(f)).toEqual(['reason', 'expected', 'actual', 'request', 'setup', 'replay', 'corpusFile', 'rerun']);
     expect(f.setup).toHaveLength(1);
     expect(f.setup![0]!.text).toContain('POST /a');
     expect(f.replay!.split('\n')).toHaveLength(2);

@@ -61,7 +61,7 @@ describe('renderText', () => {
     const block = text.slice(start, text.indexOf('\n\n', start));
     expect(block.indexOf('setup 1:  POST /a')).toBeGreaterThan(0);
     expect(block.indexOf('request:  GET /a')).toBeGreaterThan(block.indexOf('setup 1:'));
-    const replay = block.slice(block.indexOf('replay:')).split('\n');
+    const replay = block.slice(block.indexOf('replay:'), block.indexOf('rerun:')).trimEnd().split('\n');
     expect(replay).toHaveLength(2);
     expect(replay[0]).toContain("printf 'POST /a");
     expect(replay[1]).toMatch(/^ {12}\(printf 'GET \/a/);

@@ -1,0 +1,71 @@
+import type { PropertyDef } from '../checks/property.js';
+import type { Check } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import { runChecks } from './run-checks.js';
+import { runProperties, type PropertyOutcome } from './run-properties.js';
+import type { RunEvent, RunResult } from './types.js';
+
+export interface SessionOptions {
+  target: Endpoint;
+  profile: Profile;
+  checks: readonly Check[];
+  properties: readonly PropertyDef<any>[];
+  timeoutMs: number;
+  seed: number;
+  runs: number;
+  /** Time budget for the property-based part, in ms. */
+  maxTimeMs?: number;
+  /** Replay one property case: fast-check's counterexample path (with the same seed). */
+  path?: string;
+  strict?: boolean;
+  onEvent?: (e: RunEvent) => void;
+  onServerDown?: (afterCheck: string) => Promise<boolean>;
+  examples?: ReadonlyMap<string, unknown[]>;
+}
+
+export interface SessionResult {
+  result: RunResult;
+  /** The property failures with fast-check's own data, for the regression corpus. */
+  propertyFailures: PropertyOutcome[];
+}
+
+/**
+ * A whole fuzz session: the deterministic catalogue first, then the properties, into one RunResult.
+ * Properties do not run when the target was unreachable or stopped answering.
+ */
+export async function runSession(opts: SessionOptions): Promise<SessionResult> {
+  const t0 = performance.now();
+  const total = opts.checks.length + opts.properties.length;
+  const onEvent = opts.onEvent;
+  const tag = Date.now().toString(36).slice(-5);
+  const result = await runChecks({
+    target: opts.target,
+    checks: opts.checks,
+    profile: opts.profile,
+    timeoutMs: opts.timeoutMs,
+    seed: opts.seed,
+    runTag: tag,
+    ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
+    ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'start' ? { type: 'start', total } : e) } : {}),
+    ...(opts.onServerDown ? { onServerDown: opts.onServerDown } : {}),
+  });
+  if (result.unreachable || result.stopped || opts.properties.length === 0) return { result, propertyFailures: [] };
+  const offset = opts.checks.length;
+  const outcomes = await runProperties(opts.properties, {
+    target: opts.target,
+    profile: opts.profile,
+    timeoutMs: opts.timeoutMs,
+    seed: opts.seed,
+    runs: opts.runs,
+    runTag: tag,
+    ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
+    ...(opts.path !== undefined ? { path: opts.path } : {}),
+    ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
+    ...(opts.examples ? { examples: opts.examples } : {}),
+    ...(onEvent ? { onEvent: (e: RunEvent) => onEvent('index' in e ? { ...e, index: e.index + offset } : e) } : {}),
+  });
+  result.checks.push(...outcomes.map((o) => o.result));
+  result.durationMs = Math.round(performance.now() - t0);
+  return { result, propertyFailures: outcomes.filter((o) => o.failure) };
+}
