@@ -104,7 +104,7 @@ export class Connection {
         break;
       }
       if (event.kind === 'head') {
-        if (event.head.expectsContinue) this.socket.write(CONTINUE_RESPONSE);
+        if (event.head.expectsContinue) this.socket.write(CONTINUE_RESPONSE, 'utf8');
         continue;
       }
       if (event.kind === 'error') {
@@ -117,7 +117,7 @@ export class Connection {
   }
 
   private answer(request: ParsedRequest): void {
-    const started = performance.now();
+    const started = this.context.log === null ? 0 : performance.now();
     let reply: Reply | Promise<Reply>;
     try {
       reply = route(request, this.context.store);
@@ -156,7 +156,7 @@ export class Connection {
       return;
     }
     this.stopTimer(); // the next request gets fresh deadlines
-    if (!this.socket.write(bytes)) {
+    if (!this.socket.write(bytes, 'utf8')) {
       this.draining = true;
       this.startTimer('drain');
     }
@@ -183,10 +183,10 @@ export class Connection {
     this.closeAfter(serializeReply(error, { omitBody: this.parser.currentMethod === 'HEAD', connection: 'close' }));
   }
 
-  private closeAfter(bytes: Buffer | null): void {
+  private closeAfter(bytes: string | null): void {
     this.closing = true;
     this.stopTimer();
-    if (bytes !== null) this.socket.write(bytes);
+    if (bytes !== null) this.socket.write(bytes, 'utf8');
     this.socket.end();
     this.startTimer('closing');
   }

@@ -252,7 +252,8 @@ export class RequestParser {
     if (head === null) throw new Error('complete() without a head');
     const body = this.bodyParts.length === 1 ? (this.bodyParts[0] as Buffer) : Buffer.concat(this.bodyParts);
     this.reset();
-    return { kind: 'request', request: { ...head, body } };
+    const { method, target, minor, headers, framing, keepAlive, expectsContinue } = head;
+    return { kind: 'request', request: { method, target, minor, headers, framing, keepAlive, expectsContinue, body } };
   }
 
   private reset(): void {
@@ -477,6 +478,7 @@ function valuesOf(headers: readonly Header[], name: string): string[] {
 
 /** The elements of comma-separated list headers, trimmed, lower-cased, empty ones dropped (RFC 9110 §5.6.1). */
 function listElements(values: readonly string[]): string[] {
+  if (values.length === 0) return [];
   return values
     .flatMap((value) => value.split(','))
     .map((element) => trimWhitespace(element).toLowerCase())

@@ -96,7 +96,7 @@ function methodNotAllowed(method: string, allowed: readonly string[]): Reply {
  */
 function resolveTarget(target: string): Resource {
   let path = target;
-  const authority = /^https?:\/\/[^/?#]*/i.exec(target);
+  const authority = target.startsWith('/') ? null : /^https?:\/\/[^/?#]*/i.exec(target);
   if (authority !== null) path = `/${target.slice(authority[0].length).replace(/^\//, '')}`;
   if (!path.startsWith('/')) return { kind: 'invalid', reason: 'the request target must be a path such as /name' };
   const query = path.indexOf('?');
