@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['test/setup/target.ts'],
     // Two cores: network tests fight for them, so keep files to two at a time.
     maxWorkers: 2,
   },

@@ -1,0 +1,28 @@
+import { describe, expect, inject, it } from 'vitest';
+import { allProperties } from './index.js';
+import { runProperty } from '../src/runner/run-properties.js';
+import { referenceProfile } from '../src/model/profile.js';
+
+/**
+ * Every property, defined once in properties/, run here against WIREGRADE_TARGET (or the bundled
+ * reference server): each must hold. Modest run counts keep `npm test` quick; `npm run bench` and
+ * `wiregrade fuzz --runs 1000` run the large ones. The seed is fixed (WIREGRADE_SEED overrides it) so a
+ * failure here replays with `wiregrade fuzz --seed S --path P --checks ID`.
+ */
+const [host, port] = (() => {
+  const t = inject('wiregradeTarget');
+  const i = t.lastIndexOf(':');
+  return [t.slice(0, i).replace(/^\[|\]$/g, ''), Number(t.slice(i + 1))] as const;
+})();
+const seed = Number(process.env.WIREGRADE_SEED ?? 20261121);
+const runs = Number(process.env.WIREGRADE_RUNS ?? 20);
+
+describe(`properties against ${host}:${port} (seed ${seed}, ${runs} runs each)`, () => {
+  for (const p of allProperties) {
+    it(p.id, async () => {
+      const o = await runProperty(p, { target: { host, port }, profile: referenceProfile, timeoutMs: 2000, seed, runs });
+      expect(o.result.verdict, `${o.result.reason} ${JSON.stringify(o.result.property ?? {})}`).toBe('pass');
+      expect(o.result.runs).toBeGreaterThan(0);
+    });
+  }
+});
