@@ -158,7 +158,11 @@ async function conversation(z: StartedZoo): Promise<void> {
     expect((await ask('POST', '/gamma', '')).status).toBe(400);
     expect((await ask('POST', '/gamma', '{"a":')).status).toBe(400);
     expect((await ask('GET', '/../x')).status).toBe(400);
-    expect((await ask('GET', '/gamma')).status).toBe(404); // nothing was stored by the rejected requests
+    expect((await ask('GET', '/..')).status).toBe(400);
+    expect((await ask('GET', '/alpha/b')).status).toBe(404);
+    expect((await ask('POST', '/gamma', '{}', ['Content-Length: 02'])).status).toBe(201); // same length twice
+    expect((await ask('DELETE', '/gamma')).status).toBe(204);
+    expect((await ask('GET', '/gamma')).status).toBe(404);
     // Chunked request body.
     c.write('POST /delta HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{"d\r\n4;ext=1\r\n":4}\r\n0\r\n\r\n');
     r = (await c.readResponse())!;
@@ -193,6 +197,9 @@ async function conversation(z: StartedZoo): Promise<void> {
   await closes('POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400);
   await closes('POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400);
   await closes('POST /e HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n', 501);
+  await closes('POST /e HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;\r\n{}\r\n0\r\n\r\n', 400);
+  await closes('GET /alpha HTTP/1.1\r\nHost: a b\r\n\r\n', 400);
+  await closes('GET /alpha HTTP/12\r\nHost: x\r\n\r\n', 400);
   await closes('POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n', 413);
   await closes(`GET /alpha HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(9000)}\r\n\r\n`, 431);
   await closes(req('GET', '/alpha', { close: false, version: 'HTTP/1.0' }), 200);

@@ -43,8 +43,13 @@ ALLOW_RECORD = ', '.join(METHODS)
 
 NAME_RE = re.compile(r'[A-Za-z0-9._~-]{1,64}')
 TOKEN_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-VERSION_RE = re.compile(r'HTTP/([0-9]+)(?:\.([0-9]+))?')
+VERSION_RE = re.compile(r'HTTP/([0-9])(?:\.([0-9]))?')
+HOST_RE = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::[0-9]*)?")
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_QUOTED = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
+CHUNK_SIZE_RE = re.compile(rf'([0-9A-Fa-f]+)(?:[ \t]*;[ \t]*{_TOKEN}(?:[ \t]*=[ \t]*(?:{_TOKEN}|{_QUOTED}))?)*')
 HEAD_END_RE = re.compile(rb'\n\r?\n')
+ABSOLUTE_RE = re.compile(r'https?://[^/?#]*', re.IGNORECASE)
 
 
 class HttpError(Exception):
@@ -78,6 +83,12 @@ def header_values(headers, name):
 
 def header_tokens(headers, name):
     return [t.strip().lower() for v in header_values(headers, name) for t in v.split(',') if t.strip()]
+
+
+def origin_form(target):
+    """/path from an absolute-form target (http://host/path), which servers must accept."""
+    m = ABSOLUTE_RE.match(target)
+    return target if not m else (target[m.end():] or '/')
 
 
 def crash():
@@ -285,9 +296,9 @@ class StudentServer:
         if not m:
             raise HttpError(400, 'malformed HTTP version', close=True)
         major, minor = m.group(1), m.group(2)
-        if int(major) != 1:
+        if major != '1':
             raise HttpError(505, 'only HTTP/1.x is supported', close=True)
-        if minor is None or len(minor) != 1 or len(major) != 1:
+        if minor is None:
             raise HttpError(400, 'malformed HTTP version', close=True)
         return 'HTTP/1.0' if minor == '0' else 'HTTP/1.1'
 
@@ -311,29 +322,33 @@ class StudentServer:
         hosts = header_values(req.headers, 'host')
         if len(hosts) > 1 or (req.version == 'HTTP/1.1' and not hosts):
             raise HttpError(400, 'HTTP/1.1 needs exactly one Host header', close=True)
+        if hosts and not HOST_RE.fullmatch(hosts[0]):
+            raise HttpError(400, 'malformed Host header', close=True)
 
     def read_body(self, c, req):
-        te = header_tokens(req.headers, 'transfer-encoding')
+        te = header_values(req.headers, 'transfer-encoding')
         cl = header_values(req.headers, 'content-length')
-        if header_values(req.headers, 'transfer-encoding') and cl:
+        if te and cl:
             raise HttpError(400, 'Content-Length together with Transfer-Encoding', close=True)
-        if header_values(req.headers, 'transfer-encoding'):
+        if te:
             if req.version == 'HTTP/1.0':
                 raise HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request', close=True)
-            if any(t != 'chunked' for t in te):
+            codings = [t.split(';')[0].strip(' \t') for t in header_tokens(req.headers, 'transfer-encoding')]
+            if any(t != 'chunked' for t in codings):
                 raise HttpError(501, 'unsupported transfer coding', close=True)
-            if te != ['chunked']:
+            if codings != ['chunked']:
                 raise HttpError(400, 'malformed Transfer-Encoding', close=True)
             self.send_continue(c, req)
             return self.read_chunked(c)
         if cl:
-            values = {t.strip() for v in cl for t in v.split(',')}
-            if len(values) != 1:
-                raise HttpError(400, 'conflicting Content-Length', close=True)
-            value = values.pop()
-            if not re.fullmatch(r'[0-9]+', value):
+            values = [t.strip(' \t') for v in cl for t in v.split(',')]
+            if not all(re.fullmatch(r'[0-9]+', v) for v in values):
                 raise HttpError(400, 'malformed Content-Length', close=True)
-            length = int(value)
+            distinct = {v.lstrip('0') or '0' for v in values}
+            if len(distinct) != 1:
+                raise HttpError(400, 'conflicting Content-Length', close=True)
+            digits = distinct.pop()
+            length = int(digits) if len(digits) <= 18 else self.MAX_BODY + 1
             if length > self.MAX_BODY:
                 raise HttpError(413, 'body too large', close=True)
             if length > 0:
@@ -373,10 +388,10 @@ class StudentServer:
     def read_chunked(self, c):
         body = bytearray()
         while True:
-            size_text = self.read_line(c, 1024).split(b';', 1)[0].strip(b' \t')
-            if not re.fullmatch(rb'[0-9A-Fa-f]+', size_text):
-                raise HttpError(400, 'malformed chunk size', close=True)
-            size = int(size_text, 16)
+            m = CHUNK_SIZE_RE.fullmatch(self.read_line(c, 4096).decode('latin-1'))
+            if not m:
+                raise HttpError(400, 'malformed chunk size line', close=True)
+            size = int(m.group(1), 16)
             if len(body) + size > self.MAX_BODY:
                 raise HttpError(413, 'body too large', close=True)
             if size == 0:
@@ -385,18 +400,20 @@ class StudentServer:
             if self.read_line(c, 2) != b'':
                 raise HttpError(400, 'chunk data not followed by CRLF', close=True)
         trailer_bytes = 0
-        while True:  # trailer fields are read and ignored
+        while True:  # trailer fields are checked, then ignored
             line = self.read_line(c, self.MAX_HEAD)
             if line == b'':
                 return bytes(body)
             trailer_bytes += len(line)
             if trailer_bytes > self.MAX_HEAD:
                 raise HttpError(431, 'trailer section too large', close=True)
+            self.parse_header_line(line.decode('latin-1'))
 
     # ---- routing and the store -----------------------------------------------------------------
 
     def handle(self, method, target, headers, body):
         """Returns (status, extra headers, body bytes)."""
+        target = origin_form(target)
         if method not in METHODS:
             return self.unknown_method(method, target)
         if target == '/':
@@ -422,9 +439,14 @@ class StudentServer:
         return 405, {'Allow': allow}, self.error_body(f'method {method} is not implemented')
 
     def parse_target(self, target):
-        if not target.startswith('/') or not NAME_RE.fullmatch(target[1:]):
+        """The record name in /{name}. 400 for a segment that is not a name (. and .. never are),
+        404 for a deeper path made of names (/a/b)."""
+        segments = target[1:].split('/') if target.startswith('/') else ['']
+        if not all(NAME_RE.fullmatch(s) and s not in ('.', '..') for s in segments):
             raise HttpError(400, 'invalid record name')
-        return target[1:]
+        if len(segments) > 1:
+            raise HttpError(404, 'no such resource: the paths are / and /{name}')
+        return segments[0]
 
     def parse_json_body(self, body):
         if not body:

@@ -28,6 +28,10 @@ KNOWN = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
 NAME = re.compile(r'[A-Za-z0-9._~-]{1,64}')
 TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 CTL = re.compile(r'[\x00-\x08\x0a-\x1f\x7f]')
+HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::[0-9]*)?")
+EXT = r"[ \t]*;[ \t]*{t}(?:[ \t]*=[ \t]*(?:{t}|{q}))?".format(
+    t=r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", q=r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"')
+CHUNK_LINE = re.compile(r'([0-9A-Fa-f]+)(?:' + EXT + ')*')
 
 records = {}  # name -> dict
 
@@ -57,6 +61,21 @@ def strip_eol(line):
     return line[:-1] if line.endswith(b'\r') else line
 
 
+def field(line):
+    """(lowercased name, value) of a header or trailer line."""
+    if line[:1] in (' ', '\t'):
+        raise Refuse(400, 'obsolete line folding')
+    if ':' not in line:
+        raise Refuse(400, 'header line without a colon')
+    name, value = line.split(':', 1)
+    if not TOKEN.fullmatch(name):
+        raise Refuse(400, 'malformed header name')
+    value = value.strip(' \t')
+    if CTL.search(value):
+        raise Refuse(400, 'control character in a header value')
+    return name.lower(), value
+
+
 class Request:
     def __init__(self, lines):
         words = lines[0].split(' ')
@@ -68,30 +87,20 @@ class Request:
             raise Refuse(400, 'malformed method')
         if not re.fullmatch(r'[\x21-\x7e]+', self.target):
             raise Refuse(400, 'malformed request target')
-        m = re.fullmatch(r'HTTP/([0-9]+)(?:\.([0-9]+))?', version)
+        m = re.fullmatch(r'HTTP/([0-9])(?:\.([0-9]))?', version)
         if not m:
             raise Refuse(400, 'malformed HTTP version')
-        if int(m[1]) != 1:
+        if m[1] != '1':
             raise Refuse(505, 'only HTTP/1.x is supported')
-        if len(m[1]) != 1 or m[2] is None or len(m[2]) != 1:
+        if m[2] is None:
             raise Refuse(400, 'malformed HTTP version')
         self.http10 = m[2] == '0'
-        self.fields = []
-        for line in lines[1:]:
-            if line[:1] in (' ', '\t'):
-                raise Refuse(400, 'obsolete line folding')
-            if ':' not in line:
-                raise Refuse(400, 'header line without a colon')
-            name, value = line.split(':', 1)
-            if not TOKEN.fullmatch(name):
-                raise Refuse(400, 'malformed header name')
-            value = value.strip(' \t')
-            if CTL.search(value):
-                raise Refuse(400, 'control character in a header value')
-            self.fields.append((name.lower(), value))
+        self.fields = [field(line) for line in lines[1:]]
         hosts = self.all('host')
         if len(hosts) > 1 or (not self.http10 and not hosts):
             raise Refuse(400, 'HTTP/1.1 needs exactly one Host header')
+        if hosts and not HOST.fullmatch(hosts[0]):
+            raise Refuse(400, 'malformed Host header')
 
     def all(self, name):
         return [v for k, v in self.fields if k == name]
@@ -149,7 +158,7 @@ async def read_body(reader, writer, req):
     if te:
         if req.http10:
             raise Refuse(400, 'Transfer-Encoding in an HTTP/1.0 request')
-        codings = req.tokens('transfer-encoding')
+        codings = [c.split(';')[0].strip(' \t') for c in req.tokens('transfer-encoding')]
         if any(c != 'chunked' for c in codings):
             raise Refuse(501, 'unsupported transfer coding')
         if codings != ['chunked']:
@@ -157,17 +166,19 @@ async def read_body(reader, writer, req):
         await interim(writer, req)
         return await timed(read_chunked(reader))
     if cl:
-        lengths = {x.strip() for v in cl for x in v.split(',')}
+        given = [x.strip(' \t') for v in cl for x in v.split(',')]
+        if not all(re.fullmatch(r'[0-9]+', x) for x in given):
+            raise Refuse(400, 'malformed Content-Length')
+        lengths = {x.lstrip('0') or '0' for x in given}
         if len(lengths) != 1:
             raise Refuse(400, 'conflicting Content-Length')
-        length = lengths.pop()
-        if not re.fullmatch(r'[0-9]+', length):
-            raise Refuse(400, 'malformed Content-Length')
-        if int(length) > MAX_BODY:
+        digits = lengths.pop()
+        length = int(digits) if len(digits) < 16 else MAX_BODY + 1
+        if length > MAX_BODY:
             raise Refuse(413, 'body too large')
-        if int(length) > 0:
+        if length > 0:
             await interim(writer, req)
-        return await timed(exactly(reader, int(length)))
+        return await timed(exactly(reader, length))
     return b''
 
 
@@ -204,10 +215,11 @@ async def line_of(reader):
 async def read_chunked(reader):
     parts, total = [], 0
     while True:
-        size = (await line_of(reader)).split(b';', 1)[0].strip(b' \t')
-        if not re.fullmatch(rb'[0-9A-Fa-f]+', size):
-            raise Refuse(400, 'malformed chunk size')
-        n = int(size, 16)
+        line = await line_of(reader)
+        m = CHUNK_LINE.fullmatch(line.decode('latin-1')) if len(line) <= 4096 else None
+        if not m:
+            raise Refuse(400, 'malformed chunk size line')
+        n = int(m[1], 16)
         total += n
         if total > MAX_BODY:
             raise Refuse(413, 'body too large')
@@ -224,6 +236,7 @@ async def read_chunked(reader):
         trailers += len(line)
         if trailers > MAX_HEAD:
             raise Refuse(431, 'trailer section too large')
+        field(line.decode('latin-1'))  # checked, then ignored
 
 
 def no_constants(name):
@@ -244,6 +257,9 @@ def parse_object(body):
 
 def respond_to(method, target, body):
     """(status, headers, body) for a complete request."""
+    absolute = re.match(r'https?://[^/?#]*', target, re.IGNORECASE)  # absolute-form: keep the path
+    if absolute:
+        target = target[absolute.end():] or '/'
     if method not in KNOWN:
         allow = 'GET, HEAD' if target == '/' else ', '.join(KNOWN)
         return 405, {'Allow': allow}, problem(f'method {method} is not implemented')
@@ -251,9 +267,13 @@ def respond_to(method, target, body):
         if method in ('GET', 'HEAD'):
             return 300, {}, as_json(['/' + n for n in sorted(records)])
         return 405, {'Allow': 'GET, HEAD'}, problem(f'{method} is not allowed on /')
-    name = target[1:]
-    if not target.startswith('/') or not NAME.fullmatch(name):
+    # /{name} only: a segment that is not a name (. and .. never are) is 400; /a/b made of names, 404.
+    segments = target[1:].split('/') if target.startswith('/') else ['']
+    if not all(NAME.fullmatch(s) and s not in ('.', '..') for s in segments):
         return 400, {}, problem('invalid record name')
+    if len(segments) > 1:
+        return 404, {}, problem('no such resource: the paths are / and /{name}')
+    name = segments[0]
     not_found = (404, {}, problem(f'no record named {name}'))
     if method in ('GET', 'HEAD'):
         return (200, {}, as_json(records[name])) if name in records else not_found

@@ -21,6 +21,10 @@ const REASONS = {
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const NAME = /^[A-Za-z0-9._~-]{1,64}$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(?::\d*)?$/;
+const T = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t !#-\\[\\]-~\\x80-\\xff]|\\\\[\\t -~\\x80-\\xff])*"';
+const CHUNK_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:[ \\t]*;[ \\t]*${T}(?:[ \\t]*=[ \\t]*(?:${T}|${QUOTED}))?)*$`);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** name -> record (a plain object) */
@@ -47,6 +51,18 @@ function tokens(headers, name) {
     .filter((t) => t !== '');
 }
 
+/** One header (or trailer) field line: [name, value]. Throws HttpError. */
+function parseField(line) {
+  if (line.startsWith(' ') || line.startsWith('\t')) throw new HttpError(400, 'obsolete line folding');
+  const colon = line.indexOf(':');
+  if (colon < 0) throw new HttpError(400, 'header line without a colon');
+  const name = line.slice(0, colon);
+  if (!TOKEN.test(name)) throw new HttpError(400, 'malformed header name');
+  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) throw new HttpError(400, 'control character in a header value');
+  return [name, value];
+}
+
 /** Parse the request line and header fields; decide how the body is framed. Throws HttpError. */
 function parseHead(text) {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
@@ -55,25 +71,16 @@ function parseHead(text) {
   const [method, target, version] = parts;
   if (!TOKEN.test(method)) throw new HttpError(400, 'malformed method');
   if (!/^[\x21-\x7e]+$/.test(target)) throw new HttpError(400, 'malformed request target');
-  const v = /^HTTP\/(\d+)(?:\.(\d+))?$/.exec(version);
+  const v = /^HTTP\/(\d)(?:\.(\d))?$/.exec(version);
   if (!v) throw new HttpError(400, 'malformed HTTP version');
-  if (Number(v[1]) !== 1) throw new HttpError(505, 'only HTTP/1.x is supported');
-  if (v[1].length !== 1 || v[2] === undefined || v[2].length !== 1) throw new HttpError(400, 'malformed HTTP version');
+  if (v[1] !== '1') throw new HttpError(505, 'only HTTP/1.x is supported');
+  if (v[2] === undefined) throw new HttpError(400, 'malformed HTTP version');
   const http10 = v[2] === '0';
 
-  const headers = [];
-  for (const line of lines.slice(1)) {
-    if (line.startsWith(' ') || line.startsWith('\t')) throw new HttpError(400, 'obsolete line folding');
-    const colon = line.indexOf(':');
-    if (colon < 0) throw new HttpError(400, 'header line without a colon');
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new HttpError(400, 'malformed header name');
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) throw new HttpError(400, 'control character in a header value');
-    headers.push([name, value]);
-  }
+  const headers = lines.slice(1).map(parseField);
   const hosts = values(headers, 'host');
   if (hosts.length > 1 || (!http10 && hosts.length === 0)) throw new HttpError(400, 'HTTP/1.1 needs exactly one Host header');
+  if (hosts.length === 1 && !HOST.test(hosts[0])) throw new HttpError(400, 'malformed Host header');
 
   const req = { method, target, http10, headers, framing: 'none', length: 0 };
   const te = values(headers, 'transfer-encoding');
@@ -81,16 +88,17 @@ function parseHead(text) {
   if (te.length > 0 && cl.length > 0) throw new HttpError(400, 'Content-Length together with Transfer-Encoding');
   if (te.length > 0) {
     if (http10) throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
-    const codings = tokens(headers, 'transfer-encoding');
+    const codings = tokens(headers, 'transfer-encoding').map((c) => c.split(';')[0].replace(/^[ \t]+|[ \t]+$/g, ''));
     if (codings.some((c) => c !== 'chunked')) throw new HttpError(501, 'unsupported transfer coding');
     if (codings.length !== 1) throw new HttpError(400, 'malformed Transfer-Encoding');
     req.framing = 'chunked';
   } else if (cl.length > 0) {
-    const distinct = new Set(cl.flatMap((x) => x.split(',')).map((x) => x.trim()));
+    const all = cl.flatMap((x) => x.split(',')).map((x) => x.replace(/^[ \t]+|[ \t]+$/g, ''));
+    if (!all.every((x) => /^[0-9]+$/.test(x))) throw new HttpError(400, 'malformed Content-Length');
+    const distinct = new Set(all.map((x) => x.replace(/^0+(?=\d)/, '')));
     if (distinct.size !== 1) throw new HttpError(400, 'conflicting Content-Length');
-    const [value] = distinct;
-    if (!/^[0-9]+$/.test(value)) throw new HttpError(400, 'malformed Content-Length');
-    const length = Number(value);
+    const [digits] = distinct;
+    const length = digits.length > 15 ? Infinity : Number(digits);
     if (length > MAX_BODY) throw new HttpError(413, 'body too large');
     req.framing = 'length';
     req.length = length;
@@ -114,7 +122,9 @@ function jsonObject(body) {
 
 /** The answer to a complete request: [status, headers, body]. */
 function route(req, body) {
-  const { method, target } = req;
+  const { method } = req;
+  // An absolute-form target (http://host/path) must be accepted too: keep its path.
+  const target = req.target.replace(/^https?:\/\/[^/?#]*/i, '') || '/';
   if (!METHODS.includes(method)) {
     return [405, { Allow: target === '/' ? 'GET, HEAD' : METHODS.join(', ') }, errorBody(`method ${method} is not implemented`)];
   }
@@ -122,8 +132,11 @@ function route(req, body) {
     if (method === 'GET' || method === 'HEAD') return [300, {}, json([...store.keys()].sort().map((n) => '/' + n))];
     return [405, { Allow: 'GET, HEAD' }, errorBody(`${method} is not allowed on /`)];
   }
-  const name = target.slice(1);
-  if (!target.startsWith('/') || !NAME.test(name)) return [400, {}, errorBody('invalid record name')];
+  // /{name} only: a segment that is not a name (. and .. never are) is 400; /a/b made of names is 404.
+  const segments = target.startsWith('/') ? target.slice(1).split('/') : [''];
+  if (!segments.every((s) => NAME.test(s) && s !== '.' && s !== '..')) return [400, {}, errorBody('invalid record name')];
+  if (segments.length > 1) return [404, {}, errorBody('no such resource: the paths are / and /{name}')];
+  const name = segments[0];
   const missing = () => [404, {}, errorBody(`no record named ${name}`)];
 
   switch (method) {
@@ -275,11 +288,12 @@ class Connection {
         return true;
       }
       case 'chunk-size': {
-        const line = this.takeLine(1024);
+        const line = this.takeLine(4096);
         if (line === null) return false;
-        const size = line.split(';')[0].replace(/^[ \t]+|[ \t]+$/g, '');
-        if (!/^[0-9A-Fa-f]+$/.test(size)) throw new HttpError(400, 'malformed chunk size');
-        const n = parseInt(size, 16);
+        const m = CHUNK_LINE.exec(line);
+        if (!m) throw new HttpError(400, 'malformed chunk size line');
+        const hex = m[1].replace(/^0+/, '');
+        const n = hex.length > 8 ? Infinity : hex === '' ? 0 : parseInt(hex, 16);
         if (this.bodySize + n > MAX_BODY) throw new HttpError(413, 'body too large');
         this.bodySize += n;
         this.left = n;
@@ -297,8 +311,12 @@ class Connection {
       case 'trailer': {
         const line = this.takeLine(MAX_HEAD);
         if (line === null) return false;
-        if (line === '') this.answer();
-        else if ((this.trailerBytes += line.length) > MAX_HEAD) throw new HttpError(431, 'trailer section too large');
+        if (line === '') {
+          this.answer();
+          return true;
+        }
+        if ((this.trailerBytes += line.length) > MAX_HEAD) throw new HttpError(431, 'trailer section too large');
+        parseField(line); // checked, then ignored
         return true;
       }
     }
