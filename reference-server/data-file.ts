@@ -9,8 +9,7 @@
 import { open, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isRecordName } from './names.js';
-
-export type JsonObject = { [key: string]: unknown };
+import { isJsonObject, MAX_RECORD_DEPTH, nestsDeeperThan, type JsonObject } from './records.js';
 
 /** The data file cannot be used; the message is one sentence meant for the person starting the server. */
 export class DataFileError extends Error {
@@ -81,13 +80,12 @@ function parseStore(file: string, text: string): Map<string, JsonObject> {
   for (const [name, record] of Object.entries(value)) {
     if (!isRecordName(name)) throw invalid(`${JSON.stringify(name)} is not a record name`);
     if (!isJsonObject(record)) throw invalid(`the record ${JSON.stringify(name)} is not a JSON object`);
+    if (nestsDeeperThan(record, MAX_RECORD_DEPTH)) {
+      throw invalid(`the record ${JSON.stringify(name)} nests deeper than ${MAX_RECORD_DEPTH} levels`);
+    }
     records.set(name, record);
   }
   return records;
-}
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** fsync a directory, so that a rename in it is on disk; a no-op where directories cannot be opened. */

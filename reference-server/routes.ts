@@ -7,12 +7,13 @@
  *   2. the path: `/`, `/{name}`, a path whose segments are all names but more than one (`/a/b`): 404, or a
  *      path with a segment that is not a name (`/../x`, `/%00`, `/a/`): 400;
  *   3. a method not allowed on `/`: 405 + `Allow: GET, HEAD`;
- *   4. POST, PUT, PATCH: the body must be a JSON object (400), then the store decides (201/200/404/409).
+ *   4. POST, PUT, PATCH: the body must be UTF-8 JSON, an object, nested at most MAX_RECORD_DEPTH levels
+ *      (else 400), then the store decides (201/200/404/409).
  * HEAD is answered as GET; the serializer drops the body.
  */
-import { isJsonObject, type JsonObject } from './data-file.js';
 import { isRecordName, RECORD_NAME_RULE } from './names.js';
 import type { ParsedRequest } from './parser.js';
+import { isJsonObject, MAX_RECORD_DEPTH, nestsDeeperThan, type JsonObject } from './records.js';
 import { errorReply, type Reply } from './responses.js';
 import type { RecordStore, WriteResult } from './store.js';
 
@@ -126,5 +127,7 @@ function parseJsonObject(body: Buffer): JsonObject | string {
   } catch {
     return 'the body is not valid JSON';
   }
-  return isJsonObject(value) ? value : 'the body must be a JSON object';
+  if (!isJsonObject(value)) return 'the body must be a JSON object';
+  if (nestsDeeperThan(value, MAX_RECORD_DEPTH)) return `the body nests deeper than ${MAX_RECORD_DEPTH} levels`;
+  return value;
 }

@@ -7,9 +7,10 @@
  * loses an acknowledged write. Writes that queue up while the disk is busy are committed together, with
  * one save (group commit); a failed save rejects every write in it and changes nothing.
  */
-import { DataFile, type JsonObject } from './data-file.js';
+import { DataFile } from './data-file.js';
+import type { JsonObject } from './records.js';
 
-export type { JsonObject } from './data-file.js';
+export type { JsonObject } from './records.js';
 
 export type WriteOp =
   /** POST: create, or fail if the record exists. */

@@ -122,6 +122,7 @@ describe('a data file that cannot be used', () => {
     ['a JSON array', '[{"a":1}]', /not a record store/],
     ['a bad record name', '{"a/b": {}}', /not a record store/],
     ['a record that is not an object', '{"a": [1]}', /not a record store/],
+    ['a record nested too deeply', `{"a": {"b": ${'['.repeat(300)}${']'.repeat(300)}}}`, /nests deeper than 256 levels/],
   ];
   for (const [label, content, message] of unusable) {
     it(`rejects ${label} and leaves the file untouched`, async () => {

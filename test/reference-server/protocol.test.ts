@@ -191,6 +191,24 @@ describe('a body that is not UTF-8: 400', () => {
   });
 });
 
+describe('nesting', () => {
+  const nested = (levels: number) => `{"a":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+
+  it('accepts a record nested 256 levels deep and sends it back', async () => {
+    expectJson(await request(port, http('PUT', '/deep', { body: nested(256) })), 201);
+    expect(JSON.stringify(((await request(port, http('GET', '/deep'))).json()))).toBe(nested(256));
+  });
+
+  it('rejects deeper nesting with 400 (it could not be sent back or saved), keeping the connection', async () => {
+    for (const levels of [257, 5000]) {
+      const response = await request(port, http('PUT', '/deeper', { body: nested(levels) }));
+      expectError(response, 400);
+      expect(response.closed).toBe(false);
+    }
+    expectError(await request(port, http('GET', '/deeper')), 404);
+  });
+});
+
 describe('paths', () => {
   const badNames = ['/../x', '/..', '/.', '/%00', '/a%2Fb', '/a b'.replace(' ', '%20'), `/${'x'.repeat(65)}`, '/a/', '//', '/a#b', '/é'.replace('é', '%C3%A9'), 'x', '*'];
   for (const target of badNames) {
