@@ -4,7 +4,7 @@
  * The states, and what ends each one:
  *
  *   idle      waiting for the first byte of a request. No byte within idleTimeoutMs: close, without a
- *             word (RFC 9112 §9.8: nothing was asked, so nothing is owed).
+ *             word (RFC 9112 §9.5: nothing was asked, so nothing is owed).
  *   head      reading a header section. Not complete within headerTimeoutMs of its first byte: 408, close.
  *   body      reading a body. No byte for idleTimeoutMs: 408, close.
  *   busy      the store is saving this request's write; reading is paused, so the next pipelined request
@@ -13,7 +13,7 @@
  *             idleTimeoutMs passes: close).
  *   closing   the last answer is written and our side is shut (FIN). Input is read and thrown away until
  *             the peer closes too, for at most idleTimeoutMs: closing with unread input would make the
- *             kernel reset the connection and the peer could lose our answer.
+ *             kernel reset the connection and the peer could lose our answer (RFC 9112 §9.6).
  *
  * Pipelined requests are parsed one after another from the same buffer, and each answer is written
  * before the next request is looked at, so answers go out in request order.
@@ -146,17 +146,17 @@ export class Connection {
 
   private respond(request: ParsedRequest, reply: Reply, started: number): void {
     const keepAlive = request.keepAlive;
-    const bytes = serializeReply(reply, {
+    const answer = serializeReply(reply, {
       omitBody: request.method === 'HEAD',
       connection: !keepAlive ? 'close' : request.minor === 0 ? 'keep-alive' : null,
     });
     this.logRequest(`${request.method} ${request.target} HTTP/1.${request.minor}`, reply.status, started);
     if (!keepAlive) {
-      this.closeAfter(bytes);
+      this.closeAfter(answer);
       return;
     }
     this.stopTimer(); // the next request gets fresh deadlines
-    if (!this.socket.write(bytes, 'utf8')) {
+    if (!this.socket.write(answer, 'utf8')) {
       this.draining = true;
       this.startTimer('drain');
     }
@@ -164,12 +164,12 @@ export class Connection {
 
   /** The parser found a framing or syntax error: answer it and close. */
   private reject(error: ProtocolError): void {
-    const bytes = serializeReply(errorReply(error.status, error.message), {
+    const answer = serializeReply(errorReply(error.status, error.message), {
       omitBody: error.method === 'HEAD',
       connection: 'close',
     });
-    this.logRequest(error.method ?? '-', error.status, null, error.message);
-    this.closeAfter(bytes);
+    this.logRequest(this.parser.currentRequestLine ?? error.method ?? '-', error.status, null, error.message);
+    this.closeAfter(answer);
   }
 
   /** The peer has sent its last byte (FIN) and every complete request in it has been answered. */
@@ -179,14 +179,15 @@ export class Connection {
       return;
     }
     const error = errorReply(400, 'the connection was shut before the request was complete');
-    this.logRequest(this.parser.currentMethod ?? '-', 400, null, 'request cut short');
+    this.logRequest(this.parser.currentRequestLine ?? '-', 400, null, 'request cut short');
     this.closeAfter(serializeReply(error, { omitBody: this.parser.currentMethod === 'HEAD', connection: 'close' }));
   }
 
-  private closeAfter(bytes: string | null): void {
+  /** Writes the last answer (if any), shuts our side, and discards input until the peer closes. */
+  private closeAfter(answer: string | null): void {
     this.closing = true;
     this.stopTimer();
-    if (bytes !== null) this.socket.write(bytes, 'utf8');
+    if (answer !== null) this.socket.write(answer, 'utf8');
     this.socket.end();
     this.startTimer('closing');
   }
@@ -234,7 +235,7 @@ export class Connection {
         ? `the header section did not arrive within ${this.context.limits.headerTimeoutMs} ms`
         : `the body stopped arriving for ${this.context.limits.idleTimeoutMs} ms`;
     const method = this.parser.currentMethod;
-    this.logRequest(method ?? '-', 408, null, message);
+    this.logRequest(this.parser.currentRequestLine ?? '-', 408, null, message);
     this.closeAfter(serializeReply(errorReply(408, message), { omitBody: method === 'HEAD', connection: 'close' }));
   }
 

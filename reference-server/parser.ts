@@ -122,6 +122,12 @@ export class RequestParser {
     return this.requestLine?.method;
   }
 
+  /** The request line of the request being read (or the one that failed), once it is in; for logs. */
+  get currentRequestLine(): string | undefined {
+    const line = this.requestLine;
+    return line === null ? undefined : `${line.method} ${line.target} HTTP/1.${line.minor}`;
+  }
+
   next(): ParseEvent {
     try {
       switch (this.state) {
