@@ -78,6 +78,7 @@ export class RecordStore {
     while (this.draining !== null) await this.draining;
   }
 
+  /** Commits the queue batch by batch. Never rejects: a failure rejects the writes of its batch. */
   private async drain(): Promise<void> {
     const file = this.file as DataFile;
     // Let the writes issued in this same tick join the first batch (and let `draining` be assigned first).
@@ -85,9 +86,9 @@ export class RecordStore {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0);
-        const draft = new Map(this.records);
-        const results = batch.map(({ op }) => applyWrite(draft, op));
         try {
+          const draft = new Map(this.records);
+          const results = batch.map(({ op }) => applyWrite(draft, op));
           if (results.some(changesState)) await file.save(draft);
           this.records = draft;
           batch.forEach(({ resolve }, index) => resolve(results[index] as WriteResult));
