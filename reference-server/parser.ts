@@ -277,12 +277,17 @@ export class RequestParser {
   /**
    * Takes one line off the buffer: its text (latin1, so each byte is one character) without the LF and
    * one CR before it, and its length in bytes, line end included. Returns null if no line end has
-   * arrived yet. A line longer than `budget` bytes calls `tooLong` (which throws).
+   * arrived yet. A line longer than `budget` bytes calls `tooLong` (which throws). A CR followed by
+   * anything but LF is an error at once: a client ending lines with bare CRs would otherwise wait for
+   * a line feed that never comes.
    */
   private takeLine(budget: number, tooLong: () => never): { text: string; bytes: number } | null {
     const end = this.buffer.indexOf(LF, this.scanned);
     if (end === -1) {
-      this.scanned = this.buffer.length;
+      const cr = this.buffer.indexOf(CR, this.scanned);
+      if (cr !== -1 && cr < this.buffer.length - 1) throw new ProtocolError(400, 'a CR is not followed by LF');
+      // A CR at the very end may yet be followed by LF: look at it again when more bytes arrive.
+      this.scanned = cr === -1 ? this.buffer.length : cr;
       if (this.buffer.length >= budget) tooLong();
       return null;
     }

@@ -16,7 +16,7 @@ export interface ChildServer {
   kill(signal: NodeJS.Signals): void;
 }
 
-const running = new Set<ChildServer>();
+const running = new Set<Pick<ChildServer, 'kill' | 'exited'>>();
 
 /** SIGKILLs every child still running (call from afterEach / afterAll). */
 export async function killAllChildren(): Promise<void> {
@@ -26,7 +26,10 @@ export async function killAllChildren(): Promise<void> {
   await Promise.all(children.map((child) => child.exited));
 }
 
-/** Spawns the server with `args`; the result's `exited` settles when it ends. Does not wait for it to listen. */
+/**
+ * Spawns the server with `args` (killAllChildren will reap it); the result's `exited` settles when it
+ * ends. Does not wait for it to listen.
+ */
 export function spawnServer(args: readonly string[]): Omit<ChildServer, 'port'> {
   const child = spawn(process.execPath, ['bin/run-ts.js', 'reference-server/main.ts', ...args], {
     cwd: REPO_ROOT,
@@ -40,7 +43,7 @@ export function spawnServer(args: readonly string[]): Omit<ChildServer, 'port'> 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  return {
+  const spawned: Omit<ChildServer, 'port'> = {
     process: child,
     exited,
     stdout: () => stdout,
@@ -54,6 +57,9 @@ export function spawnServer(args: readonly string[]): Omit<ChildServer, 'port'> 
       }
     },
   };
+  running.add(spawned);
+  void exited.then(() => running.delete(spawned));
+  return spawned;
 }
 
 /** Spawns the server on a free port and resolves once it listens; rejects if it exits first. */
@@ -74,8 +80,5 @@ export async function startChildServer(args: readonly string[], timeoutMs = 10_0
       reject(new Error(`server exited with ${code} before listening: ${spawned.stderr()}`));
     });
   });
-  const child = { ...spawned, port };
-  running.add(child);
-  void child.exited.then(() => running.delete(child));
-  return child;
+  return { ...spawned, port };
 }

@@ -119,6 +119,12 @@ describe('malformed header section: 400, then close', () => {
     });
   }
 
+  it('rejects bare CR line ends at once, without waiting for a line feed that never comes', async () => {
+    const started = Date.now();
+    await expectRejected('GET / HTTP/1.1\rHost: t\r\r', 400);
+    expect(Date.now() - started).toBeLessThan(1000); // the header timeout is 10 s
+  });
+
   it('answers a malformed HEAD request without a body', async () => {
     await expectRejected(`HEAD /seed HTTP/1.1\r\n${HOST}X A: 1\r\n\r\n`, 400, { head: true });
   });
