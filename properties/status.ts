@@ -16,7 +16,7 @@ async function judge(ctx: CheckContext, g: GenRequest) {
   const ex = await ctx.send(request, g.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
   const { verdict, reason } = judgeStatus(ex, exp);
   if (verdict !== 'fail') return null;
-  return { reason: `${g.label}: ${reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, exchanges: [ex] };
+  return { reason: `${g.label}: ${reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
 }
 
 export const malformedRejected = defineProperty({

@@ -48,6 +48,7 @@ export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promi
     let reason = judged.reason;
     // A setup step's status belongs to another check; what `also` judges belongs to this one.
     const blocked = verdict === 'fail' && step.setup === true;
+    const byStatus = verdict === 'fail';
     if (verdict !== 'fail' && step.also) {
       const extra = step.also(ex, ctx, exchanges.slice(0, -1));
       if (extra) {
@@ -65,6 +66,7 @@ export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promi
         exchanges,
       };
       if (sent.length > 0) run.setup = [...sent];
+      if (byStatus && !blocked) run.expectation = exp;
       return run;
     }
     if (verdict === 'warn' && !warned) warned = reason;

@@ -31,6 +31,11 @@ export interface CheckRun {
   request?: SentRequest;
   /** Earlier requests of a sequence, in order, when the failure needs them. */
   setup?: SentRequest[];
+  /**
+   * When the verdict rests on the status of `request` alone (after `setup`, each on its own connection),
+   * the outcomes it accepts: a corpus entry can then be replayed from its bytes, without the check.
+   */
+  expectation?: import('./verify.js').StatusExpectation;
   exchanges: Exchange[];
 }
 

@@ -128,7 +128,7 @@ export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectat
     const request = build(ctx);
     const ex = await ctx.send(request, exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
     const { verdict, reason } = judgeStatus(ex, exp);
-    return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, exchanges: [ex] };
+    return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
   };
 }
 

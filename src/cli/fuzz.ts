@@ -7,12 +7,17 @@ import type { RunResult } from '../runner/types.js';
 import { formatEndpoint } from '../reporters/endpoint.js';
 import { renderJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
-import { writeFileAtomic } from '../reporters/write-file.js';
+import { writeFileAtomic } from '../util/write-file.js';
 import type { Endpoint } from '../wire/types.js';
 import { parseInteger, parseTarget, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
 import { Progress } from './progress.js';
+import { closeQuietly, resolveTarget } from './target.js';
+import { examplesOf, loadAndReport, saveFailures, selectEntries } from './corpus.js';
+import { replayCorpus } from '../runner/replay-corpus.js';
+import type { PropertyOutcome } from '../runner/run-properties.js';
+import { version } from './version.js';
 
 /** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
 export interface FuzzFlags {
@@ -21,6 +26,7 @@ export interface FuzzFlags {
   strict?: boolean;
   timeoutMs: string;
   json?: string;
+  corpus: string | false;
   seed?: string;
   runs?: string;
   maxTime?: string;
@@ -47,6 +53,7 @@ export interface FuzzSettings {
   strict: boolean;
   timeoutMs: number;
   json: string | null;
+  corpus: string | null;
   seed: number | null;
   runs: number;
   maxTimeMs: number | null;
@@ -74,6 +81,7 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     strict: flags.strict === true,
     timeoutMs: parseInteger('--timeout-ms', flags.timeoutMs, 1, MAX_TIMEOUT_MS),
     json,
+    corpus: flags.corpus === false ? null : flags.corpus,
     seed: flags.seed === undefined ? null : parseInteger('--seed', flags.seed, INT32_MIN, INT32_MAX),
     runs: flags.runs === undefined ? DEFAULT_RUNS : parseInteger('--runs', flags.runs, 0, 1_000_000),
     maxTimeMs: flags.maxTime === undefined ? null : parseInteger('--max-time', flags.maxTime, 1, 86_400) * 1000,
@@ -95,20 +103,16 @@ export function unreachableSentence(target: Endpoint, detail: string): string {
   return `wiregrade: cannot reach ${formatEndpoint(target)} (${why}). Is the server running?`;
 }
 
+/**
+ * 3 unreachable; 1 any failure or error (a corpus entry that still fails included); 2 when the only
+ * trouble is an unreadable corpus file; else 0.
+ */
 export function exitCodeFor(result: RunResult): number {
   if (result.unreachable) return 3;
-  return result.checks.some((c) => c.verdict === 'fail' || c.verdict === 'error') ? 1 : 0;
-}
-
-interface Bundled {
-  host: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-async function closeQuietly(server: Bundled | null, ms = 3000): Promise<void> {
-  if (!server) return;
-  await Promise.race([server.close().catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+  if (result.checks.some((c) => c.verdict === 'fail' || c.verdict === 'error')) return 1;
+  if (result.corpus?.replayed.some((r) => r.verdict === 'FAILED')) return 1;
+  if (result.corpus && (result.corpus.problems.length > 0 || result.corpus.replayed.some((r) => r.verdict === 'ERROR'))) return 2;
+  return 0;
 }
 
 /** `wiregrade fuzz`: validate, (start the bundled server,) run, report. Returns the exit code. */
@@ -122,18 +126,9 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   const seed = s.seed ?? randomInt(0, INT32_MAX);
   const jsonToStdout = s.json === '-';
 
-  let server: Bundled | null = null;
-  let target = s.target;
-  if (target === null) {
-    const { startReferenceServer } = await import('../../reference-server/index.js');
-    try {
-      server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
-    } catch (err) {
-      throw new UsageError(`cannot start the bundled reference server: ${err instanceof Error ? err.message.replace(/\.$/, '') : String(err)}`);
-    }
-    target = { host: server.host, port: server.port };
-    io.err(`no --target given: testing the bundled reference server on ${formatEndpoint(target)}\n`);
-  }
+  const loaded = s.corpus === null ? { entries: [], problems: [] } : await loadAndReport(s.corpus, io);
+  const replaying = selectEntries(loaded.entries, profile, selected.checks, selected.properties);
+  const { target, server } = await resolveTarget(s.target, io);
   io.err(`seed: ${seed}\n`);
 
   const progress = new Progress(io, io.isTTY && !jsonToStdout);
@@ -147,8 +142,11 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   };
   process.once('SIGINT', onSigint);
   let result: RunResult;
+  let propertyFailures: PropertyOutcome[] = [];
   try {
-    ({ result } = await runSession({
+    // The corpus first: every failure found before is re-checked before anything new is generated.
+    const replayed = replaying.length === 0 ? [] : await replayCorpus(replaying, { target, profile, timeoutMs: s.timeoutMs, checks: selected.checks, properties: selected.properties });
+    ({ result, propertyFailures } = await runSession({
       target,
       profile,
       checks: selected.checks,
@@ -159,14 +157,25 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       ...(s.maxTimeMs !== null ? { maxTimeMs: s.maxTimeMs } : {}),
       ...(s.path !== null ? { path: s.path } : {}),
       strict: s.strict,
+      examples: examplesOf(replaying),
       onEvent: (e) => progress.onEvent(e),
     }));
+    if (s.corpus !== null) {
+      result.corpus = { dir: s.corpus, replayed, problems: loaded.problems, notSelected: loaded.entries.length - replaying.length, added: [] };
+    }
   } finally {
     progress.clear();
     await closeQuietly(server);
     process.off('SIGINT', onSigint);
   }
 
+  if (s.corpus !== null && result.corpus && !result.unreachable) {
+    try {
+      result.corpus.added = await saveFailures(s.corpus, result, loaded, propertyFailures, `wiregrade ${version()}`);
+    } catch (err) {
+      io.err(`wiregrade: cannot save failures to the corpus in ${s.corpus}: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
   if (result.unreachable) {
     if (jsonToStdout) io.out(renderJson(result));
     io.err(unreachableSentence(target, result.unreachable) + '\n');

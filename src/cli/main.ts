@@ -5,23 +5,15 @@
  * Exit codes: 0 no failure, 1 failures (or checks the suite could not run), 2 usage or configuration
  * error, 3 target unreachable.
  */
-import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { runList } from './list.js';
+import { version } from './version.js';
+import { runReplay, type ReplayFlags } from './replay.js';
 
-const COMMANDS = ['fuzz', 'list', 'serve'] as const;
-
-function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+const COMMANDS = ['fuzz', 'replay', 'list', 'serve'] as const;
 
 /** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
 function writerStream(write: (s: string) => void): Writable {
@@ -72,10 +64,26 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--max-time <seconds>', 'a time budget for the property-based checks together')
     .option('--path <path>', "replay one failing property case: fast-check's path, with the same --seed and --checks naming that property")
     .option('--profile <name>', 'what the server is expected to implement', 'reference')
+    .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', 'corpus')
+    .option('--no-corpus', 'neither replay nor save the regression corpus')
     .option('--no-color', 'no ANSI colours in the text report')
-    .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error, 3 target unreachable.')
+    .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {
       run.job = () => runFuzz(flags, io);
+    });
+
+  program
+    .command('replay')
+    .description('replay regression-corpus entries and print FIXED / FAILED / ERROR for each')
+    .argument('[where]', 'a corpus folder or one entry (.json)', 'corpus')
+    .option('--target <host:port>', 'the server to replay against (default: start the bundled reference server)')
+    .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
+    .option('--prune', 'remove the entries that are fixed')
+    .option('--json <file>', 'also write the results as JSON to FILE (atomically)')
+    .option('--no-color', 'no ANSI colours')
+    .addHelpText('after', '\nExit codes: 0 every entry FIXED, 1 any FAILED, 2 any ERROR (unreadable entry, unknown check), 3 target unreachable.')
+    .action((where: string, flags: ReplayFlags) => {
+      run.job = () => runReplay(where, flags, io);
     });
 
   program

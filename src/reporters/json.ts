@@ -61,6 +61,13 @@ export interface JsonReport {
   unreachable?: string;
   /** Present only when the server stopped answering and the run stopped sending. */
   stopped?: { afterCheck: string; reason: string };
+  /** The regression corpus: entries replayed first (FIXED / FAILED / ERROR), unreadable files, entries added. */
+  corpus?: {
+    dir: string;
+    replayed: Array<{ file: string; check: string; verdict: string; reason: string; durationMs: number }>;
+    problems: Array<{ file: string; problem: string }>;
+    added: string[];
+  };
 }
 
 /** The verdicts whose details a report shows (the server did something wrong, or the suite could not judge). */
@@ -113,7 +120,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
       actual: c.actual,
       request: c.request ? jsonRequest(c.request) : null,
       replay: replaySequence(result.target, c.request, c.setup),
-      corpusFile: null,
+      corpusFile: c.corpusFile ?? null,
     };
     f.rerun = rerunCommand(result, c);
     if (c.property) f.property = { ...c.property };
@@ -142,6 +149,14 @@ export function toJsonReport(result: RunResult): JsonReport {
   };
   if (result.unreachable) report.unreachable = result.unreachable;
   if (result.stopped) report.stopped = { ...result.stopped };
+  if (result.corpus) {
+    report.corpus = {
+      dir: result.corpus.dir,
+      replayed: result.corpus.replayed.map((r) => ({ ...r })),
+      problems: result.corpus.problems.map((x) => ({ ...x })),
+      added: [...result.corpus.added],
+    };
+  }
   return report;
 }
 

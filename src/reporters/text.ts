@@ -6,6 +6,7 @@ import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
 import { replayCommand, rerunCommand } from './replay.js';
+import { renderCorpusSection } from './corpus.js';
 
 export interface TextOptions {
   color: boolean;
@@ -101,6 +102,7 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette): st
   const got = receivedBytes(c.exchanges);
   if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
   const seq = c.request ? [...setup, c.request] : setup;
+  if (c.corpusFile) lines.push(field('corpus', c.corpusFile));
   if (seq.length) lines.push(field('replay', seq.map((s) => replayCommand(result.target, s)).join('\n')));
   if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));
@@ -165,6 +167,8 @@ export function renderText(result: RunResult, opts: TextOptions): string {
         ` (${result.stopped.reason}); the checks after it were not run.`,
     );
   }
+
+  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p));
 
   out.push('', finalLine(result));
   return out.join('\n') + '\n';

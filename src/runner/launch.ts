@@ -43,8 +43,11 @@ export interface LaunchedServer {
   isAlive(): boolean;
   stderrTail(): string;
   stdoutTail(): string;
-  /** SIGTERM to the whole group, SIGKILL after 500 ms; resolves when the group is gone. Idempotent. */
-  kill(): Promise<void>;
+  /**
+   * SIGTERM to the whole group, SIGKILL after 500 ms; resolves when the group is gone. Idempotent, and
+   * never throws. `kill('SIGKILL')` skips the grace period (a crash, for restart tests).
+   */
+  kill(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
 export type LaunchResult =
@@ -306,10 +309,11 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
   if (pid !== undefined) track(pid);
 
   let killing: Promise<void> | undefined;
-  const kill = (): Promise<void> => {
+  const gone = (): boolean => pid === undefined || (exitInfo !== undefined && !groupAlive(pid));
+  const kill = (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> => {
+    if (signal === 'SIGKILL' && pid !== undefined && !gone()) signalGroup(pid, 'SIGKILL');
     killing ??= (async () => {
       if (pid === undefined) return;
-      const gone = (): boolean => exitInfo !== undefined && !groupAlive(pid);
       if (!gone()) {
         signalGroup(pid, 'SIGTERM');
         if (!(await waitUntil(gone, TERM_GRACE_MS))) {
@@ -332,6 +336,8 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exitInfo) {
+      // The leader is gone; anything it left running in its group goes too.
+      await kill('SIGKILL');
       return { kind: 'exited-before-listening', pid, ...exitInfo, ...(await tails()), ...(spawnError ? { spawnError } : {}) };
     }
     const listening = await probe();

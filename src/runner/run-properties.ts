@@ -64,7 +64,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     last = failure;
     return false;
   });
-  const examples = (opts.examples?.get(def.id) ?? []) as [T][];
+  const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);
   const params: fc.Parameters<[T]> = { seed: opts.seed, numRuns: opts.runs, examples };
   if (opts.path) params.path = opts.path;
   if (timeLimitMs) {
@@ -102,6 +102,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   };
   if (f.request) result.request = f.request;
   if (f.setup) result.setup = f.setup;
+  if (f.expectation) result.expectation = f.expectation;
   return { result, failure: { seed: details.seed, path, counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
 }
 

@@ -1,5 +1,8 @@
 import type { Exchange } from '../client/exchange.js';
 import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
+import type { StatusExpectation } from '../checks/verify.js';
+import type { CorpusProblem } from '../corpus/store.js';
+import type { ReplayResult } from './replay-corpus.js';
 import type { Endpoint } from '../wire/types.js';
 
 export interface CheckResult {
@@ -18,8 +21,12 @@ export interface CheckResult {
   actual: string;
   request?: SentRequest;
   setup?: SentRequest[];
+  /** The outcomes `request` accepts, when the verdict rests on its status alone (see CheckRun). */
+  expectation?: StatusExpectation;
   /** For property-based checks: how to replay the failing case exactly. */
   property?: { seed: number; path: string; shrinks: number };
+  /** The regression-corpus entry this failure was saved to (or already had). */
+  corpusFile?: string;
   /** Kept for checks that did not pass, so a report can show the bytes both ways. */
   exchanges?: Exchange[];
 }
@@ -36,6 +43,19 @@ export interface RunResult {
   /** Set when the server stopped answering and the run stopped sending hostile input. */
   stopped?: { afterCheck: string; reason: string };
   checks: CheckResult[];
+  /** The regression corpus: what was replayed before anything new, and what this run added. */
+  corpus?: CorpusSummary;
+}
+
+export interface CorpusSummary {
+  dir: string;
+  replayed: ReplayResult[];
+  /** Entries that could not be read: skipped, each with one sentence. */
+  problems: CorpusProblem[];
+  /** Entries of other profiles or unselected checks, not replayed. */
+  notSelected: number;
+  /** Files of entries this run added. */
+  added: string[];
 }
 
 export type RunEvent =

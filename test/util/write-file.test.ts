@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/reporters/write-file.js';
+import { writeFileAtomic } from '../../src/util/write-file.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;

@@ -3,17 +3,17 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Writes `text` to `file` so that a reader sees the old content or the new, never half of it: a temp
+ * Writes `data` (text as UTF-8, or bytes exactly) to `file` so that a reader sees the old content or the new, never half of it: a temp
  * file in the same directory, fsync, rename over the target, then fsync of the directory (best effort).
  * The temp file is removed when anything fails.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, 'wx', 0o644);
-    await handle.writeFile(text, 'utf8');
+    await handle.writeFile(data);
     await handle.sync();
     await handle.close();
     handle = undefined;

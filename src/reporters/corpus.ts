@@ -1,0 +1,38 @@
+import type { CorpusSummary } from '../runner/types.js';
+import type { ReplayResult } from '../runner/replay-corpus.js';
+import type { CorpusProblem } from '../corpus/store.js';
+import type { Palette } from './ansi.js';
+
+/** One line per replayed entry: `FIXED   check-id   file  (12 ms)` and, when not fixed, why. */
+export function replayLines(results: readonly ReplayResult[], p: Palette): string[] {
+  const width = Math.max(0, ...results.map((r) => r.check.length));
+  return results.map((r) => {
+    const word = r.verdict === 'FIXED' ? p.green('FIXED ') : r.verdict === 'FAILED' ? p.red('FAILED') : p.yellow('ERROR ');
+    const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms)`;
+    return r.verdict === 'FIXED' ? line : `${line}\n       ${r.reason}`;
+  });
+}
+
+export function problemLines(problems: readonly CorpusProblem[], p: Palette): string[] {
+  return problems.map((x) => `${p.yellow('ERROR ')} ${x.file} ${x.problem}; skipped`);
+}
+
+export function countReplay(results: readonly ReplayResult[]): { fixed: number; failed: number; errors: number } {
+  return {
+    fixed: results.filter((r) => r.verdict === 'FIXED').length,
+    failed: results.filter((r) => r.verdict === 'FAILED').length,
+    errors: results.filter((r) => r.verdict === 'ERROR').length,
+  };
+}
+
+/** The corpus section of a fuzz report: what was replayed first, what could not be read, what was added. */
+export function renderCorpusSection(c: CorpusSummary, p: Palette): string[] {
+  const n = countReplay(c.replayed);
+  const out = [
+    p.bold(`Corpus ${c.dir}: replayed ${c.replayed.length} entr${c.replayed.length === 1 ? 'y' : 'ies'} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
+      (c.notSelected > 0 ? `; ${c.notSelected} not for this profile or selection` : ''),
+  ];
+  out.push(...replayLines(c.replayed.filter((r) => r.verdict !== 'FIXED'), p), ...problemLines(c.problems, p));
+  if (c.added.length > 0) out.push(`${c.added.length} new failure(s) saved: ${c.added.join(', ')}`);
+  return out;
+}

@@ -1,0 +1,93 @@
+import type { PropertyDef } from '../checks/property.js';
+import type { Check } from '../checks/types.js';
+import { describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.js';
+import { exchange } from '../client/exchange.js';
+import { decodeExample } from '../corpus/codec.js';
+import type { CorpusEntry } from '../corpus/store.js';
+import { profiles, type Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import { runChecks } from './run-checks.js';
+import { runProperty } from './run-properties.js';
+
+/** The words Schemathesis users know: the failure is gone, is still there, or could not be checked. */
+export type ReplayVerdict = 'FIXED' | 'FAILED' | 'ERROR';
+
+export interface ReplayResult {
+  file: string;
+  check: string;
+  verdict: ReplayVerdict;
+  reason: string;
+  durationMs: number;
+}
+
+export interface ReplayOptions {
+  target: Endpoint;
+  timeoutMs: number;
+  checks: readonly Check[];
+  properties: readonly PropertyDef<any>[];
+  /** Judge entries with this profile; by default each entry's own (an unknown one is an ERROR). */
+  profile?: Profile;
+  onEntry?: (r: ReplayResult, index: number, total: number) => void;
+}
+
+async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+  const last = e.requests[e.requests.length - 1];
+  if (!last) return { verdict: 'ERROR', reason: 'the entry has no request to send' };
+  for (const setup of e.requests.slice(0, -1)) {
+    const ex = await exchange(o.target, setup.plan, { methods: setup.methods, timeoutMs: o.timeoutMs });
+    if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
+  }
+  const exp = resolveAccepts({ accept: judge.accept, warn: judge.warn, mustClose: judge.mustClose }, profile.baselineStatuses);
+  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, settleMs: judge.mustClose ? Math.min(1000, o.timeoutMs) : 0 });
+  if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
+  const j = judgeStatus(ex, exp);
+  return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason } : { verdict: 'FIXED', reason: describeExchange(ex) };
+}
+
+async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+  const m = e.manifest;
+  const profile = o.profile ?? profiles[m.profile];
+  if (!profile) return { verdict: 'ERROR', reason: `the entry's profile '${m.profile}' is unknown to this wiregrade` };
+  const judge = m.judge;
+  if (judge.kind === 'status') return replayStatus(e, judge, o, profile);
+  if (judge.kind === 'check') {
+    const check = o.checks.find((c) => c.id === m.check);
+    if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
+    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0 });
+    if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable };
+    const c = r.checks[0]!;
+    if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
+    if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason };
+    return { verdict: 'ERROR', reason: `the check was ${c.verdict}: ${c.reason}` };
+  }
+  const prop = o.properties.find((p) => p.id === m.check);
+  if (!prop) return { verdict: 'ERROR', reason: `no property named ${m.check} in this wiregrade` };
+  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1 };
+  const out =
+    judge.example !== undefined
+      ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })
+      : await runProperty(prop, { ...base, path: judge.path });
+  const c = out.result;
+  if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
+  if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason };
+  return { verdict: 'ERROR', reason: `the property was ${c.verdict}: ${c.reason}` };
+}
+
+/** Replays entries one after another; never prints. */
+export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOptions): Promise<ReplayResult[]> {
+  const out: ReplayResult[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const t0 = performance.now();
+    let r: Omit<ReplayResult, 'file' | 'check' | 'durationMs'>;
+    try {
+      r = await replayOne(e, o);
+    } catch (err) {
+      r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const res: ReplayResult = { file: e.file, check: e.manifest.check, ...r, durationMs: Math.round(performance.now() - t0) };
+    out.push(res);
+    o.onEntry?.(res, i, entries.length);
+  }
+  return out;
+}
