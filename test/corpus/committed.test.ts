@@ -1,0 +1,22 @@
+import { describe, expect, inject, it } from 'vitest';
+import { loadCorpus } from '../../src/corpus/store.js';
+import { replayCorpus } from '../../src/runner/replay-corpus.js';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { allProperties } from '../../properties/index.js';
+
+/**
+ * The committed corpus holds failures of other servers (the zoo's). Against the reference server each
+ * one is a regression test: every entry must read cleanly and replay FIXED.
+ */
+describe('the committed corpus', () => {
+  it('reads cleanly and every entry is FIXED against the reference server', async () => {
+    const { entries, problems } = await loadCorpus('corpus');
+    expect(problems).toEqual([]);
+    expect(entries.length).toBeGreaterThan(0);
+    const t = inject('wiregradeTarget');
+    const i = t.lastIndexOf(':');
+    const results = await replayCorpus(entries, { target: { host: t.slice(0, i), port: Number(t.slice(i + 1)) }, timeoutMs: 2000, checks: allChecks, properties: allProperties });
+    const notFixed = results.filter((r) => r.verdict !== 'FIXED').map((r) => `${r.verdict} ${r.file}: ${r.reason}`);
+    expect(notFixed).toEqual([]);
+  });
+});
