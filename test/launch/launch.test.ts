@@ -232,6 +232,26 @@ describe('launchServer', () => {
     expectGroupGone(server.pid);
   });
 
+  it("kill('SIGKILL') ends the group at once, without the grace period", async () => {
+    const { result } = await launch('stubborn');
+    const server = listening(result);
+    const t0 = performance.now();
+    await server.kill('SIGKILL');
+    expect(performance.now() - t0).toBeLessThan(400);
+    expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expectGroupGone(server.pid);
+  });
+
+  it('kills what a leader that exited before listening left behind', async () => {
+    const port = await freePort();
+    const result = await launchServer({ cmd: 'sleep 1000 & echo "started in the background" >&2; exit 4', cwd: dir, port });
+    expect(result.kind).toBe('exited-before-listening');
+    if (result.kind !== 'exited-before-listening') return;
+    expect(result.code).toBe(4);
+    expect(result.stderrTail).toContain('started in the background');
+    expectGroupGone(result.pid!);
+  });
+
   it('reports a command that cannot be started', async () => {
     const port = await freePort();
     const result = await launchServer({ cmd: ['./no-such-server'], cwd: dir, port });
