@@ -51,7 +51,7 @@ const entries: Entry[] = [
   ['missing-is-200', 'python', 'buggy', 'Answers GET of a missing record with 200 and `{}` instead of 404.'],
   ['unknown-method-400', 'python', 'buggy', 'Answers unknown methods with 400 instead of 405.'],
   ['garbage-405', 'python', 'buggy', 'Answers malformed request lines with 405 instead of 400.'],
-  ['no-505', 'python', 'buggy', 'Never checks the major version, so HTTP/2 requests are served as HTTP/1.1.'],
+  ['no-505', 'python', 'buggy', 'Never compares the major version with 1, so HTTP/2 (and HTTP/3.0, HTTP/9.9) requests are served as HTTP/1.1.'],
   ['crash-on-empty', 'python', 'buggy', 'Parses the request line without checking for an empty read, so a client that connects and closes kills the process.'],
   ['crash-no-body', 'python', 'buggy', 'Calls json.loads on an empty body without a check, which kills the process (POST/PUT/PATCH with no body).'],
   ['crash-no-colon', 'python', 'buggy', 'Splits header lines on ":" without a check, so a line without a colon kills the process.'],

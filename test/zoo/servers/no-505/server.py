@@ -1,4 +1,4 @@
-"""no-505: Never checks the major version: HTTP/2 (or HTTP/9.9) requests are served as HTTP/1.1."""
+"""no-505: Never compares the major version with 1: HTTP/2 (or HTTP/9.9) requests are served as HTTP/1.1."""
 import os
 import sys
 
@@ -11,8 +11,11 @@ class Server(StudentServer):
         m = VERSION_RE.fullmatch(version)
         if not m:
             raise HttpError(400, 'malformed HTTP version', close=True)
-        # BUG: only the minor number is looked at; HTTP/2 is "new, so it must be fine".
-        return 'HTTP/1.0' if m.group(2) == '0' else 'HTTP/1.1'
+        major, minor = m.group(1), m.group(2)
+        if major == '1' and minor is None:
+            raise HttpError(400, 'malformed HTTP version', close=True)
+        # BUG: the major number is never compared with 1; HTTP/2 is "newer, so it must be fine".
+        return 'HTTP/1.0' if (major, minor) == ('1', '0') else 'HTTP/1.1'
 
 
 if __name__ == '__main__':
