@@ -1,0 +1,49 @@
+import type { Family } from '../checks/types.js';
+import type { RunResult } from './types.js';
+
+/** Points for one family: how many of its counted checks passed, and the points they earned. */
+export interface FamilyScore {
+  family: Family;
+  passed: number;
+  total: number;
+  points: number;
+  max: number;
+}
+
+/** The server died while checks ran: after which check, how, and what it last said on stderr. */
+export interface ServerDeath {
+  afterCheck: string;
+  code: number | null;
+  signal: string | null;
+  stderrTail: string;
+  restarted: boolean;
+}
+
+/** How starting the submission went. */
+export type LaunchOutcome =
+  | { kind: 'listening'; startMs: number }
+  | { kind: 'exited-before-listening'; code: number | null; signal: string | null; stderrTail: string }
+  | { kind: 'never-listened'; stderrTail: string }
+  | { kind: 'not-launched' };
+
+/** One graded submission: the data every grade reporter (table, JSON, JUnit, Gradescope, HTML, CSV) renders. */
+export interface GradeResult {
+  /** The submission's name: its folder name in a class run, else the server's. */
+  submission: string;
+  /** What was run: the command line and the folder it ran from (a scratch copy of it). */
+  command: string;
+  run: RunResult;
+  score: { points: number; max: number };
+  families: FamilyScore[];
+  launch: LaunchOutcome;
+  /** Times the server died during the run and was started again. */
+  restarts: number;
+  deaths: ServerDeath[];
+  /** The sandbox the server ran in; `unavailable` when one was asked for but could not be used. */
+  sandbox: 'none' | 'bubblewrap' | 'unavailable';
+  /** The submission hit its wall-time limit and was stopped. */
+  timedOut: boolean;
+  durationMs: number;
+  /** The id of the first failing check, if any (the class table's "top failure"). */
+  topFailure?: string;
+}
