@@ -1,0 +1,333 @@
+import { table, getBorderCharacters } from 'table';
+import type { Family } from '../checks/types.js';
+import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { palette, type Palette } from './ansi.js';
+import { formatEndpoint } from './endpoint.js';
+import { FAMILY_ORDER, finalLine, renderFailure } from './text.js';
+
+/**
+ * The grade reports' shared words: the score as a percentage, a submission's one-word status, and the
+ * notes about how the server was run (launch, deaths and restarts, sandbox, time limit). Every reporter
+ * (table, JUnit, Gradescope, HTML, CSV) says these things the same way.
+ */
+
+export interface GradeTableOptions {
+  color: boolean;
+  /** How many failures are shown in full (default 10); the rest are counted. */
+  maxFailures?: number;
+  /** How long the launcher waited for the port, for the "never listened" note (e.g. 10000: "within 10 s"). */
+  startTimeoutMs?: number;
+}
+
+/** A submission's status in a class run, worst first: the launch, then the time limit, then reachability. */
+export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'timed out' | 'unreachable';
+
+export function gradeStatus(g: GradeResult): GradeStatus {
+  if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
+  if (g.launch.kind === 'never-listened') return 'never listened';
+  if (g.timedOut) return 'timed out';
+  if (g.run.unreachable) return 'unreachable';
+  return 'ok';
+}
+
+/** `points / max` as a percentage with one decimal (0 when there is nothing to score). */
+export function percentOf(points: number, max: number): number {
+  return max > 0 ? Math.round((points / max) * 1000) / 10 : 0;
+}
+
+export function formatPercent(points: number, max: number): string {
+  return `${percentOf(points, max).toFixed(1)}%`;
+}
+
+/** A number of points as short text: `3`, `2.5`, `0.33` (never `2.5000001`). */
+export function formatPoints(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+/**
+ * Text from the server or from user input (stderr, folder names) made safe for a terminal: control
+ * characters (C0, DEL, C1; ESC included, so no escape sequence gets through) and bidirectional overrides
+ * are shown as `\xHH` / `\uHHHH`; a tab becomes a space. Newlines are escaped too: split lines first.
+ */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    if (ch === '\t') return ' ';
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `printable` line by line: newlines kept, everything else made safe. */
+export function printableLines(s: string): string {
+  return s.split('\n').map(printable).join('\n');
+}
+
+/**
+ * A check whose words (requirement, reason, expected, actual) are safe for a terminal: a check may quote
+ * what the server sent (a reason phrase with a control character in it). Bytes are already escaped.
+ */
+export function printableCheck(c: CheckResult): CheckResult {
+  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(c.reason), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
+  if (c.cite !== undefined) out.cite = printableLines(c.cite);
+  return out;
+}
+
+/** The last `n` non-blank lines of a stream's tail, each capped at `width` characters, unsanitised. */
+export function lastLines(s: string, n = 5, width = 200): string[] {
+  const lines = s.split(/\r?\n/).filter((l) => l.trim() !== '');
+  return lines.slice(-n).map((l) => (l.length > width ? l.slice(0, width) + '…' : l));
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
+}
+
+/** How a process ended: `exit code 1`, `signal SIGSEGV`. */
+export function describeExit(code: number | null, signal: string | null): string {
+  if (signal) return `signal ${signal}`;
+  if (code !== null) return `exit code ${code}`;
+  return 'cause unknown';
+}
+
+function describeDeath(d: ServerDeath): string {
+  return `after ${d.afterCheck} (${describeExit(d.code, d.signal)}${d.restarted ? '' : ', not restarted'})`;
+}
+
+/**
+ * One thing worth knowing about how the server was run. `text` is one line, built from trusted words and
+ * check ids; `detail` holds the server's own output (its last stderr lines), raw: each renderer escapes it
+ * for its medium (`printable` for a terminal, XML or HTML escaping).
+ */
+export interface GradeNote {
+  kind: 'launch' | 'restarts' | 'sandbox' | 'timeout' | 'stopped' | 'unreachable';
+  /** Something went wrong (shown in red). */
+  bad: boolean;
+  text: string;
+  detail?: { label: string; lines: string[] };
+}
+
+const MAX_DEATHS_LISTED = 5;
+
+/** The notes about the launch, deaths and restarts, the sandbox, the time limit and a stopped run, in that order. */
+export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {}): GradeNote[] {
+  const notes: GradeNote[] = [];
+  const port = g.run.target.port;
+  const stderr = (tail: string, label = 'last lines on stderr'): GradeNote['detail'] => {
+    const lines = lastLines(tail);
+    return lines.length ? { label, lines } : { label: 'stderr', lines: ['(nothing on stderr)'] };
+  };
+  const l = g.launch;
+  switch (l.kind) {
+    case 'listening':
+      notes.push({ kind: 'launch', bad: false, text: `server started in ${l.startMs} ms (listening on port ${port})` });
+      break;
+    case 'exited-before-listening':
+      notes.push({ kind: 'launch', bad: true, text: `the server exited before listening (${describeExit(l.code, l.signal)})`, detail: stderr(l.stderrTail) });
+      break;
+    case 'never-listened': {
+      const within = opts.startTimeoutMs !== undefined ? ` within ${seconds(opts.startTimeoutMs)}` : '';
+      notes.push({ kind: 'launch', bad: true, text: `the server never listened on port ${port}${within}`, detail: stderr(l.stderrTail) });
+      break;
+    }
+    case 'not-launched':
+      notes.push({ kind: 'launch', bad: false, text: `graded at ${formatEndpoint(g.run.target)} (a server wiregrade did not start)` });
+      break;
+  }
+
+  if (g.deaths.length) {
+    const n = g.deaths.length;
+    const restarted = g.restarts;
+    let head: string;
+    if (restarted === 0) head = `the server died ${plural(n, 'time')} and was not restarted`;
+    else if (restarted === n) head = `the server died ${plural(n, 'time')} and was restarted`;
+    else head = `the server died ${plural(n, 'time')} and was restarted ${plural(restarted, 'time')}`;
+    const listed = g.deaths.slice(0, MAX_DEATHS_LISTED).map(describeDeath);
+    if (n > MAX_DEATHS_LISTED) listed.push(`… and ${n - MAX_DEATHS_LISTED} more`);
+    const first = g.deaths[0]!;
+    notes.push({ kind: 'restarts', bad: true, text: `${head}: ${listed.join(', ')}`, detail: stderr(first.stderrTail, `its last lines on stderr, after ${first.afterCheck}`) });
+  } else if (g.restarts > 0) {
+    notes.push({ kind: 'restarts', bad: true, text: `the server was restarted ${plural(g.restarts, 'time')}` });
+  }
+
+  if (g.sandbox === 'bubblewrap') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: bubblewrap' });
+  else if (g.sandbox === 'unavailable') notes.push({ kind: 'sandbox', bad: true, text: 'a sandbox was asked for but bubblewrap could not be used: the server ran without one' });
+  else if (g.launch.kind !== 'not-launched') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: none' });
+
+  if (g.timedOut) notes.push({ kind: 'timeout', bad: true, text: 'timed out: the submission hit its wall-time limit and was stopped' });
+  if (g.run.stopped) {
+    notes.push({ kind: 'stopped', bad: true, text: `the server stopped answering after ${g.run.stopped.afterCheck} (${g.run.stopped.reason}); the checks after it were not run` });
+  }
+  if (g.run.unreachable && g.launch.kind !== 'exited-before-listening' && g.launch.kind !== 'never-listened') {
+    notes.push({ kind: 'unreachable', bad: true, text: g.run.unreachable });
+  }
+  return notes;
+}
+
+/** The notes as plain text lines (no colour), the stderr detail indented under its note. */
+export function noteLines(notes: readonly GradeNote[], p: Palette = palette(false)): string[] {
+  const out: string[] = [];
+  for (const n of notes) {
+    out.push((n.bad ? p.red('✗ ') : '· ') + printable(n.text));
+    if (n.detail) {
+      out.push(`    ${n.detail.label}:`);
+      for (const line of n.detail.lines) out.push(`      ${printable(line)}`);
+    }
+  }
+  return out;
+}
+
+/** The families of a grade in SPEC order (unknown ones last, in their given order). */
+export function orderedFamilies(families: readonly FamilyScore[]): FamilyScore[] {
+  const rank = (f: Family): number => {
+    const i = FAMILY_ORDER.indexOf(f);
+    return i === -1 ? FAMILY_ORDER.length : i;
+  };
+  return families.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.family) - rank(b.f.family) || a.i - b.i).map((x) => x.f);
+}
+
+/** The score table's cells: a header, one row per family, and a total row (`points / max` and percent). */
+export function scoreRows(g: GradeResult): string[][] {
+  const rows: string[][] = [['family', 'passed', 'points', '%']];
+  let passed = 0;
+  let total = 0;
+  for (const f of orderedFamilies(g.families)) {
+    passed += f.passed;
+    total += f.total;
+    rows.push([f.family, `${f.passed} / ${f.total}`, `${formatPoints(f.points)} / ${formatPoints(f.max)}`, formatPercent(f.points, f.max)]);
+  }
+  rows.push(['total', `${passed} / ${total}`, `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`, formatPercent(g.score.points, g.score.max)]);
+  return rows;
+}
+
+/** A cell of a `table`: one line, no control characters (the package throws on them). */
+function cell(s: string): string {
+  return printable(s);
+}
+
+function drawScoreTable(g: GradeResult, p: Palette): string {
+  const rows = scoreRows(g).map((row, r, all) =>
+    row.map((c, i) => {
+      if (r === 0 || r === all.length - 1) return p.bold(cell(c));
+      if (i === 0) return cell(c);
+      const f = orderedFamilies(g.families)[r - 1]!;
+      return f.points < f.max ? p.red(c) : p.green(c);
+    }),
+  );
+  return table(rows, {
+    border: getBorderCharacters('norc'),
+    columns: { 1: { alignment: 'right' }, 2: { alignment: 'right' }, 3: { alignment: 'right' } },
+    drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size - 1 || i === size,
+  }).trimEnd();
+}
+
+/** The heading line of a grade: `alice: 42 / 50 points (84.0%)`. */
+export function scoreHeadline(g: GradeResult): string {
+  return `${printable(g.submission)}: ${formatPoints(g.score.points)} / ${formatPoints(g.score.max)} points (${formatPercent(g.score.points, g.score.max)})`;
+}
+
+/** The headline, the score table and the notes: the summary both the table and the Gradescope output start with. */
+export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): string {
+  const p = palette(opts.color);
+  return [p.bold(scoreHeadline(g)), drawScoreTable(g, p), ...noteLines(gradeNotes(g, opts), p)].join('\n');
+}
+
+function blockedLines(checks: readonly CheckResult[], p: Palette): string[] {
+  const byReason = new Map<string, number>();
+  for (const c of checks) if (c.verdict === 'blocked') byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+  return [...byReason].map(([reason, n]) => `${p.dim('-')} ${plural(n, 'check')} blocked: ${printableLines(reason)}`);
+}
+
+/**
+ * The grade of one submission for a terminal: the score by family with a total row, how the launch
+ * went (deaths, restarts, sandbox, time limit), then the first failures in full (text.ts's block), the
+ * checks the suite could not run, the blocked ones by reason, and the one-line count. Ends in a newline.
+ */
+export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): string {
+  const p = palette(opts.color);
+  const out: string[] = [renderScoreSummary(g, opts)];
+  const max = Math.max(0, opts.maxFailures ?? 10);
+  const checks = g.run.checks;
+
+  const failures = checks.filter((c) => c.verdict === 'fail');
+  if (failures.length) {
+    out.push('', p.bold(`Failures (${failures.length}):`));
+    for (const c of failures.slice(0, max)) out.push('', renderFailure(g.run, printableCheck(c), p));
+    if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json or --report`);
+  }
+  const errors = checks.filter((c) => c.verdict === 'error');
+  if (errors.length) {
+    out.push('', p.bold(`Errors (${errors.length}) — the suite could not run these checks:`));
+    for (const c of errors) out.push(`${p.red('E')} ${printable(c.id)}: ${printableLines(c.reason)}`);
+  }
+  const blocked = blockedLines(checks, p);
+  if (blocked.length) out.push('', ...blocked);
+  if (checks.length) out.push('', finalLine(g.run));
+  return out.join('\n') + '\n';
+}
+
+/** Submission names in a stable, human order: `s2` before `s10`, case-insensitive, then by code point. */
+export function compareSubmissions(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** The first failing check of a grade (the grader's `topFailure`, else the first `fail` of the run). */
+export function topFailureOf(g: GradeResult): string | undefined {
+  return g.topFailure ?? g.run.checks.find((c) => c.verdict === 'fail')?.id;
+}
+
+/** The class table's cells: a header and one row per submission, sorted by submission name. */
+export function classRows(rows: readonly GradeResult[]): string[][] {
+  const out: string[][] = [['student', 'score', '%', 'restarts', 'status', 'top failure']];
+  for (const g of [...rows].sort((a, b) => compareSubmissions(a.submission, b.submission))) {
+    out.push([
+      g.submission,
+      `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`,
+      formatPercent(g.score.points, g.score.max),
+      String(g.restarts),
+      gradeStatus(g),
+      topFailureOf(g) ?? '—',
+    ]);
+  }
+  return out;
+}
+
+/**
+ * A class run at a glance: one row per submission (student, score, percent, restarts, status, top
+ * failure), sorted by name, and a line with the count, the mean and the submissions that did not start.
+ */
+export function renderClassTable(rows: readonly GradeResult[], opts: { color: boolean }): string {
+  const p = palette(opts.color);
+  const cells = classRows(rows).map((row, r) =>
+    row.map((c, i) => {
+      const s = cell(c);
+      if (r === 0) return p.bold(s);
+      if (i === 4) return c === 'ok' ? p.green(s) : p.red(s);
+      if (i === 3 && c !== '0') return p.yellow(s);
+      return s;
+    }),
+  );
+  const drawn = table(cells, {
+    border: getBorderCharacters('norc'),
+    columns: { 1: { alignment: 'right' }, 2: { alignment: 'right' }, 3: { alignment: 'right' } },
+    drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size,
+  }).trimEnd();
+
+  const n = rows.length;
+  const parts = [plural(n, 'submission')];
+  if (n) {
+    const mean = rows.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n;
+    parts.push(`mean ${mean.toFixed(1)}%`);
+  }
+  const counts = new Map<GradeStatus, number>();
+  for (const g of rows) counts.set(gradeStatus(g), (counts.get(gradeStatus(g)) ?? 0) + 1);
+  for (const [status, k] of counts) if (status !== 'ok') parts.push(`${k} ${status}`);
+  return `${drawn}\n${parts.join(', ')}\n`;
+}

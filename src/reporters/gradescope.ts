@@ -1,0 +1,147 @@
+import type { Family } from '../checks/types.js';
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { palette } from './ansi.js';
+import { gradeNotes, printableCheck, printableLines, renderScoreSummary } from './grade-table.js';
+import { score } from './json.js';
+import { renderFailure } from './text.js';
+
+/**
+ * The Gradescope autograder's results.json
+ * (https://gradescope-autograders.readthedocs.io/en/latest/specs/#output-format): one test per check
+ * that counts towards the score, each with the points it earned, and the plain-text details a student
+ * needs to fix a failure.
+ */
+
+export interface GradescopeTest {
+  name: string;
+  score: number;
+  max_score: number;
+  status: 'passed' | 'failed';
+  output: string;
+  visibility: 'visible';
+  tags?: Family[];
+}
+
+export interface GradescopeResults {
+  score: number;
+  max_score: number;
+  /** Seconds. */
+  execution_time: number;
+  output: string;
+  stdout_visibility: 'visible';
+  tests: GradescopeTest[];
+}
+
+export interface GradescopeOptions {
+  /**
+   * The assignment's points on Gradescope: the checks' points are scaled to sum to it (in hundredths,
+   * so the tests' scores add up exactly). Without it, scores are the checks' own points.
+   */
+  maxScore?: number;
+}
+
+const plain = palette(false);
+
+/** What one check is worth and earned: the JSON report's `score` rule applied to that check alone. */
+export function checkPoints(g: GradeResult, c: CheckResult): { points: number; max: number } {
+  return score({ ...g.run, checks: [c] });
+}
+
+function requirementLine(c: CheckResult): string {
+  return `[${c.level}] ${c.requirement}${c.cite ? ` (${c.cite})` : ''}`;
+}
+
+/** The plain-text output of one test: what it requires and, unless it passed, everything to reproduce it. */
+export function testOutput(g: GradeResult, check: CheckResult): string {
+  const c = printableCheck(check);
+  switch (c.verdict) {
+    case 'pass':
+      return requirementLine(c);
+    case 'fail':
+      return renderFailure(g.run, c, plain);
+    case 'warn':
+      return `warning: ${c.reason}\n\n${renderFailure(g.run, c, plain).replace(/^✗/, '!')}`;
+    case 'blocked':
+      return `${requirementLine(c)}\n${/^not run\b/.test(c.reason) ? c.reason : `not run: ${c.reason}`}`;
+    case 'error':
+      return `${requirementLine(c)}\nthe grader could not run this check: ${c.reason}`;
+    case 'skip':
+      return `${requirementLine(c)}\nskipped: ${c.reason}`;
+  }
+}
+
+/**
+ * Splits `total` hundredths over `weights` in proportion (largest remainder), so the parts add up to
+ * `total` exactly.
+ */
+function apportion(totalCents: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const raw = weights.map((w) => (w / sum) * totalCents);
+  const parts = raw.map(Math.floor);
+  let left = totalCents - parts.reduce((s, x) => s + x, 0);
+  const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left -= 1;
+  }
+  return parts;
+}
+
+function roundCents(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/**
+ * results.json for one graded submission. Checks that count (not skipped; SHOULD ones only in a strict
+ * run) are tests; a warning that does not count is listed in the top-level output instead. A server that
+ * did not start adds a `launch` test worth nothing that says why.
+ */
+export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): GradescopeResults {
+  const counted = g.run.checks.map((c) => ({ c, pts: checkPoints(g, c) })).filter((x) => x.pts.max > 0);
+
+  let maxes: number[];
+  let earned: number[];
+  if (opts.maxScore !== undefined) {
+    const cents = apportion(Math.round(opts.maxScore * 100), counted.map((x) => x.pts.max));
+    maxes = cents.map((m) => m / 100);
+    earned = counted.map((x, i) => Math.round((cents[i]! * x.pts.points) / x.pts.max) / 100);
+  } else {
+    maxes = counted.map((x) => x.pts.max);
+    earned = counted.map((x) => x.pts.points);
+  }
+
+  const tests: GradescopeTest[] = counted.map(({ c }, i) => ({
+    name: c.id,
+    score: earned[i]!,
+    max_score: maxes[i]!,
+    status: earned[i]! >= maxes[i]! && c.verdict !== 'fail' ? 'passed' : 'failed',
+    output: testOutput(g, c),
+    visibility: 'visible',
+    tags: [c.family],
+  }));
+
+  const launch = gradeNotes(g).find((n) => n.kind === 'launch' && n.bad);
+  if (launch) {
+    const detail = launch.detail ? `\n${launch.detail.label}:\n${launch.detail.lines.map((l) => `  ${printableLines(l)}`).join('\n')}` : '';
+    tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: `${launch.text}${detail}\n\ncommand: ${g.command}`, visibility: 'visible' });
+  }
+
+  const total = roundCents(tests.reduce((s, t) => s + t.score, 0));
+  const out: string[] = [renderScoreSummary(g, { color: false })];
+  const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
+  if (uncountedWarnings.length) {
+    out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`);
+    for (const c of uncountedWarnings) out.push(`! ${c.id}: ${printableLines(c.reason)}`);
+  }
+  return {
+    score: total,
+    max_score: opts.maxScore ?? g.score.max,
+    execution_time: Math.round(g.durationMs) / 1000,
+    output: out.join('\n'),
+    stdout_visibility: 'visible',
+    tests,
+  };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { toGradescope } from '../../src/reporters/gradescope.js';
+import { runResult } from './fixtures.js';
+import { allChecks, crashedAtStart, diedTwice, grade, hostileFailCheck } from './grade-fixtures.js';
+
+const TOP_KEYS = ['execution_time', 'max_score', 'output', 'score', 'stdout_visibility', 'tests'];
+const TEST_KEYS = ['max_score', 'name', 'output', 'score', 'status', 'tags', 'visibility'];
+
+/** Sums in hundredths, as Gradescope shows them, so float noise does not matter. */
+function cents(xs: number[]): number {
+  return xs.reduce((s, x) => s + Math.round(x * 100), 0);
+}
+
+describe('toGradescope', () => {
+  const g = grade('alice');
+  const r = toGradescope(g);
+
+  it('has exactly the results.json keys, top level and per test, and survives JSON', () => {
+    expect(Object.keys(r).sort()).toEqual(TOP_KEYS);
+    for (const t of r.tests) expect(Object.keys(t).sort()).toEqual(TEST_KEYS);
+    expect(r.stdout_visibility).toBe('visible');
+    expect(r.tests.every((t) => t.visibility === 'visible')).toBe(true);
+    expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+    expect(r.execution_time).toBe(5.432);
+  });
+
+  it('has one test per counted check (skipped ones and non-strict SHOULD ones left out), tagged with the family', () => {
+    const counted = allChecks.filter((c) => c.verdict !== 'skip' && c.level === 'MUST');
+    expect(r.tests.map((t) => t.name)).toEqual(counted.map((c) => c.id));
+    expect(r.tests.map((t) => t.tags)).toEqual(counted.map((c) => [c.family]));
+  });
+
+  it('scores each test with the points it earned; they sum to the score, and the maxima to max_score', () => {
+    expect(r.score).toBe(g.score.points);
+    expect(r.max_score).toBe(g.score.max);
+    expect(r.tests.reduce((s, t) => s + t.score, 0)).toBe(r.score);
+    expect(r.tests.reduce((s, t) => s + t.max_score, 0)).toBe(r.max_score);
+    expect(r.tests.filter((t) => t.status === 'passed').map((t) => t.name)).toEqual(['baseline.valid-request-answered', 'robustness.survives-empty-request']);
+    for (const t of r.tests) expect(t.status === 'passed').toBe(t.score === t.max_score);
+  });
+
+  it('scales to maxScore in hundredths that add up exactly', () => {
+    const s = toGradescope(g, { maxScore: 100 });
+    expect(s.max_score).toBe(100);
+    expect(cents(s.tests.map((t) => t.max_score))).toBe(10000);
+    expect(cents(s.tests.map((t) => t.score))).toBe(Math.round(s.score * 100));
+    expect(s.score).toBe(20);
+    const thirds = toGradescope(grade('b', allChecks.slice(0, 3)), { maxScore: 10 });
+    expect(thirds.tests.map((t) => t.max_score)).toEqual([3.34, 3.33, 3.33]);
+    expect(thirds.score).toBe(6.67);
+    expect(cents(thirds.tests.map((t) => t.score))).toBe(667);
+  });
+
+  it('counts SHOULD checks in a strict run (a warning then fails its test)', () => {
+    const strict = grade('s', allChecks, { run: runResult(allChecks, { strict: true }) });
+    const t = toGradescope(strict).tests.find((x) => x.name === 'wire.date-header')!;
+    expect(t).toMatchObject({ score: 0, max_score: 1, status: 'failed' });
+    expect(t.output).toMatch(/^warning: no Date header/);
+  });
+
+  it('gives a failed test the requirement, expected vs actual, request bytes and replay, in plain text', () => {
+    const out = r.tests.find((t) => t.name === hostileFailCheck.id)!.output;
+    expect(out).toContain(hostileFailCheck.requirement);
+    expect(out).toContain('expected: 400 or the connection closed without a response');
+    expect(out).toContain('actual:   200 OK <script>\\x01');
+    expect(out).toContain('request:  GET /<script>alert(1)</script>\\x00x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n');
+    expect(out).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x");
+    expect(out).toContain('rerun:    npx wiregrade fuzz');
+    // eslint-disable-next-line no-control-regex
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]|\x1b\[/);
+  });
+
+  it('says why a blocked or errored test scored nothing', () => {
+    expect(r.tests.find((t) => t.name === 'store.put-creates')!.output).toBe('[MUST] requirement of store.put-creates\nnot run: the baseline request failed');
+    const own = toGradescope(grade('x', [{ ...allChecks[7]!, reason: 'the record could not be created' }]));
+    expect(own.tests[0]!.output).toContain('\nnot run: the record could not be created');
+    expect(r.tests.find((t) => t.name === 'wire.broken-check')!.output).toContain('the grader could not run this check: the check itself failed: boom');
+  });
+
+  it('opens the output with the score table and the run notes, and lists warnings that do not count', () => {
+    const d = toGradescope(diedTwice());
+    expect(d.output.split('\n')[0]).toBe('dave: 2 / 10 points (20.0%)');
+    expect(d.output).toContain('the server died 3 times and was restarted 2 times');
+    expect(d.output).toContain('Warnings (1), not counted in the score:\n! wire.date-header: no Date header');
+  });
+
+  it('adds a launch test worth nothing when the server did not start', () => {
+    const c = toGradescope(crashedAtStart());
+    expect(c.score).toBe(0);
+    expect(c.tests).toHaveLength(1);
+    expect(Object.keys(c.tests[0]!).sort()).toEqual(TEST_KEYS.filter((k) => k !== 'tags'));
+    expect(c.tests[0]).toMatchObject({ name: 'launch', score: 0, max_score: 0, status: 'failed' });
+    expect(c.tests[0]!.output).toContain('the server exited before listening (exit code 1)');
+    expect(c.tests[0]!.output).toContain('OSError: [Errno 98] Address already in use');
+    expect(toGradescope(crashedAtStart(), { maxScore: 50 })).toMatchObject({ score: 0, max_score: 50 });
+  });
+});

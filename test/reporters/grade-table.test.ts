@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { stripAnsi } from '../../src/reporters/ansi.js';
+import {
+  classRows,
+  compareSubmissions,
+  gradeNotes,
+  gradeStatus,
+  lastLines,
+  printable,
+  renderClassTable,
+  renderGradeTable,
+  scoreRows,
+} from '../../src/reporters/grade-table.js';
+import { runResult } from './fixtures.js';
+import { allChecks, crashedAtStart, diedTwice, grade, hostileFailCheck, STDERR } from './grade-fixtures.js';
+
+/** A drawn table's body rows as arrays of cells. */
+function tableRows(text: string): string[][] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('│'))
+    .map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+}
+
+describe('scoreRows', () => {
+  it('gives passed / total and points / max per family in SPEC order, and a total row with the percent', () => {
+    expect(scoreRows(grade('alice'))).toEqual([
+      ['family', 'passed', 'points', '%'],
+      ['robustness', '2 / 2', '2 / 2', '100.0%'],
+      ['metamorphic', '0 / 1', '0 / 1', '0.0%'],
+      ['wire', '0 / 1', '0 / 1', '0.0%'],
+      ['status', '0 / 2', '0 / 2', '0.0%'],
+      ['store', '0 / 4', '0 / 4', '0.0%'],
+      ['total', '2 / 10', '2 / 10', '20.0%'],
+    ]);
+  });
+
+  it('takes the total points from the grade, and shows fractional points and percent to one decimal', () => {
+    const g = grade('x', allChecks, {
+      families: [
+        { family: 'store', passed: 1, total: 3, points: 1.5, max: 3 },
+        { family: 'robustness', passed: 2, total: 2, points: 2, max: 2 },
+      ],
+      score: { points: 3.5, max: 5 },
+    });
+    expect(scoreRows(g)).toEqual([
+      ['family', 'passed', 'points', '%'],
+      ['robustness', '2 / 2', '2 / 2', '100.0%'],
+      ['store', '1 / 3', '1.5 / 3', '50.0%'],
+      ['total', '3 / 5', '3.5 / 5', '70.0%'],
+    ]);
+  });
+});
+
+describe('renderGradeTable', () => {
+  const text = renderGradeTable(grade('alice'), { color: false });
+
+  it('starts with the score, then draws the family table', () => {
+    expect(text.split('\n')[0]).toBe('alice: 2 / 10 points (20.0%)');
+    expect(tableRows(text)).toEqual(scoreRows(grade('alice')));
+  });
+
+  it('says how the launch went and which sandbox ran', () => {
+    expect(text).toContain('· server started in 120 ms (listening on port 8080)');
+    expect(text).toContain('· sandbox: none');
+    expect(renderGradeTable(grade('a', allChecks, { sandbox: 'bubblewrap' }), { color: false })).toContain('· sandbox: bubblewrap');
+    expect(renderGradeTable(grade('a', allChecks, { sandbox: 'unavailable' }), { color: false })).toContain(
+      '✗ a sandbox was asked for but bubblewrap could not be used: the server ran without one',
+    );
+  });
+
+  it('shows the failures in full with text.ts\'s block, then errors, blocked by reason and the count line', () => {
+    expect(text).toContain('Failures (4):');
+    expect(text).toContain(`✗ ${hostileFailCheck.id} [MUST] ${hostileFailCheck.requirement} (RFC 9112 §3.2)`);
+    expect(text).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --runs 0');
+    expect(text).toContain('E wire.broken-check: the check itself failed: boom');
+    expect(text).toContain('- 2 checks blocked: not run: the baseline request failed');
+    expect(text).toContain('- 1 check blocked: not run: POST /{name} failed');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^12 checks: 2 passed, 4 failed, 1 warning, 3 blocked, 1 skipped, 1 error — target 127\.0\.0\.1:8080/);
+    expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('shows the first maxFailures failures (10 by default) and counts the rest', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...hostileFailCheck, id: `status.f${String(i).padStart(2, '0')}` }));
+    const t = renderGradeTable(grade('m', many), { color: false });
+    expect(t.match(/^✗ status\.f\d\d/gm)).toHaveLength(10);
+    expect(t).toContain('… and 2 more, see --json or --report');
+    const t2 = renderGradeTable(grade('m', many), { color: false, maxFailures: 3 });
+    expect(t2.match(/^✗ status\.f\d\d/gm)).toHaveLength(3);
+  });
+
+  it('lets no control character from the server or the check through to the terminal', () => {
+    const plain = renderGradeTable(diedTwice(), { color: false });
+    // eslint-disable-next-line no-control-regex
+    expect(plain).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(plain).toContain('why:      the server answered 200 & echoed the path\\x07');
+    expect(plain).toContain('IndexError: list index out of range\\x1b[31m');
+    const colored = renderGradeTable(diedTwice(), { color: true });
+    expect(colored).toContain('\x1b[31m');
+    expect(stripAnsi(colored)).toBe(plain);
+  });
+
+  it('reports deaths and restarts, each death with its check and how it ended, and the first one\'s stderr', () => {
+    const t = renderGradeTable(diedTwice(), { color: false });
+    expect(t).toContain(
+      '✗ the server died 3 times and was restarted 2 times: after robustness.survives-empty-request (exit code 1), ' +
+        'after status.path.script-is-400 (signal SIGSEGV), after metamorphic.split.any-byte (exit code 1, not restarted)',
+    );
+    expect(t).toContain('    its last lines on stderr, after robustness.survives-empty-request:\n      IndexError');
+  });
+
+  it('words every restart case', () => {
+    const death = { afterCheck: 'a.b', code: 1, signal: null, stderrTail: '', restarted: true };
+    const text1 = gradeNotes(grade('x', allChecks, { deaths: [death, { ...death, afterCheck: 'c.d' }], restarts: 2 })).find((n) => n.kind === 'restarts')!.text;
+    expect(text1).toBe('the server died 2 times and was restarted: after a.b (exit code 1), after c.d (exit code 1)');
+    const text2 = gradeNotes(grade('x', allChecks, { deaths: [{ ...death, restarted: false }], restarts: 0 })).find((n) => n.kind === 'restarts')!.text;
+    expect(text2).toBe('the server died 1 time and was not restarted: after a.b (exit code 1, not restarted)');
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...death, afterCheck: `c${i}` }));
+    const text3 = gradeNotes(grade('x', allChecks, { deaths: many, restarts: 7 })).find((n) => n.kind === 'restarts')!.text;
+    expect(text3).toMatch(/after c4 \(exit code 1\), … and 2 more$/);
+    expect(gradeNotes(grade('x')).some((n) => n.kind === 'restarts')).toBe(false);
+  });
+
+  it('explains a server that exited before listening, with its last stderr lines', () => {
+    const t = renderGradeTable(crashedAtStart(), { color: false });
+    expect(t).toContain('✗ the server exited before listening (exit code 1)\n    last lines on stderr:\n      Traceback (most recent call last):');
+    expect(t).toContain('      OSError: [Errno 98] Address already in use');
+    expect(tableRows(t)).toEqual([['family', 'passed', 'points', '%'], ['total', '0 / 0', '0 / 0', '0.0%']]);
+    expect(t).not.toContain('Failures');
+  });
+
+  it('explains a server that never listened, with the wait when given, and one killed by a signal', () => {
+    const g = grade('n', [], { launch: { kind: 'never-listened', stderrTail: '' }, run: runResult([]) });
+    const t = renderGradeTable(g, { color: false, startTimeoutMs: 10_000 });
+    expect(t).toContain('✗ the server never listened on port 8080 within 10 s\n    stderr:\n      (nothing on stderr)');
+    expect(renderGradeTable(g, { color: false })).toContain('✗ the server never listened on port 8080\n');
+    const sig = grade('s', [], { launch: { kind: 'exited-before-listening', code: null, signal: 'SIGKILL', stderrTail: STDERR }, run: runResult([]) });
+    expect(renderGradeTable(sig, { color: false })).toContain('the server exited before listening (signal SIGKILL)');
+  });
+
+  it('reports a wall-time limit hit, a run that stopped and a target not started by wiregrade', () => {
+    const g = grade('t', allChecks, {
+      timedOut: true,
+      launch: { kind: 'not-launched' },
+      run: runResult(allChecks, { stopped: { afterCheck: 'robustness.flood', reason: 'no connection accepted for 5 s' } }),
+    });
+    const t = renderGradeTable(g, { color: false });
+    expect(t).toContain('· graded at 127.0.0.1:8080 (a server wiregrade did not start)');
+    expect(t).toContain('✗ timed out: the submission hit its wall-time limit and was stopped');
+    expect(t).toContain('✗ the server stopped answering after robustness.flood (no connection accepted for 5 s); the checks after it were not run');
+    expect(t).not.toContain('sandbox: none');
+  });
+});
+
+describe('helpers', () => {
+  it('printable escapes control characters and bidi overrides, and keeps the rest', () => {
+    expect(printable('a\x1b[2Jb\x00\u202ec\té')).toBe('a\\x1b[2Jb\\x00\\u202ec é');
+  });
+
+  it('lastLines keeps the last non-blank lines, capped', () => {
+    expect(lastLines('a\n\nb\r\nc\n\n', 2)).toEqual(['b', 'c']);
+    expect(lastLines('x'.repeat(300))[0]).toHaveLength(201);
+  });
+
+  it('gradeStatus: crashed at start, never listened, timed out, unreachable, ok', () => {
+    expect(gradeStatus(crashedAtStart())).toBe('crashed at start');
+    expect(gradeStatus(grade('a', [], { launch: { kind: 'never-listened', stderrTail: '' } }))).toBe('never listened');
+    expect(gradeStatus(grade('a', allChecks, { timedOut: true }))).toBe('timed out');
+    expect(gradeStatus(grade('a', [], { run: runResult([], { unreachable: 'refused' }) }))).toBe('unreachable');
+    expect(gradeStatus(diedTwice())).toBe('ok');
+  });
+
+  it('compareSubmissions sorts numbers by value, case-insensitively, and is total', () => {
+    expect(['s10', 'S2', 'alice', 's1', 'Bob', 's2'].sort(compareSubmissions)).toEqual(['alice', 'Bob', 's1', 'S2', 's2', 's10']);
+  });
+});
+
+describe('renderClassTable', () => {
+  const rows = [grade('s10'), grade('s2'), crashedAtStart('carol'), diedTwice('dave'), grade('eve', [], { timedOut: true, run: runResult([]), score: { points: 0, max: 0 } })];
+
+  it('has one row per submission, sorted by name, with score, percent, restarts, status and top failure', () => {
+    expect(classRows(rows)).toEqual([
+      ['student', 'score', '%', 'restarts', 'status', 'top failure'],
+      ['carol', '0 / 0', '0.0%', '0', 'crashed at start', '—'],
+      ['dave', '2 / 10', '20.0%', '2', 'ok', 'status.path.script-is-400'],
+      ['eve', '0 / 0', '0.0%', '0', 'timed out', '—'],
+      ['s2', '2 / 10', '20.0%', '0', 'ok', 'status.path.script-is-400'],
+      ['s10', '2 / 10', '20.0%', '0', 'ok', 'status.path.script-is-400'],
+    ]);
+  });
+
+  it('draws them, then a line with the count, the mean and the problems', () => {
+    const t = renderClassTable(rows, { color: false });
+    expect(tableRows(t)).toEqual(classRows(rows));
+    expect(t.trimEnd().split('\n').at(-1)).toBe('5 submissions, mean 12.0%, 1 crashed at start, 1 timed out');
+    expect(stripAnsi(renderClassTable(rows, { color: true }))).toBe(t);
+  });
+
+  it('survives hostile folder names (no control characters reach the terminal or the table package)', () => {
+    const t = renderClassTable([grade('evil\x1b[2J\nname\t')], { color: false });
+    expect(tableRows(t)[1]![0]).toBe('evil\\x1b[2J\\x0aname');
+    expect(renderClassTable([], { color: false })).toContain('0 submissions');
+  });
+
+  it('falls back to the first failing check when the grade names no top failure', () => {
+    expect(classRows([grade('a', allChecks, { topFailure: undefined })])[1]![5]).toBe('status.path.script-is-400');
+  });
+});
