@@ -13,7 +13,7 @@ const fresh = (ctx: CheckContext) => {
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const exp = resolveAccepts({ accept: g.accept, ...(g.warn ? { warn: g.warn } : {}), ...(g.mustClose ? { mustClose: true } : {}) }, ctx.profile.baselineStatuses);
-  const ex = await ctx.send(request, g.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
+  const ex = await ctx.send(request, { headOnly: true, ...(g.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
   const { verdict, reason } = judgeStatus(ex, exp);
   if (verdict !== 'fail') return null;
   return { reason: `${g.label}: ${reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };

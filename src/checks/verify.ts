@@ -126,7 +126,7 @@ export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectat
   return async (ctx: CheckContext): Promise<CheckRun> => {
     const exp = resolveAccepts(expectation, ctx.profile.baselineStatuses);
     const request = build(ctx);
-    const ex = await ctx.send(request, exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {});
+    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
     const { verdict, reason } = judgeStatus(ex, exp);
     return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
   };

@@ -45,6 +45,13 @@ export interface ExchangeOptions {
    * that judge "closes the connection" or "sends nothing more" need it; others leave it at 0.
    */
   settleMs?: number;
+  /**
+   * The caller judges only the status and headers: the exchange is done once the head of the last
+   * expected response has arrived, whatever its body framing. A server whose bodies are framed wrongly
+   * (no Content-Length on a kept-open connection) is then judged on that by the wire checks alone, not
+   * timed out by every status check.
+   */
+  headOnly?: boolean;
 }
 
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
@@ -82,8 +89,15 @@ export class Session {
     const recvBefore = this.conn.receivedBytes;
     // Read while sending: a server may answer (or close) before the request is complete.
     const sending = this.conn.send(plan, deadline);
-    let end = await this.conn.waitFor(() => this.parser.finals >= want, deadline);
+    const headArrived = (): boolean => {
+      const p = this.parser.partial;
+      return opts.headOnly === true && this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start;
+    };
+    const done = (): boolean => this.parser.finals >= want || headArrived();
+    let end = await this.conn.waitFor(done, deadline);
     const sent = await sending;
+    if (end !== 'done' && done()) end = 'done';
+    const headOnlyPartial = end === 'done' && this.parser.finals < want ? this.parser.partial : null;
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
     let connection: Exchange['connection'] = this.conn.state;
@@ -92,6 +106,7 @@ export class Session {
       this.syncEnd();
     }
     const responses = this.parser.done.slice(before);
+    if (headOnlyPartial && !responses.includes(headOnlyPartial)) responses.push(headOnlyPartial);
     const kind: OutcomeKind =
       end === 'done'
         ? 'response'
@@ -106,7 +121,7 @@ export class Session {
       kind,
       responses,
       finals: responses.filter((r) => !r.interim),
-      partial: this.parser.partial,
+      partial: headOnlyPartial ? null : this.parser.partial,
       connection,
       sentBytes: this.conn.sentBytes - sentBefore,
       receivedBytes: this.conn.receivedBytes - recvBefore,

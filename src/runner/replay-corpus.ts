@@ -38,7 +38,7 @@ async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest
     if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
   }
   const exp = resolveAccepts({ accept: judge.accept, warn: judge.warn, mustClose: judge.mustClose }, profile.baselineStatuses);
-  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, settleMs: judge.mustClose ? Math.min(1000, o.timeoutMs) : 0 });
+  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, settleMs: judge.mustClose ? Math.min(1000, o.timeoutMs) : 0 });
   if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
   const j = judgeStatus(ex, exp);
   return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason } : { verdict: 'FIXED', reason: describeExchange(ex) };

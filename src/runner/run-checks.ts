@@ -63,7 +63,7 @@ export function makeContext(
 export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number): Promise<boolean> {
   const bytes = latin1(`${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const ex = await exchange(target, { bytes }, { methods: [profile.baseline.method], timeoutMs });
+    const ex = await exchange(target, { bytes }, { methods: [profile.baseline.method], timeoutMs, headOnly: true });
     if (ex.kind === 'response') return true;
     await new Promise((r) => setTimeout(r, 150));
   }

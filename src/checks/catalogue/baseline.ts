@@ -18,7 +18,7 @@ export const baselineChecks: Check[] = [
     async run(ctx) {
       const { method, target } = ctx.profile.baseline;
       const request = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, method);
-      const ex = await ctx.send(request);
+      const ex = await ctx.send(request, { headOnly: true });
       const expected = [`a complete response (the ${ctx.profile.name} profile expects ${ctx.profile.baselineStatuses.join(' or ')})`];
       const s = ex.finals[0]?.status ?? null;
       if (ex.kind !== 'response' || s === null || s >= 500) {

@@ -5,10 +5,10 @@ import { describeExchange, header, req, result, statusOf } from '../verify.js';
 
 /** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
 async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
-  const ea = await ctx.send(a);
+  const ea = await ctx.send(a, { headOnly: true });
   const expected = [`the same status as the plain request (${describeExchange(ea)})`];
   if (ea.kind !== 'response') return result('blocked', `not judged: the plain request got ${describeExchange(ea)}`, expected, ea, a);
-  const eb = await ctx.send(b);
+  const eb = await ctx.send(b, { headOnly: true });
   if (eb.kind === 'response' && statusOf(eb) === statusOf(ea)) return result('pass', `${what}: ${describeExchange(eb)} both times`, expected, eb, b, { exchanges: [ea, eb] });
   return result('fail', `${what} got ${describeExchange(eb)}, but the plain request got ${describeExchange(ea)}`, expected, eb, b, { exchanges: [ea, eb] });
 }

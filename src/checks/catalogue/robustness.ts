@@ -36,7 +36,7 @@ async function withConnection(ctx: CheckContext, act: (c: Connection) => Promise
 /** After doing something to the server, a plain request on a new connection must still be answered. */
 async function stillServes(ctx: CheckContext, what: string): Promise<CheckRun> {
   const probe = req(fill(get(['Connection: close']), ctx));
-  const ex = await ctx.send(probe);
+  const ex = await ctx.send(probe, { headOnly: true });
   const expected = [`a response to a plain request after ${what}`];
   if (ex.kind === 'response') return result('pass', `still serving after ${what}`, expected, ex, probe);
   return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe);
@@ -50,7 +50,7 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
     if (bytes.length > 0) await r.conn.send({ bytes });
     await sleep(50);
     const probe = req(fill(get(['Connection: close']), ctx));
-    const ex = await ctx.send(probe);
+    const ex = await ctx.send(probe, { headOnly: true });
     const expected = [`a response to another client while ${what} is open`];
     const setup = { plan: { bytes }, methods: [] as string[] };
     if (ex.kind === 'response') return result('pass', `served while ${what} was open`, expected, ex, probe);
@@ -92,7 +92,7 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
     independent: true,
     async run(ctx) {
       const sent = { plan: { bytes }, methods: ['GET'] };
-      const ex = await ctx.send(sent, { timeoutMs: Math.min(500, ctx.timeoutMs) });
+      const ex = await ctx.send(sent, { timeoutMs: Math.min(500, ctx.timeoutMs), headOnly: true });
       const s = ex.finals[0]?.status ?? null;
       if (s !== null && s < 400) {
         return result('fail', `${what} was answered ${describeExchange(ex)}, as if it were a request`, ['4xx, a close, or no answer'], ex, sent);
@@ -181,7 +181,7 @@ export const robustnessChecks: Check[] = [
     hostile: true,
     async run(ctx) {
       const probe = req(fill(get(['Connection: close']), ctx));
-      const all = await Promise.all(Array.from({ length: 20 }, () => ctx.send(probe)));
+      const all = await Promise.all(Array.from({ length: 20 }, () => ctx.send(probe, { headOnly: true })));
       const bad = all.filter((e) => e.kind !== 'response');
       const expected = ['a response on each of 20 simultaneous connections'];
       if (bad.length === 0) return result('pass', '20 of 20 answered', expected, all[0], probe);

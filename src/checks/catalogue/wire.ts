@@ -15,7 +15,8 @@ interface Sample {
 /**
  * One shared sample of responses per run: the wire-syntax checks all judge these, so a server that
  * never closes costs the settle window once, not once per check. `Connection: close` on each request
- * lets a close-delimited body end and shows any bytes after a response.
+ * lets a close-delimited body end and shows any bytes after a response. Only valid requests: a sample
+ * that crashed the server would be blamed on whichever check happened to gather the samples.
  */
 function samples(ctx: CheckContext): Promise<Sample[]> {
   return ctx.memo('wire-samples', async () => {
@@ -24,14 +25,12 @@ function samples(ctx: CheckContext): Promise<Sample[]> {
       ['GET of the known path', fill(get(['Connection: close']), ctx)],
       ['HEAD of the known path', fill(get(['Connection: close'], { method: 'HEAD' }), ctx), 'HEAD'],
       ['GET of a missing resource', get(['Connection: close'], { target: `/${ctx.name('missing')}` })],
-      ['a request with a malformed header', fill(get(['Connection: close', 'NoColonHere']), ctx)],
     ];
     if (ctx.profile.capabilities.includes('reference')) {
       list.push(
         ['POST of a new record', write('POST', `/${name}`, '{"x":1}', ['Connection: close'])],
         ['GET of a record', get(['Connection: close'], { target: `/${name}` })],
         ['HEAD of a record', get(['Connection: close'], { target: `/${name}`, method: 'HEAD' }), 'HEAD'],
-        ['an unknown method', get(['Connection: close'], { target: `/${name}`, method: 'FOO' })],
         ['DELETE of a record', get(['Connection: close'], { target: `/${name}`, method: 'DELETE' })],
       );
     }
