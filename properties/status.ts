@@ -25,7 +25,6 @@ export const malformedRejected = defineProperty({
   level: 'MUST',
   requirement: 'Every generated malformed request (bad method, version, header line, body, Content-Length, oversized head) gets one of its acceptable statuses, or a close where that is allowed.',
   cite: 'RFC 9112 §3, §5, §6; RFC 9110 §15',
-  hostile: true,
   arbitrary: (ctx) => malformedRequest(ctx.profile, fresh(ctx)),
   verify: judge,
 });

@@ -17,8 +17,6 @@ export interface CaseSpec {
   accept: readonly Accept[];
   warn?: readonly Accept[];
   mustClose?: boolean;
-  /** Defaults to true: a case is malformed or unusual input unless it says otherwise. */
-  hostile?: boolean;
   needs?: 'reference';
 }
 
@@ -45,7 +43,6 @@ export function caseCheck(c: CaseSpec): Check {
     family: c.family ?? 'status',
     level: c.level ?? 'MUST',
     requirement: c.requirement,
-    hostile: c.hostile ?? true,
     run: expectStatus((ctx) => req(fill(c.request, ctx), method), {
       accept: c.accept,
       ...(c.warn ? { warn: c.warn } : {}),

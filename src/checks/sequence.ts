@@ -23,7 +23,6 @@ export interface SequenceSpec {
   level?: Level;
   family?: Family;
   needs?: 'reference';
-  hostile?: boolean;
   steps: readonly Step[];
 }
 
@@ -89,7 +88,6 @@ export function sequenceCheck(s: SequenceSpec): Check {
     family: s.family ?? 'status',
     level: s.level ?? 'MUST',
     requirement: s.requirement,
-    hostile: s.hostile ?? false,
     run: (ctx) => runSteps(ctx, s.steps),
   };
   if (s.cite) check.cite = s.cite;

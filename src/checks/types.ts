@@ -66,8 +66,6 @@ export interface Check {
   requirement: string;
   /** Where the requirement comes from, e.g. `RFC 9112 §3.2`. */
   cite?: string;
-  /** Sends malformed or abusive input: the runner probes the server's liveness afterwards. */
-  hostile?: boolean;
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;
   /** Applies only to profiles with this capability (e.g. the reference record store). */

@@ -3,6 +3,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
 import { replaySequence, rerunCommand } from './replay.js';
+import { scoreRun } from '../runner/score.js';
 
 /** A request's bytes, both readable and exact. */
 export interface JsonRequest {
@@ -85,22 +86,9 @@ export function jsonRequest(sent: SentRequest): JsonRequest {
   };
 }
 
-/**
- * The score. For now every MUST check is worth 1 point, and a SHOULD check counts only in a strict run;
- * a check earns its point when it passed (a `warn` earns it too unless the run is strict); `skip`ped
- * checks (not part of the profile) are left out of the maximum. Profiles will assign points per check
- * later; this function is the one place that will change.
- */
+/** The run's score (the rule is in src/runner/score.ts, shared with grading). */
 export function score(result: RunResult): { points: number; max: number } {
-  let points = 0;
-  let max = 0;
-  for (const c of result.checks) {
-    if (c.verdict === 'skip') continue;
-    if (c.level === 'SHOULD' && !result.strict) continue;
-    max += 1;
-    if (c.verdict === 'pass' || (c.verdict === 'warn' && !result.strict)) points += 1;
-  }
-  return { points, max };
+  return scoreRun(result);
 }
 
 function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {

@@ -7,6 +7,7 @@ import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
 import { replayCommand, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
+import { FAMILY_ORDER } from '../runner/score.js';
 
 export interface TextOptions {
   color: boolean;
@@ -15,7 +16,7 @@ export interface TextOptions {
 }
 
 /** Families in the order SPEC.md lists them; a report shows only those present. */
-export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'store', 'differential'];
+export { FAMILY_ORDER };
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'];
 const INDENT = '  ';
 const LABEL_WIDTH = 10;

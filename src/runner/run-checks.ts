@@ -3,9 +3,11 @@ import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
-import { latin1 } from '../wire/bytes.js';
 import type { Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
+import { afterCheck, type ServerControl } from './server-watch.js';
+
+export { probeAlive } from './server-watch.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -16,11 +18,10 @@ export interface RunOptions {
   seed: number;
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
-  /**
-   * Called when the server stopped answering. Return true when it was restarted (grading does that);
-   * otherwise the run stops sending and the remaining checks are blocked.
-   */
-  onServerDown?: (afterCheck: string) => Promise<boolean>;
+  /** What the runner may know of, and do to, the server process (grading owns it; fuzz does not). */
+  control?: ServerControl;
+  /** Stops the run between checks (a wall-time limit): the remaining checks are blocked. */
+  signal?: AbortSignal;
   /** A tag that keeps this run's record names apart from earlier runs' against the same server. */
   runTag?: string;
 }
@@ -57,17 +58,6 @@ export function makeContext(
       return 'refused' in s ? null : s;
     },
   };
-}
-
-/** Is the server still answering a plain valid request? Two tries, a moment apart. */
-export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number): Promise<boolean> {
-  const bytes = latin1(`${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const ex = await exchange(target, { bytes }, { methods: [profile.baseline.method], timeoutMs, headOnly: true });
-    if (ex.kind === 'response') return true;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  return false;
 }
 
 function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number, reason = run.reason): CheckResult {
@@ -133,7 +123,9 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     if (check.needs && !opts.profile.capabilities.includes(check.needs)) {
       res = notRun(check, 'skip', `not part of the ${opts.profile.name} profile`);
     } else if (stopped) {
-      res = notRun(check, 'blocked', `not run: the server stopped answering after ${stopped.afterCheck}`);
+      res = notRun(check, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
+    } else if (opts.signal?.aborted) {
+      res = notRun(check, 'blocked', `not run: ${String(opts.signal.reason ?? 'the run was stopped')}`);
     } else if (baselineFailed && !check.independent) {
       res = notRun(check, 'blocked', `not run: the baseline request (${BASELINE_ID}) failed`);
     } else {
@@ -152,13 +144,12 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         return result;
       }
       if (check.id === BASELINE_ID && res.verdict === 'fail') baselineFailed = true;
-      if (check.hostile && !(await probeAlive(opts.target, opts.profile, opts.timeoutMs))) {
-        const why = 'the server stopped answering after this request';
-        res = { ...res, verdict: 'fail', failures: 1, reason: `${why} (the check itself saw: ${res.reason})` };
-        res.actual = `${why}; ${res.actual}`;
-        const restarted = opts.onServerDown ? await opts.onServerDown(check.id) : false;
-        opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted });
-        if (!restarted) stopped = { afterCheck: check.id, reason: why };
+      const down = await afterCheck(check.id, opts.target, opts.profile, opts.timeoutMs, opts.control);
+      if (down) {
+        res = { ...res, verdict: 'fail', failures: 1, reason: `${down.reason} (the check itself saw: ${res.reason})` };
+        res.actual = `${down.reason}; ${res.actual}`;
+        opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: down.restarted });
+        if (!down.restarted) stopped = { afterCheck: check.id, reason: down.reason.replace(/ after this (request|property)$/, '') };
       }
     }
     result.checks.push(res);

@@ -3,7 +3,8 @@ import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { makeContext, probeAlive } from './run-checks.js';
+import { makeContext } from './run-checks.js';
+import { afterCheck, probeAlive, type ServerControl } from './server-watch.js';
 import type { CheckResult, RunEvent } from './types.js';
 
 export interface PropertyRunOptions {
@@ -22,6 +23,8 @@ export interface PropertyRunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Known-bad inputs to try first (from the regression corpus), by property id. */
   examples?: ReadonlyMap<string, unknown[]>;
+  control?: ServerControl;
+  signal?: AbortSignal;
 }
 
 export interface PropertyOutcome {
@@ -106,24 +109,26 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   return { result, failure: { seed: details.seed, path, counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
 }
 
-/** Runs every property in turn, sharing the time budget; a hostile property is followed by a liveness probe. */
+/** Runs every property in turn, sharing the time budget; each is followed by a liveness probe. */
 export async function runProperties(defs: readonly PropertyDef<any>[], opts: PropertyRunOptions): Promise<PropertyOutcome[]> {
   const out: PropertyOutcome[] = [];
   const started = performance.now();
-  let stoppedAfter: string | null = null;
+  let stopped: string | null = null;
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i]!;
     opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
     let o: PropertyOutcome;
-    if (stoppedAfter) {
-      const reason = `not run: the server stopped answering after ${stoppedAfter}`;
+    if (stopped || opts.signal?.aborted) {
+      const reason = `not run: ${stopped ?? String(opts.signal?.reason ?? 'the run was stopped')}`;
       o = { result: { id: def.id, family: def.family, level: def.level, requirement: def.requirement, verdict: 'blocked', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
     } else {
       const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
       o = await runProperty(def, opts, left);
-      if (def.hostile && !(await probeAlive(opts.target, opts.profile, opts.timeoutMs))) {
-        stoppedAfter = def.id;
-        if (o.result.verdict !== 'fail') o.result = { ...o.result, verdict: 'fail', failures: 1, reason: `the server stopped answering after this property (${o.result.reason})` };
+      const down = await afterCheck(def.id, opts.target, opts.profile, opts.timeoutMs, opts.control);
+      if (down) {
+        if (o.result.verdict !== 'fail' || !down.restarted) o.result = { ...o.result, verdict: 'fail', failures: 1, reason: `${down.reason.replace(/this request$/, 'this property')} (${o.result.reason})` };
+        opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: down.restarted });
+        if (!down.restarted) stopped = `${down.reason.replace(/ after this (request|property)$/, '')} after ${def.id}`;
       }
     }
     out.push(o);

@@ -5,6 +5,7 @@ import type { Endpoint } from '../wire/types.js';
 import { runChecks } from './run-checks.js';
 import { runProperties, type PropertyOutcome } from './run-properties.js';
 import type { RunEvent, RunResult } from './types.js';
+import type { ServerControl } from './server-watch.js';
 
 export interface SessionOptions {
   target: Endpoint;
@@ -20,7 +21,8 @@ export interface SessionOptions {
   path?: string;
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
-  onServerDown?: (afterCheck: string) => Promise<boolean>;
+  control?: ServerControl;
+  signal?: AbortSignal;
   examples?: ReadonlyMap<string, unknown[]>;
 }
 
@@ -48,7 +50,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     runTag: tag,
     ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
     ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'start' ? { type: 'start', total } : e) } : {}),
-    ...(opts.onServerDown ? { onServerDown: opts.onServerDown } : {}),
+    ...(opts.control ? { control: opts.control } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
   });
   if (result.unreachable || result.stopped || opts.properties.length === 0) return { result, propertyFailures: [] };
   const offset = opts.checks.length;
@@ -63,6 +66,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(opts.path !== undefined ? { path: opts.path } : {}),
     ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),
+    ...(opts.control ? { control: opts.control } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(onEvent ? { onEvent: (e: RunEvent) => onEvent('index' in e ? { ...e, index: e.index + offset } : e) } : {}),
   });
   result.checks.push(...outcomes.map((o) => o.result));

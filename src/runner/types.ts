@@ -40,7 +40,7 @@ export interface RunResult {
   durationMs: number;
   /** No TCP connection could be made before the first check. */
   unreachable?: string;
-  /** Set when the server stopped answering and the run stopped sending hostile input. */
+  /** Set when the server stopped answering and the run stopped sending anything more. */
   stopped?: { afterCheck: string; reason: string };
   checks: CheckResult[];
   /** The regression corpus: what was replayed before anything new, and what this run added. */

@@ -67,7 +67,6 @@ function survival(id: string, requirement: string, cite: string, what: string, a
     level: 'MUST',
     requirement,
     cite,
-    hostile: true,
     independent: true,
     async run(ctx) {
       const ok = await withConnection(ctx, (c) => act(c, ctx));
@@ -88,7 +87,6 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
     level: 'MUST',
     requirement: `${what[0]!.toUpperCase()}${what.slice(1)} is answered with a 4xx, a close, or silence (never a 2xx/3xx), and the server serves the next client.`,
     cite: 'RFC 9112 §2.2, §3',
-    hostile: true,
     independent: true,
     async run(ctx) {
       const sent = { plan: { bytes }, methods: ['GET'] };
@@ -158,7 +156,6 @@ export const robustnessChecks: Check[] = [
     level: 'MUST',
     requirement: 'A client that connects and sends nothing does not stop the server from answering other clients.',
     cite: 'RFC 9112 §9.1 (connections are independent)',
-    hostile: true,
     independent: true,
     run: (ctx) => notBlockedBy(ctx, 'an idle connection', new Uint8Array(0)),
   },
@@ -168,7 +165,6 @@ export const robustnessChecks: Check[] = [
     level: 'MUST',
     requirement: 'A client that has sent half of its request line and stalls does not stop the server from answering other clients.',
     cite: 'RFC 9112 §9.1',
-    hostile: true,
     independent: true,
     run: (ctx) => notBlockedBy(ctx, 'a connection with a half-sent request', latin1('GET / HTTP/1.1\r\nHost: loc')),
   },
@@ -178,7 +174,6 @@ export const robustnessChecks: Check[] = [
     level: 'MUST',
     requirement: 'Twenty clients connecting at once are all answered (no listen(1) backlog refusals, no lost requests).',
     cite: 'RFC 9112 §9',
-    hostile: true,
     async run(ctx) {
       const probe = req(fill(get(['Connection: close']), ctx));
       const all = await Promise.all(Array.from({ length: 20 }, () => ctx.send(probe, { headOnly: true })));
@@ -223,7 +218,6 @@ export const robustnessChecks: Check[] = [
     family: 'robustness',
     requirement: 'A valid 2 KiB request (larger than one 1024-byte recv) is read whole and answered as a small one is.',
     cite: 'RFC 9112 §2 (a message is not bounded by a read size)',
-    hostile: false,
     request: get(['X-Padding: ' + 'p'.repeat(2048)]),
     accept: ['ok'],
   }),

@@ -138,7 +138,6 @@ export const wireChecks: Check[] = [
     level: 'MUST',
     requirement: 'The 505 response to an HTTP/2 request is an HTTP/1.1 response ("HTTP/1.1 505 …"): a server MUST NOT send a version it does not conform to.',
     cite: 'RFC 9110 §6.2',
-    hostile: true,
     async run(ctx) {
       const r = req(fill(get(['Connection: close'], { version: 'HTTP/2' }), ctx));
       const ex = await ctx.send(r);

@@ -3,7 +3,8 @@ import os
 import sys
 from email.utils import formatdate
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '_lib'))
+# The shared base lives in ../_lib in the zoo, or in ./_lib in a submission folder made from it.
+sys.path[:0] = [os.path.join(os.path.dirname(os.path.abspath(__file__)), d, '_lib') for d in ('.', '..')]
 from student_base import StudentServer, main  # noqa: E402
 
 
