@@ -12,8 +12,9 @@ import { processIO, UsageError, type CliIO } from './io.js';
 import { runList } from './list.js';
 import { version } from './version.js';
 import { runReplay, type ReplayFlags } from './replay.js';
+import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 
-const COMMANDS = ['fuzz', 'replay', 'list', 'serve'] as const;
+const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
 
 /** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
 function writerStream(write: (s: string) => void): Writable {
@@ -70,6 +71,36 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {
       run.job = () => runFuzz(flags, io);
+    });
+
+  program
+    .command('grade')
+    .description("start a student's server, grade it and report; with SUBMISSIONS_DIR, grade every subfolder into one class table")
+    .argument('[submissions]', 'a folder of submissions, one subfolder each (omit to grade --cwd)')
+    .option('--cmd <command>', 'the command that starts the server, run with sh -c in a scratch copy of the submission; {port} is replaced by the port')
+    .option('--port <n>', 'the port the server listens on (omit when --cmd has {port}: each submission then gets a free port)')
+    .option('--cwd <dir>', 'the submission folder, when grading one (default: the current folder)')
+    .option('--profile <name>', 'what the server is expected to implement', 'reference')
+    .option('--seed <n>', 'seed of the generated cases (fixed by default, so a grade is reproducible)', String(GRADE_SEED))
+    .option('--runs <n>', 'cases per property', '25')
+    .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
+    .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
+    .option('--strict', 'SHOULD requirements count like MUST')
+    .option('--jobs <n>', 'submissions graded at once (default: the number of cores; 1 when they share a fixed port)')
+    .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
+    .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
+    .option('--cpu-seconds <n>', 'CPU time limit of the server process', '120')
+    .option('--memory-mb <n>', 'address-space limit of the server process', '2048')
+    .option('--start-timeout-ms <ms>', 'how long a server may take to listen', '10000')
+    .option('--json <file>', 'the JSON report (an array in class mode)')
+    .option('--junit <file>', 'JUnit XML, one testcase per check')
+    .option('--gradescope <file>', 'Gradescope autograder results.json (one submission)')
+    .option('--report <dir>', 'a self-contained HTML page per submission, for students')
+    .option('--csv <file>', 'the class table as CSV')
+    .option('--no-color', 'no ANSI colours')
+    .addHelpText('after', '\nExit codes: one submission: 0 full marks, 1 points lost; a class: 0 once graded; 2 usage error.')
+    .action((submissions: string | undefined, flags: GradeFlags) => {
+      run.job = () => runGrade(submissions, flags, io);
     });
 
   program

@@ -160,6 +160,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
   const deaths: ServerDeath[] = [];
   let server: LaunchedServer | null = null;
   let restarts = 0;
+  let hangs = 0;
   const wall = new AbortController();
   const wallTimer = setTimeout(() => wall.abort(`the submission's wall-time limit (${Math.round(o.limits.wallMs / 1000)} s) was reached`), o.limits.wallMs);
   const base = { submission: o.submission, command: cmd, restarts: 0, deaths, sandbox, timedOut: false };
@@ -189,8 +190,10 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
         reason = 'the server stopped answering after this request (it was killed and started again)';
         deaths.push({ afterCheck, code: null, signal: null, stderrTail: current.stderrTail(), restarted: false });
       }
+      const hung = current.isAlive();
       await current.kill();
-      if (wall.signal.aborted || restarts >= (o.maxRestarts ?? 10)) return { restarted: false, reason };
+      // A server that hangs rather than dies gets one restart: hanging again is how it is.
+      if (wall.signal.aborted || restarts >= (o.maxRestarts ?? 10) || (hung && hangs++ >= 1)) return { restarted: false, reason };
       const again = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 30_000);
       if (again.kind !== 'listening') return { restarted: false, reason: `${reason}; it could not be started again` };
       server = again.server;

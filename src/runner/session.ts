@@ -53,7 +53,16 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(opts.control ? { control: opts.control } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
-  if (result.unreachable || result.stopped || opts.properties.length === 0) return { result, propertyFailures: [] };
+  if (result.unreachable || opts.properties.length === 0) return { result, propertyFailures: [] };
+  if (result.stopped) {
+    // Every submission is scored out of the same maximum: the properties not run count as blocked.
+    const reason = `not run: ${result.stopped.reason} after ${result.stopped.afterCheck}`;
+    for (const p of opts.properties) {
+      const skip = p.needs !== undefined && !opts.profile.capabilities.includes(p.needs);
+      result.checks.push({ id: p.id, family: p.family, level: p.level, requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
+    }
+    return { result, propertyFailures: [] };
+  }
   const offset = opts.checks.length;
   const outcomes = await runProperties(opts.properties, {
     target: opts.target,

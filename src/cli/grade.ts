@@ -1,0 +1,203 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { profiles } from '../model/profile.js';
+import { DEFAULT_LIMITS, bubblewrapPath, gradeSubmission, type GradeOptions } from '../runner/grade.js';
+import type { GradeResult } from '../runner/grade-types.js';
+import { freePort } from '../runner/launch.js';
+import { toClassCsv } from '../reporters/csv.js';
+import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';
+import { toGradescope } from '../reporters/gradescope.js';
+import { renderHtmlReport } from '../reporters/html.js';
+import { toJsonReport } from '../reporters/json.js';
+import { toJUnit } from '../reporters/junit.js';
+import { writeFileAtomic } from '../util/write-file.js';
+import { parseInteger } from './args.js';
+import { catalogue, properties } from './catalogue.js';
+import { UsageError, type CliIO } from './io.js';
+
+export interface GradeFlags {
+  cmd?: string;
+  port?: string;
+  cwd?: string;
+  profile: string;
+  seed: string;
+  runs: string;
+  timeoutMs: string;
+  maxTime?: string;
+  strict?: boolean;
+  jobs?: string;
+  sandbox?: boolean;
+  timeLimit: string;
+  cpuSeconds: string;
+  memoryMb: string;
+  startTimeoutMs: string;
+  json?: string;
+  junit?: string;
+  gradescope?: string;
+  report?: string;
+  csv?: string;
+  color: boolean;
+}
+
+/** The fixed default seed of `grade`: the same server gets the same score every time. */
+export const GRADE_SEED = 20261121;
+
+async function isDir(p: string): Promise<boolean> {
+  return (await fs.stat(p).catch(() => null))?.isDirectory() === true;
+}
+
+async function checkWritableDir(flag: string, file: string): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  if (!(await isDir(dir))) throw new UsageError(`cannot write ${flag} ${file}: the directory ${dir} does not exist`);
+}
+
+/** A file name for a submission's HTML report: its name, made safe. */
+function reportName(submission: string): string {
+  return `${submission.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'submission'}.html`;
+}
+
+/** The JSON report of SPEC.md for one graded submission, with the grading facts beside it. */
+function gradeJson(g: GradeResult): object {
+  return {
+    ...toJsonReport(g.run),
+    score: g.score,
+    submission: g.submission,
+    command: g.command,
+    launch: g.launch,
+    restarts: g.restarts,
+    deaths: g.deaths,
+    sandbox: g.sandbox,
+    timedOut: g.timedOut,
+    families: g.families,
+  };
+}
+
+/**
+ * `wiregrade grade`: one submission (`--cwd DIR`, default the current folder), or every subfolder of
+ * SUBMISSIONS_DIR, graded in parallel into one table. Reports: --json, --junit, --gradescope, --report
+ * (an HTML page per submission), --csv (the class table).
+ */
+export async function runGrade(submissionsDir: string | undefined, flags: GradeFlags, io: CliIO): Promise<number> {
+  if (!flags.cmd) throw new UsageError('grade needs --cmd, the command that starts a server (e.g. --cmd "python3 server.py {port}")');
+  const profile = profiles[flags.profile];
+  if (!profile) throw new UsageError(`unknown profile '${flags.profile}' (known: ${Object.keys(profiles).join(', ')})`);
+  const templated = flags.cmd.includes('{port}');
+  if (flags.port === undefined && !templated) throw new UsageError('grade needs --port P, or {port} in --cmd where the port should go');
+  const fixedPort = flags.port === undefined ? null : parseInteger('--port', flags.port, 1, 65535);
+  const seed = parseInteger('--seed', flags.seed, -(2 ** 31), 2 ** 31 - 1);
+  const runs = parseInteger('--runs', flags.runs, 0, 1_000_000);
+  const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs, 1, 600_000);
+  const maxTimeMs = flags.maxTime === undefined ? undefined : parseInteger('--max-time', flags.maxTime, 1, 86_400) * 1000;
+  const limits = {
+    ...DEFAULT_LIMITS,
+    wallMs: parseInteger('--time-limit', flags.timeLimit, 1, 86_400) * 1000,
+    cpuSeconds: parseInteger('--cpu-seconds', flags.cpuSeconds, 1, 86_400),
+    memoryBytes: parseInteger('--memory-mb', flags.memoryMb, 16, 1_048_576) * 1024 ** 2,
+  };
+  const startTimeoutMs = parseInteger('--start-timeout-ms', flags.startTimeoutMs, 100, 600_000);
+  for (const [flag, file] of [['--json', flags.json], ['--junit', flags.junit], ['--gradescope', flags.gradescope], ['--csv', flags.csv]] as const) {
+    if (file) await checkWritableDir(flag, file);
+  }
+  if (flags.report) await fs.mkdir(flags.report, { recursive: true });
+  if (flags.gradescope && submissionsDir !== undefined) throw new UsageError("--gradescope writes one submission's results.json: use it without SUBMISSIONS_DIR");
+
+  // What to grade: every subfolder of SUBMISSIONS_DIR, or one folder.
+  let dirs: Array<{ name: string; dir: string }>;
+  const classMode = submissionsDir !== undefined;
+  if (classMode) {
+    if (!(await isDir(submissionsDir))) throw new UsageError(`there is no folder ${submissionsDir}`);
+    const entries = await fs.readdir(submissionsDir, { withFileTypes: true });
+    dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => ({ name: e.name, dir: path.join(submissionsDir, e.name) }));
+    if (dirs.length === 0) throw new UsageError(`${submissionsDir} has no submission folders in it`);
+  } else {
+    const dir = flags.cwd ?? '.';
+    if (!(await isDir(dir))) throw new UsageError(`there is no folder ${dir}`);
+    dirs = [{ name: path.basename(path.resolve(dir)), dir }];
+  }
+
+  if (flags.sandbox && !bubblewrapPath()) {
+    io.err('wiregrade: --sandbox was asked for, but bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap); the servers run without a sandbox, with process limits only.\n');
+  }
+  // Submissions share a port unless {port} gives each its own: then they must run one after another.
+  const jobs = fixedPort !== null && !templated ? 1 : parseInteger('--jobs', flags.jobs ?? String(os.availableParallelism()), 1, 64);
+  if (classMode && fixedPort !== null && !templated && dirs.length > 1) {
+    io.err(`wiregrade: every submission listens on port ${fixedPort}, so they are graded one after another (put {port} in --cmd to grade ${Math.min(dirs.length, os.availableParallelism())} at once).\n`);
+  }
+  io.err(`seed: ${seed}\n`);
+
+  const checks = catalogue();
+  const props = properties();
+  const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  bar?.start(dirs.length, 0, { last: '' });
+  const results: GradeResult[] = new Array(dirs.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= dirs.length) return;
+      const d = dirs[i]!;
+      const port = templated && (classMode || fixedPort === null) ? await freePort() : fixedPort!;
+      const opts: GradeOptions = {
+        submission: d.name,
+        cmd: flags.cmd!,
+        dir: d.dir,
+        port,
+        profile,
+        checks,
+        properties: props,
+        seed,
+        runs,
+        timeoutMs,
+        strict: flags.strict === true,
+        limits,
+        sandbox: flags.sandbox === true,
+        startTimeoutMs,
+        ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
+      };
+      results[i] = await gradeSubmission(opts);
+      bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, dirs.length) }, worker));
+  } finally {
+    bar?.stop();
+  }
+
+  const color = flags.color && (io.color ?? io.isTTY);
+  if (classMode) {
+    io.out(renderClassTable(results, { color }));
+  } else {
+    io.out(renderGradeTable(results[0]!, { color, startTimeoutMs }));
+  }
+  const written: string[] = [];
+  if (flags.json) {
+    await writeFileAtomic(flags.json, JSON.stringify(classMode ? results.map(gradeJson) : gradeJson(results[0]!), null, 2) + '\n');
+    written.push(flags.json);
+  }
+  if (flags.junit) {
+    await writeFileAtomic(flags.junit, toJUnit(results));
+    written.push(flags.junit);
+  }
+  if (flags.gradescope) {
+    await writeFileAtomic(flags.gradescope, JSON.stringify(toGradescope(results[0]!), null, 2) + '\n');
+    written.push(flags.gradescope);
+  }
+  if (flags.report) {
+    for (const g of results) {
+      const file = path.join(flags.report, reportName(g.submission));
+      await writeFileAtomic(file, renderHtmlReport(g));
+    }
+    written.push(`${flags.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'})`);
+  }
+  if (flags.csv) {
+    await writeFileAtomic(flags.csv, toClassCsv(results));
+    written.push(flags.csv);
+  }
+  if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
+  // One submission: exit 1 when it lost points (CI use). A class: 0 once everything is graded.
+  if (!classMode) return results[0]!.score.points < results[0]!.score.max ? 1 : 0;
+  return 0;
+}
