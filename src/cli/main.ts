@@ -90,7 +90,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
     .option('--cpu-seconds <n>', 'CPU time limit of the server process', '120')
-    .option('--memory-mb <n>', 'address-space limit of the server process', '2048')
+    .option('--memory-mb <n>', 'memory limit of the server process (its data segment: heap and writable mappings)', '2048')
     .option('--start-timeout-ms <ms>', 'how long a server may take to listen', '10000')
     .option('--json <file>', 'the JSON report (an array in class mode)')
     .option('--junit <file>', 'JUnit XML, one testcase per check')

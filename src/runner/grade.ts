@@ -11,7 +11,11 @@ import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import type { RunEvent, RunResult } from './types.js';
 
-/** Limits on the student's process. Each is applied with prlimit where the system has it. */
+/**
+ * Limits on the student's process. Each is applied with prlimit where the system has it. Memory is
+ * RLIMIT_DATA (heap and private writable mappings), not the address space: Node and WebAssembly reserve
+ * far more address space than they use, and an address-space limit kills them at start.
+ */
 export interface ProcessLimits {
   cpuSeconds: number;
   memoryBytes: number;
@@ -93,7 +97,7 @@ export function wrapCommand(cmd: string, scratch: string, limits: ProcessLimits,
   }
   const prlimit = prlimitPath();
   if (prlimit) {
-    argv = [prlimit, `--cpu=${limits.cpuSeconds}`, `--as=${limits.memoryBytes}`, `--fsize=${limits.fileBytes}`, `--nproc=${limits.processes}`, '--', ...argv];
+    argv = [prlimit, `--cpu=${limits.cpuSeconds}`, `--data=${limits.memoryBytes}`, `--fsize=${limits.fileBytes}`, `--nproc=${limits.processes}`, '--', ...argv];
   }
   return argv;
 }

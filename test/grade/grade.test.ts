@@ -1,0 +1,163 @@
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { trackedGroups } from '../../src/runner/launch.js';
+import { bubblewrapPath } from '../../src/runner/grade.js';
+import { captureIO } from '../cli/helpers.js';
+import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const made: string[] = [];
+function tmp(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A class folder: one subfolder per zoo server, each a self-contained submission (with its _lib). */
+function classFolder(slugs: readonly string[]): string {
+  const dir = tmp('wg-class-');
+  for (const s of slugs) {
+    cpSync(path.join(ZOO_SERVERS_DIR, s), path.join(dir, s), { recursive: true });
+    cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, s, '_lib'), { recursive: true });
+  }
+  return dir;
+}
+
+/** Live (not zombie) processes running in a grading scratch folder (`…/wiregrade-XXXXXX/submission`). */
+function liveGradedProcesses(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+      if (/\/wiregrade-[^/]+\/submission/.test(cwd) && state !== 'Z') out.push(`${pid} in ${cwd}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+interface GradeJson {
+  submission: string;
+  score: { points: number; max: number };
+  restarts: number;
+  launch: { kind: string; stderrTail?: string };
+  deaths: Array<{ afterCheck: string }>;
+  checks: Array<{ id: string; verdict: string }>;
+}
+
+describe('wiregrade grade', () => {
+  it('gives the reference server full marks, three runs in a row, identically', async () => {
+    const empty = tmp('wg-ref-');
+    const runs: GradeJson[] = [];
+    for (let i = 0; i < 3; i++) {
+      const file = path.join(empty, `r${i}.json`);
+      const c = captureIO();
+      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--runs', '5', '--json', file], c.io);
+      expect(code, c.stdout + c.stderr).toBe(0);
+      runs.push(JSON.parse(readFileSync(file, 'utf8')) as GradeJson);
+    }
+    for (const r of runs) {
+      expect(r.score.points).toBe(r.score.max);
+      expect(r.restarts).toBe(0);
+    }
+    const verdicts = runs.map((r) => r.checks.map((c) => `${c.id}=${c.verdict}`).join(','));
+    expect(verdicts[1]).toBe(verdicts[0]);
+    expect(verdicts[2]).toBe(verdicts[0]);
+  });
+
+  it('grades a class of hostile and buggy submissions into one table, a CSV and a report each, in bounded time, and leaves no process behind', async () => {
+    const slugs = [
+      'correct-threaded',
+      'crash-on-empty',
+      'crash-no-body',
+      'one-client-exits',
+      'no-505',
+      'lf-line-ends',
+      'hostile-crash-at-start',
+      'hostile-never-binds',
+      'hostile-silent',
+      'hostile-floods-stdout',
+      'hostile-hardcoded-port',
+    ];
+    const dir = classFolder(slugs);
+    const out = tmp('wg-class-out-');
+    const t0 = performance.now();
+    const c = captureIO();
+    const code = await main(
+      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '2', '--start-timeout-ms', '3000', '--time-limit', '60',
+        '--json', path.join(out, 'class.json'), '--csv', path.join(out, 'class.csv'), '--report', path.join(out, 'reports'), '--junit', path.join(out, 'junit.xml')],
+      c.io,
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    expect(code, c.stderr).toBe(0);
+    expect(seconds).toBeLessThan(150);
+
+    // One table row per submission, one CSV row each, one HTML report each.
+    for (const s of slugs) expect(c.stdout).toContain(s);
+    const csv = readFileSync(path.join(out, 'class.csv'), 'utf8').trim().split('\r\n');
+    expect(csv).toHaveLength(slugs.length + 1);
+    expect(readdirSync(path.join(out, 'reports')).sort()).toEqual(slugs.map((s) => `${s}.html`).sort());
+
+    const byName = new Map((JSON.parse(readFileSync(path.join(out, 'class.json'), 'utf8')) as GradeJson[]).map((g) => [g.submission, g]));
+    const g = (s: string): GradeJson => byName.get(s)!;
+    const failing = (s: string) => g(s).checks.filter((x) => x.verdict === 'fail').map((x) => x.id);
+
+    // Correct servers (one of them flooding its stdout) get full marks.
+    for (const s of ['correct-threaded', 'hostile-floods-stdout']) expect(g(s).score.points, s).toBe(g(s).score.max);
+    // Every submission is scored out of the same maximum.
+    expect(new Set(slugs.map((s) => g(s).score.max)).size).toBe(1);
+    // Crashes are charged to the check that caused them; the server is restarted and grading goes on.
+    expect(g('crash-no-body').deaths.map((d) => d.afterCheck)).toEqual(['framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400']);
+    expect(g('crash-no-body').restarts).toBe(3);
+    expect(failing('crash-no-body').sort()).toEqual(['framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400']);
+    expect(g('crash-on-empty').deaths[0]!.afterCheck).toBe('robustness.empty-connection.server-survives');
+    expect(g('one-client-exits').deaths[0]!.afterCheck).toBe('baseline.valid-request-answered');
+    // Bugs without crashes: exactly their checks.
+    expect(failing('no-505')).toContain('status.version.http2-is-505');
+    expect(failing('lf-line-ends')).toContain('wire.line-ends.crlf');
+    // Submissions that never serve get 0, with the reason.
+    expect(g('hostile-crash-at-start').launch.kind).toBe('exited-before-listening');
+    expect(g('hostile-crash-at-start').launch.stderrTail).toMatch(/Traceback/);
+    expect(g('hostile-never-binds').launch.kind).toBe('never-listened');
+    expect(g('hostile-hardcoded-port').launch.kind).toBe('never-listened');
+    for (const s of ['hostile-crash-at-start', 'hostile-never-binds', 'hostile-hardcoded-port', 'hostile-silent']) expect(g(s).score.points, s).toBe(0);
+    expect(g('hostile-silent').restarts).toBeLessThanOrEqual(1);
+
+    // No student process survives the run.
+    expect(trackedGroups()).toEqual([]);
+    expect(liveGradedProcesses()).toEqual([]);
+  });
+
+  it('says clearly when --sandbox is asked for but bubblewrap is not there, and records which sandbox ran', async () => {
+    const dir = tmp('wg-sb-');
+    const file = path.join(dir, 'g.json');
+    const c = captureIO();
+    await main(['grade', '--cwd', dir, '--cmd', 'exit 3', '--port', '1', '--sandbox', '--start-timeout-ms', '500', '--json', file], c.io);
+    const g = JSON.parse(readFileSync(file, 'utf8')) as { sandbox: string };
+    if (bubblewrapPath()) {
+      expect(g.sandbox).toBe('bubblewrap');
+      expect(c.stderr).not.toMatch(/bubblewrap \(bwrap\) is not installed/);
+    } else {
+      expect(g.sandbox).toBe('unavailable');
+      expect(c.stderr).toMatch(/--sandbox was asked for, but bubblewrap \(bwrap\) is not installed/);
+    }
+  });
+
+  it('refuses bad usage with one sentence', async () => {
+    const c = captureIO();
+    expect(await main(['grade', '--port', '8080'], c.io)).toBe(2);
+    expect(c.stderr).toMatch(/^wiregrade: grade needs --cmd/);
+    const d = captureIO();
+    expect(await main(['grade', '--cmd', 'python3 server.py'], d.io)).toBe(2);
+    expect(d.stderr).toMatch(/needs --port P, or \{port\} in --cmd/);
+  });
+});
