@@ -85,7 +85,7 @@ export const keepAliveEquivalence = defineProperty({
         exchanges: [alone, a, b],
       };
     } finally {
-      s.close();
+      await s.close();
     }
   },
 });

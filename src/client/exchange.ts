@@ -46,10 +46,10 @@ export interface ExchangeOptions {
    */
   settleMs?: number;
   /**
-   * The caller judges only the status and headers: the exchange is done once the head of the last
-   * expected response has arrived, whatever its body framing. A server whose bodies are framed wrongly
-   * (no Content-Length on a kept-open connection) is then judged on that by the wire checks alone, not
-   * timed out by every status check.
+   * The caller judges only the status and headers: when the last expected response's body is delimited
+   * by the connection closing, the exchange is done once its head has arrived. A server whose bodies
+   * have no length on a kept-open connection is then judged on that by the wire checks alone, not timed
+   * out by every status check.
    */
   headOnly?: boolean;
 }
@@ -91,7 +91,8 @@ export class Session {
     const sending = this.conn.send(plan, deadline);
     const headArrived = (): boolean => {
       const p = this.parser.partial;
-      return opts.headOnly === true && this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start;
+      // Only a close-delimited body is not waited for: a length-delimited one ends by itself.
+      return opts.headOnly === true && this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
     const done = (): boolean => this.parser.finals >= want || headArrived();
     let end = await this.conn.waitFor(done, deadline);
@@ -139,8 +140,9 @@ export class Session {
     return r;
   }
 
-  close(): void {
-    this.conn.destroy();
+  /** Closes the connection politely (see Connection.close). */
+  close(): Promise<void> {
+    return this.conn.close();
   }
 }
 
@@ -165,6 +167,6 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
   try {
     return await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
   } finally {
-    s.close();
+    await s.close();
   }
 }

@@ -18,7 +18,7 @@ async function onSession(
   try {
     return await steps((r, settleMs = 0) => s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs, settleMs }));
   } finally {
-    s.close();
+    await s.close();
   }
 }
 

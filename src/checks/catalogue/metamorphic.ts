@@ -142,7 +142,7 @@ export const metamorphicChecks: Check[] = [
         if (second.kind === 'response' && statusOf(second) === statusOf(fresh)) return result('pass', describeExchange(second), expected, second, r);
         return result('fail', `as the second request on a kept-alive connection it got ${describeExchange(second)}, on a new connection ${describeExchange(fresh)}`, expected, second, r, { setup: [r], exchanges: [fresh, first, second] });
       } finally {
-        s.close();
+        await s.close();
       }
     },
   },
