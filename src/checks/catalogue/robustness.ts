@@ -28,7 +28,7 @@ async function withConnection(ctx: CheckContext, act: (c: Connection) => Promise
   try {
     await act(r.conn);
   } finally {
-    r.conn.destroy();
+    await r.conn.close();
   }
   return true;
 }
@@ -56,7 +56,7 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
     if (ex.kind === 'response') return result('pass', `served while ${what} was open`, expected, ex, probe);
     return result('fail', `while ${what} was open, another client got ${describeExchange(ex)}`, expected, ex, probe, { setup: [setup] });
   } finally {
-    r.conn.destroy();
+    await r.conn.close();
   }
 }
 
