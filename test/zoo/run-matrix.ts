@@ -1,6 +1,6 @@
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { referenceProfile } from '../../src/model/profile.js';
-import { runSession } from '../../src/runner/session.js';
+import { runSession, type SessionResult } from '../../src/runner/session.js';
 import type { RunResult } from '../../src/runner/types.js';
 import { DEFAULT_RUNS } from '../../src/cli/fuzz.js';
 import { allProperties } from '../../properties/index.js';
@@ -16,13 +16,13 @@ export const MATRIX_TIMEOUT_MS = 1000;
  * Runs one zoo server through the deterministic catalogue and its intended properties (all of them,
  * for a correct server), as `wiregrade fuzz` would, and returns the run.
  */
-export async function runMatrixRow(slug: string): Promise<RunResult> {
+export async function runMatrixRow(slug: string): Promise<SessionResult> {
   const z = await startZoo(slug);
   try {
     const kind = zooServer(slug).kind;
     const wanted = INTENDED_PROPERTIES[slug] ?? [];
     const properties = kind === 'correct' ? allProperties : allProperties.filter((p) => wanted.includes(p.id));
-    const { result } = await runSession({
+    return await runSession({
       target: { host: z.host, port: z.port },
       profile: referenceProfile,
       checks: allChecks,
@@ -31,7 +31,6 @@ export async function runMatrixRow(slug: string): Promise<RunResult> {
       seed: MATRIX_SEED,
       runs: kind === 'correct' ? 10 : DEFAULT_RUNS,
     });
-    return result;
   } finally {
     await z.stop();
   }

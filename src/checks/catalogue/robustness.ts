@@ -131,12 +131,16 @@ export const robustnessChecks: Check[] = [
   ),
   survival(
     'robustness.client-reset.server-survives',
-    'A client that resets the connection right after its request does not take the server down.',
+    'A client that resets the connection (TCP RST) after its request does not take the server down.',
     'RFC 9112 §9.6',
     'a request followed by a reset',
     async (c, ctx) => {
       await c.send({ bytes: latin1(fill(get(), ctx)) });
+      // Reset once the server has started answering (so it has surely accepted and read the request),
+      // then give it a moment to trip over the reset before the next client is tried.
+      await c.waitFor(() => c.receivedBytes > 0, new Deadline(Math.min(1000, ctx.timeoutMs)));
       c.reset();
+      await sleep(100);
     },
   ),
   survival(
