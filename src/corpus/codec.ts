@@ -39,14 +39,17 @@ export function decodeExample(j: unknown): unknown {
 }
 
 /**
- * What makes a failure distinct: the check and what came back, with run-specific parts (record names,
- * timings, byte counts) folded, so the same bug found again by another seed adds no entry.
+ * What makes a failure distinct: the check, why it failed and what came back, with the run-specific
+ * parts folded away (record names, numbers, quoted values and JSON objects, a model run's command
+ * list), so the same bug found again by another seed adds no entry, while two different bugs failing
+ * the same check still get one entry each.
  */
-export function failureSignature(check: string, observed: string): string {
-  const folded = observed
-    .replace(/wg[a-z0-9]+(-[a-z0-9]+)*/g, '{name}')
-    .replace(/\d+ ms/g, 'N ms')
-    .replace(/\d+ (of \d+ )?byte/g, 'N byte')
-    .replace(/\d+ of \d+/g, 'N of M');
-  return `${check} :: ${folded}`;
+export function failureSignature(check: string, reason: string, observed: string): string {
+  return `${check} :: ${fold(reason.split(' — after: ')[0] ?? reason)} :: ${fold(observed)}`;
+}
+
+function fold(s: string): string {
+  let out = s.replace(/wg[a-z0-9]+(-[a-z0-9]+)*/g, '{name}').replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+  for (let i = 0; i < 5; i++) out = out.replace(/\{[^{}]*\}/g, '{…}').replace(/\[[^[\]]*\]/g, '[…]');
+  return out.replace(/\d+/g, 'N');
 }

@@ -32,7 +32,7 @@ export function draftFromResult(c: CheckResult, origin: Origin, counterexample?:
     manifest: {
       format: 'wiregrade-corpus/1',
       check: c.id,
-      signature: failureSignature(c.id, c.actual),
+      signature: failureSignature(c.id, c.reason, c.actual),
       profile: origin.profile,
       judge,
       expected: [...c.expected],

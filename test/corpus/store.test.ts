@@ -21,7 +21,7 @@ function draft(check: string, bytes: Uint8Array, observed = '200 OK', splits: nu
     manifest: {
       format: 'wiregrade-corpus/1',
       check,
-      signature: failureSignature(check, observed),
+      signature: failureSignature(check, `expected 400, got ${observed}`, observed),
       profile: 'reference',
       judge: { kind: 'status', accept: [400], warn: ['close'], mustClose: false },
       expected: ['400'],
@@ -115,10 +115,16 @@ describe('corpus codec', () => {
     expect(encodeExample([new Cmd()]).ok).toBe(false);
   });
 
-  it('folds run-specific names, timings and counts out of signatures', () => {
-    expect(failureSignature('c', 'GET /wgab12c3f00d1-x got no complete response within 2001 ms: got 17 byte(s)')).toBe(
-      failureSignature('c', 'GET /wgzz99a0e3421-y got no complete response within 1999 ms: got 3 byte(s)'),
+  it('folds run-specific names, timings, counts and values out of signatures, but keeps different failures apart', () => {
+    expect(failureSignature('c', 'expected 505, got timeout', 'GET /wgab12c3f00d1-x got no complete response within 2001 ms: got 17 byte(s)')).toBe(
+      failureSignature('c', 'expected 505, got timeout', 'GET /wgzz99a0e3421-y got no complete response within 1999 ms: got 3 byte(s)'),
     );
-    expect(failureSignature('c', '400 Bad Request')).not.toBe(failureSignature('c', '404 Not Found'));
+    expect(failureSignature('c', 'expected 400', '400 Bad Request')).not.toBe(failureSignature('c', 'expected 400', '404 Not Found'));
+    // A model run: the same bug with other values and another command list is the same failure ...
+    const a = failureSignature('store.prop.model', 'GET #0 body: expected 200 with {"a":false}, got 200 with {} — after: PUT #0 {"a":false},PATCH #0 {},GET #0', '200 OK');
+    const b = failureSignature('store.prop.model', 'GET #1 body: expected 200 with {"n":[1,2]}, got 200 with {"c":3} — after: POST #1 {},GET #1', '200 OK');
+    expect(a).toBe(b);
+    // ... while another bug failing the same check is another.
+    expect(failureSignature('store.prop.model', 'GET #0: expected 404 (no such record), got 200 OK — after: PUT #0 {},DELETE #0,GET #0', '200 OK')).not.toBe(a);
   });
 });
