@@ -4,6 +4,7 @@ import { statusProperties } from './status.js';
 import { storeModel } from './store-model.js';
 import { concurrencyProperties } from './concurrency.js';
 import { largePayloads } from './payload.js';
+import { differentialSameAnswers } from './differential.js';
 
 /** Every property, in the order `wiregrade fuzz` runs them after the deterministic catalogue. */
-export const allProperties: PropertyDef<any>[] = [...statusProperties, ...metamorphicProperties, storeModel, largePayloads, ...concurrencyProperties];
+export const allProperties: PropertyDef<any>[] = [...statusProperties, ...metamorphicProperties, storeModel, largePayloads, ...concurrencyProperties, differentialSameAnswers];

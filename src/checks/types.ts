@@ -44,6 +44,8 @@ export interface CheckContext {
   /** Per-exchange deadline. */
   readonly timeoutMs: number;
   readonly profile: Profile;
+  /** The oracle server (`--oracle`): the teacher's solution, asked the same requests. */
+  readonly oracle?: Endpoint;
   /** A record name unique to this run and check (`label` keeps several apart within one check). */
   name(label?: string): string;
   /** Sends a request on a fresh connection and reads the answer; never throws on server behaviour. */
@@ -68,7 +70,7 @@ export interface Check {
   cite?: string;
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;
-  /** Applies only to profiles with this capability (e.g. the reference record store). */
-  needs?: 'reference';
+  /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
+  needs?: 'reference' | 'oracle';
   run(ctx: CheckContext): Promise<CheckRun>;
 }

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { profiles } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { resolveProfile } from './profile.js';
+import { startOracle, type Oracle } from './oracle.js';
 import { runSession } from '../runner/session.js';
 import type { RunResult } from '../runner/types.js';
 import { formatEndpoint } from '../reporters/endpoint.js';
@@ -30,6 +32,10 @@ export interface FuzzFlags {
   seed?: string;
   runs?: string;
   maxTime?: string;
+  replayPath?: string;
+  oracle?: string;
+  oracleCmd?: string;
+  /** The known-good path of the `any` profile. */
   path?: string;
   profile: string;
   color: boolean;
@@ -39,8 +45,8 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 /** Cases per property by default: enough to find the zoo's bugs, small enough for a quick first run. */
 export const DEFAULT_RUNS = 50;
 
-function parsePath(p: string): string {
-  if (!/^\d+(:\d+)*$/.test(p)) throw new UsageError(`--path must be fast-check's counterexample path, digits separated by colons (e.g. 12:0:3), not '${p}'`);
+function parseReplayPath(p: string): string {
+  if (!/^\d+(:\d+)*$/.test(p)) throw new UsageError(`--replay-path must be fast-check's counterexample path, digits separated by colons (e.g. 12:0:3), not '${p}'`);
   return p;
 }
 const MAX_TIMEOUT_MS = 600_000;
@@ -58,16 +64,13 @@ export interface FuzzSettings {
   runs: number;
   maxTimeMs: number | null;
   path: string | null;
-  profileName: string;
+  profile: Profile;
   color: boolean;
 }
 
 /** Validates every flag before anything runs; throws a UsageError with one sentence. */
 export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
-  const profileName = flags.profile;
-  if (!Object.hasOwn(profiles, profileName)) {
-    throw new UsageError(`unknown profile '${profileName}' (known: ${Object.keys(profiles).join(', ')})`);
-  }
+  const profile = await resolveProfile(flags.profile, flags.path);
   const json = flags.json ?? null;
   if (json !== null && json !== '-') {
     if (json === '') throw new UsageError('--json needs a file name (or - for standard output)');
@@ -85,8 +88,8 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     seed: flags.seed === undefined ? null : parseInteger('--seed', flags.seed, INT32_MIN, INT32_MAX),
     runs: flags.runs === undefined ? DEFAULT_RUNS : parseInteger('--runs', flags.runs, 0, 1_000_000),
     maxTimeMs: flags.maxTime === undefined ? null : parseInteger('--max-time', flags.maxTime, 1, 86_400) * 1000,
-    path: flags.path === undefined ? null : parsePath(flags.path),
-    profileName,
+    path: flags.replayPath === undefined ? null : parseReplayPath(flags.replayPath),
+    profile,
     color: flags.color,
   };
 }
@@ -120,15 +123,22 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   const s = await fuzzSettings(flags);
   const selected = selectChecks(catalogue(), s.prefixes, properties());
   if (s.path !== null && selected.properties.length !== 1) {
-    throw new UsageError('--path replays one property case: name exactly one property with --checks');
+    throw new UsageError('--replay-path replays one property case: name exactly one property with --checks');
   }
-  const profile = profiles[s.profileName]!;
+  const profile = s.profile;
   const seed = s.seed ?? randomInt(0, INT32_MAX);
   const jsonToStdout = s.json === '-';
 
   const loaded = s.corpus === null ? { entries: [], problems: [] } : await loadAndReport(s.corpus, io);
   const replaying = selectEntries(loaded.entries, profile, selected.checks, selected.properties);
   const { target, server } = await resolveTarget(s.target, io);
+  let oracle: Oracle | null;
+  try {
+    oracle = await startOracle(flags);
+  } catch (err) {
+    await closeQuietly(server);
+    throw err;
+  }
   io.err(`seed: ${seed}\n`);
 
   const progress = new Progress(io, io.isTTY && !jsonToStdout);
@@ -158,6 +168,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       ...(s.path !== null ? { path: s.path } : {}),
       strict: s.strict,
       examples: examplesOf(replaying),
+      ...(oracle ? { oracle: oracle.endpoint } : {}),
       onEvent: (e) => progress.onEvent(e),
     }));
     if (s.corpus !== null) {
@@ -166,6 +177,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   } finally {
     progress.clear();
     await closeQuietly(server);
+    await oracle?.stop();
     process.off('SIGINT', onSigint);
   }
 

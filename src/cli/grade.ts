@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { profiles } from '../model/profile.js';
+import { resolveProfile } from './profile.js';
+import { startOracle } from './oracle.js';
 import { DEFAULT_LIMITS, bubblewrapPath, gradeSubmission, type GradeOptions } from '../runner/grade.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import { freePort } from '../runner/launch.js';
@@ -22,6 +23,7 @@ export interface GradeFlags {
   port?: string;
   cwd?: string;
   profile: string;
+  path?: string;
   seed: string;
   runs: string;
   timeoutMs: string;
@@ -33,6 +35,8 @@ export interface GradeFlags {
   cpuSeconds: string;
   memoryMb: string;
   startTimeoutMs: string;
+  oracle?: string;
+  oracleCmd?: string;
   json?: string;
   junit?: string;
   gradescope?: string;
@@ -81,8 +85,7 @@ function gradeJson(g: GradeResult): object {
  */
 export async function runGrade(submissionsDir: string | undefined, flags: GradeFlags, io: CliIO): Promise<number> {
   if (!flags.cmd) throw new UsageError('grade needs --cmd, the command that starts a server (e.g. --cmd "python3 server.py {port}")');
-  const profile = profiles[flags.profile];
-  if (!profile) throw new UsageError(`unknown profile '${flags.profile}' (known: ${Object.keys(profiles).join(', ')})`);
+  const profile = await resolveProfile(flags.profile, flags.path);
   const templated = flags.cmd.includes('{port}');
   if (flags.port === undefined && !templated) throw new UsageError('grade needs --port P, or {port} in --cmd where the port should go');
   const fixedPort = flags.port === undefined ? null : parseInteger('--port', flags.port, 1, 65535);
@@ -129,6 +132,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
 
   const checks = catalogue();
   const props = properties();
+  const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
   bar?.start(dirs.length, 0, { last: '' });
   const results: GradeResult[] = new Array(dirs.length);
@@ -155,6 +159,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         sandbox: flags.sandbox === true,
         startTimeoutMs,
         ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
+        ...(oracle ? { oracle: oracle.endpoint } : {}),
       };
       results[i] = await gradeSubmission(opts);
       bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
@@ -164,6 +169,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     await Promise.all(Array.from({ length: Math.min(jobs, dirs.length) }, worker));
   } finally {
     bar?.stop();
+    await oracle?.stop();
   }
 
   const color = flags.color && (io.color ?? io.isTTY);

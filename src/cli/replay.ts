@@ -10,10 +10,11 @@ import { catalogue, properties } from './catalogue.js';
 import { loadCorpus } from '../corpus/store.js';
 import { UsageError, type CliIO } from './io.js';
 import { closeQuietly, resolveTarget } from './target.js';
-import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
+import { resolveProfile } from './profile.js';
 
 export interface ReplayFlags {
   target?: string;
+  profile?: string;
   timeoutMs: string;
   prune?: boolean;
   json?: string;
@@ -30,12 +31,13 @@ export async function runReplay(where: string | undefined, flags: ReplayFlags, i
   const given = flags.target === undefined ? null : parseTarget(flags.target);
   const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs, 1, 600_000);
   if (!(await fs.stat(dir).catch(() => null))) throw new UsageError(`there is no corpus at ${dir}`);
+  const profile = flags.profile === undefined ? undefined : await resolveProfile(flags.profile);
   const loaded = await loadCorpus(dir);
   const p = palette(flags.color && (io.color ?? io.isTTY));
   const { target, server } = await resolveTarget(given, io);
   let results;
   try {
-    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties() });
+    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), ...(profile ? { profile } : {}) });
   } finally {
     await closeQuietly(server);
   }

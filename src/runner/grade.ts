@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
-import type { Profile } from '../model/profile.js';
+import { applies, type Profile } from '../model/profile.js';
 import { sleep } from '../wire/deadline.js';
+import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
 import { launchServer, type LaunchedServer, type LaunchResult } from './launch.js';
 import { familyScores, scoreRun } from './score.js';
@@ -58,6 +59,8 @@ export interface GradeOptions {
   /** How many times a dead server is started again before the run gives up on it. */
   maxRestarts?: number;
   onEvent?: (e: RunEvent) => void;
+  /** The oracle for differential checks. */
+  oracle?: Endpoint;
   /** Where scratch copies go (default: the system temp folder). */
   scratchRoot?: string;
 }
@@ -132,7 +135,7 @@ function emptyRun(o: GradeOptions, reason: string): RunResult {
     family: c.family,
     level: c.level,
     requirement: c.requirement,
-    verdict: c.needs && !o.profile.capabilities.includes(c.needs) ? ('skip' as const) : ('blocked' as const),
+    verdict: applies(c, o.profile, o.oracle) ? ('blocked' as const) : ('skip' as const),
     runs: 0,
     failures: 0,
     durationMs: 0,
@@ -219,6 +222,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       control: { isDown: () => server !== null && !server.isAlive(), recover },
       signal: wall.signal,
+      ...(o.oracle ? { oracle: o.oracle } : {}),
     });
     const failed = run.checks.find((c) => c.verdict === 'fail');
     return {

@@ -3,7 +3,7 @@ import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
-import type { Profile } from '../model/profile.js';
+import { applies, pointsFor, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import { afterCheck, type ServerControl } from './server-watch.js';
 
@@ -22,6 +22,8 @@ export interface RunOptions {
   control?: ServerControl;
   /** Stops the run between checks (a wall-time limit): the remaining checks are blocked. */
   signal?: AbortSignal;
+  /** The oracle for differential checks (`--oracle`). */
+  oracle?: Endpoint;
   /** A tag that keeps this run's record names apart from earlier runs' against the same server. */
   runTag?: string;
 }
@@ -32,7 +34,7 @@ function shortHash(s: string): string {
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
-  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile'>,
+  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle'>,
   checkId: string,
   tag: string,
   memos: Map<string, Promise<unknown>>,
@@ -40,6 +42,7 @@ export function makeContext(
   const prefix = `wg${tag}${shortHash(checkId)}`;
   return {
     target: opts.target,
+    ...(opts.oracle ? { oracle: opts.oracle } : {}),
     timeoutMs: opts.timeoutMs,
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
@@ -120,7 +123,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     const check = ordered[i]!;
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
-    if (check.needs && !opts.profile.capabilities.includes(check.needs)) {
+    if (!applies(check, opts.profile, opts.oracle)) {
       res = notRun(check, 'skip', `not part of the ${opts.profile.name} profile`);
     } else if (stopped) {
       res = notRun(check, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
@@ -152,6 +155,8 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         if (!down.restarted) stopped = { afterCheck: check.id, reason: down.reason.replace(/ after this (request|property)$/, '') };
       }
     }
+    const weight = pointsFor(opts.profile, check.id);
+    if (weight !== 1) res.weight = weight;
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }

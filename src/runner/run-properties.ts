@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
-import type { Profile } from '../model/profile.js';
+import { applies, pointsFor, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { makeContext } from './run-checks.js';
 import { afterCheck, probeAlive, type ServerControl } from './server-watch.js';
@@ -25,6 +25,7 @@ export interface PropertyRunOptions {
   examples?: ReadonlyMap<string, unknown[]>;
   control?: ServerControl;
   signal?: AbortSignal;
+  oracle?: Endpoint;
 }
 
 export interface PropertyOutcome {
@@ -37,7 +38,7 @@ export interface PropertyOutcome {
 export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
   const t0 = performance.now();
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.oracle ? { oracle: opts.oracle } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -49,8 +50,9 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     requirement: def.requirement,
     ...(def.cite ? { cite: def.cite } : {}),
   };
-  if (def.needs && !opts.profile.capabilities.includes(def.needs)) {
-    return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason: `not part of the ${opts.profile.name} profile`, expected: [], actual: '' } };
+  if (!applies(def, opts.profile, opts.oracle)) {
+    const reason = def.needs === 'oracle' && !opts.oracle ? 'needs an oracle server (--oracle or --oracle-cmd)' : `not part of the ${opts.profile.name} profile`;
+    return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
   }
   let last: Omit<CheckRun, 'verdict'> | null = null;
   let down: Omit<CheckRun, 'verdict'> | null = null;
@@ -131,6 +133,8 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
         if (!down.restarted) stopped = `${down.reason.replace(/ after this (request|property)$/, '')} after ${def.id}`;
       }
     }
+    const weight = pointsFor(opts.profile, def.id);
+    if (weight !== 1) o.result.weight = weight;
     out.push(o);
     opts.onEvent?.({ type: 'check-end', result: o.result, index: i });
   }

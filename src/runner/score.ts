@@ -5,16 +5,17 @@ import type { CheckResult, RunResult } from './types.js';
 export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'store', 'differential'];
 
 /**
- * The points one check is worth and earned. Each MUST check is worth a point; a SHOULD check only in a
- * strict run. It earns the point when it passes, or warns in a run that is not strict. Skipped checks
+ * The points one check is worth and earned. Each MUST check is worth its weight (the profile's points,
+ * default 1); a SHOULD check only in a strict run. It earns the point when it passes, or warns in a run that is not strict. Skipped checks
  * are worth nothing; blocked and errored ones are worth their point and earn 0 (the baseline gating:
  * a server that cannot answer a plain request scores 0 without a flood of separate failures).
  */
 export function checkPoints(c: CheckResult, strict: boolean): { points: number; max: number } {
   if (c.verdict === 'skip') return { points: 0, max: 0 };
   if (c.level === 'SHOULD' && !strict) return { points: 0, max: 0 };
+  const w = c.weight ?? 1;
   const earned = c.verdict === 'pass' || (c.verdict === 'warn' && !strict);
-  return { points: earned ? 1 : 0, max: 1 };
+  return { points: earned ? w : 0, max: w };
 }
 
 export function scoreRun(result: RunResult): { points: number; max: number } {
@@ -41,7 +42,7 @@ export function familyScores(result: RunResult): FamilyScore[] {
       f.total++;
       f.max += s.max;
       f.points += s.points;
-      if (s.points > 0) f.passed++;
+      if (s.points > 0 || c.verdict === 'pass') f.passed++;
     }
     out.push(f);
   }

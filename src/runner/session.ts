@@ -1,6 +1,6 @@
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
-import type { Profile } from '../model/profile.js';
+import { applies, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { runChecks } from './run-checks.js';
 import { runProperties, type PropertyOutcome } from './run-properties.js';
@@ -23,6 +23,7 @@ export interface SessionOptions {
   onEvent?: (e: RunEvent) => void;
   control?: ServerControl;
   signal?: AbortSignal;
+  oracle?: Endpoint;
   examples?: ReadonlyMap<string, unknown[]>;
 }
 
@@ -52,13 +53,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'start' ? { type: 'start', total } : e) } : {}),
     ...(opts.control ? { control: opts.control } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.oracle ? { oracle: opts.oracle } : {}),
   });
   if (result.unreachable || opts.properties.length === 0) return { result, propertyFailures: [] };
   if (result.stopped) {
     // Every submission is scored out of the same maximum: the properties not run count as blocked.
     const reason = `not run: ${result.stopped.reason} after ${result.stopped.afterCheck}`;
     for (const p of opts.properties) {
-      const skip = p.needs !== undefined && !opts.profile.capabilities.includes(p.needs);
+      const skip = !applies(p, opts.profile, opts.oracle);
       result.checks.push({ id: p.id, family: p.family, level: p.level, requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
     }
     return { result, propertyFailures: [] };
@@ -77,6 +79,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(opts.examples ? { examples: opts.examples } : {}),
     ...(opts.control ? { control: opts.control } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.oracle ? { oracle: opts.oracle } : {}),
     ...(onEvent ? { onEvent: (e: RunEvent) => onEvent('index' in e ? { ...e, index: e.index + offset } : e) } : {}),
   });
   result.checks.push(...outcomes.map((o) => o.result));

@@ -16,6 +16,8 @@ export interface CheckResult {
   runs: number;
   failures: number;
   durationMs: number;
+  /** What the check is worth when it counts (the profile's points; default 1). */
+  weight?: number;
   reason: string;
   expected: string[];
   actual: string;

@@ -27,12 +27,12 @@ describe('usage errors: exit 2 and one sentence on stderr', () => {
     [['fuzz', '--target', '127.0.0.1:0'], /^wiregrade: --target '127\.0\.0\.1:0' is not HOST:PORT/],
     [['fuzz', '--target', '::1:8080'], /IPv6 address goes in brackets/],
     [['fuzz', '--target', 'localhost:http'], /the port must be a number/],
-    [['fuzz', '--profile', 'nosuch'], /^wiregrade: unknown profile 'nosuch' \(known: reference\)\.$/],
+    [['fuzz', '--profile', 'nosuch'], /^wiregrade: unknown profile 'nosuch': not a built-in profile \(reference, any\) and no such file\.$/],
     [['fuzz', '--checks', 'zzz-no-such'], /^wiregrade: --checks 'zzz-no-such' matches no check id \(see wiregrade list\)\.$/],
     [['fuzz', '--timeout-ms', 'soon'], /^wiregrade: --timeout-ms 'soon' is not a whole number/],
     [['fuzz', '--seed', '1.5'], /^wiregrade: --seed '1\.5' is not a whole number/],
     [['fuzz', '--runs', '-1'], /^wiregrade: --runs '-1' is not a whole number from 0/],
-    [['fuzz', '--path', 'x:1'], /^wiregrade: --path must be fast-check's counterexample path/],
+    [['fuzz', '--replay-path', 'x:1'], /^wiregrade: --replay-path must be fast-check's counterexample path/],
     [['fuzz', '--json', '/no/such/dir/r.json'], /^wiregrade: cannot write the JSON report to \/no\/such\/dir\/r\.json: the directory \/no\/such\/dir does not exist\.$/],
   ])('%j', async (argv, sentence) => {
     const c = captureIO();

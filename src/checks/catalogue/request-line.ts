@@ -123,6 +123,14 @@ export const requestLineChecks: Check[] = [
   }),
   // --- targets -----------------------------------------------------------------------------------
   caseCheck({
+    id: 'status.target.unknown-path-is-404',
+    requirement: 'A request for a resource the server does not have is answered 404 Not Found.',
+    cite: 'RFC 9110 §15.5.5',
+    request: get([], { target: '/{name}' }),
+    accept: [404],
+    warn: [400],
+  }),
+  caseCheck({
     id: 'status.target.no-leading-slash-is-400',
     requirement: 'An origin-form target must start with "/": a target such as "x" is invalid (400; 404 tolerated).',
     cite: 'RFC 9112 §3.2.1',

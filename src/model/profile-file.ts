@@ -1,0 +1,94 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { Profile } from './profile.js';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const status = z.int('a status code is a whole number').min(100, 'a status code is from 100 to 599').max(599, 'a status code is from 100 to 599');
+const target = z.string().regex(/^\/[^\s]*$/, 'a request target starts with "/" and has no spaces');
+
+/** The profile file's schema: unknown fields are errors, and every error names its field. */
+export const profileFileSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a profile name is lower-case letters, digits and dashes'),
+  description: z.string().optional(),
+  /** Start from a built-in profile: its checks and defaults. */
+  extends: z.enum(['reference', 'any']).default('any'),
+  baseline: z
+    .strictObject({
+      method: z.string().regex(TOKEN, 'a method is an HTTP token such as GET').default('GET'),
+      target: target,
+      status: z.array(status).min(1, 'name at least one status the baseline request may get'),
+    })
+    .optional(),
+  /** The path of "a resource that exists" for the spec-free checks (default: the baseline's target). */
+  knownPath: target.optional(),
+  /** Check-id prefixes that do not count for this assignment. */
+  skip: z.array(z.string().min(1)).default([]),
+  /** Points per check-id prefix (default 1 each). */
+  points: z.record(z.string().min(1), z.number().min(0, 'points are 0 or more')).default({}),
+});
+
+export type ProfileFile = z.input<typeof profileFileSchema>;
+
+/** The identity, for typed `wiregrade.config.ts` files: `export default defineConfig({ … })`. */
+export function defineConfig(p: ProfileFile): ProfileFile {
+  return p;
+}
+
+/** A profile file that cannot be used: one sentence naming the file and the field. */
+export class ProfileError extends Error {
+  override readonly name = 'ProfileError';
+}
+
+/** Turns a validated file into a Profile, on top of the built-in it extends. */
+export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: Record<string, Profile>): Profile {
+  const base = builtins[file.extends]!;
+  const baseline = file.baseline ? { method: file.baseline.method, target: file.baseline.target } : base.baseline;
+  return {
+    ...base,
+    name: file.name,
+    baseline,
+    baselineStatuses: file.baseline?.status ?? base.baselineStatuses,
+    knownPath: file.knownPath ?? file.baseline?.target ?? base.knownPath,
+    skip: [...(base.skip ?? []), ...file.skip],
+    points: { ...(base.points ?? {}), ...file.points },
+  };
+}
+
+/**
+ * Loads a profile from `file`: JSON, or a TypeScript/JavaScript module whose default export is the
+ * profile (`defineConfig`). Throws a ProfileError with one sentence naming the file and the field.
+ */
+export async function loadProfileFile(file: string, builtins: Record<string, Profile>): Promise<Profile> {
+  let raw: unknown;
+  if (/\.json$/i.test(file)) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      throw new ProfileError(`cannot read the profile file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new ProfileError(`the profile file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
+  } else if (/\.(m?ts|m?js)$/i.test(file)) {
+    try {
+      const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
+      raw = mod.default;
+    } catch (err) {
+      throw new ProfileError(`cannot load the profile file ${file} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    }
+  } else {
+    throw new ProfileError(`the profile file ${file} must end in .json, .ts or .js`);
+  }
+  const parsed = profileFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length > 0 ? `field ${issue.path.join('.')}` : 'the top level';
+    throw new ProfileError(`the profile file ${file} is not valid: ${where}: ${issue.message}`);
+  }
+  return profileFrom(parsed.data, builtins);
+}
