@@ -1,0 +1,72 @@
+/**
+ * The profile zoo: for each built-in assignment profile other than `reference` (issue 8), one correct
+ * server written to it and three buggy ones, each with ONE classic bug that the profile's grading
+ * should catch. Student-style Python 3.11 (socket + threading, stdlib only).
+ *
+ * Layout: `<profile>/<slug>/server.py`, run as `python3 server.py PORT` with its folder as cwd. The
+ * servers of a profile subclass `<profile>/_lib/*_base.py` (the correct server runs it unchanged) and
+ * override the one method where their bug lives, marked `# BUG:`. A server finds `_lib` beside or
+ * above its folder, so a scratch copy must keep `_lib` next to the server's folder (see `lib`).
+ * Files a server keeps (`files/`, `*.txt`, `records.json`, `store.txt`) live in its cwd; the
+ * starting ones (`index.txt`, `records.json`) ship in each server's folder.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ProfileName = 'byo-http' | 'text-file' | 'record-dialogue' | 'key-value';
+
+export interface ProfileZooServer {
+  profile: ProfileName;
+  slug: string;
+  kind: 'correct' | 'buggy';
+  /** One sentence: what the student did wrong (for the correct server, what it is). */
+  bug: string;
+  /** Absolute path of the server's folder: copy it, and `lib` beside it, then run `cmd` there. */
+  dir: string;
+  /** Absolute path of the profile's shared `_lib` folder. */
+  lib: string;
+  /** The command line, run with a copy of `dir` as cwd. */
+  cmd(port: number): string[];
+}
+
+export const PROFILE_ZOO_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug: string];
+
+const entries: Entry[] = [
+  ['byo-http', 'correct', 'correct', 'The build-your-own-HTTP-server routes (/, /echo/{s}, /user-agent, /files/{name}), done right.'],
+  ['byo-http', 'user-agent-case', 'buggy', 'Looks the User-Agent header up case-sensitively, so `user-agent: x` gives an empty body.'],
+  ['byo-http', 'files-truncated', 'buggy', 'Reads a request body with a single recv(1024), so a POSTed file over 1 KiB is stored cut.'],
+  ['byo-http', 'unknown-path-200', 'buggy', 'Answers 200 (empty body) instead of 404 for a path it does not know.'],
+
+  ['text-file', 'correct', 'correct', 'One text resource /index.txt (plus the ones POST creates): GET, HEAD, PUT, PATCH, POST, 204, 405, 505, done right.'],
+  ['text-file', 'patch-replaces-text', 'buggy', 'PATCH replaces the content instead of appending the body to it.'],
+  ['text-file', 'empty-write-200', 'buggy', 'Checks for a missing body with `is None`, so a write with an empty body answers 200 and clears the file instead of 204.'],
+  ['text-file', 'http10-accepted', 'buggy', 'Serves HTTP/1.0 requests instead of answering 505.'],
+
+  ['record-dialogue', 'correct', 'correct', 'Records in records.json, GET/HEAD served directly, POST/PUT/DELETE as a 300-prompt-then-one-line dialogue, done right.'],
+  ['record-dialogue', 'post-overwrites', 'buggy', 'A POST of a name that exists overwrites the record (201) instead of answering 400.'],
+  ['record-dialogue', 'delete-without-dialogue', 'buggy', 'DELETE removes the record named by the request target at once (200), without the 300 step.'],
+  ['record-dialogue', 'file-not-persisted', 'buggy', 'Keeps changes in memory only and never rewrites records.json, so a restart loses them.'],
+
+  ['key-value', 'correct', 'correct', '/create, /update and /index.html, routed by the path or by the Host header, done right.'],
+  ['key-value', 'host-route-ignored', 'buggy', 'Looks only at the path, so a route carried in the Host header (`Host: 127.0.0.1/create`) gets 404.'],
+  ['key-value', 'update-creates', 'buggy', 'PUT /update of an absent key creates it (200) instead of answering 400.'],
+  ['key-value', 'no-colon-crash', 'buggy', 'Splits the body on ":" without a check, so a body without a colon kills the process.'],
+];
+
+export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug]) => ({
+  profile,
+  slug,
+  kind,
+  bug,
+  dir: path.join(PROFILE_ZOO_DIR, profile, slug),
+  lib: path.join(PROFILE_ZOO_DIR, profile, '_lib'),
+  cmd: (port: number) => ['python3', 'server.py', String(port)],
+}));
+
+export function profileZooServer(profile: ProfileName, slug: string): ProfileZooServer {
+  const s = profileZoo.find((z) => z.profile === profile && z.slug === slug);
+  if (!s) throw new Error(`no profile zoo server ${profile}/${slug}`);
+  return s;
+}

@@ -1,0 +1,390 @@
+/**
+ * The profile zoo's own tests: every server starts from a scratch copy and is robust (an empty
+ * connection, keep-alive, `Connection: close`, a request in pieces); each correct server implements its
+ * profile exactly, in a scripted conversation over raw sockets; each buggy server shows its one bug.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyText, header, once, req, withConn, ZooProcess, type RawConn, type RawResponse } from './harness.js';
+import { profileZoo, type ProfileName, type ProfileZooServer } from './manifest.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const running = new Map<string, ZooProcess>();
+const key = (s: Pick<ProfileZooServer, 'profile' | 'slug'>): string => `${s.profile}/${s.slug}`;
+
+function server(profile: ProfileName, slug: string): ZooProcess {
+  const p = running.get(`${profile}/${slug}`);
+  if (!p) throw new Error(`${profile}/${slug} is not running`);
+  return p;
+}
+
+beforeAll(async () => {
+  const started = await Promise.allSettled(
+    profileZoo.map(async (s) => {
+      const p = await ZooProcess.start(s);
+      running.set(key(s), p);
+    }),
+  );
+  const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length) throw new Error(failed.map((r) => String(r.reason)).join('\n'));
+});
+
+afterAll(async () => {
+  await Promise.all([...running.values()].map((p) => p.stop()));
+});
+
+/** What every response of a correct server looks like on the wire. */
+function expectWellFormed(res: RawResponse): void {
+  expect(res.statusLine).toMatch(/^HTTP\/1\.1 \d{3} \S/);
+  expect(res.head).not.toMatch(/(^|[^\r])\n/);
+  const date = header(res, 'date');
+  expect(date, `Date in ${res.statusLine}`).toBeDefined();
+  expect(Number.isNaN(Date.parse(date!))).toBe(false);
+  if (res.status === 204) expect(header(res, 'content-length')).toBeUndefined();
+  else expect(header(res, 'content-length'), `Content-Length in ${res.statusLine}`).toBeDefined();
+}
+
+/** Send one request on c and read its response, checking the framing. */
+async function ask(c: RawConn, request: Buffer, opts: { head?: boolean } = {}): Promise<RawResponse> {
+  c.write(request);
+  const res = await c.response(opts);
+  expectWellFormed(res);
+  return res;
+}
+
+const json = (res: RawResponse): unknown => JSON.parse(bodyText(res));
+
+// ---------------------------------------------------------------------------------------------------
+// Every server: robust, apart from its one bug.
+
+const BASELINE: Record<ProfileName, { target: string; status: number }> = {
+  'byo-http': { target: '/', status: 200 },
+  'text-file': { target: '/index.txt', status: 200 },
+  'record-dialogue': { target: '/alice', status: 200 },
+  'key-value': { target: '/index.html', status: 200 },
+};
+
+describe('every profile zoo server', () => {
+  it.each(profileZoo.map((s) => [key(s), s] as const))('%s: survives an empty connection, keeps alive, honours Connection: close, reassembles a split request', async (_name, s) => {
+    const p = server(s.profile, s.slug);
+    const { target, status } = BASELINE[s.profile];
+    // An empty connection: connect, send nothing, close.
+    await withConn(p.port, async (c) => {
+      c.end();
+      expect(await c.closedWithin(2000)).toBe(true);
+    });
+    await withConn(p.port, async (c) => {
+      expect((await ask(c, req('GET', target))).status).toBe(status);
+      expect((await ask(c, req('GET', target))).status).toBe(status); // kept alive
+      const last = await ask(c, req('GET', target, { close: true }));
+      expect(last.status).toBe(status);
+      expect(header(last, 'connection')?.toLowerCase()).toBe('close');
+      expect(await c.closedWithin(2000)).toBe(true);
+    });
+    // The same request in three pieces with pauses.
+    await withConn(p.port, async (c) => {
+      const bytes = req('GET', target, { close: true });
+      for (const [a, b] of [[0, 3], [3, 17], [17, bytes.length]] as const) {
+        c.write(bytes.subarray(a, b));
+        await sleep(40);
+      }
+      const res = await c.response();
+      expectWellFormed(res);
+      expect(res.status).toBe(status);
+    });
+    expect(p.exited).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// byo-http
+
+const BIG = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7 + 3) % 256));
+
+describe('byo-http', () => {
+  it('correct: /, /echo, /user-agent (any header case), /files GET/POST byte for byte, 404, HEAD', async () => {
+    const p = server('byo-http', 'correct');
+    await withConn(p.port, async (c) => {
+      let r = await ask(c, req('GET', '/'));
+      expect([r.status, r.body.length, header(r, 'content-length')]).toEqual([200, 0, '0']);
+
+      r = await ask(c, req('GET', '/echo/abc'));
+      expect([r.status, header(r, 'content-type'), bodyText(r)]).toEqual([200, 'text/plain', 'abc']);
+      r = await ask(c, req('HEAD', '/echo/abc'), { head: true });
+      expect([r.status, header(r, 'content-length')]).toEqual([200, '3']);
+
+      r = await ask(c, req('GET', '/user-agent', { headers: ['User-Agent: foobar/1.2.3'] }));
+      expect([r.status, header(r, 'content-type'), bodyText(r)]).toEqual([200, 'text/plain', 'foobar/1.2.3']);
+      r = await ask(c, req('GET', '/user-agent', { headers: ['user-agent: lower/1'] }));
+      expect(bodyText(r)).toBe('lower/1');
+
+      r = await ask(c, req('GET', '/files/big.bin'));
+      expect(r.status).toBe(404);
+      r = await ask(c, req('POST', '/files/big.bin', { body: BIG }));
+      expect(r.status).toBe(201);
+      r = await ask(c, req('GET', '/files/big.bin'));
+      expect([r.status, header(r, 'content-type')]).toEqual([200, 'application/octet-stream']);
+      expect(r.body.equals(BIG)).toBe(true);
+
+      for (const target of ['/nope', '/echo', '/files/', '/user-agent/x']) {
+        expect((await ask(c, req('GET', target))).status, target).toBe(404);
+      }
+    });
+    expect(await fs.readFile(path.join(p.dir, 'files', 'big.bin'))).toEqual(BIG);
+  });
+
+  it('user-agent-case: a lower-case user-agent header gives an empty body', async () => {
+    const r = await once(server('byo-http', 'user-agent-case').port, req('GET', '/user-agent', { headers: ['user-agent: lower/1'], close: true }));
+    expect([r.status, bodyText(r)]).toEqual([200, '']);
+  });
+
+  it('files-truncated: a 3000-byte file comes back cut to at most 1 KiB', async () => {
+    const p = server('byo-http', 'files-truncated');
+    expect((await once(p.port, req('POST', '/files/big.bin', { body: BIG, close: true }))).status).toBe(201);
+    const r = await once(p.port, req('GET', '/files/big.bin', { close: true }));
+    expect(r.status).toBe(200);
+    expect(r.body.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('unknown-path-200: an unknown path is answered 200', async () => {
+    const r = await once(server('byo-http', 'unknown-path-200').port, req('GET', '/nope', { close: true }));
+    expect(r.status).toBe(200);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// text-file
+
+describe('text-file', () => {
+  it('correct: GET, PATCH appends, PUT replaces, empty writes 204, POST creates, 405, 404, HEAD, 505', async () => {
+    const p = server('text-file', 'correct');
+    await withConn(p.port, async (c) => {
+      const get = async (): Promise<string> => {
+        const r = await ask(c, req('GET', '/index.txt'));
+        expect([r.status, header(r, 'content-type')]).toEqual([200, 'text/plain']);
+        return bodyText(r);
+      };
+      expect(await get()).toBe('hello\n');
+      let r = await ask(c, req('HEAD', '/index.txt'), { head: true });
+      expect([r.status, header(r, 'content-length')]).toEqual([200, '6']);
+
+      r = await ask(c, req('PATCH', '/index.txt', { body: 'world\n' }));
+      expect([r.status, bodyText(r)]).toEqual([200, 'hello\nworld\n']);
+      expect(await get()).toBe('hello\nworld\n');
+
+      r = await ask(c, req('PUT', '/index.txt', { body: 'new\n' }));
+      expect(r.status).toBe(200);
+      expect(await get()).toBe('new\n');
+
+      for (const method of ['PUT', 'PATCH', 'POST']) {
+        expect((await ask(c, req(method, '/index.txt', { body: '' }))).status, method).toBe(204);
+      }
+      expect((await ask(c, req('PUT', '/index.txt'))).status).toBe(204); // no Content-Length at all
+      expect(await get()).toBe('new\n');
+
+      r = await ask(c, req('POST', '/notes.txt', { body: 'n1' }));
+      expect([r.status, header(r, 'location')]).toEqual([201, '/notes.txt']);
+      expect(bodyText(await ask(c, req('GET', '/notes.txt')))).toBe('n1');
+      expect((await ask(c, req('POST', '/notes.txt', { body: 'n2' }))).status).toBe(409);
+      expect((await ask(c, req('POST', '/fresh.txt', { body: '' }))).status).toBe(204);
+      expect((await ask(c, req('GET', '/fresh.txt'))).status).toBe(404);
+
+      r = await ask(c, req('DELETE', '/index.txt'));
+      expect(r.status).toBe(405);
+      expect(header(r, 'allow')?.split(/,\s*/).sort()).toEqual(['GET', 'HEAD', 'PATCH', 'POST', 'PUT']);
+      for (const target of ['/', '/index', '/missing.txt', '/../index.txt']) {
+        expect((await ask(c, req('GET', target))).status, target).toBe(404);
+      }
+      expect((await ask(c, req('PUT', '/missing.txt', { body: 'x' }))).status).toBe(404);
+    });
+    expect(await fs.readFile(path.join(p.dir, 'index.txt'), 'utf8')).toBe('new\n');
+    for (const version of ['HTTP/1.0', 'HTTP/2.0']) {
+      const r = await once(p.port, req('GET', '/index.txt', { version }));
+      expectWellFormed(r);
+      expect(r.status, version).toBe(505);
+    }
+  });
+
+  it('patch-replaces-text: PATCH leaves only the appended text', async () => {
+    const p = server('text-file', 'patch-replaces-text');
+    expect((await once(p.port, req('PATCH', '/index.txt', { body: 'world\n', close: true }))).status).toBe(200);
+    expect(bodyText(await once(p.port, req('GET', '/index.txt', { close: true })))).toBe('world\n');
+  });
+
+  it('empty-write-200: PUT with an empty body answers 200 and clears the file', async () => {
+    const p = server('text-file', 'empty-write-200');
+    expect((await once(p.port, req('PUT', '/index.txt', { body: '', close: true }))).status).toBe(200);
+    expect(bodyText(await once(p.port, req('GET', '/index.txt', { close: true })))).toBe('');
+  });
+
+  it('http10-accepted: an HTTP/1.0 request is served (200)', async () => {
+    const r = await once(server('text-file', 'http10-accepted').port, req('GET', '/index.txt', { version: 'HTTP/1.0' }));
+    expect([r.status, bodyText(r)]).toEqual([200, 'hello\n']);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// record-dialogue
+
+const ALICE = { age: '30', city: 'Paris', job: 'dev' };
+
+/** Step one of a dialogue: send the request, expect 300 with the prompt; step two: send the line. */
+async function dialogue(c: RawConn, method: string, target: string, prompt: string, line: string, close = false): Promise<RawResponse> {
+  const first = await ask(c, req(method, target, { close }));
+  expect([first.status, first.reason, header(first, 'connection'), bodyText(first)]).toEqual([300, 'Multiple Choices', undefined, prompt]);
+  c.write(line);
+  const res = await c.response();
+  expectWellFormed(res);
+  return res;
+}
+
+describe('record-dialogue', () => {
+  it('correct: GET with or without the slash, the whole file, and the POST/PUT/DELETE dialogues on one connection', async () => {
+    const p = server('record-dialogue', 'correct');
+    await withConn(p.port, async (c) => {
+      let r = await ask(c, req('GET', '/alice'));
+      expect([r.status, header(r, 'content-type'), json(r)]).toEqual([200, 'application/json', ALICE]);
+      const length = header(r, 'content-length');
+      expect(json(await ask(c, req('GET', 'alice')))).toEqual(ALICE);
+      r = await ask(c, req('HEAD', 'alice'), { head: true });
+      expect([r.status, header(r, 'content-length')]).toEqual([200, length]);
+      expect(json(await ask(c, req('GET', '/')))).toEqual({ alice: ALICE });
+      expect((await ask(c, req('GET', '/nobody'))).status).toBe(404);
+
+      r = await dialogue(c, 'POST', '/', 'send: name age city job\n', 'bob 25 Rome chef\n');
+      expect([r.status, json(r)]).toEqual([201, { age: '25', city: 'Rome', job: 'chef' }]);
+      expect(json(await ask(c, req('GET', '/bob')))).toEqual({ age: '25', city: 'Rome', job: 'chef' });
+
+      r = await dialogue(c, 'POST', '/', 'send: name age city job\n', 'alice 99 Rome chef\n');
+      expect(r.status).toBe(400);
+      expect(json(await ask(c, req('GET', '/alice')))).toEqual(ALICE);
+      expect((await dialogue(c, 'POST', '/', 'send: name age city job\n', 'carol 1 2\n')).status).toBe(400);
+
+      r = await dialogue(c, 'PUT', '/bob', 'send: name field value\n', 'bob city Oslo\r\n');
+      expect([r.status, json(r)]).toEqual([200, { age: '25', city: 'Oslo', job: 'chef' }]);
+      expect((await dialogue(c, 'PUT', '/', 'send: name field value\n', 'nobody city Oslo\n')).status).toBe(400);
+      expect((await dialogue(c, 'PUT', '/', 'send: name field value\n', 'bob city\n')).status).toBe(400);
+
+      expect((await dialogue(c, 'DELETE', '/', 'send: name\n', 'nobody\n')).status).toBe(400);
+      r = await dialogue(c, 'DELETE', '/bob', 'send: name\n', 'bob\n');
+      expect([r.status, json(r)]).toEqual([200, { age: '25', city: 'Oslo', job: 'chef' }]);
+      expect((await ask(c, req('GET', '/bob'))).status).toBe(404);
+
+      expect((await ask(c, req('PATCH', '/alice', { body: 'x' }))).status).toBe(400);
+      expect((await ask(c, req('FOO', '/'))).status).toBe(400);
+
+      // Connection: close on the first step: the dialogue still finishes, then the server closes.
+      r = await dialogue(c, 'POST', '/', 'send: name age city job\n', 'dave 40 Rome cook\n', true);
+      expect([r.status, header(r, 'connection')]).toEqual([201, 'close']);
+      expect(await c.closedWithin(2000)).toBe(true);
+    });
+    // Persisted: on disk, and after a restart.
+    expect(JSON.parse(await fs.readFile(path.join(p.dir, 'records.json'), 'utf8'))).toEqual({ alice: ALICE, dave: { age: '40', city: 'Rome', job: 'cook' } });
+    await p.restart();
+    expect(json(await once(p.port, req('GET', '/dave', { close: true })))).toEqual({ age: '40', city: 'Rome', job: 'cook' });
+    // No records.json at all: 404, until a POST creates it.
+    await p.kill();
+    await fs.rm(path.join(p.dir, 'records.json'));
+    await p.restart();
+    expect((await once(p.port, req('GET', '/alice', { close: true }))).status).toBe(404);
+    expect((await once(p.port, req('GET', '/', { close: true }))).status).toBe(404);
+    await withConn(p.port, async (c) => {
+      expect((await dialogue(c, 'POST', '/', 'send: name age city job\n', 'eve 22 Lyon ops\n')).status).toBe(201);
+      expect(json(await ask(c, req('GET', '/')))).toEqual({ eve: { age: '22', city: 'Lyon', job: 'ops' } });
+    });
+  });
+
+  it('post-overwrites: a POST of an existing name replaces the record (201)', async () => {
+    const p = server('record-dialogue', 'post-overwrites');
+    await withConn(p.port, async (c) => {
+      expect((await dialogue(c, 'POST', '/', 'send: name age city job\n', 'alice 99 Rome chef\n')).status).toBe(201);
+      expect(json(await ask(c, req('GET', '/alice')))).toEqual({ age: '99', city: 'Rome', job: 'chef' });
+    });
+  });
+
+  it('delete-without-dialogue: DELETE /alice answers 200 at once, no 300 prompt', async () => {
+    const p = server('record-dialogue', 'delete-without-dialogue');
+    await withConn(p.port, async (c) => {
+      const r = await ask(c, req('DELETE', '/alice'));
+      expect(r.status).toBe(200);
+      expect((await ask(c, req('GET', '/alice'))).status).toBe(404);
+    });
+  });
+
+  it('file-not-persisted: a created record is gone after a restart (records.json never rewritten)', async () => {
+    const p = server('record-dialogue', 'file-not-persisted');
+    await withConn(p.port, async (c) => {
+      expect((await dialogue(c, 'POST', '/', 'send: name age city job\n', 'bob 25 Rome chef\n')).status).toBe(201);
+      expect((await ask(c, req('GET', '/bob'))).status).toBe(200);
+    });
+    expect(JSON.parse(await fs.readFile(path.join(p.dir, 'records.json'), 'utf8'))).toEqual({ alice: ALICE });
+    await p.restart();
+    expect((await once(p.port, req('GET', '/bob', { close: true }))).status).toBe(404);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// key-value
+
+/** The key:value lines inside the <pre> of /index.html. */
+function pairs(res: RawResponse): string[] {
+  const m = /<pre>([\s\S]*)<\/pre>/.exec(bodyText(res));
+  if (!m) throw new Error(`no <pre> in ${bodyText(res)}`);
+  return m[1]!.split('\n').filter((l) => l !== '');
+}
+
+describe('key-value', () => {
+  it('correct: /create, /update, /index.html by path and by Host header, 400s, 404, 405, persisted', async () => {
+    const p = server('key-value', 'correct');
+    const hostRoute = (route: string): string => `127.0.0.1:${p.port}${route}`;
+    await withConn(p.port, async (c) => {
+      let r = await ask(c, req('GET', '/index.html'));
+      expect([r.status, header(r, 'content-type')?.split(';')[0]]).toEqual([200, 'text/html']);
+      expect(pairs(r)).toEqual([]);
+
+      expect((await ask(c, req('POST', '/create', { body: 'a:1' }))).status).toBe(201);
+      expect((await ask(c, req('POST', '/', { body: 'b:2', host: '127.0.0.1/create' }))).status).toBe(201);
+      expect((await ask(c, req('PUT', '/update', { body: 'a:10' }))).status).toBe(200);
+      expect((await ask(c, req('PUT', '/', { body: 'b:20', host: hostRoute('/update') }))).status).toBe(200);
+      expect((await ask(c, req('PUT', '/update', { body: 'zzz:1' }))).status).toBe(400);
+      for (const body of ['nocolon', '', ':novalue']) {
+        expect((await ask(c, req('POST', '/create', { body }))).status, JSON.stringify(body)).toBe(400);
+      }
+      expect((await ask(c, req('PUT', '/update', { body: 'a' }))).status).toBe(400);
+
+      expect(pairs(await ask(c, req('GET', '/index.html')))).toEqual(['a:10', 'b:20']);
+      r = await ask(c, req('GET', '/', { host: '127.0.0.1/index.html' }));
+      expect([r.status, pairs(r)]).toEqual([200, ['a:10', 'b:20']]);
+
+      expect((await ask(c, req('GET', '/nope'))).status).toBe(404);
+      expect((await ask(c, req('GET', '/'))).status).toBe(404);
+      r = await ask(c, req('GET', '/create'));
+      expect([r.status, header(r, 'allow')]).toEqual([405, 'POST']);
+    });
+    await p.restart();
+    expect(pairs(await once(p.port, req('GET', '/index.html', { close: true })))).toEqual(['a:10', 'b:20']);
+  });
+
+  it('host-route-ignored: a route in the Host header gets 404', async () => {
+    const r = await once(server('key-value', 'host-route-ignored').port, req('POST', '/', { body: 'b:2', host: '127.0.0.1/create', close: true }));
+    expect(r.status).toBe(404);
+  });
+
+  it('update-creates: PUT /update of an absent key answers 200 and creates it', async () => {
+    const p = server('key-value', 'update-creates');
+    expect((await once(p.port, req('PUT', '/update', { body: 'zzz:1', close: true }))).status).toBe(200);
+    expect(pairs(await once(p.port, req('GET', '/index.html', { close: true })))).toEqual(['zzz:1']);
+  });
+
+  it('no-colon-crash: a body without a colon gets no answer and the process dies', async () => {
+    const p = server('key-value', 'no-colon-crash');
+    const res = await withConn(p.port, async (c) => {
+      c.write(req('POST', '/create', { body: 'nocolon' }));
+      return c.maybeResponse({ timeoutMs: 3000 });
+    });
+    expect(res).toBeUndefined();
+    expect(await p.exitsWithin(3000)).toBe(true);
+  });
+});
