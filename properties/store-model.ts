@@ -191,7 +191,8 @@ const get = fc.tuple(slot, fc.boolean()).map(([s, h]) => new Get(s, h));
  * Sequences of commands, weighted towards what finds store bugs (writes followed by reads of the same
  * record): PATCH and GET appear twice in the list, so each is drawn twice as often.
  */
-export const storeCommands = fc.commands(
+export const storeCommands = (replayPath?: string) =>
+  fc.commands(
   [
     fc.tuple(slot, jsonObject).map(([s, o]) => new Post(s, o)),
     fc.tuple(slot, jsonObject).map(([s, o]) => new Put(s, o)),
@@ -203,7 +204,7 @@ export const storeCommands = fc.commands(
     fc.constant(new List()),
     fc.tuple(slot, fc.constantFrom('POST', 'PUT', 'PATCH'), notAJsonObject).map(([s, m, b]) => new BadWrite(s, m, b)),
   ],
-  { maxCommands: 30, size: 'medium' },
+  { maxCommands: 30, size: 'medium', ...(replayPath ? { replayPath } : {}) },
 );
 
 let runCounter = 0;
@@ -216,7 +217,7 @@ export const storeModel = defineProperty({
   cite: 'SPEC reference protocol',
   needs: 'reference',
   commands: true,
-  arbitrary: () => storeCommands,
+  arbitrary: (_ctx, opts) => storeCommands(opts?.replayPath),
   async verify(ctx, cmds) {
     const run = runCounter++;
     const real: Real = { ctx, names: Array.from({ length: SLOTS }, (_, i) => ctx.name(`r${run}s${i}`)), sent: [], exchanges: [] };

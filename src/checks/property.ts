@@ -7,7 +7,8 @@ import type { Check, CheckContext, CheckRun } from './types.js';
  * vitest and from `wiregrade fuzz`.
  */
 export interface PropertyDef<T = unknown> extends Omit<Check, 'run' | 'independent'> {
-  arbitrary(ctx: CheckContext): fc.Arbitrary<T>;
+  /** `replayPath` replays a command sequence exactly (model-based properties; see `commands`). */
+  arbitrary(ctx: CheckContext, opts?: { replayPath?: string }): fc.Arbitrary<T>;
   verify(ctx: CheckContext, value: T): Promise<Omit<CheckRun, 'verdict'> | null>;
   /** Cases are sequences of commands (model-based): the replay needs fast-check's replayPath too. */
   commands?: boolean;

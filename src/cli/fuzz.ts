@@ -33,6 +33,7 @@ export interface FuzzFlags {
   runs?: string;
   maxTime?: string;
   replayPath?: string;
+  replayCommands?: string;
   oracle?: string;
   oracleCmd?: string;
   /** The known-good path of the `any` profile. */
@@ -166,6 +167,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       runs: s.runs,
       ...(s.maxTimeMs !== null ? { maxTimeMs: s.maxTimeMs } : {}),
       ...(s.path !== null ? { path: s.path } : {}),
+      ...(flags.replayCommands !== undefined ? { replayPath: flags.replayCommands } : {}),
       strict: s.strict,
       examples: examplesOf(replaying),
       ...(oracle ? { oracle: oracle.endpoint } : {}),

@@ -64,6 +64,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--runs <n>', 'cases per property-based check (0: the deterministic checks only)', undefined)
     .option('--max-time <seconds>', 'a time budget for the property-based checks together')
     .option('--replay-path <path>', "replay one failing property case: fast-check's path, with the same --seed and --checks naming that property")
+    .option('--replay-commands <path>', "with --replay-path, for a model-based property: the command sequence's replayPath (printed in the report)")
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
     .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with its")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')

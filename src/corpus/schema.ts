@@ -17,7 +17,7 @@ export const judgeSchema = z.discriminatedUnion('kind', [
   /** Run the deterministic check by its id (the bytes are kept for people). */
   z.strictObject({ kind: z.literal('check') }),
   /** Replay the property's shrunk case from its seed and fast-check path (and try `example` first). */
-  z.strictObject({ kind: z.literal('property'), seed: z.int(), path: z.string().regex(/^\d+(:\d+)*$/), example: z.unknown().optional() }),
+  z.strictObject({ kind: z.literal('property'), seed: z.int(), path: z.string().regex(/^\d+(:\d+)*$/), replayPath: z.string().optional(), example: z.unknown().optional() }),
 ]);
 
 export const manifestSchema = z.strictObject({

@@ -58,7 +58,7 @@ export function rerunCommand(result: Pick<RunResult, 'target' | 'profile'>, c: P
   const t = result.target.host.includes(':') ? `[${result.target.host}]:${result.target.port}` : `${result.target.host}:${result.target.port}`;
   let cmd = `npx wiregrade fuzz --target ${t} --checks ${c.id}`;
   if (result.profile !== 'reference') cmd += ` --profile ${result.profile}`;
-  if (c.property) cmd += ` --seed ${c.property.seed} --replay-path ${c.property.path}`;
+  if (c.property) cmd += ` --seed ${c.property.seed} --replay-path ${c.property.path}${c.property.replayPath ? ` --replay-commands '${c.property.replayPath}'` : ''}`;
   else cmd += ' --runs 0';
   return cmd;
 }

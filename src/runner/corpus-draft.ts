@@ -22,7 +22,13 @@ export function draftFromResult(c: CheckResult, origin: Origin, counterexample?:
   let judge: Judge;
   if (c.property) {
     const ex = counterexample === undefined ? { ok: false as const } : encodeExample(counterexample);
-    judge = { kind: 'property', seed: c.property.seed, path: c.property.path, ...(ex.ok ? { example: ex.json } : {}) };
+    judge = {
+      kind: 'property',
+      seed: c.property.seed,
+      path: c.property.path,
+      ...(c.property.replayPath ? { replayPath: c.property.replayPath } : {}),
+      ...(ex.ok ? { example: ex.json } : {}),
+    };
   } else if (c.expectation && c.request) {
     judge = { kind: 'status', accept: [...c.expectation.accept], warn: [...(c.expectation.warn ?? [])], mustClose: c.expectation.mustClose === true };
   } else {

@@ -66,7 +66,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayR
   const out =
     judge.example !== undefined
       ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })
-      : await runProperty(prop, { ...base, path: judge.path });
+      : await runProperty(prop, { ...base, path: judge.path, ...(judge.replayPath ? { replayPath: judge.replayPath } : {}) });
   const c = out.result;
   if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
   if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason };

@@ -18,6 +18,8 @@ export interface PropertyRunOptions {
   maxTimeMs?: number;
   /** Replays exactly one failing case: fast-check's counterexample path (needs the same seed). */
   path?: string;
+  /** With `path`, for a model-based property: the command sequence's own replay path. */
+  replayPath?: string;
   strict?: boolean;
   runTag?: string;
   onEvent?: (e: RunEvent) => void;
@@ -31,7 +33,7 @@ export interface PropertyRunOptions {
 export interface PropertyOutcome {
   result: CheckResult;
   /** fast-check's own report of the failure (seed, path, counterexample), for the corpus. */
-  failure?: { seed: number; path: string; counterexample: unknown; shrinks: number };
+  failure?: { seed: number; path: string; replayPath?: string; counterexample: unknown; shrinks: number };
 }
 
 /** Runs one property; returns data, never prints. */
@@ -57,7 +59,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let last: Omit<CheckRun, 'verdict'> | null = null;
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
-  const prop = fc.asyncProperty(def.arbitrary(ctx), async (value) => {
+  const prop = fc.asyncProperty(def.arbitrary(ctx, opts.replayPath ? { replayPath: opts.replayPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
     cases++;
     const failure = await def.verify(ctx, value);
@@ -93,6 +95,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const f: Omit<CheckRun, 'verdict'> = last!;
   const verdict = def.level === 'SHOULD' && !opts.strict ? 'warn' : 'fail';
   const path = details.counterexamplePath ?? '';
+  // A command sequence replays from its own path too, printed in its text form.
+  const replayPath = def.commands ? /\/\*replayPath="([^"]*)"\*\//.exec(String(details.counterexample?.[0] ?? ''))?.[1] : undefined;
   const result: CheckResult = {
     ...base,
     verdict,
@@ -103,12 +107,12 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     expected: f.expected,
     actual: f.actual,
     exchanges: f.exchanges,
-    property: { seed: details.seed, path, shrinks: details.numShrinks },
+    property: { seed: details.seed, path, shrinks: details.numShrinks, ...(replayPath ? { replayPath } : {}) },
   };
   if (f.request) result.request = f.request;
   if (f.setup) result.setup = f.setup;
   if (f.expectation) result.expectation = f.expectation;
-  return { result, failure: { seed: details.seed, path, counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
+  return { result, failure: { seed: details.seed, path, ...(replayPath ? { replayPath } : {}), counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
 }
 
 /** Runs every property in turn, sharing the time budget; each is followed by a liveness probe. */

@@ -19,6 +19,8 @@ export interface SessionOptions {
   maxTimeMs?: number;
   /** Replay one property case: fast-check's counterexample path (with the same seed). */
   path?: string;
+  /** With `path`, for a model-based property: the command sequence's replay path. */
+  replayPath?: string;
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
   control?: ServerControl;
@@ -75,6 +77,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     runTag: tag,
     ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
+    ...(opts.replayPath !== undefined ? { replayPath: opts.replayPath } : {}),
     ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),
     ...(opts.control ? { control: opts.control } : {}),

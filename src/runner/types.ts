@@ -26,7 +26,7 @@ export interface CheckResult {
   /** The outcomes `request` accepts, when the verdict rests on its status alone (see CheckRun). */
   expectation?: StatusExpectation;
   /** For property-based checks: how to replay the failing case exactly. */
-  property?: { seed: number; path: string; shrinks: number };
+  property?: { seed: number; path: string; shrinks: number; replayPath?: string };
   /** The regression-corpus entry this failure was saved to (or already had). */
   corpusFile?: string;
   /** Kept for checks that did not pass, so a report can show the bytes both ways. */
