@@ -1,0 +1,663 @@
+/**
+ * `npm run bench`: does the grader catch what it claims, and how fast (issue 7). Each figure is measured
+ * in the same run as its baseline, printed as tables on stdout (progress on stderr), and written to
+ * bench/results/latest.json.
+ *
+ * 1. Mutation score: every buggy zoo server through the matrix (test/zoo/run-matrix.ts: the catalogue and
+ *    its intended property); caught when any check fails. Per server: time to first failure (the sum of
+ *    the check durations up to it, and that plus the session's liveness probes as an upper bound) and
+ *    the shrunk size of its intended property's counterexample. Plus the ids no zoo server fails.
+ * 2. Fuzz throughput: property cases/s against the reference server, next to a raw node:net loop
+ *    (connect, GET, read to the end, close) with the same concurrency, run just before it.
+ * 3. The deterministic catalogue's wall time on the reference server, best of 3.
+ * 4. Grade wall time: the reference server, and the zoo's hostile-silent (hangs on every request).
+ * 5. The grader's peak RSS against the zoo's hostile-flood, in a child process (bench-flood-child.ts),
+ *    largest of 3; baselines: the same child against the reference server, and with nothing run.
+ *
+ * The reference server always runs in its own process (`wiregrade serve`), as a student's server would,
+ * so the grader and the server under test do not share an event loop.
+ *
+ *   npm run bench                       everything (about 5 minutes on 2 cores)
+ *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, rss)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { table } from 'table';
+import { allProperties } from '../properties/index.js';
+import { allChecks } from '../src/checks/catalogue/index.js';
+import type { PropertyDef } from '../src/checks/property.js';
+import type { SentRequest } from '../src/checks/types.js';
+import { DEFAULT_TIMEOUT_MS } from '../src/cli/fuzz.js';
+import { GRADE_SEED } from '../src/cli/grade.js';
+import { referenceProfile } from '../src/model/profile.js';
+import { DEFAULT_LIMITS, gradeSubmission } from '../src/runner/grade.js';
+import type { GradeResult } from '../src/runner/grade-types.js';
+import { freePort, launchServer, type LaunchedServer } from '../src/runner/launch.js';
+import { runChecks } from '../src/runner/run-checks.js';
+import { runProperty } from '../src/runner/run-properties.js';
+import type { SessionResult } from '../src/runner/session.js';
+import { countVerdicts, type CheckResult, type RunResult } from '../src/runner/types.js';
+import { copyZoo, startZoo } from '../test/helpers/zoo.js';
+import { INTENDED_PROPERTIES } from '../test/zoo/intended.js';
+import { zoo } from '../test/zoo/manifest.js';
+import { failingIds, MATRIX_SEED, runMatrixRow } from '../test/zoo/run-matrix.js';
+import { rawLoop, type RawLoopResult } from './bench-raw.js';
+import type { FloodChildReport } from './bench-flood-child.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(REPO, 'bench', 'results', 'latest.json');
+const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'rss'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** Settings, fixed here so two runs measure the same thing. */
+const THROUGHPUT_RUNS = 1000;
+const THROUGHPUT_PROPS = [
+  // How many requests one case sends against a server that answers (from the property's verify).
+  { id: 'status.prop.valid-served', requestsPerCase: 1 },
+  { id: 'metamorphic.prop.repeated-get-agrees', requestsPerCase: 2 },
+];
+const THROUGHPUT_SEED = 7;
+/** Alternating rounds (raw loop, then the property) per property; the figures are the medians. */
+const THROUGHPUT_ROUNDS = 3;
+const WARMUP_REQUESTS = 3000;
+const WARMUP_CASES = 300;
+const CATALOGUE_REPEATS = 3;
+/** As `wiregrade grade` by default (src/cli/main.ts): --runs 25, --timeout-ms 2000, --start-timeout-ms 10000. */
+const GRADE_RUNS = 25;
+const GRADE_START_TIMEOUT_MS = 10_000;
+const CHILD_TIMEOUT_MS = 180_000;
+const RSS_REPEATS = 3;
+/** A safety net: the whole bench never runs longer than this. */
+const WATCHDOG_MS = 20 * 60_000;
+
+const TARGETS = {
+  mutationScore: 1,
+  medianDetectMs: 1000,
+  throughputRatio: 0.5,
+  catalogueMs: 5000,
+  gradeCorrectMs: 20_000,
+  gradeHangingMs: 60_000,
+  /** "200 MB" as the issue writes it: 200 × 10^6 bytes (the figure is printed in MB and MiB). */
+  rssBytes: 200e6,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Small helpers
+
+const benchStart = performance.now();
+function progress(msg: string): void {
+  process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const ms = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+const mib = (bytes: number | null): string => (bytes === null ? '—' : `${(bytes / 1024 ** 2).toFixed(1)} MiB`);
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const rate = (x: number): string => `${x.toFixed(0)}/s`;
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/** The reference server in its own process, as `wiregrade serve` on a free port. */
+async function startReference(): Promise<{ host: string; port: number; server: LaunchedServer }> {
+  const port = await freePort();
+  const r = await launchServer({ cmd: [process.execPath, path.join(REPO, 'bin', 'wiregrade.js'), 'serve', '--port', String(port)], cwd: REPO, port, host: '127.0.0.1' });
+  if (r.kind !== 'listening') throw new Error(`the reference server did not start: ${r.kind}\n${r.stderrTail}`);
+  return { host: '127.0.0.1', port, server: r.server };
+}
+
+/** Children this process spawned itself (launchServer tracks its own): killed on any exit. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Mutation score
+
+interface MutationRow {
+  slug: string;
+  caught: boolean;
+  /** The run itself failed (the server did not start, or the matrix threw). */
+  error?: string;
+  firstFailure: string | null;
+  /** 0-based position of the first failing check in the run (the baseline is 0). */
+  firstFailureIndex: number | null;
+  /**
+   * Sum of the checks' durations from the session start to the end of the first failing check. The
+   * liveness probe after each check is not in a check's duration: this is a lower bound.
+   */
+  timeToDetectMs: number | null;
+  /** The same plus every probe of the session (probeGapMs): an upper bound. */
+  timeToDetectUpperMs: number | null;
+  /** Session wall time minus the sum of the checks' durations: the liveness probes between checks. */
+  probeGapMs: number;
+  sessionMs: number;
+  /** Wall time of the whole row: copy, start, session, stop. */
+  rowMs: number;
+  failing: string[];
+  /** The failing ids are exactly the server's reviewed expectFailing (test/zoo/expected-failures.ts). */
+  asExpected: boolean;
+  intended: string | null;
+  intendedVerdict: string | null;
+  shrunk: { size: number; unit: string; shrinks: number } | null;
+}
+
+function bodyBytes(req: SentRequest | undefined): number | null {
+  if (!req) return null;
+  const b = Buffer.from(req.plan.bytes);
+  const end = b.indexOf('\r\n\r\n');
+  return end < 0 ? null : b.length - end - 4;
+}
+
+/** The size of a property's shrunk counterexample, in that property's own unit. */
+function shrunkSize(c: CheckResult, counterexample: unknown): { size: number; unit: string } | null {
+  switch (c.id) {
+    case 'metamorphic.prop.split-invariance':
+      return c.request ? { size: (c.request.plan.splits?.length ?? 0) + 1, unit: 'pieces' } : null;
+    case 'store.prop.model':
+      return { size: (c.setup?.length ?? 0) + 1, unit: 'commands' };
+    case 'store.prop.large-payloads': {
+      // A 413 failure shows the write itself; a read-back failure shows the GET, after the write.
+      const size = bodyBytes(c.setup?.[0] ?? c.request);
+      return size === null ? null : { size, unit: 'body bytes' };
+    }
+    case 'store.prop.concurrent-writers': {
+      const ce = counterexample as { disjoint?: number; shared?: number } | undefined;
+      if (typeof ce?.disjoint === 'number' && typeof ce.shared === 'number') return { size: ce.disjoint + ce.shared, unit: 'writers' };
+      return null;
+    }
+    case 'robustness.prop.idle-connections-do-not-block': {
+      const ce = counterexample as { idle?: number; requests?: number } | undefined;
+      if (typeof ce?.idle === 'number' && typeof ce.requests === 'number') return { size: ce.idle + ce.requests, unit: 'connections' };
+      return null;
+    }
+    default:
+      return c.request ? { size: c.request.plan.bytes.length, unit: 'request bytes' } : null;
+  }
+}
+
+const detected = (c: CheckResult): boolean => c.verdict === 'fail' || c.verdict === 'warn';
+
+async function mutationRow(slug: string, expectFailing: readonly string[]): Promise<{ row: MutationRow; result: RunResult | null }> {
+  const t0 = performance.now();
+  const intended = INTENDED_PROPERTIES[slug]?.[0] ?? null;
+  const empty: MutationRow = { slug, caught: false, firstFailure: null, firstFailureIndex: null, timeToDetectMs: null, timeToDetectUpperMs: null, probeGapMs: 0, sessionMs: 0, rowMs: 0, failing: [], asExpected: false, intended, intendedVerdict: null, shrunk: null };
+  let session: SessionResult;
+  try {
+    session = await runMatrixRow(slug);
+  } catch (e) {
+    return { row: { ...empty, error: errText(e), rowMs: Math.round(performance.now() - t0) }, result: null };
+  }
+  const { result, propertyFailures } = session;
+  const rowMs = Math.round(performance.now() - t0);
+  const i = result.checks.findIndex((c) => c.verdict === 'fail');
+  let sum = 0;
+  for (let j = 0; j <= i; j++) sum += result.checks[j]!.durationMs;
+  const total = result.checks.reduce((a, c) => a + c.durationMs, 0);
+  const probeGapMs = Math.max(0, result.durationMs - total);
+  const failing = failingIds(result);
+  const expected = [...expectFailing].sort();
+  const ic = intended ? result.checks.find((c) => c.id === intended) : undefined;
+  let shrunk: MutationRow['shrunk'] = null;
+  if (ic && detected(ic)) {
+    const pf = propertyFailures.find((p) => p.result.id === ic.id);
+    const s = shrunkSize(ic, pf?.failure?.counterexample);
+    if (s) shrunk = { ...s, shrinks: ic.property?.shrinks ?? 0 };
+  }
+  return {
+    row: {
+      slug,
+      caught: i >= 0,
+      firstFailure: i >= 0 ? result.checks[i]!.id : null,
+      firstFailureIndex: i >= 0 ? i : null,
+      timeToDetectMs: i >= 0 ? sum : null,
+      timeToDetectUpperMs: i >= 0 ? sum + probeGapMs : null,
+      probeGapMs,
+      sessionMs: result.durationMs,
+      rowMs,
+      failing,
+      asExpected: failing.length === expected.length && failing.every((id, k) => id === expected[k]),
+      intended,
+      intendedVerdict: ic?.verdict ?? null,
+      shrunk,
+    },
+    result,
+  };
+}
+
+async function benchMutation() {
+  const buggy = zoo.filter((z) => z.kind === 'buggy');
+  const rows: MutationRow[] = [];
+  const results: RunResult[] = [];
+  for (const [n, z] of buggy.entries()) {
+    const { row, result } = await mutationRow(z.slug, z.expectFailing);
+    rows.push(row);
+    if (result) results.push(result);
+    const what = row.error ? `ERROR ${row.error}` : row.caught ? `caught by ${row.firstFailure} at ${ms(row.timeToDetectMs)}` : 'NOT caught';
+    progress(`mutation ${n + 1}/${buggy.length} ${z.slug}: ${what} (${ms(row.rowMs)})`);
+  }
+  const caught = rows.filter((r) => r.caught);
+  const times = caught.map((r) => r.timeToDetectMs!);
+  const upper = caught.map((r) => r.timeToDetectUpperMs!);
+  // A check is tested when some zoo server makes it fail (or warn, for a SHOULD in a run that is not strict).
+  const hit = new Set(results.flatMap((r) => r.checks.filter(detected).map((c) => c.id)));
+  const ran = new Set(results.flatMap((r) => r.checks.filter((c) => c.verdict !== 'blocked' && c.verdict !== 'skip').map((c) => c.id)));
+  const untested = [...allChecks.map((c) => ({ id: c.id, kind: 'check' as const, family: c.family, level: c.level })), ...allProperties.map((p) => ({ id: p.id, kind: 'property' as const, family: p.family, level: p.level }))]
+    .filter((c) => !hit.has(c.id))
+    // A property no buggy server is meant for never runs in the matrix (only correct servers run them all).
+    .map((c) => ({ ...c, ranInMatrix: ran.has(c.id) }));
+  return {
+    settings: { seed: MATRIX_SEED, servers: buggy.length },
+    caught: caught.length,
+    total: rows.length,
+    asExpected: rows.filter((r) => r.asExpected).length,
+    score: rows.length === 0 ? 0 : caught.length / rows.length,
+    medianDetectMs: median(times),
+    maxDetectMs: times.length ? Math.max(...times) : null,
+    medianDetectUpperMs: median(upper),
+    maxDetectUpperMs: upper.length ? Math.max(...upper) : null,
+    slowest: caught.reduce<MutationRow | null>((a, r) => (a === null || r.timeToDetectMs! > a.timeToDetectMs! ? r : a), null)?.slug ?? null,
+    rows,
+    untested,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. Fuzz throughput
+
+interface ThroughputRound {
+  raw: RawLoopResult;
+  verdict: string;
+  cases: number;
+  ms: number;
+  casesPerSecond: number;
+}
+
+interface ThroughputRow {
+  property: string;
+  verdict: string;
+  cases: number;
+  requestsPerCase: number;
+  /** Medians over the rounds. */
+  casesPerSecond: number;
+  requestsPerSecond: number;
+  rawPerSecond: number;
+  rawRequests: number;
+  rawErrors: number;
+  /** Property cases/s ÷ raw requests/s (medians). */
+  ratioCases: number;
+  /** Property requests/s ÷ raw requests/s (medians). */
+  ratioRequests: number;
+  rounds: ThroughputRound[];
+}
+
+async function benchThroughput() {
+  const ref = await startReference();
+  const target = { host: ref.host, port: ref.port };
+  const opts = { target, profile: referenceProfile, timeoutMs: DEFAULT_TIMEOUT_MS, seed: THROUGHPUT_SEED, runTag: 'bench' };
+  const byId = (id: string): PropertyDef<any> => {
+    const p = allProperties.find((x) => x.id === id);
+    if (!p) throw new Error(`no property ${id}`);
+    return p;
+  };
+  try {
+    // Both the server and this process need a few thousand requests before their figures settle.
+    progress(`throughput: warming up (${WARMUP_REQUESTS} raw requests, ${WARMUP_CASES} cases of each property)`);
+    await rawLoop(ref.host, ref.port, { requests: WARMUP_REQUESTS, concurrency: 1, target: referenceProfile.knownPath });
+    for (const p of THROUGHPUT_PROPS) await runProperty(byId(p.id), { ...opts, runs: WARMUP_CASES, seed: THROUGHPUT_SEED + 1 });
+    const rounds = THROUGHPUT_PROPS.map((): ThroughputRound[] => []);
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
+      for (const [i, p] of THROUGHPUT_PROPS.entries()) {
+        // Properties run their cases one after another: the raw loop gets the same concurrency, 1, and as
+        // many requests as the property is about to send, just before it.
+        const requests = THROUGHPUT_RUNS * p.requestsPerCase;
+        const raw = await rawLoop(ref.host, ref.port, { requests, concurrency: 1, target: referenceProfile.knownPath });
+        const t0 = performance.now();
+        const o = await runProperty(byId(p.id), { ...opts, runs: THROUGHPUT_RUNS });
+        const elapsed = performance.now() - t0;
+        const r: ThroughputRound = { raw, verdict: o.result.verdict, cases: o.result.runs, ms: Math.round(elapsed), casesPerSecond: o.result.runs / (elapsed / 1000) };
+        rounds[i]!.push(r);
+        progress(`throughput round ${round + 1}/${THROUGHPUT_ROUNDS}: raw ${requests} requests ${rate(raw.perSecond)} (${raw.errors} errors); ${p.id} ${r.cases} cases (${r.verdict}) ${rate(r.casesPerSecond)}`);
+      }
+    }
+    const rows: ThroughputRow[] = THROUGHPUT_PROPS.map((p, i) => {
+      const rs = rounds[i]!;
+      const casesPerSecond = median(rs.map((r) => r.casesPerSecond))!;
+      const rawPerSecond = median(rs.map((r) => r.raw.perSecond))!;
+      return {
+        property: p.id,
+        verdict: rs.every((r) => r.verdict === 'pass') ? 'pass' : rs.map((r) => r.verdict).join('/'),
+        cases: rs[0]!.cases,
+        requestsPerCase: p.requestsPerCase,
+        casesPerSecond,
+        requestsPerSecond: casesPerSecond * p.requestsPerCase,
+        rawPerSecond,
+        rawRequests: rs[0]!.raw.requests,
+        rawErrors: rs.reduce((a, r) => a + r.raw.errors, 0),
+        ratioCases: casesPerSecond / rawPerSecond,
+        ratioRequests: (casesPerSecond * p.requestsPerCase) / rawPerSecond,
+        rounds: rs,
+      };
+    });
+    for (const r of rows) progress(`throughput: ${r.property}: median ${rate(r.casesPerSecond)} cases vs raw ${rate(r.rawPerSecond)}: ${r.ratioCases.toFixed(2)}×`);
+    return { settings: { runs: THROUGHPUT_RUNS, rounds: THROUGHPUT_ROUNDS, seed: THROUGHPUT_SEED, concurrency: 1, rawTarget: referenceProfile.knownPath, warmupRequests: WARMUP_REQUESTS, warmupCases: WARMUP_CASES }, rows };
+  } finally {
+    await ref.server.kill();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 3. The catalogue on the reference server
+
+async function benchCatalogue() {
+  const runs: Array<{ ms: number; summary: Record<string, number> }> = [];
+  for (let i = 0; i < CATALOGUE_REPEATS; i++) {
+    const ref = await startReference(); // a fresh server each time: no run inherits another's records
+    try {
+      const t0 = performance.now();
+      const r = await runChecks({ target: { host: ref.host, port: ref.port }, checks: allChecks, profile: referenceProfile, timeoutMs: DEFAULT_TIMEOUT_MS, seed: 1 });
+      runs.push({ ms: Math.round(performance.now() - t0), summary: countVerdicts(r.checks) });
+      progress(`catalogue ${i + 1}/${CATALOGUE_REPEATS}: ${allChecks.length} checks in ${ms(runs[i]!.ms)} (${runs[i]!.summary.pass} pass, ${runs[i]!.summary.fail} fail)`);
+    } finally {
+      await ref.server.kill();
+    }
+  }
+  return { checks: allChecks.length, bestMs: Math.min(...runs.map((r) => r.ms)), runs };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 4. Grade wall time
+
+function gradeSummary(g: GradeResult) {
+  return {
+    durationMs: g.durationMs,
+    score: g.score,
+    launch: g.launch.kind,
+    restarts: g.restarts,
+    deaths: g.deaths.length,
+    timedOut: g.timedOut,
+    stopped: g.run.stopped ? `${g.run.stopped.reason} after ${g.run.stopped.afterCheck}` : null,
+    summary: countVerdicts(g.run.checks),
+  };
+}
+
+async function grade(submission: string, cmd: string, dir: string): Promise<GradeResult> {
+  return gradeSubmission({
+    submission,
+    cmd,
+    dir,
+    port: await freePort(),
+    profile: referenceProfile,
+    checks: allChecks,
+    properties: allProperties,
+    seed: GRADE_SEED,
+    runs: GRADE_RUNS,
+    timeoutMs: DEFAULT_TIMEOUT_MS,
+    strict: false,
+    limits: DEFAULT_LIMITS,
+    sandbox: false,
+    startTimeoutMs: GRADE_START_TIMEOUT_MS,
+  });
+}
+
+async function benchGrade() {
+  const empty = await fs.mkdtemp(path.join(os.tmpdir(), 'wiregrade-bench-empty-'));
+  let reference: ReturnType<typeof gradeSummary>;
+  try {
+    progress('grade: the reference server (wiregrade serve)');
+    reference = gradeSummary(await grade('reference', `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(REPO, 'bin', 'wiregrade.js'))} serve --port {port}`, empty));
+    progress(`grade: reference ${reference.score.points}/${reference.score.max} in ${ms(reference.durationMs)}`);
+  } finally {
+    await fs.rm(empty, { recursive: true, force: true });
+  }
+  const copy = await copyZoo('hostile-silent');
+  let hanging: ReturnType<typeof gradeSummary>;
+  try {
+    progress('grade: hostile-silent (hangs on every request)');
+    hanging = gradeSummary(await grade('hostile-silent', 'python3 server.py {port}', copy.dir));
+    progress(`grade: hostile-silent ${hanging.score.points}/${hanging.score.max} in ${ms(hanging.durationMs)}`);
+  } finally {
+    await copy.remove();
+  }
+  return { settings: { runs: GRADE_RUNS, seed: GRADE_SEED, timeoutMs: DEFAULT_TIMEOUT_MS }, reference, hanging };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 5. Peak RSS of the grader against a flooding server
+
+function runChild(port: number | '--idle'): Promise<FloodChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'run-ts.js'), path.join(REPO, 'bench', 'bench-flood-child.ts'), String(port)], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (err = (err + s).slice(-4000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        if (code !== 0) throw new Error(`exit ${code ?? signal}`);
+        resolve(JSON.parse(line) as FloodChildReport);
+      } catch (e) {
+        reject(new Error(`the catalogue child failed (${errText(e)}${signal === 'SIGKILL' ? `, killed after ${CHILD_TIMEOUT_MS / 1000} s` : ''}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+      }
+    });
+  });
+}
+
+const peakBytes = (r: FloodChildReport): number => (r.vmHwmKiB ?? r.maxRssKiB) * 1024;
+
+/** A peak is noisy (it depends on when the collector runs): each is taken RSS_REPEATS times, the largest kept. */
+async function peakOf(label: string, port: () => Promise<{ port: number | '--idle'; stop(): Promise<void> }>) {
+  const runs: FloodChildReport[] = [];
+  for (let i = 0; i < RSS_REPEATS; i++) {
+    const t = await port();
+    try {
+      runs.push(await runChild(t.port));
+    } finally {
+      await t.stop();
+    }
+    progress(`rss ${label} ${i + 1}/${RSS_REPEATS}: peak ${mib(peakBytes(runs[i]!))} in ${ms(runs[i]!.durationMs)}`);
+  }
+  const worst = runs.reduce((a, r) => (peakBytes(r) > peakBytes(a) ? r : a));
+  return { ...worst, peakBytes: peakBytes(worst), peaks: runs.map(peakBytes) };
+}
+
+async function benchRss() {
+  // The same child with its modules loaded and nothing run: what node, tsx and the grader's code take alone.
+  const runtime = await peakOf('runtime alone', async () => ({ port: '--idle', stop: async () => undefined }));
+  const baseline = await peakOf('vs the reference server', async () => {
+    const ref = await startReference();
+    return { port: ref.port, stop: () => ref.server.kill() };
+  });
+  const flood = await peakOf('vs hostile-flood', async () => {
+    const z = await startZoo('hostile-flood');
+    return { port: z.port, stop: () => z.stop() };
+  });
+  return { repeats: RSS_REPEATS, runtime, baseline, flood };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Main
+
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return new Set<Section>(SECTIONS);
+  const names = (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+  const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) {
+    process.stderr.write(`usage: npm run bench [-- --only ${SECTIONS.join(',')}]\n`);
+    process.exit(2);
+  }
+  return new Set(names as Section[]);
+})();
+
+const watchdog = setTimeout(() => {
+  progress(`the bench ran longer than ${WATCHDOG_MS / 60_000} minutes: stopping (every server is killed on exit)`);
+  process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
+async function section<T>(name: Section, f: () => Promise<T>): Promise<Outcome<T> | null> {
+  if (!only.has(name)) return null;
+  progress(`${name}: start`);
+  try {
+    return { ok: true, value: await f() };
+  } catch (e) {
+    progress(`${name}: FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return { ok: false, error: errText(e) };
+  }
+}
+
+const startedAt = new Date().toISOString();
+const mutation = await section('mutation', benchMutation);
+const throughput = await section('throughput', benchThroughput);
+const catalogue = await section('catalogue', benchCatalogue);
+const gradeRes = await section('grade', benchGrade);
+const rss = await section('rss', benchRss);
+
+// Targets: each figure against the issue's target, PASS or MISS (or ERROR when it could not be measured).
+interface TargetRow {
+  measure: string;
+  figure: string;
+  baseline: string;
+  target: string;
+  result: 'PASS' | 'MISS' | 'ERROR';
+  value: number | null;
+}
+const targets: TargetRow[] = [];
+function addTarget<T>(o: Outcome<T> | null, measure: string, target: string, f: (v: T) => { figure: string; baseline: string; value: number; pass: boolean }): void {
+  if (o === null) return;
+  if (!o.ok) {
+    targets.push({ measure, figure: `error: ${o.error}`, baseline: '—', target, result: 'ERROR', value: null });
+    return;
+  }
+  const r = f(o.value);
+  targets.push({ measure, figure: r.figure, baseline: r.baseline, target, result: r.pass ? 'PASS' : 'MISS', value: r.value });
+}
+addTarget(mutation, 'mutation score (buggy zoo servers caught)', '100 %', (m) => ({
+  figure: `${m.caught}/${m.total} (${(m.score * 100).toFixed(0)} %)`,
+  baseline: `${m.asExpected}/${m.total} fail exactly their reviewed set; ${m.untested.length} check/property ids fail on no buggy server`,
+  value: m.score,
+  pass: m.score >= TARGETS.mutationScore,
+}));
+addTarget(mutation, 'time to detect (median)', '< 1 s', (m) => ({
+  figure: `median ${ms(m.medianDetectMs)} (≤ ${ms(m.medianDetectUpperMs)} with probes), max ${ms(m.maxDetectMs)} (${m.slowest ?? '—'})`,
+  baseline: 'Σ check durations from the session start; judged on the bound with every liveness probe of the session added',
+  value: m.medianDetectUpperMs ?? Infinity,
+  pass: m.medianDetectUpperMs !== null && m.medianDetectUpperMs < TARGETS.medianDetectMs,
+}));
+for (const [i, p] of THROUGHPUT_PROPS.entries()) {
+  addTarget(throughput, `fuzz throughput: ${p.id}`, '≥ 0.5× raw', (t) => {
+    const r = t.rows[i]!;
+    return {
+      figure: `${rate(r.casesPerSecond)} cases (${rate(r.requestsPerSecond)} requests) = ${r.ratioCases.toFixed(2)}× raw${p.requestsPerCase > 1 ? ` (requests: ${r.ratioRequests.toFixed(2)}×)` : ''}`,
+      baseline: `raw loop ${rate(r.rawPerSecond)} (${r.rawRequests} requests, concurrency 1)`,
+      value: r.ratioCases,
+      pass: r.ratioCases >= TARGETS.throughputRatio,
+    };
+  });
+}
+addTarget(catalogue, 'catalogue on the reference server (best of 3)', '< 5 s', (c) => ({
+  figure: `${ms(c.bestMs)} (${c.checks} checks; runs ${c.runs.map((r) => ms(r.ms)).join(', ')})`,
+  baseline: `${c.runs[0]?.summary.pass ?? 0} pass, ${c.runs[0]?.summary.fail ?? 0} fail`,
+  value: c.bestMs,
+  pass: c.bestMs < TARGETS.catalogueMs,
+}));
+addTarget(gradeRes, 'grade: reference server', '< 20 s', (g) => ({
+  figure: `${ms(g.reference.durationMs)} (${g.reference.score.points}/${g.reference.score.max})`,
+  baseline: `runs ${GRADE_RUNS}, ${allChecks.length} checks + ${allProperties.length} properties`,
+  value: g.reference.durationMs,
+  pass: g.reference.durationMs < TARGETS.gradeCorrectMs,
+}));
+addTarget(gradeRes, 'grade: hostile-silent (hangs)', '< 60 s', (g) => ({
+  figure: `${ms(g.hanging.durationMs)} (${g.hanging.score.points}/${g.hanging.score.max}, ${g.hanging.restarts} restart${g.hanging.restarts === 1 ? '' : 's'})`,
+  baseline: `reference: ${ms(g.reference.durationMs)}`,
+  value: g.hanging.durationMs,
+  pass: g.hanging.durationMs < TARGETS.gradeHangingMs,
+}));
+addTarget(rss, 'grader peak RSS vs hostile-flood (largest of 3)', '< 200 MB', (r) => ({
+  figure: `${mb(r.flood.peakBytes)} = ${mib(r.flood.peakBytes)} (${ms(r.flood.durationMs)}; ${r.flood.summary.fail ?? 0} fail, ${r.flood.summary.blocked ?? 0} blocked)`,
+  baseline: `vs the reference server: ${mb(r.baseline.peakBytes)}; runtime alone (nothing run): ${mb(r.runtime.peakBytes)}`,
+  value: r.flood.peakBytes,
+  pass: r.flood.peakBytes < TARGETS.rssBytes,
+}));
+
+// ---------------------------------------------------------------------------------------------------
+// Print
+
+const wrap = (widths: number[]) => ({ columns: Object.fromEntries(widths.map((w, i) => [i, { width: w, wrapWord: true }])) });
+
+if (mutation?.ok) {
+  const m = mutation.value;
+  const rows = m.rows.map((r) => [
+    r.slug,
+    r.error ? 'ERROR' : r.caught ? 'yes' : 'NO',
+    r.error ?? r.firstFailure ?? '—',
+    r.firstFailureIndex === null ? '—' : String(r.firstFailureIndex + 1),
+    r.timeToDetectMs === null ? '—' : `${ms(r.timeToDetectMs)} (≤ ${ms(r.timeToDetectUpperMs)})`,
+    r.intended ? `${r.intended} (${r.intendedVerdict ?? '—'})` : '—',
+    r.shrunk ? `${r.shrunk.size} ${r.shrunk.unit} (${r.shrunk.shrinks} shrinks)` : '—',
+    `${r.failing.length}${r.asExpected ? '' : ' ≠'}`,
+  ]);
+  process.stdout.write(`\nMutation score: buggy zoo servers through the matrix (seed ${m.settings.seed})\n`);
+  process.stdout.write(table([['server', 'caught', 'first failing check', 'nth', 'time to detect (≤ with probes)', 'intended property (verdict)', 'shrunk to', 'failing ids (≠: not the reviewed set)'], ...rows], wrap([22, 6, 40, 4, 11, 30, 22, 12])));
+  process.stdout.write(`Untested: ${m.untested.length} of ${allChecks.length + allProperties.length} ids fail on no buggy zoo server\n`);
+  if (m.untested.length > 0) {
+    process.stdout.write(table([['id', 'kind', 'level', 'ran in the matrix'], ...m.untested.map((u) => [u.id, u.kind, u.level, u.ranInMatrix ? 'yes' : 'no'])]));
+  }
+}
+if (throughput?.ok) {
+  const t = throughput.value;
+  process.stdout.write(`\nFuzz throughput against the reference server (${t.settings.runs} cases, seed ${t.settings.seed}, concurrency 1; medians of ${t.settings.rounds} alternating rounds)\n`);
+  process.stdout.write(
+    table([
+      ['property', 'verdict', 'cases/s', 'requests/s', 'raw requests/s', 'ratio (cases)', 'ratio (requests)'],
+      ...t.rows.map((r) => [r.property, r.verdict, r.casesPerSecond.toFixed(0), `${r.requestsPerSecond.toFixed(0)} (${r.requestsPerCase}/case)`, `${r.rawPerSecond.toFixed(0)} (${r.rawRequests} req, ${r.rawErrors} err)`, r.ratioCases.toFixed(2), r.ratioRequests.toFixed(2)]),
+    ]),
+  );
+}
+if (gradeRes?.ok) {
+  const g = gradeRes.value;
+  process.stdout.write('\nGrade (as `wiregrade grade` by default)\n');
+  process.stdout.write(
+    table([
+      ['submission', 'wall time', 'score', 'restarts', 'stopped'],
+      ['reference', ms(g.reference.durationMs), `${g.reference.score.points}/${g.reference.score.max}`, String(g.reference.restarts), g.reference.stopped ?? '—'],
+      ['hostile-silent', ms(g.hanging.durationMs), `${g.hanging.score.points}/${g.hanging.score.max}`, String(g.hanging.restarts), g.hanging.stopped ?? '—'],
+    ], wrap([14, 9, 7, 8, 70])),
+  );
+}
+process.stdout.write('\nTargets (issue 7)\n');
+process.stdout.write(table([['measure', 'figure', 'baseline (same run)', 'target', 'result'], ...targets.map((t) => [t.measure, t.figure, t.baseline, t.target, t.result])], wrap([30, 46, 40, 10, 6])));
+
+const report = {
+  startedAt,
+  durationMs: Math.round(performance.now() - benchStart),
+  machine: { node: process.version, cpus: os.availableParallelism(), platform: `${os.platform()} ${os.release()}` },
+  sections: [...only],
+  targets,
+  mutation,
+  throughput,
+  catalogue,
+  grade: gradeRes,
+  rss,
+};
+await fs.mkdir(path.dirname(RESULTS), { recursive: true });
+await fs.writeFile(RESULTS, JSON.stringify(report, null, 2) + '\n');
+progress(`done in ${ms(report.durationMs)}; written ${path.relative(REPO, RESULTS)}`);
+const failed = [mutation, throughput, catalogue, gradeRes, rss].some((o) => o !== null && !o.ok);
+process.exit(failed ? 1 : 0);
