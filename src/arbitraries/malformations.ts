@@ -39,7 +39,7 @@ export function invalidMethod(profile: Profile): fc.Arbitrary<GenRequest> {
 export function badVersion(profile: Profile): fc.Arbitrary<GenRequest> {
   const unsupported = fc
     .oneof(fc.constantFrom('HTTP/2', 'HTTP/2.0', 'HTTP/3', 'HTTP/3.0'), fc.integer({ min: 2, max: 9 }).map((n) => `HTTP/${n}.0`))
-    .map((v) => make(`version ${v}`, base(profile, { version: v }), { accept: [505], warn: ['close'] }));
+    .map((v) => make(`version ${v}`, base(profile, { version: v }), { accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] }));
   const malformed = fc
     .constantFrom('http/1.1', 'HTTP/1', 'HTTP/1.1.1', 'HTTPS/1.1', 'HTTP/A.B', 'HTTP/01.1', 'HTTP 1.1')
     .map((v) => make(`malformed version ${v}`, base(profile, { version: v }), { accept: [400], warn: ['close', 505] }));
@@ -105,9 +105,10 @@ export function oversizedHeaders(profile: Profile): fc.Arbitrary<GenRequest> {
 
 /** Every named malformation that applies to the profile. */
 export function malformedRequest(profile: Profile, freshName: () => string): fc.Arbitrary<GenRequest> {
-  const arbs: fc.Arbitrary<GenRequest>[] = [invalidMethod(profile), badVersion(profile), brokenHeader(profile), oversizedHeaders(profile)];
+  const arbs: fc.Arbitrary<GenRequest>[] = [invalidMethod(profile), badVersion(profile), brokenHeader(profile)];
   if (profile.capabilities.includes('reference')) {
-    arbs.push(unknownMethod(profile), missingOrBadBody(profile, freshName), badContentLength(profile, freshName));
+    // The reference protocol's own rules: 405 for unknown methods, JSON bodies, an 8 KiB header limit.
+    arbs.push(unknownMethod(profile), missingOrBadBody(profile, freshName), badContentLength(profile, freshName), oversizedHeaders(profile));
   }
   return fc.oneof(...arbs);
 }

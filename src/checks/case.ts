@@ -17,7 +17,7 @@ export interface CaseSpec {
   accept: readonly Accept[];
   warn?: readonly Accept[];
   mustClose?: boolean;
-  needs?: 'reference';
+  needs?: Check['needs'];
 }
 
 export function fill(template: string, ctx: CheckContext): string {

@@ -22,7 +22,7 @@ export interface SequenceSpec {
   cite?: string;
   level?: Level;
   family?: Family;
-  needs?: 'reference';
+  needs?: Check['needs'];
   steps: readonly Step[];
 }
 

@@ -71,6 +71,6 @@ export interface Check {
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
-  needs?: 'reference' | 'oracle';
+  needs?: import('../model/profile.js').Capability | 'oracle';
   run(ctx: CheckContext): Promise<CheckRun>;
 }

@@ -67,6 +67,9 @@ type State =
  * parser would stop, and records every deviation as a typed finding. It never throws on input.
  */
 export class ResponseParser {
+  private store: Buffer = Buffer.alloc(0);
+  /** Where `buf` starts in `store`. */
+  private storeStart = 0;
   private buf: Buffer = Buffer.alloc(0);
   /** Stream offset of buf[0]. */
   private base = 0;
@@ -111,7 +114,17 @@ export class ResponseParser {
 
   feed(chunk: Uint8Array): ParsedResponse[] {
     if (chunk.length > 0) {
-      this.buf = this.buf.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buf, chunk]);
+      // Append into spare room of a backing store that grows by doubling: a head that never ends
+      // (a flooding server) costs amortised O(n) copying, not a whole new buffer per chunk.
+      const len = this.buf.length;
+      if (this.storeStart + len + chunk.length > this.store.length) {
+        const grown = Buffer.allocUnsafe(Math.max(4096, 2 * (len + chunk.length)));
+        this.buf.copy(grown, 0);
+        this.store = grown;
+        this.storeStart = 0;
+      }
+      this.store.set(chunk, this.storeStart + len);
+      this.buf = this.store.subarray(this.storeStart, this.storeStart + len + chunk.length);
     }
     return this.run();
   }
@@ -209,11 +222,13 @@ export class ResponseParser {
     }
     // Drop consumed bytes so the buffer does not grow with the stream.
     const drop = this.pos - this.base;
-    if (drop > 64 * 1024 && this.state.k !== 'head') {
-      this.buf = this.buf.subarray(drop);
+    if (drop > 0 && drop === this.buf.length) {
+      this.storeStart = 0;
+      this.buf = this.store.subarray(0, 0);
       this.base = this.pos;
-    } else if (drop > 0 && drop === this.buf.length) {
-      this.buf = Buffer.alloc(0);
+    } else if (drop > 64 * 1024 && this.state.k !== 'head') {
+      this.buf = this.buf.subarray(drop);
+      this.storeStart += drop;
       this.base = this.pos;
     }
     return out;

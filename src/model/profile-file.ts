@@ -13,7 +13,7 @@ export const profileFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a profile name is lower-case letters, digits and dashes'),
   description: z.string().optional(),
   /** Start from a built-in profile: its checks and defaults. */
-  extends: z.enum(['reference', 'any']).default('any'),
+  extends: z.enum(['reference', 'any', 'byo-http', 'text-file', 'record-dialogue', 'key-value']).default('any'),
   baseline: z
     .strictObject({
       method: z.string().regex(TOKEN, 'a method is an HTTP token such as GET').default('GET'),

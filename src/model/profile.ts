@@ -3,11 +3,12 @@
  * the spec-free families, and generic HTTP semantics around one known path (`any`). Points and which
  * checks count come from the profile too.
  */
-export type Capability = 'reference';
+/** What a profile's server implements: the checks written for that protocol need it. */
+export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialogue' | 'key-value';
 
 export interface Profile {
   name: string;
-  /** Capabilities checks may need: `reference` = the reference record store of SPEC.md. */
+  /** Capabilities checks may need: `reference` = the reference record store of SPEC.md, or an assignment's protocol. */
   capabilities: readonly Capability[];
   /** A plain valid request the server must answer: the baseline, and the liveness probe. */
   baseline: { method: string; target: string };
@@ -38,7 +39,62 @@ export function anyProfile(path = '/'): Profile {
   return { name: 'any', capabilities: [], baseline: { method: 'GET', target: path }, baselineStatuses: [200], knownPath: path };
 }
 
-export const profiles: Record<string, Profile> = { reference: referenceProfile, any: anyProfile() };
+/**
+ * What the course assignments below do not ask of students: RFC 9112's Host-header rules (the
+ * key-value assignment even carries its routes in Host).
+ */
+const ASSIGNMENT_SKIPS: readonly string[] = ['status.header.missing-host', 'status.header.duplicate-host', 'status.header.host-with-space'];
+
+/** The popular "build your own HTTP server" routes. */
+export const byoHttpProfile: Profile = {
+  name: 'byo-http',
+  capabilities: ['byo-http'],
+  baseline: { method: 'GET', target: '/' },
+  baselineStatuses: [200],
+  knownPath: '/',
+  skip: ASSIGNMENT_SKIPS,
+};
+
+/** One text resource, /index.txt; only HTTP/1.1 is served. */
+export const textFileProfile: Profile = {
+  name: 'text-file',
+  capabilities: ['text-file'],
+  baseline: { method: 'GET', target: '/index.txt' },
+  baselineStatuses: [200],
+  knownPath: '/index.txt',
+  // Only HTTP/1.1 is served: HTTP/1.0 gets 505 by the assignment.
+  skip: [...ASSIGNMENT_SKIPS, 'status.version.http1-0-served', 'status.header.http1-0-without-host-served', 'connection.http1-0.closes-by-default'],
+};
+
+/** A JSON file of records; POST, PUT and DELETE as a two-step dialogue on one connection. */
+export const recordDialogueProfile: Profile = {
+  name: 'record-dialogue',
+  capabilities: ['record-dialogue'],
+  baseline: { method: 'GET', target: '/' },
+  baselineStatuses: [200],
+  knownPath: '/',
+  // Unknown methods get 400 by the assignment, not 405.
+  skip: [...ASSIGNMENT_SKIPS, 'status.method.unknown-token-is-405', 'status.method.options-is-405', 'status.method.trace-is-405', 'status.method.propfind-is-405', 'status.method.lowercase-get-is-405', 'status.method.mixed-case-get-is-405', 'status.method.connect-is-405'],
+};
+
+/** /create, /update, /index.html, the route in the path or the Host header. */
+export const keyValueProfile: Profile = {
+  name: 'key-value',
+  capabilities: ['key-value'],
+  baseline: { method: 'GET', target: '/index.html' },
+  baselineStatuses: [200],
+  knownPath: '/index.html',
+  skip: ASSIGNMENT_SKIPS,
+};
+
+export const profiles: Record<string, Profile> = {
+  reference: referenceProfile,
+  any: anyProfile(),
+  'byo-http': byoHttpProfile,
+  'text-file': textFileProfile,
+  'record-dialogue': recordDialogueProfile,
+  'key-value': keyValueProfile,
+};
 
 /** The points a check is worth under `profile` (before level and verdict): the longest prefix wins. */
 export function pointsFor(profile: Pick<Profile, 'points'>, checkId: string): number {

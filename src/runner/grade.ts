@@ -194,7 +194,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
         reason = `server process exited (${describeExit(e.code, e.signal)}) after this request`;
         deaths.push({ afterCheck, code: e.code, signal: e.signal, stderrTail: current.stderrTail(), restarted: false });
       } else {
-        reason = 'the server stopped answering after this request (it was killed and started again)';
+        reason = 'the server stopped answering after this request';
         deaths.push({ afterCheck, code: null, signal: null, stderrTail: current.stderrTail(), restarted: false });
       }
       const hung = current.isAlive();
@@ -203,6 +203,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       if (wall.signal.aborted || restarts >= (o.maxRestarts ?? 10) || (hung && hangs++ >= 1)) return { restarted: false, reason };
       const again = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 30_000);
       if (again.kind !== 'listening') return { restarted: false, reason: `${reason}; it could not be started again` };
+      if (hung) reason += ' (it was killed and started again)';
       server = again.server;
       restarts++;
       deaths[deaths.length - 1]!.restarted = true;

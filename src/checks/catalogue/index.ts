@@ -9,6 +9,10 @@ import { robustnessChecks } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire.js';
 import { storeChecks } from './store.js';
+import { byoHttpChecks } from './assignments/byo-http.js';
+import { textFileChecks } from './assignments/text-file.js';
+import { recordDialogueChecks } from './assignments/record-dialogue.js';
+import { keyValueChecks } from './assignments/key-value.js';
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
@@ -22,6 +26,10 @@ export const allChecks: Check[] = [
   ...connectionChecks,
   ...metamorphicChecks,
   ...robustnessChecks,
+  ...byoHttpChecks,
+  ...textFileChecks,
+  ...recordDialogueChecks,
+  ...keyValueChecks,
 ];
 
 const seen = new Set<string>();

@@ -34,7 +34,7 @@ export const requestLineChecks: Check[] = [
     request: 'CONNECT localhost:80 HTTP/1.1\r\nHost: localhost:80\r\n\r\n',
     method: 'CONNECT',
     accept: [405],
-    warn: [501, 400],
+    warn: [501, 400, 404],
   }),
   caseCheck({
     id: 'status.method.long-token-rejected',
@@ -207,11 +207,11 @@ export const requestLineChecks: Check[] = [
   ...(['HTTP/2', 'HTTP/2.0', 'HTTP/3', 'HTTP/3.0', 'HTTP/9.9'] as const).map((v) =>
     caseCheck({
       id: `status.version.${v.toLowerCase().replace('/', '').replace('.', '-')}-is-505`,
-      requirement: `A request whose major version the server does not support (${v}) is answered 505 HTTP Version Not Supported.`,
-      cite: 'RFC 9110 §15.6.6, §6.2',
+      requirement: `A request whose major version the server does not support (${v}) is answered 505 HTTP Version Not Supported${v.includes('.') ? '' : ' (400 tolerated: without a minor version it does not match HTTP-version)'}.`,
+      cite: v.includes('.') ? 'RFC 9110 §15.6.6, §6.2' : 'RFC 9110 §15.6.6, §6.2; RFC 9112 §2.3',
       request: get([], { version: v }),
       accept: [505],
-      warn: ['close'],
+      warn: v.includes('.') ? ['close'] : ['close', 400],
     }),
   ),
   caseCheck({

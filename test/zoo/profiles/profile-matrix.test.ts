@@ -1,0 +1,55 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../../src/checks/catalogue/index.js';
+import { profiles } from '../../../src/model/profile.js';
+import { freePort, launchServer } from '../../../src/runner/launch.js';
+import { runSession } from '../../../src/runner/session.js';
+import { profileZoo } from './manifest.js';
+
+/**
+ * The built-in assignment profiles against their zoo: the correct server of each gets full marks under
+ * its profile; each buggy one fails exactly the check written for its bug. (file-not-persisted loses its
+ * changes only across a restart, which `fuzz` does not do: it is expected to pass here.)
+ */
+const EXPECTED: Record<string, readonly string[]> = {
+  'byo-http/correct': [],
+  'byo-http/user-agent-case': ['byo.user-agent.header-name-any-case'],
+  'byo-http/files-truncated': ['byo.files.round-trip-byte-for-byte'],
+  'byo-http/unknown-path-200': ['status.target.asterisk-with-get-is-400', 'status.target.no-leading-slash-is-400', 'status.target.unknown-path-is-404', 'status.target.very-long-is-rejected'],
+  'text-file/correct': [],
+  'text-file/patch-replaces-text': ['text.patch.appends'],
+  'text-file/empty-write-200': ['text.empty-write.is-204-and-changes-nothing'],
+  'text-file/http10-accepted': ['text.version.http1-0-is-505'],
+  'record-dialogue/correct': [],
+  'record-dialogue/post-overwrites': ['dialogue.post.existing-is-400'],
+  'record-dialogue/delete-without-dialogue': ['dialogue.delete.asks-then-removes'],
+  'record-dialogue/file-not-persisted': [],
+  'key-value/correct': [],
+  'key-value/host-route-ignored': ['kv.create.route-in-host-header'],
+  'key-value/update-creates': ['kv.update.absent-key-is-400'],
+  'key-value/no-colon-crash': ['kv.create.no-colon-is-400'],
+};
+
+describe('assignment profiles against their zoo', () => {
+  for (const z of profileZoo) {
+    const key = `${z.profile}/${z.slug}`;
+    it(`${key}: ${EXPECTED[key]!.length === 0 ? 'no check fails' : `fails exactly ${EXPECTED[key]!.join(', ')}`}`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'wg-profile-zoo-'));
+      cpSync(z.dir, path.join(dir, z.slug), { recursive: true });
+      cpSync(z.lib, path.join(dir, '_lib'), { recursive: true });
+      const port = await freePort();
+      const r = await launchServer({ cmd: z.cmd(port), cwd: path.join(dir, z.slug), port });
+      try {
+        expect(r.kind).toBe('listening');
+        const { result } = await runSession({ target: { host: '127.0.0.1', port }, profile: profiles[z.profile]!, checks: allChecks, properties: [], timeoutMs: 1000, seed: 1, runs: 0 });
+        const failing = result.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => c.id).sort();
+        expect(failing).toEqual([...EXPECTED[key]!].sort());
+      } finally {
+        if (r.kind === 'listening') await r.server.kill();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
+});
