@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { defineProperty } from '../src/checks/property.js';
 import type { SentRequest } from '../src/checks/types.js';
-import { describeExchange, statusOf } from '../src/checks/verify.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { Connection } from '../src/wire/connection.js';
 
@@ -15,14 +15,6 @@ function write(method: string, target: string, obj: unknown): SentRequest {
 
 function read(target: string): SentRequest {
   return { plan: { bytes: serializeRequest({ method: 'GET', target, version: 'HTTP/1.1', headers: [['Host', 'localhost']] }) }, methods: ['GET'] };
-}
-
-function body(ex: { finals: { body: Uint8Array }[] }): unknown {
-  try {
-    return JSON.parse(Buffer.from(ex.finals[0]?.body ?? []).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 let round = 0;
@@ -48,12 +40,12 @@ export const concurrentWriters = defineProperty({
     for (let i = 0; i < names.length; i++) {
       if (statusOf(acks[i]!) !== 201) continue;
       const ex = await ctx.send(read(names[i]!));
-      if (!isDeepStrictEqual(body(ex), { i })) {
+      if (!isDeepStrictEqual(bodyJson(ex.finals[0]), { i })) {
         return { reason: `${names[i]} was acknowledged 201 but GET got ${describeExchange(ex)}`, expected: [JSON.stringify({ i })], actual: describeExchange(ex), request: read(names[i]!), setup: posts, exchanges: [acks[i]!, ex] };
       }
     }
     const final = await ctx.send(read(sharedPath));
-    const rec = body(final) as Record<string, unknown> | undefined;
+    const rec = bodyJson(final.finals[0]) as Record<string, unknown> | undefined;
     const lost = patches.map((_, i) => (statusOf(acks[names.length + i]!) === 200 && rec?.[`f${i}`] !== i ? `f${i}` : null)).filter((x) => x !== null);
     if (lost.length > 0) {
       return {

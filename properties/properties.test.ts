@@ -1,4 +1,5 @@
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startReferenceServer } from '../reference-server/index.js';
 import { allProperties } from './index.js';
 import { runProperty } from '../src/runner/run-properties.js';
 import { referenceProfile } from '../src/model/profile.js';
@@ -18,9 +19,16 @@ const seed = Number(process.env.WIREGRADE_SEED ?? 20261121);
 const runs = Number(process.env.WIREGRADE_RUNS ?? 20);
 
 describe(`properties against ${host}:${port} (seed ${seed}, ${runs} runs each)`, () => {
+  // The differential property's oracle: a second reference server, which must agree with the target.
+  let oracle: Awaited<ReturnType<typeof startReferenceServer>>;
+  beforeAll(async () => {
+    oracle = await startReferenceServer({ port: 0 });
+  });
+  afterAll(() => oracle.close());
+
   for (const p of allProperties) {
     it(p.id, async () => {
-      const o = await runProperty(p, { target: { host, port }, profile: referenceProfile, timeoutMs: 2000, seed, runs });
+      const o = await runProperty(p, { target: { host, port }, profile: referenceProfile, timeoutMs: 2000, seed, runs, oracle: { host: oracle.host, port: oracle.port } });
       expect(o.result.verdict, `${o.result.reason} ${JSON.stringify(o.result.property ?? {})}`).toBe('pass');
       expect(o.result.runs).toBeGreaterThan(0);
     });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { defineProperty } from '../src/checks/property.js';
 import type { CheckContext, SentRequest } from '../src/checks/types.js';
-import { describeExchange, statusOf } from '../src/checks/verify.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { jsonObject, notAJsonObject, type JsonObject } from '../src/arbitraries/json.js';
 import type { Exchange } from '../src/client/exchange.js';
@@ -45,14 +45,6 @@ async function send(r: Real, method: string, slot: number | null, body?: string)
 
 function fail(r: Real, req: SentRequest, ex: Exchange, expected: string, what: string, got = describeExchange(ex)): never {
   throw new StoreMismatch(`${what}: expected ${expected}, got ${got}`, req, [...r.sent], ex, expected);
-}
-
-function bodyOf(ex: Exchange): unknown {
-  try {
-    return JSON.parse(Buffer.from(ex.finals[0]?.body ?? []).toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 abstract class StoreCommand implements fc.AsyncCommand<Model, Real> {
@@ -146,7 +138,7 @@ class Get extends StoreCommand {
       if (statusOf(ex) !== 404) fail(r, req, ex, '404 (no such record)', this.label);
     } else {
       if (statusOf(ex) !== 200) fail(r, req, ex, '200', this.label);
-      if (!this.head && !isDeepStrictEqual(bodyOf(ex), cur)) {
+      if (!this.head && !isDeepStrictEqual(bodyJson(ex.finals[0]), cur)) {
         fail(r, req, ex, `200 with ${JSON.stringify(cur)}`, `${this.label} body`, `200 with ${Buffer.from(ex.finals[0]?.body ?? []).toString('utf8').slice(0, 300)}`);
       }
     }
@@ -159,7 +151,7 @@ class List extends StoreCommand {
   async run(m: Model, r: Real) {
     const { ex, req } = await send(r, 'GET', null);
     if (statusOf(ex) !== 300) fail(r, req, ex, '300', this.label);
-    const list = bodyOf(ex);
+    const list = bodyJson(ex.finals[0]);
     const want = r.names.map((n, i) => [`/${n}`, m.records.has(i)] as const);
     const wrong = Array.isArray(list) ? want.filter(([p, has]) => list.includes(p) !== has) : want;
     if (wrong.length > 0) fail(r, req, ex, `a list ${wrong.map(([p, has]) => (has ? `with ${p}` : `without ${p}`)).join(', ')}`, this.label);

@@ -27,7 +27,7 @@ describe('usage errors: exit 2 and one sentence on stderr', () => {
     [['fuzz', '--target', '127.0.0.1:0'], /^wiregrade: --target '127\.0\.0\.1:0' is not HOST:PORT/],
     [['fuzz', '--target', '::1:8080'], /IPv6 address goes in brackets/],
     [['fuzz', '--target', 'localhost:http'], /the port must be a number/],
-    [['fuzz', '--profile', 'nosuch'], /^wiregrade: unknown profile 'nosuch': not a built-in profile \(reference, any\) and no such file\.$/],
+    [['fuzz', '--profile', 'nosuch'], /^wiregrade: unknown profile 'nosuch': not a built-in profile \(reference, any, byo-http, text-file, record-dialogue, key-value\) and no such file\.$/],
     [['fuzz', '--checks', 'zzz-no-such'], /^wiregrade: --checks 'zzz-no-such' matches no check id \(see wiregrade list\)\.$/],
     [['fuzz', '--timeout-ms', 'soon'], /^wiregrade: --timeout-ms 'soon' is not a whole number/],
     [['fuzz', '--seed', '1.5'], /^wiregrade: --seed '1\.5' is not a whole number/],

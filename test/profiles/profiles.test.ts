@@ -31,13 +31,17 @@ describe('profile files', () => {
     expect(p.points).toEqual({ 'store.': 3 });
   });
 
-  it('loads a typed wiregrade.config.ts (defineConfig)', async () => {
-    const f = file(
-      'wiregrade.config.ts',
-      `import { defineConfig } from ${JSON.stringify(path.join(REPO, 'src/model/profile-file.ts'))};\nexport default defineConfig({ name: 'lab-4', extends: 'reference', points: { 'status.': 2 } });\n`,
-    );
-    const p = await loadProfileFile(f, profiles);
-    expect(p).toMatchObject({ name: 'lab-4', capabilities: ['reference'], baselineStatuses: [300] });
+  it("loads a typed wiregrade.config.ts written as the README shows (import from 'wiregrade/config')", async () => {
+    // Inside the package, so that 'wiregrade/config' resolves as it does for a user who installed it.
+    const inside = mkdtempSync(path.join(REPO, '.wiregrade-tmp-'));
+    try {
+      const f = path.join(inside, 'wiregrade.config.ts');
+      writeFileSync(f, `import { defineConfig } from 'wiregrade/config';\nexport default defineConfig({ name: 'lab-4', extends: 'reference', points: { 'status.': 2 } });\n`);
+      const p = await loadProfileFile(f, profiles);
+      expect(p).toMatchObject({ name: 'lab-4', capabilities: ['reference'], baselineStatuses: [300], points: { 'status.': 2 } });
+    } finally {
+      rmSync(inside, { recursive: true, force: true });
+    }
   });
 
   it.each([
