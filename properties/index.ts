@@ -5,6 +5,7 @@ import { storeModel } from './store-model.js';
 import { concurrencyProperties } from './concurrency.js';
 import { largePayloads } from './payload.js';
 import { differentialSameAnswers } from './differential.js';
+import { operationsModel } from './operations-model.js';
 
 /** Every property, in the order `wiregrade fuzz` runs them after the deterministic catalogue. */
-export const allProperties: PropertyDef<any>[] = [...statusProperties, ...metamorphicProperties, storeModel, largePayloads, ...concurrencyProperties, differentialSameAnswers];
+export const allProperties: PropertyDef<any>[] = [...statusProperties, ...metamorphicProperties, storeModel, operationsModel, largePayloads, ...concurrencyProperties, differentialSameAnswers];

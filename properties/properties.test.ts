@@ -2,7 +2,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startReferenceServer } from '../reference-server/index.js';
 import { allProperties } from './index.js';
 import { runProperty } from '../src/runner/run-properties.js';
-import { referenceProfile } from '../src/model/profile.js';
+import { referenceProfile, type Profile } from '../src/model/profile.js';
+
+/** The reference protocol written as a profile file's operations, for store.prop.operations. */
+const referenceAsOperations: Profile = {
+  ...referenceProfile,
+  capabilities: [...referenceProfile.capabilities, 'operations'],
+  operations: {
+    body: 'json-object',
+    create: { method: 'POST', target: '/{name}', status: [201], otherwise: [409] },
+    read: { method: 'GET', target: '/{name}', status: [200], otherwise: [404] },
+    append: { method: 'PATCH', target: '/{name}', status: [200], otherwise: [404] },
+    delete: { method: 'DELETE', target: '/{name}', status: [204], otherwise: [404] },
+  },
+};
 
 /**
  * Every property, defined once in properties/, run here against WIREGRADE_TARGET (or the bundled
@@ -28,7 +41,7 @@ describe(`properties against ${host}:${port} (seed ${seed}, ${runs} runs each)`,
 
   for (const p of allProperties) {
     it(p.id, async () => {
-      const o = await runProperty(p, { target: { host, port }, profile: referenceProfile, timeoutMs: 2000, seed, runs, oracle: { host: oracle.host, port: oracle.port } });
+      const o = await runProperty(p, { target: { host, port }, profile: p.needs === 'operations' ? referenceAsOperations : referenceProfile, timeoutMs: 2000, seed, runs, oracle: { host: oracle.host, port: oracle.port } });
       expect(o.result.verdict, `${o.result.reason} ${JSON.stringify(o.result.property ?? {})}`).toBe('pass');
       expect(o.result.runs).toBeGreaterThan(0);
     });

@@ -8,6 +8,13 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const status = z.int('a status code is a whole number').min(100, 'a status code is from 100 to 599').max(599, 'a status code is from 100 to 599');
 const target = z.string().regex(/^\/[^\s]*$/, 'a request target starts with "/" and has no spaces');
 
+const operation = z.strictObject({
+  method: z.string().regex(TOKEN, 'a method is an HTTP token such as POST'),
+  target: z.string().regex(/^\/\S*\{name\}\S*$/, 'an operation\'s target starts with "/" and holds {name} where the record name goes'),
+  status: z.array(status).min(1, 'name at least one status'),
+  otherwise: z.array(status).min(1).optional(),
+});
+
 /** The profile file's schema: unknown fields are errors, and every error names its field. */
 export const profileFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a profile name is lower-case letters, digits and dashes'),
@@ -27,6 +34,18 @@ export const profileFileSchema = z.strictObject({
   skip: z.array(z.string().min(1)).default([]),
   /** Points per check-id prefix (default 1 each). */
   points: z.record(z.string().min(1), z.number().min(0, 'points are 0 or more')).default({}),
+  /** How the assignment's record operations are sent: the model-based store property then applies. */
+  operations: z
+    .strictObject({
+      body: z.enum(['raw', 'json-object']),
+      contentType: z.string().optional(),
+      create: operation,
+      read: operation,
+      replace: operation.optional(),
+      append: operation.optional(),
+      delete: operation.optional(),
+    })
+    .optional(),
 });
 
 export type ProfileFile = z.input<typeof profileFileSchema>;
@@ -53,6 +72,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     knownPath: file.knownPath ?? file.baseline?.target ?? base.knownPath,
     skip: [...(base.skip ?? []), ...file.skip],
     points: { ...(base.points ?? {}), ...file.points },
+    ...(file.operations ? { operations: file.operations, capabilities: [...base.capabilities, 'operations' as const] } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * checks count come from the profile too.
  */
 /** What a profile's server implements: the checks written for that protocol need it. */
-export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialogue' | 'key-value';
+export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialogue' | 'key-value' | 'operations';
 
 export interface Profile {
   name: string;
@@ -20,6 +20,32 @@ export interface Profile {
   skip?: readonly string[];
   /** Points per check by id prefix (the longest matching prefix wins; default 1). */
   points?: Readonly<Record<string, number>>;
+  /** How the assignment's logical operations are sent (profile files); gives the `operations` capability. */
+  operations?: Operations;
+}
+
+/** How one logical operation is sent, and what it must get. `{name}` in the target is the record's name. */
+export interface Operation {
+  method: string;
+  target: string;
+  /** Statuses when the record exists (for create: when it does not yet). */
+  status: readonly number[];
+  /** Statuses when the record does not exist (for create: when it already does); unchecked when absent. */
+  otherwise?: readonly number[];
+}
+
+/**
+ * An assignment's record operations. Bodies are `raw` text (stored and read back exactly) or a JSON
+ * object (read back JSON-equal; `append` merges its fields). `append` is PATCH-or-append.
+ */
+export interface Operations {
+  body: 'raw' | 'json-object';
+  contentType?: string;
+  create: Operation;
+  read: Operation;
+  replace?: Operation;
+  append?: Operation;
+  delete?: Operation;
 }
 
 export const referenceProfile: Profile = {

@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { jsonObject, type JsonObject } from '../src/arbitraries/json.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { CheckContext, SentRequest } from '../src/checks/types.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
+import type { Exchange } from '../src/client/exchange.js';
+import { serializeRequest } from '../src/http1/request.js';
+import type { Operation, Operations } from '../src/model/profile.js';
+
+/**
+ * The store model for any assignment whose profile file says how its operations are sent
+ * (`operations`: create, read, and optionally replace, append, delete). Random sequences run against a
+ * model; every status the profile names, and every read-back, must match it.
+ */
+type Value = string | JsonObject;
+
+interface Real {
+  ctx: CheckContext;
+  ops: Operations;
+  names: string[];
+  sent: SentRequest[];
+  last: Exchange[];
+}
+
+class Mismatch extends Error {
+  constructor(
+    message: string,
+    readonly request: SentRequest,
+    readonly setup: SentRequest[],
+    readonly exchange: Exchange,
+    readonly expected: string,
+  ) {
+    super(message);
+  }
+}
+
+function encode(ops: Operations, v: Value | undefined): Buffer | undefined {
+  if (v === undefined) return undefined;
+  return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
+}
+
+async function send(r: Real, op: Operation, slot: number, v?: Value): Promise<{ ex: Exchange; req: SentRequest }> {
+  const headers: Array<[string, string]> = [['Host', 'localhost']];
+  const body = encode(r.ops, v);
+  if (body) headers.push(['Content-Type', r.ops.contentType ?? (r.ops.body === 'raw' ? 'text/plain' : 'application/json')]);
+  const target = op.target.replaceAll('{name}', r.names[slot]!);
+  const req: SentRequest = { plan: { bytes: serializeRequest({ method: op.method, target, version: 'HTTP/1.1', headers, body }) }, methods: [op.method] };
+  const ex = await r.ctx.send(req);
+  r.last.push(ex);
+  return { ex, req };
+}
+
+function expectStatus(r: Real, req: SentRequest, ex: Exchange, want: readonly number[] | undefined, what: string): void {
+  if (want === undefined) return;
+  const s = statusOf(ex);
+  if (s === null || !want.includes(s)) throw new Mismatch(`${what}: expected ${want.join(' or ')}, got ${describeExchange(ex)}`, req, [...r.sent], ex, want.join(' or '));
+}
+
+abstract class Cmd implements fc.AsyncCommand<Map<number, Value>, Real> {
+  abstract label: string;
+  check(_m: Readonly<Map<number, Value>>): boolean {
+    return true;
+  }
+  abstract run(m: Map<number, Value>, r: Real): Promise<void>;
+  toString(): string {
+    return this.label;
+  }
+}
+
+class Create extends Cmd {
+  constructor(
+    readonly slot: number,
+    readonly v: Value,
+    /** The profile says what creating an existing record gets; else it is never tried. */
+    readonly knowsExisting: boolean,
+  ) {
+    super();
+  }
+  override check(m: Readonly<Map<number, Value>>): boolean {
+    return this.knowsExisting || !m.has(this.slot);
+  }
+  get label() {
+    return `create #${this.slot} ${JSON.stringify(this.v).slice(0, 60)}`;
+  }
+  async run(m: Map<number, Value>, r: Real) {
+    const exists = m.has(this.slot);
+    const { ex, req } = await send(r, r.ops.create, this.slot, this.v);
+    expectStatus(r, req, ex, exists ? r.ops.create.otherwise : r.ops.create.status, this.label);
+    if (!exists) m.set(this.slot, this.v);
+    r.sent.push(req);
+  }
+}
+
+class Read extends Cmd {
+  constructor(readonly slot: number) {
+    super();
+  }
+  get label() {
+    return `read #${this.slot}`;
+  }
+  async run(m: Map<number, Value>, r: Real) {
+    const cur = m.get(this.slot);
+    const { ex, req } = await send(r, r.ops.read, this.slot);
+    expectStatus(r, req, ex, cur === undefined ? r.ops.read.otherwise : r.ops.read.status, this.label);
+    if (cur !== undefined) {
+      const got: unknown = typeof cur === 'string' ? Buffer.from(ex.finals[0]?.body ?? []).toString('utf8') : bodyJson(ex.finals[0]);
+      if (!isDeepStrictEqual(got, cur)) {
+        throw new Mismatch(`${this.label}: expected ${JSON.stringify(cur).slice(0, 200)}, got ${JSON.stringify(got)?.slice(0, 200)}`, req, [...r.sent], ex, JSON.stringify(cur).slice(0, 200));
+      }
+    }
+    r.sent.push(req);
+  }
+}
+
+class Write extends Cmd {
+  constructor(readonly kind: 'replace' | 'append', readonly slot: number, readonly v: Value) {
+    super();
+  }
+  get label() {
+    return `${this.kind} #${this.slot} ${JSON.stringify(this.v).slice(0, 60)}`;
+  }
+  async run(m: Map<number, Value>, r: Real) {
+    const op = r.ops[this.kind]!;
+    const cur = m.get(this.slot);
+    const { ex, req } = await send(r, op, this.slot, this.v);
+    expectStatus(r, req, ex, cur === undefined ? op.otherwise : op.status, this.label);
+    if (cur !== undefined) {
+      if (this.kind === 'replace') m.set(this.slot, this.v);
+      else m.set(this.slot, typeof cur === 'string' ? cur + String(this.v) : { ...cur, ...(this.v as JsonObject) });
+    }
+    r.sent.push(req);
+  }
+}
+
+class Delete extends Cmd {
+  constructor(readonly slot: number) {
+    super();
+  }
+  get label() {
+    return `delete #${this.slot}`;
+  }
+  async run(m: Map<number, Value>, r: Real) {
+    const op = r.ops.delete!;
+    const exists = m.has(this.slot);
+    const { ex, req } = await send(r, op, this.slot);
+    expectStatus(r, req, ex, exists ? op.status : op.otherwise, this.label);
+    m.delete(this.slot);
+    r.sent.push(req);
+  }
+}
+
+/** Raw values: non-empty text, sometimes past the 1 KiB of a single recv(1024). */
+const rawValue: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40, unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789 .,-'.split('')) }),
+  fc.integer({ min: 900, max: 3000 }).map((n) => 'x'.repeat(n)),
+);
+
+function commands(ops: Operations, replayPath?: string) {
+  const slot = fc.constantFrom(0, 0, 1);
+  const value: fc.Arbitrary<Value> = ops.body === 'raw' ? rawValue : jsonObject.filter((o) => Object.keys(o).length > 0);
+  const list: fc.Arbitrary<Cmd>[] = [
+    fc.tuple(slot, value).map(([s, v]) => new Create(s, v, ops.create.otherwise !== undefined)),
+    fc.tuple(slot, value).map(([s, v]) => new Create(s, v, ops.create.otherwise !== undefined)),
+    slot.map((s) => new Read(s)),
+    slot.map((s) => new Read(s)),
+  ];
+  if (ops.replace) list.push(fc.tuple(slot, value).map(([s, v]) => new Write('replace', s, v)));
+  if (ops.append) list.push(fc.tuple(slot, value).map(([s, v]) => new Write('append', s, v)));
+  if (ops.delete) list.push(slot.map((s) => new Delete(s)));
+  return fc.commands(list, { maxCommands: 20, size: 'medium', ...(replayPath ? { replayPath } : {}) });
+}
+
+let run = 0;
+
+export const operationsModel = defineProperty({
+  id: 'store.prop.operations',
+  family: 'store',
+  level: 'MUST',
+  requirement: "Random sequences of the assignment's operations (create, read, replace, append, delete, as its profile file sends them) agree with a model: every named status, and every read-back, byte for byte (raw) or JSON-equal.",
+  cite: 'the profile file (operations)',
+  needs: 'operations',
+  commands: true,
+  arbitrary: (ctx, opts) => commands(ctx.profile.operations!, opts?.replayPath),
+  async verify(ctx, cmds) {
+    const k = run++;
+    const real: Real = { ctx, ops: ctx.profile.operations!, names: [ctx.name(`o${k}a`), ctx.name(`o${k}b`)], sent: [], last: [] };
+    try {
+      await fc.asyncModelRun(() => ({ model: new Map<number, Value>(), real }), cmds);
+      return null;
+    } catch (err) {
+      if (!(err instanceof Mismatch)) throw err;
+      return { reason: `${err.message} — after: ${cmds.toString()}`, expected: [err.expected], actual: describeExchange(err.exchange), request: err.request, setup: err.setup, exchanges: real.last.slice(-4) };
+    }
+  },
+});
