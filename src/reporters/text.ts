@@ -1,6 +1,6 @@
 import { table, getBorderCharacters } from 'table';
 import type { Exchange } from '../client/exchange.js';
-import type { Family, SentRequest, Verdict } from '../checks/types.js';
+import type { SentRequest, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';

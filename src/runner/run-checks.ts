@@ -7,7 +7,6 @@ import { applies, pointsFor, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import { afterCheck, type ServerControl } from './server-watch.js';
 
-export { probeAlive } from './server-watch.js';
 
 export interface RunOptions {
   target: Endpoint;

@@ -24,9 +24,6 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function bytesToLatin1(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-}
 
 /** Cut `bytes` at `splits` (ignoring out-of-range or repeated offsets). */
 export function splitBytes(bytes: Uint8Array, splits: readonly number[] = []): Uint8Array[] {
