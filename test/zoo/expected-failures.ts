@@ -97,6 +97,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.request-line.space-in-target-is-400',
     'status.target.asterisk-with-get-is-400',
     'status.target.dot-dot-segment-rejected',
+    'status.target.dot-dot-write-rejected',
     'status.target.name-too-long-is-400',
     'status.target.no-leading-slash-is-400',
     'status.target.percent-nul-rejected',
@@ -370,5 +371,8 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'store.put.replaces',
     'store.rejected.bad-body-changes-nothing',
     'wire.framing.body-matches-length',
+  ],
+  'path-traversal': [
+    'status.target.dot-dot-write-rejected',
   ],
 };

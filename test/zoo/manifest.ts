@@ -68,6 +68,7 @@ const entries: Entry[] = [
   ['rejected-post-stores', 'python', 'buggy', 'A POST to an existing name answers 409 but overwrites the record anyway.'],
   ['split-differs', 'python', 'buggy', 'Answers 400 to any request that took more than one recv() to arrive.'],
   ['200-for-everything', 'python', 'buggy', 'Answers every request, valid or not, with 200 and `{}`.'],
+  ['path-traversal', 'python', 'buggy', 'Stores each record in a file named after the request path, unchecked, so "/../../x" writes outside its folder.'],
   ['answers-before-body', 'python', 'buggy', 'Never reads the body: answers as soon as the headers are in, then parses the body as the next request.'],
 
   ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],

@@ -1,4 +1,4 @@
-import { caseCheck, get } from '../case.js';
+import { caseCheck, get, write } from '../case.js';
 import type { Check } from '../types.js';
 
 const R9112_3 = 'RFC 9112 §3';
@@ -144,6 +144,15 @@ export const requestLineChecks: Check[] = [
     cite: 'SPEC reference protocol; RFC 3986 §5.2.4',
     needs: 'reference',
     request: get([], { target: '/../etc/passwd' }),
+    accept: [400, 404],
+  }),
+  caseCheck({
+    id: 'status.target.dot-dot-write-rejected',
+    requirement: 'A write to a name with dot-dot segments ("POST /../../x") is answered 400 (or 404): a server must never store outside its own folder.',
+    cite: 'SPEC reference protocol; RFC 3986 §5.2.4',
+    needs: 'reference',
+    request: write('POST', '/../../{name}', '{"escaped":true}'),
+    method: 'POST',
     accept: [400, 404],
   }),
   caseCheck({
