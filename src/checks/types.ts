@@ -55,6 +55,11 @@ export interface CheckContext {
    * one shared sample of responses instead of each sending its own).
    */
   memo<T>(key: string, make: () => Promise<T>): Promise<T>;
+  /**
+   * Kills the server with SIGKILL and starts it again (grading only; absent otherwise). Resolves true
+   * once it listens again.
+   */
+  restartServer?: () => Promise<boolean>;
   /** Opens a connection for several exchanges; `null` when the server refused it. */
   session(): Promise<Session | null>;
 }
@@ -71,6 +76,6 @@ export interface Check {
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
-  needs?: import('../model/profile.js').Capability | 'oracle';
+  needs?: import('../model/profile.js').Need;
   run(ctx: CheckContext): Promise<CheckRun>;
 }

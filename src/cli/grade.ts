@@ -14,8 +14,8 @@ import { renderHtmlReport } from '../reporters/html.js';
 import { toJsonReport } from '../reporters/json.js';
 import { toJUnit } from '../reporters/junit.js';
 import { writeFileAtomic } from '../util/write-file.js';
-import { parseInteger } from './args.js';
-import { catalogue, properties } from './catalogue.js';
+import { parseInteger, splitPrefixes } from './args.js';
+import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
 
 export interface GradeFlags {
@@ -24,6 +24,7 @@ export interface GradeFlags {
   cwd?: string;
   profile: string;
   path?: string;
+  checks?: string[];
   seed: string;
   runs: string;
   timeoutMs: string;
@@ -130,8 +131,9 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   }
   io.err(`seed: ${seed}\n`);
 
-  const checks = catalogue();
-  const props = properties();
+  const selected = selectChecks(catalogue(), splitPrefixes(flags.checks ?? []), properties());
+  const checks = selected.checks;
+  const props = selected.properties;
   const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
   bar?.start(dirs.length, 0, { last: '' });

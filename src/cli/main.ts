@@ -84,6 +84,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--cmd <command>', 'the command that starts the server, run with sh -c in a scratch copy of the submission; {port} is replaced by the port')
     .option('--port <n>', 'the port the server listens on (omit when --cmd has {port}: each submission then gets a free port)')
     .option('--cwd <dir>', 'the submission folder, when grading one (default: the current folder)')
+    .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes (the baseline always runs)')
     .option('--profile <name|file>', 'what the server is expected to implement: a built-in profile (reference, any) or a profile file', 'reference')
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
     .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with its")

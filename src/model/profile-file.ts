@@ -34,6 +34,8 @@ export const profileFileSchema = z.strictObject({
   skip: z.array(z.string().min(1)).default([]),
   /** Points per check-id prefix (default 1 each). */
   points: z.record(z.string().min(1), z.number().min(0, 'points are 0 or more')).default({}),
+  /** The server must keep what it acknowledged across a kill -9 and restart (`grade` checks it). */
+  persistent: z.boolean().optional(),
   /** How the assignment's record operations are sent: the model-based store property then applies. */
   operations: z
     .strictObject({
@@ -73,6 +75,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     skip: [...(base.skip ?? []), ...file.skip],
     points: { ...(base.points ?? {}), ...file.points },
     ...(file.operations ? { operations: file.operations, capabilities: [...base.capabilities, 'operations' as const] } : {}),
+    ...(file.persistent !== undefined ? { persistent: file.persistent } : {}),
   };
 }
 

@@ -22,7 +22,12 @@ export interface Profile {
   points?: Readonly<Record<string, number>>;
   /** How the assignment's logical operations are sent (profile files); gives the `operations` capability. */
   operations?: Operations;
+  /** The server must keep what it acknowledged across a kill -9 and restart (checked by `grade`). */
+  persistent?: boolean;
 }
+
+/** What a check may need beyond the profile's capabilities: an oracle, or a server it can restart. */
+export type Need = Capability | 'oracle' | 'restart';
 
 /** How one logical operation is sent, and what it must get. `{name}` in the target is the record's name. */
 export interface Operation {
@@ -141,11 +146,21 @@ export function skippedBy(profile: Pick<Profile, 'skip'>, checkId: string): bool
 }
 
 /** Does a check (or property) apply here: its capability is there, and the profile counts it? */
-export function applies(c: { id: string; needs?: Capability | 'oracle' }, profile: Profile, oracle?: unknown): boolean {
+export function applies(c: { id: string; needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean } = {}): boolean {
   if (c.needs === 'oracle') {
-    if (oracle === undefined) return false;
+    if (env.oracle === undefined) return false;
+  } else if (c.needs === 'restart') {
+    if (!profile.persistent || !env.canRestart) return false;
   } else if (c.needs && !profile.capabilities.includes(c.needs)) {
     return false;
   }
   return !skippedBy(profile, c.id);
+}
+
+/** Why a check that does not apply was skipped, in words. */
+export function skipReason(c: { needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean } = {}): string {
+  if (c.needs === 'oracle' && env.oracle === undefined) return 'needs an oracle server (--oracle or --oracle-cmd)';
+  if (c.needs === 'restart' && !profile.persistent) return `the ${profile.name} profile does not ask the server to persist across restarts`;
+  if (c.needs === 'restart') return 'needs a server wiregrade can restart (wiregrade grade)';
+  return `not part of the ${profile.name} profile`;
 }

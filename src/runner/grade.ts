@@ -8,6 +8,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
 import { launchServer, type LaunchedServer, type LaunchResult } from './launch.js';
+import { isListening } from '../wire/listen-table.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import type { RunEvent, RunResult } from './types.js';
@@ -122,6 +123,10 @@ function outcomeOf(r: LaunchResult, startMs: number): LaunchOutcome {
  */
 async function launchPatiently(argv: string[], cwd: string, port: number, startTimeoutMs: number, patienceMs: number): Promise<LaunchResult> {
   const until = performance.now() + patienceMs;
+  // A killed server's listening socket can outlive the moment its process shows as gone (a zombie
+  // leader whose other threads are still exiting hold the sockets): readiness read from the listen
+  // table would then see the old socket. Wait for the port to be free first.
+  for (let i = 0; i < 200 && (await isListening(port).catch(() => false)); i++) await sleep(25);
   for (;;) {
     const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) } });
     if (r.kind !== 'exited-before-listening' || performance.now() > until || !/address already in use|EADDRINUSE|errno 98/i.test(r.stderrTail)) return r;
@@ -135,7 +140,7 @@ function emptyRun(o: GradeOptions, reason: string): RunResult {
     family: c.family,
     level: c.level,
     requirement: c.requirement,
-    verdict: applies(c, o.profile, o.oracle) ? ('blocked' as const) : ('skip' as const),
+    verdict: applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? ('blocked' as const) : ('skip' as const),
     runs: 0,
     failures: 0,
     durationMs: 0,
@@ -210,6 +215,15 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       return { restarted: true, reason };
     };
 
+    /** A deliberate kill -9 and restart (the durability checks): not counted as a death or a restart. */
+    const restart = async (): Promise<boolean> => {
+      await server!.kill('SIGKILL');
+      const again = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 30_000);
+      if (again.kind !== 'listening') return false;
+      server = again.server;
+      return true;
+    };
+
     const { result: run } = await runSession({
       target: { host: '127.0.0.1', port: o.port },
       profile: o.profile,
@@ -221,7 +235,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       strict: o.strict,
       ...(o.maxTimeMs !== undefined ? { maxTimeMs: o.maxTimeMs } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-      control: { isDown: () => server !== null && !server.isAlive(), recover },
+      control: { isDown: () => server !== null && !server.isAlive(), recover, restart },
       signal: wall.signal,
       ...(o.oracle ? { oracle: o.oracle } : {}),
     });

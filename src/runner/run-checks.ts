@@ -3,7 +3,7 @@ import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
-import { applies, pointsFor, type Profile } from '../model/profile.js';
+import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import { afterCheck, type ServerControl } from './server-watch.js';
 
@@ -33,7 +33,7 @@ function shortHash(s: string): string {
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
-  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle'>,
+  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle' | 'control'>,
   checkId: string,
   tag: string,
   memos: Map<string, Promise<unknown>>,
@@ -42,6 +42,7 @@ export function makeContext(
   return {
     target: opts.target,
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
+    ...(opts.control?.restart ? { restartServer: opts.control.restart } : {}),
     timeoutMs: opts.timeoutMs,
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
@@ -115,6 +116,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
   opts.onEvent?.({ type: 'start', total: ordered.length });
   let baselineFailed = false;
+  const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
   const memos = new Map<string, Promise<unknown>>();
   let stopped: RunResult['stopped'];
 
@@ -122,8 +124,8 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     const check = ordered[i]!;
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
-    if (!applies(check, opts.profile, opts.oracle)) {
-      res = notRun(check, 'skip', `not part of the ${opts.profile.name} profile`);
+    if (!applies(check, opts.profile, env)) {
+      res = notRun(check, 'skip', skipReason(check, opts.profile, env));
     } else if (stopped) {
       res = notRun(check, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
     } else if (opts.signal?.aborted) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
-import { applies, pointsFor, type Profile } from '../model/profile.js';
+import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { makeContext } from './run-checks.js';
 import { afterCheck, probeAlive, type ServerControl } from './server-watch.js';
@@ -40,7 +40,7 @@ export interface PropertyOutcome {
 export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
   const t0 = performance.now();
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.oracle ? { oracle: opts.oracle } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -52,8 +52,9 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     requirement: def.requirement,
     ...(def.cite ? { cite: def.cite } : {}),
   };
-  if (!applies(def, opts.profile, opts.oracle)) {
-    const reason = def.needs === 'oracle' && !opts.oracle ? 'needs an oracle server (--oracle or --oracle-cmd)' : `not part of the ${opts.profile.name} profile`;
+  const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
+  if (!applies(def, opts.profile, env)) {
+    const reason = skipReason(def, opts.profile, env);
     return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
   }
   let last: Omit<CheckRun, 'verdict'> | null = null;

@@ -15,6 +15,8 @@ export interface ServerControl {
    * again if possible. Without it the run stops sending and the remaining checks are blocked.
    */
   recover?: (afterCheck: string) => Promise<{ restarted: boolean; reason: string }>;
+  /** Kill the server (SIGKILL, the whole group) and start it again; true once it listens. */
+  restart?: () => Promise<boolean>;
 }
 
 /** Is the server still answering a plain valid request? Two tries, a moment apart. */

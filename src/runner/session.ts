@@ -62,7 +62,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     // Every submission is scored out of the same maximum: the properties not run count as blocked.
     const reason = `not run: ${result.stopped.reason} after ${result.stopped.afterCheck}`;
     for (const p of opts.properties) {
-      const skip = !applies(p, opts.profile, opts.oracle);
+      const skip = !applies(p, opts.profile, { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined });
       result.checks.push({ id: p.id, family: p.family, level: p.level, requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
     }
     return { result, propertyFailures: [] };

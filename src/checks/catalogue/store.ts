@@ -3,6 +3,7 @@ import { get, jsonBodyOfSize, write } from '../case.js';
 import { sequenceCheck, type Step } from '../sequence.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { bodyJson, bodyText, describeExchange, req, result, statusOf } from '../verify.js';
+import { sleep } from '../../wire/deadline.js';
 
 const REC = { color: 'red', size: 3 };
 const create: Step = { request: write('POST', '/{name}', JSON.stringify(REC)), expect: { accept: ['2xx'] }, setup: true };
@@ -37,8 +38,50 @@ async function together(ctx: CheckContext, reqs: SentRequest[]) {
   return Promise.all(reqs.map((r) => ctx.send(r)));
 }
 
+/**
+ * Durability (grading only, for a profile that asks for persistence): writes acknowledged before a
+ * SIGKILL that lands in the middle of further writes are all there once the server is started again.
+ * Five rounds, each killing a little later into the next write.
+ */
+const durability: Check = {
+  id: 'store.durability.kill-9-keeps-acknowledged',
+  family: 'store',
+  level: 'MUST',
+  requirement: 'A write acknowledged with a 2xx survives a kill -9 of the server in the middle of later writes, and a restart.',
+  cite: 'SPEC "a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged"',
+  needs: 'restart',
+  async run(ctx): Promise<CheckRun> {
+    const expected = ['every acknowledged record readable after the restart'];
+    if (!ctx.profile.capabilities.includes('reference')) return result('skip', `not part of the ${ctx.profile.name} profile`, expected, undefined, undefined);
+    const acked: Array<{ path: string; body: unknown; req: SentRequest }> = [];
+    for (let round = 0; round < 5; round++) {
+      const a = `/${ctx.name(`k${round}a`)}`;
+      const first = req(write('POST', a, JSON.stringify({ round, first: true })), 'POST');
+      const ex = await ctx.send(first);
+      if (statusOf(ex) !== 201) return result('blocked', `not judged: creating ${a} got ${describeExchange(ex)}`, expected, ex, first);
+      acked.push({ path: a, body: { round, first: true }, req: first });
+      const b = `/${ctx.name(`k${round}b`)}`;
+      const second = req(write('POST', b, jsonBodyOfSize(4096 * (round + 1))), 'POST');
+      const pending = ctx.send(second);
+      await sleep(2 + 10 * round);
+      if (!(await ctx.restartServer!())) return result('fail', 'the server could not be started again after a kill -9', expected, undefined, second);
+      const exB = await pending;
+      if (statusOf(exB) === 201) acked.push({ path: b, body: JSON.parse(jsonBodyOfSize(4096 * (round + 1))), req: second });
+      for (const w of acked) {
+        const read = req(get([], { target: w.path }));
+        const back = await ctx.send(read);
+        if (!isDeepStrictEqual(bodyJson(back.finals[0]), w.body)) {
+          return result('fail', `after a kill -9 and restart (round ${round + 1}), ${w.path}, acknowledged 201 before, got ${describeExchange(back)}`, expected, back, read, { setup: acked.map((x) => x.req) });
+        }
+      }
+    }
+    return result('pass', `${acked.length} acknowledged writes survived 5 kills`, expected, undefined, undefined);
+  },
+};
+
 /** Store invariants, deterministic: what the server acknowledged is what it serves. */
 export const storeChecks: Check[] = [
+  durability,
   storeCheck('store.post.then-get-returns-record', 'A record created by POST is returned by GET, JSON-equal to what was sent.', [create, readBack(REC, 'after POST')]),
   storeCheck('store.put.replaces', 'PUT replaces the whole record: GET returns exactly the new object.', [
     create,
