@@ -47,6 +47,7 @@ async function grade(profile: object, assignment: ProfileName, slug: string): Pr
   const d = mkdtempSync(path.join(dir, `${slug}-`));
   cpSync(z.dir, path.join(d, slug), { recursive: true });
   cpSync(z.lib, path.join(d, '_lib'), { recursive: true });
+  cpSync(z.common, path.join(d, '_common'), { recursive: true });
   const port = await freePort();
   const r = await launchServer({ cmd: z.cmd(port), cwd: path.join(d, slug), port });
   if (r.kind !== 'listening') throw new Error(`${slug} did not start`);

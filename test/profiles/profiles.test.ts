@@ -75,6 +75,7 @@ describe('an assignment profile on a byo-http style server (extends any, with sk
       const d = mkdtempSync(path.join(dir, `byo-${slug}-`));
       cpSync(path.join(PROFILE_ZOO_DIR, 'byo-http', slug), path.join(d, slug), { recursive: true });
       cpSync(path.join(PROFILE_ZOO_DIR, 'byo-http', '_lib'), path.join(d, '_lib'), { recursive: true });
+      cpSync(path.join(PROFILE_ZOO_DIR, '_common'), path.join(d, '_common'), { recursive: true });
       const port = await freePort();
       const r = await launchServer({ cmd: ['python3', 'server.py', String(port)], cwd: path.join(d, slug), port });
       if (r.kind !== 'listening') throw new Error(`${slug} did not start: ${r.stderrTail}`);

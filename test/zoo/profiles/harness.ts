@@ -1,7 +1,8 @@
 /**
  * What the profile zoo's tests need, on node:net and node:child_process only: start a server from a
- * scratch copy of its folder (and `_lib` beside it), wait until it accepts connections, restart it in
- * the same folder, kill it; and a raw HTTP/1.1 client that reads responses off one connection.
+ * scratch copy of its folder (and `_lib` and `_common` beside it), wait until it accepts connections,
+ * restart it in the same folder, kill it; and a raw HTTP/1.1 client that reads responses off one
+ * connection.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -51,18 +52,19 @@ export class ZooProcess {
 
   private constructor(
     readonly server: ProfileZooServer,
-    /** The scratch root: the server's copy and `_lib`. */
+    /** The scratch root: the server's copy, `_lib` and `_common`. */
     readonly root: string,
     /** The server's cwd (inside root). */
     readonly dir: string,
   ) {}
 
-  /** Copy the server's folder and its `_lib` into a new temp dir, and start it there. */
+  /** Copy the server's folder, its `_lib` and `_common` into a new temp dir, and start it there. */
   static async start(server: ProfileZooServer): Promise<ZooProcess> {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), `wiregrade-pzoo-${server.profile}-${server.slug}-`));
     const dir = path.join(root, server.slug);
     await fs.cp(server.dir, dir, { recursive: true });
     await fs.cp(server.lib, path.join(root, '_lib'), { recursive: true });
+    await fs.cp(server.common, path.join(root, '_common'), { recursive: true });
     const p = new ZooProcess(server, root, dir);
     try {
       await p.launch();

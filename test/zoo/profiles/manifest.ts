@@ -5,8 +5,10 @@
  *
  * Layout: `<profile>/<slug>/server.py`, run as `python3 server.py PORT` with its folder as cwd. The
  * servers of a profile subclass `<profile>/_lib/*_base.py` (the correct server runs it unchanged) and
- * override the one method where their bug lives, marked `# BUG:`. A server finds `_lib` beside or
- * above its folder, so a scratch copy must keep `_lib` next to the server's folder (see `lib`).
+ * override the one method where their bug lives, marked `# BUG:`. The HTTP plumbing the four bases
+ * share (reading requests, framing, keep-alive, writing responses) is `_common/http_plumbing.py`; a
+ * base finds `_common` beside its `_lib` folder. A server finds `_lib` beside or above its folder, so
+ * a scratch copy must keep `_lib` and `_common` next to the server's folder (see `lib`, `common`).
  * Files a server keeps (`files/`, `*.txt`, `records.json`, `store.txt`) live in its cwd; the
  * starting ones (`index.txt`, `records.json`) ship in each server's folder.
  */
@@ -21,10 +23,12 @@ export interface ProfileZooServer {
   kind: 'correct' | 'buggy';
   /** One sentence: what the student did wrong (for the correct server, what it is). */
   bug: string;
-  /** Absolute path of the server's folder: copy it, and `lib` beside it, then run `cmd` there. */
+  /** Absolute path of the server's folder: copy it, and `lib` and `common` beside it, then run `cmd` there. */
   dir: string;
   /** Absolute path of the profile's shared `_lib` folder. */
   lib: string;
+  /** Absolute path of the shared `_common` folder (the HTTP plumbing the bases import): copy it beside `lib` as `_common`. */
+  common: string;
   /** The command line, run with a copy of `dir` as cwd. */
   cmd(port: number): string[];
 }
@@ -62,6 +66,7 @@ export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind,
   bug,
   dir: path.join(PROFILE_ZOO_DIR, profile, slug),
   lib: path.join(PROFILE_ZOO_DIR, profile, '_lib'),
+  common: path.join(PROFILE_ZOO_DIR, '_common'),
   cmd: (port: number) => ['python3', 'server.py', String(port)],
 }));
 

@@ -39,6 +39,7 @@ describe('assignment profiles against their zoo', () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'wg-profile-zoo-'));
       cpSync(z.dir, path.join(dir, z.slug), { recursive: true });
       cpSync(z.lib, path.join(dir, '_lib'), { recursive: true });
+      cpSync(z.common, path.join(dir, '_common'), { recursive: true });
       const port = await freePort();
       const r = await launchServer({ cmd: z.cmd(port), cwd: path.join(dir, z.slug), port });
       try {
