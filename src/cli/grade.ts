@@ -38,6 +38,7 @@ export interface GradeFlags {
   startTimeoutMs: string;
   oracle?: string;
   oracleCmd?: string;
+  scratch?: string;
   json?: string;
   junit?: string;
   gradescope?: string;
@@ -105,6 +106,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     if (file) await checkWritableDir(flag, file);
   }
   if (flags.report) await fs.mkdir(flags.report, { recursive: true });
+  if (flags.scratch && !(await isDir(flags.scratch))) throw new UsageError(`--scratch ${flags.scratch} is not a folder`);
   if (flags.gradescope && submissionsDir !== undefined) throw new UsageError("--gradescope writes one submission's results.json: use it without SUBMISSIONS_DIR");
 
   // What to grade: every subfolder of SUBMISSIONS_DIR, or one folder.
@@ -162,6 +164,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         startTimeoutMs,
         ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
         ...(oracle ? { oracle: oracle.endpoint } : {}),
+        ...(flags.scratch ? { scratchRoot: flags.scratch } : {}),
       };
       results[i] = await gradeSubmission(opts);
       bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });

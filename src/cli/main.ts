@@ -96,6 +96,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--strict', 'SHOULD requirements count like MUST')
     .option('--jobs <n>', 'submissions graded at once (default: the number of cores; 1 when they share a fixed port)')
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
+    .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
     .option('--cpu-seconds <n>', 'CPU time limit of the server process', '120')
     .option('--memory-mb <n>', 'memory limit of the server process (its data segment: heap and writable mappings)', '2048')

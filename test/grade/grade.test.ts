@@ -30,14 +30,14 @@ function classFolder(slugs: readonly string[]): string {
   return dir;
 }
 
-/** Live (not zombie) processes running in a grading scratch folder (`…/wiregrade-XXXXXX/submission`). */
-function liveGradedProcesses(): string[] {
+/** Live (not zombie) processes running in a grading scratch folder under `root` (`root/wiregrade-XXXXXX/submission`). */
+function liveGradedProcesses(root: string): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
       const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
-      if (/\/wiregrade-[^/]+\/submission/.test(cwd) && state !== 'Z') out.push(`${pid} in ${cwd}`);
+      if (cwd.startsWith(root) && /\/wiregrade-[^/]+\/submission/.test(cwd) && state !== 'Z') out.push(`${pid} in ${cwd}`);
     } catch {
       // gone meanwhile
     }
@@ -90,10 +90,11 @@ describe('wiregrade grade', () => {
     ];
     const dir = classFolder(slugs);
     const out = tmp('wg-class-out-');
+    const scratch = tmp('wg-class-scratch-');
     const t0 = performance.now();
     const c = captureIO();
     const code = await main(
-      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '2', '--start-timeout-ms', '3000', '--time-limit', '60',
+      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '2', '--start-timeout-ms', '3000', '--time-limit', '60', '--scratch', scratch,
         '--json', path.join(out, 'class.json'), '--csv', path.join(out, 'class.csv'), '--report', path.join(out, 'reports'), '--junit', path.join(out, 'junit.xml')],
       c.io,
     );
@@ -134,7 +135,7 @@ describe('wiregrade grade', () => {
 
     // No student process survives the run.
     expect(trackedGroups()).toEqual([]);
-    expect(liveGradedProcesses()).toEqual([]);
+    expect(liveGradedProcesses(scratch)).toEqual([]);
   });
 
   it('says clearly when --sandbox is asked for but bubblewrap is not there, and records which sandbox ran', async () => {

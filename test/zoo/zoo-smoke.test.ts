@@ -381,6 +381,17 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
     const res = first(await once(z, 'GARBAGE\r\n\r\n'));
     expect([res.status, bodyJson(res)]).toEqual([200, {}]);
   },
+  'path-traversal': async (z) => {
+    // The server keeps records in ./records/<name>: "../../<name>" is a file beside its own folder.
+    const name = `wg-escape-${process.pid}`;
+    const body = '{"escaped":true}';
+    const res = first(await once(z, `POST /../../${name} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`));
+    expect(res.status).toBe(201);
+    const outside = (await import('node:path')).join(z.dir, '..', name);
+    const fs = await import('node:fs');
+    expect(fs.readFileSync(outside, 'utf8')).toBe(body);
+    fs.rmSync(outside, { force: true });
+  },
   'answers-before-body': async (z) => {
     // Headers only: a correct server waits for the 20 body bytes; this one answers at once.
     const c = await RawClient.connect(z.port);
