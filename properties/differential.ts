@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { defineProperty } from '../src/checks/property.js';
 import type { CheckContext, SentRequest } from '../src/checks/types.js';
-import { describeExchange, statusOf } from '../src/checks/verify.js';
+import { describeExchange, header, statusOf } from '../src/checks/verify.js';
+import type { DifferentialRules } from '../src/model/profile.js';
 import { exchange, type Exchange } from '../src/client/exchange.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { jsonObject } from '../src/arbitraries/json.js';
@@ -55,9 +56,16 @@ function render(s: Step, names: readonly string[], ctx: CheckContext): SentReque
   return { plan: { bytes: serializeRequest({ method: s.method, target, version: s.version, headers, body: body === undefined ? undefined : Buffer.from(body, 'utf8') }) }, methods: [s.method] };
 }
 
-/** Status as compared: no response at all counts as 400 (a rejected request either way). */
-function comparedStatus(ex: Exchange): number | 'none' {
-  return statusOf(ex) ?? (ex.kind === 'closed-without-response' || ex.kind === 'reset' ? 400 : 'none');
+/**
+ * Status as compared under the profile's rules: a close counts as `closeIs` (default 400), and the
+ * statuses of one equivalence group count as the group's first.
+ */
+function comparedStatus(ex: Exchange, rules: DifferentialRules): number | 'close' | 'none' {
+  const closeIs = rules.closeIs === undefined ? 400 : rules.closeIs;
+  const s = statusOf(ex) ?? (ex.kind === 'closed-without-response' || ex.kind === 'reset' ? (closeIs ?? 'close') : 'none');
+  if (typeof s !== 'number') return s;
+  const group = (rules.equivalentStatuses ?? []).find((g) => g.includes(s));
+  return group ? group[0]! : s;
 }
 
 function bodyOf(ex: Exchange): unknown {
@@ -74,9 +82,10 @@ let caseNo = 0;
 /**
  * The differential family: the same generated sequences go to the server under test and to an oracle
  * (the teacher's own solution, or the bundled reference server), each request to both in turn, and the
- * answers must agree. Allowed differences: headers (Date, Server, …), reason phrases, a close where the
- * other said 400, and the bodies of error answers and of paths shared with other checks (only the records
- * this case created are compared byte for byte, or JSON-equal).
+ * answers must agree. Allowed differences by default: headers (Date, Server, …), reason phrases, a close
+ * where the other said 400, and the bodies of error answers and of paths shared with other checks (only
+ * the records this case created are compared, JSON-equal or byte for byte). The profile's
+ * `differential` rules change that (equivalent statuses, what a close counts as, bodies, headers).
  */
 export const differentialSameAnswers = defineProperty({
   id: 'differential.prop.same-answers',
@@ -95,13 +104,30 @@ export const differentialSameAnswers = defineProperty({
       const req = render(s, names, ctx);
       const mine = await ctx.send(req);
       const theirs = await exchange(oracle, req.plan, { methods: req.methods, timeoutMs: ctx.timeoutMs });
-      const a = comparedStatus(mine);
-      const b = comparedStatus(theirs);
+      const rules = ctx.profile.differential ?? {};
+      const a = comparedStatus(mine, rules);
+      const b = comparedStatus(theirs, rules);
       let mismatch: string | null = null;
       if (a !== b) {
         mismatch = `the oracle answered ${describeExchange(theirs)}, this server ${describeExchange(mine)}`;
-      } else if (typeof a === 'number' && a < 400 && s.target.kind === 'name' && s.method !== 'HEAD' && !isDeepStrictEqual(bodyOf(mine), bodyOf(theirs))) {
+      } else if (
+        (rules.compareBodies ?? 'own-records') === 'own-records' &&
+        typeof a === 'number' &&
+        a < 400 &&
+        s.target.kind === 'name' &&
+        s.method !== 'HEAD' &&
+        !isDeepStrictEqual(bodyOf(mine), bodyOf(theirs))
+      ) {
         mismatch = `both answered ${a}, but the bodies differ: oracle ${JSON.stringify(bodyOf(theirs)).slice(0, 200)}, this server ${JSON.stringify(bodyOf(mine)).slice(0, 200)}`;
+      } else if (typeof a === 'number') {
+        for (const h of rules.compareHeaders ?? []) {
+          const mv = mine.finals[0] ? header(mine.finals[0], h) : undefined;
+          const tv = theirs.finals[0] ? header(theirs.finals[0], h) : undefined;
+          if (mv !== tv) {
+            mismatch = `both answered ${a}, but ${h} differs: oracle ${JSON.stringify(tv ?? null)}, this server ${JSON.stringify(mv ?? null)}`;
+            break;
+          }
+        }
       }
       if (mismatch) {
         return {

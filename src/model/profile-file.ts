@@ -36,6 +36,15 @@ export const profileFileSchema = z.strictObject({
   points: z.record(z.string().min(1), z.number().min(0, 'points are 0 or more')).default({}),
   /** The server must keep what it acknowledged across a kill -9 and restart (`grade` checks it). */
   persistent: z.boolean().optional(),
+  /** Which differences from the oracle do not count. */
+  differential: z
+    .strictObject({
+      equivalentStatuses: z.array(z.array(status).min(2, 'an equivalence group names at least two statuses')).optional(),
+      closeIs: status.nullable().optional(),
+      compareBodies: z.enum(['own-records', 'never']).optional(),
+      compareHeaders: z.array(z.string().regex(TOKEN, 'a header name is a token')).optional(),
+    })
+    .optional(),
   /** How the assignment's record operations are sent: the model-based store property then applies. */
   operations: z
     .strictObject({
@@ -76,6 +85,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     points: { ...(base.points ?? {}), ...file.points },
     ...(file.operations ? { operations: file.operations, capabilities: [...base.capabilities, 'operations' as const] } : {}),
     ...(file.persistent !== undefined ? { persistent: file.persistent } : {}),
+    ...(file.differential ? { differential: file.differential } : {}),
   };
 }
 

@@ -24,6 +24,23 @@ export interface Profile {
   operations?: Operations;
   /** The server must keep what it acknowledged across a kill -9 and restart (checked by `grade`). */
   persistent?: boolean;
+  /** Which differences from the oracle do not count (differential checks). */
+  differential?: DifferentialRules;
+}
+
+/**
+ * The differential allow-list. By default headers (Date, Server, …), reason phrases and error bodies do
+ * not count, a close counts as a 400, and the bodies of the case's own records must match.
+ */
+export interface DifferentialRules {
+  /** Groups of statuses that count as the same answer, e.g. [[400, 404], [405, 501]]. */
+  equivalentStatuses?: ReadonlyArray<readonly number[]>;
+  /** What a close without an answer counts as (default 400); null: a close is an answer of its own. */
+  closeIs?: number | null;
+  /** `own-records` (default): 2xx/3xx bodies of the case's records must match; `never`: statuses only. */
+  compareBodies?: 'own-records' | 'never';
+  /** Header fields whose values must match too (case-insensitive names), e.g. ["content-type"]. */
+  compareHeaders?: readonly string[];
 }
 
 /** What a check may need beyond the profile's capabilities: an oracle, or a server it can restart. */

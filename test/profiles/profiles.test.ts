@@ -160,6 +160,30 @@ describe('the differential oracle', () => {
     }
   });
 
+  it("follows the profile's allow-list: equivalent statuses and bodies that do not count", async () => {
+    const zoo = path.join(REPO, 'test/zoo/servers');
+    const oracleCmd = `python3 ${path.join(zoo, 'correct-threaded/server.py')} {port}`;
+    const verdict = async (slug: string, rules: object | null): Promise<string> => {
+      const port = await freePort();
+      const t = await launchServer({ cmd: ['python3', path.join(zoo, `${slug}/server.py`), String(port)], cwd: dir, port });
+      if (t.kind !== 'listening') throw new Error(`${slug} did not start`);
+      try {
+        const prof = rules ? file(`${slug}-rules.json`, { name: 'diff-rules', extends: 'any', differential: rules }) : 'any';
+        const c = captureIO();
+        await main(['fuzz', '--target', `127.0.0.1:${port}`, '--profile', prof, '--checks', 'differential', '--oracle-cmd', oracleCmd, '--no-corpus', '--runs', '100', '--seed', '1', '--json', '-'], c.io);
+        return (JSON.parse(c.stdout) as { checks: Array<{ id: string; verdict: string }> }).checks.find((x) => x.id === 'differential.prop.same-answers')!.verdict;
+      } finally {
+        await t.server.kill();
+      }
+    };
+    // 200 instead of 201 on create: a difference by default, none when the profile says 200 ≡ 201.
+    expect(await verdict('post-200', null)).toBe('fail');
+    expect(await verdict('post-200', { equivalentStatuses: [[200, 201]] })).toBe('pass');
+    // PATCH that replaces: only the bodies differ; with compareBodies "never" that does not count.
+    expect(await verdict('patch-replaces', null)).toBe('fail');
+    expect(await verdict('patch-replaces', { compareBodies: 'never' })).toBe('pass');
+  });
+
   it('is skipped, saying why, when no oracle is given', async () => {
     const c = captureIO();
     await main(['fuzz', '--checks', 'differential', '--no-corpus', '--runs', '5', '--json', '-'], c.io);
