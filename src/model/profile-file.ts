@@ -8,12 +8,23 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const status = z.int('a status code is a whole number').min(100, 'a status code is from 100 to 599').max(599, 'a status code is from 100 to 599');
 const target = z.string().regex(/^\/[^\s]*$/, 'a request target starts with "/" and has no spaces');
 
-const operation = z.strictObject({
-  method: z.string().regex(TOKEN, 'a method is an HTTP token such as POST'),
-  target: z.string().regex(/^\/\S*\{name\}\S*$/, 'an operation\'s target starts with "/" and holds {name} where the record name goes'),
-  status: z.array(status).min(1, 'name at least one status'),
-  otherwise: z.array(status).min(1).optional(),
-});
+const template = z.string().regex(/^[^\r\n]*$/, 'a template is one line');
+const operation = z
+  .strictObject({
+    method: z.string().regex(TOKEN, 'a method is an HTTP token such as POST'),
+    target: z.string().regex(/^\/\S*$/, 'an operation\'s target starts with "/" and has no spaces'),
+    host: template.optional(),
+    headers: z.record(z.string().regex(TOKEN, 'a header name is a token'), template).optional(),
+    body: z.string().optional(),
+    status: z.array(status).min(1, 'name at least one status'),
+    otherwise: z.array(status).min(1).optional(),
+    readBack: z.enum(['exact', 'contains']).optional(),
+    shows: template.optional(),
+  })
+  .refine(
+    (op) => [op.target, op.host ?? '', op.body ?? '', op.readBack === 'contains' ? (op.shows ?? '') : '', ...Object.values(op.headers ?? {})].some((t) => t.includes('{name}')),
+    { message: 'the record name ({name}) must go somewhere: the target, the Host header, another header or the body (or, for a read from a listing, what it shows)', path: ['target'] },
+  );
 
 /** The profile file's schema: unknown fields are errors, and every error names its field. */
 export const profileFileSchema = z.strictObject({

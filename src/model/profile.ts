@@ -49,11 +49,25 @@ export type Need = Capability | 'oracle' | 'restart';
 /** How one logical operation is sent, and what it must get. `{name}` in the target is the record's name. */
 export interface Operation {
   method: string;
+  /** The request target; `{name}` where the record's name goes (it may go elsewhere instead). */
   target: string;
+  /** The Host header, when the assignment carries the route there (`127.0.0.1/create`); `{name}` allowed. */
+  host?: string;
+  /** Further header fields, each value a template (`{name}`, `{value}`). */
+  headers?: Readonly<Record<string, string>>;
+  /** The body, a template: `{value}` (default) is the value, `{name}` the name (`{name}:{value}`, `{name} {value}`). */
+  body?: string;
   /** Statuses when the record exists (for create: when it does not yet). */
   status: readonly number[];
   /** Statuses when the record does not exist (for create: when it already does); unchecked when absent. */
   otherwise?: readonly number[];
+  /**
+   * For `read`: how the answer shows the record. `exact` (default): the body is the value; `contains`:
+   * the body contains `shows` (a template, e.g. `{name}:{value}` in a listing), and a missing record's
+   * name is absent from it.
+   */
+  readBack?: 'exact' | 'contains';
+  shows?: string;
 }
 
 /**

@@ -40,6 +40,20 @@ const byoOps = {
   },
 };
 
+/** key-value, written as operations: routes in the Host header, `key:value` bodies, reads from a listing. */
+const kvOps = {
+  name: 'kv-ops',
+  extends: 'any',
+  baseline: { target: '/index.html', status: [200] },
+  skip: ['status.header.missing-host', 'status.header.duplicate-host', 'status.header.host-with-space'],
+  operations: {
+    body: 'raw',
+    create: { method: 'POST', target: '/', host: '127.0.0.1/create', body: '{name}:{value}', status: [201] },
+    read: { method: 'GET', target: '/index.html', status: [200], readBack: 'contains', shows: '{name}:{value}' },
+    replace: { method: 'PUT', target: '/update', body: '{name}:{value}', status: [200], otherwise: [400] },
+  },
+};
+
 async function grade(profile: object, assignment: ProfileName, slug: string): Promise<{ verdict: string; reason?: string }> {
   const file = path.join(dir, `${(profile as { name: string }).name}.json`);
   writeFileSync(file, JSON.stringify(profile));
@@ -54,6 +68,7 @@ async function grade(profile: object, assignment: ProfileName, slug: string): Pr
   try {
     const c = captureIO();
     await main(['fuzz', '--target', `127.0.0.1:${port}`, '--profile', file, '--checks', 'store.prop.operations', '--runs', '100', '--seed', '1', '--no-corpus', '--json', '-'], c.io);
+    if (!c.stdout) throw new Error(`fuzz printed no report: ${c.stderr}`);
     const report = JSON.parse(c.stdout) as { checks: Array<{ id: string; verdict: string; firstFailure?: { reason: string } }> };
     const ch = report.checks.find((x) => x.id === 'store.prop.operations')!;
     return { verdict: ch.verdict, ...(ch.firstFailure ? { reason: ch.firstFailure.reason } : {}) };
@@ -79,11 +94,22 @@ describe('assignments described by operations only', () => {
     expect(r.verdict).toBe('fail');
     expect(r.reason).toMatch(/^read #\d: expected "x{100,}/);
   });
-  it('rejects an operation whose target has no {name}, naming the field', async () => {
+  it('key-value (name in the body, route in the Host header, read from a listing): the correct server holds', async () => {
+    expect(await grade(kvOps, 'key-value', 'correct')).toEqual({ verdict: 'pass' });
+  });
+  it('key-value: an update that creates an absent key is found', async () => {
+    const r = await grade(kvOps, 'key-value', 'update-creates');
+    expect(r.verdict).toBe('fail');
+    expect(r.reason).toMatch(/^replace #\d .*expected 400, got 200 OK/);
+  });
+  it('key-value: a server that ignores the route in the Host header is found', async () => {
+    expect((await grade(kvOps, 'key-value', 'host-route-ignored')).verdict).toBe('fail');
+  });
+  it('rejects an operation that puts the record name nowhere, naming the field', async () => {
     const file = path.join(dir, 'bad-ops.json');
     writeFileSync(file, JSON.stringify({ ...textOps, name: 'bad', operations: { ...textOps.operations, read: { method: 'GET', target: '/index.txt', status: [200] } } }));
     const c = captureIO();
     expect(await main(['fuzz', '--profile', file, '--no-corpus'], c.io)).toBe(2);
-    expect(c.stderr).toMatch(/field operations\.read\.target: an operation's target starts with "\/" and holds \{name\}/);
+    expect(c.stderr).toMatch(/field operations\.read\.target: the record name \(\{name\}\) must go somewhere/);
   });
 });
