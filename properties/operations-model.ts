@@ -59,10 +59,11 @@ async function send(r: Real, op: Operation, slot: number, v?: Value): Promise<{ 
   return { ex, req };
 }
 
-function expectStatus(r: Real, req: SentRequest, ex: Exchange, want: readonly number[] | undefined, what: string): void {
+function expectStatus(r: Real, req: SentRequest, ex: Exchange, want: readonly number[] | undefined, what: string, op: Operation): void {
   if (want === undefined) return;
   const s = statusOf(ex);
-  if (s === null || !want.includes(s)) throw new Mismatch(`${what}: expected ${want.join(' or ')}, got ${describeExchange(ex)}`, req, [...r.sent], ex, want.join(' or '));
+  const ok = [...want, ...(op.tolerated ?? [])];
+  if (s === null || !ok.includes(s)) throw new Mismatch(`${what}: expected ${want.join(' or ')}, got ${describeExchange(ex)}`, req, [...r.sent], ex, want.join(' or '));
 }
 
 abstract class Cmd implements fc.AsyncCommand<Map<number, Value>, Real> {
@@ -94,7 +95,7 @@ class Create extends Cmd {
   async run(m: Map<number, Value>, r: Real) {
     const exists = m.has(this.slot);
     const { ex, req } = await send(r, r.ops.create, this.slot, this.v);
-    expectStatus(r, req, ex, exists ? r.ops.create.otherwise : r.ops.create.status, this.label);
+    expectStatus(r, req, ex, exists ? r.ops.create.otherwise : r.ops.create.status, this.label, r.ops.create);
     if (!exists) m.set(this.slot, this.v);
     r.sent.push(req);
   }
@@ -113,7 +114,7 @@ class Read extends Cmd {
     const name = r.names[this.slot]!;
     if (r.ops.read.readBack === 'contains') {
       // The record shows inside a page (a listing): present as `shows`, or its name absent.
-      expectStatus(r, req, ex, r.ops.read.status, this.label);
+      expectStatus(r, req, ex, r.ops.read.status, this.label, r.ops.read);
       const page = Buffer.from(ex.finals[0]?.body ?? []).toString('utf8');
       if (cur !== undefined) {
         const want = fill(r.ops.read.shows ?? '{value}', name, typeof cur === 'string' ? cur : JSON.stringify(cur));
@@ -124,7 +125,7 @@ class Read extends Cmd {
       r.sent.push(req);
       return;
     }
-    expectStatus(r, req, ex, cur === undefined ? r.ops.read.otherwise : r.ops.read.status, this.label);
+    expectStatus(r, req, ex, cur === undefined ? r.ops.read.otherwise : r.ops.read.status, this.label, r.ops.read);
     if (cur !== undefined) {
       const got: unknown = typeof cur === 'string' ? Buffer.from(ex.finals[0]?.body ?? []).toString('utf8') : bodyJson(ex.finals[0]);
       if (!isDeepStrictEqual(got, cur)) {
@@ -146,7 +147,7 @@ class Write extends Cmd {
     const op = r.ops[this.kind]!;
     const cur = m.get(this.slot);
     const { ex, req } = await send(r, op, this.slot, this.v);
-    expectStatus(r, req, ex, cur === undefined ? op.otherwise : op.status, this.label);
+    expectStatus(r, req, ex, cur === undefined ? op.otherwise : op.status, this.label, op);
     if (cur !== undefined) {
       if (this.kind === 'replace') m.set(this.slot, this.v);
       else m.set(this.slot, typeof cur === 'string' ? cur + String(this.v) : { ...cur, ...(this.v as JsonObject) });
@@ -166,7 +167,7 @@ class Delete extends Cmd {
     const op = r.ops.delete!;
     const exists = m.has(this.slot);
     const { ex, req } = await send(r, op, this.slot);
-    expectStatus(r, req, ex, exists ? op.status : op.otherwise, this.label);
+    expectStatus(r, req, ex, exists ? op.status : op.otherwise, this.label, op);
     m.delete(this.slot);
     r.sent.push(req);
   }

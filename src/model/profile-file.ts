@@ -18,6 +18,7 @@ const operation = z
     body: z.string().optional(),
     status: z.array(status).min(1, 'name at least one status'),
     otherwise: z.array(status).min(1).optional(),
+    tolerated: z.array(status).optional(),
     readBack: z.enum(['exact', 'contains']).optional(),
     shows: template.optional(),
   })

@@ -61,6 +61,8 @@ export interface Operation {
   status: readonly number[];
   /** Statuses when the record does not exist (for create: when it already does); unchecked when absent. */
   otherwise?: readonly number[];
+  /** Statuses tolerated in either case (an assignment that accepts 200 where 201 is preferred). */
+  tolerated?: readonly number[];
   /**
    * For `read`: how the answer shows the record. `exact` (default): the body is the value; `contains`:
    * the body contains `shows` (a template, e.g. `{name}:{value}` in a listing), and a missing record's

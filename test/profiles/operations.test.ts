@@ -1,4 +1,5 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { freePort, launchServer } from '../../src/runner/launch.js';
 import { captureIO } from '../cli/helpers.js';
 import { profileZooServer, type ProfileName } from '../zoo/profiles/manifest.js';
+import { startZoo } from '../helpers/zoo.js';
 
 /**
  * An assignment described only by a profile file's `operations` (no code): the model-based
@@ -15,44 +17,12 @@ import { profileZooServer, type ProfileName } from '../zoo/profiles/manifest.js'
 const dir = mkdtempSync(path.join(tmpdir(), 'wg-ops-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const textOps = {
-  name: 'text-ops',
-  extends: 'any',
-  baseline: { target: '/index.txt', status: [200] },
-  operations: {
-    body: 'raw',
-    create: { method: 'POST', target: '/{name}.txt', status: [201], otherwise: [409] },
-    read: { method: 'GET', target: '/{name}.txt', status: [200], otherwise: [404] },
-    replace: { method: 'PUT', target: '/{name}.txt', status: [200], otherwise: [404] },
-    append: { method: 'PATCH', target: '/{name}.txt', status: [200], otherwise: [404] },
-  },
-};
-
-const byoOps = {
-  name: 'byo-files-ops',
-  extends: 'any',
-  baseline: { target: '/', status: [200] },
-  operations: {
-    body: 'raw',
-    contentType: 'application/octet-stream',
-    create: { method: 'POST', target: '/files/{name}', status: [201] },
-    read: { method: 'GET', target: '/files/{name}', status: [200], otherwise: [404] },
-  },
-};
-
-/** key-value, written as operations: routes in the Host header, `key:value` bodies, reads from a listing. */
-const kvOps = {
-  name: 'kv-ops',
-  extends: 'any',
-  baseline: { target: '/index.html', status: [200] },
-  skip: ['status.header.missing-host', 'status.header.duplicate-host', 'status.header.host-with-space'],
-  operations: {
-    body: 'raw',
-    create: { method: 'POST', target: '/', host: '127.0.0.1/create', body: '{name}:{value}', status: [201] },
-    read: { method: 'GET', target: '/index.html', status: [200], readBack: 'contains', shows: '{name}:{value}' },
-    replace: { method: 'PUT', target: '/update', body: '{name}:{value}', status: [200], otherwise: [400] },
-  },
-};
+/** The example profile files (examples/profiles/), as a teacher would write them. */
+const EXAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/profiles');
+const example = (f: string): Record<string, any> => JSON.parse(readFileSync(path.join(EXAMPLES, f), 'utf8')) as Record<string, any>;
+const textOps = example('text-file.operations.json');
+const byoOps = example('byo-http-files.operations.json');
+const kvOps = example('key-value.operations.json');
 
 async function grade(profile: object, assignment: ProfileName, slug: string): Promise<{ verdict: string; reason?: string }> {
   const file = path.join(dir, `${(profile as { name: string }).name}.json`);
@@ -104,6 +74,31 @@ describe('assignments described by operations only', () => {
   });
   it('key-value: a server that ignores the route in the Host header is found', async () => {
     expect((await grade(kvOps, 'key-value', 'host-route-ignored')).verdict).toBe('fail');
+  });
+  it('tolerates the statuses an operation lists as tolerated (200 where 201 is preferred)', async () => {
+    const z = await startZoo('post-200');
+    try {
+      const run = async (tolerated: number[] | undefined): Promise<string> => {
+        const prof = {
+          name: `json-ops-${tolerated ? 'tolerant' : 'strict'}`,
+          extends: 'any',
+          operations: {
+            body: 'json-object',
+            create: { method: 'POST', target: '/{name}', status: [201], otherwise: [409], ...(tolerated ? { tolerated } : {}) },
+            read: { method: 'GET', target: '/{name}', status: [200], otherwise: [404] },
+          },
+        };
+        const file = path.join(dir, `${prof.name}.json`);
+        writeFileSync(file, JSON.stringify(prof));
+        const c = captureIO();
+        await main(['fuzz', '--target', `127.0.0.1:${z.port}`, '--profile', file, '--checks', 'store.prop.operations', '--runs', '50', '--seed', '1', '--no-corpus', '--json', '-'], c.io);
+        return (JSON.parse(c.stdout) as { checks: Array<{ id: string; verdict: string }> }).checks.find((x) => x.id === 'store.prop.operations')!.verdict;
+      };
+      expect(await run(undefined)).toBe('fail');
+      expect(await run([200])).toBe('pass');
+    } finally {
+      await z.stop();
+    }
   });
   it('rejects an operation that puts the record name nowhere, naming the field', async () => {
     const file = path.join(dir, 'bad-ops.json');
