@@ -137,6 +137,8 @@ export const recordDialogueProfile: Profile = {
   baseline: { method: 'GET', target: '/' },
   baselineStatuses: [200],
   knownPath: '/',
+  // The JSON file is the store: what the server acknowledged must survive a restart (grade checks it).
+  persistent: true,
   // Unknown methods get 400 by the assignment, not 405.
   skip: [...ASSIGNMENT_SKIPS, 'status.method.unknown-token-is-405', 'status.method.options-is-405', 'status.method.trace-is-405', 'status.method.propfind-is-405', 'status.method.lowercase-get-is-405', 'status.method.mixed-case-get-is-405', 'status.method.connect-is-405'],
 };

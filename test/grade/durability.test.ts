@@ -49,3 +49,26 @@ describe('durability across kill -9 (grade, persistent profiles)', () => {
     expect(r.checks.find((x) => x.id === 'store.durability.kill-9-keeps-acknowledged')!.verdict).toBe('skip');
   });
 });
+
+describe('record-dialogue: the JSON file is the store (grade, built-in profile)', () => {
+  async function dialogueDurability(slug: string): Promise<string> {
+    const { profileZooServer } = await import('../zoo/profiles/manifest.js');
+    const z = profileZooServer('record-dialogue', slug);
+    const root = mkdtempSync(path.join(dir, `dialogue-${slug}-`));
+    const sub = path.join(root, slug);
+    cpSync(z.dir, sub, { recursive: true });
+    cpSync(z.lib, path.join(sub, '_lib'), { recursive: true });
+    cpSync(z.common, path.join(sub, '_common'), { recursive: true });
+    const out = path.join(root, 'g.json');
+    const c = captureIO();
+    await main(['grade', '--cwd', sub, '--cmd', 'python3 server.py {port}', '--profile', 'record-dialogue', '--checks', 'dialogue.durability', '--runs', '0', '--json', out], c.io);
+    const g = JSON.parse(readFileSync(out, 'utf8')) as { checks: Array<{ id: string; verdict: string }> };
+    return g.checks.find((x) => x.id === 'dialogue.durability.restart-keeps-records')!.verdict;
+  }
+  it('the correct server keeps its records across kill -9', async () => {
+    expect(await dialogueDurability('correct')).toBe('pass');
+  });
+  it('the server that never rewrites records.json is caught', async () => {
+    expect(await dialogueDurability('file-not-persisted')).toBe('fail');
+  });
+});

@@ -11,7 +11,8 @@ import { profileZoo } from './manifest.js';
 /**
  * The built-in assignment profiles against their zoo: the correct server of each gets full marks under
  * its profile; each buggy one fails exactly the check written for its bug. (file-not-persisted loses its
- * changes only across a restart, which `fuzz` does not do: it is expected to pass here.)
+ * changes only across a restart, which `fuzz` does not do: it passes here, and `grade` catches it with
+ * dialogue.durability.restart-keeps-records, see test/grade/durability.test.ts.)
  */
 const EXPECTED: Record<string, readonly string[]> = {
   'byo-http/correct': [],

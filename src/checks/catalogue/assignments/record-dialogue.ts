@@ -103,6 +103,27 @@ export const recordDialogueChecks: Check[] = [
     const d = await dialogue(ctx, 'POST', '/', 'only-one-value');
     return fromDialogue(d, 400, ['300 with a prompt, then 400']);
   }),
+  {
+    id: 'dialogue.durability.restart-keeps-records',
+    family: 'store',
+    level: 'MUST',
+    requirement: 'A record created through the dialogue is still there after the server is killed (kill -9) and started again: the JSON file is the store.',
+    cite: CITE,
+    needs: 'restart',
+    async run(ctx) {
+      const expected = ['200 with the record after the restart'];
+      if (!ctx.profile.capabilities.includes('record-dialogue')) return result('skip', `not part of the ${ctx.profile.name} profile`, expected, undefined, undefined);
+      const name = ctx.name().replace(/-/g, '_');
+      const why = await createRecord(ctx, name);
+      if (why) return result('blocked', `not judged: ${why}`, expected, undefined, undefined);
+      if (!(await ctx.restartServer!())) return result('fail', 'the server could not be started again after a kill -9', expected, undefined, undefined);
+      const r = req(get([], { target: `/${name}` }));
+      const ex = await ctx.send(r);
+      const rec = bodyJson(ex.finals[0]) as Record<string, unknown> | undefined;
+      if (statusOf(ex) === 200 && rec && String(rec.city) === 'Paris') return result('pass', 'the record survived the restart', expected, ex, r);
+      return result('fail', `after a kill -9 and restart, GET /${name} (created before) got ${describeExchange(ex)}`, expected, ex, r);
+    },
+  },
   check('dialogue.unknown-method-is-400', 'A method the assignment does not define (FOO) answers 400.', async (ctx) => {
     const r = req('FOO / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const ex = await ctx.send(r, { headOnly: true });
