@@ -6,6 +6,7 @@
 export const INTENDED_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   'single-recv': ['metamorphic.prop.split-invariance'],
   'split-differs': ['metamorphic.prop.split-invariance'],
+  'recv-until-short': ['metamorphic.prop.split-invariance'],
   'truncate-1k': ['store.prop.large-payloads'],
   'patch-replaces': ['store.prop.model'],
   'delete-keeps': ['store.prop.model'],

@@ -39,6 +39,7 @@ const entries: Entry[] = [
   ['correct-asyncio', 'python', 'correct', 'Written independently on asyncio streams.'],
 
   ['single-recv', 'python', 'buggy', 'Reads each request with one recv(1024), so a request split across segments or longer than 1 KiB is cut.'],
+  ['recv-until-short', 'python', 'buggy', 'Reads a request with recv(1024) until a read comes back short, taking that as the end of the request.'],
   ['lf-line-ends', 'python', 'buggy', 'Ends response lines with a bare \\n instead of \\r\\n.'],
   ['crlf-lf-header-end', 'python', 'buggy', 'Ends the response header section with \\r\\n\\n instead of \\r\\n\\r\\n.'],
   ['no-content-length', 'python', 'buggy', 'Sends no Content-Length, yet keeps the connection open, so the body has no end.'],

@@ -372,6 +372,12 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
     expect(first(await once(z, req('POST', '/smoke', { body: '{"other":1}' }))).status).toBe(409);
     expect(bodyJson(first(await once(z, req('GET', '/smoke'))))).toEqual({ other: 1 });
   },
+  'recv-until-short': async (z) => {
+    // Whole, it is served; its first 12 bytes alone are a short read, taken as the whole request.
+    const whole = req('GET', '/smoke');
+    expect(first(await once(z, whole)).status).toBe(200);
+    expect(first(await once(z, [whole.slice(0, 12), whole.slice(12)], { pauseMs: 100 })).status).toBe(400);
+  },
   'split-differs': async (z) => {
     const whole = req('GET', '/smoke');
     expect(first(await once(z, whole)).status).toBe(200);
