@@ -228,6 +228,20 @@ class StudentServer:
 
     # ---- reading a request ---------------------------------------------------------------------
 
+    def request_from_bytes(self, c, data):
+        """A request from bytes taken to be the whole of it: the head is what comes before the blank
+        line, the body whatever follows (for servers that read a request in one go)."""
+        head, _, body = data.partition(b'\r\n\r\n')
+        lines = head.decode('latin-1').split('\r\n')
+        parts = lines[0].split(' ')
+        c.request_method = parts[0]
+        c.request_version = parts[2] if len(parts) == 3 else None
+        method, target, version = self.parse_request_line(lines[0])
+        req = Request(method, target, version, self.parse_headers(lines[1:]))
+        self.check_host(req)
+        req.body = body
+        return req
+
     def read_request(self, c):
         """The next request on the connection, or None when the client is gone or idle.
         Raises HttpError for requests that must be refused."""
