@@ -7,6 +7,7 @@
  *   node bin/run-ts.js bench/bench-flood-child.ts PORT
  *   node bin/run-ts.js bench/bench-flood-child.ts --idle   the same process, modules loaded, nothing run
  */
+import { blockWhy, phraseUnreachable } from '../src/reporters/causes.js';
 import { readFileSync } from 'node:fs';
 import { allChecks } from '../src/checks/catalogue/index.js';
 import { DEFAULT_TIMEOUT_MS } from '../src/cli/fuzz.js';
@@ -46,7 +47,7 @@ const report: FloodChildReport = {
   port,
   durationMs: Math.round(performance.now() - t0),
   summary: result ? countVerdicts(result.checks) : {},
-  stopped: !result ? null : result.stopped ? `${result.stopped.reason} after ${result.stopped.afterCheck}` : (result.unreachable ?? null),
+  stopped: !result ? null : result.stopped ? `${blockWhy(result.stopped.cause)} (after ${result.stopped.afterCheck})` : result.unreachable ? phraseUnreachable(result.unreachable) : null,
   vmHwmKiB: vmHwmKiB(),
   maxRssKiB: process.resourceUsage().maxRSS,
 };

@@ -20,6 +20,7 @@
  *   npm run bench                       everything (about 5 minutes on 2 cores)
  *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, rss)
  */
+import { blockWhy } from '../src/reporters/causes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +36,7 @@ import { GRADE_SEED } from '../src/cli/grade.js';
 import { referenceProfile } from '../src/model/profile.js';
 import { DEFAULT_LIMITS, gradeSubmission } from '../src/runner/grade.js';
 import type { GradeResult } from '../src/runner/grade-types.js';
-import { freePort, launchServer, type LaunchedServer } from '../src/runner/launch.js';
+import { freePort, launchServer, type LaunchedServer } from '../src/supervise/launch.js';
 import { runChecks } from '../src/runner/run-checks.js';
 import { runProperty } from '../src/runner/run-properties.js';
 import type { SessionResult } from '../src/runner/session.js';
@@ -385,7 +386,7 @@ function gradeSummary(g: GradeResult) {
     restarts: g.restarts,
     deaths: g.deaths.length,
     timedOut: g.timedOut,
-    stopped: g.run.stopped ? `${g.run.stopped.reason} after ${g.run.stopped.afterCheck}` : null,
+    stopped: g.run.stopped ? `${blockWhy(g.run.stopped.cause)} (after ${g.run.stopped.afterCheck})` : null,
     summary: countVerdicts(g.run.checks),
   };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defineProperty } from '../src/checks/property.js';
 import type { CheckContext, SentRequest } from '../src/checks/types.js';
-import { describeExchange, header, statusOf } from '../src/checks/verify.js';
+import { answered, answerOf, describeExchange, header, statusOf } from '../src/checks/verify.js';
 import { splitPlanAtLeastTwo } from '../src/arbitraries/split-plan.js';
 import { validRead, type GenRequest } from '../src/arbitraries/requests.js';
 import { serializeRequest } from '../src/http1/request.js';
@@ -25,10 +25,10 @@ export const splitInvariance = defineProperty({
   async verify(ctx, [g, plan]) {
     const whole = sent(g);
     const a = await ctx.send(whole);
-    if (a.kind !== 'response') return null; // not this property's business: other checks judge an unanswered request
+    if (!answered(a)) return null; // not this property's business: other checks judge an unanswered request
     const split = sent(g, plan);
     const b = await ctx.send(split);
-    if (b.kind === 'response' && statusOf(b) === statusOf(a)) return null;
+    if (answered(b) && statusOf(b) === statusOf(a)) return null;
     return {
       reason: `sent whole it got ${describeExchange(a)}; split in ${plan.splits.length + 1} pieces it got ${describeExchange(b)}`,
       expected: [`the same status as whole (${statusOf(a)})`],
@@ -52,9 +52,9 @@ export const headerOrderAndCase = defineProperty({
     const [method, target] = (line ?? '').split(' ');
     const canonical: SentRequest = { plan: { bytes: serializeRequest({ method: method!, target: target!, version: 'HTTP/1.1', headers: [['Host', 'localhost']] }) }, methods: [g.method] };
     const a = await ctx.send(canonical);
-    if (a.kind !== 'response') return null;
+    if (!answered(a)) return null;
     const b = await ctx.send(sent(g));
-    if (b.kind === 'response' && statusOf(b) === statusOf(a)) return null;
+    if (answered(b) && statusOf(b) === statusOf(a)) return null;
     return { reason: `with only Host it got ${describeExchange(a)}; with these headers ${describeExchange(b)}`, expected: [`${statusOf(a)}`], actual: describeExchange(b), request: sent(g), exchanges: [a, b] };
   },
 });
@@ -68,14 +68,14 @@ export const keepAliveEquivalence = defineProperty({
   arbitrary: (ctx) => fc.tuple(validRead(ctx.profile, fresh(ctx)), validRead(ctx.profile, fresh(ctx))),
   async verify(ctx, [first, second]) {
     const alone = await ctx.send(sent(second));
-    if (alone.kind !== 'response') return null;
+    if (!answered(alone)) return null;
     const s = await ctx.session();
     if (!s) return { reason: 'the connection was refused', expected: ['a connection'], actual: 'refused', exchanges: [alone] };
     try {
       const a = await s.exchange(sent(first).plan, { methods: [first.method], timeoutMs: ctx.timeoutMs });
-      if (a.kind !== 'response' || /close/i.test(header(a.finals[0]!, 'connection') ?? '')) return null;
+      if (!answered(a) || /close/i.test(header(answerOf(a)!, 'connection') ?? '')) return null;
       const b = await s.exchange(sent(second).plan, { methods: [second.method], timeoutMs: ctx.timeoutMs });
-      if (b.kind === 'response' && statusOf(b) === statusOf(alone)) return null;
+      if (answered(b) && statusOf(b) === statusOf(alone)) return null;
       return {
         reason: `alone it got ${describeExchange(alone)}; after another request on the same connection it got ${describeExchange(b)}`,
         expected: [`${statusOf(alone)}`],

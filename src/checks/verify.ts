@@ -43,8 +43,29 @@ export function finalOf(ex: Exchange): ParsedResponse | undefined {
   return ex.finals[0];
 }
 
+/**
+ * The server's answer: the first final response; or, where the server sent a status line and then
+ * closed (or reset) before the response was complete, that incomplete response. A malformed answer is
+ * still an answer: its status is judged by the checks that judge statuses, its form by the wire checks
+ * (one bug, one failure). A response left incomplete on an open connection is no answer (a client would
+ * still be waiting).
+ */
+export function answerOf(ex: Exchange): ParsedResponse | undefined {
+  if (ex.kind === 'response') return ex.finals[0];
+  if ((ex.kind === 'closed-without-response' || ex.kind === 'reset') && ex.finals.length === 0) {
+    const p = ex.partial;
+    if (p && p.status !== null && !p.interim) return p;
+  }
+  return undefined;
+}
+
+/** Did the server answer (see answerOf)? */
+export function answered(ex: Exchange): boolean {
+  return answerOf(ex) !== undefined;
+}
+
 export function statusOf(ex: Exchange): number | null {
-  return finalOf(ex)?.status ?? null;
+  return answerOf(ex)?.status ?? null;
 }
 
 function showStatus(r: ParsedResponse): string {
@@ -89,7 +110,7 @@ export function matches(ex: Exchange, a: Accept): boolean {
   if (a === 'close') {
     return (ex.kind === 'closed-without-response' || ex.kind === 'reset') && ex.receivedBytes === 0;
   }
-  if (ex.kind !== 'response' || a === 'ok') return false;
+  if (!answered(ex) || a === 'ok') return false;
   const s = statusOf(ex);
   if (s === null) return false;
   return typeof a === 'number' ? s === a : Math.floor(s / 100) === Number(a[0]);
@@ -102,7 +123,7 @@ export function judgeStatus(ex: Exchange, exp: StatusExpectation): { verdict: Ru
   if (!ok && !warned) {
     return { verdict: 'fail', reason: `expected ${exp.accept.map(describeAccept).join(' or ')}, got ${describeExchange(ex)}` };
   }
-  if (exp.mustClose && ex.kind === 'response' && ex.connection === 'open') {
+  if (exp.mustClose && answered(ex) && ex.connection === 'open') {
     return { verdict: 'fail', reason: `answered ${describeExchange(ex)} but did not close the connection afterwards` };
   }
   if (warned) return { verdict: 'warn', reason: `tolerated: ${describeExchange(ex)} (preferred: ${exp.accept.map(describeAccept).join(' or ')})` };

@@ -17,7 +17,10 @@ import { UsageError, type CliIO } from './io.js';
 import { Progress } from './progress.js';
 import { closeQuietly, resolveTarget } from './target.js';
 import { examplesOf, loadAndReport, saveFailures, selectEntries } from './corpus.js';
-import { replayCorpus } from '../runner/replay-corpus.js';
+import type { ReplayResult } from '../runner/replay-corpus.js';
+import type { Unreachable } from '../runner/causes.js';
+import { phraseUnreachable } from '../reporters/causes.js';
+import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import type { PropertyOutcome } from '../runner/run-properties.js';
 import { version } from './version.js';
 
@@ -96,15 +99,8 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
 }
 
 /** The sentence for an unreachable target: `cannot reach HOST:PORT (connection refused). Is the server running?` */
-export function unreachableSentence(target: Endpoint, detail: string): string {
-  const why = /ECONNREFUSED/.test(detail)
-    ? 'connection refused'
-    : /no TCP connection within/.test(detail)
-      ? detail.replace(/^.*?(no TCP connection within [0-9]+ ms).*$/, '$1')
-      : /ENOTFOUND|EAI_AGAIN/.test(detail)
-        ? 'unknown host'
-        : detail.replace(/^cannot connect to \S+: /, '');
-  return `wiregrade: cannot reach ${formatEndpoint(target)} (${why}). Is the server running?`;
+export function unreachableSentence(target: Endpoint, u: Unreachable): string {
+  return `wiregrade: cannot reach ${formatEndpoint(target)} (${phraseUnreachable(u)}). Is the server running?`;
 }
 
 /**
@@ -143,21 +139,20 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   io.err(`seed: ${seed}\n`);
 
   const progress = new Progress(io, io.isTTY && !jsonToStdout);
-  let interrupted = false;
-  const onSigint = (): void => {
-    if (interrupted) process.exit(130); // a second ^C: do not wait for anything
-    interrupted = true;
+  // A signal ends the run at once: the bundled server and any oracle process go with this process, the
+  // terminal gets its line back, and nothing is half-written (reports are written whole, then renamed).
+  const offSignals = exitCleanlyOnSignals(() => {
     progress.clear();
     io.err('wiregrade: interrupted\n');
-    void closeQuietly(server).finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  });
   let result: RunResult;
   let propertyFailures: PropertyOutcome[] = [];
   try {
-    // The corpus first: every failure found before is re-checked before anything new is generated.
-    const replayed = replaying.length === 0 ? [] : await replayCorpus(replaying, { target, profile, timeoutMs: s.timeoutMs, checks: selected.checks, properties: selected.properties });
-    ({ result, propertyFailures } = await runSession({
+    // Right after the baseline, the corpus: every failure found before is re-checked before anything new
+    // is generated, gated by the baseline and the server's liveness like every check.
+    let replayed: ReplayResult[];
+    ({ result, propertyFailures, replayed } = await runSession({
+      corpus: replaying,
       target,
       profile,
       checks: selected.checks,
@@ -180,7 +175,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
     progress.clear();
     await closeQuietly(server);
     await oracle?.stop();
-    process.off('SIGINT', onSigint);
+    offSignals();
   }
 
   if (s.corpus !== null && result.corpus && !result.unreachable) {

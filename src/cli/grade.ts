@@ -6,7 +6,8 @@ import { resolveProfile } from './profile.js';
 import { startOracle } from './oracle.js';
 import { DEFAULT_LIMITS, bubblewrapPath, gradeSubmission, type GradeOptions } from '../runner/grade.js';
 import type { GradeResult } from '../runner/grade-types.js';
-import { freePort } from '../runner/launch.js';
+import { freePort } from '../supervise/launch.js';
+import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import { toClassCsv } from '../reporters/csv.js';
 import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';
 import { toGradescope } from '../reporters/gradescope.js';
@@ -138,6 +139,14 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   const props = selected.properties;
   const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  // A signal (Ctrl-C, a TERM from the course's job runner, a closed terminal) kills every server group
+  // started, removes every scratch copy, gives the terminal its cursor back, and exits 128 + n; the
+  // reports not yet written are not written (none is left half-written).
+  const offSignals = exitCleanlyOnSignals(() => {
+    bar?.stop();
+    if (io.isTTY) process.stderr.write('\x1b[?25h');
+    io.err('wiregrade: interrupted; every server started was stopped and every scratch copy removed\n');
+  });
   bar?.start(dirs.length, 0, { last: '' });
   const results: GradeResult[] = new Array(dirs.length);
   let next = 0;
@@ -175,6 +184,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   } finally {
     bar?.stop();
     await oracle?.stop();
+    offSignals();
   }
 
   const color = flags.color && (io.color ?? io.isTTY);

@@ -1,4 +1,4 @@
-import { launchServer, freePort } from '../runner/launch.js';
+import { launchServer, freePort } from '../supervise/launch.js';
 import type { Endpoint } from '../wire/types.js';
 import { parseTarget } from './args.js';
 import { UsageError } from './io.js';

@@ -1,6 +1,6 @@
 import { Connection, DEFAULT_CAP_BYTES } from '../wire/connection.js';
 import { Deadline } from '../wire/deadline.js';
-import type { Endpoint, SendPlan, TranscriptEvent } from '../wire/types.js';
+import type { Endpoint, SendPlan, TranscriptEvent, WaitEnd } from '../wire/types.js';
 import { ResponseParser, type ParsedResponse } from '../http1/response-parser.js';
 
 /**
@@ -30,8 +30,11 @@ export interface Exchange {
   transcript: TranscriptEvent[];
   /** Why the send stopped early, if it did. */
   sendError?: string;
-  /** Connect failure detail for `refused`. */
+  /** Connect failure detail for `refused`: the system's words, and what kind of failure it was. */
   message?: string;
+  connectFailure?: 'refused' | 'timeout' | 'error';
+  /** What was sent (or, for `refused`, would have been): a death can then be replayed from its request. */
+  request?: { plan: SendPlan; methods: readonly string[] };
 }
 
 export interface ExchangeOptions {
@@ -52,6 +55,13 @@ export interface ExchangeOptions {
    * out by every status check.
    */
   headOnly?: boolean;
+  /**
+   * A response whose body is delimited by the connection closing, on a connection the server keeps
+   * open, never ends. With this set, such a body is taken as ended once nothing more arrived for this
+   * long (the response is then `bodyEndedBy: 'idle'`) instead of waiting out the whole deadline. The
+   * runner sets it once a check has judged that finding with the full deadline.
+   */
+  closeIdleMs?: number;
 }
 
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
@@ -64,9 +74,9 @@ export class Session {
     conn.onChunk((c) => this.parser.feed(c));
   }
 
-  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<Session | { refused: string }> {
+  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<Session | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
     const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
-    if (!r.ok) return { refused: r.message };
+    if (!r.ok) return { refused: r.message, how: r.kind };
     return new Session(r.conn);
   }
 
@@ -95,10 +105,35 @@ export class Session {
       return opts.headOnly === true && this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
     const done = (): boolean => this.parser.finals >= want || headArrived();
-    let end = await this.conn.waitFor(done, deadline);
+    // A close-delimited body on a connection left open: idle for closeIdleMs ends it.
+    const idleEndable = (): boolean => {
+      const p = this.parser.partial;
+      return this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
+    };
+    let idleEnded = false;
+    let end: WaitEnd;
+    if (opts.closeIdleMs === undefined) {
+      end = await this.conn.waitFor(done, deadline);
+    } else {
+      for (;;) {
+        const seen = this.conn.receivedBytes;
+        end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(opts.closeIdleMs, deadline.remaining())));
+        if (end === 'done' && !done()) continue; // more bytes came: keep reading
+        if (end === 'timeout' && deadline.remaining() > 0) {
+          if (idleEndable()) {
+            idleEnded = true;
+            end = 'done';
+            break;
+          }
+          continue;
+        }
+        break;
+      }
+    }
     const sent = await sending;
     if (end !== 'done' && done()) end = 'done';
     const headOnlyPartial = end === 'done' && this.parser.finals < want ? this.parser.partial : null;
+    if (idleEnded && headOnlyPartial) headOnlyPartial.bodyEndedBy = 'idle';
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
     let connection: Exchange['connection'] = this.conn.state;
@@ -128,6 +163,7 @@ export class Session {
       receivedBytes: this.conn.receivedBytes - recvBefore,
       elapsedMs: Math.round(performance.now() - t0),
       transcript: this.conn.transcript.filter((e) => e.atMs >= t0 - this.started - 1),
+      request: { plan, methods: opts.methods },
     };
     if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
     return ex;
@@ -162,6 +198,8 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
       elapsedMs: Math.round(performance.now() - t0),
       transcript: [],
       message: s.refused,
+      connectFailure: s.how,
+      request: { plan, methods: opts.methods },
     };
   }
   try {

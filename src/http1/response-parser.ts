@@ -28,6 +28,8 @@ export interface ParsedResponse {
   interim: boolean;
   complete: boolean;
   findings: Finding[];
+  /** Set by the client when a close-delimited body was taken as ended after an idle pause (the server kept the connection open). */
+  bodyEndedBy?: 'idle';
 }
 
 export interface ParserOptions {

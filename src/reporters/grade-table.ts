@@ -1,3 +1,4 @@
+import { blockedGroups, blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable, reasonOf } from './causes.js';
 import { table, getBorderCharacters } from 'table';
 import type { Family } from '../checks/types.js';
 import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
@@ -21,11 +22,12 @@ export interface GradeTableOptions {
 }
 
 /** A submission's status in a class run, worst first: the launch, then the time limit, then reachability. */
-export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'timed out' | 'unreachable';
+export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable';
 
 export function gradeStatus(g: GradeResult): GradeStatus {
   if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
   if (g.launch.kind === 'never-listened') return 'never listened';
+  if (g.launch.kind === 'port-busy') return 'port busy';
   if (g.timedOut) return 'timed out';
   if (g.run.unreachable) return 'unreachable';
   return 'ok';
@@ -69,7 +71,7 @@ export function printableLines(s: string): string {
  * what the server sent (a reason phrase with a control character in it). Bytes are already escaped.
  */
 export function printableCheck(c: CheckResult): CheckResult {
-  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(c.reason), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
+  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(reasonOf(c)), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
   if (c.cite !== undefined) out.cite = printableLines(c.cite);
   return out;
 }
@@ -89,15 +91,12 @@ function seconds(ms: number): string {
   return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
 }
 
-/** How a process ended: `exit code 1`, `signal SIGSEGV`. */
-export function describeExit(code: number | null, signal: string | null): string {
-  if (signal) return `signal ${signal}`;
-  if (code !== null) return `exit code ${code}`;
-  return 'cause unknown';
-}
+export { describeExit };
 
 function describeDeath(d: ServerDeath): string {
-  return `after ${d.afterCheck} (${describeExit(d.code, d.signal)}${d.restarted ? '' : ', not restarted'})`;
+  const how = d.down.kind === 'exited' ? describeExit(d.code, d.signal) : d.down.kind;
+  const charged = d.chargedTo !== d.afterCheck ? `, charged to ${d.chargedTo}` : '';
+  return `after ${d.afterCheck} (${how}${charged}${d.restarted ? '' : ', not restarted'})`;
 }
 
 /**
@@ -133,9 +132,13 @@ export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {
       break;
     case 'never-listened': {
       const within = opts.startTimeoutMs !== undefined ? ` within ${seconds(opts.startTimeoutMs)}` : '';
-      notes.push({ kind: 'launch', bad: true, text: `the server never listened on port ${port}${within}`, detail: stderr(l.stderrTail) });
+      const text = l.listensOn.length > 0 ? `${phraseLaunchFailure({ kind: 'never-listened', port, listensOn: l.listensOn })}${within}` : `the server never listened on port ${port}${within}`;
+      notes.push({ kind: 'launch', bad: true, text, detail: stderr(l.stderrTail) });
       break;
     }
+    case 'port-busy':
+      notes.push({ kind: 'launch', bad: true, text: phraseLaunchFailure({ kind: 'port-busy', port: l.port, pid: l.pid, command: l.command }) });
+      break;
     case 'not-launched':
       notes.push({ kind: 'launch', bad: false, text: `graded at ${formatEndpoint(g.run.target)} (a server wiregrade did not start)` });
       break;
@@ -162,10 +165,10 @@ export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {
 
   if (g.timedOut) notes.push({ kind: 'timeout', bad: true, text: 'timed out: the submission hit its wall-time limit and was stopped' });
   if (g.run.stopped) {
-    notes.push({ kind: 'stopped', bad: true, text: `the server stopped answering after ${g.run.stopped.afterCheck} (${g.run.stopped.reason}); the checks after it were not run` });
+    notes.push({ kind: 'stopped', bad: true, text: `the run stopped after ${g.run.stopped.afterCheck} (${blockWhy(g.run.stopped.cause)}); the checks after it were not run` });
   }
   if (g.run.unreachable && g.launch.kind !== 'exited-before-listening' && g.launch.kind !== 'never-listened') {
-    notes.push({ kind: 'unreachable', bad: true, text: g.run.unreachable });
+    notes.push({ kind: 'unreachable', bad: true, text: `cannot reach ${formatEndpoint(g.run.target)} (${phraseUnreachable(g.run.unreachable)})` });
   }
   return notes;
 }
@@ -240,7 +243,7 @@ export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): str
 
 function blockedLines(checks: readonly CheckResult[], p: Palette): string[] {
   const byReason = new Map<string, number>();
-  for (const c of checks) if (c.verdict === 'blocked') byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+  for (const [reason, n] of blockedGroups(checks)) byReason.set(reason, n);
   return [...byReason].map(([reason, n]) => `${p.dim('-')} ${plural(n, 'check')} blocked: ${printableLines(reason)}`);
 }
 
@@ -264,7 +267,7 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
   const errors = checks.filter((c) => c.verdict === 'error');
   if (errors.length) {
     out.push('', p.bold(`Errors (${errors.length}) — the suite could not run these checks:`));
-    for (const c of errors) out.push(`${p.red('E')} ${printable(c.id)}: ${printableLines(c.reason)}`);
+    for (const c of errors) out.push(`${p.red('E')} ${printable(c.id)}: ${printableLines(reasonOf(c))}`);
   }
   const blocked = blockedLines(checks, p);
   if (blocked.length) out.push('', ...blocked);

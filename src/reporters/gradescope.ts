@@ -1,3 +1,4 @@
+import { reasonOf } from './causes.js';
 import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
@@ -61,13 +62,13 @@ export function testOutput(g: GradeResult, check: CheckResult): string {
     case 'fail':
       return renderFailure(g.run, c, plain);
     case 'warn':
-      return `warning: ${c.reason}\n\n${renderFailure(g.run, c, plain).replace(/^✗/, '!')}`;
+      return `warning: ${reasonOf(c)}\n\n${renderFailure(g.run, c, plain).replace(/^✗/, '!')}`;
     case 'blocked':
-      return `${requirementLine(c)}\n${/^not run\b/.test(c.reason) ? c.reason : `not run: ${c.reason}`}`;
+      return `${requirementLine(c)}\n${c.cause?.kind === 'blocked' ? reasonOf(c) : `not run: ${reasonOf(c)}`}`;
     case 'error':
-      return `${requirementLine(c)}\nthe grader could not run this check: ${c.reason}`;
+      return `${requirementLine(c)}\nthe grader could not run this check: ${reasonOf(c)}`;
     case 'skip':
-      return `${requirementLine(c)}\nskipped: ${c.reason}`;
+      return `${requirementLine(c)}\nskipped: ${reasonOf(c)}`;
   }
 }
 
@@ -134,7 +135,7 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
   const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
   if (uncountedWarnings.length) {
     out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`);
-    for (const c of uncountedWarnings) out.push(`! ${c.id}: ${printableLines(c.reason)}`);
+    for (const c of uncountedWarnings) out.push(`! ${c.id}: ${printableLines(reasonOf(c))}`);
   }
   return {
     score: total,

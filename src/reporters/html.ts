@@ -1,3 +1,4 @@
+import { reasonOf } from './causes.js';
 import type { SentRequest } from '../checks/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { GradeResult } from '../runner/grade-types.js';
@@ -158,7 +159,7 @@ function failureSection(g: GradeResult, c: CheckResult): string {
     `<h3 id="${id}-h"><span class="tag fail">fail</span> <code>${escapeHtml(c.id)}</code></h3>`,
     requirementHtml(c),
   ];
-  if (c.reason) parts.push(`<p><strong>Why:</strong> ${escapeHtml(c.reason)}</p>`);
+  if (reasonOf(c)) parts.push(`<p><strong>Why:</strong> ${escapeHtml(reasonOf(c))}</p>`);
   const expected = c.expected.length ? `<ul>${c.expected.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>` : '<p>(not stated)</p>';
   parts.push(
     '<dl class="ea">',
@@ -229,7 +230,7 @@ function familyTable(g: GradeResult): string {
 
 function checkList(checks: readonly CheckResult[], withReason: boolean): string {
   return `<ul class="checks">${checks
-    .map((c) => `<li><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}${c.cite ? ` <cite>${escapeHtml(c.cite)}</cite>` : ''}${withReason && c.reason ? `<br><span class="sub">${escapeHtml(c.reason)}</span>` : ''}</li>`)
+    .map((c) => `<li><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}${c.cite ? ` <cite>${escapeHtml(c.cite)}</cite>` : ''}${withReason && reasonOf(c) ? `<br><span class="sub">${escapeHtml(reasonOf(c))}</span>` : ''}</li>`)
     .join('')}</ul>`;
 }
 
@@ -322,11 +323,11 @@ export function renderHtmlReport(g: GradeResult): string {
       `<h2 id="warnings">Warnings (${warnings.length})</h2>`,
       g.run.strict ? '<p>SHOULD requirements; this run was strict, so they count:</p>' : '<p>Not required (SHOULD) and not counted, but worth fixing:</p>',
     );
-    body.push(`<ul class="warn-list">${warnings.map((c) => `<li><code>${escapeHtml(c.id)}</code>: ${escapeHtml(c.reason)}<br><span class="sub">${escapeHtml(c.requirement)}${c.cite ? ` (${escapeHtml(c.cite)})` : ''}</span></li>`).join('')}</ul>`);
+    body.push(`<ul class="warn-list">${warnings.map((c) => `<li><code>${escapeHtml(c.id)}</code>: ${escapeHtml(reasonOf(c))}<br><span class="sub">${escapeHtml(c.requirement)}${c.cite ? ` (${escapeHtml(c.cite)})` : ''}</span></li>`).join('')}</ul>`);
   }
   if (blocked.length) {
     const groups = new Map<string, CheckResult[]>();
-    for (const c of blocked) groups.set(c.reason, [...(groups.get(c.reason) ?? []), c]);
+    for (const c of blocked) groups.set(reasonOf(c), [...(groups.get(reasonOf(c)) ?? []), c]);
     body.push(`<h2 id="blocked">Blocked (${blocked.length})</h2>`, '<p>These checks could not run because something they depend on failed; fix that first.</p>');
     for (const [reason, cs] of groups) {
       body.push(`<details><summary>${escapeHtml(plural(cs.length, 'check'))}: ${escapeHtml(reason)}</summary>${checkList(cs, false)}</details>`);

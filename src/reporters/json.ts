@@ -1,3 +1,5 @@
+import type { BlockCause, ResultCause } from '../runner/causes.js';
+import { blockWhy, phraseUnreachable, reasonOf } from './causes.js';
 import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
@@ -43,6 +45,10 @@ export interface JsonCheck {
   runs: number;
   failures: number;
   requirement: string;
+  /** What the runner added (a death after this check's request, a block, a root cause), as data … */
+  cause?: ResultCause;
+  /** … and in words. */
+  reason?: string;
   /** Present for `fail`, `warn` and `error` verdicts. */
   firstFailure?: JsonFailure;
 }
@@ -58,14 +64,14 @@ export interface JsonReport {
   score: { points: number; max: number };
   summary: JsonSummary;
   checks: JsonCheck[];
-  /** Present only when no connection could be made (then `checks` is empty). */
-  unreachable?: string;
-  /** Present only when the server stopped answering and the run stopped sending. */
-  stopped?: { afterCheck: string; reason: string };
+  /** Present only when no connection could be made before anything was sent (then `checks` is empty). */
+  unreachable?: { kind: string; message: string; reason: string };
+  /** Present only when the server went away and the run stopped sending: the cause as data, and in words. */
+  stopped?: { afterCheck: string; cause: BlockCause; reason: string };
   /** The regression corpus: entries replayed first (FIXED / FAILED / ERROR), unreadable files, entries added. */
   corpus?: {
     dir: string;
-    replayed: Array<{ file: string; check: string; verdict: string; reason: string; durationMs: number }>;
+    replayed: Array<{ file: string; check: string; verdict: string; reason: string; durationMs: number; cause?: ResultCause }>;
     problems: Array<{ file: string; problem: string }>;
     added: string[];
   };
@@ -101,9 +107,13 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     failures: c.failures,
     requirement: c.requirement,
   };
+  if (c.cause) {
+    out.cause = c.cause;
+    out.reason = reasonOf(c);
+  }
   if (hasFailureDetails(c.verdict)) {
     const f: JsonFailure = {
-      reason: c.reason,
+      reason: reasonOf(c),
       expected: [...c.expected],
       actual: c.actual,
       request: c.request ? jsonRequest(c.request) : null,
@@ -135,12 +145,12 @@ export function toJsonReport(result: RunResult): JsonReport {
     summary: { total: result.checks.length, ...counts },
     checks: result.checks.map((c) => jsonCheck(result, c)),
   };
-  if (result.unreachable) report.unreachable = result.unreachable;
-  if (result.stopped) report.stopped = { ...result.stopped };
+  if (result.unreachable) report.unreachable = { ...result.unreachable, reason: phraseUnreachable(result.unreachable) };
+  if (result.stopped) report.stopped = { ...result.stopped, reason: blockWhy(result.stopped.cause) };
   if (result.corpus) {
     report.corpus = {
       dir: result.corpus.dir,
-      replayed: result.corpus.replayed.map((r) => ({ ...r })),
+      replayed: result.corpus.replayed.map((r) => ({ ...r, reason: reasonOf(r) })),
       problems: result.corpus.problems.map((x) => ({ ...x })),
       added: [...result.corpus.added],
     };

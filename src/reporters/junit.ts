@@ -1,3 +1,4 @@
+import { reasonOf } from './causes.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
@@ -85,21 +86,21 @@ function checkCase(g: GradeResult, c: CheckResult): Case {
       return {
         ...base,
         outcome: 'failure',
-        body: `<failure${attrs({ message: message(c.reason || c.actual || 'failed'), type: c.level })}>${xmlText(renderFailure(g.run, c, plain))}</failure>`,
+        body: `<failure${attrs({ message: message(reasonOf(c) || c.actual || 'failed'), type: c.level })}>${xmlText(renderFailure(g.run, c, plain))}</failure>`,
       };
     case 'error':
       return {
         ...base,
         outcome: 'error',
-        body: `<error${attrs({ message: message(c.reason || 'the check could not run'), type: 'error' })}>${xmlText(`the suite could not run this check: ${c.reason}`)}</error>`,
+        body: `<error${attrs({ message: message(reasonOf(c) || 'the check could not run'), type: 'error' })}>${xmlText(`the suite could not run this check: ${reasonOf(c)}`)}</error>`,
       };
     case 'skip':
     case 'blocked':
-      return { ...base, outcome: 'skipped', body: `<skipped${attrs({ message: message(`${c.verdict}: ${c.reason}`) })}/>` };
+      return { ...base, outcome: 'skipped', body: `<skipped${attrs({ message: message(`${c.verdict}: ${reasonOf(c)}`) })}/>` };
     case 'warn': {
       // A warning passes; the block says what to improve. renderFailure's ✗ would say "failed": use "!".
       const text = renderFailure(g.run, c, plain).replace(/^✗/, '!');
-      return { ...base, outcome: 'pass', body: `<system-out>${xmlText(`warning [${c.level}]: ${c.reason}\n\n${text}`)}</system-out>` };
+      return { ...base, outcome: 'pass', body: `<system-out>${xmlText(`warning [${c.level}]: ${reasonOf(c)}\n\n${text}`)}</system-out>` };
     }
   }
 }

@@ -1,3 +1,4 @@
+import { blockedGroups, blockWhy, phraseUnreachable, reasonOf } from './causes.js';
 import { table, getBorderCharacters } from 'table';
 import type { Exchange } from '../client/exchange.js';
 import type { SentRequest, Verdict } from '../checks/types.js';
@@ -94,7 +95,8 @@ function requirementLine(c: CheckResult): string {
 export function renderFailure(result: RunResult, c: CheckResult, p: Palette): string {
   const lines = [`${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
   // The reason often just restates expected/actual; show it only when it adds something.
-  if (c.reason && !(c.actual && c.reason.includes(c.actual))) lines.push(field('why', c.reason));
+  const why = reasonOf(c);
+  if (why && !(c.actual && why.includes(c.actual))) lines.push(field('why', why));
   lines.push(field('expected', c.expected.length ? c.expected.join(' or ') : '(not stated)'));
   lines.push(field('actual', c.actual || '(nothing recorded)'));
   const setup = c.setup ?? [];
@@ -130,7 +132,7 @@ export function finalLine(result: RunResult): string {
  */
 export function renderText(result: RunResult, opts: TextOptions): string {
   const p = palette(opts.color);
-  if (result.unreachable) return `${result.unreachable}\n`;
+  if (result.unreachable) return `cannot reach ${formatEndpoint(result.target)} (${phraseUnreachable(result.unreachable)})\n`;
   const max = Math.max(0, opts.maxFailures ?? 10);
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
 
@@ -144,19 +146,19 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   const errors = result.checks.filter((c) => c.verdict === 'error');
   if (errors.length) {
     out.push('', p.bold(`Errors (${errors.length}) — the suite could not run these checks:`));
-    for (const c of errors) out.push(`${p.red('E')} ${c.id}: ${c.reason}`);
+    for (const c of errors) out.push(`${p.red('E')} ${c.id}: ${reasonOf(c)}`);
   }
 
   const warnings = result.checks.filter((c) => c.verdict === 'warn');
   if (warnings.length) {
     out.push('', p.bold(`Warnings (${warnings.length}):`));
-    for (const c of warnings) out.push(`${p.yellow('!')} ${c.id}: ${c.reason}`);
+    for (const c of warnings) out.push(`${p.yellow('!')} ${c.id}: ${reasonOf(c)}`);
   }
 
   const blocked = result.checks.filter((c) => c.verdict === 'blocked');
   if (blocked.length) {
     const byReason = new Map<string, number>();
-    for (const c of blocked) byReason.set(c.reason, (byReason.get(c.reason) ?? 0) + 1);
+    for (const [reason, n] of blockedGroups(blocked)) byReason.set(reason, n);
     out.push('');
     for (const [reason, n] of byReason) out.push(`${p.dim('-')} ${plural(n, 'check')} blocked: ${reason}`);
   }
@@ -164,8 +166,8 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   if (result.stopped) {
     out.push(
       '',
-      p.red(p.bold(`The server stopped answering after ${result.stopped.afterCheck}`)) +
-        ` (${result.stopped.reason}); the checks after it were not run.`,
+      p.red(p.bold(`The run stopped after ${result.stopped.afterCheck}`)) +
+        ` (${blockWhy(result.stopped.cause)}); the checks after it were not run.`,
     );
   }
 

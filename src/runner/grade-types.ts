@@ -1,4 +1,5 @@
 import type { Family } from '../checks/types.js';
+import type { DownCause } from './causes.js';
 import type { RunResult } from './types.js';
 
 /** Points for one family: how many of its counted checks passed, and the points they earned. */
@@ -13,6 +14,9 @@ export interface FamilyScore {
 /** The server died while checks ran: after which check, how, and what it last said on stderr. */
 export interface ServerDeath {
   afterCheck: string;
+  /** The check the death was charged to: `afterCheck`, or robustness.server.keeps-serving when it went away after answering correctly. */
+  chargedTo: string;
+  down: DownCause;
   code: number | null;
   signal: string | null;
   stderrTail: string;
@@ -23,7 +27,9 @@ export interface ServerDeath {
 export type LaunchOutcome =
   | { kind: 'listening'; startMs: number }
   | { kind: 'exited-before-listening'; code: number | null; signal: string | null; stderrTail: string }
-  | { kind: 'never-listened'; stderrTail: string }
+  | { kind: 'never-listened'; stderrTail: string; listensOn: number[] }
+  /** Another process already listened on the port: nothing was started, nothing graded. */
+  | { kind: 'port-busy'; port: number; pid: number | null; command: string | null }
   | { kind: 'not-launched' };
 
 /** One graded submission: the data every grade reporter (table, JSON, JUnit, Gradescope, HTML, CSV) renders. */

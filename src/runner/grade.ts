@@ -3,12 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
-import { applies, type Profile } from '../model/profile.js';
+import { applies, skipReason, type Profile } from '../model/profile.js';
 import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
-import { launchServer, type LaunchedServer, type LaunchResult } from './launch.js';
-import { isListening } from '../wire/listen-table.js';
+import { launchServer, type LaunchedServer } from '../supervise/launch.js';
+import { trackFolder, untrackFolder } from '../supervise/cleanup.js';
+import { portHolder } from '../supervise/port-owner.js';
+import { isListening, lingeringOn } from '../wire/listen-table.js';
+import type { BlockCause, LaunchFailure } from './causes.js';
+import { notRun } from './run-checks.js';
+import type { RestartPolicy, ServerControl } from './scheduler.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import type { RunEvent, RunResult } from './types.js';
@@ -57,8 +62,8 @@ export interface GradeOptions {
   /** Run the server under bubblewrap: the system read-only, only the scratch copy writable. */
   sandbox: boolean;
   startTimeoutMs: number;
-  /** How many times a dead server is started again before the run gives up on it. */
-  maxRestarts?: number;
+  /** How often a dead server is started again (per family, in all, for hangs); DEFAULT_RESTARTS when absent. */
+  restarts?: RestartPolicy;
   onEvent?: (e: RunEvent) => void;
   /** The oracle for differential checks. */
   oracle?: Endpoint;
@@ -106,64 +111,71 @@ export function wrapCommand(cmd: string, scratch: string, limits: ProcessLimits,
   return argv;
 }
 
-function outcomeOf(r: LaunchResult, startMs: number): LaunchOutcome {
-  switch (r.kind) {
-    case 'listening':
-      return { kind: 'listening', startMs };
-    case 'exited-before-listening':
-      return { kind: 'exited-before-listening', code: r.code, signal: r.signal, stderrTail: r.stderrTail };
-    case 'never-listened':
-      return { kind: 'never-listened', stderrTail: r.stderrTail };
-  }
+/** What the port looks like before a (re)start: free, or held by another process. */
+async function portBusy(port: number): Promise<LaunchFailure | null> {
+  const h = await portHolder(port);
+  return h ? { kind: 'port-busy', port, pid: h.pid, command: h.command } : null;
 }
+
+/** The longest the kernel keeps a closed connection's port (TIME_WAIT is 60 s on Linux), and a margin. */
+const PORT_HELD_MAX_MS = 65_000;
 
 /**
- * Starts the server, waiting out a port still in TIME_WAIT (servers without SO_REUSEADDR fail to bind
- * for a while after a restart): a launch that exits at once is tried again, up to `patienceMs`.
+ * Waits until nothing holds `port`: no listener (a killed server's zombie leader can keep its socket a
+ * moment), and no connection of the old server lingering in TIME_WAIT or FIN_WAIT (a server that binds
+ * without SO_REUSEADDR cannot bind until they are gone; the grader resets the connections a server
+ * closes first, so there are rarely any). Returns how long it waited, or null when it gave up.
  */
-async function launchPatiently(argv: string[], cwd: string, port: number, startTimeoutMs: number, patienceMs: number): Promise<LaunchResult> {
-  const until = performance.now() + patienceMs;
-  // A killed server's listening socket can outlive the moment its process shows as gone (a zombie
-  // leader whose other threads are still exiting hold the sockets): readiness read from the listen
-  // table would then see the old socket. Wait for the port to be free first.
-  for (let i = 0; i < 200 && (await isListening(port).catch(() => false)); i++) await sleep(25);
-  for (;;) {
-    const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) } });
-    if (r.kind !== 'exited-before-listening' || performance.now() > until || !/address already in use|EADDRINUSE|errno 98/i.test(r.stderrTail)) return r;
-    await sleep(500);
+async function waitPortFree(port: number, limitMs = PORT_HELD_MAX_MS): Promise<number | null> {
+  const t0 = performance.now();
+  for (let i = 0; performance.now() - t0 < limitMs; i++) {
+    const listening = await isListening(port).catch(() => false);
+    const lingering = listening ? 1 : await lingeringOn(port).catch(() => 0);
+    if (lingering === 0) return Math.round(performance.now() - t0);
+    await sleep(i < 40 ? 25 : 250);
+  }
+  return null;
+}
+
+/** Starts the server once the port is free; says why when it gives no server. */
+async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<{ ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string }> {
+  const waited = await waitPortFree(port);
+  if (waited === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
+  const s0 = performance.now();
+  const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) }, ownListener: true });
+  switch (r.kind) {
+    case 'listening':
+      return { ok: true, server: r.server, startMs: Math.round(performance.now() - s0) };
+    case 'exited-before-listening': {
+      // Its own words, when it says why it could not bind (Python's errno 98, Node's EADDRINUSE).
+      const addressInUse = /address already in use|EADDRINUSE|errno 98/i.test(r.stderrTail);
+      return { ok: false, failure: { kind: 'exited', code: r.code, signal: r.signal, addressInUse }, stderrTail: r.stderrTail };
+    }
+    case 'never-listened': {
+      const busy = r.listensOn.includes(port) ? null : await portBusy(port);
+      return { ok: false, failure: busy ?? { kind: 'never-listened', port, listensOn: r.listensOn }, stderrTail: r.stderrTail };
+    }
   }
 }
 
-function emptyRun(o: GradeOptions, reason: string): RunResult {
-  const checks = [...o.checks, ...o.properties].map((c) => ({
-    id: c.id,
-    family: c.family,
-    level: c.level,
-    requirement: c.requirement,
-    verdict: applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? ('blocked' as const) : ('skip' as const),
-    runs: 0,
-    failures: 0,
-    durationMs: 0,
-    reason,
-    expected: [],
-    actual: '',
-  }));
+function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
+  const checks = [...o.checks, ...o.properties].map((c) =>
+    applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? notRun(c, 'blocked', '', by) : notRun(c, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true })),
+  );
   return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, startedAt: new Date().toISOString(), durationMs: 0, checks };
 }
 
-function describeExit(code: number | null, signal: string | null): string {
-  return signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
-}
-
 /**
- * Grades one submission: copies it to a scratch folder, starts it there in its own process group with
- * limits, waits for its port without connecting, runs the catalogue and the properties while watching
- * the process (a death fails the check that caused it, and the server is started again), and kills the
- * whole group at the end, whatever happened. Returns data; never prints.
+ * Grades one submission: copies it to a scratch folder, makes sure the port is free, starts it there in
+ * its own process group with limits, waits until a socket of that group listens on the port (never by
+ * connecting), runs the session while watching the process (a death fails the request that caused it,
+ * and the server is started again within the restart budgets), and kills the whole group at the end,
+ * whatever happened. Returns data; never prints.
  */
 export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
   const t0 = performance.now();
   const root = await fs.mkdtemp(path.join(o.scratchRoot ?? os.tmpdir(), 'wiregrade-'));
+  trackFolder(root);
   const scratch = path.join(root, 'submission');
   const cmd = o.cmd.replaceAll('{port}', String(o.port));
   const bwrap = o.sandbox ? bubblewrapPath() : null;
@@ -172,56 +184,56 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
   const deaths: ServerDeath[] = [];
   let server: LaunchedServer | null = null;
   let restarts = 0;
-  let hangs = 0;
   const wall = new AbortController();
-  const wallTimer = setTimeout(() => wall.abort(`the submission's wall-time limit (${Math.round(o.limits.wallMs / 1000)} s) was reached`), o.limits.wallMs);
+  const wallCause: BlockCause = { kind: 'wall-time', limitMs: o.limits.wallMs };
+  const wallTimer = setTimeout(() => wall.abort(wallCause), o.limits.wallMs);
   const base = { submission: o.submission, command: cmd, restarts: 0, deaths, sandbox, timedOut: false };
+  const notStarted = (launch: LaunchOutcome, failure: LaunchFailure): GradeResult => {
+    const run = emptyRun(o, { kind: 'not-started', failure });
+    return { ...base, run, score: scoreRun(run), families: familyScores(run), launch, durationMs: Math.round(performance.now() - t0) };
+  };
   try {
     const size = await folderBytes(o.dir, MAX_COPY_BYTES);
     if (size > MAX_COPY_BYTES) throw new Error(`the folder ${o.dir} holds more than ${MAX_COPY_BYTES / 1024 ** 2} MiB`);
     await fs.cp(o.dir, scratch, { recursive: true, dereference: false, errorOnExist: false });
 
-    const s0 = performance.now();
-    const first = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 5000);
-    const launch = outcomeOf(first, Math.round(performance.now() - s0));
-    if (first.kind !== 'listening') {
-      const why = launch.kind === 'exited-before-listening' ? `the server exited before listening (${describeExit(launch.code, launch.signal)})` : `the server never listened on port ${o.port}`;
-      const run = emptyRun(o, `not run: ${why}`);
-      return { ...base, run, score: scoreRun(run), families: familyScores(run), launch, durationMs: Math.round(performance.now() - t0) };
+    // Another process on the port would be graded in the submission's place: refuse, with its name.
+    const busy = await portBusy(o.port);
+    if (busy?.kind === 'port-busy') return notStarted({ kind: 'port-busy', port: o.port, pid: busy.pid, command: busy.command }, busy);
+
+    const first = await launchWhenFree(argv, scratch, o.port, o.startTimeoutMs);
+    if (!first.ok) {
+      const f = first.failure;
+      const launch: LaunchOutcome =
+        f.kind === 'exited'
+          ? { kind: 'exited-before-listening', code: f.code, signal: f.signal, stderrTail: first.stderrTail }
+          : f.kind === 'port-busy'
+            ? { kind: 'port-busy', port: f.port, pid: f.pid, command: f.command }
+            : { kind: 'never-listened', stderrTail: first.stderrTail, listensOn: f.kind === 'never-listened' ? f.listensOn : [] };
+      return notStarted(launch, f);
     }
     server = first.server;
+    const launch: LaunchOutcome = { kind: 'listening', startMs: first.startMs };
 
-    const recover = async (afterCheck: string): Promise<{ restarted: boolean; reason: string }> => {
-      const current = server!;
-      let reason: string;
-      if (!current.isAlive()) {
-        const e = await current.exited;
-        reason = `server process exited (${describeExit(e.code, e.signal)}) after this request`;
-        deaths.push({ afterCheck, code: e.code, signal: e.signal, stderrTail: current.stderrTail(), restarted: false });
-      } else {
-        reason = 'the server stopped answering after this request';
-        deaths.push({ afterCheck, code: null, signal: null, stderrTail: current.stderrTail(), restarted: false });
-      }
-      const hung = current.isAlive();
-      await current.kill();
-      // A server that hangs rather than dies gets one restart: hanging again is how it is.
-      if (wall.signal.aborted || restarts >= (o.maxRestarts ?? 10) || (hung && hangs++ >= 1)) return { restarted: false, reason };
-      const again = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 30_000);
-      if (again.kind !== 'listening') return { restarted: false, reason: `${reason}; it could not be started again` };
-      if (hung) reason += ' (it was killed and started again)';
-      server = again.server;
-      restarts++;
-      deaths[deaths.length - 1]!.restarted = true;
-      return { restarted: true, reason };
-    };
-
-    /** A deliberate kill -9 and restart (the durability checks): not counted as a death or a restart. */
-    const restart = async (): Promise<boolean> => {
+    const restart = async (): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }> => {
       await server!.kill('SIGKILL');
-      const again = await launchPatiently(argv, scratch, o.port, o.startTimeoutMs, 30_000);
-      if (again.kind !== 'listening') return false;
+      const again = await launchWhenFree(argv, scratch, o.port, o.startTimeoutMs);
+      if (!again.ok) return { ok: false, failure: again.failure };
       server = again.server;
-      return true;
+      return { ok: true };
+    };
+    const control: ServerControl = {
+      exited: () => {
+        const s = server;
+        if (s === null || s.isAlive()) return null;
+        return s.exitInfo() ?? { code: null, signal: null };
+      },
+      restart,
+      onDeath: (d) => {
+        const exit = d.down.kind === 'exited' ? d.down : { code: null, signal: null };
+        deaths.push({ afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: server?.stderrTail() ?? '', restarted: d.restarted });
+        if (d.restarted) restarts++;
+      },
     };
 
     const { result: run } = await runSession({
@@ -235,10 +247,16 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       strict: o.strict,
       ...(o.maxTimeMs !== undefined ? { maxTimeMs: o.maxTimeMs } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
-      control: { isDown: () => server !== null && !server.isAlive(), recover, restart },
+      control,
       signal: wall.signal,
       ...(o.oracle ? { oracle: o.oracle } : {}),
+      ...(o.restarts ? { restarts: o.restarts } : {}),
     });
+    // The maximum depends on the profile only: a run cut short still lists every check (blocked: 0 points).
+    if (run.unreachable) {
+      const blocked = emptyRun(o, { kind: 'server-down', after: 'the start', down: { kind: 'refused' } });
+      run.checks = blocked.checks;
+    }
     const failed = run.checks.find((c) => c.verdict === 'fail');
     return {
       ...base,
@@ -255,5 +273,6 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
     clearTimeout(wallTimer);
     await server?.kill();
     await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
+    untrackFolder(root);
   }
 }

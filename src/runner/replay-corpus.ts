@@ -6,8 +6,12 @@ import { decodeExample } from '../corpus/codec.js';
 import type { CorpusEntry } from '../corpus/store.js';
 import { profiles, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
+import type { Exchange } from '../client/exchange.js';
+import type { Family } from '../checks/types.js';
+import type { ResultCause } from './causes.js';
 import { runChecks } from './run-checks.js';
 import { runProperty } from './run-properties.js';
+import { Scheduler } from './scheduler.js';
 
 /** The words Schemathesis users know: the failure is gone, is still there, or could not be checked. */
 export type ReplayVerdict = 'FIXED' | 'FAILED' | 'ERROR';
@@ -18,7 +22,13 @@ export interface ReplayResult {
   verdict: ReplayVerdict;
   reason: string;
   durationMs: number;
+  /** What the runner added: the server died after this entry, or the entry was not replayed (blocked). */
+  cause?: ResultCause;
+  /** Nothing accepted a connection for this entry. */
+  refused?: boolean;
 }
+
+type Outcome = Omit<ReplayResult, 'file' | 'check' | 'durationMs'> & { exchanges?: readonly Exchange[] };
 
 export interface ReplayOptions {
   target: Endpoint;
@@ -28,23 +38,28 @@ export interface ReplayOptions {
   /** Judge entries with this profile; by default each entry's own (an unknown one is an ERROR). */
   profile?: Profile;
   onEntry?: (r: ReplayResult, index: number, total: number) => void;
+  /**
+   * The session's scheduler: entries are then gated by the baseline and the server's liveness exactly
+   * like the catalogue, and a death is charged to the entry after which the server went away.
+   */
+  scheduler?: Scheduler;
 }
 
-async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile): Promise<Outcome> {
   const last = e.requests[e.requests.length - 1];
   if (!last) return { verdict: 'ERROR', reason: 'the entry has no request to send' };
   for (const setup of e.requests.slice(0, -1)) {
     const ex = await exchange(o.target, setup.plan, { methods: setup.methods, timeoutMs: o.timeoutMs });
-    if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
+    if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   }
   const exp = resolveAccepts({ accept: judge.accept, warn: judge.warn, mustClose: judge.mustClose }, profile.baselineStatuses);
   const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, settleMs: judge.mustClose ? Math.min(1000, o.timeoutMs) : 0 });
-  if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
+  if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   const j = judgeStatus(ex, exp);
-  return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason } : { verdict: 'FIXED', reason: describeExchange(ex) };
+  return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason, exchanges: [ex] } : { verdict: 'FIXED', reason: describeExchange(ex), exchanges: [ex] };
 }
 
-async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Outcome> {
   const m = e.manifest;
   const profile = o.profile ?? profiles[m.profile];
   if (!profile) return { verdict: 'ERROR', reason: `the entry's profile '${m.profile}' is unknown to this wiregrade` };
@@ -53,11 +68,11 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayR
   if (judge.kind === 'check') {
     const check = o.checks.find((c) => c.id === m.check);
     if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
-    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0 });
-    if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable };
+    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, unwatched: true });
+    if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable.message, refused: true };
     const c = r.checks[0]!;
     if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
-    if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason };
+    if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason, exchanges: c.exchanges ?? [] };
     return { verdict: 'ERROR', reason: `the check was ${c.verdict}: ${c.reason}` };
   }
   const prop = o.properties.find((p) => p.id === m.check);
@@ -69,23 +84,35 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayR
       : await runProperty(prop, { ...base, path: judge.path, ...(judge.replayPath ? { replayPath: judge.replayPath } : {}) });
   const c = out.result;
   if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
-  if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason };
+  if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason, exchanges: c.exchanges ?? [] };
   return { verdict: 'ERROR', reason: `the property was ${c.verdict}: ${c.reason}` };
 }
 
 /** Replays entries one after another; never prints. */
 export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOptions): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
+  const families = new Map<string, Family>([...o.checks, ...o.properties].map((c) => [c.id, c.family]));
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const t0 = performance.now();
-    let r: Omit<ReplayResult, 'file' | 'check' | 'durationMs'>;
-    try {
-      r = await replayOne(e, o);
-    } catch (err) {
-      r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
+    const unit = { id: e.manifest.check, family: families.get(e.manifest.check) ?? 'robustness' };
+    let r: Outcome;
+    const block = o.scheduler?.blockCause(unit);
+    if (block) {
+      r = { verdict: 'ERROR', reason: '', cause: { kind: 'blocked', by: block } };
+    } else {
+      try {
+        r = await replayOne(e, o);
+      } catch (err) {
+        r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      if (o.scheduler) {
+        const a = await o.scheduler.after(unit, r.verdict === 'FIXED' ? 'pass' : 'fail', r.exchanges ?? []);
+        if (a?.chargedTo === 'unit') r = { ...r, verdict: 'FAILED', cause: Scheduler.died(a) };
+      }
     }
-    const res: ReplayResult = { file: e.file, check: e.manifest.check, ...r, durationMs: Math.round(performance.now() - t0) };
+    const { exchanges: _dropped, ...kept } = r;
+    const res: ReplayResult = { file: e.file, check: e.manifest.check, ...kept, durationMs: Math.round(performance.now() - t0) };
     out.push(res);
     o.onEntry?.(res, i, entries.length);
   }

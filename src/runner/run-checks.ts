@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, Session, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
-import { afterCheck, type ServerControl } from './server-watch.js';
-
+import type { BlockCause, Unreachable } from './causes.js';
+import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -19,17 +19,24 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** What the runner may know of, and do to, the server process (grading owns it; fuzz does not). */
   control?: ServerControl;
-  /** Stops the run between checks (a wall-time limit): the remaining checks are blocked. */
+  /** Stops the run between checks (a wall-time limit, a signal): its reason is a BlockCause. */
   signal?: AbortSignal;
   /** The oracle for differential checks (`--oracle`). */
   oracle?: Endpoint;
   /** A tag that keeps this run's record names apart from earlier runs' against the same server. */
   runTag?: string;
+  /** The session's scheduler, when the checks are part of a larger run (corpus, properties). */
+  scheduler?: Scheduler;
+  /** Do not watch the server after each check (a corpus entry replayed inside another unit). */
+  unwatched?: boolean;
 }
 
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 6);
 }
+
+/** A confirmation of a verdict that rests on a deadline uses this many times the deadline. */
+export const CONFIRM_FACTOR = 3;
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
@@ -37,17 +44,21 @@ export function makeContext(
   checkId: string,
   tag: string,
   memos: Map<string, Promise<unknown>>,
+  scheduler?: Scheduler,
 ): CheckContext {
   const prefix = `wg${tag}${shortHash(checkId)}`;
+  const control = opts.control;
   return {
     target: opts.target,
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
-    ...(opts.control?.restart ? { restartServer: opts.control.restart } : {}),
+    ...(control ? { restartServer: async () => (await control.restart()).ok } : {}),
     timeoutMs: opts.timeoutMs,
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
-    send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) =>
-      exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...o, methods: o.methods ?? req.methods }),
+    send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
+      const idle = scheduler?.closeIdleMs;
+      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...o, methods: o.methods ?? req.methods });
+    },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;
       if (!p) {
@@ -63,7 +74,8 @@ export function makeContext(
   };
 }
 
-function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number, reason = run.reason): CheckResult {
+/** The result of a check, holding its metadata and its run (the verdict after levels). */
+function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number): CheckResult {
   const r: CheckResult = {
     id: check.id,
     family: check.family,
@@ -73,7 +85,7 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
     runs: 1,
     failures: verdict === 'fail' ? 1 : 0,
     durationMs,
-    reason,
+    reason: run.reason,
     expected: run.expected,
     actual: run.actual,
   };
@@ -85,14 +97,84 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
   return r;
 }
 
-function notRun(check: Check, verdict: 'blocked' | 'skip' | 'error', reason: string): CheckResult {
-  return toResult(check, { verdict: 'skip', reason, expected: [], actual: '', exchanges: [] }, verdict, 0, reason);
+/** A check that did not run: skipped by the profile, blocked (with its cause), or errored. */
+export function notRun(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite'>, verdict: 'blocked' | 'skip' | 'error', reason: string, by?: BlockCause): CheckResult {
+  const r: CheckResult = { id: check.id, family: check.family, level: check.level, requirement: check.requirement, verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
+  if (check.cite) r.cite = check.cite;
+  if (by) r.cause = { kind: 'blocked', by };
+  return r;
 }
 
 /** Applies the level: a broken SHOULD is a warning unless the run is strict. */
 function levelled(check: Check, v: CheckRun['verdict'], strict: boolean): Verdict {
   if (v === 'fail' && check.level === 'SHOULD' && !strict) return 'warn';
   return v;
+}
+
+/** A verdict that rests on a deadline: it failed and one of its exchanges ran out of time. */
+export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
+  return verdict === 'fail' && exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
+}
+
+/**
+ * Charges a death found after a unit to its result: the unit fails for it, and its request becomes the
+ * one after which the server went away (so the replay reproduces the death).
+ */
+export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null>, { chargedTo: 'unit' }>): CheckResult {
+  const out: CheckResult = { ...res, verdict: 'fail', failures: Math.max(1, res.failures), cause: Scheduler.died(a) };
+  const sent = a.culprit?.request;
+  if (sent) {
+    out.request = { plan: sent.plan, methods: sent.methods };
+    delete out.setup;
+    delete out.expectation;
+  }
+  if (a.culprit && !out.exchanges) out.exchanges = [a.culprit];
+  return out;
+}
+
+/** The result of KEEPS_SERVING_ID once the server was seen to exit after serving correctly. */
+export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckResult {
+  const e = s.exitsAfterServing;
+  if (!e || res.id !== KEEPS_SERVING_ID) return res;
+  return { ...res, verdict: 'fail', failures: 1, cause: { kind: 'exits-after-serving', times: e.times, firstAfter: e.firstAfter, down: e.down } };
+}
+
+/**
+ * Runs one check under the scheduler: gating, the run, a confirmation of a verdict that rests on a
+ * deadline (the same check again with CONFIRM_FACTOR times the deadline: a loaded machine must not
+ * fail a server), and the liveness watch afterwards.
+ */
+async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
+  const block = s.blockCause(check);
+  if (block) return notRun(check, 'blocked', '', block);
+  const c0 = performance.now();
+  let run: CheckRun;
+  try {
+    run = await check.run(makeContext(opts, check.id, tag, memos, s));
+    if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited()) {
+      const longer = { ...opts, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR };
+      run = await check.run(makeContext(longer, check.id, `${tag}c`, new Map(), s));
+    }
+  } catch (err) {
+    return notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
+  if (opts.unwatched) return res;
+  const a = await s.after(check, run.verdict, run.exchanges);
+  if (a?.chargedTo === 'unit') {
+    res = chargeDeath(res, a);
+    opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
+  } else if (a) {
+    opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
+  }
+  return res;
+}
+
+/** Nothing listens: every exchange of the first check was refused before anything was sent. */
+function unreachableFrom(res: CheckResult): Unreachable | null {
+  const ex = res.exchanges ?? [];
+  if (ex.length === 0 || !ex.every((e) => e.kind === 'refused')) return null;
+  return { kind: ex[0]?.connectFailure ?? 'error', message: ex[0]?.message ?? '' };
 }
 
 /**
@@ -103,6 +185,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const strict = opts.strict ?? false;
   const tag = opts.runTag ?? Date.now().toString(36).slice(-5);
+  const s = opts.scheduler ?? new Scheduler({ target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.control ? { control: opts.control } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const result: RunResult = {
     target: opts.target,
     profile: opts.profile.name,
@@ -115,10 +198,8 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   // The baseline runs first; the rest keep their catalogue order.
   const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
   opts.onEvent?.({ type: 'start', total: ordered.length });
-  let baselineFailed = false;
-  const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
+  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined };
   const memos = new Map<string, Promise<unknown>>();
-  let stopped: RunResult['stopped'];
 
   for (let i = 0; i < ordered.length; i++) {
     const check = ordered[i]!;
@@ -126,42 +207,34 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     let res: CheckResult;
     if (!applies(check, opts.profile, env)) {
       res = notRun(check, 'skip', skipReason(check, opts.profile, env));
-    } else if (stopped) {
-      res = notRun(check, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
-    } else if (opts.signal?.aborted) {
-      res = notRun(check, 'blocked', `not run: ${String(opts.signal.reason ?? 'the run was stopped')}`);
-    } else if (baselineFailed && !check.independent) {
-      res = notRun(check, 'blocked', `not run: the baseline request (${BASELINE_ID}) failed`);
     } else {
-      const c0 = performance.now();
-      try {
-        const run = await check.run(makeContext(opts, check.id, tag, memos));
-        res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
-      } catch (err) {
-        res = notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+      res = await runCheckUnit(check, opts, s, tag, memos, strict);
+      if (i === 0 && !opts.scheduler) {
+        const u = unreachableFrom(res);
+        if (u) {
+          // Nothing listens: say so once, rather than failing every check. (No empty probe connection is
+          // made before this: many student servers die on one.)
+          result.unreachable = u;
+          result.durationMs = Math.round(performance.now() - t0);
+          return result;
+        }
       }
-      if (i === 0 && res.exchanges?.length && res.exchanges.every((e) => e.kind === 'refused')) {
-        // Nothing listens: say so once, rather than failing every check. (No empty probe connection is
-        // made before this: many student servers die on one.)
-        result.unreachable = `cannot connect to ${opts.target.host}:${opts.target.port}: ${res.exchanges[0]?.message ?? 'refused'}`;
-        result.durationMs = Math.round(performance.now() - t0);
-        return result;
-      }
-      if (check.id === BASELINE_ID && res.verdict === 'fail') baselineFailed = true;
-      const down = await afterCheck(check.id, opts.target, opts.profile, opts.timeoutMs, opts.control);
-      if (down) {
-        res = { ...res, verdict: 'fail', failures: 1, reason: `${down.reason} (the check itself saw: ${res.reason})` };
-        res.actual = `${down.reason}; ${res.actual}`;
-        opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: down.restarted });
-        if (!down.restarted) stopped = { afterCheck: check.id, reason: down.reason.replace(/ after this (request|property)$/, '') };
-      }
+      if (check.id === BASELINE_ID && res.verdict === 'fail') s.baselineFailed = check.id;
     }
     const weight = pointsFor(opts.profile, check.id);
     if (weight !== 1) res.weight = weight;
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
-  if (stopped) result.stopped = stopped;
+  if (!opts.scheduler) finish(result, s);
   result.durationMs = Math.round(performance.now() - t0);
   return result;
 }
+
+/** Applies what only the end of a run knows: the root cause of a server that exits after serving, and where the run stopped. */
+export function finish(result: RunResult, s: Scheduler): void {
+  result.checks = result.checks.map((c) => chargeExitsAfterServing(c, s));
+  if (s.stopped) result.stopped = s.stopped;
+}
+
+export { unreachableFrom };

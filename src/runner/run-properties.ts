@@ -3,8 +3,8 @@ import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { makeContext } from './run-checks.js';
-import { afterCheck, probeAlive, type ServerControl } from './server-watch.js';
+import { chargeDeath, CONFIRM_FACTOR, makeContext, notRun, restsOnDeadline } from './run-checks.js';
+import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
 
 export interface PropertyRunOptions {
@@ -28,6 +28,8 @@ export interface PropertyRunOptions {
   control?: ServerControl;
   signal?: AbortSignal;
   oracle?: Endpoint;
+  /** The session's scheduler (gating, liveness, restarts); a fresh one when absent. */
+  scheduler?: Scheduler;
 }
 
 export interface PropertyOutcome {
@@ -44,6 +46,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
+    opts.scheduler,
   );
   const base = {
     id: def.id,
@@ -88,10 +91,9 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     return { result: { ...base, verdict, runs: cases, failures: 0, durationMs, reason, expected: [], actual: reason } };
   }
   if (!failedRun && down !== null) {
+    // Judged no further against a refusing socket; the scheduler's watch says whether the server is gone.
     const d: Omit<CheckRun, 'verdict'> = down;
-    const alive = await probeAlive(opts.target, opts.profile, opts.timeoutMs);
-    const reason = alive ? `the server refused connections during this property (${d.reason})` : 'the server stopped answering during this property';
-    return { result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
+    return { result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
   }
   const f: Omit<CheckRun, 'verdict'> = last!;
   const verdict = def.level === 'SHOULD' && !opts.strict ? 'warn' : 'fail';
@@ -116,32 +118,37 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   return { result, failure: { seed: details.seed, path, ...(replayPath ? { replayPath } : {}), counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
 }
 
-/** Runs every property in turn, sharing the time budget; each is followed by a liveness probe. */
+/** Runs every property in turn, sharing the time budget, each under the scheduler (gating and liveness). */
 export async function runProperties(defs: readonly PropertyDef<any>[], opts: PropertyRunOptions): Promise<PropertyOutcome[]> {
   const out: PropertyOutcome[] = [];
   const started = performance.now();
-  let stopped: string | null = null;
+  const s = opts.scheduler ?? new Scheduler({ target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.control ? { control: opts.control } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  const o: PropertyRunOptions = { ...opts, scheduler: s };
+  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined };
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i]!;
     opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
-    let o: PropertyOutcome;
-    if (stopped || opts.signal?.aborted) {
-      const reason = `not run: ${stopped ?? String(opts.signal?.reason ?? 'the run was stopped')}`;
-      o = { result: { id: def.id, family: def.family, level: def.level, requirement: def.requirement, verdict: 'blocked', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
+    let outcome: PropertyOutcome;
+    const block = applies(def, opts.profile, env) ? s.blockCause(def) : null;
+    if (block) {
+      outcome = { result: notRun(def, 'blocked', '', block) };
     } else {
       const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
-      o = await runProperty(def, opts, left);
-      const down = await afterCheck(def.id, opts.target, opts.profile, opts.timeoutMs, opts.control);
-      if (down) {
-        if (o.result.verdict !== 'fail' || !down.restarted) o.result = { ...o.result, verdict: 'fail', failures: 1, reason: `${down.reason.replace(/this request$/, 'this property')} (${o.result.reason})` };
-        opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: down.restarted });
-        if (!down.restarted) stopped = `${down.reason.replace(/ after this (request|property)$/, '')} after ${def.id}`;
+      outcome = await runProperty(def, o, left);
+      if (restsOnDeadline(outcome.result.verdict, outcome.result.exchanges ?? []) && !opts.control?.exited()) {
+        // Confirm before it counts: the same cases with a longer deadline (a loaded machine is no bug).
+        outcome = await runProperty(def, { ...o, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR }, left);
+      }
+      if (outcome.result.verdict !== 'skip') {
+        const a = await s.after(def, outcome.result.verdict, outcome.result.exchanges ?? []);
+        if (a) opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted });
+        if (a?.chargedTo === 'unit') outcome = { ...outcome, result: chargeDeath(outcome.result, a) };
       }
     }
     const weight = pointsFor(opts.profile, def.id);
-    if (weight !== 1) o.result.weight = weight;
-    out.push(o);
-    opts.onEvent?.({ type: 'check-end', result: o.result, index: i });
+    if (weight !== 1) outcome.result.weight = weight;
+    out.push(outcome);
+    opts.onEvent?.({ type: 'check-end', result: outcome.result, index: i });
   }
   return out;
 }

@@ -1,11 +1,14 @@
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
-import { applies, type Profile } from '../model/profile.js';
+import { BASELINE_ID } from '../checks/catalogue/baseline.js';
+import type { CorpusEntry } from '../corpus/store.js';
+import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { runChecks } from './run-checks.js';
+import { replayCorpus, type ReplayResult } from './replay-corpus.js';
+import { finish, runChecks, unreachableFrom } from './run-checks.js';
 import { runProperties, type PropertyOutcome } from './run-properties.js';
+import { Scheduler, type RestartPolicy, type ServerControl } from './scheduler.js';
 import type { RunEvent, RunResult } from './types.js';
-import type { ServerControl } from './server-watch.js';
 
 export interface SessionOptions {
   target: Endpoint;
@@ -24,68 +27,92 @@ export interface SessionOptions {
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
   control?: ServerControl;
+  /** Aborted with a BlockCause as its reason (wall limit, signal): what has not run is blocked. */
   signal?: AbortSignal;
   oracle?: Endpoint;
   examples?: ReadonlyMap<string, unknown[]>;
+  /** Regression-corpus entries to replay right after the baseline, before anything new. */
+  corpus?: readonly CorpusEntry[];
+  restarts?: RestartPolicy;
 }
 
 export interface SessionResult {
   result: RunResult;
   /** The property failures with fast-check's own data, for the regression corpus. */
   propertyFailures: PropertyOutcome[];
+  /** The corpus entries replayed (in order), when `corpus` was given. */
+  replayed: ReplayResult[];
 }
 
 /**
- * A whole fuzz session: the deterministic catalogue first, then the properties, into one RunResult.
- * Properties do not run when the target was unreachable or stopped answering.
+ * A whole run, under one scheduler: the baseline first (it decides whether the target is reachable at
+ * all), then the regression corpus, then the rest of the catalogue, then the properties. Every unit is
+ * gated the same way (baseline, liveness, restart budgets, the wall limit) and a death is charged to the
+ * unit after which the server went away, whichever part it belongs to.
  */
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const t0 = performance.now();
   const total = opts.checks.length + opts.properties.length;
   const onEvent = opts.onEvent;
   const tag = Date.now().toString(36).slice(-5);
-  const result = await runChecks({
+  const s = new Scheduler({
     target: opts.target,
-    checks: opts.checks,
+    profile: opts.profile,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.control ? { control: opts.control } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.restarts ? { restarts: opts.restarts } : {}),
+  });
+  const base = {
+    target: opts.target,
     profile: opts.profile,
     timeoutMs: opts.timeoutMs,
     seed: opts.seed,
     runTag: tag,
+    scheduler: s,
     ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
-    ...(onEvent ? { onEvent: (e: RunEvent) => onEvent(e.type === 'start' ? { type: 'start', total } : e) } : {}),
     ...(opts.control ? { control: opts.control } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
-  });
-  if (result.unreachable || opts.properties.length === 0) return { result, propertyFailures: [] };
-  if (result.stopped) {
-    // Every submission is scored out of the same maximum: the properties not run count as blocked.
-    const reason = `not run: ${result.stopped.reason} after ${result.stopped.afterCheck}`;
-    for (const p of opts.properties) {
-      const skip = !applies(p, opts.profile, { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined });
-      result.checks.push({ id: p.id, family: p.family, level: p.level, requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
-    }
-    return { result, propertyFailures: [] };
+  };
+  const baseline = opts.checks.filter((c) => c.id === BASELINE_ID);
+  const rest = opts.checks.filter((c) => c.id !== BASELINE_ID);
+  let offset = 0;
+  const shifted = (e: RunEvent): void => {
+    if (!onEvent) return;
+    if (e.type === 'start') return;
+    onEvent('index' in e ? { ...e, index: e.index + offset } : e);
+  };
+  onEvent?.({ type: 'start', total });
+
+  const result = await runChecks({ ...base, checks: baseline, onEvent: shifted });
+  const first = result.checks[0];
+  const unreachable = first ? unreachableFrom(first) : null;
+  if (unreachable) {
+    // Nothing was ever answered: exit 3 territory, not a death.
+    result.unreachable = unreachable;
+    result.checks = [];
+    return { result, propertyFailures: [], replayed: [] };
   }
-  const offset = opts.checks.length;
+  offset = baseline.length;
+
+  const replayed = opts.corpus && opts.corpus.length > 0 ? await replayCorpus(opts.corpus, { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, checks: opts.checks, properties: opts.properties, scheduler: s }) : [];
+
+  const more = await runChecks({ ...base, checks: rest, onEvent: shifted });
+  result.checks.push(...more.checks);
+  offset += rest.length;
+
   const outcomes = await runProperties(opts.properties, {
-    target: opts.target,
-    profile: opts.profile,
-    timeoutMs: opts.timeoutMs,
-    seed: opts.seed,
+    ...base,
     runs: opts.runs,
-    runTag: tag,
     ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
     ...(opts.path !== undefined ? { path: opts.path } : {}),
     ...(opts.replayPath !== undefined ? { replayPath: opts.replayPath } : {}),
-    ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),
-    ...(opts.control ? { control: opts.control } : {}),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(opts.oracle ? { oracle: opts.oracle } : {}),
-    ...(onEvent ? { onEvent: (e: RunEvent) => onEvent('index' in e ? { ...e, index: e.index + offset } : e) } : {}),
+    onEvent: shifted,
   });
   result.checks.push(...outcomes.map((o) => o.result));
+  finish(result, s);
   result.durationMs = Math.round(performance.now() - t0);
-  return { result, propertyFailures: outcomes.filter((o) => o.failure) };
+  return { result, propertyFailures: outcomes.filter((o) => o.failure), replayed };
 }

@@ -4,6 +4,7 @@ import type { StatusExpectation } from '../checks/verify.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { ReplayResult } from './replay-corpus.js';
 import type { Endpoint } from '../wire/types.js';
+import type { BlockCause, ResultCause, Unreachable } from './causes.js';
 
 export interface CheckResult {
   id: string;
@@ -12,6 +13,11 @@ export interface CheckResult {
   requirement: string;
   cite?: string;
   verdict: Verdict;
+  /**
+   * What the runner added to the check's own verdict (a death after its request, a block, a root cause),
+   * as data: the reporters phrase it. `reason` stays the check's own words (empty when it did not run).
+   */
+  cause?: ResultCause;
   /** How many cases the check ran (1 for a deterministic check). */
   runs: number;
   failures: number;
@@ -40,10 +46,10 @@ export interface RunResult {
   strict: boolean;
   startedAt: string;
   durationMs: number;
-  /** No TCP connection could be made before the first check. */
-  unreachable?: string;
-  /** Set when the server stopped answering and the run stopped sending anything more. */
-  stopped?: { afterCheck: string; reason: string };
+  /** No TCP connection could be made before anything was sent. */
+  unreachable?: Unreachable;
+  /** Set when the server went away and the run stopped sending anything more. */
+  stopped?: { afterCheck: string; cause: BlockCause };
   checks: CheckResult[];
   /** The regression corpus: what was replayed before anything new, and what this run added. */
   corpus?: CorpusSummary;

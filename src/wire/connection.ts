@@ -39,8 +39,8 @@ export class Connection {
     socket.on('end', () => {
       this.peerEnded = true;
       if (this.state === 'open') this.state = 'closed';
-      // Half-closed by the peer: we have nothing to say on a connection it ended.
-      socket.end();
+      // The socket is half-open (allowHalfOpen): our side stays open until close(), which then resets
+      // it, so that the server's side of a connection it closed first never sits in TIME_WAIT.
       this.notify();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -55,7 +55,7 @@ export class Connection {
 
   static open(endpoint: Endpoint, opts: OpenOptions): Promise<OpenResult> {
     return new Promise((resolve) => {
-      const socket = net.connect({ host: endpoint.host, port: endpoint.port });
+      const socket = net.connect({ host: endpoint.host, port: endpoint.port, allowHalfOpen: true });
       let settled = false;
       const finish = (r: OpenResult): void => {
         if (settled) return;
@@ -200,23 +200,33 @@ export class Connection {
     return 'open';
   }
 
+  /** We have sent our FIN (endWrite or close). */
+  private ended = false;
+
   /** Closes our side politely (FIN), keeping the socket readable. */
   endWrite(): void {
+    this.ended = true;
     if (!this.socket.destroyed) this.socket.end();
   }
 
   /**
-   * Closes politely: our FIN, then reading (and dropping) what the server still sends until it closes
-   * too, for at most `graceMs`; only then the socket is destroyed. Destroying a socket with unread bytes
-   * makes the kernel send a RST, which some servers take as a crash of the client (and some die of);
-   * the grader must not cause what it is judging.
+   * Closes the connection without harming the server:
+   * - when the server closed first (its FIN came before ours), with a reset: its side of the connection
+   *   then ends at once instead of waiting in TIME_WAIT for a minute, which would keep a server without
+   *   SO_REUSEADDR from binding its port again after a restart. The server has closed its socket, so
+   *   the reset reaches no reader;
+   * - otherwise politely: our FIN, then reading (and dropping) what the server still sends until it
+   *   closes too, for at most `graceMs`; only then the socket is destroyed. Destroying a socket with
+   *   unread bytes makes the kernel send a RST, which some servers take as a crash of the client (and
+   *   some die of); the grader must not cause what it is judging.
    */
   async close(graceMs = 100): Promise<void> {
-    if (!this.socket.destroyed) {
-      this.socket.end();
-      this.socket.resume();
-      if (this.state === 'open') await this.waitFor(() => false, new Deadline(graceMs));
-    }
+    if (this.socket.destroyed) return this.destroy();
+    if (this.peerEnded && !this.ended) return this.reset();
+    this.ended = true;
+    this.socket.end();
+    this.socket.resume();
+    if (this.state === 'open') await this.waitFor(() => false, new Deadline(graceMs));
     this.destroy();
   }
 

@@ -14,6 +14,8 @@ export interface ListenEntry {
   address: string;
   port: number;
   inode: number;
+  /** The kernel's TCP state, two hex digits (`0A` LISTEN, `06` TIME_WAIT, …). */
+  state: string;
 }
 
 const TCP_LISTEN = '0A';
@@ -31,13 +33,16 @@ export function parseListenTable(
   text: string,
   family: 4 | 6,
   littleEndian: boolean = os.endianness() === 'LE',
+  /** Which states to keep; LISTEN by default, `null` for every socket. */
+  only: string | null = TCP_LISTEN,
 ): ListenEntry[] {
   const entries: ListenEntry[] = [];
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/);
     // fields: sl, local_address, rem_address, st, ...
     if (fields.length < 4 || !/^\d+:$/.test(fields[0] ?? '')) continue;
-    if ((fields[3] ?? '').toUpperCase() !== TCP_LISTEN) continue;
+    const state = (fields[3] ?? '').toUpperCase();
+    if (only !== null && state !== only) continue;
     const local = fields[1] ?? '';
     const colon = local.lastIndexOf(':');
     if (colon < 0) continue;
@@ -59,6 +64,7 @@ export function parseListenTable(
       address: family === 4 ? bytes.join('.') : formatV6(bytes),
       port: parseInt(hexPort, 16),
       inode: Number.isFinite(inode) ? inode : 0,
+      state,
     });
   }
   return entries;
@@ -143,7 +149,7 @@ export function listenTableAvailable(): boolean {
 }
 
 /** Every listening TCP socket in this network namespace (tcp6 missing, e.g. IPv6 disabled, is fine). */
-export async function readListenTable(): Promise<ListenEntry[]> {
+export async function readListenTable(only: string | null = TCP_LISTEN): Promise<ListenEntry[]> {
   const all: ListenEntry[] = [];
   for (const { path, family } of TABLES) {
     let text: string;
@@ -152,9 +158,21 @@ export async function readListenTable(): Promise<ListenEntry[]> {
     } catch {
       continue;
     }
-    all.push(...parseListenTable(text, family));
+    all.push(...parseListenTable(text, family, undefined, only));
   }
   return all;
+}
+
+/** TCP_TIME_WAIT in the kernel's table. */
+export const TCP_TIME_WAIT = '06';
+
+/**
+ * How many sockets whose local port is `port` are not listening (TIME_WAIT, FIN_WAIT, CLOSE_WAIT, …):
+ * while any remain, a server that binds without SO_REUSEADDR cannot bind the port.
+ */
+export async function lingeringOn(port: number): Promise<number> {
+  const all = await readListenTable(null);
+  return all.filter((e) => e.port === port && e.state !== TCP_LISTEN).length;
 }
 
 /**

@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, launchServer, type LaunchedServer, type LaunchResult } from '../../src/runner/launch.js';
+import { freePort, launchServer, type LaunchedServer, type LaunchResult } from '../../src/supervise/launch.js';
 import { zoo, zooServer, ZOO_SERVERS_DIR, type ZooServer } from '../zoo/manifest.js';
 
 export interface ZooCopy {

@@ -15,7 +15,7 @@ import {
   trackedGroups,
   type LaunchedServer,
   type LaunchResult,
-} from '../../src/runner/launch.js';
+} from '../../src/supervise/launch.js';
 import { isListening } from '../../src/wire/listen-table.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { freePort, launchServer } from '../../src/runner/launch.js';
+import { freePort, launchServer } from '../../src/supervise/launch.js';
 import { captureIO } from '../cli/helpers.js';
 import { profileZooServer, type ProfileName } from '../zoo/profiles/manifest.js';
 import { startZoo } from '../helpers/zoo.js';

@@ -100,7 +100,7 @@ describe('toClassCsv', () => {
       toClassCsv([
         grade('f', allChecks, { score: { points: 2.5, max: 3 } }),
         grade('t', [], { timedOut: true, run: runResult([]) }),
-        grade('n', [], { launch: { kind: 'never-listened', stderrTail: '' }, run: runResult([]) }),
+        grade('n', [], { launch: { kind: 'never-listened', stderrTail: '', listensOn: [] }, run: runResult([]) }),
       ]),
     );
     expect(p.slice(1).map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual([

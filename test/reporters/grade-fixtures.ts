@@ -105,7 +105,7 @@ export const STDERR = 'Traceback (most recent call last):\n  File "server.py", l
 export function crashedAtStart(submission = 'carol'): GradeResult {
   return grade(submission, [], {
     launch: { kind: 'exited-before-listening', code: 1, signal: null, stderrTail: STDERR },
-    run: runResult([], { unreachable: 'the server exited before listening' }),
+    run: runResult([], { unreachable: { kind: 'refused', message: 'ECONNREFUSED' } }),
     score: { points: 0, max: 0 },
     families: [],
     durationMs: 800,
@@ -117,9 +117,9 @@ export function diedTwice(submission = 'dave'): GradeResult {
   return grade(submission, allChecks, {
     restarts: 2,
     deaths: [
-      { afterCheck: 'robustness.survives-empty-request', code: 1, signal: null, stderrTail: 'IndexError: list index out of range\x1b[31m\n', restarted: true },
-      { afterCheck: 'status.path.script-is-400', code: null, signal: 'SIGSEGV', stderrTail: '', restarted: true },
-      { afterCheck: 'metamorphic.split.any-byte', code: 1, signal: null, stderrTail: 'boom', restarted: false },
+      { afterCheck: 'robustness.survives-empty-request', chargedTo: 'robustness.survives-empty-request', down: { kind: 'exited', code: 1, signal: null }, code: 1, signal: null, stderrTail: 'IndexError: list index out of range\x1b[31m\n', restarted: true },
+      { afterCheck: 'status.path.script-is-400', chargedTo: 'status.path.script-is-400', down: { kind: 'exited', code: null, signal: 'SIGSEGV' }, code: null, signal: 'SIGSEGV', stderrTail: '', restarted: true },
+      { afterCheck: 'metamorphic.split.any-byte', chargedTo: 'metamorphic.split.any-byte', down: { kind: 'exited', code: 1, signal: null }, code: 1, signal: null, stderrTail: 'boom', restarted: false },
     ],
     sandbox: 'bubblewrap',
   });

@@ -111,12 +111,12 @@ describe('renderGradeTable', () => {
   });
 
   it('words every restart case', () => {
-    const death = { afterCheck: 'a.b', code: 1, signal: null, stderrTail: '', restarted: true };
-    const text1 = gradeNotes(grade('x', allChecks, { deaths: [death, { ...death, afterCheck: 'c.d' }], restarts: 2 })).find((n) => n.kind === 'restarts')!.text;
+    const death = { afterCheck: 'a.b', chargedTo: 'a.b', down: { kind: 'exited' as const, code: 1, signal: null }, code: 1, signal: null, stderrTail: '', restarted: true };
+    const text1 = gradeNotes(grade('x', allChecks, { deaths: [death, { ...death, afterCheck: 'c.d', chargedTo: 'c.d' }], restarts: 2 })).find((n) => n.kind === 'restarts')!.text;
     expect(text1).toBe('the server died 2 times and was restarted: after a.b (exit code 1), after c.d (exit code 1)');
     const text2 = gradeNotes(grade('x', allChecks, { deaths: [{ ...death, restarted: false }], restarts: 0 })).find((n) => n.kind === 'restarts')!.text;
     expect(text2).toBe('the server died 1 time and was not restarted: after a.b (exit code 1, not restarted)');
-    const many = Array.from({ length: 7 }, (_, i) => ({ ...death, afterCheck: `c${i}` }));
+    const many = Array.from({ length: 7 }, (_, i) => ({ ...death, afterCheck: `c${i}`, chargedTo: `c${i}` }));
     const text3 = gradeNotes(grade('x', allChecks, { deaths: many, restarts: 7 })).find((n) => n.kind === 'restarts')!.text;
     expect(text3).toMatch(/after c4 \(exit code 1\), … and 2 more$/);
     expect(gradeNotes(grade('x')).some((n) => n.kind === 'restarts')).toBe(false);
@@ -131,7 +131,7 @@ describe('renderGradeTable', () => {
   });
 
   it('explains a server that never listened, with the wait when given, and one killed by a signal', () => {
-    const g = grade('n', [], { launch: { kind: 'never-listened', stderrTail: '' }, run: runResult([]) });
+    const g = grade('n', [], { launch: { kind: 'never-listened', stderrTail: '', listensOn: [] }, run: runResult([]) });
     const t = renderGradeTable(g, { color: false, startTimeoutMs: 10_000 });
     expect(t).toContain('✗ the server never listened on port 8080 within 10 s\n    stderr:\n      (nothing on stderr)');
     expect(renderGradeTable(g, { color: false })).toContain('✗ the server never listened on port 8080\n');
@@ -143,7 +143,7 @@ describe('renderGradeTable', () => {
     const g = grade('t', allChecks, {
       timedOut: true,
       launch: { kind: 'not-launched' },
-      run: runResult(allChecks, { stopped: { afterCheck: 'robustness.flood', reason: 'no connection accepted for 5 s' } }),
+      run: runResult(allChecks, { stopped: { afterCheck: 'robustness.flood', cause: { kind: 'server-down', after: 'robustness.flood', down: { kind: 'hung' } } } }),
     });
     const t = renderGradeTable(g, { color: false });
     expect(t).toContain('· graded at 127.0.0.1:8080 (a server wiregrade did not start)');
@@ -165,9 +165,9 @@ describe('helpers', () => {
 
   it('gradeStatus: crashed at start, never listened, timed out, unreachable, ok', () => {
     expect(gradeStatus(crashedAtStart())).toBe('crashed at start');
-    expect(gradeStatus(grade('a', [], { launch: { kind: 'never-listened', stderrTail: '' } }))).toBe('never listened');
+    expect(gradeStatus(grade('a', [], { launch: { kind: 'never-listened', stderrTail: '', listensOn: [] } }))).toBe('never listened');
     expect(gradeStatus(grade('a', allChecks, { timedOut: true }))).toBe('timed out');
-    expect(gradeStatus(grade('a', [], { run: runResult([], { unreachable: 'refused' }) }))).toBe('unreachable');
+    expect(gradeStatus(grade('a', [], { run: runResult([], { unreachable: { kind: 'refused', message: 'ECONNREFUSED' } }) }))).toBe('unreachable');
     expect(gradeStatus(diedTwice())).toBe('ok');
   });
 

@@ -76,12 +76,13 @@ describe('toJsonReport', () => {
   });
 
   it('adds unreachable and stopped only when set, and brackets an IPv6 target', () => {
-    const r = toJsonReport(runResult([], { unreachable: 'cannot connect to [::1]:9: ECONNREFUSED', target: { host: '::1', port: 9 } }));
+    const r = toJsonReport(runResult([], { unreachable: { kind: 'refused', message: 'ECONNREFUSED: connect ECONNREFUSED ::1:9' }, target: { host: '::1', port: 9 } }));
     expect(r.target).toBe('[::1]:9');
-    expect(r.unreachable).toMatch(/ECONNREFUSED/);
+    expect(r.unreachable).toEqual({ kind: 'refused', message: 'ECONNREFUSED: connect ECONNREFUSED ::1:9', reason: 'connection refused' });
     expect(r.checks).toEqual([]);
-    const s = toJsonReport(runResult([failCheck], { stopped: { afterCheck: failCheck.id, reason: 'gone' } }));
-    expect(s.stopped).toEqual({ afterCheck: failCheck.id, reason: 'gone' });
+    const cause = { kind: 'server-down' as const, after: failCheck.id, down: { kind: 'exited' as const, code: 1, signal: null } };
+    const s = toJsonReport(runResult([failCheck], { stopped: { afterCheck: failCheck.id, cause } }));
+    expect(s.stopped).toEqual({ afterCheck: failCheck.id, cause, reason: `the server process exited (exit code 1) after ${failCheck.id}` });
   });
 });
 

@@ -99,19 +99,20 @@ describe('renderText', () => {
   });
 
   it('says only the one sentence when the target was unreachable', () => {
-    const t = renderText(runResult([], { unreachable: 'cannot connect to 127.0.0.1:8080: ECONNREFUSED: connect ECONNREFUSED' }), { color: true });
-    expect(t).toBe('cannot connect to 127.0.0.1:8080: ECONNREFUSED: connect ECONNREFUSED\n');
+    const t = renderText(runResult([], { unreachable: { kind: 'refused', message: 'ECONNREFUSED: connect ECONNREFUSED' } }), { color: true });
+    expect(t).toBe('cannot reach 127.0.0.1:8080 (connection refused)\n');
   });
 
   it('says which check took the server down', () => {
     const down = { ...failCheck, id: 'robustness.huge-header', family: 'robustness' as const };
     const t = renderText(
-      runResult([passCheck, down, { ...blockedCheck, reason: 'not run: the server stopped answering after robustness.huge-header' }], {
-        stopped: { afterCheck: 'robustness.huge-header', reason: 'the server stopped answering after this request' },
+      runResult([passCheck, down, { ...blockedCheck, reason: '', cause: { kind: 'blocked', by: { kind: 'server-down', after: 'robustness.huge-header', down: { kind: 'hung' } } } }], {
+        stopped: { afterCheck: 'robustness.huge-header', cause: { kind: 'server-down', after: 'robustness.huge-header', down: { kind: 'hung' } } },
       }),
       { color: false },
     );
-    expect(t).toContain('The server stopped answering after robustness.huge-header (the server stopped answering after this request); the checks after it were not run.');
+    expect(t).toContain('The run stopped after robustness.huge-header (the server stopped answering (it accepted connections but sent nothing, twice, the second time with a longer deadline) after robustness.huge-header); the checks after it were not run.');
+    expect(t).toContain('1 check blocked: not run: the server stopped answering');
   });
 
   it('renders a clean run without failure sections', () => {

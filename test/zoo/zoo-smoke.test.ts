@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening } from '../../src/wire/listen-table.js';
-import { groupMembers, type LaunchResult } from '../../src/runner/launch.js';
+import { groupMembers, type LaunchResult } from '../../src/supervise/launch.js';
 import { bodyJson, bodyText, header, parseResponses, RawClient, rawRequest, type RawReply, type RawResponse } from '../helpers/raw.js';
 import { launchZoo, startZoo, type StartedZoo } from '../helpers/zoo.js';
 import { zoo } from './manifest.js';

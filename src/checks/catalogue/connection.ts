@@ -1,7 +1,7 @@
 import { fill, get, write } from '../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import type { Exchange } from '../../client/exchange.js';
-import { describeExchange, header, req, result, statusOf } from '../verify.js';
+import { describeExchange, header, req, result, statusOf, answered } from '../verify.js';
 
 function closes(ex: Exchange): boolean {
   const r = ex.finals[ex.finals.length - 1];
@@ -35,10 +35,10 @@ export const connectionChecks: Check[] = [
         const first = req(fill(get(), ctx));
         const a = await send(first);
         const expected = ['a response to both requests, or "Connection: close" on the first and a close'];
-        if (a.kind !== 'response') return result('blocked', `not judged: the first request got ${describeExchange(a)}`, expected, a, first);
+        if (!answered(a)) return result('blocked', `not judged: the first request got ${describeExchange(a)}`, expected, a, first);
         if (closes(a)) return result('pass', 'the server does not keep connections alive and says so (Connection: close)', expected, a, first);
         const b = await send(first);
-        if (b.kind === 'response') return result('pass', `both answered: ${describeExchange(b)}`, expected, b, first, { exchanges: [a, b] });
+        if (answered(b)) return result('pass', `both answered: ${describeExchange(b)}`, expected, b, first, { exchanges: [a, b] });
         return result('fail', `the first request was answered without "Connection: close", but the second on the same connection got ${describeExchange(b)}`, expected, b, first, { setup: [first], exchanges: [a, b] });
       }),
   },
@@ -56,10 +56,10 @@ export const connectionChecks: Check[] = [
         const read = req(get([], { target: `/${name}` }));
         const expected = ['201 to the POST, then 200 to the GET on the same connection'];
         const a = await send(post);
-        if (a.kind !== 'response' || statusOf(a) !== 201) return result('blocked', `not judged: the POST got ${describeExchange(a)}`, expected, a, post);
+        if (!answered(a) || statusOf(a) !== 201) return result('blocked', `not judged: the POST got ${describeExchange(a)}`, expected, a, post);
         if (closes(a)) return result('pass', 'the server closes after each request and says so', expected, a, post);
         const b = await send(read);
-        if (b.kind === 'response' && statusOf(b) === 200) return result('pass', 'both answered in order', expected, b, read, { exchanges: [a, b] });
+        if (answered(b) && statusOf(b) === 200) return result('pass', 'both answered in order', expected, b, read, { exchanges: [a, b] });
         return result('fail', `after the POST, a GET on the same connection got ${describeExchange(b)}`, expected, b, read, { setup: [post], exchanges: [a, b] });
       }),
   },
@@ -73,7 +73,7 @@ export const connectionChecks: Check[] = [
       const r = req(fill(get(['Connection: close']), ctx));
       const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
       const expected = ['a response, then the connection closed'];
-      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection === 'open') return result('fail', 'answered, but the connection stayed open after "Connection: close"', expected, ex, r);
       return result('pass', describeExchange(ex), expected, ex, r);
     },
@@ -88,7 +88,7 @@ export const connectionChecks: Check[] = [
       const r = req(`GET ${ctx.profile.knownPath} HTTP/1.0\r\n\r\n`);
       const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
       const expected = ['a response, then the connection closed'];
-      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection === 'open') return result('fail', 'answered an HTTP/1.0 request, but kept the connection open', expected, ex, r);
       return result('pass', describeExchange(ex), expected, ex, r);
     },
@@ -103,7 +103,7 @@ export const connectionChecks: Check[] = [
       const r = req(fill(get(), ctx));
       const ex = await ctx.send(r, { settleMs: 300 });
       const expected = ['the connection kept open, or "Connection: close" in the response'];
-      if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
+      if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection !== 'open' && !closes(ex)) return result('fail', 'closed the connection after an HTTP/1.1 response that did not say "Connection: close"', expected, ex, r);
       return result('pass', describeExchange(ex), expected, ex, r);
     },
@@ -123,7 +123,7 @@ export const connectionChecks: Check[] = [
       const ex = await ctx.send(pipelined);
       const expected = [`${singles.join(', ')} in that order (as each gets alone), or the first with "Connection: close" and a close`];
       const got = ex.finals.map((r) => r.status);
-      if (ex.kind === 'response' && got.join() === singles.join()) return result('pass', `answered in order: ${got.join(', ')}`, expected, ex, pipelined);
+      if (answered(ex) && got.join() === singles.join()) return result('pass', `answered in order: ${got.join(', ')}`, expected, ex, pipelined);
       if (ex.finals.length >= 1 && closes(ex) && got[0] === singles[0] && ex.kind !== 'timeout') {
         return result('pass', 'the server does not pipeline; it answered the first and closed, saying so', expected, ex, pipelined);
       }

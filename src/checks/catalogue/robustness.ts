@@ -4,7 +4,7 @@ import { Deadline, sleep } from '../../wire/deadline.js';
 import { latin1 } from '../../wire/bytes.js';
 import { caseCheck, fill, get } from '../case.js';
 import type { Check, CheckContext, CheckRun } from '../types.js';
-import { describeExchange, req, result } from '../verify.js';
+import { describeExchange, req, result, answered } from '../verify.js';
 
 /** Fixed pseudo-random bytes (a SHA-256 chain): the same garbage on every run, for replay. */
 export function garbage(n: number, seed = 'wiregrade'): Uint8Array {
@@ -38,7 +38,7 @@ async function stillServes(ctx: CheckContext, what: string): Promise<CheckRun> {
   const probe = req(fill(get(['Connection: close']), ctx));
   const ex = await ctx.send(probe, { headOnly: true });
   const expected = [`a response to a plain request after ${what}`];
-  if (ex.kind === 'response') return result('pass', `still serving after ${what}`, expected, ex, probe);
+  if (answered(ex)) return result('pass', `still serving after ${what}`, expected, ex, probe);
   return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe);
 }
 
@@ -53,7 +53,7 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
     const ex = await ctx.send(probe, { headOnly: true });
     const expected = [`a response to another client while ${what} is open`];
     const setup = { plan: { bytes }, methods: [] as string[] };
-    if (ex.kind === 'response') return result('pass', `served while ${what} was open`, expected, ex, probe);
+    if (answered(ex)) return result('pass', `served while ${what} was open`, expected, ex, probe);
     return result('fail', `while ${what} was open, another client got ${describeExchange(ex)}`, expected, ex, probe, { setup: [setup] });
   } finally {
     await r.conn.close();
@@ -181,7 +181,7 @@ export const robustnessChecks: Check[] = [
     async run(ctx) {
       const probe = req(fill(get(['Connection: close']), ctx));
       const all = await Promise.all(Array.from({ length: 20 }, () => ctx.send(probe, { headOnly: true })));
-      const bad = all.filter((e) => e.kind !== 'response');
+      const bad = all.filter((e) => !answered(e));
       const expected = ['a response on each of 20 simultaneous connections'];
       if (bad.length === 0) return result('pass', '20 of 20 answered', expected, all[0], probe);
       return result('fail', `${bad.length} of 20 simultaneous clients got no response (first: ${describeExchange(bad[0]!)})`, expected, bad[0], probe);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../../src/checks/catalogue/index.js';
 import { profiles } from '../../../src/model/profile.js';
-import { freePort, launchServer } from '../../../src/runner/launch.js';
+import { freePort, launchServer } from '../../../src/supervise/launch.js';
 import { runSession } from '../../../src/runner/session.js';
 import { profileZoo } from './manifest.js';
 

@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../client/exchange.js';
 import { get } from '../../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
-import { bodyJson, bodyText, describeExchange, req, result, statusOf } from '../../verify.js';
+import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered } from '../../verify.js';
 
 const CITE = 'the record-dialogue assignment';
 
@@ -16,7 +16,7 @@ async function dialogue(ctx: CheckContext, method: string, target: string, line:
   try {
     const ask = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, method);
     const first = await s.exchange(ask.plan, { methods: ask.methods, timeoutMs: ctx.timeoutMs });
-    if (first.kind !== 'response' || statusOf(first) !== 300) return { sent: [ask], first };
+    if (!answered(first) || statusOf(first) !== 300) return { sent: [ask], first };
     const answer: SentRequest = { plan: { bytes: Buffer.from(`${line}\n`, 'latin1') }, methods: [method] };
     const second = await s.exchange(answer.plan, { methods: answer.methods, timeoutMs: ctx.timeoutMs });
     return { sent: [ask, answer], first, second };

@@ -10,6 +10,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { isListening, listenTableAvailable } from '../wire/listen-table.js';
+import { trackGroup, untrackGroup } from './cleanup.js';
+import { groupListeningPorts } from './port-owner.js';
 
 export interface LaunchOptions {
   /** argv, or a shell command line run with `/bin/sh -c`. */
@@ -29,6 +31,8 @@ export interface LaunchOptions {
    * which connects and sends a valid `GET / HTTP/1.1` (only for systems without /proc/net/tcp).
    */
   probe?: 'auto' | 'listen-table' | 'connect';
+  /** Only a listening socket held by the server's own process group counts (see port-owner.ts). */
+  ownListener?: boolean;
 }
 
 export interface ExitInfo {
@@ -41,6 +45,8 @@ export interface LaunchedServer {
   /** Resolves when the process we started (the group leader) exits. Never rejects. */
   readonly exited: Promise<ExitInfo>;
   isAlive(): boolean;
+  /** How the process we started exited, once it has. */
+  exitInfo(): ExitInfo | undefined;
   stderrTail(): string;
   stdoutTail(): string;
   /**
@@ -62,7 +68,14 @@ export type LaunchResult =
       /** Set when the command could not be started at all (e.g. ENOENT). */
       spawnError?: string;
     }
-  | { kind: 'never-listened'; pid: number; stderrTail: string; stdoutTail: string };
+  | {
+      kind: 'never-listened';
+      pid: number;
+      stderrTail: string;
+      stdoutTail: string;
+      /** The ports the process group did listen on (empty when none, or when that cannot be known). */
+      listensOn: number[];
+    };
 
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
 export const DEFAULT_STDIO_CAP_BYTES = 64 * 1024;
@@ -171,25 +184,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Groups we started and have not yet seen die: SIGKILLed synchronously if this process exits. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-function track(pgid: number): void {
-  liveGroups.add(pgid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const g of liveGroups) signalGroup(g, 'SIGKILL');
-      liveGroups.clear();
-    });
-  }
-}
-
-/** The groups still tracked by the exit safety net (for tests). */
-export function trackedGroups(): number[] {
-  return [...liveGroups];
-}
+export { trackedGroups } from './cleanup.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -237,9 +232,17 @@ export function probeByConnect(port: number, host = '127.0.0.1', timeoutMs = 100
   });
 }
 
-function makeProbe(opts: LaunchOptions): () => Promise<boolean> {
+function makeProbe(opts: LaunchOptions, pid: number | undefined): () => Promise<boolean> {
   const mode = opts.probe ?? 'auto';
   if (mode === 'listen-table' || (mode === 'auto' && listenTableAvailable())) {
+    if (opts.ownListener && pid !== undefined) {
+      // Ready once a socket of the server's own process group listens on the port: a listener of
+      // another process on the same port is not the submission.
+      return async () => {
+        const ports = await groupListeningPorts(pid);
+        return ports === null ? isListening(opts.port, opts.host) : ports.includes(opts.port);
+      };
+    }
     return () => isListening(opts.port, opts.host);
   }
   return () => probeByConnect(opts.port, opts.host ?? '127.0.0.1');
@@ -294,7 +297,7 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
     exitInfo = { code, signal };
     resolveExited(exitInfo);
     const pid = child.pid;
-    if (pid !== undefined && !groupAlive(pid)) liveGroups.delete(pid);
+    if (pid !== undefined && !groupAlive(pid)) untrackGroup(pid);
   });
   child.on('error', (e) => {
     // Spawn failures (ENOENT, EACCES) come here, possibly without an 'exit'.
@@ -306,7 +309,7 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
   });
 
   const pid = child.pid;
-  if (pid !== undefined) track(pid);
+  if (pid !== undefined) trackGroup(pid);
 
   let killing: Promise<void> | undefined;
   const gone = (): boolean => pid === undefined || (exitInfo !== undefined && !groupAlive(pid));
@@ -321,7 +324,7 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
           await waitUntil(gone, KILL_WAIT_MS);
         }
       }
-      liveGroups.delete(pid);
+      untrackGroup(pid);
     })();
     return killing;
   };
@@ -332,7 +335,7 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
     return { stderrTail: err.toString(), stdoutTail: out.toString() };
   };
 
-  const probe = makeProbe(opts);
+  const probe = makeProbe(opts, pid);
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (exitInfo) {
@@ -347,6 +350,7 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
         pid,
         exited,
         isAlive: () => exitInfo === undefined,
+        exitInfo: () => exitInfo,
         stderrTail: () => err.toString(),
         stdoutTail: () => out.toString(),
         kill,
@@ -354,8 +358,9 @@ export async function launchServer(opts: LaunchOptions): Promise<LaunchResult> {
       return { kind: 'listening', server };
     }
     if (Date.now() >= deadline) {
+      const listensOn = pid === undefined ? [] : ((await groupListeningPorts(pid)) ?? []);
       await kill();
-      return { kind: 'never-listened', pid: pid ?? 0, ...(await tails()) };
+      return { kind: 'never-listened', pid: pid ?? 0, ...(await tails()), listensOn };
     }
     await Promise.race([sleep(POLL_MS), exited]);
   }

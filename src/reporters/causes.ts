@@ -1,0 +1,98 @@
+/**
+ * The words for the runner's causes (src/runner/causes.ts): the one place where a death, a hang, a
+ * refusal or a block becomes a sentence. Every reporter phrases causes through here.
+ */
+import type { BlockCause, DownCause, LaunchFailure, ResultCause, Unreachable } from '../runner/causes.js';
+import type { CheckResult } from '../runner/types.js';
+
+/** `exit code 1`, `signal SIGSEGV`. */
+export function describeExit(code: number | null, signal: string | null): string {
+  return signal ? `signal ${signal}` : `exit code ${code ?? '?'}`;
+}
+
+/** How the server was found gone: `the server process exited (exit code 1)`. */
+export function phraseDown(d: DownCause): string {
+  switch (d.kind) {
+    case 'exited':
+      return `the server process exited (${describeExit(d.code, d.signal)})`;
+    case 'hung':
+      return 'the server stopped answering (it accepted connections but sent nothing, twice, the second time with a longer deadline)';
+    case 'refused':
+      return 'the server stopped accepting connections';
+    case 'stopped-listening':
+      return 'the server process still runs but no longer listens on its port';
+  }
+}
+
+/** Why a launch gave no server: one sentence without the final period. */
+export function phraseLaunchFailure(f: LaunchFailure): string {
+  switch (f.kind) {
+    case 'exited':
+      return f.addressInUse
+        ? `the server exited (${describeExit(f.code, f.signal)}): address already in use`
+        : `the server exited before listening (${describeExit(f.code, f.signal)})`;
+    case 'never-listened':
+      return f.listensOn.length > 0
+        ? `your server listens on ${f.listensOn.join(', ')}, not ${f.port}`
+        : `the server never listened on port ${f.port}`;
+    case 'port-busy':
+      return `port ${f.port} is already in use by another process${f.pid !== null ? ` (pid ${f.pid}${f.command ? `, ${f.command}` : ''})` : ''}: nothing there is the submission's, so nothing was graded`;
+    case 'port-held':
+      return `port ${f.port} was still held by the old server's connections after ${Math.round(f.waitedMs / 1000)} s (TIME_WAIT; the server does not set SO_REUSEADDR)`;
+  }
+}
+
+/** Why checks were not run, without the leading `not run:`. */
+export function blockWhy(b: BlockCause): string {
+  switch (b.kind) {
+    case 'baseline-failed':
+      return `the baseline request (${b.baseline}) failed`;
+    case 'server-down':
+      return `${phraseDown(b.down)} after ${b.after}`;
+    case 'restart-failed':
+      return `the server went away after ${b.after} and could not be started again: ${phraseLaunchFailure(b.failure)}`;
+    case 'restart-budget':
+      return `checks of the ${b.family} family took the server down ${b.limit} times, its restart budget`;
+    case 'wall-time':
+      return `the submission's wall-time limit (${Math.round(b.limitMs / 1000)} s) was reached`;
+    case 'interrupted':
+      return `the run was interrupted (${b.signal})`;
+    case 'not-started':
+      return `${phraseLaunchFailure(b.failure)}`;
+    case 'unknown-entry':
+      return `no check or property named ${b.check} in this wiregrade`;
+  }
+}
+
+export function phraseBlock(b: BlockCause): string {
+  return `not run: ${blockWhy(b)}`;
+}
+
+export function phraseCause(c: ResultCause): string {
+  switch (c.kind) {
+    case 'died':
+      return `${phraseDown(c.down)} after this request${c.restarted ? ' (it was started again)' : ''}`;
+    case 'blocked':
+      return phraseBlock(c.by);
+    case 'exits-after-serving':
+      return `${phraseDown(c.down)} after answering correctly, ${c.times === 1 ? 'once' : `${c.times} times`} (first after ${c.firstAfter}): it must keep serving new clients`;
+  }
+}
+
+/** The sentence a report shows for a result: the runner's cause first, then the check's own words. */
+export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'>): string {
+  if (!c.cause) return c.reason;
+  const cause = phraseCause(c.cause);
+  return c.reason && c.cause.kind !== 'blocked' ? `${cause} (the check itself saw: ${c.reason})` : cause;
+}
+
+/** The blocked results grouped by what blocked them, in order of first appearance: [sentence, count]. */
+export function blockedGroups(checks: readonly CheckResult[]): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const c of checks) if (c.verdict === 'blocked') m.set(reasonOf(c), (m.get(reasonOf(c)) ?? 0) + 1);
+  return [...m];
+}
+
+export function phraseUnreachable(u: Unreachable): string {
+  return u.kind === 'refused' ? 'connection refused' : u.kind === 'timeout' ? 'no TCP connection was accepted in time' : u.message;
+}

@@ -1,0 +1,60 @@
+/**
+ * Why the runner did what it did to a result, as data: a death, a hang, a refusal, a block by the
+ * baseline or by a restart that failed. The runner never phrases these; the reporters do
+ * (src/reporters/causes.ts).
+ */
+import type { Family } from '../checks/types.js';
+
+/** How the server was found gone after a check. */
+export type DownCause =
+  /** The process exited (grade knows; fuzz cannot tell this from `refused`). */
+  | { kind: 'exited'; code: number | null; signal: string | null }
+  /** It accepts connections but sent nothing and did not close, twice, the second time with a longer deadline. */
+  | { kind: 'hung' }
+  /** Nothing accepts connections on its port. */
+  | { kind: 'refused' }
+  /** The process runs but no longer listens on its port. */
+  | { kind: 'stopped-listening' };
+
+/** Why starting the server (again) did not give a server to grade. */
+export type LaunchFailure =
+  | { kind: 'exited'; code: number | null; signal: string | null; addressInUse: boolean }
+  | { kind: 'never-listened'; port: number; listensOn: number[] }
+  /** Another process holds the port: nothing of the submission could be graded there. */
+  | { kind: 'port-busy'; port: number; pid: number | null; command: string | null }
+  /** The port was still held by the old server's connections (TIME_WAIT) for longer than the kernel should keep them. */
+  | { kind: 'port-held'; port: number; waitedMs: number };
+
+/** Why a check was not run. */
+export type BlockCause =
+  | { kind: 'baseline-failed'; baseline: string }
+  /** The server went away after `after` and was not started again. */
+  | { kind: 'server-down'; after: string; down: DownCause }
+  | { kind: 'restart-failed'; after: string; failure: LaunchFailure }
+  /** This family's checks took the server down more often than its restart budget allows. */
+  | { kind: 'restart-budget'; family: Family; limit: number }
+  | { kind: 'wall-time'; limitMs: number }
+  | { kind: 'interrupted'; signal: string }
+  /** The server could not be started at all. */
+  | { kind: 'not-started'; failure: LaunchFailure }
+  /** A regression-corpus entry whose check or property is not part of this run. */
+  | { kind: 'unknown-entry'; check: string };
+
+/** What the runner added to a check's own verdict. */
+export type ResultCause =
+  /** After this check's request, the server was gone: the check fails for it (whatever it saw before). */
+  | { kind: 'died'; down: DownCause; restarted: boolean }
+  | { kind: 'blocked'; by: BlockCause }
+  /**
+   * The server went away after answering correctly (it exits after serving a client): charged once, to
+   * `robustness.server.keeps-serving`, with the number of times it happened and the first check after
+   * which it did.
+   */
+  | { kind: 'exits-after-serving'; times: number; firstAfter: string; down: DownCause };
+
+/** The target could not be reached before anything was sent. */
+export interface Unreachable {
+  kind: 'refused' | 'timeout' | 'error';
+  /** The system's words (e.g. `ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:9`), for the curious. */
+  message: string;
+}

@@ -1,0 +1,64 @@
+/**
+ * Is the server still there? Asked over a socket, the only thing `fuzz` has: alive means it accepts a
+ * connection and then answers with any bytes at all, or closes (or resets) it. A malformed answer is an
+ * answer: its form is judged by the checks that judge answers, never taken for a death.
+ */
+import type { Profile } from '../model/profile.js';
+import { latin1 } from '../wire/bytes.js';
+import { Connection } from '../wire/connection.js';
+import { Deadline, sleep } from '../wire/deadline.js';
+import type { Endpoint } from '../wire/types.js';
+
+export type ProbeOutcome = 'answered' | 'closed' | 'refused' | 'silent';
+
+/**
+ * The probe request: a plain request for the profile's known path. Its length is odd, so a server that
+ * reads in pieces of 2^k bytes until a short read (a classic) always gets a short read and answers;
+ * a probe whose length were a multiple of its piece size would hang it.
+ */
+export function probeBytes(profile: Profile): Uint8Array {
+  const head = `${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nUser-Agent: wiregrade-probe`;
+  const pad = (head.length + 4) % 2 === 0 ? '1' : '';
+  return latin1(`${head}${pad}\r\n\r\n`);
+}
+
+/**
+ * One probe: connect, send the probe request, and wait for the first byte or a close. Halfway through
+ * the deadline with nothing, our side is closed (FIN) too: a server that reads until the end of input
+ * before answering then answers.
+ */
+export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: number): Promise<ProbeOutcome> {
+  const r = await Connection.open(target, { connectTimeoutMs: timeoutMs, capBytes: 64 * 1024 });
+  if (!r.ok) return r.kind === 'refused' ? 'refused' : 'silent';
+  const c = r.conn;
+  try {
+    const deadline = new Deadline(timeoutMs);
+    await c.send({ bytes: probeBytes(profile) }, deadline);
+    const something = (): boolean => c.receivedBytes > 0;
+    let end = await c.waitFor(something, new Deadline(Math.max(1, deadline.remaining() / 2)));
+    if (end === 'timeout') {
+      c.endWrite();
+      end = await c.waitFor(something, deadline);
+    }
+    if (end === 'done' || end === 'overflow') return 'answered';
+    if (end === 'closed' || end === 'reset') return 'closed';
+    return 'silent';
+  } finally {
+    await c.close();
+  }
+}
+
+/**
+ * The liveness verdict, confirmed before it counts: a refusal is tried again a moment later (a server
+ * between two accept() calls, a restart in progress), and silence is tried again with twice the deadline
+ * (a loaded machine, not a hung server). Returns null while the server is there.
+ */
+export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number): Promise<'refused' | 'hung' | null> {
+  let last: ProbeOutcome = 'silent';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    last = await probeOnce(target, profile, attempt === 0 ? timeoutMs : 2 * timeoutMs);
+    if (last === 'answered' || last === 'closed') return null;
+    if (last === 'refused') await sleep(150);
+  }
+  return last === 'refused' ? 'refused' : 'hung';
+}

@@ -1,0 +1,193 @@
+/**
+ * What every unit of a run (a check, a property, a regression-corpus entry) goes through, in one place:
+ * whether it may run at all (baseline gating, a server that is gone, a restart budget spent, the wall
+ * limit), and afterwards whether the server is still there, whom a death is charged to, and whether the
+ * server is started again. The loops in run-checks.ts, run-properties.ts and session.ts only run units;
+ * the policy is here. Returns data; never prints.
+ */
+import type { Exchange } from '../client/exchange.js';
+import type { Family } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
+import { probeAlive } from './liveness.js';
+
+/**
+ * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
+ * none of this and knows the server only through its socket.
+ */
+export interface ServerControl {
+  /** The process's exit, once it has exited (no network). */
+  exited(): { code: number | null; signal: string | null } | null;
+  /** Kill the whole group and start it again; resolves once it listens, or with why it does not. */
+  restart(): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }>;
+  /** Every death the runner saw, whom it was charged to, and whether the server was started again. */
+  onDeath?(d: DeathRecord): void;
+}
+
+export interface DeathRecord {
+  /** The unit after which the server was found gone. */
+  after: string;
+  /** The check charged with it: `after` itself, or KEEPS_SERVING_ID when the server went away after answering correctly. */
+  chargedTo: string;
+  down: DownCause;
+  restarted: boolean;
+}
+
+/** The check that answers for a server that goes away after serving a client correctly. */
+export const KEEPS_SERVING_ID = 'robustness.server.keeps-serving';
+
+/** A unit, as the scheduler sees it. */
+export interface Unit {
+  id: string;
+  family: Family;
+  /** Runs even when the baseline failed (needs only a listening socket). */
+  independent?: boolean;
+}
+
+export interface RestartPolicy {
+  /** Restarts after deaths charged to checks of one family; past it, that family's checks are blocked. */
+  perFamily: number;
+  /** Restarts after deaths charged to checks, all families together; past it, the run stops. */
+  total: number;
+  /** Restarts of a server that hangs (killed and started again). */
+  hangs: number;
+  /** Restarts of a server that exits after serving correctly (one root cause; bounded by the wall limit). */
+  afterServing: number;
+}
+
+export const DEFAULT_RESTARTS: RestartPolicy = { perFamily: 10, total: 40, hangs: 2, afterServing: 400 };
+
+export interface SchedulerOptions {
+  target: Endpoint;
+  profile: Profile;
+  timeoutMs: number;
+  control?: ServerControl;
+  /** Aborted with a BlockCause as its reason (the wall limit, a signal). */
+  signal?: AbortSignal;
+  restarts?: RestartPolicy;
+}
+
+/** What `after` found: nothing (the server is there), or a death charged to the unit or to KEEPS_SERVING_ID. */
+export type AfterUnit =
+  | null
+  | { chargedTo: 'unit'; down: DownCause; restarted: boolean; culprit: Exchange | null }
+  | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean };
+
+export class Scheduler {
+  baselineFailed: string | null = null;
+  /** The server went away and was not started again: everything after is blocked. */
+  stopped: { afterCheck: string; cause: BlockCause } | null = null;
+  /** Exits after serving a client correctly: the root cause charged once to KEEPS_SERVING_ID. */
+  exitsAfterServing: { times: number; firstAfter: string; down: DownCause } | null = null;
+  /**
+   * Once a response framed by the connection's close was seen on a connection the server kept open
+   * (judged with the full deadline), later exchanges read such bodies with this short idle deadline.
+   */
+  closeIdleMs: number | undefined;
+  private readonly policy: RestartPolicy;
+  private readonly familyRestarts = new Map<Family, number>();
+  private readonly spent = new Set<Family>();
+  private restarts = 0;
+  private hangRestarts = 0;
+  private servingRestarts = 0;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.policy = o.restarts ?? DEFAULT_RESTARTS;
+  }
+
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
+  }
+
+  /** Why `unit` may not run now, or null. */
+  blockCause(unit: Unit): BlockCause | null {
+    if (this.stopped) return this.stopped.cause;
+    if (this.o.signal?.aborted) return (this.o.signal.reason as BlockCause | undefined) ?? { kind: 'interrupted', signal: 'abort' };
+    if (this.spent.has(unit.family)) return { kind: 'restart-budget', family: unit.family, limit: this.policy.perFamily };
+    if (this.baselineFailed !== null && !unit.independent) return { kind: 'baseline-failed', baseline: this.baselineFailed };
+    return null;
+  }
+
+  /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
+  observe(exchanges: readonly Exchange[]): void {
+    if (this.closeIdleMs !== undefined) return;
+    if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
+      this.closeIdleMs = Math.min(300, this.o.timeoutMs);
+    }
+  }
+
+  /** Is the server gone? The process when we own it, else (or when it seems stuck) the socket. */
+  private async down(exchanges: readonly Exchange[]): Promise<DownCause | null> {
+    const c = this.o.control;
+    if (c) {
+      const e = c.exited();
+      if (e) return { kind: 'exited', ...e };
+      // The process runs. Only a check that saw silence or a refusal makes us ask its socket: a probe
+      // after every check would itself be a client, and some servers serve one client and exit.
+      const suspicious = exchanges.some((x) => x.kind === 'refused' || (x.kind === 'timeout' && x.receivedBytes === 0));
+      if (!suspicious) return null;
+    }
+    const probe = await probeAlive(this.o.target, this.o.profile, this.o.timeoutMs);
+    if (c) {
+      const e = c.exited();
+      if (e) return { kind: 'exited', ...e };
+      if (probe === 'refused') return { kind: 'stopped-listening' };
+    }
+    if (probe === null) return null;
+    return probe === 'hung' ? { kind: 'hung' } : { kind: 'refused' };
+  }
+
+  /**
+   * After a unit: is the server still there? If not, whom the death is charged to, and (grading) start it
+   * again within the budgets. A unit that passed with every exchange answered did not cause its server's
+   * exit: the server left after serving correctly, which is one root cause (KEEPS_SERVING_ID), not a
+   * failure of every check it happened after.
+   */
+  async after(unit: Unit, verdict: string, exchanges: readonly Exchange[]): Promise<AfterUnit> {
+    this.observe(exchanges);
+    const down = await this.down(exchanges);
+    if (down === null) return null;
+    const allAnswered = exchanges.every((x) => x.kind === 'response');
+    const served = (verdict === 'pass' || verdict === 'warn' || verdict === 'skip') && allAnswered;
+    const culprit = served ? null : (exchanges.find((x) => x.kind === 'closed-without-response' || x.kind === 'reset' || x.kind === 'timeout' || x.kind === 'overflow') ?? null);
+
+    if (served) {
+      this.exitsAfterServing ??= { times: 0, firstAfter: unit.id, down };
+      this.exitsAfterServing.times++;
+    }
+    const restarted = await this.restartAfter(unit, down, served);
+    this.o.control?.onDeath?.({ after: unit.id, chargedTo: served ? KEEPS_SERVING_ID : unit.id, down, restarted });
+    return served ? { chargedTo: 'keeps-serving', down, restarted } : { chargedTo: 'unit', down, restarted, culprit };
+  }
+
+  private async restartAfter(unit: Unit, down: DownCause, served: boolean): Promise<boolean> {
+    const c = this.o.control;
+    const stop = (cause: BlockCause): false => {
+      this.stopped = { afterCheck: unit.id, cause };
+      return false;
+    };
+    if (!c) return stop({ kind: 'server-down', after: unit.id, down });
+    if (this.o.signal?.aborted) return stop((this.o.signal.reason as BlockCause | undefined) ?? { kind: 'interrupted', signal: 'abort' });
+    const p = this.policy;
+    if (served) {
+      if (this.servingRestarts++ >= p.afterServing) return stop({ kind: 'server-down', after: unit.id, down });
+    } else if (down.kind === 'hung') {
+      if (this.hangRestarts++ >= p.hangs) return stop({ kind: 'server-down', after: unit.id, down });
+    } else {
+      if (this.restarts++ >= p.total) return stop({ kind: 'server-down', after: unit.id, down });
+      const n = (this.familyRestarts.get(unit.family) ?? 0) + 1;
+      this.familyRestarts.set(unit.family, n);
+      // Past its family's budget the server is still started again, for the other families' sake.
+      if (n >= p.perFamily) this.spent.add(unit.family);
+    }
+    const r = await c.restart();
+    if (!r.ok) return stop({ kind: 'restart-failed', after: unit.id, failure: r.failure });
+    return true;
+  }
+
+  /** The cause to attach to a unit charged with a death. */
+  static died(a: Exclude<AfterUnit, null>): ResultCause {
+    return { kind: 'died', down: a.down, restarted: a.restarted };
+  }
+}
