@@ -80,8 +80,9 @@ export function phraseCause(c: ResultCause): string {
 }
 
 /** The sentence a report shows for a result: the runner's cause first, then the check's own words. */
-export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'>): string {
-  if (!c.cause) return c.reason;
+export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'> & { verdict?: string }): string {
+  // A check's own `blocked` (its setup step failed) carries its words only.
+  if (!c.cause) return c.verdict === 'blocked' ? `not run: ${c.reason}` : c.reason;
   const cause = phraseCause(c.cause);
   return c.reason && c.cause.kind !== 'blocked' ? `${cause} (the check itself saw: ${c.reason})` : cause;
 }

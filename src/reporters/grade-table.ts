@@ -71,7 +71,7 @@ export function printableLines(s: string): string {
  * what the server sent (a reason phrase with a control character in it). Bytes are already escaped.
  */
 export function printableCheck(c: CheckResult): CheckResult {
-  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(reasonOf(c)), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
+  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(c.reason), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
   if (c.cite !== undefined) out.cite = printableLines(c.cite);
   return out;
 }

@@ -64,7 +64,7 @@ export function testOutput(g: GradeResult, check: CheckResult): string {
     case 'warn':
       return `warning: ${reasonOf(c)}\n\n${renderFailure(g.run, c, plain).replace(/^✗/, '!')}`;
     case 'blocked':
-      return `${requirementLine(c)}\n${c.cause?.kind === 'blocked' ? reasonOf(c) : `not run: ${reasonOf(c)}`}`;
+      return `${requirementLine(c)}\n${reasonOf(c)}`;
     case 'error':
       return `${requirementLine(c)}\nthe grader could not run this check: ${reasonOf(c)}`;
     case 'skip':

@@ -272,7 +272,7 @@ describe('launchServer', () => {
     const script = path.join(dir, 'orphan.mts');
     await fsp.writeFile(
       script,
-      `import { freePort, launchServer } from ${JSON.stringify(path.join(REPO, 'src/runner/launch.ts'))};
+      `import { freePort, launchServer } from ${JSON.stringify(path.join(REPO, 'src/supervise/launch.ts'))};
 const port = await freePort();
 const r = await launchServer({ cmd: ['python3', 'delayed.py', String(port)], cwd: ${JSON.stringify(dir)}, port });
 if (r.kind !== 'listening') process.exit(2);

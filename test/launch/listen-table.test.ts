@@ -22,16 +22,16 @@ const TCP6 = `  sl  local_address                         remote_address        
 describe('parseListenTable', () => {
   it('keeps only LISTEN sockets of /proc/net/tcp, with addresses and ports decoded', () => {
     expect(parseListenTable(TCP4, 4, true)).toEqual([
-      { family: 4, address: '0.0.0.0', port: 2024, inode: 1139 },
-      { family: 4, address: '127.0.0.1', port: 8080, inode: 52311 },
+      { family: 4, address: '0.0.0.0', port: 2024, inode: 1139, state: '0A' },
+      { family: 4, address: '127.0.0.1', port: 8080, inode: 52311, state: '0A' },
     ]);
   });
 
   it('decodes /proc/net/tcp6 word by word', () => {
     expect(parseListenTable(TCP6, 6, true)).toEqual([
-      { family: 6, address: '0:0:0:0:0:0:0:0', port: 3000, inode: 61001 },
-      { family: 6, address: '0:0:0:0:0:0:0:1', port: 3001, inode: 61002 },
-      { family: 6, address: '0:0:0:0:0:ffff:7f00:1', port: 3002, inode: 61003 },
+      { family: 6, address: '0:0:0:0:0:0:0:0', port: 3000, inode: 61001, state: '0A' },
+      { family: 6, address: '0:0:0:0:0:0:0:1', port: 3001, inode: 61002, state: '0A' },
+      { family: 6, address: '0:0:0:0:0:ffff:7f00:1', port: 3002, inode: 61003, state: '0A' },
     ]);
   });
 

@@ -96,7 +96,8 @@ export const warnCheck = base('wire.date-header', {
 export const blockedCheck = base('store.put-creates', {
   family: 'store',
   verdict: 'blocked',
-  reason: 'not run: the baseline request failed',
+  reason: '',
+  cause: { kind: 'blocked', by: { kind: 'baseline-failed', baseline: 'baseline.valid-request-answered' } },
   expected: [],
   actual: '',
 });

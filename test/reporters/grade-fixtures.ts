@@ -50,7 +50,7 @@ export const hostileFailCheck: CheckResult = {
 };
 
 export const blockedOther: CheckResult = { ...blockedCheck, id: 'store.patch-merges', requirement: 'PATCH merges fields.' };
-export const blockedElse: CheckResult = { ...blockedCheck, id: 'store.delete-then-get', reason: 'not run: POST /{name} failed' };
+export const blockedElse: CheckResult = { ...blockedCheck, id: 'store.delete-then-get', reason: 'POST /{name} failed', cause: undefined };
 
 /** Every verdict: pass, four failures (one hostile), a SHOULD warning, three blocked (two reasons), a skip, an error. */
 export const allChecks: CheckResult[] = [

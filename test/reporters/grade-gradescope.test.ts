@@ -71,8 +71,8 @@ describe('toGradescope', () => {
   });
 
   it('says why a blocked or errored test scored nothing', () => {
-    expect(r.tests.find((t) => t.name === 'store.put-creates')!.output).toBe('[MUST] requirement of store.put-creates\nnot run: the baseline request failed');
-    const own = toGradescope(grade('x', [{ ...allChecks[7]!, reason: 'the record could not be created' }]));
+    expect(r.tests.find((t) => t.name === 'store.put-creates')!.output).toBe('[MUST] requirement of store.put-creates\nnot run: the baseline request (baseline.valid-request-answered) failed');
+    const own = toGradescope(grade('x', [{ ...allChecks[7]!, reason: 'the record could not be created', cause: undefined }]));
     expect(own.tests[0]!.output).toContain('\nnot run: the record could not be created');
     expect(r.tests.find((t) => t.name === 'wire.broken-check')!.output).toContain('the grader could not run this check: the check itself failed: boom');
   });

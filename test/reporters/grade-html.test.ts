@@ -125,7 +125,7 @@ describe('renderHtmlReport', () => {
   it('lists errors, warnings, blocked checks grouped by reason, and passed checks collapsed', () => {
     expect(html).toContain('<h2 id="errors">Checks the grader could not run (1)</h2>');
     expect(text).toContain('wire.date-header: no Date header');
-    expect(html).toContain('<details><summary>2 checks: not run: the baseline request failed</summary>');
+    expect(html).toContain('<details><summary>2 checks: not run: the baseline request (baseline.valid-request-answered) failed</summary>');
     expect(html).toContain('<details><summary>1 check: not run: POST /{name} failed</summary>');
     expect(html).toMatch(/<h2 id="passed">Passed \(2\)<\/h2>\n<details><summary>2 checks passed<\/summary>/);
     expect(text).toContain('robustness.survives-empty-request — An empty request does not kill the server.');

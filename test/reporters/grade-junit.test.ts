@@ -73,7 +73,7 @@ describe('toJUnit', () => {
     expect(err.name).toBe('error');
     expect(err.attrs.message).toBe('the check itself failed: boom');
     expect(byName.get('store.skip-me')!.children[0]!).toMatchObject({ name: 'skipped', attrs: { message: 'skip: not part of the x profile' } });
-    expect(byName.get('store.put-creates')!.children[0]!).toMatchObject({ name: 'skipped', attrs: { message: 'blocked: not run: the baseline request failed' } });
+    expect(byName.get('store.put-creates')!.children[0]!).toMatchObject({ name: 'skipped', attrs: { message: 'blocked: not run: the baseline request (baseline.valid-request-answered) failed' } });
     const warn = byName.get('wire.date-header')!;
     expect(warn.children.map((c) => c.name)).toEqual(['system-out']);
     expect(warn.children[0]!.text).toMatch(/^warning \[SHOULD\]: no Date header\n\n! wire\.date-header \[SHOULD\]/);

@@ -75,7 +75,7 @@ describe('renderGradeTable', () => {
     expect(text).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
     expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --runs 0');
     expect(text).toContain('E wire.broken-check: the check itself failed: boom');
-    expect(text).toContain('- 2 checks blocked: not run: the baseline request failed');
+    expect(text).toContain('- 2 checks blocked: not run: the baseline request (baseline.valid-request-answered) failed');
     expect(text).toContain('- 1 check blocked: not run: POST /{name} failed');
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^12 checks: 2 passed, 4 failed, 1 warning, 3 blocked, 1 skipped, 1 error — target 127\.0\.0\.1:8080/);
     expect(text.endsWith('\n')).toBe(true);
@@ -148,7 +148,7 @@ describe('renderGradeTable', () => {
     const t = renderGradeTable(g, { color: false });
     expect(t).toContain('· graded at 127.0.0.1:8080 (a server wiregrade did not start)');
     expect(t).toContain('✗ timed out: the submission hit its wall-time limit and was stopped');
-    expect(t).toContain('✗ the server stopped answering after robustness.flood (no connection accepted for 5 s); the checks after it were not run');
+    expect(t).toContain('✗ the run stopped after robustness.flood (the server stopped answering (it accepted connections but sent nothing, twice, the second time with a longer deadline) after robustness.flood); the checks after it were not run');
     expect(t).not.toContain('sandbox: none');
   });
 });

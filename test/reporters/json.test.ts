@@ -23,9 +23,9 @@ describe('toJsonReport', () => {
     for (const c of report.checks) {
       const keys = Object.keys(c);
       if (['fail', 'warn', 'error'].includes(c.verdict)) {
-        expect(keys).toEqual([...CHECK_KEYS, 'firstFailure']);
+        expect(keys).toEqual([...CHECK_KEYS, ...(c.cause ? ['cause', 'reason'] : []), 'firstFailure']);
       } else {
-        expect(keys).toEqual(CHECK_KEYS);
+        expect(keys).toEqual([...CHECK_KEYS, ...(c.cause ? ['cause', 'reason'] : [])]);
       }
     }
   });

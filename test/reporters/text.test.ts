@@ -70,7 +70,7 @@ describe('renderText', () => {
   it('lists warnings, errors and blocked checks in one line each', () => {
     expect(text).toContain(`! ${warnCheck.id}: no Date header`);
     expect(text).toContain(`E ${errorCheck.id}: the check itself failed: boom`);
-    expect(text).toContain('- 1 check blocked: not run: the baseline request failed');
+    expect(text).toContain('- 1 check blocked: not run: the baseline request (baseline.valid-request-answered) failed');
   });
 
   it('ends with the one-line total', () => {
