@@ -23,6 +23,7 @@ export const FINDING_CODES = {
   'unknown-transfer-coding': 'a Transfer-Encoding other than chunked as the final coding (RFC 9112 §6.3)',
   'missing-date': 'no Date header on a 2xx/3xx/4xx response (RFC 9110 §6.6.1: an origin server with a clock MUST send one)',
   'header-section-too-long': 'the response head did not end within the parser limit',
+  'head-incomplete': 'the connection ended before the header section did: no empty line after the fields (RFC 9112 §2.1)',
   'interim-response': 'an interim 1xx response before the final response',
 } as const;
 

@@ -153,6 +153,14 @@ export class ResponseParser {
       if (m && /^\d{3}$/.test(m[3] ?? '')) r.status = Number(m[3]);
       r.version = m?.[1] ?? null;
       r.end = this.base + this.buf.length;
+      // What can be said of a head that never ended: where it used bare LF, and that it never ended.
+      for (let i = this.pos - this.base; i < this.buf.length; i++) {
+        if (this.buf[i] === 0x0a && (i === 0 || this.buf[i - 1] !== 0x0d)) {
+          this.find(r, 'bare-lf', this.base + i);
+          break;
+        }
+      }
+      this.find(r, 'head-incomplete', this.base + this.buf.length);
       this.current = r;
     } else if (this.unconsumed > 0) {
       this.strayBytes(this.pos, this.base + this.buf.length);

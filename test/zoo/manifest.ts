@@ -40,6 +40,9 @@ const entries: Entry[] = [
 
   ['single-recv', 'python', 'buggy', 'Reads each request with one recv(1024), so a request split across segments or longer than 1 KiB is cut.'],
   ['recv-until-short', 'python', 'buggy', 'Reads a request with recv(1024) until a read comes back short, taking that as the end of the request.'],
+  ['recv-8-until-short', 'python', 'buggy', 'Reads a request in 8-byte pieces until a read comes back short, so a request whose length is a multiple of 8 waits for more forever.'],
+  ['malformed-head', 'python', 'buggy', 'Answers every request with `HTTP/1.1 400 Bad Request\\nDate: …\\n` and no blank line after the headers, then closes.'],
+  ['no-reuseaddr-crash', 'python', 'buggy', 'Binds without SO_REUSEADDR, closes every connection first, and exits on a method with a non-ASCII byte.'],
   ['lf-line-ends', 'python', 'buggy', 'Ends response lines with a bare \\n instead of \\r\\n.'],
   ['crlf-lf-header-end', 'python', 'buggy', 'Ends the response header section with \\r\\n\\n instead of \\r\\n\\r\\n.'],
   ['no-content-length', 'python', 'buggy', 'Sends no Content-Length, yet keeps the connection open, so the body has no end.'],

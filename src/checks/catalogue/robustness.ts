@@ -102,6 +102,27 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
 
 /** Robustness: no spec needed. The process never dies, never hangs a client, never blocks another. */
 export const robustnessChecks: Check[] = [
+  {
+    // The runner also charges this check, once, when the server goes away after answering a check
+    // correctly (KEEPS_SERVING_ID in src/runner/scheduler.ts): one root cause, not a failure of every
+    // check it happened after.
+    id: 'robustness.server.keeps-serving',
+    family: 'robustness',
+    level: 'MUST',
+    requirement: 'A server keeps serving new clients after it has answered one: it does not exit (or stop accepting) after a connection ends.',
+    cite: 'RFC 9112 §9 (a server manages many connections over its lifetime)',
+    independent: true,
+    async run(ctx) {
+      const probe = req(fill(get(['Connection: close']), ctx));
+      const first = await ctx.send(probe, { headOnly: true });
+      const expected = ['an answer on a first connection, then on a second one'];
+      if (!answered(first)) return result('blocked', `not judged: the first request got ${describeExchange(first)}`, expected, first, probe);
+      await sleep(50);
+      const second = await ctx.send(probe, { headOnly: true });
+      if (answered(second)) return result('pass', `served two clients one after the other: ${describeExchange(second)}`, expected, second, probe, { exchanges: [first, second] });
+      return result('fail', `the first client was answered, the second got ${describeExchange(second)}`, expected, second, probe, { exchanges: [first, second] });
+    },
+  },
   survival(
     'robustness.empty-connection.server-survives',
     'A client that connects and closes without sending anything does not take the server down.',

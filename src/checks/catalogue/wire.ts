@@ -4,7 +4,7 @@ import type { FindingCode } from '../../http1/findings.js';
 import { describeFinding } from '../../http1/findings.js';
 import { fill, get, write } from '../case.js';
 import type { Check, CheckContext, CheckRun, Level, SentRequest } from '../types.js';
-import { describeExchange, header, req, result } from '../verify.js';
+import { answerOf, describeExchange, header, req, result } from '../verify.js';
 
 interface Sample {
   label: string;
@@ -52,12 +52,13 @@ function wireCheck(id: string, level: Level, requirement: string, cite: string, 
     cite,
     async run(ctx): Promise<CheckRun> {
       const all = await samples(ctx);
-      const answered = all.filter((s) => s.ex.finals.length > 0);
+      // A head the connection cut short is an answer too (answerOf): its form is exactly what is judged here.
+      const answered = all.filter((s) => answerOf(s.ex) !== undefined);
       const expected = ['no response with: ' + codes.join(', ')];
       if (answered.length === 0) return result('blocked', 'not judged: none of the sample requests was answered', expected, all[0]?.ex, all[0]?.request);
       let warning: CheckRun | null = null;
       for (const s of answered) {
-        for (const r of s.ex.finals) {
+        for (const r of s.ex.finals.length > 0 ? s.ex.finals : [answerOf(s.ex)!]) {
           const f = r.findings.find((x) => codes.includes(x.code));
           if (!f) continue;
           const reason = `the response to ${s.label} has ${describeFinding(f)}`;
@@ -125,7 +126,7 @@ export const wireChecks: Check[] = [
   wireCheck('wire.status-line.well-formed', 'MUST', 'A response starts with a status line: HTTP-version SP 3DIGIT SP reason-phrase, and nothing before it.', 'RFC 9112 §4', ['status-line-garbage']),
   wireCheck('wire.status-line.reason-separator', 'MUST', 'The status code is followed by SP even when the reason phrase is empty ("HTTP/1.1 200 OK", never "HTTP/1.1 200").', 'RFC 9112 §4', ['missing-reason-phrase']),
   wireCheck('wire.status-line.version-is-http11', 'MUST', 'A server sends its own HTTP version, HTTP/1.1, in the status line (never the request\'s).', 'RFC 9110 §6.2, §2.5', ['wrong-version']),
-  wireCheck('wire.headers.field-syntax', 'MUST', 'Every response field line is field-name ":" OWS field-value OWS, with no whitespace before the colon and no obs-fold.', 'RFC 9112 §5', ['header-syntax', 'space-before-colon', 'obs-fold']),
+  wireCheck('wire.headers.field-syntax', 'MUST', 'Every response field line is field-name ":" OWS field-value OWS, with no whitespace before the colon and no obs-fold, and the field section ends with an empty line.', 'RFC 9112 §2.1, §5', ['header-syntax', 'space-before-colon', 'obs-fold', 'head-incomplete']),
   wireCheck('wire.framing.length-declared', 'MUST', 'Every response with a body declares its length (Content-Length, or chunked); the reference protocol forbids close-delimited bodies.', 'RFC 9112 §6.3; SPEC framing', ['missing-content-length', 'unknown-transfer-coding']),
   wireCheck('wire.framing.content-length-valid', 'MUST', 'Content-Length is one valid decimal number, and never sent together with Transfer-Encoding.', 'RFC 9110 §8.6, RFC 9112 §6.2', ['invalid-content-length', 'conflicting-content-length', 'content-length-with-transfer-encoding']),
   wireCheck('wire.framing.body-matches-length', 'MUST', 'The body is exactly as long as Content-Length says: no bytes missing, none after it.', 'RFC 9112 §6.3', ['extra-bytes', 'body-truncated', 'chunked-syntax']),
@@ -159,7 +160,7 @@ export const wireChecks: Check[] = [
       const all = await samples(ctx);
       const expected = ['Content-Type: application/json on every JSON body'];
       for (const s of all) {
-        for (const r of s.ex.finals) {
+        for (const r of s.ex.finals.length > 0 ? s.ex.finals : [answerOf(s.ex)!]) {
           if (r.body.length === 0) continue;
           try {
             JSON.parse(Buffer.from(r.body).toString('utf8'));
