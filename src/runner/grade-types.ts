@@ -21,6 +21,8 @@ export interface ServerDeath {
   signal: string | null;
   stderrTail: string;
   restarted: boolean;
+  /** How long killing it and starting it again took (waiting for its port included). */
+  restartMs?: number;
 }
 
 /** How starting the submission went. */

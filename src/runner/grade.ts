@@ -215,9 +215,14 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
     server = first.server;
     const launch: LaunchOutcome = { kind: 'listening', startMs: first.startMs };
 
+    let lastRestartMs: number | undefined;
+    let lastStderr = '';
     const restart = async (): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }> => {
+      const r0 = performance.now();
+      lastStderr = server!.stderrTail();
       await server!.kill('SIGKILL');
       const again = await launchWhenFree(argv, scratch, o.port, o.startTimeoutMs);
+      lastRestartMs = Math.round(performance.now() - r0);
       if (!again.ok) return { ok: false, failure: again.failure };
       server = again.server;
       return { ok: true };
@@ -231,7 +236,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       restart,
       onDeath: (d) => {
         const exit = d.down.kind === 'exited' ? d.down : { code: null, signal: null };
-        deaths.push({ afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: server?.stderrTail() ?? '', restarted: d.restarted });
+        deaths.push({ afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: d.restarted ? lastStderr : (server?.stderrTail() ?? ''), restarted: d.restarted, ...(d.restarted && lastRestartMs !== undefined ? { restartMs: lastRestartMs } : {}) });
         if (d.restarted) restarts++;
       },
     };

@@ -107,7 +107,7 @@ export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOpt
         r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
       }
       if (o.scheduler) {
-        const a = await o.scheduler.after(unit, r.verdict === 'FIXED' ? 'pass' : 'fail', r.exchanges ?? []);
+        const a = await o.scheduler.after(unit, r.exchanges ?? []);
         if (a?.chargedTo === 'unit') r = { ...r, verdict: 'FAILED', cause: Scheduler.died(a) };
       }
     }

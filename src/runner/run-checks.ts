@@ -36,7 +36,7 @@ function shortHash(s: string): string {
 }
 
 /** A confirmation of a verdict that rests on a deadline uses this many times the deadline. */
-export const CONFIRM_FACTOR = 3;
+export const CONFIRM_FACTOR = 2;
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
@@ -132,6 +132,13 @@ export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null
   return out;
 }
 
+/** What a death found after a unit does to its result (see Scheduler.after). */
+export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>): CheckResult {
+  if (a.chargedTo === 'unit') return chargeDeath(res, a);
+  if (a.judged || res.verdict === 'pass' || res.verdict === 'warn') return res;
+  return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
+}
+
 /** The result of KEEPS_SERVING_ID once the server was seen to exit after serving correctly. */
 export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckResult {
   const e = s.exitsAfterServing;
@@ -160,14 +167,9 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   }
   let res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
   if (opts.unwatched) return res;
-  const a = await s.after(check, run.verdict, run.exchanges);
-  if (a?.chargedTo === 'unit') {
-    res = chargeDeath(res, a);
-    opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
-  } else if (a) {
-    opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
-  }
-  return res;
+  const a = await s.after(check, run.exchanges);
+  if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
+  return a ? applyAfter(res, a) : res;
 }
 
 /** Nothing listens: every exchange of the first check was refused before anything was sent. */

@@ -3,7 +3,7 @@ import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { chargeDeath, CONFIRM_FACTOR, makeContext, notRun, restsOnDeadline } from './run-checks.js';
+import { applyAfter, CONFIRM_FACTOR, makeContext, notRun, restsOnDeadline } from './run-checks.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
 
@@ -34,6 +34,8 @@ export interface PropertyRunOptions {
 
 export interface PropertyOutcome {
   result: CheckResult;
+  /** Cases that held before the property stopped (the server answered them correctly). */
+  held?: number;
   /** fast-check's own report of the failure (seed, path, counterexample), for the corpus. */
   failure?: { seed: number; path: string; replayPath?: string; counterexample: unknown; shrinks: number };
 }
@@ -63,11 +65,15 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let last: Omit<CheckRun, 'verdict'> | null = null;
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
+  let held = 0;
   const prop = fc.asyncProperty(def.arbitrary(ctx, opts.replayPath ? { replayPath: opts.replayPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
     cases++;
     const failure = await def.verify(ctx, value);
-    if (failure === null) return true;
+    if (failure === null) {
+      held++;
+      return true;
+    }
     if (failure.exchanges.length > 0 && failure.exchanges.every((e) => e.kind === 'refused')) {
       down = failure;
       return true;
@@ -93,7 +99,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   if (!failedRun && down !== null) {
     // Judged no further against a refusing socket; the scheduler's watch says whether the server is gone.
     const d: Omit<CheckRun, 'verdict'> = down;
-    return { result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
+    return { held, result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
   }
   const f: Omit<CheckRun, 'verdict'> = last!;
   const verdict = def.level === 'SHOULD' && !opts.strict ? 'warn' : 'fail';
@@ -140,9 +146,9 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
         outcome = await runProperty(def, { ...o, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR }, left);
       }
       if (outcome.result.verdict !== 'skip') {
-        const a = await s.after(def, outcome.result.verdict, outcome.result.exchanges ?? []);
+        const a = await s.after(def, outcome.result.exchanges ?? [], (outcome.held ?? 0) > 0);
         if (a) opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted });
-        if (a?.chargedTo === 'unit') outcome = { ...outcome, result: chargeDeath(outcome.result, a) };
+        if (a) outcome = { ...outcome, result: applyAfter(outcome.result, a) };
       }
     }
     const weight = pointsFor(opts.profile, def.id);

@@ -72,7 +72,8 @@ export interface SchedulerOptions {
 export type AfterUnit =
   | null
   | { chargedTo: 'unit'; down: DownCause; restarted: boolean; culprit: Exchange | null }
-  | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean };
+  /** `judged`: the check saw every answer it asked for (its verdict stands); else it could not judge (blocked). */
+  | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean };
 
 export class Scheduler {
   baselineFailed: string | null = null;
@@ -142,23 +143,28 @@ export class Scheduler {
    * After a unit: is the server still there? If not, whom the death is charged to, and (grading) start it
    * again within the budgets. A unit that passed with every exchange answered did not cause its server's
    * exit: the server left after serving correctly, which is one root cause (KEEPS_SERVING_ID), not a
-   * failure of every check it happened after.
+   * failure of every check it happened after. `answeredBefore`: the unit had answers it kept no record
+   * of (a property's cases that held) before the exchanges given.
    */
-  async after(unit: Unit, verdict: string, exchanges: readonly Exchange[]): Promise<AfterUnit> {
+  async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
     this.observe(exchanges);
     const down = await this.down(exchanges);
     if (down === null) return null;
-    const allAnswered = exchanges.every((x) => x.kind === 'response');
-    const served = (verdict === 'pass' || verdict === 'warn' || verdict === 'skip') && allAnswered;
-    const culprit = served ? null : (exchanges.find((x) => x.kind === 'closed-without-response' || x.kind === 'reset' || x.kind === 'timeout' || x.kind === 'overflow') ?? null);
-
-    if (served) {
+    // Whom to charge. The first exchange that did not get a complete answer is the request after which
+    // the server went away; but if every exchange was answered, or the only trouble after answered
+    // ones is that later connections were refused, the server left after serving correctly: that is
+    // one root cause (KEEPS_SERVING_ID), not this check's failure.
+    const firstBad = exchanges.findIndex((x) => x.kind !== 'response');
+    const leftAfterServing = firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused');
+    if (leftAfterServing) {
       this.exitsAfterServing ??= { times: 0, firstAfter: unit.id, down };
       this.exitsAfterServing.times++;
     }
-    const restarted = await this.restartAfter(unit, down, served);
-    this.o.control?.onDeath?.({ after: unit.id, chargedTo: served ? KEEPS_SERVING_ID : unit.id, down, restarted });
-    return served ? { chargedTo: 'keeps-serving', down, restarted } : { chargedTo: 'unit', down, restarted, culprit };
+    const restarted = await this.restartAfter(unit, down, leftAfterServing);
+    this.o.control?.onDeath?.({ after: unit.id, chargedTo: leftAfterServing ? KEEPS_SERVING_ID : unit.id, down, restarted });
+    if (leftAfterServing) return { chargedTo: 'keeps-serving', down, restarted, judged: firstBad < 0 };
+    const culprit = firstBad >= 0 && exchanges[firstBad]!.kind !== 'refused' ? exchanges[firstBad]! : null;
+    return { chargedTo: 'unit', down, restarted, culprit };
   }
 
   private async restartAfter(unit: Unit, down: DownCause, served: boolean): Promise<boolean> {
