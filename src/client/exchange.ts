@@ -1,7 +1,7 @@
 import { Connection, DEFAULT_CAP_BYTES } from '../wire/connection.js';
 import { Deadline } from '../wire/deadline.js';
 import type { Endpoint, SendPlan, TranscriptEvent, WaitEnd } from '../wire/types.js';
-import { ResponseParser, type ParsedResponse } from '../http1/response-parser.js';
+import { header, ResponseParser, type ParsedResponse } from '../http1/response-parser.js';
 
 /**
  * What happened when we sent a request: data, never an exception.
@@ -176,9 +176,23 @@ export class Session {
     return r;
   }
 
-  /** Closes the connection politely (see Connection.close). */
+  /**
+   * Closes the connection (see Connection.close). When the last answer said the server would close
+   * (`Connection: close`, or HTTP/1.0 without keep-alive), or our last request asked it to, the server
+   * is let to close first.
+   */
   close(): Promise<void> {
-    return this.conn.close();
+    return this.conn.close(100, this.expectsServerClose());
+  }
+
+  private expectsServerClose(): boolean {
+    const last = this.parser.done.filter((r) => !r.interim).at(-1);
+    if (last) {
+      const conn = (header(last, 'connection') ?? '').toLowerCase();
+      if (/\bclose\b/.test(conn) || (last.version === 'HTTP/1.0' && !/\bkeep-alive\b/.test(conn))) return true;
+    }
+    const sent = Buffer.from(this.conn.sent()).toString('latin1');
+    return /\r\nconnection:[ \t]*close[ \t]*\r\n/i.test(sent.slice(-4096));
   }
 }
 

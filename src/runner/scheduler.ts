@@ -11,6 +11,7 @@ import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
 import { probeAlive } from './liveness.js';
+import { sleep } from '../wire/deadline.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -75,6 +76,18 @@ export type AfterUnit =
   /** `judged`: the check saw every answer it asked for (its verdict stands); else it could not judge (blocked). */
   | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean };
 
+/** How long a process whose connection just ended without an answer is watched for its exit. */
+const EXIT_GRACE_MS = 250;
+
+async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number | null; signal: string | null } | null> {
+  const end = performance.now() + ms;
+  for (;;) {
+    const e = c.exited();
+    if (e || performance.now() >= end) return e;
+    await sleep(10);
+  }
+}
+
 export class Scheduler {
   baselineFailed: string | null = null;
   /** The server went away and was not started again: everything after is blocked. */
@@ -122,7 +135,8 @@ export class Scheduler {
   private async down(exchanges: readonly Exchange[]): Promise<DownCause | null> {
     const c = this.o.control;
     if (c) {
-      const e = c.exited();
+      // A connection that ended without an answer may be the process dying: give it a moment to be seen.
+      const e = exchanges.some((x) => x.kind !== 'response') ? await exitWithin(c, EXIT_GRACE_MS) : c.exited();
       if (e) return { kind: 'exited', ...e };
       // The process runs. Only a check that saw silence or a refusal makes us ask its socket: a probe
       // after every check would itself be a client, and some servers serve one client and exit.

@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Exchange } from '../../client/exchange.js';
+import { politeConnector } from '../../client/polite-connector.js';
 import type { FindingCode } from '../../http1/findings.js';
 import { describeFinding } from '../../http1/findings.js';
 import { fill, get, write } from '../case.js';
@@ -87,7 +88,7 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
       const plan = await build(ctx);
       const expected = ['undici parses the response without an error'];
       if (typeof plan === 'string') return result('blocked', `not judged: ${plan}`, expected, undefined, undefined);
-      const agent = new Agent({ connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
+      const agent = new Agent({ connect: politeConnector, connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
       const host = ctx.target.host.includes(':') ? `[${ctx.target.host}]` : ctx.target.host;
       const sent = req(`${plan.method} ${plan.path} HTTP/1.1\r\nhost: ${host}:${ctx.target.port}\r\nconnection: close\r\n\r\n`, plan.method);
       try {
