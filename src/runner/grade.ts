@@ -9,11 +9,11 @@ import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
 import { launchServer, type LaunchedServer } from '../supervise/launch.js';
 import { trackFolder, untrackFolder } from '../supervise/cleanup.js';
-import { portHolder } from '../supervise/port-owner.js';
+import { groupListeningPorts, portHolder } from '../supervise/port-owner.js';
 import { isListening, lingeringOn } from '../wire/listen-table.js';
 import type { BlockCause, LaunchFailure } from './causes.js';
 import { notRun } from './run-checks.js';
-import type { RestartPolicy, ServerControl } from './scheduler.js';
+import type { DeathRecord, RestartPolicy, ServerControl } from './scheduler.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import type { RunEvent, RunResult } from './types.js';
@@ -216,6 +216,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
     const launch: LaunchOutcome = { kind: 'listening', startMs: first.startMs };
 
     let lastRestartMs: number | undefined;
+    const recorded = new WeakMap<DeathRecord, ServerDeath>();
     let lastStderr = '';
     const restart = async (): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }> => {
       const r0 = performance.now();
@@ -234,9 +235,19 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
         return s.exitInfo() ?? { code: null, signal: null };
       },
       restart,
+      listening: async () => {
+        const ports = server ? await groupListeningPorts(server.pid) : null;
+        return ports === null ? true : ports.includes(o.port);
+      },
+      onRecharge: (d) => {
+        const rec = recorded.get(d);
+        if (rec) rec.chargedTo = d.chargedTo;
+      },
       onDeath: (d) => {
         const exit = d.down.kind === 'exited' ? d.down : { code: null, signal: null };
-        deaths.push({ afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: d.restarted ? lastStderr : (server?.stderrTail() ?? ''), restarted: d.restarted, ...(d.restarted && lastRestartMs !== undefined ? { restartMs: lastRestartMs } : {}) });
+        const death: ServerDeath = { afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: d.restarted ? lastStderr : (server?.stderrTail() ?? ''), restarted: d.restarted, ...(d.restarted && lastRestartMs !== undefined ? { restartMs: lastRestartMs } : {}) };
+        deaths.push(death);
+        recorded.set(d, death);
         if (d.restarted) restarts++;
       },
     };

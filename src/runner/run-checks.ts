@@ -152,24 +152,37 @@ export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckRe
  * fail a server), and the liveness watch afterwards.
  */
 async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
-  const block = s.blockCause(check);
-  if (block) return notRun(check, 'blocked', '', block);
+  if (!opts.unwatched) await s.before(check);
   const c0 = performance.now();
-  let run: CheckRun;
-  try {
-    run = await check.run(makeContext(opts, check.id, tag, memos, s));
-    if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited()) {
-      const longer = { ...opts, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR };
-      run = await check.run(makeContext(longer, check.id, `${tag}c`, new Map(), s));
+  let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
+  for (let attempt = 0; ; attempt++) {
+    const block = s.blockCause(check);
+    if (block) return notRun(check, 'blocked', '', block);
+    let run: CheckRun;
+    try {
+      run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s));
+      if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited()) {
+        const longer = { ...opts, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR };
+        run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s));
+      }
+    } catch (err) {
+      return notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-  } catch (err) {
-    return notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+    const res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
+    if (opts.unwatched) return res;
+    const a = await s.after(check, run.exchanges);
+    if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
+    // The server was gone before this check reached it: once it is back, the check runs again.
+    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) continue;
+    // A death is confirmed before it counts: the same check again on the restarted server must take it
+    // down again. If it does not, the first death was not this check's.
+    if (a?.chargedTo === 'unit' && a.restarted && attempt === 0) {
+      firstDeath = a;
+      continue;
+    }
+    if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record);
+    return a ? applyAfter(res, a) : res;
   }
-  let res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
-  if (opts.unwatched) return res;
-  const a = await s.after(check, run.exchanges);
-  if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
-  return a ? applyAfter(res, a) : res;
 }
 
 /** Nothing listens: every exchange of the first check was refused before anything was sent. */

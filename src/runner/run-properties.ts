@@ -135,6 +135,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
     const def = defs[i]!;
     opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
     let outcome: PropertyOutcome;
+    if (applies(def, opts.profile, env)) await s.before(def);
     const block = applies(def, opts.profile, env) ? s.blockCause(def) : null;
     if (block) {
       outcome = { result: notRun(def, 'blocked', '', block) };

@@ -20,10 +20,14 @@ import { sleep } from '../wire/deadline.js';
 export interface ServerControl {
   /** The process's exit, once it has exited (no network). */
   exited(): { code: number | null; signal: string | null } | null;
+  /** Does the server's process group still listen on its port (the kernel's table; never connects)? */
+  listening?(): Promise<boolean>;
   /** Kill the whole group and start it again; resolves once it listens, or with why it does not. */
   restart(): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }>;
   /** Every death the runner saw, whom it was charged to, and whether the server was started again. */
   onDeath?(d: DeathRecord): void;
+  /** A death recorded before was charged to someone else after all (see Scheduler.unconfirmed). */
+  onRecharge?(d: DeathRecord): void;
 }
 
 export interface DeathRecord {
@@ -57,7 +61,7 @@ export interface RestartPolicy {
   afterServing: number;
 }
 
-export const DEFAULT_RESTARTS: RestartPolicy = { perFamily: 10, total: 40, hangs: 2, afterServing: 400 };
+export const DEFAULT_RESTARTS: RestartPolicy = { perFamily: 20, total: 60, hangs: 2, afterServing: 30 };
 
 export interface SchedulerOptions {
   target: Endpoint;
@@ -72,9 +76,10 @@ export interface SchedulerOptions {
 /** What `after` found: nothing (the server is there), or a death charged to the unit or to KEEPS_SERVING_ID. */
 export type AfterUnit =
   | null
-  | { chargedTo: 'unit'; down: DownCause; restarted: boolean; culprit: Exchange | null }
+  | { chargedTo: 'unit'; down: DownCause; restarted: boolean; culprit: Exchange | null; record: DeathRecord }
   /** `judged`: the check saw every answer it asked for (its verdict stands); else it could not judge (blocked). */
-  | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean };
+  /** `preceded`: the server was gone before the unit reached it (run the unit again once it is back). */
+  | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean; preceded: boolean };
 
 /** How long a process whose connection just ended without an answer is watched for its exit. */
 const EXIT_GRACE_MS = 250;
@@ -123,6 +128,25 @@ export class Scheduler {
     return null;
   }
 
+  /**
+   * Before a unit, when we own the process: has it exited since the last unit (after answering it)? Then
+   * that is the root cause of a server that leaves after serving, and it is started again first, so the
+   * unit meets a running server.
+   */
+  async before(unit: Unit): Promise<void> {
+    const c = this.o.control;
+    const e = c?.exited();
+    if (!c || !e || this.stopped) return;
+    const down: DownCause = { kind: 'exited', ...e };
+    this.exitsAfterServing ??= { times: 0, firstAfter: this.lastUnit ?? unit.id, down };
+    this.exitsAfterServing.times++;
+    const restarted = await this.restartAfter({ id: this.lastUnit ?? unit.id, family: unit.family }, down, true);
+    c.onDeath?.({ after: this.lastUnit ?? unit.id, chargedTo: KEEPS_SERVING_ID, down, restarted });
+  }
+
+  /** The unit that ran last (the one a death found before the next is charged after). */
+  lastUnit: string | null = null;
+
   /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
   observe(exchanges: readonly Exchange[]): void {
     if (this.closeIdleMs !== undefined) return;
@@ -138,10 +162,13 @@ export class Scheduler {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen.
       const e = exchanges.some((x) => x.kind !== 'response') ? await exitWithin(c, EXIT_GRACE_MS) : c.exited();
       if (e) return { kind: 'exited', ...e };
-      // The process runs. Only a check that saw silence or a refusal makes us ask its socket: a probe
-      // after every check would itself be a client, and some servers serve one client and exit.
-      const suspicious = exchanges.some((x) => x.kind === 'refused' || (x.kind === 'timeout' && x.receivedBytes === 0));
-      if (!suspicious) return null;
+      // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check
+      // would itself be a client, and some servers serve one client and exit. A refusal is asked of the
+      // kernel's table of listening sockets instead.
+      if (!exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
+        if (exchanges.some((x) => x.kind === 'refused') && c.listening && !(await c.listening())) return { kind: 'stopped-listening' };
+        return null;
+      }
     }
     const probe = await probeAlive(this.o.target, this.o.profile, this.o.timeoutMs);
     if (c) {
@@ -161,6 +188,7 @@ export class Scheduler {
    * of (a property's cases that held) before the exchanges given.
    */
   async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
+    this.lastUnit = unit.id;
     this.observe(exchanges);
     const down = await this.down(exchanges);
     if (down === null) return null;
@@ -169,16 +197,32 @@ export class Scheduler {
     // ones is that later connections were refused, the server left after serving correctly: that is
     // one root cause (KEEPS_SERVING_ID), not this check's failure.
     const firstBad = exchanges.findIndex((x) => x.kind !== 'response');
-    const leftAfterServing = firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused');
+    // A process we own that was already gone when this unit's first connection was refused died before
+    // the unit reached it: after the previous unit, which it had answered.
+    const preceded = firstBad === 0 && exchanges[0]!.kind === 'refused' && down.kind === 'exited' && this.o.control !== undefined;
+    const leftAfterServing = preceded || firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused');
     if (leftAfterServing) {
       this.exitsAfterServing ??= { times: 0, firstAfter: unit.id, down };
       this.exitsAfterServing.times++;
     }
     const restarted = await this.restartAfter(unit, down, leftAfterServing);
-    this.o.control?.onDeath?.({ after: unit.id, chargedTo: leftAfterServing ? KEEPS_SERVING_ID : unit.id, down, restarted });
-    if (leftAfterServing) return { chargedTo: 'keeps-serving', down, restarted, judged: firstBad < 0 };
+    const record: DeathRecord = { after: unit.id, chargedTo: leftAfterServing ? KEEPS_SERVING_ID : unit.id, down, restarted };
+    this.o.control?.onDeath?.(record);
+    if (leftAfterServing) return { chargedTo: 'keeps-serving', down, restarted, judged: firstBad < 0, preceded };
     const culprit = firstBad >= 0 && exchanges[firstBad]!.kind !== 'refused' ? exchanges[firstBad]! : null;
-    return { chargedTo: 'unit', down, restarted, culprit };
+    return { chargedTo: 'unit', down, restarted, culprit, record };
+  }
+
+  /**
+   * A death charged to a unit that did not happen again when the unit ran again on the restarted server:
+   * it was not the unit's request. It is the server leaving after serving (a process that exits after a
+   * client, noticed a moment late), and is charged to KEEPS_SERVING_ID instead.
+   */
+  unconfirmed(record: DeathRecord): void {
+    record.chargedTo = KEEPS_SERVING_ID;
+    this.exitsAfterServing ??= { times: 0, firstAfter: record.after, down: record.down };
+    this.exitsAfterServing.times++;
+    this.o.control?.onRecharge?.(record);
   }
 
   private async restartAfter(unit: Unit, down: DownCause, served: boolean): Promise<boolean> {
