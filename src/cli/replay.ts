@@ -1,3 +1,5 @@
+import { referenceProfile } from '../model/profile.js';
+import { Scheduler } from '../runner/scheduler.js';
 import { promises as fs } from 'node:fs';
 import { removeEntry } from '../corpus/store.js';
 import { replayCorpus } from '../runner/replay-corpus.js';
@@ -37,11 +39,14 @@ export async function runReplay(where: string | undefined, flags: ReplayFlags, i
   const { target, server } = await resolveTarget(given, io);
   let results;
   try {
-    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), ...(profile ? { profile } : {}) });
+    // Gated by the server's liveness like a fuzz run: an entry that kills the server is FAILED for it,
+    // and the entries after it are not sent to a dead socket.
+    const scheduler = new Scheduler({ target, profile: profile ?? referenceProfile, timeoutMs });
+    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), scheduler, ...(profile ? { profile } : {}) });
   } finally {
     await closeQuietly(server);
   }
-  if (results.length > 0 && results.every((r) => r.verdict === 'ERROR' && /refused/.test(r.reason))) {
+  if (results[0]?.refused === true && !results.some((r) => r.verdict === 'FIXED' || r.verdict === 'FAILED')) {
     io.err(`wiregrade: cannot reach ${formatEndpoint(target)} (connection refused). Is the server running?\n`);
     return 3;
   }

@@ -7,8 +7,14 @@ import type { buildConnector } from 'undici';
  * FIN, so the server's side never waits in TIME_WAIT. Otherwise a server that binds without
  * SO_REUSEADDR could not bind its port again for a minute after a restart.
  */
-export const politeConnector = (opts: buildConnector.Options, callback: buildConnector.Callback): net.Socket => {
+export function politeConnector(seen?: { bytes: number }) {
+  return (opts: buildConnector.Options, callback: buildConnector.Callback): net.Socket => connectPolitely(opts, callback, seen);
+}
+
+function connectPolitely(opts: buildConnector.Options, callback: buildConnector.Callback, seen?: { bytes: number }): net.Socket {
   const socket = net.connect({ host: opts.hostname, port: Number(opts.port), allowHalfOpen: true });
+  // How many bytes the server sent (whether undici had an answer to judge at all).
+  if (seen) socket.on('data', (c: Buffer) => (seen.bytes += c.length));
   // Registered before undici's own listeners: the reset goes out before undici reacts to the end.
   let peerEnded = false;
   socket.on('end', () => {
@@ -32,4 +38,4 @@ export const politeConnector = (opts: buildConnector.Options, callback: buildCon
     callback(null, socket);
   });
   return socket;
-};
+}

@@ -53,6 +53,8 @@ export function blockWhy(b: BlockCause): string {
       return `the server went away after ${b.after} and could not be started again: ${phraseLaunchFailure(b.failure)}`;
     case 'restart-budget':
       return `checks of the ${b.family} family took the server down ${b.limit} times, its restart budget`;
+    case 'restarts-spent':
+      return `${phraseDown(b.down)} after ${b.after}, and it had been started again ${b.limit} times ${b.why === 'hangs' ? 'after hanging' : b.why === 'exits-after-serving' ? 'after exiting after a client (see robustness.server.keeps-serving)' : 'after deaths'}, as often as allowed`;
     case 'wall-time':
       return `the submission's wall-time limit (${Math.round(b.limitMs / 1000)} s) was reached`;
     case 'interrupted':

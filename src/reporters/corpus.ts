@@ -1,3 +1,4 @@
+import { reasonOf } from './causes.js';
 import type { CorpusSummary } from '../runner/types.js';
 import type { ReplayResult } from '../runner/replay-corpus.js';
 import type { CorpusProblem } from '../corpus/store.js';
@@ -9,7 +10,7 @@ export function replayLines(results: readonly ReplayResult[], p: Palette): strin
   return results.map((r) => {
     const word = r.verdict === 'FIXED' ? p.green('FIXED ') : r.verdict === 'FAILED' ? p.red('FAILED') : p.yellow('ERROR ');
     const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms)`;
-    return r.verdict === 'FIXED' ? line : `${line}\n       ${r.reason}`;
+    return r.verdict === 'FIXED' ? line : `${line}\n       ${reasonOf(r)}`;
   });
 }
 

@@ -33,6 +33,8 @@ export type BlockCause =
   | { kind: 'restart-failed'; after: string; failure: LaunchFailure }
   /** This family's checks took the server down more often than its restart budget allows. */
   | { kind: 'restart-budget'; family: Family; limit: number }
+  /** The server went away again after `after`, and it had been started again as often as allowed. */
+  | { kind: 'restarts-spent'; after: string; down: DownCause; limit: number; why: 'checks' | 'hangs' | 'exits-after-serving' }
   | { kind: 'wall-time'; limitMs: number }
   | { kind: 'interrupted'; signal: string }
   /** The server could not be started at all. */

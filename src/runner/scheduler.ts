@@ -234,12 +234,13 @@ export class Scheduler {
     if (!c) return stop({ kind: 'server-down', after: unit.id, down });
     if (this.o.signal?.aborted) return stop((this.o.signal.reason as BlockCause | undefined) ?? { kind: 'interrupted', signal: 'abort' });
     const p = this.policy;
+    const spent = (limit: number, why: 'checks' | 'hangs' | 'exits-after-serving'): false => stop({ kind: 'restarts-spent', after: unit.id, down, limit, why });
     if (served) {
-      if (this.servingRestarts++ >= p.afterServing) return stop({ kind: 'server-down', after: unit.id, down });
+      if (this.servingRestarts++ >= p.afterServing) return spent(p.afterServing, 'exits-after-serving');
     } else if (down.kind === 'hung') {
-      if (this.hangRestarts++ >= p.hangs) return stop({ kind: 'server-down', after: unit.id, down });
+      if (this.hangRestarts++ >= p.hangs) return spent(p.hangs, 'hangs');
     } else {
-      if (this.restarts++ >= p.total) return stop({ kind: 'server-down', after: unit.id, down });
+      if (this.restarts++ >= p.total) return spent(p.total, 'checks');
       const n = (this.familyRestarts.get(unit.family) ?? 0) + 1;
       this.familyRestarts.set(unit.family, n);
       // Past its family's budget the server is still started again, for the other families' sake.

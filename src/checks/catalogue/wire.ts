@@ -88,7 +88,8 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
       const plan = await build(ctx);
       const expected = ['undici parses the response without an error'];
       if (typeof plan === 'string') return result('blocked', `not judged: ${plan}`, expected, undefined, undefined);
-      const agent = new Agent({ connect: politeConnector, connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
+      const seen = { bytes: 0 };
+      const agent = new Agent({ connect: politeConnector(seen), connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
       const host = ctx.target.host.includes(':') ? `[${ctx.target.host}]` : ctx.target.host;
       const sent = req(`${plan.method} ${plan.path} HTTP/1.1\r\nhost: ${host}:${ctx.target.port}\r\nconnection: close\r\n\r\n`, plan.method);
       try {
@@ -103,6 +104,9 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
       } catch (err) {
         const e = err as Error & { code?: string; cause?: Error & { code?: string } };
         const msg = `${e.code ?? e.name}: ${e.message}${e.cause ? ` (${e.cause.code ?? ''} ${e.cause.message})` : ''}`;
+        // No byte came back: there was no response to accept or reject (a refusal, a reset, a silence is
+        // for the checks that judge those), so undici's verdict is not judged.
+        if (seen.bytes === 0) return result('blocked', `not judged: no response arrived (${msg})`, expected, undefined, sent, { actual: `undici: ${msg}` });
         return result('fail', `undici rejected the response: ${msg}`, expected, undefined, sent, { actual: `undici: ${msg}` });
       } finally {
         await agent.destroy().catch(() => undefined);
