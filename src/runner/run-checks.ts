@@ -173,7 +173,10 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     const a = await s.after(check, run.exchanges);
     if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
     // The server was gone before this check reached it: once it is back, the check runs again.
-    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) continue;
+    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {
+      memos.clear(); // what was gathered from the gone server (the wire samples) is gathered again
+      continue;
+    }
     // A death is confirmed before it counts: the same check again on the restarted server must take it
     // down again. If it does not, the first death was not this check's.
     if (a?.chargedTo === 'unit' && a.restarted && attempt === 0) {
