@@ -1,0 +1,108 @@
+/**
+ * The scheduler's policy, without a network: whom a death is charged to, the restart budgets per family,
+ * and the gating that follows. The server is a fake whose process "exits" when the test says so.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
+import { profiles, referenceProfile } from '../../src/model/profile.js';
+import { probeBytes } from '../../src/runner/liveness.js';
+import { freePort } from '../../src/supervise/launch.js';
+import { KEEPS_SERVING_ID, Scheduler, type DeathRecord, type ServerControl } from '../../src/runner/scheduler.js';
+
+function ex(kind: OutcomeKind, receivedBytes = kind === 'response' ? 40 : 0): Exchange {
+  return { kind, responses: [], finals: [], partial: null, connection: 'closed', sentBytes: 10, receivedBytes, elapsedMs: 1, transcript: [] };
+}
+
+/** A process that is "dead" from `kill()` until the next restart. */
+function fakeServer(): ServerControl & { kill(): void; deaths: DeathRecord[]; restarts: number } {
+  let dead = false;
+  const deaths: DeathRecord[] = [];
+  return {
+    deaths,
+    restarts: 0,
+    kill() {
+      dead = true;
+    },
+    exited: () => (dead ? { code: 1, signal: null } : null),
+    async restart() {
+      dead = false;
+      this.restarts++;
+      return { ok: true };
+    },
+    onDeath: (d) => void deaths.push(d),
+  };
+}
+
+const target = { host: '127.0.0.1', port: 9 };
+const make = (control: ServerControl, perFamily = 2) =>
+  new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily, total: 10, hangs: 1, afterServing: 3 } });
+
+describe('Scheduler', () => {
+  it('charges a death to the unit whose exchange ended without an answer, and names that exchange', async () => {
+    const srv = fakeServer();
+    const s = make(srv);
+    srv.kill();
+    const culprit = ex('closed-without-response');
+    const a = await s.after({ id: 'status.x', family: 'status' }, [ex('response'), culprit, ex('refused')]);
+    expect(a).toMatchObject({ chargedTo: 'unit', restarted: true, down: { kind: 'exited', code: 1 } });
+    expect(a?.chargedTo === 'unit' && a.culprit).toBe(culprit);
+    expect(srv.deaths).toEqual([{ after: 'status.x', chargedTo: 'status.x', down: { kind: 'exited', code: 1, signal: null }, restarted: true }]);
+  });
+
+  it('charges a server that went away after answering everything to the keeps-serving root cause, not to the unit', async () => {
+    const srv = fakeServer();
+    const s = make(srv);
+    srv.kill();
+    const a = await s.after({ id: 'wire.y', family: 'wire' }, [ex('response'), ex('response')]);
+    expect(a).toMatchObject({ chargedTo: 'keeps-serving', judged: true });
+    srv.kill();
+    const b = await s.after({ id: 'wire.z', family: 'wire' }, [ex('response'), ex('refused')]);
+    expect(b).toMatchObject({ chargedTo: 'keeps-serving', judged: false });
+    expect(s.exitsAfterServing).toMatchObject({ times: 2, firstAfter: 'wire.y' });
+    expect(srv.deaths.every((d) => d.chargedTo === KEEPS_SERVING_ID)).toBe(true);
+  });
+
+  it('blocks a family past its restart budget while the other families go on, and stops past the total', async () => {
+    const srv = fakeServer();
+    const s = make(srv, 2);
+    for (const id of ['status.a', 'status.b']) {
+      srv.kill();
+      await s.after({ id, family: 'status' }, [ex('reset')]);
+    }
+    expect(s.blockCause({ id: 'status.c', family: 'status' })).toEqual({ kind: 'restart-budget', family: 'status', limit: 2 });
+    expect(s.blockCause({ id: 'store.d', family: 'store' })).toBeNull();
+    expect(srv.restarts).toBe(2);
+  });
+
+  it('gates on the baseline and on a server that is gone for good', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    s.baselineFailed = 'baseline.valid-request-answered';
+    expect(s.blockCause({ id: 'status.a', family: 'status' })).toEqual({ kind: 'baseline-failed', baseline: 'baseline.valid-request-answered' });
+    expect(s.blockCause({ id: 'robustness.b', family: 'robustness', independent: true })).toBeNull();
+  });
+
+  it('without a process to restart (fuzz), stops the run at the first death: the rest is blocked with that cause', async () => {
+    // Nothing listens on a port that was free a moment ago: the probe is refused.
+    const s = new Scheduler({ target: { host: '127.0.0.1', port: await freePort() }, profile: referenceProfile, timeoutMs: 200 });
+    const a = await s.after({ id: 'status.a', family: 'status' }, [ex('reset')]);
+    expect(a).toMatchObject({ chargedTo: 'unit', restarted: false, down: { kind: 'refused' } });
+    expect(s.blockCause({ id: 'robustness.b', family: 'robustness', independent: true })).toEqual({ kind: 'server-down', after: 'status.a', down: { kind: 'refused' } });
+  });
+
+  it("probes with a request of odd length, so a server reading 2^k-byte pieces until a short read always gets one", () => {
+    for (const profile of Object.values(profiles)) {
+      const bytes = probeBytes(profile);
+      expect(bytes.length % 2, profile.name).toBe(1);
+      expect(Buffer.from(bytes).toString('latin1')).toMatch(/\r\n\r\n$/);
+    }
+  });
+
+  it('turns on the short idle deadline once a close-delimited body was left open', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    expect(s.closeIdleMs).toBeUndefined();
+    const t = ex('timeout', 30);
+    t.partial = { framing: 'close', headEnd: 30, start: 0 } as Exchange['partial'];
+    s.observe([t]);
+    expect(s.closeIdleMs).toBe(300);
+  });
+});
