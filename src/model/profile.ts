@@ -8,6 +8,12 @@ export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialog
 
 export interface Profile {
   name: string;
+  /**
+   * Rule sets whose stricter answers this profile asks for, beyond the RFC (see `Source` in
+   * src/checks/types.ts): `reference` = the reference protocol's 405 over 501, 505 for HTTP/2, bare LF
+   * served, Content-Length on every body, 414 for a long target… Absent: the checks judge the RFC only.
+   */
+  rules?: readonly ('reference')[];
   /** Capabilities checks may need: `reference` = the reference record store of SPEC.md, or an assignment's protocol. */
   capabilities: readonly Capability[];
   /** A plain valid request the server must answer: the baseline, and the liveness probe. */
@@ -88,6 +94,7 @@ export interface Operations {
 
 export const referenceProfile: Profile = {
   name: 'reference',
+  rules: ['reference'],
   capabilities: ['reference'],
   baseline: { method: 'GET', target: '/' },
   baselineStatuses: [300],

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
+import { levelUnder } from '../checks/level.js';
 import { applies, type Profile } from '../model/profile.js';
 import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
@@ -138,7 +139,7 @@ function emptyRun(o: GradeOptions, reason: string): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) => ({
     id: c.id,
     family: c.family,
-    level: c.level,
+    level: levelUnder(c, o.profile),
     requirement: c.requirement,
     verdict: applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? ('blocked' as const) : ('skip' as const),
     runs: 0,

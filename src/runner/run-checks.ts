@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exchange, Session, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
+import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
@@ -63,11 +64,11 @@ export function makeContext(
   };
 }
 
-function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number, reason = run.reason): CheckResult {
+function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdict, durationMs: number, reason = run.reason): CheckResult {
   const r: CheckResult = {
     id: check.id,
     family: check.family,
-    level: check.level,
+    level: levelUnder(check, profile),
     requirement: check.requirement,
     verdict,
     runs: 1,
@@ -77,7 +78,10 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
     expected: run.expected,
     actual: run.actual,
   };
-  if (check.cite) r.cite = check.cite;
+  const cite = citeUnder(check, profile);
+  if (cite) r.cite = cite;
+  const source = sourceUnder(check, profile);
+  if (source) r.source = source;
   if (run.request) r.request = run.request;
   if (run.setup) r.setup = run.setup;
   if (run.expectation) r.expectation = run.expectation;
@@ -85,14 +89,13 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
   return r;
 }
 
-function notRun(check: Check, verdict: 'blocked' | 'skip' | 'error', reason: string): CheckResult {
-  return toResult(check, { verdict: 'skip', reason, expected: [], actual: '', exchanges: [] }, verdict, 0, reason);
+function notRun(check: Check, profile: Profile, verdict: 'blocked' | 'skip' | 'error', reason: string): CheckResult {
+  return toResult(check, profile, { verdict: 'skip', reason, expected: [], actual: '', exchanges: [] }, verdict, 0, reason);
 }
 
-/** Applies the level: a broken SHOULD is a warning unless the run is strict. */
-function levelled(check: Check, v: CheckRun['verdict'], strict: boolean): Verdict {
-  if (v === 'fail' && check.level === 'SHOULD' && !strict) return 'warn';
-  return v;
+/** Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. */
+function levelled(check: Check, profile: Profile, v: CheckRun['verdict'], strict: boolean): Verdict {
+  return levelledVerdict(levelUnder(check, profile), v, strict);
 }
 
 /**
@@ -125,20 +128,20 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
     if (!applies(check, opts.profile, env)) {
-      res = notRun(check, 'skip', skipReason(check, opts.profile, env));
+      res = notRun(check, opts.profile, 'skip', skipReason(check, opts.profile, env));
     } else if (stopped) {
-      res = notRun(check, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
+      res = notRun(check, opts.profile, 'blocked', `not run: ${stopped.reason} after ${stopped.afterCheck}`);
     } else if (opts.signal?.aborted) {
-      res = notRun(check, 'blocked', `not run: ${String(opts.signal.reason ?? 'the run was stopped')}`);
+      res = notRun(check, opts.profile, 'blocked', `not run: ${String(opts.signal.reason ?? 'the run was stopped')}`);
     } else if (baselineFailed && !check.independent) {
-      res = notRun(check, 'blocked', `not run: the baseline request (${BASELINE_ID}) failed`);
+      res = notRun(check, opts.profile, 'blocked', `not run: the baseline request (${BASELINE_ID}) failed`);
     } else {
       const c0 = performance.now();
       try {
         const run = await check.run(makeContext(opts, check.id, tag, memos));
-        res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
+        res = toResult(check, opts.profile, run, levelled(check, opts.profile, run.verdict, strict), Math.round(performance.now() - c0));
       } catch (err) {
-        res = notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+        res = notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       if (i === 0 && res.exchanges?.length && res.exchanges.every((e) => e.kind === 'refused')) {
         // Nothing listens: say so once, rather than failing every check. (No empty probe connection is

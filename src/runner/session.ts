@@ -1,5 +1,6 @@
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
+import { levelUnder } from '../checks/level.js';
 import { applies, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { runChecks } from './run-checks.js';
@@ -63,7 +64,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     const reason = `not run: ${result.stopped.reason} after ${result.stopped.afterCheck}`;
     for (const p of opts.properties) {
       const skip = !applies(p, opts.profile, { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined });
-      result.checks.push({ id: p.id, family: p.family, level: p.level, requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
+      result.checks.push({ id: p.id, family: p.family, level: levelUnder(p, opts.profile), requirement: p.requirement, verdict: skip ? 'skip' : 'blocked', runs: 0, failures: 0, durationMs: 0, reason: skip ? `not part of the ${opts.profile.name} profile` : reason, expected: [], actual: '' });
     }
     return { result, propertyFailures: [] };
   }

@@ -13,6 +13,7 @@ export const baselineChecks: Check[] = [
     family: 'robustness',
     level: 'MUST',
     requirement: 'A server answers a plain, valid HTTP/1.1 request with a complete response (the baseline every other check builds on).',
+    source: { profile: 'any', note: 'the profile\'s known-good request gets a complete response (RFC 9112 §2.1 message syntax); every other check builds on it' },
     cite: 'RFC 9112 §2.1',
     independent: true,
     async run(ctx) {
