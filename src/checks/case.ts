@@ -18,7 +18,7 @@ export interface CaseSpec {
    * The reference protocol's stricter answer among those the RFC allows (`accept`, `warn`): under a
    * profile that adopts the `reference` rules it replaces them, at level MUST.
    */
-  rule?: { note: string; accept: readonly Accept[]; warn?: readonly Accept[]; mustClose?: boolean };
+  rule?: { note: string; accept: readonly Accept[]; warn?: readonly Accept[]; mustClose?: boolean; level?: Level };
   family?: Family;
   request: string;
   method?: string;
@@ -62,10 +62,10 @@ export function caseCheck(c: CaseSpec): Check {
 }
 
 /** Sets the optional fields every check builder shares: source (a profile check's by default), rule, cite, needs. */
-export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string } }): Check {
+export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): Check {
   const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
   if (source) check.source = source;
-  if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note };
+  if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;
   if (c.needs) check.needs = c.needs;
   return check;

@@ -11,7 +11,7 @@ type Judged = Pick<Check, 'level' | 'source' | 'profileRule' | 'cite'>;
 
 /** The level a check is judged at under a profile: MUST when the profile adopts the check's rule set. */
 export function levelUnder(check: Judged, profile: Pick<Profile, 'rules'>): Level {
-  return check.profileRule && adopts(profile, check.profileRule.rules) ? 'MUST' : check.level;
+  return check.profileRule && adopts(profile, check.profileRule.rules) ? (check.profileRule.level ?? 'MUST') : check.level;
 }
 
 /** The source a check is judged by under a profile: the rule set's, when the profile adopts it. */

@@ -29,6 +29,8 @@ export type RuleSet = 'reference';
 
 export interface ProfileRule {
   rules: RuleSet;
+  /** The level the rule is judged at (default MUST; SHOULD for a preference the rule set only warns about). */
+  level?: Level;
   /** What the rule set asks beyond the RFC, in words. */
   note: string;
 }

@@ -114,7 +114,7 @@ export const requestLineChecks: Check[] = [
     level: 'MAY',
     request: 'GET {known} HTTP/1.1 \r\nHost: localhost\r\n\r\n',
     accept: [400, 'ok'],
-    rule: { note: 'the reference protocol answers 400 (serving it, or a close, warned)', accept: [400], warn: ['ok', 'close'] },
+    rule: { note: 'the reference protocol prefers 400 (serving it, or a close, warned)', accept: [400], warn: ['ok', 'close'], level: 'SHOULD' },
   }),
   caseCheck({
     id: 'status.request-line.tab-separator-is-400',
