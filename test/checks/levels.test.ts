@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import type { Verdict } from '../../src/checks/types.js';
-import { anyProfile, referenceProfile, type Profile } from '../../src/model/profile.js';
+import { anyProfile, profiles, referenceProfile, type Profile } from '../../src/model/profile.js';
+import { profileFileSchema, profileFrom } from '../../src/model/profile-file.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { response, scripted, type Answer, type Scripted } from './scripted-server.js';
 
@@ -12,6 +13,8 @@ import { response, scripted, type Answer, type Scripted } from './scripted-serve
  */
 const any = anyProfile('/index.html');
 const ref = referenceProfile;
+/** A profile file that extends any and adopts the reference rules: the rules then apply, at MUST. */
+const anyStrict = profileFrom(profileFileSchema.parse({ name: 'lab', extends: 'any', baseline: { target: '/index.html', status: [200] }, rules: ['reference'] }), profiles);
 
 type Reply = (received: string) => Answer;
 const keep = (status: number, opts: Parameters<typeof response>[1] = {}): Reply => () => ({ write: response(status, opts), close: false });
@@ -39,6 +42,8 @@ const rows: Row[] = [
   { id: 'status.method.lowercase-get-is-405', profile: any, answer: keep(501), verdict: 'pass', why: 'RFC 9110 §9.1: 501 for an unknown method' },
   { id: 'status.method.lowercase-get-is-405', profile: any, answer: keep(400), verdict: 'warn', why: 'a SHOULD: 400 only warns under any' },
   { id: 'status.method.lowercase-get-is-405', profile: ref, answer: keep(400), verdict: 'fail', why: 'the reference protocol answers 405' },
+  { id: 'status.method.lowercase-get-is-405', profile: anyStrict, answer: keep(400), verdict: 'fail', why: 'a profile file that adopts the reference rules' },
+  { id: 'status.method.lowercase-get-is-405', profile: anyStrict, answer: keep(405), verdict: 'pass', why: 'the reference rule: 405' },
   { id: 'status.method.options-is-405', profile: any, answer: keep(200), verdict: 'pass', why: 'a server that implements OPTIONS answers it 2xx' },
   { id: 'status.method.options-is-405', profile: ref, answer: keep(200), verdict: 'fail', why: 'the reference protocol does not implement OPTIONS' },
   { id: 'status.request-line.empty-method-is-400', profile: any, answer: keep(200), verdict: 'warn', why: 'RFC 9112 §3: an invalid request line SHOULD get 400' },

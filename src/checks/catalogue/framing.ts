@@ -159,7 +159,7 @@ export const framingChecks: Check[] = [
   framingCheck({
     id: 'framing.content-length.identical-duplicates-accepted',
     requirement: 'Several Content-Length fields with the same value MAY be accepted as one (or rejected with 400); either way the next request on the connection is read as itself.',
-    source: RFC.contentLengthRepeated,
+    source: RFC.clSameValues,
     judge: 'readable',
     request: post(['Content-Length: 7', 'Content-Length: 7']),
     method: 'POST',
@@ -267,7 +267,7 @@ export const framingChecks: Check[] = [
   framingCheck({
     id: 'framing.transfer-encoding.trailer-fields-accepted',
     requirement: 'Trailer fields after the last chunk are read (and may be discarded): the body is stored (a 2xx).',
-    source: RFC.trailers,
+    source: RFC.chunkedMust,
     judge: 'readable',
     request: post(['Transfer-Encoding: chunked'], `${chunk(BODY)}0\r\nX-Trailer: 1\r\n\r\n`),
     method: 'POST',
