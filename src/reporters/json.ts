@@ -1,4 +1,4 @@
-import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
+import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
@@ -43,6 +43,8 @@ export interface JsonCheck {
   runs: number;
   failures: number;
   requirement: string;
+  /** The RFC section and sentence, or the profile rule, the verdict is judged by. */
+  source?: Source;
   /** Present for `fail`, `warn` and `error` verdicts. */
   firstFailure?: JsonFailure;
 }
@@ -101,6 +103,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     failures: c.failures,
     requirement: c.requirement,
   };
+  if (c.source) out.source = c.source;
   if (hasFailureDetails(c.verdict)) {
     const f: JsonFailure = {
       reason: c.reason,
