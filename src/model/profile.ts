@@ -102,9 +102,9 @@ export const referenceProfile: Profile = {
 };
 
 /**
- * `any`: no assignment at all. The spec-free families plus generic HTTP semantics around one known-good
- * path (`--path`, default `/`) that must answer 200: 404 for unknown paths, 405/501 for unknown methods,
- * 505 for HTTP/2, HEAD = GET minus the body.
+ * `any`: no assignment at all. RFC 9110/9112 at their own levels around one known-good path (`--path`,
+ * default `/`) that must answer 200: the MUSTs fail, the SHOULDs (404 for unknown paths, 501/405 for
+ * unknown methods, 400 for an invalid request line) warn, and no rule set narrows the RFC's choices.
  */
 export function anyProfile(path = '/'): Profile {
   return { name: 'any', capabilities: [], baseline: { method: 'GET', target: path }, baselineStatuses: [200], knownPath: path };
