@@ -4,6 +4,8 @@ import type { Verdict } from '../../src/checks/types.js';
 import { anyProfile, profiles, referenceProfile, type Profile } from '../../src/model/profile.js';
 import { profileFileSchema, profileFrom } from '../../src/model/profile-file.js';
 import { runChecks } from '../../src/runner/run-checks.js';
+import { runProperty } from '../../src/runner/run-properties.js';
+import { malformedRejected } from '../../properties/status.js';
 import { response, scripted, type Answer, type Scripted } from './scripted-server.js';
 
 /**
@@ -170,5 +172,24 @@ describe('levels and accepted answers, against fixed answers', () => {
       const c = r.checks[0]!;
       expect(c.verdict, c.reason).toBe(row.verdict);
     });
+  }
+});
+
+describe('the malformed-request property judges the RFC under any, the reference rules under reference', () => {
+  const cases: Array<{ profile: Profile; answer: Reply; verdict: Verdict; why: string }> = [
+    { profile: any, answer: keep(400), verdict: 'pass', why: 'a 400 to every malformation is allowed everywhere' },
+    { profile: any, answer: keep(200), verdict: 'fail', why: 'whitespace before a colon MUST get 400 (RFC 9112 §5.1); a non-token method is not served' },
+    { profile: ref, answer: keep(400), verdict: 'fail', why: 'the reference protocol answers 505 to HTTP/2.0 and 405 to unknown methods' },
+  ];
+  for (const c of cases) {
+    it(`under ${c.profile.name}, a server answering ${c.answer('').write.toString().slice(9, 12)} to everything: ${c.verdict} (${c.why})`, async () => {
+      const s = await scripted(c.answer);
+      try {
+        const { result } = await runProperty(malformedRejected, { target: { host: '127.0.0.1', port: s.port }, profile: c.profile, timeoutMs: 800, seed: 7, runs: 40 });
+        expect(result.verdict, result.reason).toBe(c.verdict);
+      } finally {
+        await s.close();
+      }
+    }, 60_000);
   }
 });
