@@ -24,6 +24,7 @@ export const concurrentWriters = defineProperty({
   family: 'store',
   level: 'MUST',
   requirement: 'Clients writing at once, to different records and to fields of one shared record, never lose an acknowledged write.',
+  source: { profile: 'reference', note: 'SPEC: each request is atomic' },
   cite: 'SPEC "each request atomic"',
   needs: 'reference',
   arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
@@ -66,6 +67,7 @@ export const idleDoesNotDelay = defineProperty({
   family: 'robustness',
   level: 'MUST',
   requirement: 'While clients hold idle or half-sent connections, other clients are still answered.',
+  source: { profile: 'any', note: 'idle or half-sent connections do not stop the server answering others (RFC 9112 §9)' },
   cite: 'RFC 9112 §9',
   arbitrary: () => fc.record({ idle: fc.integer({ min: 1, max: 5 }), partialBytes: fc.integer({ min: 0, max: 20 }), requests: fc.integer({ min: 1, max: 5 }) }),
   async verify(ctx, { idle, partialBytes, requests }) {

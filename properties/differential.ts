@@ -92,6 +92,7 @@ export const differentialSameAnswers = defineProperty({
   family: 'differential',
   level: 'MUST',
   requirement: "Every generated request sequence gets the same statuses, and the same bodies for this case's records, as from the oracle.",
+  source: { profile: 'oracle', note: 'the oracle server (--oracle): the same requests get the same answers' },
   cite: 'the oracle server (--oracle)',
   needs: 'oracle',
   arbitrary: () => fc.array(step, { minLength: 1, maxLength: 8, size: 'medium' }),

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { serializeRequest, type RequestParts } from '../http1/request.js';
 import type { Profile } from '../model/profile.js';
+import { adopts } from '../checks/level.js';
 import type { GenRequest } from './requests.js';
 import { jsonObject, notAJsonObject } from './json.js';
 
@@ -32,17 +33,22 @@ export function invalidMethod(profile: Profile): fc.Arbitrary<GenRequest> {
       fc.tuple(fc.constantFrom('GET', 'FOO'), fc.nat(3), fc.constantFrom('\x00', '\x01', '\x7f', '(', '"', '@', '\xc9')).map(([m, at, c]) => m.slice(0, at % m.length) + c + m.slice(at % m.length)),
       fc.constant(''),
     )
-    .map((m) => make('method that is not a token', base(profile, { method: m }), { accept: [400], warn: ['close', 405, 501] }));
+    .map((m) =>
+      make('method that is not a token', base(profile, { method: m }), adopts(profile, 'reference') ? { accept: [400], warn: ['close', 405, 501] } : { accept: ['4xx', '5xx', 'close'] }),
+    );
 }
 
 /** Versions the server must refuse: major ≠ 1 is 505, malformed is 400. */
 export function badVersion(profile: Profile): fc.Arbitrary<GenRequest> {
   const unsupported = fc
     .oneof(fc.constantFrom('HTTP/2', 'HTTP/2.0', 'HTTP/3', 'HTTP/3.0'), fc.integer({ min: 2, max: 9 }).map((n) => `HTTP/${n}.0`))
-    .map((v) => make(`version ${v}`, base(profile, { version: v }), { accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] }));
+    .map((v) =>
+      make(`version ${v}`, base(profile, { version: v }), adopts(profile, 'reference') ? { accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] } : { accept: [505, 400, 'ok', 'close'] }),
+    );
+  // RFC 9112 §3: an invalid request line SHOULD get 400; the property asks only that it is not served.
   const malformed = fc
     .constantFrom('http/1.1', 'HTTP/1', 'HTTP/1.1.1', 'HTTPS/1.1', 'HTTP/A.B', 'HTTP/01.1', 'HTTP 1.1')
-    .map((v) => make(`malformed version ${v}`, base(profile, { version: v }), { accept: [400], warn: ['close', 505] }));
+    .map((v) => make(`malformed version ${v}`, base(profile, { version: v }), adopts(profile, 'reference') ? { accept: [400], warn: ['close', 505] } : { accept: ['4xx', 505, 'close'] }));
   return fc.oneof(unsupported, malformed);
 }
 
@@ -62,8 +68,14 @@ export function brokenHeader(profile: Profile): fc.Arbitrary<GenRequest> {
     const lines = text.split('\r\n');
     lines.splice(1 + (at % 2), 0, l);
     const bytes = Buffer.from(lines.join('\r\n'), 'latin1');
-    const warnOk: GenRequest['warn'] = l.includes('\x00') || l.includes('\x01') || l.includes('\r') || l.includes('\x7f') ? ['ok', 'close'] : ['close'];
-    return { label: 'broken header line', bytes: Uint8Array.from(bytes), method: 'GET', accept: [400], warn: warnOk };
+    const ctl = l.includes('\x00') || l.includes('\x01') || l.includes('\r') || l.includes('\x7f');
+    if (adopts(profile, 'reference')) {
+      return { label: 'broken header line', bytes: Uint8Array.from(bytes), method: 'GET', accept: [400], warn: ctl ? ['ok', 'close'] : ['close'] };
+    }
+    // The RFC's MUSTs: whitespace before the colon is 400 (RFC 9112 §5.1); CR, LF, NUL in a value are
+    // rejected or replaced (RFC 9110 §5.5). Other broken lines MAY be recovered (RFC 9110 §2.4).
+    const accept: GenRequest['accept'] = / :/.test(l) ? [400] : ['4xx', 'ok', 'close'];
+    return { label: 'broken header line', bytes: Uint8Array.from(bytes), method: 'GET', accept, ...(/ :/.test(l) ? { warn: ['close'] } : {}) };
   });
 }
 

@@ -1,5 +1,6 @@
-import type { Check, CheckContext, Family, Level } from './types.js';
-import { expectStatus, req, type Accept } from './verify.js';
+import type { Check, CheckContext, Family, Level, Source } from './types.js';
+import { adopts } from './level.js';
+import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
 /**
  * A check that is one request and a set of acceptable outcomes: most of the catalogue. The request is
@@ -9,8 +10,15 @@ import { expectStatus, req, type Accept } from './verify.js';
 export interface CaseSpec {
   id: string;
   requirement: string;
+  /** The RFC sentence (or profile rule) the check tests; its keyword is `level`. */
+  source?: Source;
   cite?: string;
   level?: Level;
+  /**
+   * The reference protocol's stricter answer among those the RFC allows (`accept`, `warn`): under a
+   * profile that adopts the `reference` rules it replaces them, at level MUST.
+   */
+  rule?: { note: string; accept: readonly Accept[]; warn?: readonly Accept[]; mustClose?: boolean; level?: Level };
   family?: Family;
   request: string;
   method?: string;
@@ -38,17 +46,26 @@ export function jsonBodyOfSize(n: number): string {
 
 export function caseCheck(c: CaseSpec): Check {
   const method = c.method ?? c.request.split(' ')[0] ?? 'GET';
+  const rfc: StatusExpectation = { accept: c.accept, ...(c.warn ? { warn: c.warn } : {}), ...(c.mustClose ? { mustClose: true } : {}) };
+  const build = (ctx: CheckContext) => req(fill(c.request, ctx), method);
+  const byRfc = expectStatus(build, rfc);
+  const rule = c.rule;
+  const byRule = rule ? expectStatus(build, { accept: rule.accept, ...(rule.warn ? { warn: rule.warn } : {}), ...(rule.mustClose ? { mustClose: true } : {}) }) : undefined;
   const check: Check = {
     id: c.id,
     family: c.family ?? 'status',
     level: c.level ?? 'MUST',
     requirement: c.requirement,
-    run: expectStatus((ctx) => req(fill(c.request, ctx), method), {
-      accept: c.accept,
-      ...(c.warn ? { warn: c.warn } : {}),
-      ...(c.mustClose ? { mustClose: true } : {}),
-    }),
+    run: (ctx) => (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx)),
   };
+  return finish(check, c);
+}
+
+/** Sets the optional fields every check builder shares: source (a profile check's by default), rule, cite, needs. */
+export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): Check {
+  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
+  if (source) check.source = source;
+  if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;
   if (c.needs) check.needs = c.needs;
   return check;

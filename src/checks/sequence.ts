@@ -1,6 +1,6 @@
 import type { Exchange } from '../client/exchange.js';
-import { fill } from './case.js';
-import type { Check, CheckContext, CheckRun, Family, Level, SentRequest } from './types.js';
+import { fill, finish } from './case.js';
+import type { Check, CheckContext, CheckRun, Family, Level, SentRequest, Source } from './types.js';
 import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
 
 /**
@@ -19,6 +19,7 @@ export interface Step {
 export interface SequenceSpec {
   id: string;
   requirement: string;
+  source?: Source;
   cite?: string;
   level?: Level;
   family?: Family;
@@ -90,7 +91,5 @@ export function sequenceCheck(s: SequenceSpec): Check {
     requirement: s.requirement,
     run: (ctx) => runSteps(ctx, s.steps),
   };
-  if (s.cite) check.cite = s.cite;
-  if (s.needs) check.needs = s.needs;
-  return check;
+  return finish(check, s);
 }

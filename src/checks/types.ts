@@ -3,7 +3,43 @@ import type { Exchange, ExchangeOptions, Session } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
 
 export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'store' | 'differential';
-export type Level = 'MUST' | 'SHOULD';
+/**
+ * The keyword of the sentence a check tests. MUST: a broken one is a `fail`. SHOULD: a `warn` (a `fail`
+ * only with --strict). MAY: the RFC lets the server choose, so every answer it allows passes; what is
+ * left to fail (no answer at all, an answer the RFC allows for none of the choices) is judged like a
+ * SHOULD.
+ */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+/**
+ * Where a check's requirement comes from, as data (reporters and `wiregrade list` show it):
+ * - `{ rfc, quote }`: the RFC section (`RFC 9112 §3`) and its sentence, word for word; the check's level
+ *   is that sentence's keyword.
+ * - `{ profile, note }`: what only a profile asks, not the RFC: `profile` names the rule set
+ *   (`reference`: the reference protocol of SPEC.md; an assignment profile's name), `note` says what it
+ *   asks and, where there is one, which RFC choice it narrows.
+ * A check of the RFC may also carry a `profileRule`: the stricter answer a rule set prefers among those
+ * the RFC allows (405 over 501, 505 for HTTP/2, bare LF served, Content-Length on every body). Under a
+ * profile that adopts that rule set (`Profile.rules`), the check is judged by the rule, at level MUST.
+ */
+export type Source = { rfc: string; quote: string } | { profile: string; note: string };
+
+/** Named sets of stricter answers a profile can adopt (`Profile.rules`); `reference` is the reference protocol's. */
+export type RuleSet = 'reference';
+
+export interface ProfileRule {
+  rules: RuleSet;
+  /** The level the rule is judged at (default MUST; SHOULD for a preference the rule set only warns about). */
+  level?: Level;
+  /** What the rule set asks beyond the RFC, in words. */
+  note: string;
+}
+
+/** `RFC 9112 §3`, or `profile reference`: the short form of a source, for one line of a report. */
+export function citeOf(source: Source | undefined, fallback?: string): string | undefined {
+  if (!source) return fallback;
+  return 'rfc' in source ? source.rfc : `profile ${source.profile}`;
+}
 /** Final verdicts, after the runner has applied levels, baseline gating and liveness. */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'blocked' | 'skip' | 'error';
 /**
@@ -71,7 +107,11 @@ export interface Check {
   level: Level;
   /** The requirement in RFC words. */
   requirement: string;
-  /** Where the requirement comes from, e.g. `RFC 9112 §3.2`. */
+  /** Where the requirement comes from (see Source). Every catalogue check has one (a test asserts it). */
+  source?: Source;
+  /** The stricter answer a rule set asks for, when a profile adopts it (see Source). */
+  profileRule?: ProfileRule;
+  /** Where the requirement comes from, in short (`RFC 9112 §3.2`): `citeOf(source)` when absent. */
   cite?: string;
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;

@@ -42,6 +42,8 @@ export const profileFileSchema = z.strictObject({
     .optional(),
   /** The path of "a resource that exists" for the spec-free checks (default: the baseline's target). */
   knownPath: target.optional(),
+  /** Rule sets whose stricter answers count as MUST (`reference`: the reference protocol's preferences). */
+  rules: z.array(z.enum(['reference'])).optional(),
   /** Check-id prefixes that do not count for this assignment. */
   skip: z.array(z.string().min(1)).default([]),
   /** Points per check-id prefix (default 1 each). */
@@ -96,6 +98,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     skip: [...(base.skip ?? []), ...file.skip],
     points: { ...(base.points ?? {}), ...file.points },
     ...(file.operations ? { operations: file.operations, capabilities: [...base.capabilities, 'operations' as const] } : {}),
+    ...(file.rules !== undefined ? { rules: [...new Set([...(base.rules ?? []), ...file.rules])] } : {}),
     ...(file.persistent !== undefined ? { persistent: file.persistent } : {}),
     ...(file.differential ? { differential: file.differential } : {}),
   };

@@ -149,7 +149,11 @@ function exchangesSection(c: CheckResult): string {
 }
 
 function requirementHtml(c: CheckResult): string {
-  return `<p class="req"><span class="level">${escapeHtml(c.level)}</span> ${escapeHtml(c.requirement)}${c.cite ? ` <cite>${escapeHtml(c.cite)}</cite>` : ''}</p>`;
+  const req = `<p class="req"><span class="level">${escapeHtml(c.level)}</span> ${escapeHtml(c.requirement)}${c.cite ? ` <cite>${escapeHtml(c.cite)}</cite>` : ''}</p>`;
+  // The sentence the verdict rests on, so a student can read it where it is written.
+  if (c.source && 'rfc' in c.source) return `${req}<blockquote class="source">“${escapeHtml(c.source.quote)}” — ${escapeHtml(c.source.rfc)}</blockquote>`;
+  if (c.source) return `${req}<p class="source note">Asked by the ${escapeHtml(c.source.profile)} profile: ${escapeHtml(c.source.note)}</p>`;
+  return req;
 }
 
 function failureSection(g: GradeResult, c: CheckResult): string {

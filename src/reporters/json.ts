@@ -1,6 +1,6 @@
 import type { BlockCause, ResultCause } from '../runner/causes.js';
 import { blockWhy, phraseUnreachable, reasonOf } from './causes.js';
-import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
+import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
@@ -45,6 +45,8 @@ export interface JsonCheck {
   runs: number;
   failures: number;
   requirement: string;
+  /** The RFC section and sentence, or the profile rule, the verdict is judged by. */
+  source?: Source;
   /** What the runner added (a death after this check's request, a block, a root cause), as data … */
   cause?: ResultCause;
   /** … and in words. */
@@ -107,6 +109,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     failures: c.failures,
     requirement: c.requirement,
   };
+  if (c.source) out.source = c.source;
   if (c.cause) {
     out.cause = c.cause;
     out.reason = reasonOf(c);

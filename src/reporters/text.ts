@@ -95,6 +95,7 @@ function requirementLine(c: CheckResult): string {
 export function renderFailure(result: RunResult, c: CheckResult, p: Palette): string {
   const lines = [`${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
   // The reason often just restates expected/actual; show it only when it adds something.
+  if (c.source) lines.push(field('source', 'rfc' in c.source ? `${c.source.rfc}: “${c.source.quote}”` : `the ${c.source.profile} profile: ${c.source.note}`));
   const why = reasonOf(c);
   if (why && !(c.actual && why.includes(c.actual))) lines.push(field('why', why));
   lines.push(field('expected', c.expected.length ? c.expected.join(' or ') : '(not stated)'));

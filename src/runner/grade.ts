@@ -160,7 +160,7 @@ async function launchWhenFree(argv: string[], cwd: string, port: number, startTi
 
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) =>
-    applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? notRun(c, 'blocked', '', by) : notRun(c, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true })),
+    applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true })),
   );
   return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, startedAt: new Date().toISOString(), durationMs: 0, checks };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { exchange, Session, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
+import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
@@ -74,13 +75,20 @@ export function makeContext(
   };
 }
 
+/** The metadata a result carries for a check under a profile: its level, source and cite as the profile judges it. */
+function meta(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule'>, profile: Profile): Pick<CheckResult, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'> {
+  const m: Pick<CheckResult, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'> = { id: check.id, family: check.family, level: levelUnder(check, profile), requirement: check.requirement };
+  const cite = citeUnder(check, profile);
+  if (cite) m.cite = cite;
+  const source = sourceUnder(check, profile);
+  if (source) m.source = source;
+  return m;
+}
+
 /** The result of a check, holding its metadata and its run (the verdict after levels). */
-function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: number): CheckResult {
+function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdict, durationMs: number): CheckResult {
   const r: CheckResult = {
-    id: check.id,
-    family: check.family,
-    level: check.level,
-    requirement: check.requirement,
+    ...meta(check, profile),
     verdict,
     runs: 1,
     failures: verdict === 'fail' ? 1 : 0,
@@ -89,7 +97,6 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
     expected: run.expected,
     actual: run.actual,
   };
-  if (check.cite) r.cite = check.cite;
   if (run.request) r.request = run.request;
   if (run.setup) r.setup = run.setup;
   if (run.expectation) r.expectation = run.expectation;
@@ -98,17 +105,15 @@ function toResult(check: Check, run: CheckRun, verdict: Verdict, durationMs: num
 }
 
 /** A check that did not run: skipped by the profile, blocked (with its cause), or errored. */
-export function notRun(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite'>, verdict: 'blocked' | 'skip' | 'error', reason: string, by?: BlockCause): CheckResult {
-  const r: CheckResult = { id: check.id, family: check.family, level: check.level, requirement: check.requirement, verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
-  if (check.cite) r.cite = check.cite;
+export function notRun(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule'>, profile: Profile, verdict: 'blocked' | 'skip' | 'error', reason: string, by?: BlockCause): CheckResult {
+  const r: CheckResult = { ...meta(check, profile), verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
   if (by) r.cause = { kind: 'blocked', by };
   return r;
 }
 
-/** Applies the level: a broken SHOULD is a warning unless the run is strict. */
-function levelled(check: Check, v: CheckRun['verdict'], strict: boolean): Verdict {
-  if (v === 'fail' && check.level === 'SHOULD' && !strict) return 'warn';
-  return v;
+/** Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. */
+function levelled(check: Check, profile: Profile, v: CheckRun['verdict'], strict: boolean): Verdict {
+  return levelledVerdict(levelUnder(check, profile), v, strict);
 }
 
 /** A verdict that rests on a deadline: it failed and one of its exchanges ran out of time. */
@@ -157,7 +162,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
   for (let attempt = 0; ; attempt++) {
     const block = s.blockCause(check);
-    if (block) return notRun(check, 'blocked', '', block);
+    if (block) return notRun(check, opts.profile, 'blocked', '', block);
     let run: CheckRun;
     try {
       run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s));
@@ -166,9 +171,9 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
         run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s));
       }
     } catch (err) {
-      return notRun(check, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
+      return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const res = toResult(check, run, levelled(check, run.verdict, strict), Math.round(performance.now() - c0));
+    const res = toResult(check, opts.profile, run, levelled(check, opts.profile, run.verdict, strict), Math.round(performance.now() - c0));
     if (opts.unwatched) return res;
     const a = await s.after(check, run.exchanges);
     if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
@@ -224,7 +229,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
     if (!applies(check, opts.profile, env)) {
-      res = notRun(check, 'skip', skipReason(check, opts.profile, env));
+      res = notRun(check, opts.profile, 'skip', skipReason(check, opts.profile, env));
     } else {
       res = await runCheckUnit(check, opts, s, tag, memos, strict);
       if (i === 0 && !opts.scheduler) {

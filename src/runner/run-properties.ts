@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
+import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { applyAfter, CONFIRM_FACTOR, makeContext, notRun, restsOnDeadline } from './run-checks.js';
@@ -53,9 +54,10 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const base = {
     id: def.id,
     family: def.family,
-    level: def.level,
+    level: levelUnder(def, opts.profile),
     requirement: def.requirement,
-    ...(def.cite ? { cite: def.cite } : {}),
+    ...(citeUnder(def, opts.profile) ? { cite: citeUnder(def, opts.profile)! } : {}),
+    ...(sourceUnder(def, opts.profile) ? { source: sourceUnder(def, opts.profile)! } : {}),
   };
   const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
   if (!applies(def, opts.profile, env)) {
@@ -102,7 +104,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     return { held, result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
   }
   const f: Omit<CheckRun, 'verdict'> = last!;
-  const verdict = def.level === 'SHOULD' && !opts.strict ? 'warn' : 'fail';
+  const verdict = levelledVerdict(levelUnder(def, opts.profile), 'fail', opts.strict ?? false);
   const path = details.counterexamplePath ?? '';
   // A command sequence replays from its own path too, printed in its text form.
   const replayPath = def.commands ? /\/\*replayPath="([^"]*)"\*\//.exec(String(details.counterexample?.[0] ?? ''))?.[1] : undefined;
@@ -138,7 +140,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
     if (applies(def, opts.profile, env)) await s.before(def);
     const block = applies(def, opts.profile, env) ? s.blockCause(def) : null;
     if (block) {
-      outcome = { result: notRun(def, 'blocked', '', block) };
+      outcome = { result: notRun(def, opts.profile, 'blocked', '', block) };
     } else {
       const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
       outcome = await runProperty(def, o, left);

@@ -12,7 +12,7 @@ export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wi
  */
 export function checkPoints(c: CheckResult, strict: boolean): { points: number; max: number } {
   if (c.verdict === 'skip') return { points: 0, max: 0 };
-  if (c.level === 'SHOULD' && !strict) return { points: 0, max: 0 };
+  if (c.level !== 'MUST' && !strict) return { points: 0, max: 0 };
   const w = c.weight ?? 1;
   const earned = c.verdict === 'pass' || (c.verdict === 'warn' && !strict);
   return { points: earned ? w : 0, max: w };

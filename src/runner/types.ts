@@ -1,5 +1,5 @@
 import type { Exchange } from '../client/exchange.js';
-import type { Family, Level, SentRequest, Verdict } from '../checks/types.js';
+import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import type { StatusExpectation } from '../checks/verify.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { ReplayResult } from './replay-corpus.js';
@@ -12,6 +12,8 @@ export interface CheckResult {
   level: Level;
   requirement: string;
   cite?: string;
+  /** Where the requirement comes from under this run's profile (the RFC sentence, or the profile's rule). */
+  source?: Source;
   verdict: Verdict;
   /**
    * What the runner added to the check's own verdict (a death after its request, a block, a root cause),

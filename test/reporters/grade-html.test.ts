@@ -170,3 +170,14 @@ describe('helpers', () => {
     expect(hexDump(new Uint8Array(17)).split('\n')[1]).toBe(`00000010  00${' '.repeat(21 + 2 + 23 + 2)}|.|`);
   });
 });
+
+describe('a failure quotes the sentence it breaks', () => {
+  it('shows the RFC sentence (escaped) under the requirement, or the profile that asks for it', () => {
+    const f = failures[0]!;
+    const rfc: CheckResult = { ...f, source: { rfc: 'RFC 9112 §5.1', quote: 'A server MUST reject, with a response status code of 400 <Bad Request>' } };
+    const rule: CheckResult = { ...f, id: `${f.id}-rule`, source: { profile: 'reference', note: 'the reference protocol answers 405' } };
+    const text = visibleText(renderHtmlReport(grade('dave', [rfc, rule])));
+    expect(text).toContain('“A server MUST reject, with a response status code of 400 <Bad Request>” — RFC 9112 §5.1');
+    expect(text).toContain('Asked by the reference profile: the reference protocol answers 405');
+  });
+});

@@ -122,3 +122,13 @@ describe('renderText', () => {
     expect(t.trimEnd().split('\n').at(-1)).toMatch(/^1 check: 1 passed, 0 failed, 0 warnings/);
   });
 });
+
+describe('a failure names the sentence it breaks', () => {
+  it('shows the source: the RFC section and the quoted sentence, or the profile rule', () => {
+    const rfc: CheckResult = { ...failCheck, source: { rfc: 'RFC 9112 §3.2', quote: 'A server MUST respond with a 400 (Bad Request) status code' } };
+    const rule: CheckResult = { ...failCheck, id: 'status.method.get-lower', source: { profile: 'reference', note: 'the reference protocol answers 405' } };
+    const text = stripAnsi(renderText(runResult([rfc, rule]), { color: false }));
+    expect(text).toContain('source:   RFC 9112 §3.2: “A server MUST respond with a 400 (Bad Request) status code”');
+    expect(text).toContain('source:   the reference profile: the reference protocol answers 405');
+  });
+});

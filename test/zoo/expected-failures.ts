@@ -4,6 +4,12 @@
  * bug: a check in it is either the check meant for that bug or a direct consequence of it (a body that
  * never ends times out every check that needs the body). Printed by test/zoo/print-matrix.ts and then
  * reviewed: a change here is a change in what the grader says about a student.
+ *
+ * Issue 12 (levels as the RFC words them) left this matrix, run under the reference profile, as it was:
+ * every check demoted to SHOULD or MAY keeps the reference protocol's answer as a profile rule, so no
+ * zoo server lost a failure. It added the reference rules that were only SHOULD before: bare-LF requests
+ * are served (200-for-everything, single-recv and recv-until-short never end a bare-LF head) and the
+ * absolute-form is a MUST (RFC 9112 §3.2.2; 200-for-everything answers it 200, not the list's 300).
  */
 export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   '200-for-everything': [
@@ -43,6 +49,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.header.100-headers-served',
     'status.header.bare-cr-in-value-rejected',
     'status.header.bare-cr-line-end-rejected',
+    'status.header.bare-lf-line-ends-accepted',
     'status.header.control-char-in-value-rejected',
     'status.header.duplicate-host-is-400',
     'status.header.empty-host-served-or-400',
@@ -53,6 +60,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.header.long-value-served',
     'status.header.lowercase-names-served',
     'status.header.missing-host-is-400',
+    'status.header.mixed-line-ends-accepted',
     'status.header.no-colon-is-400',
     'status.header.non-ascii-name-is-400',
     'status.header.nul-in-value-rejected',
@@ -95,6 +103,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.request-line.method-only-is-400',
     'status.request-line.missing-target-is-400',
     'status.request-line.space-in-target-is-400',
+    'status.target.absolute-form-accepted',
     'status.target.asterisk-with-get-is-400',
     'status.target.dot-dot-segment-rejected',
     'status.target.dot-dot-write-rejected',
@@ -315,6 +324,8 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'metamorphic.split.inside-blank-line-same-answer',
     'metamorphic.split.two-pieces-same-answer',
     'status.header.100-headers-served',
+    'status.header.bare-lf-line-ends-accepted',
+    'status.header.mixed-line-ends-accepted',
     'status.header.oversized-value-is-431',
     'store.body.over-limit-is-413',
   ],
@@ -408,6 +419,8 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'metamorphic.split.inside-blank-line-same-answer',
     'metamorphic.split.two-pieces-same-answer',
     'robustness.size.10k-headers-rejected',
+    'status.header.bare-lf-line-ends-accepted',
+    'status.header.mixed-line-ends-accepted',
     'status.header.oversized-value-is-431',
     'status.header.too-many-fields-is-431',
     'store.body.over-limit-is-413',

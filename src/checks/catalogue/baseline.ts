@@ -13,6 +13,7 @@ export const baselineChecks: Check[] = [
     family: 'robustness',
     level: 'MUST',
     requirement: 'A server answers a plain, valid HTTP/1.1 request with a status line (the baseline every other check builds on; the form of the answer is judged by the wire checks).',
+    source: { profile: 'any', note: 'the profile\'s known-good request gets an answer (RFC 9112 §2.1 message syntax; its form is judged by the wire checks); every other check builds on it' },
     cite: 'RFC 9112 §2.1',
     independent: true,
     async run(ctx) {

@@ -1,11 +1,19 @@
 import { fill, get, write } from '../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import type { Exchange } from '../../client/exchange.js';
-import { describeExchange, header, req, result, statusOf, answered } from '../verify.js';
+import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
+import { RFC } from '../rfc.js';
 
-function closes(ex: Exchange): boolean {
+/**
+ * Does the last response end the connection by its own terms: it says "Connection: close", or it is an
+ * HTTP/1.0 response without "keep-alive" (RFC 9112 §9.3: then the connection closes after it)?
+ */
+export function closes(ex: Exchange): boolean {
   const r = ex.finals[ex.finals.length - 1];
-  return r !== undefined && /(^|,)\s*close\s*(,|$)/i.test(header(r, 'connection') ?? '');
+  if (r === undefined) return false;
+  const conn = header(r, 'connection') ?? '';
+  if (/(^|,)\s*close\s*(,|$)/i.test(conn)) return true;
+  return r.version === 'HTTP/1.0' && !/(^|,)\s*keep-alive\s*(,|$)/i.test(conn);
 }
 
 /** A request sent on an open session; turns a refused session into a failing run. */
@@ -28,15 +36,15 @@ export const connectionChecks: Check[] = [
     id: 'connection.keep-alive.second-request-answered',
     family: 'robustness',
     level: 'MUST',
-    requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" and the server closed.',
-    cite: 'RFC 9112 §9.3',
+    requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" (or was an HTTP/1.0 response without keep-alive) and the server closed.',
+    source: RFC.announceClose,
     run: (ctx) =>
       onSession(ctx, async (send) => {
         const first = req(fill(get(), ctx));
         const a = await send(first);
         const expected = ['a response to both requests, or "Connection: close" on the first and a close'];
         if (!answered(a)) return result('blocked', `not judged: the first request got ${describeExchange(a)}`, expected, a, first);
-        if (closes(a)) return result('pass', 'the server does not keep connections alive and says so (Connection: close)', expected, a, first);
+        if (closes(a)) return result('pass', 'the server does not keep connections alive and says so (Connection: close, or an HTTP/1.0 response)', expected, a, first);
         const b = await send(first);
         if (answered(b)) return result('pass', `both answered: ${describeExchange(b)}`, expected, b, first, { exchanges: [a, b] });
         return result('fail', `the first request was answered without "Connection: close", but the second on the same connection got ${describeExchange(b)}`, expected, b, first, { setup: [first], exchanges: [a, b] });
@@ -47,7 +55,7 @@ export const connectionChecks: Check[] = [
     family: 'robustness',
     level: 'MUST',
     requirement: 'After a request with a body, the next request on the same connection starts after that body (the body is read, not taken for a request).',
-    cite: 'RFC 9112 §6.3, §9.3',
+    source: RFC.bodyLength,
     needs: 'reference',
     run: (ctx) =>
       onSession(ctx, async (send) => {
@@ -68,7 +76,7 @@ export const connectionChecks: Check[] = [
     family: 'robustness',
     level: 'MUST',
     requirement: 'A server that receives a "close" connection option MUST initiate closure of the connection after it sends the final response.',
-    cite: 'RFC 9112 §9.6',
+    source: RFC.closeOption,
     async run(ctx) {
       const r = req(fill(get(['Connection: close']), ctx));
       const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
@@ -81,9 +89,10 @@ export const connectionChecks: Check[] = [
   {
     id: 'connection.http1-0.closes-by-default',
     family: 'robustness',
-    level: 'MUST',
-    requirement: 'An HTTP/1.0 request without "Connection: keep-alive" does not persist: the server closes after the response.',
-    cite: 'RFC 9112 §9.3',
+    requirement: 'An HTTP/1.0 request without "Connection: keep-alive" does not persist: the connection closes after the response (the server SHOULD close it; the client may too).',
+    source: RFC.http10Close,
+    level: 'SHOULD',
+    profileRule: { rules: 'reference', note: 'the reference protocol closes after every HTTP/1.0 response' },
     async run(ctx) {
       const r = req(`GET ${ctx.profile.knownPath} HTTP/1.0\r\n\r\n`);
       const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
@@ -97,12 +106,12 @@ export const connectionChecks: Check[] = [
     id: 'connection.close.announced-before-closing',
     family: 'robustness',
     level: 'MUST',
-    requirement: 'A server that does not keep an HTTP/1.1 connection open MUST send the "close" connection option in its response.',
-    cite: 'RFC 9112 §9.3, §9.6',
+    requirement: 'A server that does not keep an HTTP/1.1 connection open MUST send the "close" connection option in its response (an HTTP/1.0 response closes by default).',
+    source: RFC.announceClose,
     async run(ctx) {
       const r = req(fill(get(), ctx));
       const ex = await ctx.send(r, { settleMs: 300 });
-      const expected = ['the connection kept open, or "Connection: close" in the response'];
+      const expected = ['the connection kept open, or "Connection: close" in the response (or an HTTP/1.0 response)'];
       if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection !== 'open' && !closes(ex)) return result('fail', 'closed the connection after an HTTP/1.1 response that did not say "Connection: close"', expected, ex, r);
       return result('pass', describeExchange(ex), expected, ex, r);
@@ -113,7 +122,7 @@ export const connectionChecks: Check[] = [
     family: 'robustness',
     level: 'MUST',
     requirement: 'A server MUST send the responses to pipelined requests in the same order the requests were received.',
-    cite: 'RFC 9112 §9.3.2',
+    source: RFC.pipelineOrder,
     async run(ctx) {
       const texts = [fill(get(), ctx), get([], { target: `/${ctx.name('missing')}` }), fill(get([], { method: 'HEAD' }), ctx)];
       const methods = ['GET', 'GET', 'HEAD'];

@@ -1,5 +1,7 @@
-import { caseCheck, write } from '../case.js';
-import type { Check } from '../types.js';
+import { caseCheck, fill, write, type CaseSpec } from '../case.js';
+import { RFC } from '../rfc.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
+import { describeExchange, result, type Accept } from '../verify.js';
 
 const BODY = '{"a":1}';
 const INVALID_CL = 'A Content-Length that is not a valid non-negative decimal (or several different ones) makes the framing invalid: the server MUST respond 400 and then close the connection.';
@@ -14,6 +16,106 @@ function chunk(s: string): string {
 }
 
 const CHUNKED = chunk(BODY) + '0\r\n\r\n';
+
+/**
+ * How a framing case is judged on a server that is not the reference store (`any`, the course
+ * profiles), by what matters on the wire: the request is sent to the known path with a plain GET
+ * pipelined behind it on the same connection.
+ * - `unrecoverable`: the framing is invalid (RFC 9112 §6.3): the server MUST refuse it and close, so the
+ *   GET behind is never answered. Refused with another status than the RFC names (a 405 or 501 sent
+ *   before the body was looked at) and closed: a warning. Served (2xx/3xx) when the error is in the head,
+ *   or the GET behind answered (the connection kept going after the error): a failure. An error in the
+ *   body (chunk syntax) may come after an answer sent before the body was read: only the close counts.
+ * - `close-after`: the server MAY process it but MUST close after responding (Content-Length with
+ *   Transfer-Encoding, RFC 9112 §6.1): the GET behind is never answered.
+ * - `readable`: the framing is valid: whatever the server answers the request (200, 405, 411…), the GET
+ *   behind is answered as itself (or the server closes after the first answer). A GET answered as
+ *   something else, extra answers, or a server still waiting for body bytes is a desync: a failure.
+ */
+type Judgement = 'unrecoverable' | 'close-after' | 'readable';
+
+interface FramingSpec extends Omit<CaseSpec, 'needs'> {
+  judge: Judgement;
+  /** What the RFC names for a refusal (`unrecoverable`): another refusal that closes only warns. */
+  statuses?: readonly Accept[];
+  /** The request under test for the known path, when not the reference one (default: POST {known} with the same head and body). */
+  anyRequest?: string;
+  /**
+   * The error is in the body (chunk syntax), not the head: a server may answer the request before it
+   * reads the body (a 405 to a POST on a static file); then closing on the broken body is all it owes.
+   */
+  inBody?: boolean;
+}
+
+/** The request of a reference-store case, sent instead to the profile's known path. */
+function toKnown(request: string): string {
+  return request.replace(/^(\S+) \/\{name\}/, '$1 {known}');
+}
+
+async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckRun> {
+  const text = fill(spec.anyRequest ?? toKnown(spec.request), ctx);
+  const followUp = `GET ${ctx.profile.knownPath} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
+  const method = spec.method ?? text.split(' ')[0] ?? 'POST';
+  const request: SentRequest = { plan: { bytes: Buffer.from(text + followUp, 'latin1') }, methods: [method, 'GET'] };
+  const ok = ctx.profile.baselineStatuses;
+  const ex = await ctx.send(request, { settleMs: Math.min(500, ctx.timeoutMs) });
+  const [first, second] = ex.finals;
+  const named = (spec.statuses ?? [400]).map(String).join(' or ');
+  const expected =
+    spec.judge === 'readable'
+      ? [`any answer, then the GET pipelined behind answered ${ok.join(' or ')} as itself (or the connection closed after the first answer)`]
+      : spec.judge === 'close-after'
+        ? ['an answer, then the connection closed (the GET pipelined behind never answered)']
+        : [`${named}, then the connection closed (the GET pipelined behind never answered)`];
+  const closed = ex.connection !== 'open';
+  if (!first) {
+    if (ex.kind === 'timeout') return result('fail', `no answer within ${ex.elapsedMs} ms: the server is still waiting for bytes the framing does not announce (${describeExchange(ex)})`, expected, ex, request);
+    if (spec.judge === 'readable') return result('warn', `a request with valid framing was refused by closing the connection without an answer (${describeExchange(ex)})`, expected, ex, request);
+    return result('warn', `refused by closing without an answer (the RFC names ${named})`, expected, ex, request);
+  }
+  if (ex.finals.length > 2) return result('fail', `the two requests got ${ex.finals.length} answers (${describeExchange(ex)}): bytes of the body were taken for another request`, expected, ex, request);
+  if (spec.judge !== 'readable') {
+    // The first answer may come before the body was looked at (a 405 to a POST on a static file), and
+    // the refusal of the broken framing after it: what matters is that the GET behind is never answered
+    // as itself and the connection closes.
+    const statuses = ex.finals.map((r) => r.status);
+    const after = spec.judge === 'close-after' ? 'such a request the server MUST close the connection' : 'a framing error the server MUST close the connection';
+    if (ex.finals.slice(1).some((r) => r.status !== null && ok.includes(r.status))) return result('fail', `the GET pipelined behind was answered as itself (${describeExchange(ex)}): after ${after}`, expected, ex, request);
+    if (!closed) return result('fail', `answered ${describeExchange(ex)} but kept the connection open: after ${after}`, expected, ex, request);
+    if (spec.judge === 'unrecoverable') {
+      const last = statuses[statuses.length - 1] ?? null;
+      if (!spec.inBody && last !== null && last < 400) return result('fail', `a request whose framing is invalid was served (${describeExchange(ex)})`, expected, ex, request);
+      if (!spec.inBody && !statuses.some((st) => st !== null && (spec.statuses ?? [400]).some((a) => statusIs(st, a)))) return result('warn', `refused with ${describeExchange(ex)} (the RFC names ${named}); nothing behind it was read as a request`, expected, ex, request);
+    }
+    return result('pass', describeExchange(ex), expected, ex, request);
+  }
+  if (!second) {
+    if (closed) return result('pass', `answered ${first.status}, then closed the connection`, expected, ex, request);
+    return result('fail', `answered ${first.status}, then no answer to the GET pipelined behind: the server took it for body bytes (${describeExchange(ex)})`, expected, ex, request);
+  }
+  if (second.status !== null && ok.includes(second.status)) return result('pass', `answered ${first.status}, then the GET behind ${second.status}`, expected, ex, request);
+  return result('fail', `answered ${first.status}, then the GET pipelined behind got ${describeExchange(ex)}: bytes of the body were read as a request (desync)`, expected, ex, request);
+}
+
+function statusIs(status: number, a: Accept): boolean {
+  if (typeof a === 'number') return status === a;
+  if (a === 'close' || a === 'ok') return false;
+  return Math.floor(status / 100) === Number(a[0]);
+}
+
+/**
+ * A framing check on every profile: on the reference store, the case as the reference protocol asks it
+ * (POST /{name}, exact statuses); elsewhere judged on the wire (judgeOnWire).
+ */
+function framingCheck(spec: FramingSpec): Check {
+  const { judge: _j, statuses: _s, anyRequest: _a, ...caseSpec } = spec;
+  const byReference = caseCheck(caseSpec);
+  return {
+    ...byReference,
+    profileRule: { rules: 'reference', note: 'the reference store is sent the case as POST /{name} and answers the statuses of SPEC.md' },
+    run: (ctx) => (ctx.profile.capabilities.includes('reference') ? byReference.run(ctx) : judgeOnWire(ctx, spec)),
+  };
+}
 
 /** Message framing: Content-Length, Transfer-Encoding, chunked, bodies shorter and longer than declared. */
 export const framingChecks: Check[] = [
@@ -31,11 +133,11 @@ export const framingChecks: Check[] = [
       ['inner-space-is-400', ['Content-Length: 7 7']],
     ] as const
   ).map(([slug, lines]) =>
-    caseCheck({
+    framingCheck({
       id: `framing.content-length.${slug}`,
       requirement: INVALID_CL,
-      cite: 'RFC 9112 §6.3, RFC 9110 §8.6',
-      needs: 'reference',
+      source: RFC.invalidContentLength,
+      judge: 'unrecoverable',
       request: post(lines),
       method: 'POST',
       accept: [400],
@@ -43,41 +145,42 @@ export const framingChecks: Check[] = [
       mustClose: true,
     }),
   ),
-  caseCheck({
+  framingCheck({
     id: 'framing.content-length.overflow-is-400',
     requirement: 'A Content-Length too large for any integer type (20 digits) MUST be treated as invalid: 400 (or 413), then close.',
-    cite: 'RFC 9112 §6.3, RFC 9110 §8.6',
-    needs: 'reference',
+    source: RFC.invalidContentLength,
+    judge: 'unrecoverable',
+    statuses: [400, 413],
     request: post(['Content-Length: 99999999999999999999']),
     method: 'POST',
     accept: [400, 413],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.content-length.identical-duplicates-accepted',
-    requirement: 'Several Content-Length fields with the same value MAY be accepted as one (or rejected with 400).',
-    cite: 'RFC 9110 §8.6',
-    needs: 'reference',
+    requirement: 'Several Content-Length fields with the same value MAY be accepted as one (or rejected with 400); either way the next request on the connection is read as itself.',
+    source: RFC.clSameValues,
+    judge: 'readable',
     request: post(['Content-Length: 7', 'Content-Length: 7']),
     method: 'POST',
     accept: ['2xx', 400],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.content-length.leading-zeros-accepted',
-    requirement: 'Content-Length is 1*DIGIT: "007" is a valid length of 7.',
-    cite: 'RFC 9110 §8.6',
-    needs: 'reference',
+    requirement: 'Content-Length is 1*DIGIT: "007" is a valid length of 7 (the body is read as 7 bytes, and the next request as itself).',
+    source: RFC.contentLengthDigits,
+    judge: 'readable',
     request: post(['Content-Length: 007']),
     method: 'POST',
     accept: ['2xx'],
     warn: [400],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.content-length.trailing-whitespace-accepted',
-    requirement: 'Whitespace around a field value is not part of it: "Content-Length: 7 " is a length of 7.',
-    cite: 'RFC 9112 §5.1',
-    needs: 'reference',
+    requirement: 'Whitespace around a field value is not part of it: "Content-Length: 7 " is a length of 7 (the body is read as 7 bytes, and the next request as itself).',
+    source: RFC.ows,
+    judge: 'readable',
     request: post(['Content-Length:7 ']),
     method: 'POST',
     accept: ['2xx'],
@@ -85,7 +188,7 @@ export const framingChecks: Check[] = [
   caseCheck({
     id: 'framing.content-length.larger-than-limit-is-413',
     requirement: 'A declared body larger than the server accepts (2 GiB) is answered 413 Content Too Large before it is read, then the connection closed.',
-    cite: 'RFC 9110 §15.5.14',
+    source: { profile: 'reference', note: 'the reference protocol answers 413 before reading a body over its limit, then closes (RFC 9110 §15.5.14)' },
     needs: 'reference',
     request: post(['Content-Length: 2147483648']),
     method: 'POST',
@@ -93,163 +196,170 @@ export const framingChecks: Check[] = [
     warn: [400, 'close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.content-length.body-longer-than-declared',
-    requirement: 'Bytes after the declared body are the next message: the first request is served (2xx), the rest judged on its own.',
-    cite: 'RFC 9112 §6.3',
-    needs: 'reference',
+    requirement: 'Bytes after the declared body are the next message: the request is answered, and a request right after its Content-Length bytes is answered as itself.',
+    source: RFC.bodyLength,
+    judge: 'readable',
     request: post(['Content-Length: 7'], BODY + 'XYZ'),
+    anyRequest: post(['Content-Length: 7'], BODY).replace('/{name}', '{known}'),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.body.post-without-body-is-400',
-    requirement: 'A POST with neither Content-Length nor Transfer-Encoding has an empty body, which is not a JSON object: 400 (411 Length Required tolerated).',
-    cite: 'RFC 9112 §6.3; SPEC reference protocol',
-    needs: 'reference',
+    requirement: 'A request with neither Content-Length nor Transfer-Encoding has no body: the next request on the connection is answered as itself (the reference store answers the empty body 400, 411 tolerated).',
+    source: RFC.noBodyNoLength,
+    judge: 'readable',
     request: 'POST /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n',
     method: 'POST',
     accept: [400],
     warn: [411],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.body.zero-length-is-400',
-    requirement: 'A POST with Content-Length: 0 has an empty body, which is not a JSON object: 400.',
-    cite: 'SPEC reference protocol',
-    needs: 'reference',
+    requirement: 'A request with Content-Length: 0 has an empty body: the next request on the connection is answered as itself (the reference store answers the empty body 400).',
+    source: RFC.bodyLength,
+    judge: 'readable',
     request: post(['Content-Length: 0'], ''),
     method: 'POST',
     accept: [400],
     warn: [411],
   }),
   // --- Transfer-Encoding ------------------------------------------------------------------------
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.with-content-length-is-400',
     requirement: CL_AND_TE,
-    cite: 'RFC 9112 §6.1',
-    needs: 'reference',
+    source: RFC.clAndTe,
+    judge: 'close-after',
     request: post(['Content-Length: 7', 'Transfer-Encoding: chunked'], CHUNKED),
     method: 'POST',
     accept: [400],
     warn: ['2xx'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.chunked-accepted',
     requirement: 'A server MUST be able to parse the chunked transfer coding: a chunked POST body is read and stored (a 2xx).',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkedMust,
+    judge: 'readable',
     request: post(['Transfer-Encoding: chunked'], CHUNKED),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.chunked-many-small-chunks',
     requirement: 'A chunked body cut into one-byte chunks is reassembled (a 2xx).',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkedMust,
+    judge: 'readable',
     request: post(['Transfer-Encoding: chunked'], [...BODY].map(chunk).join('') + '0\r\n\r\n'),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.chunk-extension-ignored',
     requirement: 'A recipient MUST ignore unrecognized chunk extensions: the body is read (a 2xx).',
-    cite: 'RFC 9112 §7.1.1',
-    needs: 'reference',
+    source: RFC.chunkExtIgnored,
+    judge: 'readable',
     request: post(['Transfer-Encoding: chunked'], `7;ext=1;q="x"\r\n${BODY}\r\n0\r\n\r\n`),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.trailer-fields-accepted',
     requirement: 'Trailer fields after the last chunk are read (and may be discarded): the body is stored (a 2xx).',
-    cite: 'RFC 9112 §7.1.2',
-    needs: 'reference',
+    source: RFC.chunkedMust,
+    judge: 'readable',
     request: post(['Transfer-Encoding: chunked'], `${chunk(BODY)}0\r\nX-Trailer: 1\r\n\r\n`),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.uppercase-chunked-accepted',
     requirement: 'Transfer-coding names are case-insensitive: "Chunked" is chunked (a 2xx).',
-    cite: 'RFC 9112 §7',
-    needs: 'reference',
+    source: RFC.chunkedMust,
+    judge: 'readable',
     request: post(['Transfer-Encoding: Chunked'], CHUNKED),
     method: 'POST',
     accept: ['2xx'],
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.unknown-coding-is-501',
-    requirement: 'A server that receives a request with a transfer coding it does not understand SHOULD respond 501 (Not Implemented), then close.',
-    cite: 'RFC 9112 §6.1',
-    needs: 'reference',
+    requirement: 'A request whose only transfer coding is one the server does not understand (gzip) has no length it can read: 501 (Not Implemented, RFC 9112 §6.1) or 400 (chunked is not the final coding, §6.3), then close.',
+    source: RFC.chunkedNotLast,
+    judge: 'unrecoverable',
+    statuses: [501, 400],
     request: post(['Transfer-Encoding: gzip'], BODY),
     method: 'POST',
     accept: [501],
     warn: [400, 'close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.chunked-not-last-rejected',
-    requirement: 'If chunked is not the final transfer coding of a request, the server MUST respond 400 and close.',
-    cite: 'RFC 9112 §6.3',
-    needs: 'reference',
+    requirement: 'If chunked is not the final transfer coding of a request, the server MUST respond 400 and close (another refusal that closes, such as 501, only warns: nothing of the body is read as a request).',
+    source: RFC.chunkedNotLast,
+    judge: 'unrecoverable',
     request: post(['Transfer-Encoding: chunked, gzip'], CHUNKED),
     method: 'POST',
     accept: [400, 501],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.transfer-encoding.http1-0-rejected',
-    requirement: 'An HTTP/1.0 message with Transfer-Encoding MUST be treated as faulty framing: 400, then close.',
-    cite: 'RFC 9112 §6.1',
-    needs: 'reference',
+    requirement: 'An HTTP/1.0 message with Transfer-Encoding MUST be treated as faulty framing, and the connection closed after processing it (the reference protocol answers 400).',
+    source: RFC.teOnHttp10,
+    judge: 'close-after',
     request: `POST /{name} HTTP/1.0\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n${CHUNKED}`,
     method: 'POST',
     accept: [400],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.chunked.bad-size-is-400',
     requirement: 'A chunk size that is not hex ("zz") is invalid framing: 400, then close.',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkSyntax,
+    judge: 'unrecoverable',
+    inBody: true,
     request: post(['Transfer-Encoding: chunked'], `zz\r\n${BODY}\r\n0\r\n\r\n`),
     method: 'POST',
     accept: [400],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.chunked.size-overflow-rejected',
     requirement: 'A chunk size that overflows any integer (20 hex digits) MUST be rejected: 400 or 413, then close.',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkSizeOverflow,
+    judge: 'unrecoverable',
+    inBody: true,
+    statuses: [400, 413],
     request: post(['Transfer-Encoding: chunked'], `ffffffffffffffffffff\r\n${BODY}\r\n0\r\n\r\n`),
     method: 'POST',
     accept: [400, 413],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.chunked.missing-crlf-after-data-is-400',
     requirement: 'Chunk data not followed by CRLF is invalid framing: 400, then close.',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkSyntax,
+    judge: 'unrecoverable',
+    inBody: true,
     request: post(['Transfer-Encoding: chunked'], `7\r\n${BODY}XX0\r\n\r\n`),
     method: 'POST',
     accept: [400],
     warn: ['close'],
     mustClose: true,
   }),
-  caseCheck({
+  framingCheck({
     id: 'framing.chunked.negative-size-is-400',
     requirement: 'A negative chunk size ("-7") is invalid framing: 400, then close.',
-    cite: 'RFC 9112 §7.1',
-    needs: 'reference',
+    source: RFC.chunkSyntax,
+    judge: 'unrecoverable',
+    inBody: true,
     request: post(['Transfer-Encoding: chunked'], `-7\r\n${BODY}\r\n0\r\n\r\n`),
     method: 'POST',
     accept: [400],
@@ -260,7 +370,7 @@ export const framingChecks: Check[] = [
   caseCheck({
     id: 'framing.expect.100-continue-then-final',
     requirement: 'A request with Expect: 100-continue gets a final 2xx response, with or without an interim 100 Continue first.',
-    cite: 'RFC 9110 §10.1.1',
+    source: { profile: 'reference', note: 'the reference store answers Expect: 100-continue with a final 2xx (RFC 9110 §10.1.1 lets it send 100 first or not)' },
     needs: 'reference',
     request: post(['Expect: 100-continue', `Content-Length: ${BODY.length}`]),
     method: 'POST',

@@ -48,6 +48,7 @@ const durability: Check = {
   family: 'store',
   level: 'MUST',
   requirement: 'A write acknowledged with a 2xx survives a kill -9 of the server in the middle of later writes, and a restart.',
+  source: { profile: 'persistent', note: 'SPEC: a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged' },
   cite: 'SPEC "a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged"',
   needs: 'restart',
   async run(ctx): Promise<CheckRun> {
@@ -149,6 +150,7 @@ export const storeChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'A body over the limit (1 MiB + 1 byte) is answered 413 Content Too Large, then the connection closed; nothing is stored.',
+    source: { profile: 'reference', note: 'the reference protocol answers 413 over its 1 MiB body limit (RFC 9110 §15.5.14)' },
     cite: 'RFC 9110 §15.5.14; SPEC reference protocol',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {
@@ -171,6 +173,7 @@ export const storeChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients creating twenty different records at once: every acknowledged record is there afterwards.',
+    source: { profile: 'reference', note: 'SPEC: each request is atomic' },
     cite: 'SPEC "each request atomic"',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {
@@ -195,6 +198,7 @@ export const storeChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients PATCHing different fields of one record at once: every acknowledged field is in the record afterwards (no lost update).',
+    source: { profile: 'reference', note: 'SPEC: each request is atomic' },
     cite: 'SPEC "each request atomic"',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {

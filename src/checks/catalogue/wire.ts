@@ -4,7 +4,9 @@ import { politeConnector } from '../../client/polite-connector.js';
 import type { FindingCode } from '../../http1/findings.js';
 import { describeFinding } from '../../http1/findings.js';
 import { fill, get, write } from '../case.js';
-import type { Check, CheckContext, CheckRun, Level, SentRequest } from '../types.js';
+import type { Check, CheckContext, CheckRun, Level, ProfileRule, SentRequest, Source } from '../types.js';
+import { adopts } from '../level.js';
+import { RFC } from '../rfc.js';
 import { answerOf, describeExchange, header, req, result } from '../verify.js';
 
 interface Sample {
@@ -44,26 +46,37 @@ function samples(ctx: CheckContext): Promise<Sample[]> {
   });
 }
 
-function wireCheck(id: string, level: Level, requirement: string, cite: string, codes: readonly FindingCode[], opts: { warnIf?: (detail: string | undefined) => boolean } = {}): Check {
-  return {
+interface WireOpts {
+  /** A finding that is only a warning (a SHOULD, or a value the RFC tolerates). */
+  warnIf?: (detail: string | undefined, ctx: CheckContext) => boolean;
+  /**
+   * The findings break only the reference protocol's rule, not the RFC: under a profile that does not
+   * adopt it the check passes, saying why (`rfcAllows`).
+   */
+  rule?: ProfileRule & { rfcAllows: string };
+}
+
+function wireCheck(id: string, level: Level, requirement: string, source: Source, codes: readonly FindingCode[], opts: WireOpts = {}): Check {
+  const check: Check = {
     id,
     family: 'wire',
     level,
     requirement,
-    cite,
+    source,
     async run(ctx): Promise<CheckRun> {
       const all = await samples(ctx);
       // A head the connection cut short is an answer too (answerOf): its form is exactly what is judged here.
       const answered = all.filter((s) => answerOf(s.ex) !== undefined);
       const expected = ['no response with: ' + codes.join(', ')];
       if (answered.length === 0) return result('blocked', 'not judged: none of the sample requests was answered', expected, all[0]?.ex, all[0]?.request);
+      if (opts.rule && !adopts(ctx.profile, opts.rule.rules)) return result('pass', opts.rule.rfcAllows, expected, answered[0]!.ex, answered[0]!.request);
       let warning: CheckRun | null = null;
       for (const s of answered) {
         for (const r of s.ex.finals.length > 0 ? s.ex.finals : [answerOf(s.ex)!]) {
           const f = r.findings.find((x) => codes.includes(x.code));
           if (!f) continue;
           const reason = `the response to ${s.label} has ${describeFinding(f)}`;
-          if (opts.warnIf?.(f.detail)) {
+          if (opts.warnIf?.(f.detail, ctx)) {
             warning ??= result('warn', reason, expected, s.ex, s.request);
             continue;
           }
@@ -74,6 +87,43 @@ function wireCheck(id: string, level: Level, requirement: string, cite: string, 
       return result('pass', `${answered.length} responses checked`, expected, answered[0]!.ex, answered[0]!.request);
     },
   };
+  if (opts.rule) check.profileRule = { rules: opts.rule.rules, note: opts.rule.note };
+  return check;
+}
+
+/** `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7). */
+const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} ([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60) GMT$/;
+
+/** Date: present on every 2xx–4xx response of the samples (a MUST), and every Date an IMF-fixdate (a MUST). */
+const dateCheck: Check = {
+  id: 'wire.date.present',
+  family: 'wire',
+  level: 'MUST',
+  requirement: 'An origin server with a clock MUST send a Date header field in every 2xx, 3xx and 4xx response, and a sender MUST generate it in the IMF-fixdate format ("Sun, 06 Nov 1994 08:49:37 GMT").',
+  source: RFC.dateRequired,
+  cite: 'RFC 9110 §6.6.1, §5.6.7',
+  async run(ctx) {
+    const all = await samples(ctx);
+    const answered = all.filter((s) => s.ex.finals.length > 0);
+    const expected = ['a Date in IMF-fixdate format on every 2xx, 3xx and 4xx response'];
+    if (answered.length === 0) return result('blocked', 'not judged: none of the sample requests was answered', expected, all[0]?.ex, all[0]?.request);
+    for (const s of answered) {
+      for (const r of s.ex.finals) {
+        const date = header(r, 'date');
+        if (date === undefined) {
+          if (r.status !== null && r.status >= 200 && r.status < 500) return result('fail', `the response to ${s.label} (${r.status}) has no Date header`, expected, s.ex, s.request);
+          continue;
+        }
+        if (!IMF_FIXDATE.test(date.trim())) return result('fail', `the response to ${s.label} has Date: ${JSON.stringify(date)}, not an IMF-fixdate such as "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7)`, expected, s.ex, s.request);
+      }
+    }
+    return result('pass', `${answered.length} responses checked`, expected, answered[0]!.ex, answered[0]!.request);
+  },
+};
+
+/** An HTTP/1.x version other than HTTP/1.1 breaks only the SHOULD of RFC 9110 §6.2 (unless the profile's rules say HTTP/1.1). */
+function lowerMinor(detail: string | undefined, ctx: CheckContext): boolean {
+  return /^HTTP\/1\.\d$/.test(detail ?? '') && !adopts(ctx.profile, 'reference');
 }
 
 /** Does undici (the client Node ships) accept the server's answer? Its parser is a browser-grade one. */
@@ -83,6 +133,7 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
     family: 'wire',
     level: 'MUST',
     requirement: `A real client (undici, the HTTP client in Node.js) accepts the server's response to ${what}.`,
+    source: { profile: 'any', note: 'undici implements RFC 9112 §4–§6 as browsers do: a response it rejects breaks the status-line, field or framing grammar that RFC 9110 §2.2 binds a sender to' },
     cite: 'RFC 9112 §4–§6',
     async run(ctx) {
       const plan = await build(ctx);
@@ -127,30 +178,35 @@ async function created(ctx: CheckContext): Promise<{ method: 'GET'; path: string
 
 /** Wire syntax: every response parses as RFC 9112 allows, and a real client accepts it. */
 export const wireChecks: Check[] = [
-  wireCheck('wire.line-ends.crlf', 'MUST', 'Response lines (status line and fields) end with CRLF.', 'RFC 9112 §2.1, §2.2', ['bare-lf', 'bare-cr']),
-  wireCheck('wire.status-line.well-formed', 'MUST', 'A response starts with a status line: HTTP-version SP 3DIGIT SP reason-phrase, and nothing before it.', 'RFC 9112 §4', ['status-line-garbage']),
-  wireCheck('wire.status-line.reason-separator', 'MUST', 'The status code is followed by SP even when the reason phrase is empty ("HTTP/1.1 200 OK", never "HTTP/1.1 200").', 'RFC 9112 §4', ['missing-reason-phrase']),
-  wireCheck('wire.status-line.version-is-http11', 'MUST', 'A server sends its own HTTP version, HTTP/1.1, in the status line (never the request\'s).', 'RFC 9110 §6.2, §2.5', ['wrong-version']),
-  wireCheck('wire.headers.field-syntax', 'MUST', 'Every response field line is field-name ":" OWS field-value OWS, with no whitespace before the colon and no obs-fold, and the field section ends with an empty line.', 'RFC 9112 §2.1, §5', ['header-syntax', 'space-before-colon', 'obs-fold', 'head-incomplete']),
-  wireCheck('wire.framing.length-declared', 'MUST', 'Every response with a body declares its length (Content-Length, or chunked); the reference protocol forbids close-delimited bodies.', 'RFC 9112 §6.3; SPEC framing', ['missing-content-length', 'unknown-transfer-coding']),
-  wireCheck('wire.framing.content-length-valid', 'MUST', 'Content-Length is one valid decimal number, and never sent together with Transfer-Encoding.', 'RFC 9110 §8.6, RFC 9112 §6.2', ['invalid-content-length', 'conflicting-content-length', 'content-length-with-transfer-encoding']),
-  wireCheck('wire.framing.body-matches-length', 'MUST', 'The body is exactly as long as Content-Length says: no bytes missing, none after it.', 'RFC 9112 §6.3', ['extra-bytes', 'body-truncated', 'chunked-syntax']),
-  wireCheck('wire.framing.no-body-on-head-or-204', 'MUST', 'A response to HEAD, and a 204 response, has no body.', 'RFC 9110 §9.3.2, §15.3.5', ['body-forbidden']),
-  wireCheck('wire.framing.no-content-length-on-204', 'MUST', 'A server MUST NOT send Content-Length in a 1xx or 204 response (Content-Length: 0 is only warned).', 'RFC 9110 §8.6', ['content-length-forbidden'], { warnIf: (d) => d?.trim() === '0' }),
-  wireCheck('wire.date.present', 'MUST', 'An origin server with a clock MUST send a Date header field in every 2xx, 3xx and 4xx response.', 'RFC 9110 §6.6.1', ['missing-date']),
+  wireCheck('wire.line-ends.crlf', 'MUST', 'Response lines (status line and fields) end with CRLF (RFC 9112 §2.1 grammar; a sender MUST NOT generate a bare CR).', RFC.senderGrammar, ['bare-lf', 'bare-cr']),
+  wireCheck('wire.status-line.well-formed', 'MUST', 'A response starts with a status line: HTTP-version SP 3DIGIT SP reason-phrase, and nothing before it.', RFC.senderGrammar, ['status-line-garbage']),
+  wireCheck('wire.status-line.reason-separator', 'MUST', 'The status code is followed by SP even when the reason phrase is empty ("HTTP/1.1 200 OK" or "HTTP/1.1 200 ", never "HTTP/1.1 200"): status-line = HTTP-version SP status-code SP [ reason-phrase ].', RFC.senderGrammar, ['missing-reason-phrase']),
+  wireCheck('wire.status-line.version-is-http11', 'MUST', 'A server MUST NOT send a version it does not conform to, and SHOULD send its highest HTTP/1 version, HTTP/1.1 (an HTTP/1.0 status line only warns; a version that is not HTTP/1.x fails).', RFC.responseVersion, ['wrong-version'], { warnIf: lowerMinor }),
+  wireCheck('wire.headers.field-syntax', 'MUST', 'Every response field line is field-name ":" OWS field-value OWS, with no whitespace before the colon and no obs-fold, and the field section ends with an empty line.', RFC.senderGrammar, ['header-syntax', 'space-before-colon', 'obs-fold', 'head-incomplete']),
+  wireCheck('wire.framing.length-declared', 'MAY', 'A response MAY delimit its body by closing the connection (RFC 9112 §6.3); the reference protocol requires every body\'s length declared (Content-Length, or chunked).', RFC.closeDelimited, ['missing-content-length', 'unknown-transfer-coding'], {
+    rule: { rules: 'reference', note: 'the reference protocol forbids close-delimited bodies: every response declares its length', rfcAllows: 'a close-delimited body is RFC-legal (RFC 9112 §6.3); only the reference protocol forbids it' },
+  }),
+  wireCheck('wire.framing.content-length-valid', 'MUST', 'Content-Length is one valid decimal number (Content-Length = 1*DIGIT), and never sent together with Transfer-Encoding.', RFC.contentLengthWithTe, ['invalid-content-length', 'conflicting-content-length', 'content-length-with-transfer-encoding']),
+  wireCheck('wire.framing.body-matches-length', 'MUST', 'The body is exactly as long as Content-Length says: no bytes missing, none after it.', RFC.bodyLength, ['extra-bytes', 'body-truncated', 'chunked-syntax']),
+  wireCheck('wire.framing.no-body-on-head-or-204', 'MUST', 'A response to HEAD, and a 204 response, has no body.', RFC.headNoContent, ['body-forbidden']),
+  wireCheck('wire.framing.no-content-length-on-204', 'MUST', 'A server MUST NOT send Content-Length in a 1xx or 204 response (Content-Length: 0 is only warned).', RFC.contentLengthForbidden, ['content-length-forbidden'], { warnIf: (d) => d?.trim() === '0' }),
+  dateCheck,
   {
     id: 'wire.status-line.version-on-http2-request',
     family: 'wire',
     level: 'MUST',
-    requirement: 'The 505 response to an HTTP/2 request is an HTTP/1.1 response ("HTTP/1.1 505 …"): a server MUST NOT send a version it does not conform to.',
-    cite: 'RFC 9110 §6.2',
+    requirement: 'The answer to an HTTP/2 request is an HTTP/1.x response ("HTTP/1.1 505 …" or "HTTP/1.0 505 …"): a server MUST NOT send a version it does not conform to (such as HTTP/2 on an HTTP/1 connection).',
+    source: RFC.responseVersion,
+    profileRule: { rules: 'reference', note: 'the reference protocol answers HTTP/1.1 in every status line' },
     async run(ctx) {
       const r = req(fill(get(['Connection: close'], { version: 'HTTP/2' }), ctx));
       const ex = await ctx.send(r);
-      const expected = ['a status line starting HTTP/1.1'];
+      const strict = adopts(ctx.profile, 'reference');
+      const expected = [strict ? 'a status line starting HTTP/1.1' : 'a status line starting HTTP/1.0 or HTTP/1.1'];
       const f = ex.finals[0];
       if (!f) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
-      if (f.version !== 'HTTP/1.1') return result('fail', `the status line is ${JSON.stringify(f.statusLine)}`, expected, ex, r);
+      const ok = strict ? f.version === 'HTTP/1.1' : /^HTTP\/1\.[01]$/.test(f.version ?? '');
+      if (!ok) return result('fail', `the status line is ${JSON.stringify(f.statusLine)}`, expected, ex, r);
       return result('pass', f.statusLine, expected, ex, r);
     },
   },
@@ -159,6 +215,7 @@ export const wireChecks: Check[] = [
     family: 'wire',
     level: 'SHOULD',
     requirement: 'A response with a JSON body carries Content-Type: application/json.',
+    source: { profile: 'reference', note: 'the reference protocol labels JSON bodies application/json (RFC 9110 §8.3: a sender that generates content SHOULD generate Content-Type)' },
     cite: 'RFC 9110 §8.3; SPEC framing',
     needs: 'reference',
     async run(ctx) {

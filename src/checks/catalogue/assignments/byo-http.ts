@@ -19,6 +19,13 @@ export const byoHttpChecks: Check[] = [
     steps: [{ request: get([], { target: '/' }), expect: { accept: [200] } }],
   }),
   sequenceCheck({
+    id: 'byo.unknown-path.is-404',
+    requirement: 'A path the server has no route for (GET /{name}) answers 404 Not Found.',
+    cite: CITE,
+    needs: 'byo-http',
+    steps: [{ request: get([], { target: '/{name}' }), expect: { accept: [404] } }],
+  }),
+  sequenceCheck({
     id: 'byo.echo.returns-the-string',
     requirement: 'GET /echo/{s} answers 200 with Content-Type: text/plain and the body s.',
     cite: CITE,

@@ -34,7 +34,7 @@ async function createRecord(ctx: CheckContext, name: string): Promise<string | n
 }
 
 function check(id: string, requirement: string, run: (ctx: CheckContext, name: string) => Promise<CheckRun>): Check {
-  return { id, family: 'status', level: 'MUST', requirement, cite: CITE, needs: 'record-dialogue', run: (ctx) => run(ctx, ctx.name().replace(/-/g, '_')) };
+  return { id, family: 'status', level: 'MUST', requirement, source: { profile: 'record-dialogue', note: CITE }, cite: CITE, needs: 'record-dialogue', run: (ctx) => run(ctx, ctx.name().replace(/-/g, '_')) };
 }
 
 function fromDialogue(d: Awaited<ReturnType<typeof dialogue>>, want: number, expected: string[], extra?: (ex: Exchange) => string | null): CheckRun {
@@ -108,6 +108,7 @@ export const recordDialogueChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'A record created through the dialogue is still there after the server is killed (kill -9) and started again: the JSON file is the store.',
+    source: { profile: 'record-dialogue', note: 'the record-dialogue assignment: the JSON file is the store, so records survive a restart' },
     cite: CITE,
     needs: 'restart',
     async run(ctx) {
