@@ -11,7 +11,7 @@ import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { runList } from './list.js';
 import { version } from './version.js';
-import { runReplay, type ReplayFlags } from './replay.js';
+import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
@@ -69,7 +69,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with its")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')
     .option('--profile <name|file>', 'what the server is expected to implement: a built-in profile (reference, any) or a profile file', 'reference')
-    .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', 'corpus')
+    .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', DEFAULT_CORPUS)
     .option('--no-corpus', 'neither replay nor save the regression corpus')
     .option('--no-color', 'no ANSI colours in the text report')
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
@@ -115,7 +115,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
   program
     .command('replay')
     .description('replay regression-corpus entries and print FIXED / FAILED / ERROR for each')
-    .argument('[where]', 'a corpus folder or one entry (.json)', 'corpus')
+    .argument('[where]', 'a corpus folder or one entry (.json)', DEFAULT_CORPUS)
     .option('--target <host:port>', 'the server to replay against (default: start the bundled reference server)')
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--prune', 'remove the entries that are fixed')

@@ -12,6 +12,12 @@ import { UsageError, type CliIO } from './io.js';
 import { closeQuietly, resolveTarget } from './target.js';
 import { resolveProfile } from './profile.js';
 
+/**
+ * A user's regression corpus: a folder in the working directory. (The project's own seed corpus lives in
+ * test/corpus-seed/, where no `fuzz` run writes unless it is named with --corpus.)
+ */
+export const DEFAULT_CORPUS = 'wiregrade-corpus';
+
 export interface ReplayFlags {
   target?: string;
   profile?: string;
@@ -27,7 +33,7 @@ export interface ReplayFlags {
  * `--prune` removes the fixed entries, only when asked.
  */
 export async function runReplay(where: string | undefined, flags: ReplayFlags, io: CliIO): Promise<number> {
-  const dir = where ?? 'corpus';
+  const dir = where ?? DEFAULT_CORPUS;
   const given = flags.target === undefined ? null : parseTarget(flags.target);
   const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs, 1, 600_000);
   if (!(await fs.stat(dir).catch(() => null))) throw new UsageError(`there is no corpus at ${dir}`);

@@ -2,7 +2,7 @@ import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
 import { describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.js';
 import { exchange } from '../client/exchange.js';
-import { decodeExample } from '../corpus/codec.js';
+import { decodeExample, freshenNames, nextRunTag } from '../corpus/codec.js';
 import type { CorpusEntry } from '../corpus/store.js';
 import { profiles, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -30,10 +30,12 @@ export interface ReplayOptions {
   onEntry?: (r: ReplayResult, index: number, total: number) => void;
 }
 
-async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
-  const last = e.requests[e.requests.length - 1];
+async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile, tag: string): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+  // Fresh record names (same length), so a replay never meets the records an earlier one created.
+  const requests = freshenNames(e.requests, tag);
+  const last = requests[requests.length - 1];
   if (!last) return { verdict: 'ERROR', reason: 'the entry has no request to send' };
-  for (const setup of e.requests.slice(0, -1)) {
+  for (const setup of requests.slice(0, -1)) {
     const ex = await exchange(o.target, setup.plan, { methods: setup.methods, timeoutMs: o.timeoutMs });
     if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})` };
   }
@@ -44,16 +46,16 @@ async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest
   return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason } : { verdict: 'FIXED', reason: describeExchange(ex) };
 }
 
-async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
+async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise<Omit<ReplayResult, 'file' | 'check' | 'durationMs'>> {
   const m = e.manifest;
   const profile = o.profile ?? profiles[m.profile];
   if (!profile) return { verdict: 'ERROR', reason: `the entry's profile '${m.profile}' is unknown to this wiregrade` };
   const judge = m.judge;
-  if (judge.kind === 'status') return replayStatus(e, judge, o, profile);
+  if (judge.kind === 'status') return replayStatus(e, judge, o, profile, tag);
   if (judge.kind === 'check') {
     const check = o.checks.find((c) => c.id === m.check);
     if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
-    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0 });
+    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, runTag: tag });
     if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable };
     const c = r.checks[0]!;
     if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
@@ -62,7 +64,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayR
   }
   const prop = o.properties.find((p) => p.id === m.check);
   if (!prop) return { verdict: 'ERROR', reason: `no property named ${m.check} in this wiregrade` };
-  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1 };
+  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1, runTag: tag };
   const out =
     judge.example !== undefined
       ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })
@@ -73,7 +75,10 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Omit<ReplayR
   return { verdict: 'ERROR', reason: `the property was ${c.verdict}: ${c.reason}` };
 }
 
-/** Replays entries one after another; never prints. */
+/**
+ * Replays entries one after another, each with record names of its own (a fresh run tag), so replaying
+ * the same entries twice against the same server gives the same verdicts; never prints.
+ */
 export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOptions): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
   for (let i = 0; i < entries.length; i++) {
@@ -81,7 +86,7 @@ export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOpt
     const t0 = performance.now();
     let r: Omit<ReplayResult, 'file' | 'check' | 'durationMs'>;
     try {
-      r = await replayOne(e, o);
+      r = await replayOne(e, o, nextRunTag());
     } catch (err) {
       r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
     }
