@@ -106,6 +106,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--gradescope <file>', 'Gradescope autograder results.json (one submission)')
     .option('--report <dir>', 'a self-contained HTML page per submission, for students')
     .option('--csv <file>', 'the class table as CSV')
+    .option('--corpus <dir>', "save each submission's failures (exact bytes) as a regression corpus under DIR/<student> (default: REPORT_DIR/corpus with --report)")
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: one submission: 0 full marks, 1 points lost; a class: 0 once graded; 2 usage error.')
     .action((submissions: string | undefined, flags: GradeFlags) => {
@@ -120,6 +121,8 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--prune', 'remove the entries that are fixed')
     .option('--profile <name|file>', "judge every entry with this profile (default: each entry's own)")
+    .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
+    .option('--strict', 'SHOULD requirements count as MUST (as in a run with --strict)')
     .option('--json <file>', 'also write the results as JSON to FILE (atomically)')
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: 0 every entry FIXED, 1 any FAILED, 2 any ERROR (unreadable entry, unknown check), 3 target unreachable.')

@@ -21,7 +21,10 @@ export const DEFAULT_CORPUS = 'wiregrade-corpus';
 export interface ReplayFlags {
   target?: string;
   profile?: string;
+  /** With `--profile any`: its known-good path. */
+  path?: string;
   timeoutMs: string;
+  strict?: boolean;
   prune?: boolean;
   json?: string;
   color: boolean;
@@ -37,13 +40,14 @@ export async function runReplay(where: string | undefined, flags: ReplayFlags, i
   const given = flags.target === undefined ? null : parseTarget(flags.target);
   const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs, 1, 600_000);
   if (!(await fs.stat(dir).catch(() => null))) throw new UsageError(`there is no corpus at ${dir}`);
-  const profile = flags.profile === undefined ? undefined : await resolveProfile(flags.profile);
+  if (flags.path !== undefined && flags.profile === undefined) throw new UsageError('--path goes with --profile any');
+  const profile = flags.profile === undefined ? undefined : await resolveProfile(flags.profile, flags.path);
   const loaded = await loadCorpus(dir);
   const p = palette(flags.color && (io.color ?? io.isTTY));
   const { target, server } = await resolveTarget(given, io);
   let results;
   try {
-    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), ...(profile ? { profile } : {}) });
+    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), strict: flags.strict === true, ...(profile ? { profile } : {}) });
   } finally {
     await closeQuietly(server);
   }

@@ -5,7 +5,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
-import { replayCommand, rerunCommand } from './replay.js';
+import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { FAMILY_ORDER } from '../runner/score.js';
 
@@ -72,7 +72,9 @@ function describeCuts(sent: SentRequest): string | null {
 
 function showRequest(sent: SentRequest): string {
   const cuts = describeCuts(sent);
-  return showBytes(sent.plan.bytes) + (cuts ? `\n${cuts}` : '');
+  const b = sent.plan.bytes;
+  const shown = b.length === 0 ? '(nothing: a connection opened and closed without a byte)' : showBytes(b);
+  return shown + (cuts ? `\n${cuts}` : '');
 }
 
 /** The bytes the server sent in the last exchange of a check (what came back, byte for byte). */
@@ -104,7 +106,11 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette): st
   if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
   const seq = c.request ? [...setup, c.request] : setup;
   if (c.corpusFile) lines.push(field('corpus', c.corpusFile));
-  if (seq.length) lines.push(field('replay', seq.map((s) => replayCommand(result.target, s)).join('\n')));
+  if (seq.length) {
+    const replay = replayFor(result, c);
+    const bytes = seq.reduce((n, s) => n + s.plan.bytes.length, 0);
+    lines.push(field('replay', replay ?? `(${bytes} bytes, too long to paste: the rerun below sends them again)`));
+  }
   if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));
   return lines.join('\n');

@@ -27,6 +27,8 @@ export interface ReplayOptions {
   properties: readonly PropertyDef<any>[];
   /** Judge entries with this profile; by default each entry's own (an unknown one is an ERROR). */
   profile?: Profile;
+  /** SHOULD requirements count like MUST (as in the run that saved the entries with --strict). */
+  strict?: boolean;
   onEntry?: (r: ReplayResult, index: number, total: number) => void;
 }
 
@@ -55,7 +57,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise
   if (judge.kind === 'check') {
     const check = o.checks.find((c) => c.id === m.check);
     if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
-    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, runTag: tag });
+    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, runTag: tag, strict: o.strict === true });
     if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable };
     const c = r.checks[0]!;
     if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
@@ -64,7 +66,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise
   }
   const prop = o.properties.find((p) => p.id === m.check);
   if (!prop) return { verdict: 'ERROR', reason: `no property named ${m.check} in this wiregrade` };
-  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1, runTag: tag };
+  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1, runTag: tag, strict: o.strict === true };
   const out =
     judge.example !== undefined
       ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })

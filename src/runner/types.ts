@@ -47,6 +47,21 @@ export interface RunResult {
   checks: CheckResult[];
   /** The regression corpus: what was replayed before anything new, and what this run added. */
   corpus?: CorpusSummary;
+  /** How the run was asked for (set by the CLI), so a report's rerun and replay commands say the same. */
+  invocation?: Invocation;
+}
+
+/** The command-line flags of a run that change what a check does or how it is judged, as given. */
+export interface Invocation {
+  /** `--profile` as given: a built-in name or the profile file's path. */
+  profile: string;
+  /** `--path` (with the `any` profile). */
+  path?: string;
+  /** `--timeout-ms`, when it is not the default. */
+  timeoutMs?: number;
+  /** `--oracle HOST:PORT` / `--oracle-cmd CMD`. */
+  oracle?: string;
+  oracleCmd?: string;
 }
 
 export interface CorpusSummary {

@@ -106,7 +106,8 @@ describe('wiregrade grade', () => {
     for (const s of slugs) expect(c.stdout).toContain(s);
     const csv = readFileSync(path.join(out, 'class.csv'), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(slugs.length + 1);
-    expect(readdirSync(path.join(out, 'reports')).sort()).toEqual(slugs.map((s) => `${s}.html`).sort());
+    // (and the class index, and the corpus the reports replay long requests from)
+    expect(readdirSync(path.join(out, 'reports')).sort()).toEqual([...slugs.map((s) => `${s}.html`), 'corpus', 'index.html'].sort());
 
     const byName = new Map((JSON.parse(readFileSync(path.join(out, 'class.json'), 'utf8')) as GradeJson[]).map((g) => [g.submission, g]));
     const g = (s: string): GradeJson => byName.get(s)!;

@@ -33,13 +33,18 @@ async function withConnection(ctx: CheckContext, act: (c: Connection) => Promise
   return true;
 }
 
-/** After doing something to the server, a plain request on a new connection must still be answered. */
-async function stillServes(ctx: CheckContext, what: string): Promise<CheckRun> {
+/**
+ * After doing something to the server, a plain request on a new connection must still be answered.
+ * `before`, when given, is what the first connection sent before it closed (bytes alone say it all: an
+ * empty connection is no bytes): a failure shows it as the sequence's first request, so a replay repeats it.
+ */
+async function stillServes(ctx: CheckContext, what: string, before?: Uint8Array): Promise<CheckRun> {
   const probe = req(fill(get(['Connection: close']), ctx));
   const ex = await ctx.send(probe, { headOnly: true });
   const expected = [`a response to a plain request after ${what}`];
   if (ex.kind === 'response') return result('pass', `still serving after ${what}`, expected, ex, probe);
-  return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe);
+  const setup = before ? { setup: [{ plan: { bytes: before }, methods: [] as string[] }] } : {};
+  return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe, setup);
 }
 
 /** While one connection sits there (idle, or with half a request), another client must be served. */
@@ -60,7 +65,12 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
   }
 }
 
-function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<void>): Check {
+/**
+ * A connection does something and goes; the server must still serve. `act` returns the bytes it sent
+ * when sending them and closing is all it did (a replay can repeat that); nothing when it did more (a
+ * reset, a half-close).
+ */
+function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<Uint8Array | void>): Check {
   return {
     id,
     family: 'robustness',
@@ -69,9 +79,12 @@ function survival(id: string, requirement: string, cite: string, what: string, a
     cite,
     independent: true,
     async run(ctx) {
-      const ok = await withConnection(ctx, (c) => act(c, ctx));
+      let sent: Uint8Array | void = undefined;
+      const ok = await withConnection(ctx, async (c) => {
+        sent = await act(c, ctx);
+      });
       if (!ok) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
-      return stillServes(ctx, what);
+      return stillServes(ctx, what, sent ?? undefined);
     },
   };
 }
@@ -107,7 +120,10 @@ export const robustnessChecks: Check[] = [
     'A client that connects and closes without sending anything does not take the server down.',
     'RFC 9112 §9.6 (a client may close at any time)',
     'an empty connection',
-    async () => sleep(20),
+    async () => {
+      await sleep(20);
+      return new Uint8Array(0);
+    },
   ),
   survival(
     'robustness.half-request.server-survives',
@@ -115,8 +131,10 @@ export const robustnessChecks: Check[] = [
     'RFC 9112 §9.6',
     'half a request then a close',
     async (c) => {
-      await c.send({ bytes: latin1('GET / HT') });
+      const bytes = latin1('GET / HT');
+      await c.send({ bytes });
       await sleep(20);
+      return bytes;
     },
   ),
   survival(
@@ -125,8 +143,10 @@ export const robustnessChecks: Check[] = [
     'RFC 9112 §6.3, §9.6',
     'a body cut short by a close',
     async (c) => {
-      await c.send({ bytes: latin1('POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":') });
+      const bytes = latin1('POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":');
+      await c.send({ bytes });
       await sleep(20);
+      return bytes;
     },
   ),
   survival(
