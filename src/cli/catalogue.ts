@@ -57,22 +57,22 @@ export function editDistance(a: string, b: string): number {
  * (and every id's dotted parts), the one fewest edits away, if it is close enough to be a typo.
  */
 export function didYouMean(prefix: string, ids: readonly string[]): string | null {
-  const candidates = new Set<string>();
+  // Each candidate, and whether it ends where a word of the id ends (those read better, and win ties).
+  const candidates = new Map<string, boolean>();
+  const add = (c: string, whole: boolean): void => void candidates.set(c, (candidates.get(c) ?? false) || whole);
   for (const id of ids) {
-    for (let n = Math.max(1, prefix.length - 2); n <= Math.min(id.length, prefix.length + 2); n++) candidates.add(id.slice(0, n));
-    candidates.add(id);
-    let dot = id.indexOf('.');
-    while (dot > 0) {
-      candidates.add(id.slice(0, dot + 1));
-      dot = id.indexOf('.', dot + 1);
-    }
+    for (let n = Math.max(1, prefix.length - 2); n <= Math.min(id.length, prefix.length + 2); n++) add(id.slice(0, n), n === id.length || /[.-]/.test(id[n]!) || id[n - 1] === '.');
+    for (let dot = id.indexOf('.'); dot > 0; dot = id.indexOf('.', dot + 1)) add(id.slice(0, dot + 1), true);
   }
   let best: string | null = null;
+  let bestScore = Infinity;
   let bestD = Infinity;
-  for (const c of [...candidates].sort()) {
+  for (const [c, whole] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const d = editDistance(prefix, c);
-    if (d < bestD) {
+    const score = d * 2 + (whole ? 0 : 1);
+    if (score < bestScore) {
       best = c;
+      bestScore = score;
       bestD = d;
     }
   }

@@ -178,7 +178,7 @@ export async function main(argv: string[], given?: CliIO): Promise<number> {
     }
     if (err instanceof UsageError) {
       // Our own sentences say what to do already; no "(see --help)" tail.
-      io.err(`wiregrade: ${err.message.replace(/\.$/, '')}.\n`);
+      io.err(`wiregrade: ${/[.?]$/.test(err.message) ? err.message : `${err.message}.`}\n`);
       return 2;
     }
     io.err(`wiregrade: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

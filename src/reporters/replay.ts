@@ -95,7 +95,8 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
 
 /**
  * The wiregrade command that runs this check again against the same target, with every flag of the run
- * that matters (the profile as given, `--path`, `--strict`, `--timeout-ms`, the oracle). For a property it
+ * that matters (the profile as given, `--path`, `--strict`, `--timeout-ms`, the oracle), and `--no-corpus`
+ * (it runs exactly this check, writes nothing). For a property it
  * replays the exact failing case: the same seed and fast-check path.
  */
 export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'id' | 'property'>): string {
@@ -104,6 +105,8 @@ export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'str
   if (result.strict) parts.push('--strict');
   if (inv?.oracle) parts.push('--oracle', shellQuote(inv.oracle));
   if (inv?.oracleCmd) parts.push('--oracle-cmd', shellQuote(inv.oracleCmd));
+  // Exactly this check: no corpus replayed first (an entry that kills the server would hide it), none written.
+  parts.push('--no-corpus');
   if (c.property) {
     parts.push('--seed', String(c.property.seed), '--replay-path', c.property.path);
     if (c.property.replayPath) parts.push('--replay-commands', shellQuote(c.property.replayPath));
