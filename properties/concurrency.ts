@@ -24,7 +24,7 @@ export const concurrentWriters = defineProperty({
   family: 'store',
   level: 'MUST',
   requirement: 'Clients writing at once, to different records and to fields of one shared record, never lose an acknowledged write.',
-  cite: 'SPEC "each request atomic"',
+  cite: 'docs/reference-protocol.md#atomic-requests',
   needs: 'reference',
   arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
   async verify(ctx, { disjoint, shared }) {

@@ -92,7 +92,7 @@ export const differentialSameAnswers = defineProperty({
   family: 'differential',
   level: 'MUST',
   requirement: "Every generated request sequence gets the same statuses, and the same bodies for this case's records, as from the oracle.",
-  cite: 'the oracle server (--oracle)',
+  cite: 'docs/checks.md#differential',
   needs: 'oracle',
   arbitrary: () => fc.array(step, { minLength: 1, maxLength: 8, size: 'medium' }),
   async verify(ctx, steps) {

@@ -105,7 +105,7 @@ export const framingChecks: Check[] = [
   caseCheck({
     id: 'framing.body.post-without-body-is-400',
     requirement: 'A POST with neither Content-Length nor Transfer-Encoding has an empty body, which is not a JSON object: 400 (411 Length Required tolerated).',
-    cite: 'RFC 9112 §6.3; SPEC reference protocol',
+    cite: 'RFC 9112 §6.3; docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     request: 'POST /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n',
     method: 'POST',
@@ -115,7 +115,7 @@ export const framingChecks: Check[] = [
   caseCheck({
     id: 'framing.body.zero-length-is-400',
     requirement: 'A POST with Content-Length: 0 has an empty body, which is not a JSON object: 400.',
-    cite: 'SPEC reference protocol',
+    cite: 'docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     request: post(['Content-Length: 0'], ''),
     method: 'POST',

@@ -126,7 +126,7 @@ export const wireChecks: Check[] = [
   wireCheck('wire.status-line.reason-separator', 'MUST', 'The status code is followed by SP even when the reason phrase is empty ("HTTP/1.1 200 OK", never "HTTP/1.1 200").', 'RFC 9112 §4', ['missing-reason-phrase']),
   wireCheck('wire.status-line.version-is-http11', 'MUST', 'A server sends its own HTTP version, HTTP/1.1, in the status line (never the request\'s).', 'RFC 9110 §6.2, §2.5', ['wrong-version']),
   wireCheck('wire.headers.field-syntax', 'MUST', 'Every response field line is field-name ":" OWS field-value OWS, with no whitespace before the colon and no obs-fold.', 'RFC 9112 §5', ['header-syntax', 'space-before-colon', 'obs-fold']),
-  wireCheck('wire.framing.length-declared', 'MUST', 'Every response with a body declares its length (Content-Length, or chunked); the reference protocol forbids close-delimited bodies.', 'RFC 9112 §6.3; SPEC framing', ['missing-content-length', 'unknown-transfer-coding']),
+  wireCheck('wire.framing.length-declared', 'MUST', 'Every response with a body declares its length (Content-Length, or chunked); the reference protocol forbids close-delimited bodies.', 'RFC 9112 §6.3; docs/reference-protocol.md#framing', ['missing-content-length', 'unknown-transfer-coding']),
   wireCheck('wire.framing.content-length-valid', 'MUST', 'Content-Length is one valid decimal number, and never sent together with Transfer-Encoding.', 'RFC 9110 §8.6, RFC 9112 §6.2', ['invalid-content-length', 'conflicting-content-length', 'content-length-with-transfer-encoding']),
   wireCheck('wire.framing.body-matches-length', 'MUST', 'The body is exactly as long as Content-Length says: no bytes missing, none after it.', 'RFC 9112 §6.3', ['extra-bytes', 'body-truncated', 'chunked-syntax']),
   wireCheck('wire.framing.no-body-on-head-or-204', 'MUST', 'A response to HEAD, and a 204 response, has no body.', 'RFC 9110 §9.3.2, §15.3.5', ['body-forbidden']),
@@ -153,7 +153,7 @@ export const wireChecks: Check[] = [
     family: 'wire',
     level: 'SHOULD',
     requirement: 'A response with a JSON body carries Content-Type: application/json.',
-    cite: 'RFC 9110 §8.3; SPEC framing',
+    cite: 'RFC 9110 §8.3; docs/reference-protocol.md#framing',
     needs: 'reference',
     async run(ctx) {
       const all = await samples(ctx);
