@@ -6,6 +6,7 @@ import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
 import { compareSubmissions, describeExit, formatPercent, formatPoints, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grade-table.js';
 import { replayFor, rerunCommand } from './replay.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
 
 /**
  * The report a student reads: one self-contained HTML page (inline CSS, no script, nothing fetched)
@@ -278,7 +279,7 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 export function renderHtmlReport(g: GradeResult): string {
   const checks = g.run.checks;
   const by = (v: CheckResult['verdict']) => checks.filter((c) => c.verdict === v);
-  const failures = by('fail');
+  const failures = byConsequence(by('fail'), serverDownAfter(g.run, g.deaths));
   const errors = by('error');
   const warnings = by('warn');
   const blocked = by('blocked');

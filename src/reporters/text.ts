@@ -7,6 +7,7 @@ import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
 
 export interface TextOptions {
@@ -140,7 +141,8 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   const max = Math.max(0, opts.maxFailures ?? 10);
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
 
-  const failures = result.checks.filter((c) => c.verdict === 'fail');
+  // What matters first: the check that took the server down, security findings, then MUSTs.
+  const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(result));
   if (failures.length) {
     out.push('', p.bold(`Failures (${failures.length}):`));
     for (const c of failures.slice(0, max)) out.push('', renderFailure(result, c, p));
