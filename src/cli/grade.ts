@@ -22,6 +22,8 @@ import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
+import { Progress } from './progress.js';
+import type { RunEvent } from '../runner/types.js';
 
 export interface GradeFlags {
   cmd?: string;
@@ -143,6 +145,8 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
   bar?.start(dirs.length, 0, { last: '' });
+  // One submission: the same one-line progress as fuzz (check, case count, elapsed time).
+  const progress = classMode ? null : new Progress(io, io.isTTY);
   const results: GradeResult[] = new Array(dirs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -169,6 +173,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
         ...(oracle ? { oracle: oracle.endpoint } : {}),
         ...(flags.scratch ? { scratchRoot: flags.scratch } : {}),
+        ...(progress ? { onEvent: (e: RunEvent) => progress.onEvent(e) } : {}),
       };
       results[i] = await gradeSubmission(opts);
       bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
@@ -177,6 +182,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, dirs.length) }, worker));
   } finally {
+    progress?.clear();
     bar?.stop();
     await oracle?.stop();
   }

@@ -79,7 +79,9 @@ export type RunEvent =
   | { type: 'start'; total: number }
   | { type: 'check-start'; id: string; index: number }
   | { type: 'check-end'; result: CheckResult; index: number }
-  | { type: 'server-down'; afterCheck: string; restarted: boolean };
+  | { type: 'server-down'; afterCheck: string; restarted: boolean }
+  /** A property is about to judge its `cases`-th case (of `runs`; more while it shrinks a failure). */
+  | { type: 'property-progress'; id: string; cases: number; runs: number; elapsedMs: number };
 
 export function countVerdicts(checks: readonly CheckResult[]): Record<Verdict, number> {
   const c: Record<Verdict, number> = { pass: 0, fail: 0, warn: 0, blocked: 0, skip: 0, error: 0 };
