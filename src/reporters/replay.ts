@@ -80,15 +80,16 @@ function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocat
 }
 
 /**
- * The command that replays a failure: `printf | nc` when its bytes are short; otherwise, when the failure
+ * The command that replays a failure: `printf | nc` when its bytes are short (and say it all: not for a
+ * failure that took a reset or a half-close); otherwise, when the failure
  * is in a corpus entry, `npx wiregrade replay ENTRY --target HOST:PORT` (with the flags the judgement
  * depends on); otherwise null (the request is too long to paste: the rerun command reproduces it).
  */
-export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile'>): string | null {
+export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile' | 'byteReplay'>): string | null {
   const all = [...(c.setup ?? []), ...(c.request ? [c.request] : [])];
   if (all.length === 0) return null;
   const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
-  if (size <= SHORT_REPLAY_BYTES) return replaySequence(result.target, c.request, c.setup);
+  if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup);
   if (!c.corpusFile) return null;
   return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', targetWord(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
 }

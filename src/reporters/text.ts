@@ -110,7 +110,8 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette): st
   if (seq.length) {
     const replay = replayFor(result, c);
     const bytes = seq.reduce((n, s) => n + s.plan.bytes.length, 0);
-    lines.push(field('replay', replay ?? `(${bytes} bytes, too long to paste: the rerun below sends them again)`));
+    const none = c.byteReplay === false ? '(the bytes alone do not reproduce it: it took a reset or a half-close; the rerun below does)' : `(${bytes} bytes, too long to paste: the rerun below sends them again)`;
+    lines.push(field('replay', replay ?? none));
   }
   if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));

@@ -25,6 +25,8 @@ export interface CheckResult {
   setup?: SentRequest[];
   /** The outcomes `request` accepts, when the verdict rests on its status alone (see CheckRun). */
   expectation?: StatusExpectation;
+  /** false when sending the bytes again does not reproduce the failure (see CheckRun). */
+  byteReplay?: false;
   /** For property-based checks: how to replay the failing case exactly. */
   property?: { seed: number; path: string; shrinks: number; replayPath?: string };
   /** The regression-corpus entry this failure was saved to (or already had). */

@@ -43,7 +43,8 @@ async function stillServes(ctx: CheckContext, what: string, before?: Uint8Array)
   const ex = await ctx.send(probe, { headOnly: true });
   const expected = [`a response to a plain request after ${what}`];
   if (ex.kind === 'response') return result('pass', `still serving after ${what}`, expected, ex, probe);
-  const setup = before ? { setup: [{ plan: { bytes: before }, methods: [] as string[] }] } : {};
+  // Without `before`, the first connection did more than send bytes (a reset, a half-close): no byte replay.
+  const setup = before ? { setup: [{ plan: { bytes: before }, methods: [] as string[] }] } : { byteReplay: false as const };
   return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe, setup);
 }
 
@@ -108,7 +109,7 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
       if (s !== null && s < 400) {
         return result('fail', `${what} was answered ${describeExchange(ex)}, as if it were a request`, ['4xx, a close, or no answer'], ex, sent);
       }
-      return stillServes(ctx, what);
+      return stillServes(ctx, what, bytes);
     },
   };
 }
