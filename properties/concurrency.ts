@@ -24,8 +24,8 @@ export const concurrentWriters = defineProperty({
   family: 'store',
   level: 'MUST',
   requirement: 'Clients writing at once, to different records and to fields of one shared record, never lose an acknowledged write.',
-  source: { profile: 'reference', note: 'SPEC: each request is atomic' },
-  cite: 'SPEC "each request atomic"',
+  source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
+  cite: 'docs/reference-protocol.md#atomic-requests',
   needs: 'reference',
   arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
   async verify(ctx, { disjoint, shared }) {

@@ -93,7 +93,7 @@ export const differentialSameAnswers = defineProperty({
   level: 'MUST',
   requirement: "Every generated request sequence gets the same statuses, and the same bodies for this case's records, as from the oracle.",
   source: { profile: 'oracle', note: 'the oracle server (--oracle): the same requests get the same answers' },
-  cite: 'the oracle server (--oracle)',
+  cite: 'docs/checks.md#differential',
   needs: 'oracle',
   arbitrary: () => fc.array(step, { minLength: 1, maxLength: 8, size: 'medium' }),
   async verify(ctx, steps) {

@@ -211,7 +211,7 @@ export const operationsModel = defineProperty({
   level: 'MUST',
   requirement: "Random sequences of the assignment's operations (create, read, replace, append, delete, as its profile file sends them) agree with a model: every named status, and every read-back, byte for byte (raw) or JSON-equal.",
   source: { profile: 'operations', note: 'the profile file\'s operations, against a model' },
-  cite: 'the profile file (operations)',
+  cite: 'docs/checks.md#operations-from-a-profile-file',
   needs: 'operations',
   commands: true,
   arbitrary: (ctx, opts) => commands(ctx.profile.operations!, opts?.replayPath),

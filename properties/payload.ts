@@ -18,7 +18,7 @@ export const largePayloads = defineProperty({
   level: 'MUST',
   requirement: 'A body up to the limit is accepted and read back byte for byte (JSON-equal); a body over it gets 413.',
   source: { profile: 'reference', note: 'the reference protocol stores bodies up to 1 MiB and answers 413 over it (RFC 9110 §15.5.14)' },
-  cite: 'RFC 9110 §15.5.14; SPEC reference protocol',
+  cite: 'RFC 9110 §15.5.14; docs/reference-protocol.md#requests-and-answers',
   needs: 'reference',
   arbitrary: () => payloadSize(BODY_LIMIT).chain((size) => fc.tuple(fc.constant(size), fc.constantFrom('POST', 'PUT'), splitPlan(Math.min(size, 4096), { maxPieces: 3, maxPauseMs: 30 }))),
   async verify(ctx, [size, method, plan]) {

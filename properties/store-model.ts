@@ -207,7 +207,7 @@ export const storeModel = defineProperty({
   level: 'MUST',
   requirement: 'Random sequences of POST, GET, HEAD, PUT, PATCH, DELETE and GET / agree with an in-memory model: every status and body as the model says; a rejected request changes nothing; a deleted record is gone.',
   source: { profile: 'reference', note: 'the reference protocol\'s record store, against a model' },
-  cite: 'SPEC reference protocol',
+  cite: 'docs/reference-protocol.md#requests-and-answers',
   needs: 'reference',
   commands: true,
   arbitrary: (_ctx, opts) => storeCommands(opts?.replayPath),

@@ -72,6 +72,8 @@ export interface CheckRun {
    * the outcomes it accepts: a corpus entry can then be replayed from its bytes, without the check.
    */
   expectation?: import('./verify.js').StatusExpectation;
+  /** false when sending the bytes again does not reproduce the failure (it took a reset or a half-close). */
+  byteReplay?: false;
   exchanges: Exchange[];
 }
 

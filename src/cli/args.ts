@@ -2,10 +2,24 @@ import { UsageError } from './io.js';
 import type { Endpoint } from '../wire/types.js';
 
 /**
- * `HOST:PORT`: `127.0.0.1:8080`, `localhost:8080`, `[::1]:8080`. The host comes back without brackets
- * (what net.connect wants). Throws a UsageError with one sentence otherwise.
+ * `HOST:PORT`: `127.0.0.1:8080`, `localhost:8080`, `[::1]:8080`; also a URL people copy from a browser,
+ * `http://127.0.0.1:8080/` (port 80 when it has none). The host comes back without brackets (what
+ * net.connect wants). Throws a UsageError with one sentence otherwise.
  */
 export function parseTarget(text: string): Endpoint {
+  const url = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(.*)$/i.exec(text.trim());
+  if (url) {
+    const scheme = url[1]!.toLowerCase();
+    if (scheme === 'https') throw new UsageError(`--target '${text}' is an https URL: wiregrade speaks plain HTTP/1.1 over TCP, without TLS; give HOST:PORT of the plain server, e.g. 127.0.0.1:8080`);
+    if (scheme !== 'http') throw new UsageError(`--target '${text}' is not HOST:PORT or an http:// URL; for example 127.0.0.1:8080`);
+    if ((url[3] !== '' && url[3] !== '/') || url[4] !== '') {
+      throw new UsageError(`--target '${text}' has a path: --target takes only the server (127.0.0.1:8080); a known-good path goes in --path, with --profile any`);
+    }
+    const authority = url[2]!;
+    if (authority.includes('@')) throw new UsageError(`--target '${text}' has user information: give only HOST:PORT`);
+    const hasPort = /\]:\d*$|^[^[\]]*:[^:]*$/.test(authority);
+    return parseTarget(hasPort ? authority : authority.includes(':') && !authority.startsWith('[') ? `[${authority}]:80` : `${authority}:80`);
+  }
   const bad = (why: string): never => {
     throw new UsageError(`--target '${text}' is not HOST:PORT (${why}); for example 127.0.0.1:8080, localhost:8080 or [::1]:8080`);
   };

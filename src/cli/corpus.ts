@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
 import { decodeExample } from '../corpus/codec.js';
-import { loadCorpus, saveEntry, type CorpusEntry, type LoadedCorpus } from '../corpus/store.js';
+import { entryKey, loadCorpus, saveEntry, type CorpusEntry, type LoadedCorpus } from '../corpus/store.js';
 import type { Profile } from '../model/profile.js';
 import { draftFromResult } from '../runner/corpus-draft.js';
 import type { PropertyOutcome } from '../runner/run-properties.js';
@@ -47,7 +47,7 @@ function shown(file: string): string {
  * the result. Returns the files added.
  */
 export async function saveFailures(dir: string, result: RunResult, loaded: LoadedCorpus, propertyFailures: readonly PropertyOutcome[], tool: string): Promise<string[]> {
-  const known = new Map(loaded.entries.map((e) => [e.manifest.signature, e.file]));
+  const known = new Map(loaded.entries.map((e) => [entryKey(e.manifest), e.file]));
   const added: string[] = [];
   const date = new Date().toISOString();
   for (const c of result.checks) {
@@ -55,13 +55,14 @@ export async function saveFailures(dir: string, result: RunResult, loaded: Loade
     if (!c.request && !c.property) continue; // nothing to replay (e.g. the check could not send at all)
     const counterexample = propertyFailures.find((o) => o.result === c)?.failure?.counterexample;
     const draft = draftFromResult(c, { seed: result.seed, target: formatEndpoint(result.target), profile: result.profile, date, tool }, counterexample);
-    const already = known.get(draft.manifest.signature);
+    const key = entryKey(draft.manifest);
+    const already = known.get(key);
     if (already) {
       c.corpusFile = shown(already);
       continue;
     }
     const saved = await saveEntry(dir, draft, new Set(known.keys()));
-    known.set(draft.manifest.signature, saved.file);
+    known.set(key, saved.file);
     c.corpusFile = shown(saved.file);
     if (saved.added) added.push(c.corpusFile);
   }

@@ -168,6 +168,13 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       ...(oracle ? { oracle: oracle.endpoint } : {}),
       onEvent: (e) => progress.onEvent(e),
     }));
+    result.invocation = {
+      profile: flags.profile,
+      ...(flags.path !== undefined ? { path: flags.path } : {}),
+      ...(s.timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs: s.timeoutMs } : {}),
+      ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),
+      ...(flags.oracleCmd !== undefined ? { oracleCmd: flags.oracleCmd } : {}),
+    };
     if (s.corpus !== null) {
       result.corpus = { dir: s.corpus, replayed, problems: loaded.problems, notSelected: loaded.entries.length - replaying.length, added: [] };
     }

@@ -11,13 +11,20 @@ import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import { toClassCsv } from '../reporters/csv.js';
 import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';
 import { toGradescope } from '../reporters/gradescope.js';
-import { renderHtmlReport } from '../reporters/html.js';
+import { renderClassIndex, renderHtmlReport } from '../reporters/html.js';
+import { submissionSlugs } from '../reporters/slug.js';
+import { loadCorpus } from '../corpus/store.js';
+import { saveFailures } from './corpus.js';
+import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
+import { version } from './version.js';
 import { toJsonReport } from '../reporters/json.js';
 import { toJUnit } from '../reporters/junit.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
+import { Progress } from './progress.js';
+import type { RunEvent } from '../runner/types.js';
 
 export interface GradeFlags {
   cmd?: string;
@@ -45,6 +52,8 @@ export interface GradeFlags {
   gradescope?: string;
   report?: string;
   csv?: string;
+  /** Where each submission's failures are saved as a regression corpus (default: REPORT_DIR/corpus with --report). */
+  corpus?: string;
   color: boolean;
 }
 
@@ -60,10 +69,6 @@ async function checkWritableDir(flag: string, file: string): Promise<void> {
   if (!(await isDir(dir))) throw new UsageError(`cannot write ${flag} ${file}: the directory ${dir} does not exist`);
 }
 
-/** A file name for a submission's HTML report: its name, made safe. */
-function reportName(submission: string): string {
-  return `${submission.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'submission'}.html`;
-}
 
 /** The JSON report of SPEC.md for one graded submission, with the grading facts beside it. */
 function gradeJson(g: GradeResult): object {
@@ -106,7 +111,8 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   for (const [flag, file] of [['--json', flags.json], ['--junit', flags.junit], ['--gradescope', flags.gradescope], ['--csv', flags.csv]] as const) {
     if (file) await checkWritableDir(flag, file);
   }
-  if (flags.report) await fs.mkdir(flags.report, { recursive: true });
+  if (flags.report) await checkWritableDir('--report', flags.report);
+  if (flags.corpus) await checkWritableDir('--corpus', flags.corpus);
   if (flags.scratch && !(await isDir(flags.scratch))) throw new UsageError(`--scratch ${flags.scratch} is not a folder`);
   if (flags.gradescope && submissionsDir !== undefined) throw new UsageError("--gradescope writes one submission's results.json: use it without SUBMISSIONS_DIR");
 
@@ -148,6 +154,8 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     io.err('wiregrade: interrupted; every server started was stopped and every scratch copy removed\n');
   });
   bar?.start(dirs.length, 0, { last: '' });
+  // One submission: the same one-line progress as fuzz (check, case count, elapsed time).
+  const progress = classMode ? null : new Progress(io, io.isTTY);
   const results: GradeResult[] = new Array(dirs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -174,6 +182,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         ...(maxTimeMs !== undefined ? { maxTimeMs } : {}),
         ...(oracle ? { oracle: oracle.endpoint } : {}),
         ...(flags.scratch ? { scratchRoot: flags.scratch } : {}),
+        ...(progress ? { onEvent: (e: RunEvent) => progress.onEvent(e) } : {}),
       };
       results[i] = await gradeSubmission(opts);
       bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
@@ -182,9 +191,34 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, dirs.length) }, worker));
   } finally {
+    progress?.clear();
     bar?.stop();
     await oracle?.stop();
     offSignals();
+  }
+
+  // How the run was asked for: the reports' rerun and replay commands repeat it.
+  for (const g of results) {
+    g.run.invocation = {
+      profile: flags.profile,
+      ...(flags.path !== undefined ? { path: flags.path } : {}),
+      ...(timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs } : {}),
+      ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),
+      ...(flags.oracleCmd !== undefined ? { oracleCmd: flags.oracleCmd } : {}),
+    };
+  }
+  // Each submission's failures, exact bytes included, in a corpus of its own: the reports point at it.
+  const slugs = submissionSlugs(results.map((g) => g.submission));
+  const corpusRoot = flags.corpus ?? (flags.report ? path.join(flags.report, 'corpus') : null);
+  if (corpusRoot !== null) {
+    for (const g of results) {
+      const dir = classMode ? path.join(corpusRoot, slugs.get(g.submission)!) : corpusRoot;
+      try {
+        await saveFailures(dir, g.run, await loadCorpus(dir), [], `wiregrade ${version()} (grade: ${g.submission})`);
+      } catch (err) {
+        io.err(`wiregrade: cannot save failures to the corpus in ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
   }
 
   const color = flags.color && (io.color ?? io.isTTY);
@@ -207,11 +241,10 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     written.push(flags.gradescope);
   }
   if (flags.report) {
-    for (const g of results) {
-      const file = path.join(flags.report, reportName(g.submission));
-      await writeFileAtomic(file, renderHtmlReport(g));
-    }
-    written.push(`${flags.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'})`);
+    await fs.mkdir(flags.report, { recursive: true });
+    for (const g of results) await writeFileAtomic(path.join(flags.report, `${slugs.get(g.submission)!}.html`), renderHtmlReport(g));
+    if (classMode) await writeFileAtomic(path.join(flags.report, 'index.html'), renderClassIndex(results, slugs));
+    written.push(`${flags.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'}${classMode ? ' and index.html' : ''})`);
   }
   if (flags.csv) {
     await writeFileAtomic(flags.csv, toClassCsv(results));

@@ -11,8 +11,9 @@ import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { runList } from './list.js';
 import { version } from './version.js';
-import { runReplay, type ReplayFlags } from './replay.js';
+import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
+import { profiles } from '../model/profile.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
 
@@ -42,6 +43,9 @@ export function commanderSentence(message: string): string {
   return s;
 }
 
+/** The --profile help, from the list of built-in profiles (so it names every one). */
+const PROFILE_HELP = `what the server is expected to implement: a built-in profile (${Object.keys(profiles).join(', ')}) or a profile file (.json, .ts, .mts, .js, .mjs)`;
+
 function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): Command {
   const program = new Command();
   program
@@ -55,7 +59,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
   program
     .command('fuzz')
     .description('check a server (by default the bundled reference server) and report every failure')
-    .option('--target <host:port>', 'the server to test: 127.0.0.1:8080, localhost:8080, [::1]:8080 (default: start the bundled reference server)')
+    .option('--target <host:port>', 'the server to test: 127.0.0.1:8080, localhost:8080, [::1]:8080 or http://127.0.0.1:8080/ (default: start the bundled reference server)')
     .option('--checks <prefix...>', 'run only the checks whose id starts with one of these prefixes (the baseline always runs)')
     .option('--strict', 'SHOULD requirements count as MUST: a broken one fails instead of warning')
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
@@ -66,10 +70,10 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--replay-path <path>', "replay one failing property case: fast-check's path, with the same --seed and --checks naming that property")
     .option('--replay-commands <path>', "with --replay-path, for a model-based property: the command sequence's replayPath (printed in the report)")
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
-    .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with its")
+    .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with the oracle's")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')
-    .option('--profile <name|file>', 'what the server is expected to implement: a built-in profile (reference, any) or a profile file', 'reference')
-    .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', 'corpus')
+    .option('--profile <name|file>', PROFILE_HELP, 'reference')
+    .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', DEFAULT_CORPUS)
     .option('--no-corpus', 'neither replay nor save the regression corpus')
     .option('--no-color', 'no ANSI colours in the text report')
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
@@ -85,9 +89,9 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--port <n>', 'the port the server listens on (omit when --cmd has {port}: each submission then gets a free port)')
     .option('--cwd <dir>', 'the submission folder, when grading one (default: the current folder)')
     .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes (the baseline always runs)')
-    .option('--profile <name|file>', 'what the server is expected to implement: a built-in profile (reference, any) or a profile file', 'reference')
+    .option('--profile <name|file>', PROFILE_HELP, 'reference')
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
-    .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with its")
+    .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with the oracle's")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')
     .option('--seed <n>', 'seed of the generated cases (fixed by default, so a grade is reproducible)', String(GRADE_SEED))
     .option('--runs <n>', 'cases per property', '25')
@@ -106,6 +110,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--gradescope <file>', 'Gradescope autograder results.json (one submission)')
     .option('--report <dir>', 'a self-contained HTML page per submission, for students')
     .option('--csv <file>', 'the class table as CSV')
+    .option('--corpus <dir>', "save each submission's failures (exact bytes) as a regression corpus under DIR/<student> (default: REPORT_DIR/corpus with --report)")
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: one submission: 0 full marks, 1 points lost; a class: 0 once graded; 2 usage error.')
     .action((submissions: string | undefined, flags: GradeFlags) => {
@@ -115,11 +120,13 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
   program
     .command('replay')
     .description('replay regression-corpus entries and print FIXED / FAILED / ERROR for each')
-    .argument('[where]', 'a corpus folder or one entry (.json)', 'corpus')
+    .argument('[where]', 'a corpus folder or one entry (.json)', DEFAULT_CORPUS)
     .option('--target <host:port>', 'the server to replay against (default: start the bundled reference server)')
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--prune', 'remove the entries that are fixed')
     .option('--profile <name|file>', "judge every entry with this profile (default: each entry's own)")
+    .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
+    .option('--strict', 'SHOULD requirements count as MUST (as in a run with --strict)')
     .option('--json <file>', 'also write the results as JSON to FILE (atomically)')
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: 0 every entry FIXED, 1 any FAILED, 2 any ERROR (unreadable entry, unknown check), 3 target unreachable.')
@@ -175,7 +182,7 @@ export async function main(argv: string[], given?: CliIO): Promise<number> {
     }
     if (err instanceof UsageError) {
       // Our own sentences say what to do already; no "(see --help)" tail.
-      io.err(`wiregrade: ${err.message.replace(/\.$/, '')}.\n`);
+      io.err(`wiregrade: ${/[.?]$/.test(err.message) ? err.message : `${err.message}.`}\n`);
       return 2;
     }
     io.err(`wiregrade: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ProfileError, loadProfileFile } from '../model/profile-file.js';
 import { anyProfile, profiles, type Profile } from '../model/profile.js';
 import { UsageError } from './io.js';
+import { requireMatches } from './catalogue.js';
 
 /**
  * `--profile NAME|FILE` (and `--path` for `any`): a built-in profile by name, or a profile file (JSON,
@@ -17,10 +18,15 @@ export async function resolveProfile(nameOrFile: string, knownPath?: string): Pr
   if (!existsSync(nameOrFile)) {
     throw new UsageError(`unknown profile '${nameOrFile}': not a built-in profile (${Object.keys(profiles).join(', ')}) and no such file`);
   }
+  let profile: Profile;
   try {
-    return await loadProfileFile(nameOrFile, profiles);
+    profile = await loadProfileFile(nameOrFile, profiles);
   } catch (err) {
     if (err instanceof ProfileError) throw new UsageError(err.message);
     throw err;
   }
+  // A typo in a prefix would silently change what counts: every one must name at least one check.
+  requireMatches(`the profile file ${nameOrFile}: skip`, profile.skip ?? []);
+  requireMatches(`the profile file ${nameOrFile}: points`, Object.keys(profile.points ?? {}));
+  return profile;
 }

@@ -14,10 +14,19 @@ import { UsageError, type CliIO } from './io.js';
 import { closeQuietly, resolveTarget } from './target.js';
 import { resolveProfile } from './profile.js';
 
+/**
+ * A user's regression corpus: a folder in the working directory. (The project's own seed corpus lives in
+ * test/corpus-seed/, where no `fuzz` run writes unless it is named with --corpus.)
+ */
+export const DEFAULT_CORPUS = 'wiregrade-corpus';
+
 export interface ReplayFlags {
   target?: string;
   profile?: string;
+  /** With `--profile any`: its known-good path. */
+  path?: string;
   timeoutMs: string;
+  strict?: boolean;
   prune?: boolean;
   json?: string;
   color: boolean;
@@ -29,11 +38,12 @@ export interface ReplayFlags {
  * `--prune` removes the fixed entries, only when asked.
  */
 export async function runReplay(where: string | undefined, flags: ReplayFlags, io: CliIO): Promise<number> {
-  const dir = where ?? 'corpus';
+  const dir = where ?? DEFAULT_CORPUS;
   const given = flags.target === undefined ? null : parseTarget(flags.target);
   const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs, 1, 600_000);
   if (!(await fs.stat(dir).catch(() => null))) throw new UsageError(`there is no corpus at ${dir}`);
-  const profile = flags.profile === undefined ? undefined : await resolveProfile(flags.profile);
+  if (flags.path !== undefined && flags.profile === undefined) throw new UsageError('--path goes with --profile any');
+  const profile = flags.profile === undefined ? undefined : await resolveProfile(flags.profile, flags.path);
   const loaded = await loadCorpus(dir);
   const p = palette(flags.color && (io.color ?? io.isTTY));
   const { target, server } = await resolveTarget(given, io);
@@ -42,7 +52,7 @@ export async function runReplay(where: string | undefined, flags: ReplayFlags, i
     // Gated by the server's liveness like a fuzz run: an entry that kills the server is FAILED for it,
     // and the entries after it are not sent to a dead socket.
     const scheduler = new Scheduler({ target, profile: profile ?? referenceProfile, timeoutMs });
-    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), scheduler, ...(profile ? { profile } : {}) });
+    results = await replayCorpus(loaded.entries, { target, timeoutMs, checks: catalogue(), properties: properties(), scheduler, strict: flags.strict === true, ...(profile ? { profile } : {}) });
   } finally {
     await closeQuietly(server);
   }

@@ -53,3 +53,39 @@ function fold(s: string): string {
   for (let i = 0; i < 5; i++) out = out.replace(/\{[^{}]*\}/g, '{…}').replace(/\[[^[\]]*\]/g, '[…]');
   return out.replace(/\d+/g, 'N');
 }
+
+/**
+ * The record names wiregrade's checks make: `wg`, a run tag of 5 characters, 6 hex digits of the check
+ * id, and maybe `-label` (see makeContext). Matched on the bytes read as Latin-1.
+ */
+const RECORD_NAME = /(?<![A-Za-z0-9])wg[a-z0-9]{5}(?=[0-9a-f]{6}(?![a-z0-9]))/g;
+
+/** A run tag for record names: 5 characters of [a-z0-9], different from one millisecond to the next. */
+export function runTagAt(ms: number): string {
+  return Math.floor(ms).toString(36).slice(-5).padStart(5, '0');
+}
+
+let lastTagMs = 0;
+
+/** A run tag no earlier call in this process gave: the time in ms, one more than the last when it has not moved. */
+export function nextRunTag(): string {
+  lastTagMs = Math.max(Date.now(), lastTagMs + 1);
+  return runTagAt(lastTagMs);
+}
+
+/**
+ * The requests of an entry with their record names made fresh: the run tag of every name is replaced by
+ * `tag` (5 characters of [a-z0-9]), the same in every request, so a sequence still names the same
+ * records, and the length of every request is unchanged (Content-Length, cuts and pauses stay right).
+ * A replay then creates records no earlier replay created, and gives the same verdicts every time
+ * against the same server. The stored bytes are not touched: this returns copies.
+ */
+export function freshenNames<R extends { plan: { bytes: Uint8Array } }>(requests: readonly R[], tag: string): R[] {
+  if (!/^[a-z0-9]{5}$/.test(tag)) throw new Error(`a run tag is 5 characters of [a-z0-9], not '${tag}'`);
+  return requests.map((r) => {
+    const text = Buffer.from(r.plan.bytes).toString('latin1');
+    const fresh = text.replace(RECORD_NAME, `wg${tag}`);
+    if (fresh === text) return r;
+    return { ...r, plan: { ...r.plan, bytes: Uint8Array.from(Buffer.from(fresh, 'latin1')) } };
+  });
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SentRequest } from '../checks/types.js';
-import { writeFileAtomic } from '../util/write-file.js';
+import { writeFileAtomic, writeFileExclusive } from '../util/write-file.js';
 import { manifestSchema, type Manifest } from './schema.js';
 
 /** An entry as loaded: its manifest, where it lives, and its requests with their exact bytes. */
@@ -104,35 +104,74 @@ export async function loadCorpus(target: string): Promise<LoadedCorpus> {
   return out;
 }
 
-function contentHash(check: string, requests: readonly SentRequest[]): string {
-  const h = createHash('sha256').update(check);
-  for (const r of requests) {
+/**
+ * The stem of an entry's file names: a hash of everything that makes an entry distinct — the check, the
+ * profile it was judged by, the exact requests (bytes, cuts and pauses) and how a replay is judged.
+ */
+function contentHash(draft: EntryDraft): string {
+  const m = draft.manifest;
+  const h = createHash('sha256').update(JSON.stringify([m.check, m.profile, m.judge]));
+  for (const r of draft.requests) {
     h.update('\0').update(r.plan.bytes).update(JSON.stringify([r.plan.splits ?? [], r.plan.pausesMs ?? []]));
   }
   return h.digest('hex').slice(0, 12);
 }
 
+/** The key entries are deduplicated by: the same failure (signature) under the same profile. */
+export function entryKey(m: Pick<Manifest, 'profile' | 'signature'>): string {
+  return `${m.profile}\u0000${m.signature}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
+/** Is the entry on disk the one this draft would write (same check, profile, failure and requests)? */
+function sameEntry(e: CorpusEntry, d: EntryDraft): boolean {
+  const m = e.manifest;
+  if (m.check !== d.manifest.check || m.profile !== d.manifest.profile || m.signature !== d.manifest.signature) return false;
+  if (JSON.stringify(m.judge) !== JSON.stringify(d.manifest.judge) || e.requests.length !== d.requests.length) return false;
+  return e.requests.every((r, i) => {
+    const p = d.requests[i]!.plan;
+    return sameBytes(r.plan.bytes, p.bytes) && JSON.stringify(r.plan.splits ?? []) === JSON.stringify(p.splits ?? []) && JSON.stringify(r.plan.pausesMs ?? []) === JSON.stringify(p.pausesMs ?? []);
+  });
+}
+
+const MAX_SAME_STEM = 100;
+
 /**
  * Saves a failure as one entry, `DIR/<check id>/<hash>.json` with its requests in `<hash>-<i>.bin`,
- * unless an entry with the same signature is already there. Request files are written first and the
- * manifest last (each atomically), so a crash never leaves a manifest that points at missing bytes.
+ * unless an entry with the same key (profile and signature, see entryKey) is in `known`. The hash covers
+ * the check, the profile, the judge and the exact requests. A different entry already under that name is
+ * never overwritten: the new one becomes `<hash>.2.json` (then `.3`, …); the same entry is not written
+ * twice. Request files are written first and the manifest last (atomically, and only if its name is still
+ * free), so a crash never leaves a manifest that points at missing bytes.
  */
 export async function saveEntry(dir: string, draft: EntryDraft, known: ReadonlySet<string>): Promise<{ file: string; added: boolean }> {
-  const hash = contentHash(draft.manifest.check, draft.requests);
+  const hash = contentHash(draft);
   const folder = path.join(dir, draft.manifest.check);
-  const file = path.join(folder, `${hash}.json`);
-  if (known.has(draft.manifest.signature)) return { file, added: false };
+  if (known.has(entryKey(draft.manifest))) return { file: path.join(folder, `${hash}.json`), added: false };
   await fs.mkdir(folder, { recursive: true });
-  const requests = draft.requests.map((r, i) => ({
-    file: `${hash}-${i}.bin`,
-    method: r.methods[0] ?? 'GET',
-    splits: [...(r.plan.splits ?? [])],
-    pausesMs: [...(r.plan.pausesMs ?? [])],
-  }));
-  for (let i = 0; i < draft.requests.length; i++) await writeFileAtomic(path.join(folder, requests[i]!.file), draft.requests[i]!.plan.bytes);
-  const manifest: Manifest = manifestSchema.parse({ ...draft.manifest, requests });
-  await writeFileAtomic(file, JSON.stringify(manifest, null, 2) + '\n');
-  return { file, added: true };
+  for (let n = 1; n <= MAX_SAME_STEM; n++) {
+    const stem = n === 1 ? hash : `${hash}.${n}`;
+    const file = path.join(folder, `${stem}.json`);
+    if (await fs.stat(file).catch(() => null)) {
+      const there = await loadOne(file);
+      if (!('problem' in there) && sameEntry(there, draft)) return { file, added: false };
+      continue; // another entry (or an unreadable file): never overwritten
+    }
+    const requests = draft.requests.map((r, i) => ({
+      file: `${stem}-${i}.bin`,
+      method: r.methods[0] ?? 'GET',
+      splits: [...(r.plan.splits ?? [])],
+      pausesMs: [...(r.plan.pausesMs ?? [])],
+    }));
+    for (let i = 0; i < draft.requests.length; i++) await writeFileAtomic(path.join(folder, requests[i]!.file), draft.requests[i]!.plan.bytes);
+    const manifest: Manifest = manifestSchema.parse({ ...draft.manifest, requests });
+    if (await writeFileExclusive(file, JSON.stringify(manifest, null, 2) + '\n')) return { file, added: true };
+    // Taken between the check and the write (another run): try the next name.
+  }
+  throw new Error(`${folder} already has ${MAX_SAME_STEM} different entries named ${hash}`);
 }
 
 /** Removes an entry: the manifest first (so nothing half-removed is ever loaded), then its bytes. */

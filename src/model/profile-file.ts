@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Profile } from './profile.js';
 
@@ -104,6 +104,44 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
   };
 }
 
+/** What a profile module imports `defineConfig` from. */
+const CONFIG_SPECIFIER = 'wiregrade/config';
+let configHooked = false;
+
+/**
+ * Makes `import … from 'wiregrade/config'` in a profile module, wherever that file is (a folder without
+ * wiregrade installed, with or without `"type": "module"`), name this very module: the running
+ * wiregrade's (its sources or its compiled dist/, whichever is running). ES modules go through a
+ * resolve hook (node:module's register); modules compiled to CommonJS (a .ts or .js file in a package
+ * that is not `"type": "module"`) through require's resolution.
+ */
+async function hookConfigSpecifier(): Promise<void> {
+  if (configHooked) return;
+  configHooked = true;
+  const self = import.meta.url;
+  const mod = await import('node:module');
+  const hook =
+    `export async function resolve(specifier, context, next) {` +
+    ` return specifier === ${JSON.stringify(CONFIG_SPECIFIER)} ? { url: ${JSON.stringify(self)}, shortCircuit: true } : next(specifier, context); }`;
+  mod.register(`data:text/javascript,${encodeURIComponent(hook)}`);
+  const cjs = mod.default as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = cjs._resolveFilename;
+  const selfPath = fileURLToPath(self);
+  cjs._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    return request === CONFIG_SPECIFIER ? selfPath : original.call(this, request, ...rest);
+  };
+}
+
+/**
+ * Imports a profile module (.ts, .mts, .cts, .js, .mjs, .cjs) through tsx, which compiles TypeScript and
+ * loads the file as its package says (ES module or CommonJS), from any folder.
+ */
+async function importProfileModule(absolute: string): Promise<unknown> {
+  await hookConfigSpecifier();
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(absolute).href, import.meta.url);
+}
+
 /**
  * Loads a profile from `file`: JSON, or a TypeScript/JavaScript module whose default export is the
  * profile (`defineConfig`). Throws a ProfileError with one sentence naming the file and the field.
@@ -122,15 +160,17 @@ export async function loadProfileFile(file: string, builtins: Record<string, Pro
     } catch (err) {
       throw new ProfileError(`the profile file ${file} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
     }
-  } else if (/\.(m?ts|m?js)$/i.test(file)) {
+  } else if (/\.[mc]?[tj]s$/i.test(file)) {
     try {
-      const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
-      raw = mod.default;
+      const mod = (await importProfileModule(path.resolve(file))) as { default?: unknown };
+      // A CommonJS module's `export default` arrives as `default.default`.
+      const d = mod.default as { default?: unknown; __esModule?: boolean } | undefined;
+      raw = d && typeof d === 'object' && 'default' in d && !('name' in d) ? d.default : d;
     } catch (err) {
       throw new ProfileError(`cannot load the profile file ${file} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     }
   } else {
-    throw new ProfileError(`the profile file ${file} must end in .json, .ts or .js`);
+    throw new ProfileError(`the profile file ${file} must end in .json, .ts, .mts, .js or .mjs`);
   }
   const parsed = profileFileSchema.safeParse(raw);
   if (!parsed.success) {

@@ -6,6 +6,7 @@ import type { CheckResult } from '../runner/types.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
 import { FAMILY_ORDER, finalLine, renderFailure } from './text.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
 
 /**
  * The grade reports' shared words: the score as a percentage, a submission's one-word status, and the
@@ -21,8 +22,12 @@ export interface GradeTableOptions {
   startTimeoutMs?: number;
 }
 
-/** A submission's status in a class run, worst first: the launch, then the time limit, then reachability. */
-export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable';
+/**
+ * A submission's status in a class run, worst first: the launch, the time limit, reachability, then how
+ * it ran: `died N×` (the process exited N times), `hung` (it stopped answering while alive and was
+ * killed), `restarted N×`; `ok` only when none of these happened.
+ */
+export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable' | 'hung' | `died ${number}×` | `died ${number}×, hung` | `restarted ${number}×`;
 
 export function gradeStatus(g: GradeResult): GradeStatus {
   if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
@@ -30,6 +35,12 @@ export function gradeStatus(g: GradeResult): GradeStatus {
   if (g.launch.kind === 'port-busy') return 'port busy';
   if (g.timedOut) return 'timed out';
   if (g.run.unreachable) return 'unreachable';
+  // The process exited (died), or was alive but answered nothing and was killed (hung).
+  const died = g.deaths.filter((d) => d.down.kind === 'exited').length;
+  const hung = g.deaths.some((d) => d.down.kind === 'hung');
+  if (died > 0) return hung ? `died ${died}×, hung` : `died ${died}×`;
+  if (hung) return 'hung';
+  if (g.restarts > 0) return `restarted ${g.restarts}×`;
   return 'ok';
 }
 
@@ -258,7 +269,7 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
   const max = Math.max(0, opts.maxFailures ?? 10);
   const checks = g.run.checks;
 
-  const failures = checks.filter((c) => c.verdict === 'fail');
+  const failures = byConsequence(checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths));
   if (failures.length) {
     out.push('', p.bold(`Failures (${failures.length}):`));
     for (const c of failures.slice(0, max)) out.push('', renderFailure(g.run, printableCheck(c), p));
@@ -281,9 +292,9 @@ export function compareSubmissions(a: string, b: string): number {
 }
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-/** The first failing check of a grade (the grader's `topFailure`, else the first `fail` of the run). */
+/** The failure that matters most (see consequence.ts: what took the server down first), else the grader's `topFailure`. */
 export function topFailureOf(g: GradeResult): string | undefined {
-  return g.topFailure ?? g.run.checks.find((c) => c.verdict === 'fail')?.id;
+  return byConsequence(g.run.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths))[0]?.id ?? g.topFailure;
 }
 
 /** The class table's cells: a header and one row per submission, sorted by submission name. */
@@ -329,8 +340,13 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
     const mean = rows.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n;
     parts.push(`mean ${mean.toFixed(1)}%`);
   }
-  const counts = new Map<GradeStatus, number>();
-  for (const g of rows) counts.set(gradeStatus(g), (counts.get(gradeStatus(g)) ?? 0) + 1);
-  for (const [status, k] of counts) if (status !== 'ok') parts.push(`${k} ${status}`);
+  // Counted by kind: `2 died, 1 hung` (each row has its own count of deaths and restarts).
+  const counts = new Map<string, number>();
+  for (const g of rows) {
+    const status = gradeStatus(g);
+    const kinds = status.startsWith('died') ? ['died', ...(status.endsWith('hung') ? ['hung'] : [])] : [status.replace(/ \d+×$/, '')];
+    for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  for (const [kind, k] of counts) if (kind !== 'ok') parts.push(`${k} ${kind}`);
   return `${drawn}\n${parts.join(', ')}\n`;
 }

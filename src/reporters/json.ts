@@ -4,15 +4,27 @@ import type { Family, Level, SentRequest, Source, Verdict } from '../checks/type
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
-import { replaySequence, rerunCommand } from './replay.js';
+import { replayFor, rerunCommand } from './replay.js';
 import { scoreRun } from '../runner/score.js';
 
-/** A request's bytes, both readable and exact. */
+/** Requests up to this many bytes are given whole (text and base64); longer ones abridged, exact in the corpus. */
+export const JSON_REQUEST_CAP = 4096;
+/** How much of an abridged request's text is shown. */
+const ABRIDGED_TEXT_BYTES = 1024;
+
+/** A request's bytes, both readable and exact (abridged when over JSON_REQUEST_CAP bytes). */
 export interface JsonRequest {
-  /** The bytes as text, CR/LF/TAB/backslash and non-printable bytes escaped (`\r\n`, `\x00`); not capped. */
+  /**
+   * The bytes as text, CR/LF/TAB/backslash and non-printable bytes escaped (`\r\n`, `\x00`); for an
+   * abridged request the first 1024 bytes and `… (N more bytes)`.
+   */
   text: string;
-  /** The exact bytes. */
-  base64: string;
+  /** The exact bytes; absent when abridged (the corpus entry, `corpusFile`, holds them). */
+  base64?: string;
+  /** How many bytes the request has. */
+  length: number;
+  /** Present (true) when the request is over JSON_REQUEST_CAP bytes and only its start is shown. */
+  abridged?: true;
   /** Offsets where the bytes were cut into separate writes (empty: sent whole). */
   splits: number[];
   /** `pausesMs[i]`: the pause before piece i+1. */
@@ -27,7 +39,11 @@ export interface JsonFailure {
   request: JsonRequest | null;
   /** Earlier requests of a sequence, in order; present only for sequences. */
   setup?: JsonRequest[];
-  /** A shell command (one line per request of a sequence) that sends the same bytes; null without a request. */
+  /**
+   * A shell command that sends the same bytes: `printf | nc` (one line per request of a sequence) when they
+   * are short, else `npx wiregrade replay ENTRY --target …`; null without a request, or when the bytes are
+   * long and in no corpus entry (then `rerun` sends them again).
+   */
   replay: string | null;
   /** The regression-corpus entry this failure was saved to; null until the corpus exists. */
   corpusFile: string | null;
@@ -86,12 +102,9 @@ export function hasFailureDetails(v: Verdict): boolean {
 
 export function jsonRequest(sent: SentRequest): JsonRequest {
   const b = sent.plan.bytes;
-  return {
-    text: showBytes(b, b.length),
-    base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'),
-    splits: [...(sent.plan.splits ?? [])],
-    pausesMs: [...(sent.plan.pausesMs ?? [])],
-  };
+  const cuts = { splits: [...(sent.plan.splits ?? [])], pausesMs: [...(sent.plan.pausesMs ?? [])] };
+  if (b.length > JSON_REQUEST_CAP) return { text: showBytes(b, ABRIDGED_TEXT_BYTES), length: b.length, abridged: true, ...cuts };
+  return { text: showBytes(b, b.length), base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'), length: b.length, ...cuts };
 }
 
 /** The run's score (the rule is in src/runner/score.ts, shared with grading). */
@@ -120,7 +133,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
       expected: [...c.expected],
       actual: c.actual,
       request: c.request ? jsonRequest(c.request) : null,
-      replay: replaySequence(result.target, c.request, c.setup),
+      replay: replayFor(result, c),
       corpusFile: c.corpusFile ?? null,
     };
     f.rerun = rerunCommand(result, c);

@@ -44,21 +44,75 @@ export function replayCommand(target: Endpoint, sent: SentRequest): string {
   return `(${steps.join('; ')}) | nc ${shellWord(target.host)} ${target.port}`;
 }
 
-/** The replay of a sequence: the setup requests' commands first, in order, one per line. */
+/**
+ * The replay of a sequence: the setup requests' commands first, in order, one per line. An empty request
+ * (a connection opened and closed without a byte) is `nc -z HOST PORT`.
+ */
 export function replaySequence(target: Endpoint, request: SentRequest | undefined, setup: readonly SentRequest[] = []): string | null {
   const all = request ? [...setup, request] : [...setup];
-  return all.length === 0 ? null : all.map((r) => replayCommand(target, r)).join('\n');
+  if (all.length === 0) return null;
+  return all.map((r) => (r.plan.bytes.length === 0 ? `nc -z ${shellWord(target.host)} ${target.port}` : replayCommand(target, r))).join('\n');
 }
 
 /**
- * The wiregrade command that runs this check again against the same target. For a property it replays
- * the exact failing case: the same seed and fast-check path.
+ * The `printf | nc` form is printed only while it stays short: the requests of a failure together hold at
+ * most this many bytes. Longer ones replay from their corpus entry (`wiregrade replay FILE`).
  */
-export function rerunCommand(result: Pick<RunResult, 'target' | 'profile'>, c: Pick<CheckResult, 'id' | 'property'>): string {
-  const t = result.target.host.includes(':') ? `[${result.target.host}]:${result.target.port}` : `${result.target.host}:${result.target.port}`;
-  let cmd = `npx wiregrade fuzz --target ${t} --checks ${c.id}`;
-  if (result.profile !== 'reference') cmd += ` --profile ${result.profile}`;
-  if (c.property) cmd += ` --seed ${c.property.seed} --replay-path ${c.property.path}${c.property.replayPath ? ` --replay-commands '${c.property.replayPath}'` : ''}`;
-  else cmd += ' --runs 0';
-  return cmd;
+export const SHORT_REPLAY_BYTES = 2048;
+
+/** A word for a POSIX shell: as it is when it holds only safe characters, else in single quotes. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9._\/:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+function targetWord(t: Endpoint): string {
+  return t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+}
+
+/** The flags of the run that decide what a check does and how it is judged, as given on the command line. */
+function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocation'>): string[] {
+  const inv = result.invocation ?? { profile: result.profile };
+  const out: string[] = [];
+  if (inv.profile !== 'reference') out.push(`--profile ${shellQuote(inv.profile)}`);
+  if (inv.path !== undefined) out.push(`--path ${shellQuote(inv.path)}`);
+  if (inv.timeoutMs !== undefined) out.push(`--timeout-ms ${inv.timeoutMs}`);
+  return out;
+}
+
+/**
+ * The command that replays a failure: `printf | nc` when its bytes are short (and say it all: not for a
+ * failure that took a reset or a half-close); otherwise, when the failure
+ * is in a corpus entry, `npx wiregrade replay ENTRY --target HOST:PORT` (with the flags the judgement
+ * depends on); otherwise null (the request is too long to paste: the rerun command reproduces it).
+ */
+export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile' | 'byteReplay'>): string | null {
+  const all = [...(c.setup ?? []), ...(c.request ? [c.request] : [])];
+  if (all.length === 0) return null;
+  const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
+  if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup);
+  if (!c.corpusFile) return null;
+  return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', targetWord(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
+}
+
+/**
+ * The wiregrade command that runs this check again against the same target, with every flag of the run
+ * that matters (the profile as given, `--path`, `--strict`, `--timeout-ms`, the oracle), and `--no-corpus`
+ * (it runs exactly this check, writes nothing). For a property it
+ * replays the exact failing case: the same seed and fast-check path.
+ */
+export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'id' | 'property'>): string {
+  const inv = result.invocation;
+  const parts = ['npx wiregrade fuzz', '--target', targetWord(result.target), '--checks', c.id, ...invocationFlags(result)];
+  if (result.strict) parts.push('--strict');
+  if (inv?.oracle) parts.push('--oracle', shellQuote(inv.oracle));
+  if (inv?.oracleCmd) parts.push('--oracle-cmd', shellQuote(inv.oracleCmd));
+  // Exactly this check: no corpus replayed first (an entry that kills the server would hide it), none written.
+  parts.push('--no-corpus');
+  if (c.property) {
+    parts.push('--seed', String(c.property.seed), '--replay-path', c.property.path);
+    if (c.property.replayPath) parts.push('--replay-commands', shellQuote(c.property.replayPath));
+  } else {
+    parts.push('--runs', '0');
+  }
+  return parts.join(' ');
 }

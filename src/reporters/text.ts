@@ -6,8 +6,9 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
-import { replayCommand, rerunCommand } from './replay.js';
+import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
 
 export interface TextOptions {
@@ -73,7 +74,9 @@ function describeCuts(sent: SentRequest): string | null {
 
 function showRequest(sent: SentRequest): string {
   const cuts = describeCuts(sent);
-  return showBytes(sent.plan.bytes) + (cuts ? `\n${cuts}` : '');
+  const b = sent.plan.bytes;
+  const shown = b.length === 0 ? '(nothing: a connection opened and closed without a byte)' : showBytes(b);
+  return shown + (cuts ? `\n${cuts}` : '');
 }
 
 /** The bytes the server sent in the last exchange of a check (what came back, byte for byte). */
@@ -107,7 +110,12 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette): st
   if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
   const seq = c.request ? [...setup, c.request] : setup;
   if (c.corpusFile) lines.push(field('corpus', c.corpusFile));
-  if (seq.length) lines.push(field('replay', seq.map((s) => replayCommand(result.target, s)).join('\n')));
+  if (seq.length) {
+    const replay = replayFor(result, c);
+    const bytes = seq.reduce((n, s) => n + s.plan.bytes.length, 0);
+    const none = c.byteReplay === false ? '(the bytes alone do not reproduce it: it took a reset or a half-close; the rerun below does)' : `(${bytes} bytes, too long to paste: the rerun below sends them again)`;
+    lines.push(field('replay', replay ?? none));
+  }
   if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));
   return lines.join('\n');
@@ -137,7 +145,8 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   const max = Math.max(0, opts.maxFailures ?? 10);
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
 
-  const failures = result.checks.filter((c) => c.verdict === 'fail');
+  // What matters first: the check that took the server down, security findings, then MUSTs.
+  const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(result));
   if (failures.length) {
     out.push('', p.bold(`Failures (${failures.length}):`));
     for (const c of failures.slice(0, max)) out.push('', renderFailure(result, c, p));

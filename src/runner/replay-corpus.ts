@@ -2,7 +2,7 @@ import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
 import { describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.js';
 import { exchange } from '../client/exchange.js';
-import { decodeExample } from '../corpus/codec.js';
+import { decodeExample, freshenNames, nextRunTag } from '../corpus/codec.js';
 import type { CorpusEntry } from '../corpus/store.js';
 import { profiles, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -37,6 +37,8 @@ export interface ReplayOptions {
   properties: readonly PropertyDef<any>[];
   /** Judge entries with this profile; by default each entry's own (an unknown one is an ERROR). */
   profile?: Profile;
+  /** SHOULD requirements count like MUST (as in the run that saved the entries with --strict). */
+  strict?: boolean;
   onEntry?: (r: ReplayResult, index: number, total: number) => void;
   /**
    * The session's scheduler: entries are then gated by the baseline and the server's liveness exactly
@@ -45,10 +47,12 @@ export interface ReplayOptions {
   scheduler?: Scheduler;
 }
 
-async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile): Promise<Outcome> {
-  const last = e.requests[e.requests.length - 1];
+async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest']['judge'], { kind: 'status' }>, o: ReplayOptions, profile: Profile, tag: string): Promise<Outcome> {
+  // Fresh record names (same length), so a replay never meets the records an earlier one created.
+  const requests = freshenNames(e.requests, tag);
+  const last = requests[requests.length - 1];
   if (!last) return { verdict: 'ERROR', reason: 'the entry has no request to send' };
-  for (const setup of e.requests.slice(0, -1)) {
+  for (const setup of requests.slice(0, -1)) {
     const ex = await exchange(o.target, setup.plan, { methods: setup.methods, timeoutMs: o.timeoutMs });
     if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   }
@@ -59,16 +63,16 @@ async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest
   return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason, exchanges: [ex] } : { verdict: 'FIXED', reason: describeExchange(ex), exchanges: [ex] };
 }
 
-async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Outcome> {
+async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise<Outcome> {
   const m = e.manifest;
   const profile = o.profile ?? profiles[m.profile];
   if (!profile) return { verdict: 'ERROR', reason: `the entry's profile '${m.profile}' is unknown to this wiregrade` };
   const judge = m.judge;
-  if (judge.kind === 'status') return replayStatus(e, judge, o, profile);
+  if (judge.kind === 'status') return replayStatus(e, judge, o, profile, tag);
   if (judge.kind === 'check') {
     const check = o.checks.find((c) => c.id === m.check);
     if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
-    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, unwatched: true });
+    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, runTag: tag, strict: o.strict === true, unwatched: true });
     if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable.message, refused: true };
     const c = r.checks[0]!;
     if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
@@ -77,7 +81,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Outcome> {
   }
   const prop = o.properties.find((p) => p.id === m.check);
   if (!prop) return { verdict: 'ERROR', reason: `no property named ${m.check} in this wiregrade` };
-  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1 };
+  const base = { target: o.target, profile, timeoutMs: o.timeoutMs, seed: judge.seed, runs: 1, runTag: tag, strict: o.strict === true };
   const out =
     judge.example !== undefined
       ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })
@@ -88,7 +92,10 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions): Promise<Outcome> {
   return { verdict: 'ERROR', reason: `the property was ${c.verdict}: ${c.reason}` };
 }
 
-/** Replays entries one after another; never prints. */
+/**
+ * Replays entries one after another, each with record names of its own (a fresh run tag), so replaying
+ * the same entries twice against the same server gives the same verdicts; never prints.
+ */
 export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOptions): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
   const families = new Map<string, Family>([...o.checks, ...o.properties].map((c) => [c.id, c.family]));
@@ -102,7 +109,7 @@ export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOpt
       r = { verdict: 'ERROR', reason: '', cause: { kind: 'blocked', by: block } };
     } else {
       try {
-        r = await replayOne(e, o);
+        r = await replayOne(e, o, nextRunTag());
       } catch (err) {
         r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
       }

@@ -100,6 +100,7 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   if (run.request) r.request = run.request;
   if (run.setup) r.setup = run.setup;
   if (run.expectation) r.expectation = run.expectation;
+  if (run.byteReplay === false) r.byteReplay = false;
   if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
   return r;
 }

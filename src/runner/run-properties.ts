@@ -71,6 +71,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const prop = fc.asyncProperty(def.arbitrary(ctx, opts.replayPath ? { replayPath: opts.replayPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
     cases++;
+    opts.onEvent?.({ type: 'property-progress', id: def.id, cases, runs: opts.runs, elapsedMs: Math.round(performance.now() - t0) });
     const failure = await def.verify(ctx, value);
     if (failure === null) {
       held++;

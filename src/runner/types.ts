@@ -33,6 +33,8 @@ export interface CheckResult {
   setup?: SentRequest[];
   /** The outcomes `request` accepts, when the verdict rests on its status alone (see CheckRun). */
   expectation?: StatusExpectation;
+  /** false when sending the bytes again does not reproduce the failure (see CheckRun). */
+  byteReplay?: false;
   /** For property-based checks: how to replay the failing case exactly. */
   property?: { seed: number; path: string; shrinks: number; replayPath?: string };
   /** The regression-corpus entry this failure was saved to (or already had). */
@@ -55,6 +57,21 @@ export interface RunResult {
   checks: CheckResult[];
   /** The regression corpus: what was replayed before anything new, and what this run added. */
   corpus?: CorpusSummary;
+  /** How the run was asked for (set by the CLI), so a report's rerun and replay commands say the same. */
+  invocation?: Invocation;
+}
+
+/** The command-line flags of a run that change what a check does or how it is judged, as given. */
+export interface Invocation {
+  /** `--profile` as given: a built-in name or the profile file's path. */
+  profile: string;
+  /** `--path` (with the `any` profile). */
+  path?: string;
+  /** `--timeout-ms`, when it is not the default. */
+  timeoutMs?: number;
+  /** `--oracle HOST:PORT` / `--oracle-cmd CMD`. */
+  oracle?: string;
+  oracleCmd?: string;
 }
 
 export interface CorpusSummary {
@@ -72,7 +89,9 @@ export type RunEvent =
   | { type: 'start'; total: number }
   | { type: 'check-start'; id: string; index: number }
   | { type: 'check-end'; result: CheckResult; index: number }
-  | { type: 'server-down'; afterCheck: string; restarted: boolean };
+  | { type: 'server-down'; afterCheck: string; restarted: boolean }
+  /** A property is about to judge its `cases`-th case (of `runs`; more while it shrinks a failure). */
+  | { type: 'property-progress'; id: string; cases: number; runs: number; elapsedMs: number };
 
 export function countVerdicts(checks: readonly CheckResult[]): Record<Verdict, number> {
   const c: Record<Verdict, number> = { pass: 0, fail: 0, warn: 0, blocked: 0, skip: 0, error: 0 };

@@ -34,3 +34,31 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     // Some file systems cannot fsync a directory; the rename itself is still atomic.
   }
 }
+
+/**
+ * Writes `data` to `file` only if no file of that name exists, atomically: a temp file in the same
+ * directory, fsync, then a hard link to the name (which fails if the name is taken: no race can
+ * overwrite anything), then the temp file is removed. Returns false when `file` already existed.
+ */
+export async function writeFileExclusive(file: string, data: string | Uint8Array): Promise<boolean> {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx', 0o644);
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    try {
+      await fs.link(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    return true;
+  } finally {
+    await handle?.close().catch(() => {});
+    await fs.rm(tmp, { force: true }).catch(() => {});
+  }
+}

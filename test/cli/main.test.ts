@@ -54,7 +54,8 @@ describe('parseTarget', () => {
     expect(parseTarget('127.0.0.1:8080')).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(parseTarget('localhost:8080')).toEqual({ host: 'localhost', port: 8080 });
     expect(parseTarget('[::1]:8080')).toEqual({ host: '::1', port: 8080 });
-    for (const bad of ['', ':80', 'host:', 'host:65536', '[::1]', '[127.0.0.1]:80', 'a b:80', 'http://x:80', '[::1:80']) {
+    expect(parseTarget('http://x:80')).toEqual({ host: 'x', port: 80 }); // a URL as a browser shows it
+    for (const bad of ['', ':80', 'host:', 'host:65536', '[::1]', '[127.0.0.1]:80', 'a b:80', '[::1:80']) {
       expect(() => parseTarget(bad), bad).toThrow(/is not HOST:PORT/);
     }
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadCorpus, removeEntry, saveEntry, type EntryDraft } from '../../src/corpus/store.js';
+import { entryKey, loadCorpus, removeEntry, saveEntry, type EntryDraft } from '../../src/corpus/store.js';
 import { decodeExample, encodeExample, failureSignature } from '../../src/corpus/codec.js';
 
 const dirs: string[] = [];
@@ -64,7 +64,7 @@ describe('corpus store', () => {
     await saveEntry(dir, a, new Set());
     const loaded = await loadCorpus(dir);
     const b = draft('status.version.http2-is-505', Buffer.from('GET /x HTTP/2\r\nHost: b\r\n\r\n'), 'no complete response within 1987 ms: got nothing');
-    const again = await saveEntry(dir, b, new Set(loaded.entries.map((e) => e.manifest.signature)));
+    const again = await saveEntry(dir, b, new Set(loaded.entries.map((e) => entryKey(e.manifest))));
     expect(again.added).toBe(false);
     expect((await loadCorpus(dir)).entries).toHaveLength(1);
   });

@@ -73,7 +73,7 @@ describe('renderGradeTable', () => {
     expect(text).toContain('Failures (4):');
     expect(text).toContain(`✗ ${hostileFailCheck.id} [MUST] ${hostileFailCheck.requirement} (RFC 9112 §3.2)`);
     expect(text).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
-    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --runs 0');
+    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --no-corpus --runs 0');
     expect(text).toContain('E wire.broken-check: the check itself failed: boom');
     expect(text).toContain('- 2 checks blocked: not run: the baseline request (baseline.valid-request-answered) failed');
     expect(text).toContain('- 1 check blocked: not run: POST /{name} failed');
@@ -163,12 +163,12 @@ describe('helpers', () => {
     expect(lastLines('x'.repeat(300))[0]).toHaveLength(201);
   });
 
-  it('gradeStatus: crashed at start, never listened, timed out, unreachable, ok', () => {
+  it('gradeStatus: crashed at start, never listened, timed out, unreachable, died, ok', () => {
     expect(gradeStatus(crashedAtStart())).toBe('crashed at start');
     expect(gradeStatus(grade('a', [], { launch: { kind: 'never-listened', stderrTail: '', listensOn: [] } }))).toBe('never listened');
     expect(gradeStatus(grade('a', allChecks, { timedOut: true }))).toBe('timed out');
     expect(gradeStatus(grade('a', [], { run: runResult([], { unreachable: { kind: 'refused', message: 'ECONNREFUSED' } }) }))).toBe('unreachable');
-    expect(gradeStatus(diedTwice())).toBe('ok');
+    expect(gradeStatus(diedTwice())).toBe('died 3×');
   });
 
   it('compareSubmissions sorts numbers by value, case-insensitively, and is total', () => {
@@ -183,7 +183,7 @@ describe('renderClassTable', () => {
     expect(classRows(rows)).toEqual([
       ['student', 'score', '%', 'restarts', 'status', 'top failure'],
       ['carol', '0 / 0', '0.0%', '0', 'crashed at start', '—'],
-      ['dave', '2 / 10', '20.0%', '2', 'ok', 'status.path.script-is-400'],
+      ['dave', '2 / 10', '20.0%', '2', 'died 3×', 'status.path.script-is-400'],
       ['eve', '0 / 0', '0.0%', '0', 'timed out', '—'],
       ['s2', '2 / 10', '20.0%', '0', 'ok', 'status.path.script-is-400'],
       ['s10', '2 / 10', '20.0%', '0', 'ok', 'status.path.script-is-400'],
@@ -193,7 +193,7 @@ describe('renderClassTable', () => {
   it('draws them, then a line with the count, the mean and the problems', () => {
     const t = renderClassTable(rows, { color: false });
     expect(tableRows(t)).toEqual(classRows(rows));
-    expect(t.trimEnd().split('\n').at(-1)).toBe('5 submissions, mean 12.0%, 1 crashed at start, 1 timed out');
+    expect(t.trimEnd().split('\n').at(-1)).toBe('5 submissions, mean 12.0%, 1 crashed at start, 1 died, 1 timed out');
     expect(stripAnsi(renderClassTable(rows, { color: true }))).toBe(t);
   });
 

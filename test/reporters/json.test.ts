@@ -39,10 +39,11 @@ describe('toJsonReport', () => {
     expect(f.request).toEqual({
       text: "GET /it's%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n",
       base64: Buffer.from(failCheck.request!.plan.bytes).toString('base64'),
+      length: failCheck.request!.plan.bytes.length,
       splits: [],
       pausesMs: [],
     });
-    expect(Buffer.from(f.request!.base64, 'base64')).toEqual(Buffer.from(failCheck.request!.plan.bytes));
+    expect(Buffer.from(f.request!.base64!, 'base64')).toEqual(Buffer.from(failCheck.request!.plan.bytes));
     expect(f.replay).toMatch(/^\(printf 'GET \/it'\\''s%%\\\\ HTTP\/2\\r\\n.*; sleep 1\) \| nc 127\.0\.0\.1 8080$/);
     expect(f.corpusFile).toBeNull();
   });

@@ -107,3 +107,18 @@ describe('replayCommand', () => {
     expect([1, 50, 1000, 1500, 0.4].map(sleepSeconds)).toEqual(['0.001', '0.05', '1', '1.5', '0']);
   });
 });
+
+describe('replayFor', () => {
+  const run = { target, profile: 'any', strict: false, invocation: { profile: './lab 3.json', path: '/index.html' } };
+  it('is printf | nc while short, the corpus entry when long, and never bytes that cannot reproduce the failure', async () => {
+    const { replayFor, SHORT_REPLAY_BYTES } = await import('../../src/reporters/replay.js');
+    const short = plan(latin1('GET / HTTP/2\r\n\r\n'));
+    const long = plan(latin1('GET /' + 'a'.repeat(SHORT_REPLAY_BYTES) + ' HTTP/1.1\r\n\r\n'));
+    expect(replayFor(run, { request: short })).toMatch(/^\(printf 'GET \/ HTTP\/2/);
+    expect(replayFor(run, { request: long })).toBeNull();
+    expect(replayFor(run, { request: long, corpusFile: 'c/x.json' })).toBe("npx wiregrade replay c/x.json --target 127.0.0.1:8080 --profile './lab 3.json' --path /index.html");
+    expect(replayFor(run, { request: short, byteReplay: false })).toBeNull();
+    expect(replayFor(run, { request: short, byteReplay: false, corpusFile: 'c/y.json' })).toMatch(/^npx wiregrade replay c\/y\.json /);
+    expect(replayFor(run, { request: short, setup: [plan(new Uint8Array(0))] })!.split('\n')[0]).toBe('nc -z 127.0.0.1 8080');
+  });
+});

@@ -155,7 +155,7 @@ export const requestLineChecks: Check[] = [
   caseCheck({
     id: 'status.target.dot-dot-segment-rejected',
     requirement: 'A name that does not match the record pattern ("/../x") is answered 400 (404 tolerated), never served from outside the store.',
-    cite: 'SPEC reference protocol; RFC 3986 §5.2.4',
+    cite: 'docs/reference-protocol.md#requests-and-answers; RFC 3986 §5.2.4',
     needs: 'reference',
     request: get([], { target: '/../etc/passwd' }),
     accept: [400, 404],
@@ -163,7 +163,7 @@ export const requestLineChecks: Check[] = [
   caseCheck({
     id: 'status.target.dot-dot-write-rejected',
     requirement: 'A write to a name with dot-dot segments ("POST /../../x") is answered 400 (or 404): a server must never store outside its own folder.',
-    cite: 'SPEC reference protocol; RFC 3986 §5.2.4',
+    cite: 'docs/reference-protocol.md#requests-and-answers; RFC 3986 §5.2.4',
     needs: 'reference',
     request: write('POST', '/../../{name}', '{"escaped":true}'),
     method: 'POST',
@@ -172,7 +172,7 @@ export const requestLineChecks: Check[] = [
   caseCheck({
     id: 'status.target.percent-nul-rejected',
     requirement: 'A name with an encoded NUL ("/%00") does not match the record pattern: 400 (or 404).',
-    cite: 'SPEC reference protocol',
+    cite: 'docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     request: get([], { target: '/%00' }),
     accept: [400, 404],
@@ -180,7 +180,7 @@ export const requestLineChecks: Check[] = [
   caseCheck({
     id: 'status.target.two-segments-is-404',
     requirement: 'A path with two segments ("/a/b") names no record: 404 (or 400).',
-    cite: 'SPEC reference protocol',
+    cite: 'docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     request: get([], { target: '/a/b' }),
     accept: [404, 400],
@@ -188,7 +188,7 @@ export const requestLineChecks: Check[] = [
   caseCheck({
     id: 'status.target.name-too-long-is-400',
     requirement: 'A name longer than 64 characters does not match the record pattern: 400 (or 404).',
-    cite: 'SPEC reference protocol',
+    cite: 'docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     request: get([], { target: '/' + 'n'.repeat(65) }),
     accept: [400, 404],

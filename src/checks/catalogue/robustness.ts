@@ -39,13 +39,19 @@ async function withConnection(ctx: CheckContext, act: (c: Connection) => Promise
   return true;
 }
 
-/** After doing something to the server, a plain request on a new connection must still be answered. */
-async function stillServes(ctx: CheckContext, what: string): Promise<CheckRun> {
+/**
+ * After doing something to the server, a plain request on a new connection must still be answered.
+ * `before`, when given, is what the first connection sent before it closed (bytes alone say it all: an
+ * empty connection is no bytes): a failure shows it as the sequence's first request, so a replay repeats it.
+ */
+async function stillServes(ctx: CheckContext, what: string, before?: Uint8Array): Promise<CheckRun> {
   const probe = req(fill(get(['Connection: close']), ctx));
   const ex = await ctx.send(probe, { headOnly: true });
   const expected = [`a response to a plain request after ${what}`];
   if (answered(ex)) return result('pass', `still serving after ${what}`, expected, ex, probe);
-  return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe);
+  // Without `before`, the first connection did more than send bytes (a reset, a half-close): no byte replay.
+  const setup = before ? { setup: [{ plan: { bytes: before }, methods: [] as string[] }] } : { byteReplay: false as const };
+  return result('fail', `after ${what}, a plain request got ${describeExchange(ex)}`, expected, ex, probe, setup);
 }
 
 /** While one connection sits there (idle, or with half a request), another client must be served. */
@@ -66,7 +72,12 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
   }
 }
 
-function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<void>): Check {
+/**
+ * A connection does something and goes; the server must still serve. `act` returns the bytes it sent
+ * when sending them and closing is all it did (a replay can repeat that); nothing when it did more (a
+ * reset, a half-close).
+ */
+function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<Uint8Array | void>): Check {
   return {
     id,
     family: 'robustness',
@@ -76,9 +87,12 @@ function survival(id: string, requirement: string, cite: string, what: string, a
     cite,
     independent: true,
     async run(ctx) {
-      const ok = await withConnection(ctx, (c) => act(c, ctx));
+      let sent: Uint8Array | void = undefined;
+      const ok = await withConnection(ctx, async (c) => {
+        sent = await act(c, ctx);
+      });
       if (!ok) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
-      return stillServes(ctx, what);
+      return stillServes(ctx, what, sent ?? undefined);
     },
   };
 }
@@ -103,7 +117,7 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
       if (s !== null && s < 400) {
         return result('fail', `${what} was answered ${describeExchange(ex)}, as if it were a request`, ['4xx, a close, or no answer'], ex, sent);
       }
-      return stillServes(ctx, what);
+      return stillServes(ctx, what, bytes);
     },
   };
 }
@@ -176,7 +190,10 @@ export const robustnessChecks: Check[] = [
     'A client that connects and closes without sending anything does not take the server down.',
     'RFC 9112 §9.6 (a client may close at any time)',
     'an empty connection',
-    async () => sleep(20),
+    async () => {
+      await sleep(20);
+      return new Uint8Array(0);
+    },
   ),
   survival(
     'robustness.half-request.server-survives',
@@ -184,8 +201,10 @@ export const robustnessChecks: Check[] = [
     'RFC 9112 §9.6',
     'half a request then a close',
     async (c) => {
-      await c.send({ bytes: latin1('GET / HT') });
+      const bytes = latin1('GET / HT');
+      await c.send({ bytes });
       await sleep(20);
+      return bytes;
     },
   ),
   survival(
@@ -194,8 +213,10 @@ export const robustnessChecks: Check[] = [
     'RFC 9112 §6.3, §9.6',
     'a body cut short by a close',
     async (c) => {
-      await c.send({ bytes: latin1('POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":') });
+      const bytes = latin1('POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{"a":');
+      await c.send({ bytes });
       await sleep(20);
+      return bytes;
     },
   ),
   survival(

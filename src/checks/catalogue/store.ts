@@ -21,7 +21,7 @@ function readBack(want: unknown, what: string): Step {
   };
 }
 
-function storeCheck(id: string, requirement: string, steps: Step[], cite = 'SPEC reference protocol'): Check {
+function storeCheck(id: string, requirement: string, steps: Step[], cite = 'docs/reference-protocol.md#requests-and-answers'): Check {
   return sequenceCheck({ id, family: 'store', requirement, cite, needs: 'reference', steps });
 }
 
@@ -48,8 +48,8 @@ const durability: Check = {
   family: 'store',
   level: 'MUST',
   requirement: 'A write acknowledged with a 2xx survives a kill -9 of the server in the middle of later writes, and a restart.',
-  source: { profile: 'persistent', note: 'SPEC: a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged' },
-  cite: 'SPEC "a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged"',
+  source: { profile: 'persistent', note: 'docs/reference-protocol.md: a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged' },
+  cite: 'docs/reference-protocol.md#durability',
   needs: 'restart',
   async run(ctx): Promise<CheckRun> {
     const expected = ['every acknowledged record readable after the restart'];
@@ -151,7 +151,7 @@ export const storeChecks: Check[] = [
     level: 'MUST',
     requirement: 'A body over the limit (1 MiB + 1 byte) is answered 413 Content Too Large, then the connection closed; nothing is stored.',
     source: { profile: 'reference', note: 'the reference protocol answers 413 over its 1 MiB body limit (RFC 9110 §15.5.14)' },
-    cite: 'RFC 9110 §15.5.14; SPEC reference protocol',
+    cite: 'RFC 9110 §15.5.14; docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const post = req(write('POST', `/${ctx.name()}`, jsonBodyOfSize(1024 * 1024 + 1)), 'POST');
@@ -173,8 +173,8 @@ export const storeChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients creating twenty different records at once: every acknowledged record is there afterwards.',
-    source: { profile: 'reference', note: 'SPEC: each request is atomic' },
-    cite: 'SPEC "each request atomic"',
+    source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
+    cite: 'docs/reference-protocol.md#atomic-requests',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const names = Array.from({ length: 20 }, (_, i) => ctx.name(`c${i}`));
@@ -198,8 +198,8 @@ export const storeChecks: Check[] = [
     family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients PATCHing different fields of one record at once: every acknowledged field is in the record afterwards (no lost update).',
-    source: { profile: 'reference', note: 'SPEC: each request is atomic' },
-    cite: 'SPEC "each request atomic"',
+    source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
+    cite: 'docs/reference-protocol.md#atomic-requests',
     needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const path = `/${ctx.name()}`;

@@ -216,7 +216,7 @@ export const wireChecks: Check[] = [
     level: 'SHOULD',
     requirement: 'A response with a JSON body carries Content-Type: application/json.',
     source: { profile: 'reference', note: 'the reference protocol labels JSON bodies application/json (RFC 9110 §8.3: a sender that generates content SHOULD generate Content-Type)' },
-    cite: 'RFC 9110 §8.3; SPEC framing',
+    cite: 'RFC 9110 §8.3; docs/reference-protocol.md#framing',
     needs: 'reference',
     async run(ctx) {
       const all = await samples(ctx);

@@ -4,7 +4,7 @@ import type { Check } from '../../types.js';
 import { bodyText, header, req } from '../../verify.js';
 import { garbage } from '../robustness.js';
 
-const CITE = 'the byo-http assignment ("build your own HTTP server")';
+const CITE = 'docs/checks.md#the-byo-http-assignment';
 
 /** 3,000 bytes of every value (NUL, CR, LF, 0xFF included): more than one 1024-byte recv. */
 const FILE = Buffer.from(garbage(3000, 'byo-http file'));

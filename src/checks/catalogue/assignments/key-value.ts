@@ -2,7 +2,7 @@ import type { Check, CheckContext } from '../../types.js';
 import { sequenceCheck, type Step } from '../../sequence.js';
 import { bodyText, req } from '../../verify.js';
 
-const CITE = 'the key-value assignment';
+const CITE = 'docs/checks.md#the-key-value-assignment';
 
 /**
  * A request whose route is in the path, or (as some courses teach) in the Host header. `{name}` in the

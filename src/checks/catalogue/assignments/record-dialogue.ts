@@ -3,7 +3,7 @@ import { get } from '../../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered } from '../../verify.js';
 
-const CITE = 'the record-dialogue assignment';
+const CITE = 'docs/checks.md#the-record-dialogue-assignment';
 
 /**
  * A two-step dialogue on one connection: the request, the server's 300 with a prompt, one line of

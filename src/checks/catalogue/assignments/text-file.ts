@@ -3,7 +3,7 @@ import { sequenceCheck, type Step } from '../../sequence.js';
 import type { Check } from '../../types.js';
 import { bodyText } from '../../verify.js';
 
-const CITE = 'the text-file assignment';
+const CITE = 'docs/checks.md#the-text-file-assignment';
 
 function text(method: string, body: string): string {
   return write(method, '/{name}.txt', body).replace('Content-Type: application/json', 'Content-Type: text/plain');
