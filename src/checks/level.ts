@@ -1,3 +1,4 @@
+import { profileDoc } from './types.js';
 import type { Profile } from '../model/profile.js';
 import type { Check, Level, RuleSet, RunVerdict, Source, Verdict } from './types.js';
 import { citeOf } from './types.js';
@@ -24,7 +25,7 @@ export function sourceUnder(check: Judged, profile: Pick<Profile, 'rules'>): Sou
 export function citeUnder(check: Judged, profile: Pick<Profile, 'rules'>): string | undefined {
   if (check.profileRule && adopts(profile, check.profileRule.rules)) {
     const rfc = check.source && 'rfc' in check.source ? `; ${check.source.rfc}` : '';
-    return `profile ${check.profileRule.rules}${rfc}`;
+    return `${profileDoc(check.profileRule.rules)}${rfc}`;
   }
   return check.cite ?? citeOf(check.source);
 }

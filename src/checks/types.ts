@@ -38,7 +38,25 @@ export interface ProfileRule {
 /** `RFC 9112 §3`, or `profile reference`: the short form of a source, for one line of a report. */
 export function citeOf(source: Source | undefined, fallback?: string): string | undefined {
   if (!source) return fallback;
-  return 'rfc' in source ? source.rfc : `profile ${source.profile}`;
+  return 'rfc' in source ? source.rfc : profileDoc(source.profile);
+}
+
+/** Where the docs describe what a profile (or a capability of one) asks: a cite a student can follow. */
+const PROFILE_DOCS: Readonly<Record<string, string>> = {
+  any: 'docs/checks.md#the-any-profile',
+  reference: 'docs/reference-protocol.md#requests-and-answers',
+  persistent: 'docs/reference-protocol.md#durability',
+  'byo-http': 'docs/checks.md#the-byo-http-assignment',
+  'text-file': 'docs/checks.md#the-text-file-assignment',
+  'record-dialogue': 'docs/checks.md#the-record-dialogue-assignment',
+  'key-value': 'docs/checks.md#the-key-value-assignment',
+  operations: 'docs/checks.md#operations-from-a-profile-file',
+  oracle: 'docs/checks.md#differential',
+};
+
+/** The docs heading for a profile's rules (`docs/checks.md#profiles` for one the docs do not name). */
+export function profileDoc(profile: string): string {
+  return PROFILE_DOCS[profile] ?? 'docs/checks.md#profiles';
 }
 /** Final verdicts, after the runner has applied levels, baseline gating and liveness. */
 export type Verdict = 'pass' | 'fail' | 'warn' | 'blocked' | 'skip' | 'error';

@@ -73,8 +73,10 @@ function buggyServer() {
       if (buf.length > 4 * 1024 * 1024) return void sock.destroy();
       let i: number;
       while ((i = buf.indexOf('\r\n\r\n')) >= 0) {
+        // A second bug: a head over 8 KiB is refused as a header section (431), a long target included.
+        const status = i > 8192 ? '431 Request Header Fields Too Large' : '200 OK';
         buf = buf.subarray(i + 4);
-        sock.write(`HTTP/1.1 200 OK\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok`);
+        sock.write(`HTTP/1.1 ${status}\r\nDate: ${new Date().toUTCString()}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok`);
       }
     });
     sock.on('end', () => {
@@ -168,17 +170,17 @@ describe('printed commands reproduce what they claim', () => {
     }
   }
 
-  it('with --profile any --path --strict --timeout-ms: a sample of reruns and replays, the 1 MiB one included', async () => {
+  it('with --profile any --path --strict --timeout-ms: a sample of reruns and replays, a 16 KiB one included', async () => {
     const failures = await fuzz(['--profile', 'any', '--path', '/index.html', '--strict', '--timeout-ms', '700', '--checks', 'status.version', 'status.target', 'robustness.size']);
     const ids = failures.map((f) => f.id);
-    expect(ids).toEqual(expect.arrayContaining(['status.version.http2-is-505', 'status.target.unknown-path-is-404', 'robustness.size.1mib-request-line-rejected']));
+    expect(ids).toEqual(expect.arrayContaining(['status.version.http2-is-505', 'status.target.unknown-path-is-404', 'status.target.very-long-is-rejected']));
     for (const f of failures) {
       expect(f.firstFailure!.rerun).toContain(' --profile any --path /index.html --timeout-ms 700 --strict ');
       expect(f.firstFailure!.rerun).toMatch(/ --no-corpus /);
     }
-    const big = failures.find((f) => f.id === 'robustness.size.1mib-request-line-rejected')!;
+    const big = failures.find((f) => f.id === 'status.target.very-long-is-rejected')!;
     expect(big.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+ --target \S+ --profile any --path \/index\.html --timeout-ms 700 --strict$/);
-    for (const id of ['status.version.http2-is-505', 'status.target.unknown-path-is-404', 'robustness.size.1mib-request-line-rejected']) {
+    for (const id of ['status.version.http2-is-505', 'status.target.unknown-path-is-404', 'status.target.very-long-is-rejected']) {
       await reproduces(failures.find((f) => f.id === id)!);
     }
   });
