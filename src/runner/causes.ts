@@ -4,6 +4,7 @@
  * (src/reporters/causes.ts).
  */
 import type { Family } from '../checks/types.js';
+import type { LaunchFailure } from '../supervise/start.js';
 
 /** How the server was found gone after a check. */
 export type DownCause =
@@ -16,14 +17,7 @@ export type DownCause =
   /** The process runs but no longer listens on its port. */
   | { kind: 'stopped-listening' };
 
-/** Why starting the server (again) did not give a server to grade. */
-export type LaunchFailure =
-  | { kind: 'exited'; code: number | null; signal: string | null; addressInUse: boolean }
-  | { kind: 'never-listened'; port: number; listensOn: number[] }
-  /** Another process holds the port: nothing of the submission could be graded there. */
-  | { kind: 'port-busy'; port: number; pid: number | null; command: string | null }
-  /** The port was still held by the old server's connections (TIME_WAIT) for longer than the kernel should keep them. */
-  | { kind: 'port-held'; port: number; waitedMs: number };
+export type { LaunchFailure };
 
 /** Why a check was not run. */
 export type BlockCause =

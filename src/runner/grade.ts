@@ -1,46 +1,22 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
 import { applies, skipReason, type Profile } from '../model/profile.js';
-import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
-import { launchServer, type LaunchedServer } from '../supervise/launch.js';
+import type { LaunchedServer } from '../supervise/launch.js';
+import { bubblewrapPath, wrapCommand, type ProcessLimits } from '../supervise/limits.js';
+import { launchWhenFree, portBusy } from '../supervise/start.js';
 import { trackFolder, untrackFolder } from '../supervise/cleanup.js';
-import { groupListeningPorts, portHolder } from '../supervise/port-owner.js';
-import { isListening, lingeringOn } from '../wire/listen-table.js';
+import { groupListeningPorts } from '../supervise/port-owner.js';
 import type { BlockCause, LaunchFailure } from './causes.js';
 import { notRun } from './run-checks.js';
 import type { DeathRecord, RestartPolicy, ServerControl } from './scheduler.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import type { RunEvent, RunResult } from './types.js';
-
-/**
- * Limits on the student's process. Each is applied with prlimit where the system has it. Memory is
- * RLIMIT_DATA (heap and private writable mappings), not the address space: Node and WebAssembly reserve
- * far more address space than they use, and an address-space limit kills them at start.
- */
-export interface ProcessLimits {
-  cpuSeconds: number;
-  memoryBytes: number;
-  /** Largest file the server may write. */
-  fileBytes: number;
-  /** Processes (ignored by Linux for root). */
-  processes: number;
-  /** Wall time for the whole submission: start, every check, every restart. */
-  wallMs: number;
-}
-
-export const DEFAULT_LIMITS: ProcessLimits = {
-  cpuSeconds: 120,
-  memoryBytes: 2 * 1024 ** 3,
-  fileBytes: 256 * 1024 ** 2,
-  processes: 256,
-  wallMs: 5 * 60_000,
-};
 
 export interface GradeOptions {
   /** The submission's name (its folder name in a class run). */
@@ -73,17 +49,6 @@ export interface GradeOptions {
 
 const MAX_COPY_BYTES = 512 * 1024 ** 2;
 
-/** Where bubblewrap is, if installed. */
-export function bubblewrapPath(): string | null {
-  for (const p of ['/usr/bin/bwrap', '/usr/local/bin/bwrap', '/bin/bwrap']) if (existsSync(p)) return p;
-  return null;
-}
-
-function prlimitPath(): string | null {
-  for (const p of ['/usr/bin/prlimit', '/bin/prlimit']) if (existsSync(p)) return p;
-  return null;
-}
-
 async function folderBytes(dir: string, cap: number): Promise<number> {
   let total = 0;
   const stack = [dir];
@@ -96,66 +61,6 @@ async function folderBytes(dir: string, cap: number): Promise<number> {
     }
   }
   return total;
-}
-
-/** The argv that runs `cmd` in `scratch` with the limits and (if asked and available) the sandbox. */
-export function wrapCommand(cmd: string, scratch: string, limits: ProcessLimits, sandbox: string | null): string[] {
-  let argv = ['/bin/sh', '-c', cmd];
-  if (sandbox) {
-    argv = [sandbox, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--bind', scratch, scratch, '--chdir', scratch, '--die-with-parent', '--', ...argv];
-  }
-  const prlimit = prlimitPath();
-  if (prlimit) {
-    argv = [prlimit, `--cpu=${limits.cpuSeconds}`, `--data=${limits.memoryBytes}`, `--fsize=${limits.fileBytes}`, `--nproc=${limits.processes}`, '--', ...argv];
-  }
-  return argv;
-}
-
-/** What the port looks like before a (re)start: free, or held by another process. */
-async function portBusy(port: number): Promise<LaunchFailure | null> {
-  const h = await portHolder(port);
-  return h ? { kind: 'port-busy', port, pid: h.pid, command: h.command } : null;
-}
-
-/** The longest the kernel keeps a closed connection's port (TIME_WAIT is 60 s on Linux), and a margin. */
-const PORT_HELD_MAX_MS = 65_000;
-
-/**
- * Waits until nothing holds `port`: no listener (a killed server's zombie leader can keep its socket a
- * moment), and no connection of the old server lingering in TIME_WAIT or FIN_WAIT (a server that binds
- * without SO_REUSEADDR cannot bind until they are gone; the grader resets the connections a server
- * closes first, so there are rarely any). Returns how long it waited, or null when it gave up.
- */
-async function waitPortFree(port: number, limitMs = PORT_HELD_MAX_MS): Promise<number | null> {
-  const t0 = performance.now();
-  for (let i = 0; performance.now() - t0 < limitMs; i++) {
-    const listening = await isListening(port).catch(() => false);
-    const lingering = listening ? 1 : await lingeringOn(port).catch(() => 0);
-    if (lingering === 0) return Math.round(performance.now() - t0);
-    await sleep(i < 40 ? 25 : 250);
-  }
-  return null;
-}
-
-/** Starts the server once the port is free; says why when it gives no server. */
-async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<{ ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string }> {
-  const waited = await waitPortFree(port);
-  if (waited === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
-  const s0 = performance.now();
-  const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) }, ownListener: true });
-  switch (r.kind) {
-    case 'listening':
-      return { ok: true, server: r.server, startMs: Math.round(performance.now() - s0) };
-    case 'exited-before-listening': {
-      // Its own words, when it says why it could not bind (Python's errno 98, Node's EADDRINUSE).
-      const addressInUse = /address already in use|EADDRINUSE|errno 98/i.test(r.stderrTail);
-      return { ok: false, failure: { kind: 'exited', code: r.code, signal: r.signal, addressInUse }, stderrTail: r.stderrTail };
-    }
-    case 'never-listened': {
-      const busy = r.listensOn.includes(port) ? null : await portBusy(port);
-      return { ok: false, failure: busy ?? { kind: 'never-listened', port, listensOn: r.listensOn }, stderrTail: r.stderrTail };
-    }
-  }
 }
 
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { trackedGroups } from '../../src/supervise/launch.js';
-import { bubblewrapPath } from '../../src/runner/grade.js';
+import { bubblewrapPath } from '../../src/supervise/limits.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 
