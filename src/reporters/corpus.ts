@@ -3,14 +3,22 @@ import type { CorpusSummary } from '../runner/types.js';
 import type { ReplayResult } from '../runner/replay-corpus.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { Palette } from './ansi.js';
+import type { Endpoint } from '../wire/types.js';
+import { formatEndpoint } from './endpoint.js';
+import { shellQuote } from './replay.js';
 
-/** One line per replayed entry: `FIXED   check-id   file  (12 ms)` and, when not fixed, why. */
-export function replayLines(results: readonly ReplayResult[], p: Palette): string[] {
+/**
+ * One line per replayed entry: `FIXED   check-id   file  (12 ms)` and, when not fixed, why; with a
+ * target, a failed entry also gets the command that replays its exact bytes (a death included).
+ */
+export function replayLines(results: readonly ReplayResult[], p: Palette, target?: Endpoint): string[] {
   const width = Math.max(0, ...results.map((r) => r.check.length));
   return results.map((r) => {
     const word = r.verdict === 'FIXED' ? p.green('FIXED ') : r.verdict === 'FAILED' ? p.red('FAILED') : p.yellow('ERROR ');
     const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms)`;
-    return r.verdict === 'FIXED' ? line : `${line}\n       ${reasonOf(r)}`;
+    if (r.verdict === 'FIXED') return line;
+    const replay = target && r.verdict === 'FAILED' ? `\n       replay: npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(target)}` : '';
+    return `${line}\n       ${reasonOf(r)}${replay}`;
   });
 }
 
@@ -27,13 +35,13 @@ export function countReplay(results: readonly ReplayResult[]): { fixed: number; 
 }
 
 /** The corpus section of a fuzz report: what was replayed first, what could not be read, what was added. */
-export function renderCorpusSection(c: CorpusSummary, p: Palette): string[] {
+export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpoint): string[] {
   const n = countReplay(c.replayed);
   const out = [
     p.bold(`Corpus ${c.dir}: replayed ${c.replayed.length} entr${c.replayed.length === 1 ? 'y' : 'ies'} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
       (c.notSelected > 0 ? `; ${c.notSelected} not for this profile or selection` : ''),
   ];
-  out.push(...replayLines(c.replayed.filter((r) => r.verdict !== 'FIXED'), p), ...problemLines(c.problems, p));
+  out.push(...replayLines(c.replayed.filter((r) => r.verdict !== 'FIXED'), p, target), ...problemLines(c.problems, p));
   if (c.added.length > 0) out.push(`${c.added.length} new failure(s) saved: ${c.added.join(', ')}`);
   return out;
 }

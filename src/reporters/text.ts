@@ -181,7 +181,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     );
   }
 
-  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p));
+  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target));
 
   out.push('', finalLine(result));
   return out.join('\n') + '\n';
