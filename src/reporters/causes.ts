@@ -63,8 +63,6 @@ export function blockWhy(b: BlockCause): string {
       return `${phraseLaunchFailure(b.failure)}`;
     case 'left-after-serving':
       return `${phraseDown(b.down)} in the middle of this check, after answering it correctly, so it could not be judged (see robustness.server.keeps-serving)`;
-    case 'unknown-entry':
-      return `no check or property named ${b.check} in this wiregrade`;
   }
 }
 

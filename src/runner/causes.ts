@@ -34,9 +34,7 @@ export type BlockCause =
   /** The server could not be started at all. */
   | { kind: 'not-started'; failure: LaunchFailure }
   /** The server went away in the middle of this check after answering it correctly (it exits after serving a client). */
-  | { kind: 'left-after-serving'; down: DownCause }
-  /** A regression-corpus entry whose check or property is not part of this run. */
-  | { kind: 'unknown-entry'; check: string };
+  | { kind: 'left-after-serving'; down: DownCause };
 
 /** What the runner added to a check's own verdict. */
 export type ResultCause =
