@@ -110,7 +110,6 @@ export class Session {
       const p = this.parser.partial;
       return this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
-    let idleEnded = false;
     let end: WaitEnd;
     if (opts.closeIdleMs === undefined) {
       end = await this.conn.waitFor(done, deadline);
@@ -121,7 +120,12 @@ export class Session {
         if (end === 'done' && !done()) continue; // more bytes came: keep reading
         if (end === 'timeout' && deadline.remaining() > 0) {
           if (idleEndable()) {
-            idleEnded = true;
+            // Nothing more can follow a close-delimited body on this connection: end the parse here, so
+            // the response is complete with the body that came.
+            const open = this.parser.partial;
+            this.sawEnd = true;
+            this.parser.end();
+            if (open) open.bodyEndedBy = 'idle';
             end = 'done';
             break;
           }
@@ -133,7 +137,6 @@ export class Session {
     const sent = await sending;
     if (end !== 'done' && done()) end = 'done';
     const headOnlyPartial = end === 'done' && this.parser.finals < want ? this.parser.partial : null;
-    if (idleEnded && headOnlyPartial) headOnlyPartial.bodyEndedBy = 'idle';
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
     let connection: Exchange['connection'] = this.conn.state;

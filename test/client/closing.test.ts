@@ -1,0 +1,64 @@
+/**
+ * How the client ends connections and bodies: a body delimited by a close that never comes is ended by
+ * an idle pause when asked (closeIdleMs), and a connection the server closed first is reset, so the
+ * server's side never waits in TIME_WAIT (a server without SO_REUSEADDR can then bind again at once).
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exchange } from '../../src/client/exchange.js';
+import { latin1 } from '../../src/wire/bytes.js';
+import { lingeringOn } from '../../src/wire/listen-table.js';
+
+const servers: net.Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+async function serve(onRequest: (sock: net.Socket) => void): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer({ allowHalfOpen: true }, (sock) => {
+    sockets.add(sock);
+    sock.on('error', () => {});
+    sock.on('close', () => sockets.delete(sock));
+    let buf = '';
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (buf.includes('\r\n\r\n')) onRequest(sock);
+    });
+  });
+  const close = srv.close.bind(srv);
+  srv.close = ((cb?: (err?: Error) => void) => {
+    for (const s of sockets) s.destroy();
+    return close(cb);
+  }) as typeof srv.close;
+  servers.push(srv);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  return (srv.address() as net.AddressInfo).port;
+}
+
+const GET = { bytes: latin1('GET / HTTP/1.1\r\nHost: x\r\n\r\n') };
+
+describe('a close-delimited body on a connection left open', () => {
+  it('times out without closeIdleMs, and ends after an idle pause with it, body whole', async () => {
+    const port = await serve((s) => s.write('HTTP/1.1 200 OK\r\nDate: x\r\n\r\nhello'));
+    const slow = await exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 600 });
+    expect(slow.kind).toBe('timeout');
+    const fast = await exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 5000, closeIdleMs: 100 });
+    expect(fast.kind).toBe('response');
+    expect(Buffer.from(fast.finals[0]!.body).toString()).toBe('hello');
+    expect(fast.finals[0]!.bodyEndedBy).toBe('idle');
+    expect(fast.elapsedMs).toBeLessThan(2000);
+  });
+});
+
+describe('closing', () => {
+  it('resets a connection the server closed first: nothing of it lingers on the server port', async () => {
+    const port = await serve((s) => s.end('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'));
+    for (let i = 0; i < 5; i++) {
+      const ex = await exchange({ host: '127.0.0.1', port }, { bytes: latin1('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n') }, { methods: ['GET'], timeoutMs: 2000 });
+      expect(ex.kind).toBe('response');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await lingeringOn(port)).toBe(0);
+  });
+});
