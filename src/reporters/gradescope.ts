@@ -62,7 +62,7 @@ export function testOutput(g: GradeResult, check: CheckResult): string {
     case 'fail':
       return renderFailure(g.run, c, plain);
     case 'warn':
-      return `warning: ${reasonOf(c)}\n\n${renderFailure(g.run, c, plain).replace(/^✗/, '!')}`;
+      return `warning: ${reasonOf(c)}\n\n${renderFailure(g.run, c, plain, '!')}`;
     case 'blocked':
       return `${requirementLine(c)}\n${reasonOf(c)}`;
     case 'error':

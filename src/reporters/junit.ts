@@ -99,7 +99,7 @@ function checkCase(g: GradeResult, c: CheckResult): Case {
       return { ...base, outcome: 'skipped', body: `<skipped${attrs({ message: message(`${c.verdict}: ${reasonOf(c)}`) })}/>` };
     case 'warn': {
       // A warning passes; the block says what to improve. renderFailure's ✗ would say "failed": use "!".
-      const text = renderFailure(g.run, c, plain).replace(/^✗/, '!');
+      const text = renderFailure(g.run, c, plain, '!');
       return { ...base, outcome: 'pass', body: `<system-out>${xmlText(`warning [${c.level}]: ${reasonOf(c)}\n\n${text}`)}</system-out>` };
     }
   }

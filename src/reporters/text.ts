@@ -95,8 +95,9 @@ function requirementLine(c: CheckResult): string {
 }
 
 /** The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay. */
-export function renderFailure(result: RunResult, c: CheckResult, p: Palette): string {
-  const lines = [`${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
+/** A failure in full; `mark` is `!` where it is shown as a warning (JUnit, Gradescope). */
+export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mark: '✗' | '!' = '✗'): string {
+  const lines = [`${mark === '✗' ? p.red(mark) : p.yellow(mark)} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
   // The reason often just restates expected/actual; show it only when it adds something.
   if (c.source) lines.push(field('source', 'rfc' in c.source ? `${c.source.rfc}: “${c.source.quote}”` : `the ${c.source.profile} profile: ${c.source.note}`));
   const why = reasonOf(c);
