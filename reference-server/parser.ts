@@ -393,6 +393,10 @@ function bodyFraming(headers: readonly Header[], minor: number, maxBodyBytes: nu
     }
     if (minor === 0) throw new ProtocolError(400, 'an HTTP/1.0 request must not use Transfer-Encoding');
     const codings = listElements(transferEncodings).map((coding) => trimWhitespace(coding.split(';')[0] ?? ''));
+    // §6.3: chunked named but not last leaves the body length unknown: 400 (before §6.1's 501 for codings).
+    if (codings.includes('chunked') && codings[codings.length - 1] !== 'chunked') {
+      throw new ProtocolError(400, 'chunked must be the last transfer coding');
+    }
     const unknown = codings.find((coding) => coding !== 'chunked');
     if (unknown !== undefined) {
       throw new ProtocolError(501, `the transfer coding "${unknown}" is not implemented; only chunked is`);

@@ -9,6 +9,10 @@ import { robustnessChecks } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire.js';
 import { storeChecks } from './store.js';
+import { smugglingChecks } from './smuggling.js';
+import { transferEncodingChecks } from './transfer-encoding.js';
+import { chunkedChecks } from './chunked.js';
+import { trailerChecks } from './trailers.js';
 import { byoHttpChecks } from './assignments/byo-http.js';
 import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
@@ -21,6 +25,10 @@ export const allChecks: Check[] = [
   ...requestLineChecks,
   ...headerChecks,
   ...framingChecks,
+  ...smugglingChecks,
+  ...transferEncodingChecks,
+  ...chunkedChecks,
+  ...trailerChecks,
   ...statusChecks,
   ...storeChecks,
   ...connectionChecks,

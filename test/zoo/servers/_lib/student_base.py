@@ -348,6 +348,8 @@ class StudentServer:
             if req.version == 'HTTP/1.0':
                 raise HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request', close=True)
             codings = [t.split(';')[0].strip(' \t') for t in header_tokens(req.headers, 'transfer-encoding')]
+            if 'chunked' in codings and codings[-1] != 'chunked':  # RFC 9112 6.3: chunked not last
+                raise HttpError(400, 'chunked is not the last transfer coding', close=True)
             if any(t != 'chunked' for t in codings):
                 raise HttpError(501, 'unsupported transfer coding', close=True)
             if codings != ['chunked']:
