@@ -156,6 +156,9 @@ export class RequestParser {
     for (;;) {
       const budget = this.limits.maxHeaderBytes - this.headBytes;
       const line = this.takeLine(budget, () => {
+        // RFC 9112 §3: a request-target longer than the server will parse gets 414; the rest of the head 431.
+        const inRequestLine = this.requestLine === null && this.buffer[0] !== CR && this.buffer[0] !== LF;
+        if (inRequestLine) throw new ProtocolError(414, `the request line is longer than ${this.limits.maxHeaderBytes} bytes`);
         throw new ProtocolError(431, `the header section is larger than ${this.limits.maxHeaderBytes} bytes`);
       });
       if (line === null) return INCOMPLETE;

@@ -111,10 +111,10 @@ export function judgeFraming(ex: Exchange, spec: FramingSpec, ok: readonly numbe
   // by the request after it, like any served one.
   if ((refused || refusedWarn) && spec.serve !== 'yes') {
     if (finals.length > 1) {
-      return { verdict: 'fail', reason: `after refusing the request with ${first.status}, the server answered the bytes after it as a request (${finals.slice(1).map((r) => r.status).join(', ')})`, expected };
+      return { verdict: 'fail', reason: `answered the request ${first.status}, then answered the bytes after it as a request (${finals.slice(1).map((r) => r.status).join(', ')})${spec.serve === 'close-after' ? ', where the server MUST close after responding' : ''}`, expected };
     }
     if (!closed) {
-      return { verdict: 'fail', reason: `refused the request with ${first.status} but kept the connection open: the rest of its bytes would be read as the next request`, expected };
+      return { verdict: 'fail', reason: `answered the request ${first.status} but kept the connection open: the rest of its bytes would be read as the next request`, expected };
     }
     return { verdict: 'fail', reason: `refused with ${first.status}, then ${describeExchange(ex)}`, expected };
   }

@@ -86,9 +86,12 @@ def header_tokens(headers, name):
 
 
 def origin_form(target):
-    """/path from an absolute-form target (http://host/path), which servers must accept."""
+    """/path from an absolute-form target (http://host/path), which servers must accept; the query is
+    ignored, as the reference server does."""
     m = ABSOLUTE_RE.match(target)
-    return target if not m else (target[m.end():] or '/')
+    path = target if not m else (target[m.end():] or '/')
+    return path.split('?', 1)[0] or '/'
+
 
 
 def crash():

@@ -262,6 +262,7 @@ def respond_to(method, target, body):
     absolute = re.match(r'https?://[^/?#]*', target, re.IGNORECASE)  # absolute-form: keep the path
     if absolute:
         target = target[absolute.end():] or '/'
+    target = target.split('?', 1)[0] or '/'  # the query is ignored, as the reference server does
     if method not in KNOWN:
         allow = 'GET, HEAD' if target == '/' else ', '.join(KNOWN)
         return 405, {'Allow': allow}, problem(f'method {method} is not implemented')

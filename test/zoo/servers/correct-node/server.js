@@ -126,7 +126,8 @@ function jsonObject(body) {
 function route(req, body) {
   const { method } = req;
   // An absolute-form target (http://host/path) must be accepted too: keep its path.
-  const target = req.target.replace(/^https?:\/\/[^/?#]*/i, '') || '/';
+  // The query is ignored, as the reference server does.
+  const target = req.target.replace(/^https?:\/\/[^/?#]*/i, '').replace(/\?.*$/s, '') || '/';
   if (!METHODS.includes(method)) {
     return [405, { Allow: target === '/' ? 'GET, HEAD' : METHODS.join(', ') }, errorBody(`method ${method} is not implemented`)];
   }
