@@ -104,7 +104,7 @@ export function judgeFraming(ex: Exchange, spec: FramingSpec, ok: readonly numbe
   const refusedWarn = !refused && refuseWarn.some((a) => statusMatches(first.status, a));
   const extra = finals.length > 2 || (finals.length === 2 && ex.receivedBytes > finals[1]!.end);
   if ((refused || refusedWarn) && finals.length === 1 && closed) {
-    if (refusedWarn) return { verdict: 'warn', reason: `tolerated: refused with ${first.status} and closed (preferred: ${words(refuse)})`, expected };
+    if (refusedWarn) return { verdict: 'warn', reason: `tolerated: refused with ${first.status} and closed (preferred: ${refuse.length > 0 ? words(refuse) : 'the request read'})`, expected };
     return { verdict: 'pass', reason: `refused with ${first.status}, then closed`, expected };
   }
   // A request that may be served and was answered with an error status on an open connection is judged

@@ -82,7 +82,6 @@ export const trailerChecks: Check[] = [
     level: 'MUST',
     request: postKnown(['Transfer-Encoding: chunked'], `${DATA}0\nX-Trailer: 1\n\n`),
     refuse: [400],
-    refuseWarn: ['4xx', '5xx'],
     close: 'pass',
     serve: 'yes',
   }),
