@@ -1,5 +1,6 @@
 import type { Exchange } from '../client/exchange.js';
 import { fill } from './case.js';
+import { withSource, type PeerSource } from './peer-sources.js';
 import type { Check, CheckContext, CheckRun, Family, Level, SentRequest } from './types.js';
 import { describeAccept, describeExchange, header, type Accept } from './verify.js';
 
@@ -19,6 +20,8 @@ export interface FramingSpec {
   id: string;
   requirement: string;
   cite: string;
+  /** The RFC sentence tested, word for word (src/checks/peer-sources.ts). */
+  source: PeerSource;
   level: Level;
   family?: Family;
   /** The questionable request (head and body); the follow-up is appended to it. */
@@ -149,7 +152,7 @@ export const framingSpecs = new Map<string, FramingSpec>();
 /** A framing check from its spec. */
 export function framingCheck(spec: FramingSpec): Check {
   framingSpecs.set(spec.id, spec);
-  return {
+  return withSource({
     id: spec.id,
     family: spec.family ?? 'status',
     level: spec.level,
@@ -162,5 +165,5 @@ export function framingCheck(spec: FramingSpec): Check {
       const j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
       return { verdict: j.verdict, reason: j.reason, expected: j.expected, actual: describeExchange(ex), request, exchanges: [ex] };
     },
-  };
+  }, spec.source);
 }

@@ -56,6 +56,11 @@ describe.concurrent('framing checks judged by the request pipelined behind them'
   it('covers every class the peer suites test (at least 60 checks), each registered once in the catalogue', () => {
     expect(framing.length).toBeGreaterThanOrEqual(60);
     expect(framing.length).toBe(framingSpecs.size);
+    for (const c of framing) {
+      const source = (c as { source?: { rfc: string; quote: string } }).source;
+      expect(source?.rfc, c.id).toMatch(/^RFC 9\d{3} §\d/);
+      expect(c.requirement, c.id).toContain(source!.rfc.replace(/ §.*/, ''));
+    }
   });
 
   for (const check of framing) {

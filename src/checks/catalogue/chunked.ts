@@ -1,4 +1,5 @@
 import { framingCheck, postKnown, type FramingSpec } from '../pipeline.js';
+import { PEER } from '../peer-sources.js';
 import type { Check } from '../types.js';
 
 /**
@@ -19,6 +20,7 @@ const DATA = '{"a":1}';
 function invalid(id: string, firstChunk: string): Check {
   const spec: FramingSpec = {
     id,
+    source: PEER.grammar400,
     requirement: GRAMMAR,
     cite: 'RFC 9112 §7.1, §2.2',
     level: 'SHOULD',
@@ -46,6 +48,7 @@ export const chunkedChecks: Check[] = [
   invalid('framing.chunked-syntax.plus-zero-last-chunk-refused', '+0\r\n\r\nX'),
   framingCheck({
     id: 'framing.chunked-syntax.bare-cr-after-size-refused',
+    source: PEER.bareCr,
     requirement: BARE_CR,
     cite: 'RFC 9112 §2.2, §7.1',
     level: 'MUST',
@@ -57,6 +60,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.bare-cr-in-extension-refused',
+    source: PEER.bareCr,
     requirement: BARE_CR,
     cite: 'RFC 9112 §2.2, §7.1.1',
     level: 'MUST',
@@ -68,6 +72,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.bare-lf-after-size-not-desynced',
+    source: PEER.chunkedMust,
     requirement: LF_TOLERATED,
     cite: 'RFC 9112 §7.1, §2.2',
     level: 'MUST',
@@ -78,6 +83,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.bare-lf-after-data-not-desynced',
+    source: PEER.chunkedMust,
     requirement: LF_TOLERATED,
     cite: 'RFC 9112 §7.1, §2.2',
     level: 'MUST',
@@ -88,6 +94,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.bare-lf-in-extension-not-desynced',
+    source: PEER.chunkedMust,
     requirement: LF_TOLERATED,
     cite: 'RFC 9112 §7.1.1, §2.2',
     level: 'MUST',
@@ -99,6 +106,7 @@ export const chunkedChecks: Check[] = [
   // --- valid chunked bodies: read, and the request after them answered as itself ----------------
   framingCheck({
     id: 'framing.chunked-syntax.uppercase-hex-size-read',
+    source: PEER.chunkedMust,
     requirement: 'RFC 9112 §7.1: "A recipient MUST be able to parse and decode the chunked transfer coding"; HEXDIG includes "A" to "F": a chunk of size "A" is ten octets.',
     cite: 'RFC 9112 §7.1',
     level: 'MUST',
@@ -109,6 +117,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.leading-zeros-size-read',
+    source: PEER.chunkedMust,
     requirement: 'RFC 9112 §7.1: chunk-size = 1*HEXDIG; "0007" is seven octets, and "000" is the last chunk.',
     cite: 'RFC 9112 §7.1',
     level: 'MUST',
@@ -119,6 +128,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.empty-body-read',
+    source: PEER.chunkedMust,
     requirement: 'RFC 9112 §7.1: a chunked body may be the last-chunk alone ("0" CRLF CRLF): an empty body, read, and the request after it answered as itself.',
     cite: 'RFC 9112 §7.1',
     level: 'MUST',
@@ -129,6 +139,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.extensions-ignored',
+    source: PEER.chunkExtIgnored,
     requirement: 'RFC 9112 §7.1.1: "A recipient MUST ignore unrecognized chunk extensions." Extensions with whitespace, a quoted value and no value are read and ignored.',
     cite: 'RFC 9112 §7.1.1',
     level: 'MUST',
@@ -139,6 +150,7 @@ export const chunkedChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.chunked-syntax.64kib-extension-ignored-or-4xx',
+    source: PEER.chunkExtIgnored,
     requirement:
       'RFC 9112 §7.1.1: "A recipient MUST ignore unrecognized chunk extensions. A server ought to limit the total length of chunk extensions received in a request ... and generate an appropriate 4xx (Client Error) response if that amount is exceeded."',
     cite: 'RFC 9112 §7.1.1',

@@ -1,6 +1,7 @@
 import { fill, get } from '../case.js';
 import type { Check } from '../types.js';
 import { describeExchange, header, req, result } from '../verify.js';
+import { PEER, withSource } from '../peer-sources.js';
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
@@ -14,7 +15,7 @@ export function isImfFixdate(v: string): boolean {
 
 /** The Date header's format (its presence is wire.date.present's). */
 export const dateChecks: Check[] = [
-  {
+  withSource({
     id: 'wire.date.imf-fixdate',
     family: 'wire',
     level: 'MUST',
@@ -32,5 +33,5 @@ export const dateChecks: Check[] = [
       if (!isImfFixdate(date)) return result('fail', `Date: ${JSON.stringify(date)} is not an IMF-fixdate`, expected, ex, request);
       return result('pass', `Date: ${date}`, expected, ex, request);
     },
-  },
+  }, PEER.imfFixdate),
 ];

@@ -1,4 +1,5 @@
 import { framingCheck, postKnown } from '../pipeline.js';
+import { PEER } from '../peer-sources.js';
 import type { Check } from '../types.js';
 
 /**
@@ -24,6 +25,7 @@ export const smugglingChecks: Check[] = [
   // --- CL.TE: Content-Length and Transfer-Encoding together ---------------------------------------
   framingCheck({
     id: 'framing.smuggling.cl-te-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -34,6 +36,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.te-cl-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -46,6 +49,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-embedded-head-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -56,6 +60,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-reversed-order-closes',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -68,6 +73,7 @@ export const smugglingChecks: Check[] = [
   // reading, both fields are present, so the server closes after its one response.
   framingCheck({
     id: 'framing.smuggling.cl-te-xchunked-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1, §6.3',
     level: 'MUST',
@@ -78,6 +84,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-trailing-space-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -88,6 +95,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-leading-comma-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -98,6 +106,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-case-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -108,6 +117,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-obs-fold-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE + ' RFC 9112 §5.2: obs-fold is rejected with 400 or replaced with SP.',
     cite: 'RFC 9112 §6.1, §5.2',
     level: 'MUST',
@@ -118,6 +128,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.cl-te-two-te-lines-embedded-get-not-answered',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -128,6 +139,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.te-cl-chunked-ends-before-length-closes',
+    source: PEER.clAndTe,
     requirement: CL_TE,
     cite: 'RFC 9112 §6.1',
     level: 'MUST',
@@ -140,6 +152,7 @@ export const smugglingChecks: Check[] = [
   // --- CL.CL and invalid Content-Length with an embedded request ------------------------------------
   framingCheck({
     id: 'framing.smuggling.two-lengths-embedded-get-not-answered',
+    source: PEER.invalidContentLength,
     requirement: INVALID_CL,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -151,6 +164,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.plus-length-embedded-get-not-answered',
+    source: PEER.invalidContentLength,
     requirement: INVALID_CL,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -162,6 +176,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.non-numeric-length-embedded-get-not-answered',
+    source: PEER.invalidContentLength,
     requirement: INVALID_CL,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -174,6 +189,7 @@ export const smugglingChecks: Check[] = [
   // --- A body on a method that does not expect one ------------------------------------------------
   framingCheck({
     id: 'framing.smuggling.get-body-not-answered',
+    source: PEER.bodyLength,
     requirement: BODY_ON_ANY_METHOD,
     cite: 'RFC 9112 §6.3, RFC 9110 §9.3.1',
     level: 'MUST',
@@ -184,6 +200,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.get-body-prefix-not-completed',
+    source: PEER.bodyLength,
     requirement: BODY_ON_ANY_METHOD + ' A body that holds only the start of a request is not completed by the request after it.',
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -194,6 +211,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.head-body-not-answered',
+    source: PEER.bodyLength,
     requirement: BODY_ON_ANY_METHOD,
     cite: 'RFC 9112 §6.3, RFC 9110 §9.3.2',
     level: 'MUST',
@@ -204,6 +222,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.options-body-not-answered',
+    source: PEER.bodyLength,
     requirement: BODY_ON_ANY_METHOD,
     cite: 'RFC 9112 §6.3, RFC 9110 §9.3.7',
     level: 'MUST',
@@ -214,6 +233,7 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.get-chunked-body-not-answered',
+    source: PEER.chunkedMust,
     requirement: BODY_ON_ANY_METHOD + ' RFC 9112 §7.1: "A recipient MUST be able to parse and decode the chunked transfer coding."',
     cite: 'RFC 9112 §6.3, §7.1',
     level: 'MUST',
@@ -224,8 +244,9 @@ export const smugglingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.smuggling.expect-continue-body-sent-at-once-read',
+    source: PEER.bodyLength,
     requirement:
-      'RFC 9110 §10.1.1: a client that sends 100-continue need not wait for the 100 before sending the content; the server reads it (or refuses with 417 and closes). The request in the body is never answered.',
+      'RFC 9112 §6.3: "If a valid Content-Length header field is present without Transfer-Encoding, its decimal value defines the expected message body length in octets." RFC 9110 §10.1.1: a client that sends 100-continue need not wait for the 100 before sending the content; the server reads it (or refuses, e.g. 417, and closes). The request in the body is never answered.',
     cite: 'RFC 9110 §10.1.1, RFC 9112 §6.3',
     level: 'MUST',
     request: postKnown(['Expect: 100-continue', 'Content-Length: {length}'], '{smuggled}'),

@@ -1,4 +1,5 @@
 import { framingCheck, postKnown } from '../pipeline.js';
+import { PEER } from '../peer-sources.js';
 import type { Check } from '../types.js';
 
 /**
@@ -17,6 +18,7 @@ const DATA = '7\r\n{"a":1}\r\n';
 export const trailerChecks: Check[] = [
   framingCheck({
     id: 'framing.trailers.field-not-read-as-next-request',
+    source: PEER.chunkedMust,
     requirement: SECTION,
     cite: 'RFC 9112 §7.1, §7.1.2',
     level: 'MUST',
@@ -27,6 +29,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.several-fields-not-read-as-next-request',
+    source: PEER.chunkedMust,
     requirement: SECTION,
     cite: 'RFC 9112 §7.1, §7.1.2',
     level: 'MUST',
@@ -37,6 +40,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.content-length-not-applied',
+    source: PEER.trailerMerge,
     requirement: NOT_MERGED,
     cite: 'RFC 9110 §6.5.1, RFC 9112 §7.1.2',
     level: 'MUST',
@@ -47,6 +51,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.transfer-encoding-not-applied',
+    source: PEER.trailerMerge,
     requirement: NOT_MERGED,
     cite: 'RFC 9110 §6.5.1, RFC 9112 §7.1.2',
     level: 'MUST',
@@ -57,6 +62,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.host-not-applied',
+    source: PEER.trailerMerge,
     requirement: NOT_MERGED,
     cite: 'RFC 9110 §6.5.1, §7.2',
     level: 'MUST',
@@ -67,6 +73,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.authorization-and-content-type-not-applied',
+    source: PEER.trailerMerge,
     requirement: NOT_MERGED,
     cite: 'RFC 9110 §6.5.1',
     level: 'MUST',
@@ -77,6 +84,7 @@ export const trailerChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.trailers.bare-lf-end-not-desynced',
+    source: PEER.chunkedMust,
     requirement: SECTION + ' A bare LF ending the trailer section may be accepted (RFC 9112 §2.2) or refused (400, then close).',
     cite: 'RFC 9112 §7.1, §2.2',
     level: 'MUST',

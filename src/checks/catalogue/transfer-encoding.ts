@@ -1,4 +1,5 @@
 import { framingCheck, postKnown } from '../pipeline.js';
+import { PEER } from '../peer-sources.js';
 import type { Check } from '../types.js';
 
 /**
@@ -22,6 +23,7 @@ export const transferEncodingChecks: Check[] = [
   // --- chunked is not the final coding: 400 (or 501), then close --------------------------------
   framingCheck({
     id: 'framing.te-lookalike.xchunked-refused',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL,
     cite: 'RFC 9112 §6.3, §6.1',
     level: 'MUST',
@@ -32,6 +34,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.chunked-then-gzip-is-400',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -42,6 +45,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.identity-refused',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL + ' ("identity" is no longer a registered transfer coding.)',
     cite: 'RFC 9112 §6.3, §6.1',
     level: 'MUST',
@@ -52,6 +56,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.empty-value-refused',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
@@ -62,6 +67,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.vertical-tab-before-chunked-refused',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL + ' A vertical tab is not whitespace in a field value: "\\x0bchunked" is not chunked.',
     cite: 'RFC 9112 §6.3, RFC 9110 §5.5',
     level: 'MUST',
@@ -72,6 +78,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.form-feed-before-chunked-refused',
+    source: PEER.chunkedNotLast,
     requirement: NOT_FINAL + ' A form feed is not whitespace in a field value: "\\x0cchunked" is not chunked.',
     cite: 'RFC 9112 §6.3, RFC 9110 §5.5',
     level: 'MUST',
@@ -82,6 +89,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.space-before-colon-is-400',
+    source: PEER.spaceBeforeColon,
     requirement: 'RFC 9112 §5.1: "A server MUST reject, with a response status code of 400 (Bad Request), any received request message that contains whitespace between a header field name and colon."',
     cite: 'RFC 9112 §5.1',
     level: 'MUST',
@@ -94,6 +102,7 @@ export const transferEncodingChecks: Check[] = [
   // --- the value is chunked after all: read as chunked (or refused, then close) -----------------
   framingCheck({
     id: 'framing.te-lookalike.trailing-comma-read-as-chunked',
+    source: PEER.emptyListElements,
     requirement: EMPTY_ELEMENTS,
     cite: 'RFC 9110 §5.6.1, RFC 9112 §7.1',
     level: 'MUST',
@@ -105,6 +114,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.leading-comma-read-as-chunked',
+    source: PEER.emptyListElements,
     requirement: EMPTY_ELEMENTS,
     cite: 'RFC 9110 §5.6.1, RFC 9112 §7.1',
     level: 'MUST',
@@ -116,6 +126,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.tab-before-value-read-as-chunked',
+    source: PEER.chunkedMust,
     requirement: IS_CHUNKED + ' A tab is optional whitespace (RFC 9112 §5.1).',
     cite: 'RFC 9112 §5.1, §7.1',
     level: 'MUST',
@@ -127,6 +138,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.trailing-space-read-as-chunked',
+    source: PEER.chunkedMust,
     requirement: IS_CHUNKED + ' Trailing whitespace is not part of the value (RFC 9112 §5.1).',
     cite: 'RFC 9112 §5.1, §7.1',
     level: 'MUST',
@@ -138,6 +150,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.uppercase-name-and-value-read-as-chunked',
+    source: PEER.chunkedMust,
     requirement: IS_CHUNKED + ' Field names and transfer-coding names are case-insensitive (RFC 9110 §5.1, RFC 9112 §7).',
     cite: 'RFC 9112 §7, RFC 9110 §5.1',
     level: 'MUST',
@@ -149,6 +162,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.obs-fold-rejected-or-unfolded',
+    source: PEER.obsFold,
     requirement:
       'RFC 9112 §5.2: "A server that receives an obs-fold in a request message ... MUST either reject the message by sending a 400 (Bad Request) ... or replace each received obs-fold with one or more SP octets prior to interpreting the field value"; unfolded, the value is chunked.',
     cite: 'RFC 9112 §5.2, §7.1',
@@ -160,6 +174,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.nul-after-chunked-rejected-or-replaced',
+    source: PEER.fieldValueCrLfNul,
     requirement:
       'RFC 9110 §5.5: "Field values containing CR, LF, or NUL characters are invalid and dangerous ... a recipient of CR, LF, or NUL within a field value MUST either reject the message or replace each of those characters with SP before further processing"; replaced, the value is chunked.',
     cite: 'RFC 9110 §5.5, RFC 9112 §7.1',
@@ -171,6 +186,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.chunked-twice-not-desynced',
+    source: PEER.chunkedOnce,
     requirement:
       'RFC 9112 §6.1: "A sender MUST NOT apply the chunked transfer coding more than once to a message body"; a server may refuse "chunked, chunked" (400/501, then close), or read the body as chunked: the request after it is answered as itself.',
     cite: 'RFC 9112 §6.1, §6.3',
@@ -183,6 +199,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.two-chunked-lines-not-desynced',
+    source: PEER.chunkedOnce,
     requirement:
       'RFC 9110 §5.3: two Transfer-Encoding lines are one list, "chunked, chunked", which a sender MUST NOT generate (RFC 9112 §6.1); a server may refuse it (400/501, then close) or read the body as chunked: the request after it is answered as itself.',
     cite: 'RFC 9110 §5.3, RFC 9112 §6.1',
@@ -195,6 +212,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.chunked-with-parameter-not-desynced',
+    source: PEER.chunkedMust,
     requirement:
       'RFC 9112 §7: a transfer coding may carry parameters ("chunked;ext=1"); chunked defines none, so a server may refuse it (400/501, then close) or read the body as chunked: the request after it is answered as itself.',
     cite: 'RFC 9112 §7, §6.3',
@@ -207,6 +225,7 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.underscore-name-not-applied',
+    source: PEER.unknownFieldsIgnored,
     requirement: NOT_A_FIELD,
     cite: 'RFC 9110 §5.1, RFC 9112 §6.3',
     level: 'MUST',

@@ -1,6 +1,7 @@
 import { fill } from '../case.js';
 import type { Check, CheckContext, CheckRun, Level } from '../types.js';
 import { describeExchange, header, req, result } from '../verify.js';
+import { PEER, withSource, type PeerSource } from '../peer-sources.js';
 
 /**
  * Upgrade (RFC 9110 §7.8) and interim responses: a server may ignore Upgrade and answer in HTTP/1.1, but
@@ -17,6 +18,7 @@ interface UpgradeSpec {
   id: string;
   requirement: string;
   cite: string;
+  source: PeerSource;
   level: Level;
   request: string;
   /** The protocols the request asked for (a 101 naming only these is judged by `switchAllowed`). */
@@ -28,7 +30,7 @@ interface UpgradeSpec {
 }
 
 function upgradeCheck(spec: UpgradeSpec): Check {
-  return {
+  return withSource({
     id: spec.id,
     family: 'status',
     level: spec.level,
@@ -63,7 +65,7 @@ function upgradeCheck(spec: UpgradeSpec): Check {
       if (ex.kind !== 'response') return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, request);
       return result('pass', `answered in HTTP/1.1: ${describeExchange(ex)}`, expected, ex, request);
     },
-  };
+  }, spec.source);
 }
 
 const UNKNOWN = 'wiregrade-unknown/1.0';
@@ -71,6 +73,7 @@ const UNKNOWN = 'wiregrade-unknown/1.0';
 export const upgradeChecks: Check[] = [
   upgradeCheck({
     id: 'status.upgrade.unknown-protocol-not-switched',
+    source: PEER.upgrade101Header,
     requirement: MAY_IGNORE,
     cite: 'RFC 9110 §7.8, §15.2.2',
     level: 'MUST',
@@ -80,6 +83,7 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.http1-0-upgrade-ignored',
+    source: PEER.upgradeHttp10,
     requirement: HTTP10_IGNORED,
     cite: 'RFC 9110 §7.8, §15.2',
     level: 'MUST',
@@ -90,6 +94,7 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.without-connection-option-not-switched',
+    source: PEER.upgradeConnection,
     requirement:
       'RFC 9110 §7.8: "When Upgrade is sent, the sender MUST also send a Connection header field that contains the \'upgrade\' connection option"; an Upgrade without it was not sent as an upgrade request and is better ignored (a server MAY ignore any Upgrade).',
     cite: 'RFC 9110 §7.8, §7.6.1',
@@ -100,6 +105,7 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.websocket-unsupported-version-not-switched',
+    source: PEER.upgradeMayIgnore,
     requirement:
       'RFC 6455 §4.2.2: a server that does not support the requested WebSocket version answers 426 with the versions it supports, or (RFC 9110 §7.8) ignores the Upgrade; it never switches to a version it does not speak (99 here).',
     cite: 'RFC 6455 §4.2.2, RFC 9110 §7.8',
@@ -110,6 +116,7 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.websocket-on-post-not-switched',
+    source: PEER.upgradeMayIgnore,
     requirement: 'RFC 6455 §4.1: the opening handshake "MUST be a valid HTTP request ... The method of the request MUST be GET"; a server does not switch a POST to WebSocket (RFC 9110 §7.8: it MAY ignore the Upgrade).',
     cite: 'RFC 6455 §4.1, RFC 9110 §7.8',
     level: 'SHOULD',
@@ -119,6 +126,7 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.informational.no-1xx-to-http1-0-expect',
+    source: PEER.no1xxTo10,
     requirement: NO_1XX_TO_10,
     cite: 'RFC 9110 §15.2, §10.1.1',
     level: 'MUST',
