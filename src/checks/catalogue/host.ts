@@ -41,7 +41,7 @@ export const hostChecks: Check[] = [
     accept: [400],
   }), PEER.host400),
   withSource(caseCheck({
-    id: 'status.host.mixed-case-name-tab-value-served',
+    id: 'status.field.host-name-any-case-tab-ows-served',
     requirement: 'RFC 9110 §5.1: field names are case-insensitive; RFC 9112 §5.1: optional whitespace (a tab) may precede the value. "hoSt:<TAB>localhost" is a valid Host.',
     cite: 'RFC 9110 §5.1, RFC 9112 §5.1',
     level: 'MUST',

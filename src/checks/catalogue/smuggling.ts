@@ -249,7 +249,8 @@ export const smugglingChecks: Check[] = [
       'RFC 9112 §6.3: "If a valid Content-Length header field is present without Transfer-Encoding, its decimal value defines the expected message body length in octets." RFC 9110 §10.1.1: a client that sends 100-continue need not wait for the 100 before sending the content; the server reads it (or refuses, e.g. 417, and closes). The request in the body is never answered.',
     cite: 'RFC 9110 §10.1.1, RFC 9112 §6.3',
     level: 'MUST',
-    request: postKnown(['Expect: 100-continue', 'Content-Length: {length}'], '{smuggled}'),
+    // GET: on every profile a plain HTTP request (a POST may start an assignment's own dialogue).
+    request: postKnown(['Expect: 100-continue', 'Content-Length: {length}'], '{smuggled}', 'GET'),
     refuse: [],
     close: 'pass',
     serve: 'yes',

@@ -230,7 +230,8 @@ export const transferEncodingChecks: Check[] = [
     cite: 'RFC 9110 §5.1, RFC 9112 §6.3',
     level: 'MUST',
     // Framed by Content-Length, the whole body is read; read as chunked, the request after the last chunk is answered.
-    request: postKnown(['Transfer_Encoding: chunked', 'Content-Length: {length}'], '0\r\n\r\n{smuggled}'),
+    // GET: on every profile a plain HTTP request (a POST may start an assignment's own dialogue).
+    request: postKnown(['Transfer_Encoding: chunked', 'Content-Length: {length}'], '0\r\n\r\n{smuggled}', 'GET'),
     refuse: [],
     refuseWarn: [400],
     close: 'warn',
