@@ -24,7 +24,7 @@ const REFUSED_KEPT_OPEN: Script = { reply: response(400, 'Bad Request'), close: 
 interface Row {
   name: string;
   script: Script;
-  verdict: 'pass' | 'fail';
+  verdict: 'pass' | 'fail' | 'blocked';
 }
 
 /** What each kind of spec must make of each scripted answer. */
@@ -45,9 +45,18 @@ function rows(spec: FramingSpec): Row[] {
   }
   if (spec.serve === 'yes') {
     out.push({ name: 'served, the next request answered as itself', script: SERVED_BOTH, verdict: 'pass' });
-    out.push({ name: 'served, the next request never answered', script: { reply: first, close: false }, verdict: 'fail' });
+    // (The gate's two plain GETs get the same one answer here, so the check is blocked rather than failed:
+    // see the test below; the desync row above is its failing case.)
+    out.push({ name: 'served, the next request answered with another status', script: { reply: first + NOT_FOUND, close: false }, verdict: 'fail' });
   }
   return out;
+}
+
+/** Two plain pipelined GETs (the checks' pipelining gate) are answered as a correct server would. */
+const TWO_GETS = 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(2);
+function pipelining(script: Script): Script {
+  const reply = script.reply;
+  return { ...script, reply: (got) => (got === TWO_GETS ? OK + OK : typeof reply === 'string' ? reply : reply(got)) };
 }
 
 const framing = allChecks.filter((c) => framingSpecs.has(c.id));
@@ -67,7 +76,7 @@ describe.concurrent('framing checks judged by the request pipelined behind them'
     const spec = framingSpecs.get(check.id)!;
     for (const row of rows(spec)) {
       it(`${check.id} [${check.level}]: ${row.name} → ${row.verdict}`, async () => {
-        const server = await startScripted(row.script);
+        const server = await startScripted(pipelining(row.script));
         try {
           const run = await runAgainst(check, server.port, undefined, 400);
           expect(run.verdict, run.reason).toBe(row.verdict);
@@ -77,6 +86,31 @@ describe.concurrent('framing checks judged by the request pipelined behind them'
       });
     }
   }
+
+  it('is blocked, not failed, when the server cannot frame its own responses (a body after HEAD, a short Content-Length)', async () => {
+    const head = framing.find((c) => c.id === 'framing.smuggling.head-body-not-answered')!;
+    const server = await startScripted({ reply: response(200, 'OK') + OK, close: false });
+    try {
+      const run = await runAgainst(head, server.port, undefined, 400);
+      expect(run.verdict, run.reason).toBe('blocked');
+      expect(run.reason).toMatch(/wire\.framing/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is blocked, not failed, when even two plain pipelined GETs are not both answered', async () => {
+    const check = framing.find((c) => c.id === 'framing.trailers.field-not-read-as-next-request')!;
+    // Every connection gets one answer and stays open: the pipelined request is never answered.
+    const server = await startScripted({ reply: OK, close: false });
+    try {
+      const run = await runAgainst(check, server.port, undefined, 400);
+      expect(run.verdict, run.reason).toBe('blocked');
+      expect(run.reason).toMatch(/pipelined GETs/);
+    } finally {
+      await server.close();
+    }
+  });
 
   it('sends the smuggled request inside the body, with a Content-Length that counts it', async () => {
     const server = await startScripted({ reply: OK + OK, close: false });

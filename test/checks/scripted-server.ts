@@ -9,8 +9,8 @@ import type { Check, CheckRun } from '../../src/checks/types.js';
  * connection is closed or kept open. Listens on port 0.
  */
 export interface Script {
-  /** The bytes answered (Latin-1 text). */
-  reply: string;
+  /** The bytes answered (Latin-1 text), or a function of what the connection received. */
+  reply: string | ((received: string) => string);
   /** Close the connection after the reply. */
   close: boolean;
 }
@@ -43,7 +43,8 @@ export async function startScripted(first: Script): Promise<Scripted> {
       timer = setTimeout(() => {
         answered = true;
         const s = script;
-        sock.write(Buffer.from(s.reply, 'latin1'), () => {
+        const reply = typeof s.reply === 'string' ? s.reply : s.reply(got);
+        sock.write(Buffer.from(reply, 'latin1'), () => {
           if (s.close) sock.end();
         });
       }, 30);
