@@ -156,6 +156,9 @@ export class RequestParser {
     for (;;) {
       const budget = this.limits.maxHeaderBytes - this.headBytes;
       const line = this.takeLine(budget, () => {
+        // RFC 9112 §3: a request-target longer than the server will parse gets 414; the rest of the head 431.
+        const inRequestLine = this.requestLine === null && this.buffer[0] !== CR && this.buffer[0] !== LF;
+        if (inRequestLine) throw new ProtocolError(414, `the request line is longer than ${this.limits.maxHeaderBytes} bytes`);
         throw new ProtocolError(431, `the header section is larger than ${this.limits.maxHeaderBytes} bytes`);
       });
       if (line === null) return INCOMPLETE;
@@ -393,6 +396,10 @@ function bodyFraming(headers: readonly Header[], minor: number, maxBodyBytes: nu
     }
     if (minor === 0) throw new ProtocolError(400, 'an HTTP/1.0 request must not use Transfer-Encoding');
     const codings = listElements(transferEncodings).map((coding) => trimWhitespace(coding.split(';')[0] ?? ''));
+    // §6.3: chunked named but not last leaves the body length unknown: 400 (before §6.1's 501 for codings).
+    if (codings.includes('chunked') && codings[codings.length - 1] !== 'chunked') {
+      throw new ProtocolError(400, 'chunked must be the last transfer coding');
+    }
     const unknown = codings.find((coding) => coding !== 'chunked');
     if (unknown !== undefined) {
       throw new ProtocolError(501, `the transfer coding "${unknown}" is not implemented; only chunked is`);

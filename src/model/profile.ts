@@ -121,6 +121,7 @@ const ASSIGNMENT_SKIPS: readonly string[] = [
   // Its verdict rests on the Host rule too: a bare CR inside the Host line, taken as a line end or kept,
   // shows only when the server then judges the Host value (RFC 9112 §2.2 with §3.2).
   'status.header.bare-cr-line-end-rejected',
+  'status.host.',
 ];
 
 /** The popular "build your own HTTP server" routes. */

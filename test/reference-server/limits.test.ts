@@ -89,9 +89,9 @@ describe('header limit: 431, then close', () => {
     await expectClosedWith(headOfSize(LIMITS.maxHeaderBytes + 1), 431);
   });
 
-  it('rejects a request line over the limit with 431 too', async () => {
+  it('rejects a request line over the limit with 414 (RFC 9112 §3: a target longer than it will parse)', async () => {
     const response = await request(port, `GET /${'a'.repeat(400)} HTTP/1.1\r\nHost: t\r\n\r\n`);
-    expect(response.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(response.statusLine).toBe('HTTP/1.1 414 URI Too Long');
     expect(response.closed).toBe(true);
   });
 

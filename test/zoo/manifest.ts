@@ -74,6 +74,10 @@ const entries: Entry[] = [
   ['200-for-everything', 'python', 'buggy', 'Answers every request, valid or not, with 200 and `{}`.'],
   ['path-traversal', 'python', 'buggy', 'Stores each record in a file named after the request path, unchecked, so "/../../x" writes outside its folder.'],
   ['answers-before-body', 'python', 'buggy', 'Never reads the body: answers as soon as the headers are in, then parses the body as the next request.'],
+  ['te-xchunked', 'python', 'buggy', 'Takes any Transfer-Encoding whose value ends in "chunked" as chunked, so "xchunked" is read as chunked instead of refused.'],
+  ['trailers-as-request', 'python', 'buggy', 'Stops reading a chunked body at the last chunk, so trailer fields are read as the next request.'],
+  ['upgrade-101', 'python', 'buggy', 'Answers 101 Switching Protocols to any Upgrade (naming no protocol, HTTP/1.0 too), then carries on in HTTP/1.1.'],
+  ['cl-over-te', 'python', 'buggy', 'With both Content-Length and Transfer-Encoding, reads Content-Length and keeps the connection open, so a request hidden in a chunk is answered (TE.CL smuggling).'],
 
   ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],
   ['hostile-drip', 'python', 'hostile', 'Sends a valid-looking response one byte per second, never finishing.'],

@@ -406,6 +406,29 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
     expect(res?.status).toBe(400);
     c.close();
   },
+  'te-xchunked': async (z) => {
+    // A correct server answers 501 (an unknown coding) and closes; this one decodes the body as chunked.
+    const body = '7\r\n{"a":1}\r\n0\r\n\r\n';
+    const res = first(await once(z, `POST /xc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: xchunked\r\nConnection: close\r\n\r\n${body}`));
+    expect(res.status).toBe(201);
+  },
+  'trailers-as-request': async (z) => {
+    // The trailer field line is taken for the next request line: a second answer, 400, to a request never sent.
+    const body = '7\r\n{"a":1}\r\n0\r\nX-Trailer: 1\r\n\r\n';
+    const reply = await rawRequest(z.port, `POST /tr HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${body}`, { responses: 2, timeoutMs: 2000 });
+    expect(reply.responses.map((r) => r.status)).toEqual([201, 400]);
+  },
+  'upgrade-101': async (z) => {
+    // 101 with no Upgrade header, then the ordinary answer in HTTP/1.1 on the same connection.
+    const reply = await rawRequest(z.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: upgrade, close\r\nUpgrade: nothing/1\r\n\r\n', { responses: 2, timeoutMs: 2000 });
+    expect(reply.responses.map((r) => r.status)).toEqual([101, 300]);
+    expect(header(reply.responses[0]!, 'Upgrade')).toBeUndefined();
+  },
+  'cl-over-te': async (z) => {
+    // Content-Length and Transfer-Encoding together: a correct server answers 400; this one reads Content-Length.
+    const res = first(await once(z, 'POST /clte HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}'));
+    expect(res.status).toBe(201);
+  },
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,15 @@ import { robustnessChecks } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire.js';
 import { storeChecks } from './store.js';
+import { smugglingChecks } from './smuggling.js';
+import { transferEncodingChecks } from './transfer-encoding.js';
+import { chunkedChecks } from './chunked.js';
+import { trailerChecks } from './trailers.js';
+import { upgradeChecks } from './upgrade.js';
+import { expectChecks } from './expect.js';
+import { targetByteChecks } from './target-bytes.js';
+import { hostChecks } from './host.js';
+import { dateChecks } from './date.js';
 import { byoHttpChecks } from './assignments/byo-http.js';
 import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
@@ -21,6 +30,15 @@ export const allChecks: Check[] = [
   ...requestLineChecks,
   ...headerChecks,
   ...framingChecks,
+  ...smugglingChecks,
+  ...transferEncodingChecks,
+  ...chunkedChecks,
+  ...trailerChecks,
+  ...upgradeChecks,
+  ...expectChecks,
+  ...targetByteChecks,
+  ...hostChecks,
+  ...dateChecks,
   ...statusChecks,
   ...storeChecks,
   ...connectionChecks,

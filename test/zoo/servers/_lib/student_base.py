@@ -86,9 +86,12 @@ def header_tokens(headers, name):
 
 
 def origin_form(target):
-    """/path from an absolute-form target (http://host/path), which servers must accept."""
+    """/path from an absolute-form target (http://host/path), which servers must accept; the query is
+    ignored, as the reference server does."""
     m = ABSOLUTE_RE.match(target)
-    return target if not m else (target[m.end():] or '/')
+    path = target if not m else (target[m.end():] or '/')
+    return path.split('?', 1)[0] or '/'
+
 
 
 def crash():
@@ -348,6 +351,8 @@ class StudentServer:
             if req.version == 'HTTP/1.0':
                 raise HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request', close=True)
             codings = [t.split(';')[0].strip(' \t') for t in header_tokens(req.headers, 'transfer-encoding')]
+            if 'chunked' in codings and codings[-1] != 'chunked':  # RFC 9112 6.3: chunked not last
+                raise HttpError(400, 'chunked is not the last transfer coding', close=True)
             if any(t != 'chunked' for t in codings):
                 raise HttpError(501, 'unsupported transfer coding', close=True)
             if codings != ['chunked']:

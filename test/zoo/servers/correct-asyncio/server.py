@@ -159,6 +159,8 @@ async def read_body(reader, writer, req):
         if req.http10:
             raise Refuse(400, 'Transfer-Encoding in an HTTP/1.0 request')
         codings = [c.split(';')[0].strip(' \t') for c in req.tokens('transfer-encoding')]
+        if 'chunked' in codings and codings[-1] != 'chunked':  # RFC 9112 6.3: chunked not last
+            raise Refuse(400, 'chunked is not the last transfer coding')
         if any(c != 'chunked' for c in codings):
             raise Refuse(501, 'unsupported transfer coding')
         if codings != ['chunked']:
@@ -260,6 +262,7 @@ def respond_to(method, target, body):
     absolute = re.match(r'https?://[^/?#]*', target, re.IGNORECASE)  # absolute-form: keep the path
     if absolute:
         target = target[absolute.end():] or '/'
+    target = target.split('?', 1)[0] or '/'  # the query is ignored, as the reference server does
     if method not in KNOWN:
         allow = 'GET, HEAD' if target == '/' else ', '.join(KNOWN)
         return 405, {'Allow': allow}, problem(f'method {method} is not implemented')

@@ -89,6 +89,8 @@ function parseHead(text) {
   if (te.length > 0) {
     if (http10) throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
     const codings = tokens(headers, 'transfer-encoding').map((c) => c.split(';')[0].replace(/^[ \t]+|[ \t]+$/g, ''));
+    // RFC 9112 6.3: chunked named but not last leaves the body length unknown.
+    if (codings.includes('chunked') && codings[codings.length - 1] !== 'chunked') throw new HttpError(400, 'chunked is not the last transfer coding');
     if (codings.some((c) => c !== 'chunked')) throw new HttpError(501, 'unsupported transfer coding');
     if (codings.length !== 1) throw new HttpError(400, 'malformed Transfer-Encoding');
     req.framing = 'chunked';
@@ -124,7 +126,8 @@ function jsonObject(body) {
 function route(req, body) {
   const { method } = req;
   // An absolute-form target (http://host/path) must be accepted too: keep its path.
-  const target = req.target.replace(/^https?:\/\/[^/?#]*/i, '') || '/';
+  // The query is ignored, as the reference server does.
+  const target = req.target.replace(/^https?:\/\/[^/?#]*/i, '').replace(/\?.*$/s, '') || '/';
   if (!METHODS.includes(method)) {
     return [405, { Allow: target === '/' ? 'GET, HEAD' : METHODS.join(', ') }, errorBody(`method ${method} is not implemented`)];
   }

@@ -1,0 +1,59 @@
+import { caseCheck, get } from '../case.js';
+import type { Check } from '../types.js';
+import { PEER, withSource } from '../peer-sources.js';
+
+/** Host values beyond the basic cases (status.header.*), and field values that are valid but unusual. */
+
+const HOST_400 =
+  'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value."';
+
+export const hostChecks: Check[] = [
+  withSource(caseCheck({
+    id: 'status.host.identical-duplicate-is-400',
+    requirement: HOST_400 + ' Two identical Host lines are still more than one.',
+    cite: 'RFC 9112 §3.2',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\n\r\n',
+    accept: [400],
+  }), PEER.host400),
+  withSource(caseCheck({
+    id: 'status.host.userinfo-is-400',
+    requirement: HOST_400 + ' Host = uri-host [ ":" port ] (RFC 9110 §7.2): "user@localhost" is invalid.',
+    cite: 'RFC 9112 §3.2, RFC 9110 §7.2',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: user@localhost\r\n\r\n',
+    accept: [400],
+  }), PEER.host400),
+  withSource(caseCheck({
+    id: 'status.host.path-is-400',
+    requirement: HOST_400 + ' Host = uri-host [ ":" port ] (RFC 9110 §7.2): "localhost/x" is invalid.',
+    cite: 'RFC 9112 §3.2, RFC 9110 §7.2',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost/x\r\n\r\n',
+    accept: [400],
+  }), PEER.host400),
+  withSource(caseCheck({
+    id: 'status.host.comma-list-is-400',
+    requirement: HOST_400 + ' Host is a single value, not a list: "localhost, other" is invalid.',
+    cite: 'RFC 9112 §3.2, RFC 9110 §7.2',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost, other.example\r\n\r\n',
+    accept: [400],
+  }), PEER.host400),
+  withSource(caseCheck({
+    id: 'status.field.host-name-any-case-tab-ows-served',
+    requirement: 'RFC 9110 §5.1: field names are case-insensitive; RFC 9112 §5.1: optional whitespace (a tab) may precede the value. "hoSt:<TAB>localhost" is a valid Host.',
+    cite: 'RFC 9110 §5.1, RFC 9112 §5.1',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nhoSt:\tlocalhost\r\n\r\n',
+    accept: ['ok'],
+  }), PEER.fieldNameCaseInsensitive),
+  withSource(caseCheck({
+    id: 'status.field.empty-value-served',
+    requirement: 'RFC 9110 §5.5: field-value = *field-content, so a field may be empty ("X-Empty:"); the request is served.',
+    cite: 'RFC 9110 §5.5',
+    level: 'MUST',
+    request: get(['X-Empty:', 'X-Empty-Space: ']),
+    accept: ['ok'],
+  }), PEER.fieldValueEmpty),
+];

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { allProperties } from '../../properties/index.js';
+import * as malformations from '../../src/arbitraries/malformations.js';
+
+/** docs/peer-cases.md names only checks and generators that exist, and maps every peer case once. */
+const doc = readFileSync(new URL('../../docs/peer-cases.md', import.meta.url), 'utf8');
+const rows = doc.split('\n').filter((l) => /^\| [^|]+ \| /.test(l) && !l.startsWith('| case |') && !l.startsWith('| ---'));
+
+describe('docs/peer-cases.md', () => {
+  it('names only check ids that are in the catalogue (or properties)', () => {
+    const known = new Set([...allChecks, ...allProperties].map((c) => c.id));
+    const named = [...doc.matchAll(/`([a-z0-9]+(?:\.[a-z0-9-]+){2,})`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(150);
+    expect(named.filter((id) => !known.has(id))).toEqual([]);
+  });
+
+  it('names only generators that src/arbitraries/malformations.ts exports', () => {
+    const gens = [...doc.matchAll(/generator `([A-Za-z]+)`/g)].map((m) => m[1]!);
+    expect(gens.length).toBeGreaterThan(3);
+    for (const g of gens) expect(typeof (malformations as Record<string, unknown>)[g], g).toBe('function');
+  });
+
+  it('maps each case once: Http11Probe ids and h1spec descriptions, each with a counterpart or a reason', () => {
+    const cases = rows.map((l) => l.split('|')[1]!.trim());
+    expect(new Set(cases).size).toBe(cases.length);
+    // 194 Http11Probe cases in tables (CAP and COOK are listed in prose) and h1spec's 33.
+    expect(cases.filter((c) => /^(SMUG|COMP|RFC|MAL|NORM)-?/.test(c)).length).toBeGreaterThanOrEqual(190);
+    expect(cases.filter((c) => /^[A-Z][a-z]/.test(c)).length).toBe(33);
+    for (const l of rows) expect(l.split('|')[2]!.trim().length, l).toBeGreaterThan(10);
+  });
+});
