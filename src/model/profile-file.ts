@@ -102,6 +102,20 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
 }
 
 /**
+ * Imports a profile module. The compiled CLI (dist/) runs on plain Node, which cannot load TypeScript:
+ * then tsx compiles the file on the fly.
+ */
+async function importModule(absolute: string): Promise<unknown> {
+  try {
+    return await import(pathToFileURL(absolute).href);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    const { tsImport } = await import('tsx/esm/api');
+    return tsImport(pathToFileURL(absolute).href, import.meta.url);
+  }
+}
+
+/**
  * Loads a profile from `file`: JSON, or a TypeScript/JavaScript module whose default export is the
  * profile (`defineConfig`). Throws a ProfileError with one sentence naming the file and the field.
  */
@@ -121,7 +135,7 @@ export async function loadProfileFile(file: string, builtins: Record<string, Pro
     }
   } else if (/\.(m?ts|m?js)$/i.test(file)) {
     try {
-      const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
+      const mod = (await importModule(path.resolve(file))) as { default?: unknown };
       raw = mod.default;
     } catch (err) {
       throw new ProfileError(`cannot load the profile file ${file} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
