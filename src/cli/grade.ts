@@ -9,16 +9,14 @@ import type { GradeResult } from '../runner/grade-types.js';
 import { freePort } from '../runner/launch.js';
 import { toClassCsv } from '../reporters/csv.js';
 import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';
-import { toGradescope } from '../reporters/gradescope.js';
-import { renderHtmlReport } from '../reporters/html.js';
 import { toJsonReport } from '../reporters/json.js';
-import { toJUnit } from '../reporters/junit.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
+import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
 
-export interface GradeFlags {
+export interface GradeFlags extends ReportFlags {
   cmd?: string;
   port?: string;
   cwd?: string;
@@ -59,11 +57,6 @@ async function checkWritableDir(flag: string, file: string): Promise<void> {
   if (!(await isDir(dir))) throw new UsageError(`cannot write ${flag} ${file}: the directory ${dir} does not exist`);
 }
 
-/** A file name for a submission's HTML report: its name, made safe. */
-function reportName(submission: string): string {
-  return `${submission.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_') || 'submission'}.html`;
-}
-
 /** The JSON report of SPEC.md for one graded submission, with the grading facts beside it. */
 function gradeJson(g: GradeResult): object {
   return {
@@ -102,12 +95,11 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     memoryBytes: parseInteger('--memory-mb', flags.memoryMb, 16, 1_048_576) * 1024 ** 2,
   };
   const startTimeoutMs = parseInteger('--start-timeout-ms', flags.startTimeoutMs, 100, 600_000);
-  for (const [flag, file] of [['--json', flags.json], ['--junit', flags.junit], ['--gradescope', flags.gradescope], ['--csv', flags.csv]] as const) {
+  for (const [flag, file] of [['--json', flags.json], ['--csv', flags.csv]] as const) {
     if (file) await checkWritableDir(flag, file);
   }
-  if (flags.report) await fs.mkdir(flags.report, { recursive: true });
+  const reports = await reportSettings(flags, { classMode: submissionsDir !== undefined });
   if (flags.scratch && !(await isDir(flags.scratch))) throw new UsageError(`--scratch ${flags.scratch} is not a folder`);
-  if (flags.gradescope && submissionsDir !== undefined) throw new UsageError("--gradescope writes one submission's results.json: use it without SUBMISSIONS_DIR");
 
   // What to grade: every subfolder of SUBMISSIONS_DIR, or one folder.
   let dirs: Array<{ name: string; dir: string }>;
@@ -188,27 +180,17 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     await writeFileAtomic(flags.json, JSON.stringify(classMode ? results.map(gradeJson) : gradeJson(results[0]!), null, 2) + '\n');
     written.push(flags.json);
   }
-  if (flags.junit) {
-    await writeFileAtomic(flags.junit, toJUnit(results));
-    written.push(flags.junit);
-  }
-  if (flags.gradescope) {
-    await writeFileAtomic(flags.gradescope, JSON.stringify(toGradescope(results[0]!), null, 2) + '\n');
-    written.push(flags.gradescope);
-  }
-  if (flags.report) {
-    for (const g of results) {
-      const file = path.join(flags.report, reportName(g.submission));
-      await writeFileAtomic(file, renderHtmlReport(g));
-    }
-    written.push(`${flags.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'})`);
-  }
+  written.push(...(await writeReports(results, reports)));
   if (flags.csv) {
     await writeFileAtomic(flags.csv, toClassCsv(results));
     written.push(flags.csv);
   }
   if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
   // One submission: exit 1 when it lost points (CI use). A class: 0 once everything is graded.
-  if (!classMode) return results[0]!.score.points < results[0]!.score.max ? 1 : 0;
+  if (!classMode) {
+    const g = results[0]!;
+    if (reports.failUnder !== null) return belowPassMark(g, reports.failUnder) ? 1 : 0;
+    return g.score.points < g.score.max ? 1 : 0;
+  }
   return 0;
 }

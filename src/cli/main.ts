@@ -13,6 +13,7 @@ import { runList } from './list.js';
 import { version } from './version.js';
 import { runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
+import { addReportOptions } from './report-files.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
 
@@ -71,7 +72,8 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--profile <name|file>', 'what the server is expected to implement: a built-in profile (reference, any) or a profile file', 'reference')
     .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', 'corpus')
     .option('--no-corpus', 'neither replay nor save the regression corpus')
-    .option('--no-color', 'no ANSI colours in the text report')
+    .option('--no-color', 'no ANSI colours in the text report');
+  addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {
       run.job = () => runFuzz(flags, io);
@@ -102,12 +104,11 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--memory-mb <n>', 'memory limit of the server process (its data segment: heap and writable mappings)', '2048')
     .option('--start-timeout-ms <ms>', 'how long a server may take to listen', '10000')
     .option('--json <file>', 'the JSON report (an array in class mode)')
-    .option('--junit <file>', 'JUnit XML, one testcase per check')
-    .option('--gradescope <file>', 'Gradescope autograder results.json (one submission)')
-    .option('--report <dir>', 'a self-contained HTML page per submission, for students')
     .option('--csv <file>', 'the class table as CSV')
-    .option('--no-color', 'no ANSI colours')
-    .addHelpText('after', '\nExit codes: one submission: 0 full marks, 1 points lost; a class: 0 once graded; 2 usage error.')
+    .option('--fail-under <percent>', 'one submission: exit 0 at or above this percentage, 1 below (default: 1 for any point lost)')
+    .option('--no-color', 'no ANSI colours');
+  addReportOptions(program.commands.at(-1)!)
+    .addHelpText('after', '\nExit codes: one submission: 0 full marks (or at least --fail-under), 1 points lost; a class: 0 once graded; 2 usage error.')
     .action((submissions: string | undefined, flags: GradeFlags) => {
       run.job = () => runGrade(submissions, flags, io);
     });
