@@ -43,6 +43,6 @@ if [ -s "$scratch/summary.md" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$scratch/summary.md" >> "$GITHUB_STEP_SUMMARY"
 fi
 if [ -s "$scratch/results.json" ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
-  node "$here/outputs.mjs" "$scratch/results.json" "$scratch/grade.json" "$code" >> "$GITHUB_OUTPUT" || code=2
+  node "$here/outputs.mjs" "$scratch/results.json" "$scratch/grade.json" "$code" "${INPUT_MAX_SCORE:-}" >> "$GITHUB_OUTPUT" || code=2
 fi
 exit "$code"

@@ -3,13 +3,13 @@
 // prints it): `score`, `max-score`, `percent`, and `result`, the base64 JSON that
 // classroom-resources/autograding-grading-reporter reads (tests with name, status pass|fail, score,
 // message; the run's status is pass when wiregrade exited 0, i.e. at or above the pass mark).
-//   node action/outputs.mjs RESULTS_JSON GRADE_JSON EXIT_CODE >> "$GITHUB_OUTPUT"
+//   node action/outputs.mjs RESULTS_JSON GRADE_JSON EXIT_CODE [MAX_SCORE] >> "$GITHUB_OUTPUT"
 import { readFileSync } from 'node:fs';
 
-const [file, gradeFile, exitCode = '1'] = process.argv.slice(2);
+const [file, gradeFile, exitCode = '1', maxScore = ''] = process.argv.slice(2);
 const gs = JSON.parse(readFileSync(file, 'utf8'));
 const { points, max: ownMax } = JSON.parse(readFileSync(gradeFile, 'utf8')).score;
-const max = gs.max_score;
+const max = maxScore !== '' ? Number(maxScore) : ownMax;
 const percent = ownMax > 0 ? Math.round((points / ownMax) * 1000) / 10 : 0;
 const firstLine = (s) => {
   const text = String(s ?? '').replace(/^`{3,}\w*\n|\n`{3,}$/g, '');

@@ -14,8 +14,9 @@ import { version } from './version.js';
 import { runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 import { addReportOptions } from './report-files.js';
+import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
 
-const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
+const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve', 'gradescope'] as const;
 
 /** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
 function writerStream(write: (s: string) => void): Writable {
@@ -134,6 +135,27 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--json', 'a JSON array instead of a table')
     .action((flags: { json?: boolean }) => {
       run.job = async () => runList(flags, io);
+    });
+
+  program
+    .command('gradescope')
+    .description('set up a Gradescope autograder that grades every submission with wiregrade')
+    .command('init')
+    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade; run_autograder grades /autograder/submission')
+    .option('--cmd <command>', "the command that starts a submission's server; {port} is replaced by the port")
+    .option('--port <n>', 'the port the server listens on (omit when --cmd has {port})')
+    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder)', 'reference')
+    .option('--out <dir>', 'the folder to write; the zip goes beside it as DIR.zip', 'gradescope-autograder')
+    .option('--max-score <points>', "the assignment's points on Gradescope: the checks' points are scaled to sum to it")
+    .option('--visibility <when>', 'when students see the checks: visible, hidden, after_due_date, after_published (default visible)')
+    .option('--runs <n>', 'cases per property (default: grade\'s 25)')
+    .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes')
+    .option('--seed <n>', "seed of the generated cases (default: grade's fixed seed)")
+    .option('--timeout-ms <ms>', 'deadline for each exchange with the server')
+    .option('--package <spec>', 'what setup.sh installs with npm: a registry spec (default wiregrade@THIS_VERSION) or a packed .tgz, shipped in the zip')
+    .option('--node-version <x.y.z>', 'the Node.js version setup.sh installs (default: this one, at least 20.18)')
+    .action((flags: GradescopeInitFlags) => {
+      run.job = () => runGradescopeInit(flags, io);
     });
 
   // Never parsed here: main() hands `serve`'s arguments to the reference server's own CLI. Listed for --help.

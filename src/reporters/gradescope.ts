@@ -30,9 +30,9 @@ export interface GradescopeTest {
   tags?: Family[];
 }
 
+/** Gradescope's documented top level has no max_score: the assignment's points are set on Gradescope. */
 export interface GradescopeResults {
   score: number;
-  max_score: number;
   /** Seconds. */
   execution_time: number;
   output: string;
@@ -160,7 +160,6 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
   }
   return {
     score: total,
-    max_score: opts.maxScore ?? g.score.max,
     execution_time: Math.round(g.durationMs) / 1000,
     output: out.join('\n'),
     output_format: 'md',
