@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { resolveProfile } from './profile.js';
@@ -15,6 +14,7 @@ import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
 import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
+import { defaultJobs } from './jobs.js';
 
 export interface GradeFlags extends ReportFlags {
   cmd?: string;
@@ -119,9 +119,11 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     io.err('wiregrade: --sandbox was asked for, but bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap); the servers run without a sandbox, with process limits only.\n');
   }
   // Submissions share a port unless {port} gives each its own: then they must run one after another.
-  const jobs = fixedPort !== null && !templated ? 1 : parseInteger('--jobs', flags.jobs ?? String(os.availableParallelism()), 1, 64);
+  const jobs = fixedPort !== null && !templated ? 1 : parseInteger('--jobs', flags.jobs ?? String(defaultJobs()), 1, 64);
   if (classMode && fixedPort !== null && !templated && dirs.length > 1) {
-    io.err(`wiregrade: every submission listens on port ${fixedPort}, so they are graded one after another (put {port} in --cmd to grade ${Math.min(dirs.length, os.availableParallelism())} at once).\n`);
+    io.err(`wiregrade: every submission listens on port ${fixedPort}, so they are graded one after another (put {port} in --cmd to grade ${Math.min(dirs.length, defaultJobs())} at once).\n`);
+  } else if (classMode) {
+    io.err(`grading ${dirs.length} submissions, ${Math.min(jobs, dirs.length)} at a time\n`);
   }
   io.err(`seed: ${seed}\n`);
 

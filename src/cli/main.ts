@@ -97,7 +97,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
     .option('--strict', 'SHOULD requirements count like MUST')
-    .option('--jobs <n>', 'submissions graded at once (default: the number of cores; 1 when they share a fixed port)')
+    .option('--jobs <n>', 'submissions graded at once (default: 4 per core, at most 16, since a grade mostly waits on sockets; 1 when they share a fixed port)')
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
