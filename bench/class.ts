@@ -80,12 +80,22 @@ export async function gradeClass(classDir: string, jobs: number | null, timeoutM
     const t0 = performance.now();
     const r = await run(args, timeoutMs);
     const wallMs = performance.now() - t0;
-    const results = JSON.parse(await fs.readFile(json, 'utf8').catch(() => '[]')) as Array<{ submission: string; score: { points: number; max: number } }>;
+    const results = JSON.parse(await fs.readFile(json, 'utf8').catch(() => '[]')) as Array<{
+      submission: string;
+      score: { points: number; max: number };
+      restarts: number;
+      checks: Array<{ id: string; verdict: string; firstFailure?: { reason?: string } }>;
+    }>;
     if (results.length === 0) throw new Error(`wiregrade grade wrote no results (exit ${r.code}): ${r.stderr.split('\n').slice(-3).join(' ')}`);
     const correct = results.filter((g) => CORRECT.some((c) => g.submission.endsWith(`-${c}`)));
     const planted = results.filter((g) => !correct.includes(g));
+    const lost = (g: (typeof results)[number]): string =>
+      g.checks
+        .filter((c) => c.verdict !== 'pass' && c.verdict !== 'skip' && c.verdict !== 'warn')
+        .map((c) => `${c.id} ${c.verdict}${c.firstFailure?.reason ? ` (${c.firstFailure.reason.slice(0, 160)})` : ''}`)
+        .join('; ');
     const wrong = [
-      ...correct.filter((g) => g.score.points < g.score.max).map((g) => `${g.submission} ${g.score.points}/${g.score.max}`),
+      ...correct.filter((g) => g.score.points < g.score.max).map((g) => `${g.submission} ${g.score.points}/${g.score.max}, restarts ${g.restarts}: ${lost(g)}`),
       ...planted.filter((g) => g.score.points >= g.score.max).map((g) => `${g.submission} ${g.score.points}/${g.score.max}`),
     ];
     const jobsUsed = /grading \d+ submissions, (\d+) at a time/.exec(r.stderr)?.[1];
