@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `wiregrade/config` in a profile file resolves to the sources (package.json's "wiregrade-source"
+  // condition), so the tests never depend on a built dist/. The others are Vite's defaults for Node.
+  ssr: { resolve: { conditions: ['module', 'node', 'development|production', 'wiregrade-source'] } },
   test: {
     include: ['test/**/*.test.ts', 'properties/**/*.test.ts', 'reference-server/**/*.test.ts'],
     testTimeout: 60_000,

@@ -13,12 +13,17 @@
  * 4. Grade wall time: the reference server, and the zoo's hostile-silent (hangs on every request).
  * 5. The grader's peak RSS against the zoo's hostile-flood, in a child process (bench-flood-child.ts),
  *    largest of 3; baselines: the same child against the reference server, and with nothing run.
+ * 6. A class (issue 15, bench/class.ts): 200 generated submissions graded by one `wiregrade grade`
+ *    process with the default --jobs, next to a slice of the same class with --jobs 1; submissions per
+ *    minute, and whether every grade stayed right.
+ * 7. Start-up: `wiregrade --version` next to `node -e 0` (and `wiregrade list`, the whole CLI loaded).
  *
  * The reference server always runs in its own process (`wiregrade serve`), as a student's server would,
  * so the grader and the server under test do not share an event loop.
  *
- *   npm run bench                       everything (about 5 minutes on 2 cores)
- *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, rss)
+ *   npm run bench                       everything (about 20 minutes on 2 cores, most of it the class)
+ *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, rss, class, startup)
+ *   npm run bench -- --class-size 40    a smaller class
  */
 import { blockWhy } from '../src/reporters/causes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -48,10 +53,11 @@ import { zoo } from '../test/zoo/manifest.js';
 import { failingIds, MATRIX_SEED, runMatrixRow } from '../test/zoo/run-matrix.js';
 import { rawLoop, type RawLoopResult } from './bench-raw.js';
 import type { FloodChildReport } from './bench-flood-child.js';
+import { benchClass, benchStartup } from './class.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(REPO, 'bench', 'results', 'latest.json');
-const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'rss'] as const;
+const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'rss', 'class', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Settings, fixed here so two runs measure the same thing. */
@@ -73,7 +79,19 @@ const GRADE_START_TIMEOUT_MS = 10_000;
 const CHILD_TIMEOUT_MS = 180_000;
 const RSS_REPEATS = 3;
 /** A safety net: the whole bench never runs longer than this. */
-const WATCHDOG_MS = 20 * 60_000;
+const WATCHDOG_MS = 50 * 60_000;
+/** The class: its size (--class-size N), and how much of it is graded again with --jobs 1. */
+const CLASS_SIZE = (() => {
+  const i = process.argv.indexOf('--class-size');
+  const n = i < 0 ? 200 : Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 2 || n > 2000) {
+    process.stderr.write('usage: npm run bench [-- --class-size N] (N from 2 to 2000)\n');
+    process.exit(2);
+  }
+  return n;
+})();
+const CLASS_BASELINE_SIZE = Math.min(12, CLASS_SIZE);
+const CLASS_TIMEOUT_MS = 40 * 60_000;
 
 const TARGETS = {
   mutationScore: 1,
@@ -84,6 +102,9 @@ const TARGETS = {
   gradeHangingMs: 60_000,
   /** "200 MB" as the issue writes it: 200 × 10^6 bytes (the figure is printed in MB and MiB). */
   rssBytes: 200e6,
+  /** Issue 15: 200 submissions in under 10 minutes, and `wiregrade --version` under 0.3 s. */
+  classMinutesFor200: 10,
+  startupMs: 300,
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -530,6 +551,8 @@ const throughput = await section('throughput', benchThroughput);
 const catalogue = await section('catalogue', benchCatalogue);
 const gradeRes = await section('grade', benchGrade);
 const rss = await section('rss', benchRss);
+const classRes = await section('class', () => benchClass({ size: CLASS_SIZE, baselineSize: CLASS_BASELINE_SIZE, progress, timeoutMs: CLASS_TIMEOUT_MS }));
+const startup = await section('startup', () => benchStartup());
 
 // Targets: each figure against the issue's target, PASS or MISS (or ERROR when it could not be measured).
 interface TargetRow {
@@ -598,6 +621,23 @@ addTarget(rss, 'grader peak RSS vs hostile-flood (largest of 3)', '< 200 MB', (r
   pass: r.flood.peakBytes < TARGETS.rssBytes,
 }));
 
+addTarget(classRes, `class of ${CLASS_SIZE}: one grade process, default --jobs`, '200 < 10 min', (c) => {
+  const minutesFor200 = 200 / c.fast.perMinute;
+  const wrong = c.fast.wrong.length + c.jobs1.wrong.length;
+  return {
+    figure: `${c.fast.perMinute.toFixed(1)} submissions/min (${c.fast.submissions} in ${ms(c.fast.wallMs)}, --jobs ${c.fast.jobs}) = 200 in ${minutesFor200.toFixed(1)} min; ${wrong === 0 ? 'every grade right' : `${wrong} WRONG grades`}`,
+    baseline: `--jobs 1: ${c.jobs1.perMinute.toFixed(1)}/min (${c.jobs1.submissions} of the same class in ${ms(c.jobs1.wallMs)}; the whole class ≈ ${(c.jobs1ProjectedMs / 60_000).toFixed(0)} min); ${c.cores} cores, load average ${c.loadAverage[0]} at the start`,
+    value: minutesFor200,
+    pass: minutesFor200 < TARGETS.classMinutesFor200 && wrong === 0,
+  };
+});
+addTarget(startup, 'start-up: wiregrade --version (median)', '< 0.3 s', (s) => ({
+  figure: `${ms(s.versionMs)} (${s.repeats} runs)`,
+  baseline: `node -e 0: ${ms(s.nodeMs)}; wiregrade list (whole CLI, ${s.mode}): ${ms(s.listMs)}`,
+  value: s.versionMs,
+  pass: s.versionMs < TARGETS.startupMs,
+}));
+
 // ---------------------------------------------------------------------------------------------------
 // Print
 
@@ -643,7 +683,21 @@ if (gradeRes?.ok) {
     ], wrap([14, 9, 7, 8, 70])),
   );
 }
-process.stdout.write('\nTargets (issue 7)\n');
+if (classRes?.ok) {
+  const c = classRes.value;
+  process.stdout.write(`\nA class: generated submissions (half correct, half one planted bug each), python3 server.py {port}, ${c.cores} cores\n`);
+  process.stdout.write(
+    table([
+      ['--jobs', 'submissions', 'wall time', 'per minute', 'correct: full marks', 'bugs: points lost', 'wrong grades'],
+      ...[c.fast, c.jobs1].map((r) => [r.jobs, String(r.submissions), ms(r.wallMs), r.perMinute.toFixed(1), `${r.correctFull[0]}/${r.correctFull[1]}`, `${r.bugsCaught[0]}/${r.bugsCaught[1]}`, r.wrong.length ? r.wrong.join(', ') : '—']),
+    ]),
+  );
+}
+if (startup?.ok) {
+  const s = startup.value;
+  process.stdout.write(`\nStart-up (medians of ${s.repeats}, alternating): wiregrade --version ${ms(s.versionMs)}, node -e 0 ${ms(s.nodeMs)}, wiregrade list ${ms(s.listMs)} (${s.mode})\n`);
+}
+process.stdout.write('\nTargets (issues 7 and 15)\n');
 process.stdout.write(table([['measure', 'figure', 'baseline (same run)', 'target', 'result'], ...targets.map((t) => [t.measure, t.figure, t.baseline, t.target, t.result])], wrap([30, 46, 40, 10, 6])));
 
 const report = {
@@ -657,9 +711,11 @@ const report = {
   catalogue,
   grade: gradeRes,
   rss,
+  class: classRes,
+  startup,
 };
 await fs.mkdir(path.dirname(RESULTS), { recursive: true });
 await fs.writeFile(RESULTS, JSON.stringify(report, null, 2) + '\n');
 progress(`done in ${ms(report.durationMs)}; written ${path.relative(REPO, RESULTS)}`);
-const failed = [mutation, throughput, catalogue, gradeRes, rss].some((o) => o !== null && !o.ok);
+const failed = [mutation, throughput, catalogue, gradeRes, rss, classRes, startup].some((o) => o !== null && !o.ok);
 process.exit(failed ? 1 : 0);

@@ -23,9 +23,11 @@ import { phraseUnreachable } from '../reporters/causes.js';
 import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import type { PropertyOutcome } from '../runner/run-properties.js';
 import { version } from './version.js';
+import { reportSettings, writeReports, type ReportFlags, type ReportSettings } from './report-files.js';
+import { gradeOfRun } from '../runner/run-view.js';
 
 /** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
-export interface FuzzFlags {
+export interface FuzzFlags extends ReportFlags {
   target?: string;
   checks?: string[];
   strict?: boolean;
@@ -70,6 +72,8 @@ export interface FuzzSettings {
   path: string | null;
   profile: Profile;
   color: boolean;
+  /** --junit, --gradescope, --report, --markdown: the grade reporters, on a GradeResult view of the run. */
+  reports: ReportSettings;
 }
 
 /** Validates every flag before anything runs; throws a UsageError with one sentence. */
@@ -82,7 +86,9 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     const st = await fs.stat(dir).catch(() => null);
     if (!st?.isDirectory()) throw new UsageError(`cannot write the JSON report to ${json}: the directory ${dir} does not exist`);
   }
+  const reports = await reportSettings(flags, { classMode: false });
   return {
+    reports,
     target: flags.target === undefined ? null : parseTarget(flags.target),
     prefixes: splitPrefixes(flags.checks ?? []),
     strict: flags.strict === true,
@@ -206,6 +212,13 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       return 2;
     }
     io.err(`JSON report written to ${s.json}\n`);
+  }
+  try {
+    const written = await writeReports([gradeOfRun(result)], s.reports);
+    if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
+  } catch (err) {
+    io.err(`wiregrade: cannot write a report: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
   }
   return exitCodeFor(result);
 }

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { resolveProfile } from './profile.js';
@@ -11,23 +10,22 @@ import { freePort } from '../supervise/launch.js';
 import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import { toClassCsv } from '../reporters/csv.js';
 import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';
-import { toGradescope } from '../reporters/gradescope.js';
-import { renderClassIndex, renderHtmlReport } from '../reporters/html.js';
 import { submissionSlugs } from '../reporters/slug.js';
 import { loadCorpus } from '../corpus/store.js';
 import { saveFailures } from './corpus.js';
 import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
 import { version } from './version.js';
 import { toJsonReport } from '../reporters/json.js';
-import { toJUnit } from '../reporters/junit.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
 import { Progress } from './progress.js';
 import type { RunEvent } from '../runner/types.js';
+import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
+import { defaultJobs } from './jobs.js';
 
-export interface GradeFlags {
+export interface GradeFlags extends ReportFlags {
   cmd?: string;
   port?: string;
   cwd?: string;
@@ -70,7 +68,6 @@ async function checkWritableDir(flag: string, file: string): Promise<void> {
   if (!(await isDir(dir))) throw new UsageError(`cannot write ${flag} ${file}: the directory ${dir} does not exist`);
 }
 
-
 /** The JSON report of SPEC.md for one graded submission, with the grading facts beside it. */
 function gradeJson(g: GradeResult): object {
   return {
@@ -109,13 +106,12 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     memoryBytes: parseInteger('--memory-mb', flags.memoryMb, 16, 1_048_576) * 1024 ** 2,
   };
   const startTimeoutMs = parseInteger('--start-timeout-ms', flags.startTimeoutMs, 100, 600_000);
-  for (const [flag, file] of [['--json', flags.json], ['--junit', flags.junit], ['--gradescope', flags.gradescope], ['--csv', flags.csv]] as const) {
+  for (const [flag, file] of [['--json', flags.json], ['--csv', flags.csv]] as const) {
     if (file) await checkWritableDir(flag, file);
   }
-  if (flags.report) await checkWritableDir('--report', flags.report);
   if (flags.corpus) await checkWritableDir('--corpus', flags.corpus);
+  const reports = await reportSettings(flags, { classMode: submissionsDir !== undefined });
   if (flags.scratch && !(await isDir(flags.scratch))) throw new UsageError(`--scratch ${flags.scratch} is not a folder`);
-  if (flags.gradescope && submissionsDir !== undefined) throw new UsageError("--gradescope writes one submission's results.json: use it without SUBMISSIONS_DIR");
 
   // What to grade: every subfolder of SUBMISSIONS_DIR, or one folder.
   let dirs: Array<{ name: string; dir: string }>;
@@ -135,9 +131,11 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     io.err('wiregrade: --sandbox was asked for, but bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap); the servers run without a sandbox, with process limits only.\n');
   }
   // Submissions share a port unless {port} gives each its own: then they must run one after another.
-  const jobs = fixedPort !== null && !templated ? 1 : parseInteger('--jobs', flags.jobs ?? String(os.availableParallelism()), 1, 64);
+  const jobs = fixedPort !== null && !templated ? 1 : parseInteger('--jobs', flags.jobs ?? String(defaultJobs()), 1, 64);
   if (classMode && fixedPort !== null && !templated && dirs.length > 1) {
-    io.err(`wiregrade: every submission listens on port ${fixedPort}, so they are graded one after another (put {port} in --cmd to grade ${Math.min(dirs.length, os.availableParallelism())} at once).\n`);
+    io.err(`wiregrade: every submission listens on port ${fixedPort}, so they are graded one after another (put {port} in --cmd to grade ${Math.min(dirs.length, defaultJobs())} at once).\n`);
+  } else if (classMode) {
+    io.err(`grading ${dirs.length} submissions, ${Math.min(jobs, dirs.length)} at a time\n`);
   }
   io.err(`seed: ${seed}\n`);
 
@@ -233,26 +231,17 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     await writeFileAtomic(flags.json, JSON.stringify(classMode ? results.map(gradeJson) : gradeJson(results[0]!), null, 2) + '\n');
     written.push(flags.json);
   }
-  if (flags.junit) {
-    await writeFileAtomic(flags.junit, toJUnit(results));
-    written.push(flags.junit);
-  }
-  if (flags.gradescope) {
-    await writeFileAtomic(flags.gradescope, JSON.stringify(toGradescope(results[0]!), null, 2) + '\n');
-    written.push(flags.gradescope);
-  }
-  if (flags.report) {
-    await fs.mkdir(flags.report, { recursive: true });
-    for (const g of results) await writeFileAtomic(path.join(flags.report, `${slugs.get(g.submission)!}.html`), renderHtmlReport(g));
-    if (classMode) await writeFileAtomic(path.join(flags.report, 'index.html'), renderClassIndex(results, slugs));
-    written.push(`${flags.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'}${classMode ? ' and index.html' : ''})`);
-  }
+  written.push(...(await writeReports(results, reports, slugs, classMode)));
   if (flags.csv) {
     await writeFileAtomic(flags.csv, toClassCsv(results));
     written.push(flags.csv);
   }
   if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
   // One submission: exit 1 when it lost points (CI use). A class: 0 once everything is graded.
-  if (!classMode) return results[0]!.score.points < results[0]!.score.max ? 1 : 0;
+  if (!classMode) {
+    const g = results[0]!;
+    if (reports.failUnder !== null) return belowPassMark(g, reports.failUnder) ? 1 : 0;
+    return g.score.points < g.score.max ? 1 : 0;
+  }
   return 0;
 }

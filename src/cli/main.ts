@@ -14,8 +14,10 @@ import { version } from './version.js';
 import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 import { profiles } from '../model/profile.js';
+import { addReportOptions } from './report-files.js';
+import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
 
-const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve'] as const;
+const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve', 'gradescope'] as const;
 
 /** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
 function writerStream(write: (s: string) => void): Writable {
@@ -75,7 +77,8 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--profile <name|file>', PROFILE_HELP, 'reference')
     .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', DEFAULT_CORPUS)
     .option('--no-corpus', 'neither replay nor save the regression corpus')
-    .option('--no-color', 'no ANSI colours in the text report')
+    .option('--no-color', 'no ANSI colours in the text report');
+  addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {
       run.job = () => runFuzz(flags, io);
@@ -98,7 +101,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
     .option('--strict', 'SHOULD requirements count like MUST')
-    .option('--jobs <n>', 'submissions graded at once (default: the number of cores; 1 when they share a fixed port)')
+    .option('--jobs <n>', 'submissions graded at once (default: 4 per core, at most 16, since a grade mostly waits on sockets; 1 when they share a fixed port)')
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
@@ -106,13 +109,12 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--memory-mb <n>', 'memory limit of the server process (its data segment: heap and writable mappings)', '2048')
     .option('--start-timeout-ms <ms>', 'how long a server may take to listen', '10000')
     .option('--json <file>', 'the JSON report (an array in class mode)')
-    .option('--junit <file>', 'JUnit XML, one testcase per check')
-    .option('--gradescope <file>', 'Gradescope autograder results.json (one submission)')
-    .option('--report <dir>', 'a self-contained HTML page per submission, for students')
     .option('--csv <file>', 'the class table as CSV')
     .option('--corpus <dir>', "save each submission's failures (exact bytes) as a regression corpus under DIR/<student> (default: REPORT_DIR/corpus with --report)")
-    .option('--no-color', 'no ANSI colours')
-    .addHelpText('after', '\nExit codes: one submission: 0 full marks, 1 points lost; a class: 0 once graded; 2 usage error.')
+    .option('--fail-under <percent>', 'one submission: exit 0 at or above this percentage, 1 below (default: 1 for any point lost)')
+    .option('--no-color', 'no ANSI colours');
+  addReportOptions(program.commands.at(-1)!)
+    .addHelpText('after', '\nExit codes: one submission: 0 full marks (or at least --fail-under), 1 points lost; a class: 0 once graded; 2 usage error.')
     .action((submissions: string | undefined, flags: GradeFlags) => {
       run.job = () => runGrade(submissions, flags, io);
     });
@@ -140,6 +142,27 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--json', 'a JSON array instead of a table')
     .action((flags: { json?: boolean }) => {
       run.job = async () => runList(flags, io);
+    });
+
+  program
+    .command('gradescope')
+    .description('set up a Gradescope autograder that grades every submission with wiregrade')
+    .command('init')
+    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade; run_autograder grades /autograder/submission')
+    .option('--cmd <command>', "the command that starts a submission's server; {port} is replaced by the port")
+    .option('--port <n>', 'the port the server listens on (omit when --cmd has {port})')
+    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder)', 'reference')
+    .option('--out <dir>', 'the folder to write; the zip goes beside it as DIR.zip', 'gradescope-autograder')
+    .option('--max-score <points>', "the assignment's points on Gradescope: the checks' points are scaled to sum to it")
+    .option('--visibility <when>', 'when students see the checks: visible, hidden, after_due_date, after_published (default visible)')
+    .option('--runs <n>', 'cases per property (default: grade\'s 25)')
+    .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes')
+    .option('--seed <n>', "seed of the generated cases (default: grade's fixed seed)")
+    .option('--timeout-ms <ms>', 'deadline for each exchange with the server')
+    .option('--package <spec>', 'what setup.sh installs with npm: a registry spec (default wiregrade@THIS_VERSION) or a packed .tgz, shipped in the zip')
+    .option('--node-version <x.y.z>', 'the Node.js version setup.sh installs (default: this one, at least 20.18)')
+    .action((flags: GradescopeInitFlags) => {
+      run.job = () => runGradescopeInit(flags, io);
     });
 
   // Never parsed here: main() hands `serve`'s arguments to the reference server's own CLI. Listed for --help.

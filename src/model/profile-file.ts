@@ -142,6 +142,7 @@ async function importProfileModule(absolute: string): Promise<unknown> {
   return tsImport(pathToFileURL(absolute).href, import.meta.url);
 }
 
+
 /**
  * Loads a profile from `file`: JSON, or a TypeScript/JavaScript module whose default export is the
  * profile (`defineConfig`). Throws a ProfileError with one sentence naming the file and the field.

@@ -3,16 +3,22 @@ import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
-import { gradeNotes, printableCheck, printableLines, renderScoreSummary } from './grade-table.js';
+import { gradeNotes, printableCheck, printableLines } from './grade-table.js';
 import { score } from './json.js';
+import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
 import { renderFailure } from './text.js';
 
 /**
  * The Gradescope autograder's results.json
  * (https://gradescope-autograders.readthedocs.io/en/latest/specs/#output-format): one test per check
- * that counts towards the score, each with the points it earned, and the plain-text details a student
- * needs to fix a failure.
+ * that counts towards the score, each with the points it earned, and the details a student needs to fix
+ * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
+ * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
  */
+
+/** Who sees a test (Gradescope's `visibility`): always, never, after the due date, or once grades are published. */
+export const GRADESCOPE_VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
+export type GradescopeVisibility = (typeof GRADESCOPE_VISIBILITIES)[number];
 
 export interface GradescopeTest {
   name: string;
@@ -20,17 +26,21 @@ export interface GradescopeTest {
   max_score: number;
   status: 'passed' | 'failed';
   output: string;
-  visibility: 'visible';
+  output_format: 'md';
+  visibility: GradescopeVisibility;
   tags?: Family[];
 }
 
+/** Gradescope's documented top level has no max_score: the assignment's points are set on Gradescope. */
 export interface GradescopeResults {
   score: number;
-  max_score: number;
   /** Seconds. */
   execution_time: number;
   output: string;
-  stdout_visibility: 'visible';
+  output_format: 'md';
+  /** The default of the tests: Gradescope shows the total only when every test is visible. */
+  visibility: GradescopeVisibility;
+  stdout_visibility: GradescopeVisibility;
   tests: GradescopeTest[];
 }
 
@@ -40,6 +50,11 @@ export interface GradescopeOptions {
    * so the tests' scores add up exactly). Without it, scores are the checks' own points.
    */
   maxScore?: number;
+  /**
+   * When students see the checks (default `visible`): every check's test, the top-level default and the
+   * run's stdout. A server that did not start is reported in a `launch` test that is always visible.
+   */
+  visibility?: GradescopeVisibility;
 }
 
 const plain = palette(false);
@@ -53,8 +68,8 @@ function requirementLine(c: CheckResult): string {
   return `[${c.level}] ${c.requirement}${c.cite ? ` (${c.cite})` : ''}`;
 }
 
-/** The plain-text output of one test: what it requires and, unless it passed, everything to reproduce it. */
-export function testOutput(g: GradeResult, check: CheckResult): string {
+/** The plain text of one test: what it requires and, unless it passed, everything to reproduce it. */
+export function testText(g: GradeResult, check: CheckResult): string {
   const c = printableCheck(check);
   switch (c.verdict) {
     case 'pass':
@@ -70,6 +85,11 @@ export function testOutput(g: GradeResult, check: CheckResult): string {
     case 'skip':
       return `${requirementLine(c)}\nskipped: ${reasonOf(c)}`;
   }
+}
+
+/** A test's output: its plain text in a fenced block (Markdown). */
+export function testOutput(g: GradeResult, check: CheckResult): string {
+  return mdFence(testText(g, check));
 }
 
 /**
@@ -114,35 +134,38 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
     earned = counted.map((x) => x.pts.points);
   }
 
+  const visibility = opts.visibility ?? 'visible';
   const tests: GradescopeTest[] = counted.map(({ c }, i) => ({
     name: c.id,
     score: earned[i]!,
     max_score: maxes[i]!,
     status: earned[i]! >= maxes[i]! && c.verdict !== 'fail' ? 'passed' : 'failed',
     output: testOutput(g, c),
-    visibility: 'visible',
+    output_format: 'md',
+    visibility,
     tags: [c.family],
   }));
 
   const launch = gradeNotes(g).find((n) => n.kind === 'launch' && n.bad);
   if (launch) {
     const detail = launch.detail ? `\n${launch.detail.label}:\n${launch.detail.lines.map((l) => `  ${printableLines(l)}`).join('\n')}` : '';
-    tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: `${launch.text}${detail}\n\ncommand: ${g.command}`, visibility: 'visible' });
+    tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: mdFence(`${launch.text}${detail}\n\ncommand: ${g.command}`), output_format: 'md', visibility: 'visible' });
   }
 
   const total = roundCents(tests.reduce((s, t) => s + t.score, 0));
-  const out: string[] = [renderScoreSummary(g, { color: false })];
+  const out: string[] = [renderMarkdownScore(g)];
   const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
   if (uncountedWarnings.length) {
-    out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`);
-    for (const c of uncountedWarnings) out.push(`! ${c.id}: ${printableLines(reasonOf(c))}`);
+    out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`, '');
+    for (const c of uncountedWarnings) out.push(`- ${mdCode(c.id)}: ${mdText(reasonOf(c))}`);
   }
   return {
     score: total,
-    max_score: opts.maxScore ?? g.score.max,
     execution_time: Math.round(g.durationMs) / 1000,
     output: out.join('\n'),
-    stdout_visibility: 'visible',
+    output_format: 'md',
+    visibility,
+    stdout_visibility: visibility,
     tests,
   };
 }

@@ -3,8 +3,15 @@ import { toGradescope } from '../../src/reporters/gradescope.js';
 import { runResult } from './fixtures.js';
 import { allChecks, crashedAtStart, diedTwice, grade, hostileFailCheck } from './grade-fixtures.js';
 
-const TOP_KEYS = ['execution_time', 'max_score', 'output', 'score', 'stdout_visibility', 'tests'];
-const TEST_KEYS = ['max_score', 'name', 'output', 'score', 'status', 'tags', 'visibility'];
+const TOP_KEYS = ['execution_time', 'output', 'output_format', 'score', 'stdout_visibility', 'tests', 'visibility'];
+const TEST_KEYS = ['max_score', 'name', 'output', 'output_format', 'score', 'status', 'tags', 'visibility'];
+
+/** The text inside a test's fenced Markdown block (what the terminal shows). */
+function fenced(md: string): string {
+  const m = /^(`{3,})text\n([\s\S]*)\n\1$/.exec(md);
+  if (!m) throw new Error(`not one fenced block: ${md.slice(0, 80)}`);
+  return m[2]!;
+}
 
 /** Sums in hundredths, as Gradescope shows them, so float noise does not matter. */
 function cents(xs: number[]): number {
@@ -19,7 +26,9 @@ describe('toGradescope', () => {
     expect(Object.keys(r).sort()).toEqual(TOP_KEYS);
     for (const t of r.tests) expect(Object.keys(t).sort()).toEqual(TEST_KEYS);
     expect(r.stdout_visibility).toBe('visible');
-    expect(r.tests.every((t) => t.visibility === 'visible')).toBe(true);
+    expect(r.visibility).toBe('visible');
+    expect(r.output_format).toBe('md');
+    expect(r.tests.every((t) => t.visibility === 'visible' && t.output_format === 'md')).toBe(true);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     expect(r.execution_time).toBe(5.432);
   });
@@ -30,18 +39,16 @@ describe('toGradescope', () => {
     expect(r.tests.map((t) => t.tags)).toEqual(counted.map((c) => [c.family]));
   });
 
-  it('scores each test with the points it earned; they sum to the score, and the maxima to max_score', () => {
+  it('scores each test with the points it earned; they sum to the score, and the maxima to the maximum', () => {
     expect(r.score).toBe(g.score.points);
-    expect(r.max_score).toBe(g.score.max);
     expect(r.tests.reduce((s, t) => s + t.score, 0)).toBe(r.score);
-    expect(r.tests.reduce((s, t) => s + t.max_score, 0)).toBe(r.max_score);
+    expect(r.tests.reduce((s, t) => s + t.max_score, 0)).toBe(g.score.max);
     expect(r.tests.filter((t) => t.status === 'passed').map((t) => t.name)).toEqual(['baseline.valid-request-answered', 'robustness.survives-empty-request']);
     for (const t of r.tests) expect(t.status === 'passed').toBe(t.score === t.max_score);
   });
 
   it('scales to maxScore in hundredths that add up exactly', () => {
     const s = toGradescope(g, { maxScore: 100 });
-    expect(s.max_score).toBe(100);
     expect(cents(s.tests.map((t) => t.max_score))).toBe(10000);
     expect(cents(s.tests.map((t) => t.score))).toBe(Math.round(s.score * 100));
     expect(s.score).toBe(20);
@@ -55,11 +62,11 @@ describe('toGradescope', () => {
     const strict = grade('s', allChecks, { run: runResult(allChecks, { strict: true }) });
     const t = toGradescope(strict).tests.find((x) => x.name === 'wire.date-header')!;
     expect(t).toMatchObject({ score: 0, max_score: 1, status: 'failed' });
-    expect(t.output).toMatch(/^warning: no Date header/);
+    expect(fenced(t.output)).toMatch(/^warning: no Date header/);
   });
 
-  it('gives a failed test the requirement, expected vs actual, request bytes and replay, in plain text', () => {
-    const out = r.tests.find((t) => t.name === hostileFailCheck.id)!.output;
+  it('gives a failed test the requirement, expected vs actual, request bytes and replay, as plain text in one fenced block', () => {
+    const out = fenced(r.tests.find((t) => t.name === hostileFailCheck.id)!.output);
     expect(out).toContain(hostileFailCheck.requirement);
     expect(out).toContain('expected: 400 or the connection closed without a response');
     expect(out).toContain('actual:   200 OK <script>\\x01');
@@ -71,17 +78,34 @@ describe('toGradescope', () => {
   });
 
   it('says why a blocked or errored test scored nothing', () => {
-    expect(r.tests.find((t) => t.name === 'store.put-creates')!.output).toBe('[MUST] requirement of store.put-creates\nnot run: the baseline request (baseline.valid-request-answered) failed');
+    expect(r.tests.find((t) => t.name === 'store.put-creates')!.output).toBe('```text\n[MUST] requirement of store.put-creates\nnot run: the baseline request (baseline.valid-request-answered) failed\n```');
     const own = toGradescope(grade('x', [{ ...allChecks[7]!, reason: 'the record could not be created', cause: undefined }]));
     expect(own.tests[0]!.output).toContain('\nnot run: the record could not be created');
     expect(r.tests.find((t) => t.name === 'wire.broken-check')!.output).toContain('the grader could not run this check: the check itself failed: boom');
   });
 
-  it('opens the output with the score table and the run notes, and lists warnings that do not count', () => {
+  it('opens the output with the score table and the run notes in Markdown, and lists warnings that do not count', () => {
     const d = toGradescope(diedTwice());
-    expect(d.output.split('\n')[0]).toBe('dave: 2 / 10 points (20.0%)');
+    expect(d.output.split('\n')[0]).toBe('dave: **2 / 10 points (20.0%)**');
+    expect(d.output).toContain('| family | passed | points | % |');
     expect(d.output).toContain('the server died 3 times and was restarted 2 times');
-    expect(d.output).toContain('Warnings (1), not counted in the score:\n! wire.date-header: no Date header');
+    expect(d.output).toContain('Warnings (1), not counted in the score:\n\n- `wire.date-header`: no Date header');
+  });
+
+  it('sets the visibility of every check, the default and stdout; a launch failure stays visible', () => {
+    const h = toGradescope(g, { visibility: 'after_due_date' });
+    expect(h.visibility).toBe('after_due_date');
+    expect(h.stdout_visibility).toBe('after_due_date');
+    expect(h.tests.every((t) => t.visibility === 'after_due_date')).toBe(true);
+    const c = toGradescope(crashedAtStart(), { visibility: 'hidden' });
+    expect(c.tests[0]).toMatchObject({ name: 'launch', visibility: 'visible' });
+  });
+
+  it('fences server text with a fence longer than any backtick run in it', () => {
+    const sneaky = grade('m', [{ ...hostileFailCheck, actual: '200 OK ```` </pre> **bold**' }]);
+    const out = toGradescope(sneaky).tests[0]!.output;
+    expect(out.startsWith('`````text\n')).toBe(true);
+    expect(fenced(out)).toContain('200 OK ```` </pre> **bold**');
   });
 
   it('adds a launch test worth nothing when the server did not start', () => {
@@ -90,8 +114,8 @@ describe('toGradescope', () => {
     expect(c.tests).toHaveLength(1);
     expect(Object.keys(c.tests[0]!).sort()).toEqual(TEST_KEYS.filter((k) => k !== 'tags'));
     expect(c.tests[0]).toMatchObject({ name: 'launch', score: 0, max_score: 0, status: 'failed' });
-    expect(c.tests[0]!.output).toContain('the server exited before listening (exit code 1)');
+    expect(fenced(c.tests[0]!.output)).toContain('the server exited before listening (exit code 1)');
     expect(c.tests[0]!.output).toContain('OSError: [Errno 98] Address already in use');
-    expect(toGradescope(crashedAtStart(), { maxScore: 50 })).toMatchObject({ score: 0, max_score: 50 });
+    expect(toGradescope(crashedAtStart(), { maxScore: 50 })).toMatchObject({ score: 0 });
   });
 });

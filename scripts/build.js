@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run build` (also run by `prepare` and `prepack`): compiles the CLI, the reference server and the
+// properties to dist/ with tsc (tsconfig.build.json), from a clean folder, and stamps dist/.built with the
+// time the build STARTED, so bin/wiregrade.js treats a source edited during the build as newer than dist/.
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, rmSync, utimesSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const started = new Date();
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) {
+  rmSync(dist, { recursive: true, force: true });
+  console.error('wiregrade: the build failed (tsc -p tsconfig.build.json); dist/ was removed.');
+  process.exit(r.status ?? 1);
+}
+const stamp = path.join(dist, '.built');
+closeSync(openSync(stamp, 'w'));
+utimesSync(stamp, started, started);
