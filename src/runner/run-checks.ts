@@ -167,9 +167,10 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     let run: CheckRun;
     try {
       run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s));
-      if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited()) {
+      if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
         const longer = { ...opts, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR };
         run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s));
+        s.confirmed(run.verdict === 'fail');
       }
     } catch (err) {
       return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -145,9 +145,10 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
     } else {
       const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
       outcome = await runProperty(def, o, left);
-      if (restsOnDeadline(outcome.result.verdict, outcome.result.exchanges ?? []) && !opts.control?.exited()) {
+      if (restsOnDeadline(outcome.result.verdict, outcome.result.exchanges ?? []) && !opts.control?.exited() && s.shouldConfirm()) {
         // Confirm before it counts: the same cases with a longer deadline (a loaded machine is no bug).
         outcome = await runProperty(def, { ...o, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR }, left);
+        s.confirmed(outcome.result.verdict === 'fail');
       }
       if (outcome.result.verdict !== 'skip') {
         const a = await s.after(def, outcome.result.exchanges ?? [], (outcome.held ?? 0) > 0);

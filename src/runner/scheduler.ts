@@ -147,6 +147,28 @@ export class Scheduler {
   /** The unit that ran last (the one a death found before the next is charged after). */
   lastUnit: string | null = null;
 
+  /**
+   * Confirmations of verdicts that rest on a deadline. A server that really hangs on some requests makes
+   * every such check cost its confirmation too; once three confirmations in a row found the same
+   * failure (and none ever found a passing check), the timeouts are the server's, not the machine's, and
+   * further ones are taken as they are. One confirmation that flips a verdict turns them on for good.
+   */
+  private confirmedInARow = 0;
+  private flipped = false;
+
+  shouldConfirm(): boolean {
+    return this.flipped || this.confirmedInARow < 3;
+  }
+
+  /** Records a confirmation's outcome: did the longer deadline give the same failure? */
+  confirmed(same: boolean): void {
+    if (same) this.confirmedInARow++;
+    else {
+      this.flipped = true;
+      this.confirmedInARow = 0;
+    }
+  }
+
   /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
   observe(exchanges: readonly Exchange[]): void {
     if (this.closeIdleMs !== undefined) return;
