@@ -17,6 +17,7 @@ import { consequenceOf } from '../../src/reporters/consequence.js';
 import { runSession } from '../../src/runner/session.js';
 import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import { freePort, launchServer } from '../../src/supervise/launch.js';
+import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { profileZooServer, type ProfileName } from '../zoo/profiles/manifest.js';
 
 const IDS = ['security.path-traversal.read', 'security.path-traversal.write', 'security.command-injection'] as const;
@@ -98,6 +99,22 @@ describe('security canaries (grade)', () => {
     const inj = g.run.checks.find((c) => c.id === 'security.command-injection')!;
     expect(inj.reason).toMatch(/^the server ran a shell command carried in the target \(\/echo\/…\), gzip accepted: it created \/\S+\/wiregrade-pwned-\S+-0$/);
     expect(Buffer.from(inj.request!.plan.bytes).toString('latin1')).toMatch(/^GET \/echo\/\$\(touch\$IFS\/\S+\) HTTP\/1\.1\r\n[\s\S]*Accept-Encoding: gzip\r\n/);
+  }, 90_000);
+
+  it('the zoo\'s path-traversal server (reference profile) writes outside its folder and is caught', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'wg-sec-sub-'));
+    made.push(root);
+    const dir = path.join(root, 'path-traversal');
+    cpSync(path.join(ZOO_SERVERS_DIR, 'path-traversal'), dir, { recursive: true });
+    cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, '_lib'), { recursive: true });
+    const scratch = mkdtempSync(path.join(tmpdir(), 'wg-sec-scratch-'));
+    made.push(scratch);
+    const g = await gradeSubmission({
+      submission: 'path-traversal', cmd: 'python3 server.py {port}', dir, port: await freePort(), profile: profiles.reference!, checks, properties: [],
+      seed: 1, runs: 0, timeoutMs: 2000, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: 10_000, scratchRoot: scratch,
+    });
+    expect(verdicts(g)).toEqual({ 'security.path-traversal.read': 'pass', 'security.path-traversal.write': 'fail', 'security.command-injection': 'pass' });
+    expect(readdirSync(scratch)).toEqual([]);
   }, 90_000);
 
   for (const profile of ['byo-http', 'text-file', 'record-dialogue', 'key-value'] as const) {
