@@ -13,7 +13,8 @@ import { readTargets, writeTargets, injections } from '../../src/checks/catalogu
 import { profiles } from '../../src/model/profile.js';
 import { gradeSubmission } from '../../src/runner/grade.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';
-import { consequenceOf } from '../../src/reporters/consequence.js';
+import { byConsequence, consequenceOf } from '../../src/reporters/consequence.js';
+import { topFailureOf } from '../../src/reporters/grade-table.js';
 import { runSession } from '../../src/runner/session.js';
 import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import { freePort, launchServer } from '../../src/supervise/launch.js';
@@ -90,7 +91,10 @@ describe('security canaries (grade)', () => {
     expect(write.reason).toMatch(/^(PUT|POST) \S+ created \S+, outside the server's folder/);
     // Ranked with the security findings, ahead of the broken MUSTs.
     expect(consequenceOf(read, new Set())).toBe('security');
-    expect(g.topFailure).toBe('security.path-traversal.read');
+    expect(topFailureOf(g)).toBe('security.path-traversal.read');
+    // Ahead of a broken MUST that came first in the run.
+    const must = { id: 'status.version.http2-is-505', level: 'MUST' as const, verdict: 'fail' as const };
+    expect(byConsequence([must, read, write], new Set()).map((c) => c.id)).toEqual(['security.path-traversal.read', 'security.path-traversal.write', 'status.version.http2-is-505']);
   }, 90_000);
 
   it('byo-http/echo-gzip-shell: /echo/$(touch …) with Accept-Encoding: gzip runs the command', async () => {
