@@ -4,7 +4,7 @@
  * Each buggy zoo server is caught by the check written for its bug, under its own profile; the correct
  * servers of the profile zoo pass all three; and nothing is left outside the grader's scratch root.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,41 @@ describe('security canaries (grade)', () => {
       expect(verdicts(g)).toEqual({ 'security.path-traversal.read': 'pass', 'security.path-traversal.write': 'pass', 'security.command-injection': 'pass' });
     }, 90_000);
   }
+
+  it('a server that never answers the payloads costs two deadlines per check, not one per request: blocked, not passed', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'wg-sec-sub-'));
+    made.push(root);
+    // Answers GET / (the baseline and the liveness probe), and holds every other request open unanswered.
+    writeFileSync(
+      path.join(root, 'server.py'),
+      [
+        'import socket, sys, threading',
+        'def serve(c):',
+        '    data = b""',
+        '    while b"\\r\\n\\r\\n" not in data:',
+        '        more = c.recv(4096)',
+        '        if not more: return c.close()',
+        '        data += more',
+        '    if data.startswith(b"GET / "):',
+        '        c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\nok"); c.close()',
+        's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+        's.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)',
+        'while True:',
+        '    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()',
+      ].join('\n'),
+    );
+    const scratch = mkdtempSync(path.join(tmpdir(), 'wg-sec-scratch-'));
+    made.push(scratch);
+    const t0 = performance.now();
+    const g = await gradeSubmission({
+      submission: 'silent-on-payloads', cmd: 'python3 server.py {port}', dir: root, port: await freePort(), profile: profiles.any!, checks, properties: [],
+      seed: 1, runs: 0, timeoutMs: 500, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: 10_000, scratchRoot: scratch,
+    });
+    expect(verdicts(g)).toEqual({ 'security.path-traversal.read': 'blocked', 'security.path-traversal.write': 'blocked', 'security.command-injection': 'blocked' });
+    expect(g.run.checks.find((c) => c.id === 'security.path-traversal.read')!.reason).toBe('not judged: the server did not answer 2 of the first 2 of 15 requests in time, so the rest were not sent');
+    // 43 requests at 500 ms (twice that when a deadline verdict is confirmed) would be 20 s and more.
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  }, 60_000);
 
   it('fuzz skips them: without a folder wiregrade owns there is no canary', async () => {
     const dir = submission('text-file', 'dot-dot-served');
