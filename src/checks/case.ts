@@ -63,7 +63,7 @@ export function caseCheck(c: CaseSpec): Check {
 
 /** Sets the optional fields every check builder shares: source (a profile check's by default), rule, cite, needs. */
 export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): Check {
-  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
+  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' && c.needs !== 'canary' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
   if (source) check.source = source;
   if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;

@@ -2,7 +2,7 @@ import type { Endpoint, SendPlan } from '../wire/types.js';
 import type { Exchange, ExchangeOptions, Session } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
 
-export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'store' | 'differential';
+export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'store' | 'differential' | 'security';
 /**
  * The keyword of the sentence a check tests. MUST: a broken one is a `fail`. SHOULD: a `warn` (a `fail`
  * only with --strict). MAY: the RFC lets the server choose, so every answer it allows passes; what is
@@ -118,6 +118,33 @@ export interface CheckContext {
   restartServer?: () => Promise<boolean>;
   /** Opens a connection for several exchanges; `null` when the server refused it. */
   session(): Promise<Session | null>;
+  /**
+   * The security canary (grading only; absent otherwise): a file wiregrade planted beside the
+   * submission's scratch copy, outside the folder the server runs in, for the `security.*` checks.
+   */
+  readonly canary?: Canary;
+}
+
+/**
+ * A folder wiregrade owns around the server's own: `dir` holds the server's folder (`serverDir`) and a
+ * planted file (`readName`, holding `content`). Nothing the server does through HTTP should read that
+ * file or create anything in `dir` outside `serverDir`.
+ */
+export interface Canary {
+  /** The absolute, real path of the folder that holds the server's folder and the canary file. */
+  readonly dir: string;
+  /** The absolute, real path of the folder the server runs in (inside `dir`). */
+  readonly serverDir: string;
+  /** The canary file's name (in `dir`). */
+  readonly readName: string;
+  /** Its content: a secret no server can produce unless it read the file. */
+  readonly content: string;
+  /** The names in `dir` now (the server's folder and the canary included). */
+  entries(): Promise<string[]>;
+  /** The first bytes of a file in `dir` (empty when it is not a readable file). */
+  head(name: string, bytes: number): Promise<Uint8Array>;
+  /** Removes an entry of `dir` the server made (never the server's folder or the canary). */
+  remove(name: string): Promise<void>;
 }
 
 export interface Check {

@@ -43,7 +43,8 @@ export interface FuzzFlags extends ReportFlags {
   oracleCmd?: string;
   /** The known-good path of the `any` profile. */
   path?: string;
-  profile: string;
+  /** Absent: `reference` for the bundled server, `any` (the RFC only) for a --target. */
+  profile?: string;
   color: boolean;
 }
 
@@ -76,9 +77,17 @@ export interface FuzzSettings {
   reports: ReportSettings;
 }
 
+/**
+ * The profile a fuzz run judges by: the one given, else `reference` for the bundled reference server
+ * (it implements that protocol) and `any` for a --target (wiregrade cannot know the assignment: the RFC only).
+ */
+export function profileNameOf(flags: Pick<FuzzFlags, 'profile' | 'target'>): string {
+  return flags.profile ?? (flags.target === undefined ? 'reference' : 'any');
+}
+
 /** Validates every flag before anything runs; throws a UsageError with one sentence. */
 export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
-  const profile = await resolveProfile(flags.profile, flags.path);
+  const profile = await resolveProfile(profileNameOf(flags), flags.path);
   const json = flags.json ?? null;
   if (json !== null && json !== '-') {
     if (json === '') throw new UsageError('--json needs a file name (or - for standard output)');
@@ -143,6 +152,9 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
     throw err;
   }
   io.err(`seed: ${seed}\n`);
+  if (flags.profile === undefined && flags.target !== undefined) {
+    io.err(`profile: any (RFC 9110/9112 only, known path ${profile.knownPath}); --profile NAME|FILE judges by an assignment's rules\n`);
+  }
 
   const progress = new Progress(io, io.isTTY && !jsonToStdout);
   // A signal ends the run at once: the bundled server and any oracle process go with this process, the
@@ -175,7 +187,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       onEvent: (e) => progress.onEvent(e),
     }));
     result.invocation = {
-      profile: flags.profile,
+      profile: profileNameOf(flags),
       ...(flags.path !== undefined ? { path: flags.path } : {}),
       ...(s.timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs: s.timeoutMs } : {}),
       ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),

@@ -74,7 +74,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
     .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with the oracle's")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')
-    .option('--profile <name|file>', PROFILE_HELP, 'reference')
+    .option('--profile <name|file>', `${PROFILE_HELP} (default: reference for the bundled server; any, the RFC only, with --target)`)
     .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', DEFAULT_CORPUS)
     .option('--no-corpus', 'neither replay nor save the regression corpus')
     .option('--no-color', 'no ANSI colours in the text report');

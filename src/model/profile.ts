@@ -49,8 +49,11 @@ export interface DifferentialRules {
   compareHeaders?: readonly string[];
 }
 
-/** What a check may need beyond the profile's capabilities: an oracle, or a server it can restart. */
-export type Need = Capability | 'oracle' | 'restart';
+/**
+ * What a check may need beyond the profile's capabilities: an oracle, a server it can restart, or the
+ * security canary planted beside the server's folder (`grade`, which owns that folder; any profile).
+ */
+export type Need = Capability | 'oracle' | 'restart' | 'canary';
 
 /** How one logical operation is sent, and what it must get. `{name}` in the target is the record's name. */
 export interface Operation {
@@ -207,9 +210,11 @@ export function skippedBy(profile: Pick<Profile, 'skip'>, checkId: string): bool
 }
 
 /** Does a check (or property) apply here: its capability is there, and the profile counts it? */
-export function applies(c: { id: string; needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean } = {}): boolean {
+export function applies(c: { id: string; needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean; canary?: unknown } = {}): boolean {
   if (c.needs === 'oracle') {
     if (env.oracle === undefined) return false;
+  } else if (c.needs === 'canary') {
+    if (env.canary === undefined) return false;
   } else if (c.needs === 'restart') {
     if (!profile.persistent || !env.canRestart) return false;
   } else if (c.needs && !profile.capabilities.includes(c.needs)) {
@@ -219,8 +224,9 @@ export function applies(c: { id: string; needs?: Need }, profile: Profile, env: 
 }
 
 /** Why a check that does not apply was skipped, in words. */
-export function skipReason(c: { needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean } = {}): string {
+export function skipReason(c: { needs?: Need }, profile: Profile, env: { oracle?: unknown; canRestart?: boolean; canary?: unknown } = {}): string {
   if (c.needs === 'oracle' && env.oracle === undefined) return 'needs an oracle server (--oracle or --oracle-cmd)';
+  if (c.needs === 'canary' && env.canary === undefined) return 'needs a folder wiregrade owns around the server (wiregrade grade)';
   if (c.needs === 'restart' && !profile.persistent) return `the ${profile.name} profile does not ask the server to persist across restarts`;
   if (c.needs === 'restart') return 'needs a server wiregrade can restart (wiregrade grade)';
   return `not part of the ${profile.name} profile`;

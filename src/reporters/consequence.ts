@@ -2,7 +2,8 @@ import type { CheckResult, RunResult } from '../runner/types.js';
 
 /**
  * Failures in the order of their consequence, so what matters is read first: a check after which the
- * server died or hung, then security findings (a path that escapes the store, framing a proxy would read
+ * server died or hung, then security findings (the `security.*` canary checks: a file read or written
+ * outside the server's folder, a shell command run; a path that escapes the store, framing a proxy would read
  * differently — request smuggling), then broken MUSTs, then the rest (SHOULDs in a strict run, errors).
  * Within a rank, the run's own order. Derived from data every run has: the deaths of a grade (their
  * `afterCheck`), the check after which a run stopped, and each check's level and verdict.
@@ -10,6 +11,7 @@ import type { CheckResult, RunResult } from '../runner/types.js';
 
 /** Check-id prefixes whose failure is a security finding. */
 export const SECURITY_PREFIXES: readonly string[] = [
+  'security.',
   'status.target.dot-dot-',
   'status.target.percent-nul-',
   'framing.content-length.conflicting',

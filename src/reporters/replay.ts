@@ -73,7 +73,8 @@ function targetWord(t: Endpoint): string {
 function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocation'>): string[] {
   const inv = result.invocation ?? { profile: result.profile };
   const out: string[] = [];
-  if (inv.profile !== 'reference') out.push(`--profile ${shellQuote(inv.profile)}`);
+  // Always named: `fuzz --target` alone judges by `any`, and `replay` by each entry's own.
+  out.push(`--profile ${shellQuote(inv.profile)}`);
   if (inv.path !== undefined) out.push(`--path ${shellQuote(inv.path)}`);
   if (inv.timeoutMs !== undefined) out.push(`--timeout-ms ${inv.timeoutMs}`);
   return out;

@@ -16,6 +16,7 @@ import { notRun } from './run-checks.js';
 import type { DeathRecord, RestartPolicy, ServerControl } from './scheduler.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
+import { plantCanary } from './canary.js';
 import type { RunEvent, RunResult } from './types.js';
 
 export interface GradeOptions {
@@ -65,7 +66,7 @@ async function folderBytes(dir: string, cap: number): Promise<number> {
 
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) =>
-    applies(c, o.profile, { oracle: o.oracle, canRestart: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true })),
+    applies(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true })),
   );
   return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, startedAt: new Date().toISOString(), durationMs: 0, checks };
 }
@@ -101,6 +102,8 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
     const size = await folderBytes(o.dir, MAX_COPY_BYTES);
     if (size > MAX_COPY_BYTES) throw new Error(`the folder ${o.dir} holds more than ${MAX_COPY_BYTES / 1024 ** 2} MiB`);
     await fs.cp(o.dir, scratch, { recursive: true, dereference: false, errorOnExist: false });
+    // The security canary: a secret file beside the scratch copy, outside the server's folder.
+    const canary = await plantCanary(root, scratch);
 
     // Another process on the port would be graded in the submission's place: refuse, with its name.
     const busy = await portBusy(o.port);
@@ -172,6 +175,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       signal: wall.signal,
       ...(o.oracle ? { oracle: o.oracle } : {}),
       ...(o.restarts ? { restarts: o.restarts } : {}),
+      canary,
     });
     // The maximum depends on the profile only: a run cut short still lists every check (blocked: 0 points).
     if (run.unreachable) {

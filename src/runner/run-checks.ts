@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exchange, Session, type Exchange, type ExchangeOptions } from '../client/exchange.js';
-import type { Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
+import type { Canary, Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { Endpoint } from '../wire/types.js';
@@ -30,6 +30,8 @@ export interface RunOptions {
   scheduler?: Scheduler;
   /** Do not watch the server after each check (a corpus entry replayed inside another unit). */
   unwatched?: boolean;
+  /** The security canary around the server's folder (grading only). */
+  canary?: Canary;
 }
 
 function shortHash(s: string): string {
@@ -41,7 +43,7 @@ export const CONFIRM_FACTOR = 2;
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
-  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle' | 'control'>,
+  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle' | 'control' | 'canary'>,
   checkId: string,
   tag: string,
   memos: Map<string, Promise<unknown>>,
@@ -53,6 +55,7 @@ export function makeContext(
     target: opts.target,
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
     ...(control ? { restartServer: async () => (await control.restart()).ok } : {}),
+    ...(opts.canary ? { canary: opts.canary } : {}),
     timeoutMs: opts.timeoutMs,
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
@@ -223,7 +226,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   // The baseline runs first; the rest keep their catalogue order.
   const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
   opts.onEvent?.({ type: 'start', total: ordered.length });
-  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined };
+  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined, canary: opts.canary };
   const memos = new Map<string, Promise<unknown>>();
 
   for (let i = 0; i < ordered.length; i++) {

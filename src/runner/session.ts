@@ -1,5 +1,5 @@
 import type { PropertyDef } from '../checks/property.js';
-import type { Check } from '../checks/types.js';
+import type { Canary, Check } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { CorpusEntry } from '../corpus/store.js';
 import type { Profile } from '../model/profile.js';
@@ -34,6 +34,8 @@ export interface SessionOptions {
   /** Regression-corpus entries to replay right after the baseline, before anything new. */
   corpus?: readonly CorpusEntry[];
   restarts?: RestartPolicy;
+  /** The security canary around the server's folder (grading only): the `security.*` checks need it. */
+  canary?: Canary;
 }
 
 export interface SessionResult {
@@ -75,6 +77,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
   };
+  const canary = opts.canary ? { canary: opts.canary } : {};
   const baseline = opts.checks.filter((c) => c.id === BASELINE_ID);
   const rest = opts.checks.filter((c) => c.id !== BASELINE_ID);
   let offset = 0;
@@ -98,7 +101,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
 
   const replayed = opts.corpus && opts.corpus.length > 0 ? await replayCorpus(opts.corpus, { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, checks: opts.checks, properties: opts.properties, scheduler: s }) : [];
 
-  const more = await runChecks({ ...base, checks: rest, onEvent: shifted });
+  const more = await runChecks({ ...base, ...canary, checks: rest, onEvent: shifted });
   result.checks.push(...more.checks);
   offset += rest.length;
 

@@ -46,7 +46,7 @@ describe('bin/wiregrade.js', () => {
   it('finishes and reports against a server that answers once and closes (no early exit while a pause is pending)', async () => {
     const server = await closeAfterFirstChunkServer();
     try {
-      const r = await run(['fuzz', '--no-corpus', '--target', `127.0.0.1:${server.port}`, '--timeout-ms', '300']);
+      const r = await run(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${server.port}`, '--timeout-ms', '300']);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/\d+ checks: \d+ passed, [1-9]\d* failed, .* — target 127\.0\.0\.1:\d+, profile reference, seed \d+, \d+ ms\n$/);
     } finally {
@@ -63,7 +63,7 @@ describe('bin/wiregrade.js', () => {
 
     it('stops the run and exits 130', async () => {
       let sent = false;
-      const r = await run(['fuzz', '--no-corpus', '--target', `127.0.0.1:${silent.port}`, '--timeout-ms', '30000'], (soFar, child) => {
+      const r = await run(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${silent.port}`, '--timeout-ms', '30000'], (soFar, child) => {
         if (!sent && soFar.includes('seed: ')) {
           sent = true;
           setTimeout(() => child.kill('SIGINT'), 200);

@@ -107,14 +107,29 @@ describe('fuzz', () => {
   it('exits 3 with the sentence when nothing listens on the target', async () => {
     const port = await freePort();
     const c = captureIO();
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${port}`, '--checks', 'baseline'], c.io)).toBe(3);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${port}`, '--checks', 'baseline'], c.io)).toBe(3);
     expect(c.stderr).toContain(`wiregrade: cannot reach 127.0.0.1:${port} (connection refused). Is the server running?\n`);
     expect(c.stdout).toBe('');
   });
 
+  it('judges a --target by the RFC only (profile any) when no --profile is given, and says so on stderr', async () => {
+    // The server answers 300 to everything. A 404 for an unknown path is the RFC's SHOULD (a warning
+    // under `any`) and the reference protocol's MUST (a failure under `reference`).
+    const args = ['fuzz', '--no-corpus', '--target', `127.0.0.1:${ok.port}`, '--checks', 'status.target.unknown-path-is-404', '--json', '-'];
+    const c = captureIO();
+    expect(await main(args, c.io)).toBe(0);
+    expect(c.stderr).toMatch(/^profile: any \(RFC 9110\/9112 only, known path \/\); --profile NAME\|FILE judges by an assignment's rules$/m);
+    const r = JSON.parse(c.stdout) as { profile: string; checks: Array<{ id: string; verdict: string }> };
+    expect(r.profile).toBe('any');
+    expect(r.checks.find((x) => x.id === 'status.target.unknown-path-is-404')!.verdict).toBe('warn');
+    const d = captureIO();
+    expect(await main([...args, '--profile', 'reference'], d.io)).toBe(1);
+    expect(d.stderr).not.toMatch(/^profile:/m);
+  });
+
   it('exits 0 against a server that answers the baseline, and prints the report and the seed', async () => {
     const c = captureIO();
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline'], c.io)).toBe(0);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline'], c.io)).toBe(0);
     expect(c.stderr).toMatch(/^seed: \d+$/m);
     expect(c.stdout).toMatch(/│ robustness │ +1 │ +0 │/);
     expect(c.stdout.trimEnd().split('\n').at(-1)).toMatch(
@@ -126,7 +141,7 @@ describe('fuzz', () => {
 
   it('exits 1 against a server that answers 500, and shows the failure with a replay', async () => {
     const c = captureIO();
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${broken.port}`, '--checks', 'baseline', '--seed', '77'], c.io)).toBe(1);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${broken.port}`, '--checks', 'baseline', '--seed', '77'], c.io)).toBe(1);
     expect(c.stderr).toContain('seed: 77\n');
     expect(c.stdout).toContain(`✗ ${BASELINE} [MUST]`);
     expect(c.stdout).toContain('500 Internal Server Error');
@@ -137,7 +152,7 @@ describe('fuzz', () => {
   it('writes the JSON report with the SPEC keys to --json FILE (and still prints the text)', async () => {
     const file = path.join(dir, 'report.json');
     const c = captureIO();
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${broken.port}`, '--checks', 'baseline', '--seed', '5', '--json', file], c.io)).toBe(1);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${broken.port}`, '--checks', 'baseline', '--seed', '5', '--json', file], c.io)).toBe(1);
     const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { checks: Array<Record<string, unknown>> };
     expect(Object.keys(report)).toEqual(['target', 'profile', 'seed', 'durationMs', 'score', 'summary', 'checks']);
     expect(report).toMatchObject({ target: `127.0.0.1:${broken.port}`, profile: 'reference', seed: 5, score: { points: 0, max: 1 } });
@@ -153,7 +168,7 @@ describe('fuzz', () => {
 
   it('prints only JSON on stdout with --json -', async () => {
     const c = captureIO({ isTTY: true });
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline', '--json', '-'], c.io)).toBe(0);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline', '--json', '-'], c.io)).toBe(0);
     const report = JSON.parse(c.stdout) as { summary: { pass: number }; score: { points: number; max: number } };
     expect(report.summary.pass).toBe(1);
     expect(report.score).toEqual({ points: 1, max: 1 });
@@ -162,17 +177,17 @@ describe('fuzz', () => {
 
   it('shows a progress counter on a TTY stderr, and colour unless --no-color', async () => {
     const c = captureIO({ isTTY: true, color: true });
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline'], c.io)).toBe(0);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline'], c.io)).toBe(0);
     expect(c.stderr).toContain(`[1/1] ${BASELINE}`);
     expect(c.stdout).toMatch(/\x1b\[/);
     const d = captureIO({ isTTY: true, color: true });
-    expect(await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline', '--no-color'], d.io)).toBe(0);
+    expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${ok.port}`, '--checks', 'baseline', '--no-color'], d.io)).toBe(0);
     expect(d.stdout).not.toMatch(/\x1b\[/);
   });
 
   it('always runs the baseline with a --checks filter', async () => {
     const c = captureIO();
-    const code = await main(['fuzz', '--no-corpus', '--target', `127.0.0.1:${broken.port}`, '--checks', 'status.', '--json', '-', '--timeout-ms', '500'], c.io);
+    const code = await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `127.0.0.1:${broken.port}`, '--checks', 'status.', '--json', '-', '--timeout-ms', '500'], c.io);
     expect(code).toBe(1);
     const report = JSON.parse(c.stdout) as { checks: Array<{ id: string; verdict: string }> };
     expect(report.checks[0]).toMatchObject({ id: BASELINE, verdict: 'fail' });

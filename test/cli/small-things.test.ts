@@ -27,7 +27,7 @@ describe('--target', () => {
     const s = await fixedResponseServer(OK_300);
     try {
       const c = captureIO();
-      expect(await main(['fuzz', '--no-corpus', '--target', `http://127.0.0.1:${s.port}/`, '--checks', 'baseline'], c.io), c.stderr).toBe(0);
+      expect(await main(['fuzz', '--no-corpus', '--profile', 'reference', '--target', `http://127.0.0.1:${s.port}/`, '--checks', 'baseline'], c.io), c.stderr).toBe(0);
       expect(c.stdout).toContain(`target 127.0.0.1:${s.port}`);
     } finally {
       await s.close();

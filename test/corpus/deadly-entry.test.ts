@@ -30,7 +30,7 @@ describe('fuzz with a corpus entry that kills the server', () => {
         // The second run is a student's second run: the server was started again by hand, and the
         // corpus now holds what the first run found.
         const c = captureIO();
-        const code = await main(['fuzz', '--target', `127.0.0.1:${z.port}`, '--corpus', corpus, '--runs', '0', '--no-color', '--json', json], c.io);
+        const code = await main(['fuzz', '--profile', 'reference', '--target', `127.0.0.1:${z.port}`, '--corpus', corpus, '--runs', '0', '--no-color', '--json', json], c.io);
         expect(code, c.stderr).toBe(1);
         expect(c.stderr).not.toContain('cannot reach');
         expect(c.stdout).toContain('FAILED');

@@ -58,12 +58,12 @@ describe('the regression corpus, end to end', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const fuzz = (checks: string) => main(['fuzz', '--target', target, '--checks', checks, '--runs', '0', '--corpus', dir, '--seed', '1', '--no-color', '--json', '-'], captureIO().io);
+  const fuzz = (checks: string) => main(['fuzz', '--profile', 'reference', '--target', target, '--checks', checks, '--runs', '0', '--corpus', dir, '--seed', '1', '--no-color', '--json', '-'], captureIO().io);
 
   it('keeps every failure, replays it first next time (fast), reports FIXED once fixed, and survives a corrupt entry', async () => {
     // 1. A failure found becomes an entry.
     const c1 = captureIO();
-    expect(await main(['fuzz', '--target', target, '--checks', 'status.version.http2-is-505', '--runs', '0', '--corpus', dir, '--seed', '1', '--json', '-'], c1.io)).toBe(1);
+    expect(await main(['fuzz', '--profile', 'reference', '--target', target, '--checks', 'status.version.http2-is-505', '--runs', '0', '--corpus', dir, '--seed', '1', '--json', '-'], c1.io)).toBe(1);
     const first = JSON.parse(c1.stdout);
     const failure = first.checks.find((c: { id: string }) => c.id === 'status.version.http2-is-505').firstFailure;
     expect(failure.corpusFile).toMatch(/status\.version\.http2-is-505\/[0-9a-f]{12}\.json$/);
@@ -71,7 +71,7 @@ describe('the regression corpus, end to end', () => {
 
     // 2. Run again: it is replayed before anything else, still fails, in well under a second, and adds nothing.
     const c2 = captureIO();
-    expect(await main(['fuzz', '--target', target, '--checks', 'status.version.http2-is-505', '--runs', '0', '--corpus', dir, '--seed', '2', '--json', '-'], c2.io)).toBe(1);
+    expect(await main(['fuzz', '--profile', 'reference', '--target', target, '--checks', 'status.version.http2-is-505', '--runs', '0', '--corpus', dir, '--seed', '2', '--json', '-'], c2.io)).toBe(1);
     const second = JSON.parse(c2.stdout);
     expect(second.corpus.replayed).toHaveLength(1);
     expect(second.corpus.replayed[0].verdict).toBe('FAILED');

@@ -73,7 +73,7 @@ describe('renderGradeTable', () => {
     expect(text).toContain('Failures (4):');
     expect(text).toContain(`✗ ${hostileFailCheck.id} [MUST] ${hostileFailCheck.requirement} (RFC 9112 §3.2)`);
     expect(text).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
-    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --no-corpus --runs 0');
+    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:8080 --checks status.path.script-is-400 --profile reference --no-corpus --runs 0');
     expect(text).toContain('E wire.broken-check: the check itself failed: boom');
     expect(text).toContain('- 2 checks blocked: not run: the baseline request (baseline.valid-request-answered) failed');
     expect(text).toContain('- 1 check blocked: not run: POST /{name} failed');

@@ -22,6 +22,7 @@ import { byoHttpChecks } from './assignments/byo-http.js';
 import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
 import { keyValueChecks } from './assignments/key-value.js';
+import { securityChecks } from './security.js';
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
@@ -48,6 +49,7 @@ export const allChecks: Check[] = [
   ...textFileChecks,
   ...recordDialogueChecks,
   ...keyValueChecks,
+  ...securityChecks,
 ];
 
 const seen = new Set<string>();

@@ -42,11 +42,13 @@ const entries: Entry[] = [
   ['byo-http', 'user-agent-case', 'buggy', 'Looks the User-Agent header up case-sensitively, so `user-agent: x` gives an empty body.'],
   ['byo-http', 'files-truncated', 'buggy', 'Reads a request body with a single recv(1024), so a POSTed file over 1 KiB is stored cut.'],
   ['byo-http', 'unknown-path-200', 'buggy', 'Answers 200 (empty body) instead of 404 for a path it does not know.'],
+  ['byo-http', 'echo-gzip-shell', 'buggy', 'Compresses /echo/{s} for `Accept-Encoding: gzip` with `printf %s {s} | gzip` in a shell, so the echoed text runs as a command.'],
 
   ['text-file', 'correct', 'correct', 'One text resource /index.txt (plus the ones POST creates): GET, HEAD, PUT, PATCH, POST, 204, 405, 505, done right.'],
   ['text-file', 'patch-replaces-text', 'buggy', 'PATCH replaces the content instead of appending the body to it.'],
   ['text-file', 'empty-write-200', 'buggy', 'Checks for a missing body with `is None`, so a write with an empty body answers 200 and clears the file instead of 204.'],
   ['text-file', 'http10-accepted', 'buggy', 'Serves HTTP/1.0 requests instead of answering 505.'],
+  ['text-file', 'dot-dot-served', 'buggy', 'Takes any target ending in .txt as a file name, so `/../x.txt` (or an absolute path) reads and writes outside its folder.'],
 
   ['record-dialogue', 'correct', 'correct', 'Records in records.json, GET/HEAD served directly, POST/PUT/DELETE as a 300-prompt-then-one-line dialogue, done right.'],
   ['record-dialogue', 'post-overwrites', 'buggy', 'A POST of a name that exists overwrites the record (201) instead of answering 400.'],

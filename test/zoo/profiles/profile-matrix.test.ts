@@ -12,7 +12,8 @@ import { profileZoo } from './manifest.js';
  * The built-in assignment profiles against their zoo: the correct server of each gets full marks under
  * its profile; each buggy one fails exactly the check written for its bug. (file-not-persisted loses its
  * changes only across a restart, which `fuzz` does not do: it passes here, and `grade` catches it with
- * dialogue.durability.restart-keeps-records, see test/grade/durability.test.ts.)
+ * dialogue.durability.restart-keeps-records, see test/grade/durability.test.ts; likewise the security
+ * canaries of echo-gzip-shell and dot-dot-served, see test/grade/security.test.ts.)
  */
 const EXPECTED: Record<string, readonly string[]> = {
   'byo-http/correct': [],
@@ -21,10 +22,14 @@ const EXPECTED: Record<string, readonly string[]> = {
   // 404 for an unknown path is the assignment's rule (RFC 9110 sets no MUST status for it, so the
   // status.target checks only warn under byo-http since issue 12): byo.unknown-path.is-404 catches it.
   'byo-http/unknown-path-200': ['byo.unknown-path.is-404'],
+  // The security canaries need a folder wiregrade owns around the server, which only `grade` has: the
+  // two servers below pass here, and test/grade/security.test.ts catches each under `grade`.
+  'byo-http/echo-gzip-shell': [],
   'text-file/correct': [],
   'text-file/patch-replaces-text': ['text.patch.appends'],
   'text-file/empty-write-200': ['text.empty-write.is-204-and-changes-nothing'],
   'text-file/http10-accepted': ['text.version.http1-0-is-505'],
+  'text-file/dot-dot-served': [],
   'record-dialogue/correct': [],
   'record-dialogue/post-overwrites': ['dialogue.post.existing-is-400'],
   'record-dialogue/delete-without-dialogue': ['dialogue.delete.asks-then-removes'],

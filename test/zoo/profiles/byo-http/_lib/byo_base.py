@@ -45,7 +45,7 @@ class ByoServer(HttpServer):
         if path == '/' and reading:
             return 200, {}, b''
         if path.startswith('/echo/') and reading:
-            return text(path[len('/echo/'):])
+            return self.echo(req, path[len('/echo/'):])
         if path == '/user-agent' and reading:
             return text(self.user_agent(req))
         if path.startswith('/files/'):
@@ -56,6 +56,9 @@ class ByoServer(HttpServer):
                 return self.get_file(name)
             return self.post_file(name, req.body)
         return self.unknown_path(req)
+
+    def echo(self, req, s):
+        return text(s)
 
     def user_agent(self, req):
         return req.header('user-agent', '')

@@ -56,14 +56,18 @@ class TextServer(HttpServer):
         """(status, headers, body) for a request."""
         if req.method not in METHODS:
             return 405, {'Allow': ', '.join(METHODS)}, b''
-        m = RESOURCE_RE.fullmatch(req.path)
-        if not m:
+        name = self.resource_name(req.path)
+        if name is None:
             return not_found()
-        name = m.group(1)
         with self.lock:  # one request at a time touches the files
             if req.method in ('GET', 'HEAD'):
                 return self.do_GET(name)
             return self.do_write(req.method, name, req.body)
+
+    def resource_name(self, path):
+        """The file a target names (/{name}.txt gives {name}.txt), or None."""
+        m = RESOURCE_RE.fullmatch(path)
+        return m.group(1) if m else None
 
     def do_GET(self, name):
         content = self.load(name)
@@ -99,7 +103,7 @@ class TextServer(HttpServer):
         try:
             with open(os.path.join(self.dir, name), 'rb') as f:
                 return f.read()
-        except (FileNotFoundError, IsADirectoryError):
+        except (OSError, ValueError):  # missing, a folder, a name the file system refuses
             return None
 
     def save(self, name, content):
