@@ -228,7 +228,8 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   }
   const written: string[] = [];
   if (flags.json) {
-    await writeFileAtomic(flags.json, JSON.stringify(classMode ? results.map(gradeJson) : gradeJson(results[0]!), null, 2) + '\n');
+    // A class's JSON is for machines: one line per student keeps it small (under 200 KB a student).
+    await writeFileAtomic(flags.json, classMode ? `[\n${results.map((g) => JSON.stringify(gradeJson(g))).join(',\n')}\n]\n` : JSON.stringify(gradeJson(results[0]!), null, 2) + '\n');
     written.push(flags.json);
   }
   written.push(...(await writeReports(results, reports, slugs, classMode)));

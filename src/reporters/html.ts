@@ -21,6 +21,8 @@ export const BYTES_CAP = 4096;
 /** How many exchanges of one check are shown (the last ones: a sequence fails at its end). */
 const MAX_EXCHANGES = 4;
 const MAX_DEATHS = 10;
+/** Failures shown in full in a report; the rest get a line each. */
+const MAX_FULL_FAILURES = 20;
 
 /**
  * Escapes text for HTML content and attribute values, and shows control characters (other than tab and
@@ -320,7 +322,17 @@ export function renderHtmlReport(g: GradeResult): string {
   body.push(`<h2 id="failures">Failures (${failures.length})</h2>`);
   if (failures.length) {
     body.push(`<nav aria-label="failures"><ul>${failures.map((c) => `<li><a href="#${anchor(c.id)}"><code>${escapeHtml(c.id)}</code></a></li>`).join('')}</ul></nav>`);
-    for (const c of failures) body.push(failureSection(g, c));
+    // In full, the first MAX_FULL_FAILURES (in the order of their consequence); the rest in one line each,
+    // so a report stays small whatever the server does (the JSON report and the corpus have them all).
+    for (const c of failures.slice(0, MAX_FULL_FAILURES)) body.push(failureSection(g, c));
+    if (failures.length > MAX_FULL_FAILURES) {
+      const rest = failures.slice(MAX_FULL_FAILURES);
+      body.push(
+        `<h3>${rest.length} more failure${rest.length === 1 ? '' : 's'}, in short</h3><ul>${rest
+          .map((c) => `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span></li>`)
+          .join('')}</ul>`,
+      );
+    }
   } else {
     body.push('<p>No check failed.</p>');
   }

@@ -8,18 +8,20 @@ import { replayFor, rerunCommand } from './replay.js';
 import { scoreRun } from '../runner/score.js';
 
 /** Requests up to this many bytes are given whole (text and base64); longer ones abridged, exact in the corpus. */
-export const JSON_REQUEST_CAP = 4096;
+export const JSON_REQUEST_CAP = 1024;
+/** Requests up to this many bytes also carry their bytes as base64. */
+export const JSON_BASE64_CAP = 256;
 /** How much of an abridged request's text is shown. */
-const ABRIDGED_TEXT_BYTES = 1024;
+const ABRIDGED_TEXT_BYTES = 512;
 
 /** A request's bytes, both readable and exact (abridged when over JSON_REQUEST_CAP bytes). */
 export interface JsonRequest {
   /**
    * The bytes as text, CR/LF/TAB/backslash and non-printable bytes escaped (`\r\n`, `\x00`); for an
-   * abridged request the first 1024 bytes and `… (N more bytes)`.
+   * abridged request the first 512 bytes and `… (N more bytes)`.
    */
   text: string;
-  /** The exact bytes; absent when abridged (the corpus entry, `corpusFile`, holds them). */
+  /** The exact bytes, for requests up to JSON_BASE64_CAP bytes (`text` is exact too, with escapes). */
   base64?: string;
   /** How many bytes the request has. */
   length: number;
@@ -104,6 +106,8 @@ export function jsonRequest(sent: SentRequest): JsonRequest {
   const b = sent.plan.bytes;
   const cuts = { splits: [...(sent.plan.splits ?? [])], pausesMs: [...(sent.plan.pausesMs ?? [])] };
   if (b.length > JSON_REQUEST_CAP) return { text: showBytes(b, ABRIDGED_TEXT_BYTES), length: b.length, abridged: true, ...cuts };
+  // `text` is exact too (every byte that is not printable is escaped); base64 is added for short requests only.
+  if (b.length > JSON_BASE64_CAP) return { text: showBytes(b, b.length), length: b.length, ...cuts };
   return { text: showBytes(b, b.length), base64: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'), length: b.length, ...cuts };
 }
 
@@ -122,7 +126,8 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     failures: c.failures,
     requirement: c.requirement,
   };
-  if (c.source) out.source = c.source;
+  // The sentence a failure rests on (every check's is in `wiregrade list --json`).
+  if (c.source && (c.verdict === 'fail' || c.verdict === 'error')) out.source = c.source;
   if (c.cause) {
     out.cause = c.cause;
     out.reason = reasonOf(c);

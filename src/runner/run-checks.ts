@@ -3,6 +3,7 @@ import { exchange, Session, type Exchange, type ExchangeOptions } from '../clien
 import type { Canary, Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
+import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
@@ -143,6 +144,7 @@ export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null
 
 /** What a death found after a unit does to its result (see Scheduler.after). */
 export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>): CheckResult {
+  if (a.chargedTo === 'none') return res;
   if (a.chargedTo === 'unit') return chargeDeath(res, a);
   if (a.judged || res.verdict === 'pass' || res.verdict === 'warn') return res;
   return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
@@ -247,7 +249,10 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
           return result;
         }
       }
-      if (check.id === BASELINE_ID && res.verdict === 'fail') s.baselineFailed = check.id;
+      if (check.id === BASELINE_ID && res.verdict === 'fail') {
+        s.baselineFailed = check.id;
+        s.baselineUnanswered = !(res.exchanges ?? []).some((e) => statusOf(e) !== null);
+      }
     }
     const weight = pointsFor(opts.profile, check.id);
     if (weight !== 1) res.weight = weight;

@@ -78,6 +78,8 @@ export type AfterUnit =
   | null
   | { chargedTo: 'unit'; down: DownCause; restarted: boolean; culprit: Exchange | null; record: DeathRecord }
   /** `judged`: the check saw every answer it asked for (its verdict stands); else it could not judge (blocked). */
+  /** The server never answered anyone and answers nothing now: nothing to charge. */
+  | { chargedTo: 'none'; down: DownCause; restarted: boolean }
   /** `preceded`: the server was gone before the unit reached it (run the unit again once it is back). */
   | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean; preceded: boolean };
 
@@ -95,6 +97,12 @@ async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number 
 
 export class Scheduler {
   baselineFailed: string | null = null;
+  /**
+   * The baseline got no HTTP status line at all (nothing, garbage, a reset): then not even the checks
+   * that need only a listening socket can judge anything (each would fail for that same reason), and
+   * they are blocked too.
+   */
+  baselineUnanswered = false;
   /** The server went away and was not started again: everything after is blocked. */
   stopped: { afterCheck: string; cause: BlockCause } | null = null;
   /** Exits after serving a client correctly: the root cause charged once to KEEPS_SERVING_ID. */
@@ -124,7 +132,7 @@ export class Scheduler {
     if (this.stopped) return this.stopped.cause;
     if (this.o.signal?.aborted) return (this.o.signal.reason as BlockCause | undefined) ?? { kind: 'interrupted', signal: 'abort' };
     if (this.spent.has(unit.family)) return { kind: 'restart-budget', family: unit.family, limit: this.policy.perFamily };
-    if (this.baselineFailed !== null && !unit.independent) return { kind: 'baseline-failed', baseline: this.baselineFailed };
+    if (this.baselineFailed !== null && (!unit.independent || this.baselineUnanswered)) return { kind: 'baseline-failed', baseline: this.baselineFailed };
     return null;
   }
 
@@ -143,6 +151,9 @@ export class Scheduler {
     const restarted = await this.restartAfter({ id: this.lastUnit ?? unit.id, family: unit.family }, down, true);
     c.onDeath?.({ after: this.lastUnit ?? unit.id, chargedTo: KEEPS_SERVING_ID, down, restarted });
   }
+
+  /** Some exchange so far got bytes back: the server has answered someone. */
+  private everAnswered = false;
 
   /** The unit that ran last (the one a death found before the next is charged after). */
   lastUnit: string | null = null;
@@ -213,7 +224,15 @@ export class Scheduler {
     this.lastUnit = unit.id;
     this.observe(exchanges);
     const down = await this.down(exchanges);
+    if (exchanges.some((x) => x.receivedBytes > 0)) this.everAnswered = true;
     if (down === null) return null;
+    if (down.kind === 'hung' && !this.everAnswered) {
+      // It never sent a byte to anyone: nothing stopped, there is nothing to charge. The unit keeps its own
+      // verdict (no answer), and the rest is not run against a server that answers nothing.
+      const restarted = await this.restartAfter(unit, down, false);
+      this.o.control?.onDeath?.({ after: unit.id, chargedTo: unit.id, down, restarted });
+      return { chargedTo: 'none', down, restarted };
+    }
     // Whom to charge. The first exchange that did not get a complete answer is the request after which
     // the server went away; but if every exchange was answered, or the only trouble after answered
     // ones is that later connections were refused, the server left after serving correctly: that is
