@@ -30,7 +30,7 @@ function anchorsOf(file: string): Set<string> {
 }
 
 /** The highest top-level section number of the RFCs cited (a section past it cannot exist). */
-const LAST_SECTION: Record<string, number> = { '9110': 17, '9112': 12, '9113': 11, '6585': 7, '5789': 5, '3986': 7 };
+const LAST_SECTION: Record<string, number> = { '9110': 17, '9112': 12, '9113': 11, '6585': 7, '5789': 5, '3986': 7, '6455': 11 };
 
 const SECTION = '§\\d+(?:\\.\\d+)*';
 

@@ -15,7 +15,7 @@ const IS_CHUNKED =
 const EMPTY_ELEMENTS =
   'RFC 9110 §5.6.1: "a recipient MUST parse and ignore a reasonable number of empty list elements"; the value is chunked, the body is read as chunked and the pipelined request answered as itself.';
 const NOT_A_FIELD =
-  'RFC 9110 §5.1: "Other recipients SHOULD ignore unrecognized header and trailer fields." "Transfer_Encoding" is not Transfer-Encoding: the body is framed by Content-Length, and the request in it is never answered.';
+  'RFC 9112 §6.3: "If a valid Content-Length header field is present without Transfer-Encoding, its decimal value defines the expected message body length in octets." "Transfer_Encoding" is not Transfer-Encoding (RFC 9110 §5.1: unrecognized fields SHOULD be ignored): the body is framed by Content-Length, and the request in it is never answered.';
 
 const BODY = '{smuggled-chunk}0\r\n\r\n';
 
@@ -225,7 +225,9 @@ export const transferEncodingChecks: Check[] = [
   }),
   framingCheck({
     id: 'framing.te-lookalike.underscore-name-not-applied',
-    source: PEER.unknownFieldsIgnored,
+    // Transfer_Encoding is no Transfer-Encoding: the body's length is the Content-Length's (its sentence is
+    // a definition; the MUST is that of the framing rules, RFC 9112 §6.3). Unknown fields SHOULD be ignored.
+    source: PEER.bodyLength,
     requirement: NOT_A_FIELD,
     cite: 'RFC 9110 §5.1, RFC 9112 §6.3',
     level: 'MUST',

@@ -105,10 +105,10 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.websocket-unsupported-version-not-switched',
-    source: PEER.upgradeMayIgnore,
+    source: PEER.wsVersion,
     requirement:
-      'RFC 6455 §4.2.2: a server that does not support the requested WebSocket version answers 426 with the versions it supports, or (RFC 9110 §7.8) ignores the Upgrade; it never switches to a version it does not speak (99 here).',
-    cite: 'RFC 6455 §4.2.2, RFC 9110 §7.8',
+      'RFC 6455 §4.4: a server that does not support the requested WebSocket version answers with the versions it supports (426 or 400 with Sec-WebSocket-Version), or (RFC 9110 §7.8) ignores the Upgrade; it never switches to a version it does not speak (99 here).',
+    cite: 'RFC 6455 §4.4, RFC 9110 §7.8',
     level: 'MUST',
     request: `GET {known} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99\r\n\r\n`,
     asked: ['websocket'],
@@ -116,9 +116,9 @@ export const upgradeChecks: Check[] = [
   }),
   upgradeCheck({
     id: 'status.upgrade.websocket-on-post-not-switched',
-    source: PEER.upgradeMayIgnore,
+    source: PEER.wsHandshake,
     requirement: 'RFC 6455 §4.1: the opening handshake "MUST be a valid HTTP request ... The method of the request MUST be GET"; a server does not switch a POST to WebSocket (RFC 9110 §7.8: it MAY ignore the Upgrade).',
-    cite: 'RFC 6455 §4.1, RFC 9110 §7.8',
+    cite: 'RFC 6455 §4.1, §4.2.1, RFC 9110 §7.8',
     level: 'SHOULD',
     request: `POST {known} HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n`,
     asked: ['websocket'],
