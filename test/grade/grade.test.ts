@@ -50,7 +50,7 @@ interface GradeJson {
   score: { points: number; max: number };
   restarts: number;
   launch: { kind: string; stderrTail?: string };
-  deaths: Array<{ afterCheck: string }>;
+  deaths: Array<{ afterCheck: string; chargedTo: string }>;
   checks: Array<{ id: string; verdict: string }>;
 }
 
@@ -118,11 +118,14 @@ describe('wiregrade grade', () => {
     // Every submission is scored out of the same maximum.
     expect(new Set(slugs.map((s) => g(s).score.max)).size).toBe(1);
     // Crashes are charged to the check that caused them; the server is restarted and grading goes on.
-    expect(g('crash-no-body').deaths.map((d) => d.afterCheck)).toEqual(['framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400']);
-    expect(g('crash-no-body').restarts).toBe(3);
+    // Each death is confirmed (the check runs again on the restarted server and kills it again): twice each.
+    expect(g('crash-no-body').deaths.map((d) => d.chargedTo)).toEqual(['framing.body.post-without-body-is-400', 'framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400', 'status.body.put-empty-is-400']);
+    expect(g('crash-no-body').restarts).toBe(6);
     expect(failing('crash-no-body').sort()).toEqual(['framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400']);
     expect(g('crash-on-empty').deaths[0]!.afterCheck).toBe('robustness.empty-connection.server-survives');
-    expect(g('one-client-exits').deaths[0]!.afterCheck).toBe('baseline.valid-request-answered');
+    // A server that exits after every client: one root cause, every death charged to it.
+    expect(failing('one-client-exits')).toEqual(['robustness.server.keeps-serving']);
+    expect(new Set(g('one-client-exits').deaths.map((d) => d.chargedTo))).toEqual(new Set(['robustness.server.keeps-serving']));
     // Bugs without crashes: exactly their checks.
     expect(failing('no-505')).toContain('status.version.http2-is-505');
     expect(failing('lf-line-ends')).toContain('wire.line-ends.crlf');
