@@ -21,7 +21,7 @@ const SWITCH_NO_HEADER = open('HTTP/1.1 101 Switching Protocols\r\n\r\n' + respo
 
 interface Row {
   id: string;
-  level: 'MUST' | 'SHOULD';
+  level: 'MUST' | 'SHOULD' | 'MAY';
   allowed: Script;
   allowedName: string;
   violating: Script;
