@@ -2,6 +2,7 @@
  * The scheduler's policy, without a network: whom a death is charged to, the restart budgets per family,
  * and the gating that follows. The server is a fake whose process "exits" when the test says so.
  */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import { profiles, referenceProfile } from '../../src/model/profile.js';
@@ -94,6 +95,22 @@ describe('Scheduler', () => {
       const bytes = probeBytes(profile);
       expect(bytes.length % 2, profile.name).toBe(1);
       expect(Buffer.from(bytes).toString('latin1')).toMatch(/\r\n\r\n$/);
+    }
+  });
+
+  it('charges nothing to a server that never answered anyone and answers nothing now (it did not stop: it never started)', async () => {
+    // Accepts connections and never sends a byte.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((sock) => void sockets.push(sock.on('error', () => {})));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const s = new Scheduler({ target: { host: '127.0.0.1', port: (silent.address() as net.AddressInfo).port }, profile: referenceProfile, timeoutMs: 100 });
+      const a = await s.after({ id: 'baseline.valid-request-answered', family: 'robustness' }, [ex('timeout')]);
+      expect(a).toMatchObject({ chargedTo: 'none', down: { kind: 'hung' }, restarted: false });
+      expect(s.blockCause({ id: 'robustness.b', family: 'robustness', independent: true })).toMatchObject({ kind: 'server-down', down: { kind: 'hung' } });
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => silent.close(r));
     }
   });
 
