@@ -2,24 +2,16 @@
  * `fuzz` and `grade` write the same reports (JUnit, Gradescope, HTML, Markdown) through one code path;
  * Gradescope's visibility and total have flags; grade's exit code can follow a pass mark.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { startZoo, type StartedZoo } from '../helpers/zoo.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { captureIO } from './helpers.js';
+import { tempFolders } from '../helpers/tmp.js';
 
-const made: string[] = [];
-function tmp(prefix: string): string {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempFolders();
 
 interface Gs {
   score: number;

@@ -5,15 +5,15 @@
  * (https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output format").
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+import { tempFolders } from '../helpers/tmp.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -50,15 +50,7 @@ const gsResults = z
   .refine((r) => r.score !== undefined || (r.tests ?? []).every((t) => t.score !== undefined), { message: 'a score, at the top level or on every test' });
 type GsResults = z.infer<typeof gsResults>;
 
-const made: string[] = [];
-function tmp(prefix: string): string {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempFolders();
 
 function hasUnzip(): boolean {
   try {
