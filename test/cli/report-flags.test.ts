@@ -39,7 +39,7 @@ describe('fuzz: the grade reporters on a fuzz run', () => {
     const f = (n: string) => path.join(out, n);
     const c = captureIO();
     const code = await main(
-      ['fuzz', '--target', `127.0.0.1:${zoo.port}`, '--checks', 'status.version', '--runs', '0', '--no-corpus',
+      ['fuzz', '--profile', 'reference', '--target', `127.0.0.1:${zoo.port}`, '--checks', 'status.version', '--runs', '0', '--no-corpus',
         '--junit', f('junit.xml'), '--gradescope', f('results.json'), '--max-score', '10', '--gradescope-visibility', 'after_published',
         '--report', f('html'), '--markdown', f('summary.md')],
       c.io,
