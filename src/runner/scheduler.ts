@@ -203,6 +203,9 @@ export class Scheduler {
         return null;
       }
     }
+    // A connection that ended with no byte of an answer may be the server dying: give it a moment, so the
+    // probe does not find a process still on its way out (and the death land on the next check).
+    if (!c && exchanges.some((x) => (x.kind === 'closed-without-response' || x.kind === 'reset') && x.receivedBytes === 0)) await sleep(EXIT_GRACE_MS);
     const probe = await probeAlive(this.o.target, this.o.profile, this.o.timeoutMs);
     if (c) {
       const e = c.exited();
