@@ -9,8 +9,14 @@ const base = path.resolve(root);
 
 createServer(async (req, res) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' });
-    res.end('method not allowed\n');
+    // Read the body first, as a careful server does: the answer then follows the whole request (a 405 sent
+    // before the body was parsed would make a framing error in the body look like a second answer).
+    req.resume();
+    req.on('error', () => {});
+    req.on('end', () => {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain' });
+      res.end('method not allowed\n');
+    });
     return;
   }
   let file;

@@ -6,14 +6,27 @@
  * catching one of them fails the test too.
  */
 export const TRUE_FINDINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  nginx: {},
+  nginx: {
+    // "Host: user@localhost" is served: "@" is not part of uri-host (RFC 3986 reg-name), so the value is invalid.
+    'status.host.userinfo-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+  },
   apache2: {},
   lighttpd: {
+    // two identical Host lines are served.
+    'status.host.identical-duplicate-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
     // 431 for a 16 KiB request line: lighttpd refuses the whole head as too large.
     'status.target.very-long-is-rejected':
       'RFC 9112 §3: "A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too Long) status code."',
   },
   'node-http': {
+    // node:http does not look at Host: "localhost, localhost" is served,
+    'status.host.comma-list-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // two identical Host lines,
+    'status.host.identical-duplicate-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // a Host with a path,
+    'status.host.path-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // and one with userinfo, all served.
+    'status.host.userinfo-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
     // node:http refuses a head over 16 KiB with 431, the request line included.
     'status.target.very-long-is-rejected':
       'RFC 9112 §3: "A server that receives a request-target longer than any URI it wishes to parse MUST respond with a 414 (URI Too Long) status code."',
@@ -24,6 +37,14 @@ export const TRUE_FINDINGS: Readonly<Record<string, Readonly<Record<string, stri
       'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains … a Host header field with an invalid field value."',
   },
   'python-http-server': {
+    // http.server never looks at Host: a comma list,
+    'status.host.comma-list-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // two identical Host lines,
+    'status.host.identical-duplicate-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // a Host with a path,
+    'status.host.path-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
+    // and one with userinfo are served.
+    'status.host.userinfo-is-400': 'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
     // "GET http://localhost/index.html" is looked up as the file "http:/localhost/index.html": 404.
     'status.target.absolute-form-accepted': 'RFC 9112 §3.2.2: "A server MUST accept the absolute-form in requests"',
     // http.server never looks at Host: a missing one, two of them, or an invalid one are all served.

@@ -64,7 +64,7 @@ describe('wiregrade grade', () => {
     const verdicts = runs.map((r) => r.checks.map((c) => `${c.id}=${c.verdict}`).join(','));
     expect(verdicts[1]).toBe(verdicts[0]);
     expect(verdicts[2]).toBe(verdicts[0]);
-  });
+  }, 150_000);
 
   it('grades a class of hostile and buggy submissions into one table, a CSV and a report each, in bounded time, and leaves no process behind', async () => {
     const slugs = [

@@ -19,8 +19,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   '200-for-everything': [
     'framing.body.post-without-body-is-400',
     'framing.body.zero-length-is-400',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked.bad-size-is-400',
     'framing.chunked.missing-crlf-after-data-is-400',
     'framing.chunked.negative-size-is-400',
@@ -157,8 +155,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   ],
   'answers-before-body': [
     'framing.chunked-syntax.64kib-extension-ignored-or-4xx',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked-syntax.bare-lf-after-data-not-desynced',
     'framing.chunked-syntax.bare-lf-after-size-not-desynced',
     'framing.chunked-syntax.bare-lf-in-extension-not-desynced',
@@ -323,8 +319,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'connection.close.announced-before-closing',
     'connection.pipelining.answers-in-order',
     'framing.chunked-syntax.64kib-extension-ignored-or-4xx',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked-syntax.bare-lf-after-data-not-desynced',
     'framing.chunked-syntax.bare-lf-after-size-not-desynced',
     'framing.chunked-syntax.bare-lf-in-extension-not-desynced',
@@ -475,8 +469,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   'recv-8-until-short': [
     'connection.keep-alive.after-body-request',
     'connection.pipelining.answers-in-order',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked-syntax.empty-body-read',
     'framing.chunked-syntax.extensions-ignored',
     'framing.chunked.bad-size-is-400',
@@ -570,8 +562,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   ],
   'recv-until-short': [
     'connection.pipelining.answers-in-order',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked.bad-size-is-400',
     'framing.chunked.missing-crlf-after-data-is-400',
     'framing.chunked.negative-size-is-400',
@@ -632,8 +622,6 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   ],
   'single-recv': [
     'connection.pipelining.answers-in-order',
-    'framing.chunked-syntax.bare-cr-after-size-refused',
-    'framing.chunked-syntax.bare-cr-in-extension-refused',
     'framing.chunked.bad-size-is-400',
     'framing.chunked.missing-crlf-after-data-is-400',
     'framing.chunked.negative-size-is-400',

@@ -44,7 +44,7 @@ export const hostChecks: Check[] = [
     id: 'status.field.host-name-any-case-tab-ows-served',
     requirement: 'RFC 9110 §5.1: field names are case-insensitive; RFC 9112 §5.1: optional whitespace (a tab) may precede the value. "hoSt:<TAB>localhost" is a valid Host.',
     cite: 'RFC 9110 §5.1, RFC 9112 §5.1',
-    level: 'MUST',
+    level: 'SHOULD',
     request: 'GET {known} HTTP/1.1\r\nhoSt:\tlocalhost\r\n\r\n',
     accept: ['ok'],
   }), PEER.fieldNameCaseInsensitive),
