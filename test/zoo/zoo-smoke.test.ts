@@ -47,6 +47,13 @@ async function exitsWithin(z: StartedZoo, ms: number): Promise<boolean> {
 
 const SMOKE = JSON.stringify({ n: 1, s: 'smoke' });
 
+/** The same request with a header that makes its length odd (a body, if any, is left as it is). */
+function oddLength(r: string): string {
+  if (r.length % 2 === 1) return r;
+  const at = r.indexOf('\r\n') + 2;
+  return `${r.slice(0, at)}X-Pad: 1\r\n${r.slice(at)}`.length % 2 === 1 ? `${r.slice(0, at)}X-Pad: 1\r\n${r.slice(at)}` : `${r.slice(0, at)}X-Pad: 12\r\n${r.slice(at)}`;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Smoke: POST /smoke then GET /smoke, for every correct and buggy server.
 
@@ -58,6 +65,10 @@ interface SmokeExpectation {
   getBody?: unknown;
   /** Bytes the server sends before any response (banner). */
   prefix?: string;
+  /** Every answer is a status line and a Date line ended by bare LF, with no blank line, then a close. */
+  malformed?: boolean;
+  /** Requests are padded to an odd length (the server hangs on lengths that are multiples of 8). */
+  oddLength?: boolean;
   /** Compare bodies as text, cut by one byte (wrong-content-length). */
   cutByOne?: boolean;
 }
@@ -69,6 +80,8 @@ const SMOKE_EXCEPTIONS: Record<string, Partial<SmokeExpectation>> = {
   // The POST is answered before its body is read (400: no body), so nothing is stored.
   'answers-before-body': { post: 400, postBody: undefined, get: 404, getBody: undefined },
   'one-client-exits': { get: 'refused' },
+  'malformed-head': { malformed: true },
+  'recv-8-until-short': { oddLength: true },
   banner: { prefix: 'Welcome to the server!!\r\n' },
   'wrong-content-length': { cutByOne: true },
 };
@@ -91,7 +104,13 @@ async function smoke(z: StartedZoo, slug: string): Promise<void> {
   };
   // With a prefix, read to the close (the response counter would trip on the banner).
   const opts = e.prefix ? { responses: undefined } : {};
-  const post = parse(await rawRequest(z.port, req('POST', '/smoke', { body: SMOKE }), { responses: 1, timeoutMs: 2000, ...opts }));
+  if (e.malformed) {
+    const reply = await rawRequest(z.port, req('POST', '/smoke', { body: SMOKE }), { timeoutMs: 2000 });
+    expect(reply.text).toMatch(/^HTTP\/1\.1 400 Bad Request\nDate: [^\r\n]+\n$/);
+    return;
+  }
+  const pad = (r: string): string => (e.oddLength ? oddLength(r) : r);
+  const post = parse(await rawRequest(z.port, pad(req('POST', '/smoke', { body: SMOKE })), { responses: 1, timeoutMs: 2000, ...opts }));
   expect(post.status).toBe(e.post);
   checkBody(post, e.postBody, e.cutByOne ?? false);
   if (e.get === 'refused') {
@@ -100,7 +119,7 @@ async function smoke(z: StartedZoo, slug: string): Promise<void> {
     expect(reply.end).toBe('refused');
     return;
   }
-  const get = parse(await rawRequest(z.port, req('GET', '/smoke'), { responses: 1, timeoutMs: 2000, ...opts }));
+  const get = parse(await rawRequest(z.port, pad(req('GET', '/smoke')), { responses: 1, timeoutMs: 2000, ...opts }));
   expect(get.status).toBe(e.get);
   checkBody(get, e.getBody, e.cutByOne ?? false);
 }
@@ -371,6 +390,24 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
   'rejected-post-stores': async (z) => {
     expect(first(await once(z, req('POST', '/smoke', { body: '{"other":1}' }))).status).toBe(409);
     expect(bodyJson(first(await once(z, req('GET', '/smoke'))))).toEqual({ other: 1 });
+  },
+  'recv-8-until-short': async (z) => {
+    // A request whose length is a multiple of 8 never gets its short read: no answer; an odd one does.
+    let r = req('GET', '/smoke', { headers: ['X-Pad: '] });
+    while (r.length % 8 !== 0) r = r.replace('X-Pad: ', 'X-Pad: p');
+    expect((await once(z, r, { timeoutMs: 800 })).responses).toHaveLength(0);
+    expect(first(await once(z, oddLength(req('GET', '/smoke')))).status).toBe(200);
+  },
+  'malformed-head': async (z) => {
+    const reply = await rawRequest(z.port, req('GET', '/'), { timeoutMs: 2000 });
+    expect(reply.text).toMatch(/^HTTP\/1\.1 400 Bad Request\nDate: /);
+    expect(reply.text).not.toContain('\n\n');
+    expect(reply.end).not.toBe('timeout');
+  },
+  'no-reuseaddr-crash': async (z) => {
+    // A method with a non-ASCII byte takes the whole server down.
+    await once(z, Buffer.from('G\xc9T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', 'latin1'), { timeoutMs: 1000 });
+    expect(await exitsWithin(z, 2000)).toBe(true);
   },
   'recv-until-short': async (z) => {
     // Whole, it is served; its first 12 bytes alone are a short read, taken as the whole request.
