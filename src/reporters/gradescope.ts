@@ -69,15 +69,17 @@ function requirementLine(c: CheckResult): string {
 }
 
 /** The plain text of one test: what it requires and, unless it passed, everything to reproduce it. */
-export function testText(g: GradeResult, check: CheckResult): string {
+export function testText(g: GradeResult, check: CheckResult, full = true): string {
   const c = printableCheck(check);
+  // In short (past the first failures): what was expected and what came, without the bytes.
+  const short = `${requirementLine(c)}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}`;
   switch (c.verdict) {
     case 'pass':
       return requirementLine(c);
     case 'fail':
-      return renderFailure(g.run, c, plain);
+      return full ? renderFailure(g.run, c, plain) : short;
     case 'warn':
-      return `warning: ${reasonOf(c)}\n\n${renderFailure(g.run, c, plain, '!')}`;
+      return `warning: ${reasonOf(c)}\n\n${full ? renderFailure(g.run, c, plain, '!') : short}`;
     case 'blocked':
       return `${requirementLine(c)}\n${reasonOf(c)}`;
     case 'error':
@@ -88,9 +90,12 @@ export function testText(g: GradeResult, check: CheckResult): string {
 }
 
 /** A test's output: its plain text in a fenced block (Markdown). */
-export function testOutput(g: GradeResult, check: CheckResult): string {
-  return mdFence(testText(g, check));
+export function testOutput(g: GradeResult, check: CheckResult, full = true): string {
+  return mdFence(testText(g, check, full));
 }
+
+/** Failures and warnings shown in full (bytes, replay) in a results.json; the rest in short. */
+const MAX_FULL = 20;
 
 /**
  * Splits `total` hundredths over `weights` in proportion (largest remainder), so the parts add up to
@@ -135,12 +140,13 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
   }
 
   const visibility = opts.visibility ?? 'visible';
+  let shown = 0;
   const tests: GradescopeTest[] = counted.map(({ c }, i) => ({
     name: c.id,
     score: earned[i]!,
     max_score: maxes[i]!,
     status: earned[i]! >= maxes[i]! && c.verdict !== 'fail' ? 'passed' : 'failed',
-    output: testOutput(g, c),
+    output: testOutput(g, c, (c.verdict !== 'fail' && c.verdict !== 'warn') || shown++ < MAX_FULL),
     output_format: 'md',
     visibility,
     tags: [c.family],
