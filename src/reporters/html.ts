@@ -329,7 +329,10 @@ export function renderHtmlReport(g: GradeResult): string {
       const rest = failures.slice(MAX_FULL_FAILURES);
       body.push(
         `<h3>${rest.length} more failure${rest.length === 1 ? '' : 's'}, in short</h3><ul>${rest
-          .map((c) => `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span></li>`)
+          .map((c) => {
+            const replay = replayFor(g.run, c);
+            return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
+          })
           .join('')}</ul>`,
       );
     }

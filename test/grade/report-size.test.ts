@@ -89,7 +89,8 @@ describe('reports people can act on', () => {
     }
     const out = path.join(root, 'out');
     mkdirSync(out);
-    const common = ['--cmd', `${process.execPath} server.js {port}`, '--profile', 'any', '--runs', '0', '--timeout-ms', '500'];
+    // The reference profile: there a 1 MiB request line must be refused (under `any`, serving it is allowed).
+    const common = ['--cmd', `${process.execPath} server.js {port}`, '--profile', 'reference', '--runs', '0', '--timeout-ms', '500'];
     const c = captureIO();
     const code = await main(['grade', klass, ...common, '--report', path.join(out, 'reports'), '--json', path.join(out, 'class.json'), '--junit', path.join(out, 'junit.xml'), '--csv', path.join(out, 'class.csv')], c.io);
     expect(code, c.stderr).toBe(0);
@@ -123,7 +124,7 @@ describe('reports people can act on', () => {
     const f = zoe.checks.find((x) => x.id === id)!;
     expect(f.verdict).toBe('fail');
     expect(f.firstFailure!.request).toMatchObject({ abridged: true, length: 5 + 1024 * 1024 + 30 });
-    expect(f.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+\.json --target 127\.0\.0\.1:\d+ --profile any --timeout-ms 500$/);
+    expect(f.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+\.json --target 127\.0\.0\.1:\d+ --profile reference --timeout-ms 500$/);
     const zoeHtml = readFileSync(path.join(out, 'reports', 'zoe.html'), 'utf8');
     const printed = /<pre class="cmd">(npx wiregrade replay [^<]*robustness\.size\.1mib-request-line-rejected[^<]*)<\/pre>/.exec(zoeHtml)![1]!;
     const args = argsOf(printed);
