@@ -48,7 +48,7 @@ const rows: Row[] = [
   { id: 'status.host.userinfo-is-400', level: 'MUST', allowed: BAD, allowedName: '400', violating: OK, violatingName: 'served' },
   { id: 'status.host.path-is-400', level: 'MUST', allowed: BAD, allowedName: '400', violating: OK, violatingName: 'served' },
   { id: 'status.host.comma-list-is-400', level: 'MUST', allowed: BAD, allowedName: '400', violating: OK, violatingName: 'served' },
-  { id: 'status.field.host-name-any-case-tab-ows-served', level: 'MUST', allowed: OK, allowedName: 'served', violating: BAD, violatingName: '400' },
+  { id: 'status.field.host-name-any-case-tab-ows-served', level: 'SHOULD', allowed: OK, allowedName: 'served', violating: BAD, violatingName: '400' },
   { id: 'status.field.empty-value-served', level: 'MUST', allowed: OK, allowedName: 'served', violating: BAD, violatingName: '400' },
   { id: 'wire.date.imf-fixdate', level: 'MUST', allowed: OK, allowedName: 'an IMF-fixdate', violating: open(response(200, 'OK', ['Date: 2026-11-30 04:41:01.473263'])), violatingName: 'an ISO-like date' },
 ];
