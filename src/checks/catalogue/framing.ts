@@ -117,34 +117,33 @@ function framingCheck(spec: FramingSpec): Check {
   };
 }
 
+/** An invalid Content-Length (RFC 9112 §6.3): the server MUST refuse it (400) and close. */
+function invalidContentLength(c: { id: string; lines: readonly string[] }): Check {
+  return framingCheck({
+    id: c.id,
+    requirement: INVALID_CL,
+    source: RFC.invalidContentLength,
+    judge: 'unrecoverable',
+    request: post(c.lines),
+    method: 'POST',
+    accept: [400],
+    warn: ['close'],
+    mustClose: true,
+  });
+}
+
 /** Message framing: Content-Length, Transfer-Encoding, chunked, bodies shorter and longer than declared. */
 export const framingChecks: Check[] = [
   // --- Content-Length ---------------------------------------------------------------------------
-  ...(
-    [
-      ['conflicting-is-400', ['Content-Length: 7', 'Content-Length: 8']],
-      ['conflicting-list-is-400', ['Content-Length: 7, 8']],
-      ['non-numeric-is-400', ['Content-Length: abc']],
-      ['negative-is-400', ['Content-Length: -7']],
-      ['plus-sign-is-400', ['Content-Length: +7']],
-      ['hex-is-400', ['Content-Length: 0x7']],
-      ['decimal-point-is-400', ['Content-Length: 7.0']],
-      ['empty-is-400', ['Content-Length: ']],
-      ['inner-space-is-400', ['Content-Length: 7 7']],
-    ] as const
-  ).map(([slug, lines]) =>
-    framingCheck({
-      id: `framing.content-length.${slug}`,
-      requirement: INVALID_CL,
-      source: RFC.invalidContentLength,
-      judge: 'unrecoverable',
-      request: post(lines),
-      method: 'POST',
-      accept: [400],
-      warn: ['close'],
-      mustClose: true,
-    }),
-  ),
+  invalidContentLength({ id: 'framing.content-length.conflicting-is-400', lines: ['Content-Length: 7', 'Content-Length: 8'] }),
+  invalidContentLength({ id: 'framing.content-length.conflicting-list-is-400', lines: ['Content-Length: 7, 8'] }),
+  invalidContentLength({ id: 'framing.content-length.non-numeric-is-400', lines: ['Content-Length: abc'] }),
+  invalidContentLength({ id: 'framing.content-length.negative-is-400', lines: ['Content-Length: -7'] }),
+  invalidContentLength({ id: 'framing.content-length.plus-sign-is-400', lines: ['Content-Length: +7'] }),
+  invalidContentLength({ id: 'framing.content-length.hex-is-400', lines: ['Content-Length: 0x7'] }),
+  invalidContentLength({ id: 'framing.content-length.decimal-point-is-400', lines: ['Content-Length: 7.0'] }),
+  invalidContentLength({ id: 'framing.content-length.empty-is-400', lines: ['Content-Length: '] }),
+  invalidContentLength({ id: 'framing.content-length.inner-space-is-400', lines: ['Content-Length: 7 7'] }),
   framingCheck({
     id: 'framing.content-length.overflow-is-400',
     requirement: 'A Content-Length too large for any integer type (20 digits) MUST be treated as invalid: 400 (or 413), then close.',

@@ -5,16 +5,16 @@ import type { Check, Source } from '../types.js';
 const HOST_400 = 'A server MUST respond with 400 (Bad Request) to any HTTP/1.1 request that lacks a Host header field, has more than one, or has one with an invalid value.';
 const REJECT_OR_CLEAN = 'A field value containing CR, LF or NUL is invalid: the recipient MUST reject the message (400) or replace each such character with SP.';
 
-function headerCase(slug: string, requirement: string, source: Source, lines: readonly string[], extra: Partial<Parameters<typeof caseCheck>[0]> = {}): Check {
-  return caseCheck({ id: `status.header.${slug}`, requirement, source, request: get(lines), accept: [400], warn: ['close'], ...extra });
+function headerCase(id: string, requirement: string, source: Source, lines: readonly string[], extra: Partial<Parameters<typeof caseCheck>[0]> = {}): Check {
+  return caseCheck({ id, requirement, source, request: get(lines), accept: [400], warn: ['close'], ...extra });
 }
 
 /**
  * A field line the RFC calls invalid but sets no MUST for (RFC 9110 §2.4: a recipient MAY recover):
  * 400, a close, or the line ignored and the request served all pass. The reference protocol answers 400.
  */
-function recoverable(slug: string, requirement: string, lines: readonly string[]): Check {
-  return headerCase(slug, `${requirement} The server answers 400, or MAY recover (ignore the line and serve the request).`, RFC.recover, lines, {
+function recoverable(id: string, requirement: string, lines: readonly string[]): Check {
+  return headerCase(id, `${requirement} The server answers 400, or MAY recover (ignore the line and serve the request).`, RFC.recover, lines, {
     level: 'MAY',
     accept: [400, 'ok', 'close'],
     warn: [],
@@ -34,7 +34,7 @@ export const headerChecks: Check[] = [
     request: 'GET {known} HTTP/1.1\r\nAccept: */*\r\n\r\n',
     accept: [400],
   }),
-  headerCase('duplicate-host-is-400', HOST_400, RFC.host400, ['Host: other'], { accept: [400] }),
+  headerCase('status.header.duplicate-host-is-400', HOST_400, RFC.host400, ['Host: other'], { accept: [400] }),
   caseCheck({
     id: 'status.header.host-with-space-is-400',
     requirement: HOST_400,
@@ -65,13 +65,13 @@ export const headerChecks: Check[] = [
     accept: ['ok'],
     rule: { note: 'the reference protocol serves HTTP/1.0 requests without Host', accept: ['ok'] },
   }),
-  recoverable('no-colon-is-400', 'A header line without a colon is not a field line (RFC 9112 §5).', ['NoColonHere']),
-  headerCase('space-before-colon-is-400', 'A server MUST reject, with 400, a request that has whitespace between a field name and the colon.', RFC.spaceBeforeColon, ['X-Test : value'], { accept: [400] }),
-  headerCase('tab-before-colon-is-400', 'A server MUST reject, with 400, a request that has whitespace between a field name and the colon.', RFC.spaceBeforeColon, ['X-Test\t: value'], { accept: [400] }),
-  recoverable('empty-name-is-400', 'A field line with an empty name (": value") is invalid (RFC 9112 §5).', [': value']),
-  recoverable('space-in-name-is-400', 'A field name is a token; "X Test" is invalid (RFC 9110 §5.1).', ['X Test: value']),
-  recoverable('separator-in-name-is-400', 'A field name is a token; "X(Test)" is invalid (RFC 9110 §5.1).', ['X(Test): value']),
-  recoverable('non-ascii-name-is-400', 'A field name is a token; a byte over 0x7F in it is invalid (RFC 9110 §5.1).', ['X-T\xe9st: value']),
+  recoverable('status.header.no-colon-is-400', 'A header line without a colon is not a field line (RFC 9112 §5).', ['NoColonHere']),
+  headerCase('status.header.space-before-colon-is-400', 'A server MUST reject, with 400, a request that has whitespace between a field name and the colon.', RFC.spaceBeforeColon, ['X-Test : value'], { accept: [400] }),
+  headerCase('status.header.tab-before-colon-is-400', 'A server MUST reject, with 400, a request that has whitespace between a field name and the colon.', RFC.spaceBeforeColon, ['X-Test\t: value'], { accept: [400] }),
+  recoverable('status.header.empty-name-is-400', 'A field line with an empty name (": value") is invalid (RFC 9112 §5).', [': value']),
+  recoverable('status.header.space-in-name-is-400', 'A field name is a token; "X Test" is invalid (RFC 9110 §5.1).', ['X Test: value']),
+  recoverable('status.header.separator-in-name-is-400', 'A field name is a token; "X(Test)" is invalid (RFC 9110 §5.1).', ['X(Test): value']),
+  recoverable('status.header.non-ascii-name-is-400', 'A field name is a token; a byte over 0x7F in it is invalid (RFC 9110 §5.1).', ['X-T\xe9st: value']),
   caseCheck({
     id: 'status.header.obs-fold-rejected-or-unfolded',
     requirement: 'A server that receives obs-fold in a request MUST either reject it with 400 or replace each obs-fold with SP before use.',

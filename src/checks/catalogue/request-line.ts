@@ -8,30 +8,77 @@ const BAD_REQUEST_LINE = 'A request line that is not method SP request-target SP
 /** The reference protocol keeps today's strict answer for an invalid request line: 400 (a close warned). */
 const REF_400 = { note: 'the reference protocol answers every invalid request line 400', accept: [400], warn: ['close'] as Accept[] };
 
+const RECOVER_AS_GET = '; a server may also recover it as GET (RFC 9110 §2.4)';
+
+/** A method the server does not implement: 501 or 405 (the reference protocol: 405). `also`: what else the RFC allows for it. */
+function unimplementedMethod(c: { id: string; method: string; also?: string; alsoAccept?: readonly Accept[] }): Check {
+  return caseCheck({
+    id: c.id,
+    requirement: `A method the server does not implement (${c.method}; methods are case-sensitive) SHOULD be answered 501 Not Implemented, or 405 Method Not Allowed when it is known but not allowed here${c.also ?? ''}.`,
+    source: RFC.methodNotImplemented,
+    level: 'SHOULD',
+    request: get([], { method: c.method }),
+    method: c.method,
+    accept: [501, 405, ...(c.alsoAccept ?? [])],
+    rule: { note: 'the reference protocol answers 405 to every method it does not implement (501 warned)', accept: [405], warn: [501] },
+  });
+}
+
+/** A method that is not a token: the request line is invalid (400). */
+function notATokenMethod(c: { id: string; method: string }): Check {
+  return caseCheck({
+    id: c.id,
+    requirement: `A method that is not a token (${JSON.stringify(c.method)}) makes the request line invalid: the server SHOULD answer 400 Bad Request.`,
+    source: RFC.invalidRequestLine,
+    level: 'SHOULD',
+    request: get([], { method: c.method }),
+    method: 'GET',
+    accept: [400],
+    rule: { note: 'the reference protocol answers 400 (a close, 405 or 501 warned)', accept: [400], warn: ['close', 405, 501] },
+  });
+}
+
+/**
+ * A major version other than 1. With a minor version ("HTTP/2.0") it is a valid HTTP-version the server
+ * MAY refuse with 505; without one ("HTTP/2") the request line is invalid (400, 505 tolerated).
+ */
+function otherMajorVersion(c: { id: string; version: string }): Check {
+  const v = c.version;
+  return caseCheck({
+    id: c.id,
+    requirement: v.includes('.')
+      ? `A request in a major version the server does not implement (${v}) MAY be refused with 505 HTTP Version Not Supported, or answered 400, or served.`
+      : `"${v}" has no minor version, so it does not match HTTP-version: the request line is invalid and the server SHOULD answer 400 (505 is the answer for an unsupported major version).`,
+    source: v.includes('.') ? RFC.majorRefused : RFC.invalidRequestLine,
+    level: v.includes('.') ? 'MAY' : 'SHOULD',
+    request: get([], { version: v }),
+    accept: v.includes('.') ? [505, 400, 'ok'] : [400, 505],
+    rule: { note: 'the reference protocol answers 505 to every other major version', accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] },
+  });
+}
+
+/** An HTTP-version that does not match "HTTP/" DIGIT "." DIGIT: the request line is invalid (400). */
+function invalidVersion(c: { id: string; version: string }): Check {
+  return caseCheck({
+    id: c.id,
+    requirement: `HTTP-version is case-sensitive "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); with "${c.version}" the request line is invalid and the server SHOULD answer 400 (505 also refuses it).`,
+    source: RFC.invalidRequestLine,
+    level: 'SHOULD',
+    request: get([], { version: c.version }),
+    accept: [400, 505],
+    rule: { note: 'the reference protocol answers 400 (a close or 505 warned)', accept: [400], warn: ['close', 505] },
+  });
+}
+
 /** Request-line syntax: methods, targets, versions (Http11Probe's COMP/RFC request-line cases, our ids). */
 export const requestLineChecks: Check[] = [
   // --- methods -----------------------------------------------------------------------------------
-  ...(
-    [
-      ['unknown-token', 'FOO'],
-      ['options', 'OPTIONS'],
-      ['trace', 'TRACE'],
-      ['propfind', 'PROPFIND'],
-      ['lowercase-get', 'get'],
-      ['mixed-case-get', 'Get'],
-    ] as const
-  ).map(([slug, m]) =>
-    caseCheck({
-      id: `status.method.${slug}-is-405`,
-      requirement: `A method the server does not implement (${m}; methods are case-sensitive) SHOULD be answered 501 Not Implemented, or 405 Method Not Allowed when it is known but not allowed here${slug === 'options' || slug === 'trace' ? `; a server that implements ${m} answers it 2xx` : slug.endsWith('get') ? '; a server may also recover it as GET (RFC 9110 §2.4)' : slug === 'propfind' ? '; a WebDAV server answers it 207' : ''}.`,
-      source: RFC.methodNotImplemented,
-      level: 'SHOULD',
-      request: get([], { method: m }),
-      method: m,
-      accept: [501, 405, ...((slug === 'options' || slug === 'trace' ? ['2xx'] : slug.endsWith('get') ? ['ok'] : slug === 'propfind' ? [207] : []) as Accept[])],
-      rule: { note: 'the reference protocol answers 405 to every method it does not implement (501 warned)', accept: [405], warn: [501] },
-    }),
-  ),
+  unimplementedMethod({ id: 'status.method.unknown-token-is-405', method: 'FOO' }),
+  unimplementedMethod({ id: 'status.method.options-is-405', method: 'OPTIONS', also: '; a server that implements OPTIONS answers it 2xx', alsoAccept: ['2xx'] }),
+  unimplementedMethod({ id: 'status.method.trace-is-405', method: 'TRACE', also: '; a server that implements TRACE answers it 2xx', alsoAccept: ['2xx'] }),
+  unimplementedMethod({ id: 'status.method.propfind-is-405', method: 'PROPFIND', also: '; a WebDAV server answers it 207', alsoAccept: [207] }),
+  unimplementedMethod({ id: 'status.method.lowercase-get-is-405', method: 'get', also: RECOVER_AS_GET, alsoAccept: ['ok'] }),
+  unimplementedMethod({ id: 'status.method.mixed-case-get-is-405', method: 'Get', also: RECOVER_AS_GET, alsoAccept: ['ok'] }),
   caseCheck({
     id: 'status.method.connect-is-405',
     requirement: 'CONNECT to an origin server that is not a proxy SHOULD be answered 501 or 405 (400 for its authority-form target is the invalid-request-line answer).',
@@ -52,25 +99,10 @@ export const requestLineChecks: Check[] = [
     accept: [501, 405],
     rule: { note: 'the reference protocol rejects a long method with 405, 501, 400 or 414', accept: [405, 501, 400, 414] },
   }),
-  ...(
-    [
-      ['control-character', 'G\x01ET'],
-      ['nul-byte', 'GE\x00T'],
-      ['separator-in-token', 'GE(T'],
-      ['non-ascii', 'G\xc9T'],
-    ] as const
-  ).map(([slug, m]) =>
-    caseCheck({
-      id: `status.method.${slug}-is-400`,
-      requirement: `A method that is not a token (${JSON.stringify(m)}) makes the request line invalid: the server SHOULD answer 400 Bad Request.`,
-      source: RFC.invalidRequestLine,
-      level: 'SHOULD',
-      request: get([], { method: m }),
-      method: 'GET',
-      accept: [400],
-      rule: { note: 'the reference protocol answers 400 (a close, 405 or 501 warned)', accept: [400], warn: ['close', 405, 501] },
-    }),
-  ),
+  notATokenMethod({ id: 'status.method.control-character-is-400', method: 'G\x01ET' }),
+  notATokenMethod({ id: 'status.method.nul-byte-is-400', method: 'GE\x00T' }),
+  notATokenMethod({ id: 'status.method.separator-in-token-is-400', method: 'GE(T' }),
+  notATokenMethod({ id: 'status.method.non-ascii-is-400', method: 'G\xc9T' }),
   caseCheck({
     id: 'status.request-line.empty-method-is-400',
     requirement: BAD_REQUEST_LINE,
@@ -227,19 +259,11 @@ export const requestLineChecks: Check[] = [
     rule: { note: 'the reference protocol answers 400 (404, 405 or 501 warned)', accept: [400], warn: [404, 405, 501] },
   }),
   // --- versions ----------------------------------------------------------------------------------
-  ...(['HTTP/2', 'HTTP/2.0', 'HTTP/3', 'HTTP/3.0', 'HTTP/9.9'] as const).map((v) =>
-    caseCheck({
-      id: `status.version.${v.toLowerCase().replace('/', '').replace('.', '-')}-is-505`,
-      requirement: v.includes('.')
-        ? `A request in a major version the server does not implement (${v}) MAY be refused with 505 HTTP Version Not Supported, or answered 400, or served.`
-        : `"${v}" has no minor version, so it does not match HTTP-version: the request line is invalid and the server SHOULD answer 400 (505 is the answer for an unsupported major version).`,
-      source: v.includes('.') ? RFC.majorRefused : RFC.invalidRequestLine,
-      level: v.includes('.') ? 'MAY' : 'SHOULD',
-      request: get([], { version: v }),
-      accept: v.includes('.') ? [505, 400, 'ok'] : [400, 505],
-      rule: { note: 'the reference protocol answers 505 to every other major version', accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] },
-    }),
-  ),
+  otherMajorVersion({ id: 'status.version.http2-is-505', version: 'HTTP/2' }),
+  otherMajorVersion({ id: 'status.version.http2-0-is-505', version: 'HTTP/2.0' }),
+  otherMajorVersion({ id: 'status.version.http3-is-505', version: 'HTTP/3' }),
+  otherMajorVersion({ id: 'status.version.http3-0-is-505', version: 'HTTP/3.0' }),
+  otherMajorVersion({ id: 'status.version.http9-9-is-505', version: 'HTTP/9.9' }),
   caseCheck({
     id: 'status.version.http1-2-served-as-1-1',
     requirement: 'A request with a higher minor version (HTTP/1.2) SHOULD be processed as if it were HTTP/1.1.',
@@ -267,26 +291,12 @@ export const requestLineChecks: Check[] = [
     accept: [400, 'close', 505],
     rule: { note: 'the reference protocol answers 400 or closes (505 warned)', accept: [400, 'close'], warn: [505] },
   }),
-  ...(
-    [
-      ['lowercase-is-400', 'http/1.1'],
-      ['no-minor-is-400', 'HTTP/1'],
-      ['three-parts-is-400', 'HTTP/1.1.1'],
-      ['leading-zero-is-400', 'HTTP/01.1'],
-      ['two-digit-minor-is-400', 'HTTP/1.10'],
-      ['https-scheme-is-400', 'HTTPS/1.1'],
-      ['garbage-is-400', 'FOO/1.1'],
-      ['letters-is-400', 'HTTP/A.B'],
-    ] as const
-  ).map(([slug, v]) =>
-    caseCheck({
-      id: `status.version.${slug}`,
-      requirement: `HTTP-version is case-sensitive "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); with "${v}" the request line is invalid and the server SHOULD answer 400 (505 also refuses it).`,
-      source: RFC.invalidRequestLine,
-      level: 'SHOULD',
-      request: get([], { version: v }),
-      accept: [400, 505],
-      rule: { note: 'the reference protocol answers 400 (a close or 505 warned)', accept: [400], warn: ['close', 505] },
-    }),
-  ),
+  invalidVersion({ id: 'status.version.lowercase-is-400', version: 'http/1.1' }),
+  invalidVersion({ id: 'status.version.no-minor-is-400', version: 'HTTP/1' }),
+  invalidVersion({ id: 'status.version.three-parts-is-400', version: 'HTTP/1.1.1' }),
+  invalidVersion({ id: 'status.version.leading-zero-is-400', version: 'HTTP/01.1' }),
+  invalidVersion({ id: 'status.version.two-digit-minor-is-400', version: 'HTTP/1.10' }),
+  invalidVersion({ id: 'status.version.https-scheme-is-400', version: 'HTTPS/1.1' }),
+  invalidVersion({ id: 'status.version.garbage-is-400', version: 'FOO/1.1' }),
+  invalidVersion({ id: 'status.version.letters-is-400', version: 'HTTP/A.B' }),
 ];

@@ -16,6 +16,42 @@ function locationIs(ex: Parameters<NonNullable<Step['also']>>[0], ctx: Parameter
   return path === `/${ctx.name()}` ? null : `Location is ${JSON.stringify(loc)}, expected "/${ctx.name()}"`;
 }
 
+/** POST, PUT or PATCH with a body that is not JSON: 400. */
+function notJsonBody(c: { id: string; method: 'POST' | 'PUT' | 'PATCH' }): Check {
+  return caseCheck({
+    id: c.id,
+    requirement: `${c.method} with a body that is not JSON answers 400 Bad Request.`,
+    cite: 'docs/reference-protocol.md#requests-and-answers',
+    needs: 'reference',
+    request: write(c.method, '/{name}', 'not json at all'),
+    accept: [400],
+  });
+}
+
+/** POST, PUT or PATCH with a JSON body that is not an object (an array): 400. */
+function jsonArrayBody(c: { id: string; method: 'POST' | 'PUT' | 'PATCH' }): Check {
+  return caseCheck({
+    id: c.id,
+    requirement: `${c.method} with a JSON body that is not an object (an array) answers 400 Bad Request.`,
+    cite: 'docs/reference-protocol.md#requests-and-answers',
+    needs: 'reference',
+    request: write(c.method, '/{name}', '[1,2,3]'),
+    accept: [400],
+  });
+}
+
+/** A write or DELETE on the list, `/`: 405 with Allow. */
+function rootNotAllowed(c: { id: string; method: 'POST' | 'PUT' | 'PATCH' | 'DELETE' }): Check {
+  const m = c.method;
+  return sequenceCheck({
+    id: c.id,
+    requirement: `${m} / is not allowed on the list: 405 Method Not Allowed with an Allow header.`,
+    cite: 'docs/reference-protocol.md#requests-and-answers; RFC 9110 §15.5.6',
+    needs: 'reference',
+    steps: [{ request: m === 'DELETE' ? get([], { target: '/', method: m }) : write(m, '/', REC), method: m, expect: { accept: [405] } }],
+  });
+}
+
 /** The reference protocol's table of SPEC.md, row by row: one check per status it names. */
 export const statusChecks: Check[] = [
   sequenceCheck({
@@ -122,24 +158,12 @@ export const statusChecks: Check[] = [
     needs: 'reference',
     steps: [{ request: get([], { target: '/{name}', method: 'DELETE' }), method: 'DELETE', expect: { accept: [404] } }],
   }),
-  ...(['POST', 'PUT', 'PATCH'] as const).flatMap((m) => [
-    caseCheck({
-      id: `status.body.${m.toLowerCase()}-not-json-is-400`,
-      requirement: `${m} with a body that is not JSON answers 400 Bad Request.`,
-      cite: 'docs/reference-protocol.md#requests-and-answers',
-      needs: 'reference',
-      request: write(m, '/{name}', 'not json at all'),
-      accept: [400],
-    }),
-    caseCheck({
-      id: `status.body.${m.toLowerCase()}-json-array-is-400`,
-      requirement: `${m} with a JSON body that is not an object (an array) answers 400 Bad Request.`,
-      cite: 'docs/reference-protocol.md#requests-and-answers',
-      needs: 'reference',
-      request: write(m, '/{name}', '[1,2,3]'),
-      accept: [400],
-    }),
-  ]),
+  notJsonBody({ id: 'status.body.post-not-json-is-400', method: 'POST' }),
+  jsonArrayBody({ id: 'status.body.post-json-array-is-400', method: 'POST' }),
+  notJsonBody({ id: 'status.body.put-not-json-is-400', method: 'PUT' }),
+  jsonArrayBody({ id: 'status.body.put-json-array-is-400', method: 'PUT' }),
+  notJsonBody({ id: 'status.body.patch-not-json-is-400', method: 'PATCH' }),
+  jsonArrayBody({ id: 'status.body.patch-json-array-is-400', method: 'PATCH' }),
   caseCheck({
     id: 'status.body.put-empty-is-400',
     requirement: 'PUT with an empty body answers 400 Bad Request.',
@@ -165,15 +189,10 @@ export const statusChecks: Check[] = [
     request: write('POST', '/{name}', '{"a":'),
     accept: [400],
   }),
-  ...(['POST', 'PUT', 'PATCH', 'DELETE'] as const).map((m) =>
-    sequenceCheck({
-      id: `status.method.${m.toLowerCase()}-root-is-405`,
-      requirement: `${m} / is not allowed on the list: 405 Method Not Allowed with an Allow header.`,
-      cite: 'docs/reference-protocol.md#requests-and-answers; RFC 9110 §15.5.6',
-      needs: 'reference',
-      steps: [{ request: m === 'DELETE' ? get([], { target: '/', method: m }) : write(m, '/', REC), method: m, expect: { accept: [405] } }],
-    }),
-  ),
+  rootNotAllowed({ id: 'status.method.post-root-is-405', method: 'POST' }),
+  rootNotAllowed({ id: 'status.method.put-root-is-405', method: 'PUT' }),
+  rootNotAllowed({ id: 'status.method.patch-root-is-405', method: 'PATCH' }),
+  rootNotAllowed({ id: 'status.method.delete-root-is-405', method: 'DELETE' }),
   sequenceCheck({
     id: 'status.method.405-has-allow',
     requirement: 'An origin server MUST generate an Allow header field in a 405 (Method Not Allowed) response.',
