@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import type { Check } from '../../src/checks/types.js';
-import { isImfFixdate } from '../../src/checks/catalogue/date.js';
+import { isImfFixdate } from '../../src/checks/catalogue/wire/date.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
 
 /**

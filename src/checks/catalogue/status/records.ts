@@ -1,7 +1,7 @@
-import { caseCheck, get, write } from '../case.js';
-import { sequenceCheck, type Step } from '../sequence.js';
-import type { Check } from '../types.js';
-import { bodyJson, header } from '../verify.js';
+import { caseCheck, get, write } from '../../case.js';
+import { sequenceCheck, type Step } from '../../sequence.js';
+import type { Check } from '../../types.js';
+import { bodyJson, header } from '../../verify.js';
 
 const REC = '{"color":"red","size":3}';
 const REC2 = '{"color":"blue"}';

@@ -1,6 +1,6 @@
-import { caseCheck, get } from '../case.js';
-import type { Check } from '../types.js';
-import { PEER, withSource } from '../peer-sources.js';
+import { caseCheck, get } from '../../case.js';
+import type { Check } from '../../types.js';
+import { PEER, withSource } from '../../peer-sources.js';
 
 /**
  * Bytes a request-target cannot hold (RFC 3986 allows none of them raw), the asterisk-form, and the

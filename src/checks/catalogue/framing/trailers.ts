@@ -1,6 +1,6 @@
-import { framingCheck, postKnown } from '../pipeline.js';
-import { PEER } from '../peer-sources.js';
-import type { Check } from '../types.js';
+import { framingCheck, postKnown } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
 
 /**
  * Trailer fields after the last chunk (RFC 9112 §7.1.2, RFC 9110 §6.5): read as part of the chunked

@@ -1,6 +1,6 @@
-import { framingCheck, postKnown } from '../pipeline.js';
-import { PEER } from '../peer-sources.js';
-import type { Check } from '../types.js';
+import { framingCheck, postKnown } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
 
 /**
  * Request smuggling: requests whose body holds another request, framed so that a server reading

@@ -1,13 +1,13 @@
 import { Agent, request as undiciRequest } from 'undici';
-import type { Exchange } from '../../client/exchange.js';
-import { politeConnector } from '../../client/polite-connector.js';
-import type { FindingCode } from '../../http1/findings.js';
-import { describeFinding } from '../../http1/findings.js';
-import { fill, get, write } from '../case.js';
-import type { Check, CheckContext, CheckRun, Level, ProfileRule, SentRequest, Source } from '../types.js';
-import { adopts } from '../level.js';
-import { RFC } from '../rfc.js';
-import { answerOf, describeExchange, header, req, result } from '../verify.js';
+import type { Exchange } from '../../../client/exchange.js';
+import { politeConnector } from '../../../client/polite-connector.js';
+import type { FindingCode } from '../../../http1/findings.js';
+import { describeFinding } from '../../../http1/findings.js';
+import { fill, get, write } from '../../case.js';
+import type { Check, CheckContext, CheckRun, Level, ProfileRule, SentRequest, Source } from '../../types.js';
+import { adopts } from '../../level.js';
+import { RFC } from '../../rfc.js';
+import { answerOf, describeExchange, header, req, result } from '../../verify.js';
 
 interface Sample {
   label: string;

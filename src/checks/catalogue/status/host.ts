@@ -1,6 +1,6 @@
-import { caseCheck, get } from '../case.js';
-import type { Check } from '../types.js';
-import { PEER, withSource } from '../peer-sources.js';
+import { caseCheck, get } from '../../case.js';
+import type { Check } from '../../types.js';
+import { PEER, withSource } from '../../peer-sources.js';
 
 /** Host values beyond the basic cases (status.header.*), and field values that are valid but unusual. */
 

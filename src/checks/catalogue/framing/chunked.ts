@@ -1,6 +1,6 @@
-import { framingCheck, postKnown, type FramingSpec } from '../pipeline.js';
-import { PEER } from '../peer-sources.js';
-import type { Check } from '../types.js';
+import { framingCheck, postKnown, type FramingSpec } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
 
 /**
  * Chunk-size and chunk-extension syntax (RFC 9112 §7.1, §7.1.1). Each chunked request is sent with a

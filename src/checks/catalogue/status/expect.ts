@@ -1,6 +1,6 @@
-import { caseCheck } from '../case.js';
-import type { Check } from '../types.js';
-import { PEER, withSource } from '../peer-sources.js';
+import { caseCheck } from '../../case.js';
+import type { Check } from '../../types.js';
+import { PEER, withSource } from '../../peer-sources.js';
 
 /** The Expect field (RFC 9110 §10.1.1) beyond 100-continue with a body. */
 export const expectChecks: Check[] = [

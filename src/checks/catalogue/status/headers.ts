@@ -1,6 +1,6 @@
-import { caseCheck, get } from '../case.js';
-import { RFC } from '../rfc.js';
-import type { Check, Source } from '../types.js';
+import { caseCheck, get } from '../../case.js';
+import { RFC } from '../../rfc.js';
+import type { Check, Source } from '../../types.js';
 
 const HOST_400 = 'A server MUST respond with 400 (Bad Request) to any HTTP/1.1 request that lacks a Host header field, has more than one, or has one with an invalid value.';
 const REJECT_OR_CLEAN = 'A field value containing CR, LF or NUL is invalid: the recipient MUST reject the message (400) or replace each such character with SP.';

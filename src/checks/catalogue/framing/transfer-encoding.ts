@@ -1,6 +1,6 @@
-import { framingCheck, postKnown } from '../pipeline.js';
-import { PEER } from '../peer-sources.js';
-import type { Check } from '../types.js';
+import { framingCheck, postKnown } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
 
 /**
  * Transfer-Encoding look-alikes, without Content-Length: values a lenient parser reads as chunked and

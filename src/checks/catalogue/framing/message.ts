@@ -1,7 +1,7 @@
-import { caseCheck, fill, write, type CaseSpec } from '../case.js';
-import { RFC } from '../rfc.js';
-import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
-import { describeExchange, result, type Accept } from '../verify.js';
+import { caseCheck, fill, write, type CaseSpec } from '../../case.js';
+import { RFC } from '../../rfc.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
+import { describeExchange, result, type Accept } from '../../verify.js';
 
 const BODY = '{"a":1}';
 const INVALID_CL = 'A Content-Length that is not a valid non-negative decimal (or several different ones) makes the framing invalid: the server MUST respond 400 and then close the connection.';

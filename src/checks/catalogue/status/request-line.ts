@@ -1,7 +1,7 @@
-import { caseCheck, get, write } from '../case.js';
-import { RFC } from '../rfc.js';
-import type { Check } from '../types.js';
-import type { Accept } from '../verify.js';
+import { caseCheck, get, write } from '../../case.js';
+import { RFC } from '../../rfc.js';
+import type { Check } from '../../types.js';
+import type { Accept } from '../../verify.js';
 
 const BAD_REQUEST_LINE = 'A request line that is not method SP request-target SP HTTP-version is invalid: the server SHOULD answer 400 (Bad Request).';
 

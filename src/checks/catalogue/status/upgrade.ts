@@ -1,7 +1,7 @@
-import { fill } from '../case.js';
-import type { Check, CheckContext, CheckRun, Level } from '../types.js';
-import { describeExchange, header, req, result } from '../verify.js';
-import { PEER, withSource, type PeerSource } from '../peer-sources.js';
+import { fill } from '../../case.js';
+import type { Check, CheckContext, CheckRun, Level } from '../../types.js';
+import { describeExchange, header, req, result } from '../../verify.js';
+import { PEER, withSource, type PeerSource } from '../../peer-sources.js';
 
 /**
  * Upgrade (RFC 9110 §7.8) and interim responses: a server may ignore Upgrade and answer in HTTP/1.1, but
