@@ -1,4 +1,5 @@
-import type { Check, CheckContext, Family, Level, Source } from './types.js';
+import type { CheckDecl } from './group.js';
+import type { Check, CheckContext, Level, Source } from './types.js';
 import { adopts } from './level.js';
 import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
@@ -19,7 +20,6 @@ export interface CaseSpec {
    * profile that adopts the `reference` rules it replaces them, at level MUST.
    */
   rule?: { note: string; accept: readonly Accept[]; warn?: readonly Accept[]; mustClose?: boolean; level?: Level };
-  family?: Family;
   request: string;
   method?: string;
   accept: readonly Accept[];
@@ -44,27 +44,28 @@ export function jsonBodyOfSize(n: number): string {
   return `{"data":"${s}"}`;
 }
 
-export function caseCheck(c: CaseSpec): Check {
+export function caseCheck(c: CaseSpec): CheckDecl {
   const method = c.method ?? c.request.split(' ')[0] ?? 'GET';
   const rfc: StatusExpectation = { accept: c.accept, ...(c.warn ? { warn: c.warn } : {}), ...(c.mustClose ? { mustClose: true } : {}) };
   const build = (ctx: CheckContext) => req(fill(c.request, ctx), method);
   const byRfc = expectStatus(build, rfc);
   const rule = c.rule;
   const byRule = rule ? expectStatus(build, { accept: rule.accept, ...(rule.warn ? { warn: rule.warn } : {}), ...(rule.mustClose ? { mustClose: true } : {}) }) : undefined;
-  const check: Check = {
+  const check: CheckDecl = {
     id: c.id,
-    family: c.family ?? 'status',
-    level: c.level ?? 'MUST',
     requirement: c.requirement,
     run: (ctx) => (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx)),
   };
   return finish(check, c);
 }
 
-/** Sets the optional fields every check builder shares: source (a profile check's by default), rule, cite, needs. */
-export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): Check {
-  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' && c.needs !== 'canary' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
-  if (source) check.source = source;
+/**
+ * Sets the optional fields every check builder shares: level, source, rule, cite, needs (the group fills
+ * in what a check leaves out: its family, a level, needs, a profile check's source; see group.ts).
+ */
+export function finish(check: CheckDecl, c: { level?: Level; source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): CheckDecl {
+  if (c.level) check.level = c.level;
+  if (c.source) check.source = c.source;
   if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;
   if (c.needs) check.needs = c.needs;

@@ -1,4 +1,4 @@
-import type { Check } from './types.js';
+import type { CheckDecl } from './group.js';
 
 /**
  * The RFC sentences the framing, smuggling and peer-suite checks test, word for word, with their
@@ -47,6 +47,6 @@ export const PEER = {
 } as const;
 
 /** Attaches a check's source (the field the catalogue's Check type carries as `source`). */
-export function withSource<C extends Check>(check: C, source: PeerSource): C & { source: PeerSource } {
+export function withSource<C extends CheckDecl>(check: C, source: PeerSource): C & { source: PeerSource } {
   return Object.assign(check, { source });
 }

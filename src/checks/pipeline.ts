@@ -1,7 +1,8 @@
 import type { Exchange } from '../client/exchange.js';
 import { fill } from './case.js';
 import { withSource, type PeerSource } from './peer-sources.js';
-import type { Check, CheckContext, CheckRun, Family, Level, SentRequest } from './types.js';
+import type { CheckDecl } from './group.js';
+import type { CheckContext, CheckRun, Level, SentRequest } from './types.js';
 import { describeAccept, describeExchange, header, type Accept } from './verify.js';
 
 /**
@@ -23,7 +24,6 @@ export interface FramingSpec {
   /** The RFC sentence tested, word for word (src/checks/peer-sources.ts). */
   source: PeerSource;
   level: Level;
-  family?: Family;
   /** The questionable request (head and body); the follow-up is appended to it. */
   request: string;
   method?: string;
@@ -189,11 +189,10 @@ function pipelines(ctx: CheckContext): Promise<boolean> {
 export const framingSpecs = new Map<string, FramingSpec>();
 
 /** A framing check from its spec. */
-export function framingCheck(spec: FramingSpec): Check {
+export function framingCheck(spec: FramingSpec): CheckDecl {
   framingSpecs.set(spec.id, spec);
   return withSource({
     id: spec.id,
-    family: spec.family ?? 'status',
     level: spec.level,
     requirement: spec.requirement,
     cite: spec.cite,

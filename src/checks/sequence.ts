@@ -1,6 +1,7 @@
 import type { Exchange } from '../client/exchange.js';
 import { fill, finish } from './case.js';
-import type { Check, CheckContext, CheckRun, Family, Level, SentRequest, Source } from './types.js';
+import type { CheckDecl } from './group.js';
+import type { Check, CheckContext, CheckRun, Level, SentRequest, Source } from './types.js';
 import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
 
 /**
@@ -22,7 +23,6 @@ export interface SequenceSpec {
   source?: Source;
   cite?: string;
   level?: Level;
-  family?: Family;
   needs?: Check['needs'];
   steps: readonly Step[];
 }
@@ -83,11 +83,9 @@ export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promi
   };
 }
 
-export function sequenceCheck(s: SequenceSpec): Check {
-  const check: Check = {
+export function sequenceCheck(s: SequenceSpec): CheckDecl {
+  const check: CheckDecl = {
     id: s.id,
-    family: s.family ?? 'status',
-    level: s.level ?? 'MUST',
     requirement: s.requirement,
     run: (ctx) => runSteps(ctx, s.steps),
   };

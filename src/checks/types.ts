@@ -2,7 +2,13 @@ import type { Endpoint, SendPlan } from '../wire/types.js';
 import type { Exchange, ExchangeOptions, Session } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
 
-export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'store' | 'differential' | 'security';
+/**
+ * What a check is about; each id prefix belongs to one family (README, "Where each check lives"):
+ * `framing` is how a request's body is delimited (Content-Length, Transfer-Encoding, chunked, trailers,
+ * smuggling); `connection` is persistence, closing and pipelining; `assignment` the rules of a course
+ * assignment's own protocol (the `byo`, `text`, `dialogue` and `kv` prefixes).
+ */
+export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'framing' | 'connection' | 'store' | 'assignment' | 'differential' | 'security';
 /**
  * The keyword of the sentence a check tests. MUST: a broken one is a `fail`. SHOULD: a `warn` (a `fail`
  * only with --strict). MAY: the RFC lets the server choose, so every answer it allows passes; what is

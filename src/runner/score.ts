@@ -2,7 +2,7 @@ import type { Family } from '../checks/types.js';
 import type { FamilyScore } from './grade-types.js';
 import type { CheckResult, RunResult } from './types.js';
 
-export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'store', 'differential', 'security'];
+export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'framing', 'connection', 'store', 'assignment', 'differential', 'security'];
 
 /**
  * The points one check is worth and earned. Each MUST check is worth its weight (the profile's points,

@@ -1,5 +1,6 @@
 import type { Check } from '../types.js';
 import { describeExchange, req, statusOf } from '../verify.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 export const BASELINE_ID = 'baseline.valid-request-answered';
 
@@ -7,10 +8,9 @@ export const BASELINE_ID = 'baseline.valid-request-answered';
  * The baseline: a plain, valid request for the profile's known path gets a complete response. When it
  * fails, every check that needs a working server is reported `blocked`, not failed.
  */
-export const baselineChecks: Check[] = [
+export const baselineChecks: Check[] = checkGroup({ prefix: 'baseline', family: 'robustness' }, [
   {
     id: BASELINE_ID,
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A server answers a plain, valid HTTP/1.1 request with a status line (the baseline every other check builds on; the form of the answer is judged by the wire checks).',
     source: { profile: 'any', note: 'the profile\'s known-good request gets an answer (RFC 9112 §2.1 message syntax; its form is judged by the wire checks); every other check builds on it' },
@@ -28,4 +28,4 @@ export const baselineChecks: Check[] = [
       return { verdict: 'pass', reason: describeExchange(ex), expected, actual: describeExchange(ex), request, exchanges: [ex] };
     },
   },
-];
+]);

@@ -3,6 +3,7 @@ import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import type { Exchange } from '../../client/exchange.js';
 import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC } from '../rfc.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 /**
  * Does the last response end the connection by its own terms: it says "Connection: close", or it is an
@@ -31,10 +32,9 @@ async function onSession(
 }
 
 /** Persistence, Connection: close, HTTP/1.0, pipelining (RFC 9112 §9). */
-export const connectionChecks: Check[] = [
+export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', family: 'connection' }, [
   {
     id: 'connection.keep-alive.second-request-answered',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" (or was an HTTP/1.0 response without keep-alive) and the server closed.',
     source: RFC.announceClose,
@@ -52,7 +52,6 @@ export const connectionChecks: Check[] = [
   },
   {
     id: 'connection.keep-alive.after-body-request',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'After a request with a body, the next request on the same connection starts after that body (the body is read, not taken for a request).',
     source: RFC.bodyLength,
@@ -73,7 +72,6 @@ export const connectionChecks: Check[] = [
   },
   {
     id: 'connection.close.server-closes-after-response',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A server that receives a "close" connection option MUST initiate closure of the connection after it sends the final response.',
     source: RFC.closeOption,
@@ -88,7 +86,6 @@ export const connectionChecks: Check[] = [
   },
   {
     id: 'connection.http1-0.closes-by-default',
-    family: 'robustness',
     requirement: 'An HTTP/1.0 request without "Connection: keep-alive" does not persist: the connection closes after the response (the server SHOULD close it; the client may too).',
     source: RFC.http10Close,
     level: 'SHOULD',
@@ -104,7 +101,6 @@ export const connectionChecks: Check[] = [
   },
   {
     id: 'connection.close.announced-before-closing',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A server that does not keep an HTTP/1.1 connection open MUST send the "close" connection option in its response (an HTTP/1.0 response closes by default).',
     source: RFC.announceClose,
@@ -119,7 +115,6 @@ export const connectionChecks: Check[] = [
   },
   {
     id: 'connection.pipelining.answers-in-order',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A server MUST send the responses to pipelined requests in the same order the requests were received.',
     source: RFC.pipelineOrder,
@@ -139,4 +134,4 @@ export const connectionChecks: Check[] = [
       return result('fail', `pipelined requests got ${describeExchange(ex)} (each alone got ${singles.join(', ')})`, expected, ex, pipelined);
     },
   },
-];
+]);

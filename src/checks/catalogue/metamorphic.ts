@@ -4,6 +4,7 @@ import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC, STREAM } from '../rfc.js';
 import { closes } from './connection.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 /** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
 async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
@@ -19,10 +20,9 @@ function split(r: SentRequest, splits: number[], pauseMs: number): SentRequest {
   return { plan: { bytes: r.plan.bytes, splits, pausesMs: splits.map(() => pauseMs) }, methods: r.methods };
 }
 
-function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) => { splits: number[]; pauseMs: number }, what: string): Check {
+function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) => { splits: number[]; pauseMs: number }, what: string): CheckDecl {
   return {
     id,
-    family: 'metamorphic',
     level: 'MUST',
     requirement,
     source: STREAM,
@@ -61,7 +61,7 @@ async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequ
 }
 
 /** Metamorphic relations that need no spec: the same request gives the same answer however it arrives. */
-export const metamorphicChecks: Check[] = [
+export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', family: 'metamorphic' }, [
   splitCheck(
     'metamorphic.split.two-pieces-same-answer',
     'A request that arrives in two TCP segments, 100 ms apart, gets the same answer as when it arrives whole.',
@@ -88,7 +88,6 @@ export const metamorphicChecks: Check[] = [
   ),
   {
     id: 'metamorphic.split.body-after-head-same-answer',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'A POST whose body arrives 100 ms after its head gets the same answer as when it arrives whole.',
     source: STREAM,
@@ -103,7 +102,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.header-case.same-answer',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'Field names are case-insensitive: "HOST:" and "host:" get the same answer as "Host:".',
     source: RFC.fieldNameCaseInsensitive,
@@ -112,7 +110,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.header-order.same-answer',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'The order of distinct header fields does not change the answer (Host last works like Host first).',
     source: RFC.fieldOrder,
@@ -126,7 +123,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.keep-alive.same-answer-as-new-connection',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'A request sent as the second on a kept-alive connection gets the same answer as on a new connection.',
     source: RFC.persistence,
@@ -152,7 +148,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.head.same-as-get',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'The server SHOULD send the same header fields in response to HEAD as to GET; HEAD gets GET\'s status and Content-Length, and never a body.',
     source: RFC.headSameAsGet,
@@ -160,7 +155,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.head.record-same-as-get',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'HEAD of an existing record gets GET\'s status and Content-Length, and no body.',
     source: RFC.headSameAsGet,
@@ -174,7 +168,6 @@ export const metamorphicChecks: Check[] = [
   },
   {
     id: 'metamorphic.repeat.get-agrees',
-    family: 'metamorphic',
     level: 'MUST',
     requirement: 'Two GETs of the same resource in a row, with nothing in between, get the same status and body.',
     source: { profile: 'any', note: 'a resource nobody changes answers two GETs alike (GET is safe, RFC 9110 §9.2.1)' },
@@ -191,4 +184,4 @@ export const metamorphicChecks: Check[] = [
       return result('fail', `the first GET got ${describeExchange(a)} (${a.finals[0]!.body.length} body bytes), the second ${describeExchange(b)}${b.finals[0] ? ` (${b.finals[0].body.length} body bytes)` : ''}`, expected, b, r, { exchanges: [a, b] });
     },
   },
-];
+]);

@@ -8,6 +8,7 @@ import { answered, describeExchange, expectedWords, judgeStatus, req, result, ty
 import type { Exchange } from '../../client/exchange.js';
 import { adopts } from '../level.js';
 import { RFC, STREAM } from '../rfc.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 /** What every server owes any client, whatever it implements: it stays up, answers, and serves no garbage. */
 const survives = (note: string): Source => ({ profile: 'any', note });
@@ -83,10 +84,9 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
  * when sending them and closing is all it did (a replay can repeat that); nothing when it did more (a
  * reset, a half-close).
  */
-function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<Uint8Array | void>): Check {
+function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<Uint8Array | void>): CheckDecl {
   return {
     id,
-    family: 'robustness',
     level: 'MUST',
     requirement,
     source: survives(`a client's misbehaviour never takes the server down (${cite})`),
@@ -107,10 +107,9 @@ function survival(id: string, requirement: string, cite: string, what: string, a
  * Bytes that are no request: the server may answer 4xx, close, or keep waiting for a line end (its own
  * header timeout then applies), but it must not serve them as a request, and must serve the next client.
  */
-function garbageCheck(id: string, what: string, bytes: Uint8Array): Check {
+function garbageCheck(id: string, what: string, bytes: Uint8Array): CheckDecl {
   return {
     id,
-    family: 'robustness',
     level: 'MUST',
     requirement: `${what[0]!.toUpperCase()}${what.slice(1)} is answered with a 4xx, a close, or silence (never a 2xx/3xx), and the server serves the next client.`,
     source: survives('bytes that are no request are not served as one (an invalid request line SHOULD get 400, RFC 9112 §3), and the server lives on'),
@@ -145,11 +144,10 @@ function received(ex: Exchange): Uint8Array {
  * a close); a server that speaks h2c with prior knowledge answers with its own preface, a SETTINGS frame.
  * Either is right; a 2xx/3xx (the preface served as a request) or silence is not.
  */
-function http2PrefaceCheck(): Check {
+function http2PrefaceCheck(): CheckDecl {
   const rfcExp: StatusExpectation = { accept: [505, '4xx', 'close'] };
   return {
     id: 'robustness.garbage.http2-preface-rejected',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'The HTTP/2 connection preface is answered with an HTTP/2 SETTINGS frame (a server that speaks h2c), or refused as an HTTP/1.1 request (505, a 4xx, or a close), and the server lives on.',
     source: RFC.http2Preface,
@@ -169,13 +167,12 @@ function http2PrefaceCheck(): Check {
 }
 
 /** Robustness: no spec needed. The process never dies, never hangs a client, never blocks another. */
-export const robustnessChecks: Check[] = [
+export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', family: 'robustness' }, [
   {
     // The runner also charges this check, once, when the server goes away after answering a check
     // correctly (KEEPS_SERVING_ID in src/runner/scheduler.ts): one root cause, not a failure of every
     // check it happened after.
     id: 'robustness.server.keeps-serving',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A server keeps serving new clients after it has answered one: it does not exit (or stop accepting) after a connection ends.',
     source: survives('a server serves client after client over its lifetime (RFC 9112 §9: connections are independent); one that exits after a client is charged here once'),
@@ -252,7 +249,6 @@ export const robustnessChecks: Check[] = [
   ),
   {
     id: 'robustness.idle-client.does-not-block-others',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A client that connects and sends nothing does not stop the server from answering other clients.',
     source: survives('one idle client does not stop the server answering others (RFC 9112 §9: connections are independent)'),
@@ -262,7 +258,6 @@ export const robustnessChecks: Check[] = [
   },
   {
     id: 'robustness.slow-client.does-not-block-others',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'A client that has sent half of its request line and stalls does not stop the server from answering other clients.',
     source: survives('one stalled client does not stop the server answering others (RFC 9112 §9)'),
@@ -272,7 +267,6 @@ export const robustnessChecks: Check[] = [
   },
   {
     id: 'robustness.concurrency.20-clients-answered',
-    family: 'robustness',
     level: 'MUST',
     requirement: 'Twenty clients connecting at once are all answered (no listen(1) backlog refusals, no lost requests).',
     source: survives('twenty simultaneous clients are all answered (RFC 9112 §9)'),
@@ -293,7 +287,6 @@ export const robustnessChecks: Check[] = [
   http2PrefaceCheck(),
   caseCheck({
     id: 'robustness.size.1mib-request-line-rejected',
-    family: 'robustness',
     requirement: 'A 1 MiB request line is answered (414 when the server will not parse it; served or a 4xx when it does) or the connection closed, without hanging or dying. (Whether a refusal is 414 is status.target.very-long-is-rejected\'s question.)',
     source: survives('a 1 MiB request line neither hangs nor kills the server (RFC 9112 §3: a target longer than the server wishes to parse gets 414)'),
     request: 'GET /' + 'a'.repeat(1024 * 1024) + ' HTTP/1.1\r\nHost: localhost\r\n\r\n',
@@ -302,7 +295,6 @@ export const robustnessChecks: Check[] = [
   }),
   caseCheck({
     id: 'robustness.size.10k-headers-rejected',
-    family: 'robustness',
     requirement: 'A request with 10,000 header fields is served, or, when the server will not process that many, refused with a 4xx (or a close); never a 5xx or silence.',
     source: RFC.fieldLimits,
     request: get(Array.from({ length: 10_000 }, (_, i) => `X-${i}: y`)),
@@ -311,11 +303,10 @@ export const robustnessChecks: Check[] = [
   }),
   caseCheck({
     id: 'robustness.size.2kib-request-answered',
-    family: 'robustness',
     requirement: 'A valid 2 KiB request (larger than one 1024-byte recv) is read whole and answered as a small one is (a 431 is a limit the server may set).',
     source: STREAM,
     request: get(['X-Padding: ' + 'p'.repeat(2048)]),
     accept: ['ok', 431],
     rule: { note: 'the reference protocol serves heads up to 8 KiB', accept: ['ok'] },
   }),
-];
+]);

@@ -2,6 +2,7 @@ import type { Exchange } from '../../client/exchange.js';
 import { sleep } from '../../wire/deadline.js';
 import type { Canary, Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
 import { describeExchange, req, result } from '../verify.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 /**
  * Security checks, judged with the canary `grade` plants beside the server's folder (see Canary): what
@@ -113,9 +114,8 @@ export function writeTargets(dir: string, name: string): string[] {
   return [`${climb}${abs}`, `/${abs}`, `/files${climb}${abs}`, `${'/%2e%2e'.repeat(CLIMB)}${climb}${abs}`, `/${'..%2f'.repeat(CLIMB)}${climb}${abs}`];
 }
 
-const readCheck: Check = {
+const readCheck: CheckDecl = {
   id: 'security.path-traversal.read',
-  family: 'security',
   level: 'MUST',
   requirement: 'The server never sends a file from outside its own folder: requests with "../" (plain, percent-encoded, after a route such as /files/) or an absolute path do not return a file wiregrade placed next to that folder.',
   source: SECURE('a target names a resource among those the server serves; RFC 9110 §17.3 (attacks based on file and path names) warns that a server mapping targets to files must avoid names such as ".." that are special to the file system'),
@@ -143,9 +143,8 @@ const readCheck: Check = {
   },
 };
 
-const writeCheck: Check = {
+const writeCheck: CheckDecl = {
   id: 'security.path-traversal.write',
-  family: 'security',
   level: 'MUST',
   requirement: 'The server never writes outside its own folder: a PUT or POST whose target climbs out with "../" (plain or percent-encoded) or names an absolute path creates no file there.',
   source: SECURE('a write names a resource inside the server\'s own store; RFC 9110 §17.3 (attacks based on file and path names) warns that a server mapping targets to files must avoid names such as ".." that are special to the file system'),
@@ -239,9 +238,8 @@ export function injections(dir: string, marker: string, known: string): Injectio
 /** A path a shell and a request line carry as it is. */
 const SHELL_SAFE = /^[A-Za-z0-9._/-]+$/;
 
-const injectionCheck: Check = {
+const injectionCheck: CheckDecl = {
   id: 'security.command-injection',
-  family: 'security',
   level: 'MUST',
   requirement: 'The server never runs text from a request as a shell command: targets and header values holding $(…), backticks, ";" or "|" (with and without Accept-Encoding: gzip) create no file.',
   source: SECURE('a request is data: a server that passes it to a shell lets any client run commands on its machine (RFC 9110 §17.4, attacks based on command, code, or query injection)'),
@@ -284,4 +282,4 @@ const injectionCheck: Check = {
 };
 
 /** Path traversal (read and write) and command injection, judged with the canary of `grade`. */
-export const securityChecks: Check[] = [readCheck, writeCheck, injectionCheck];
+export const securityChecks: Check[] = checkGroup({ prefix: 'security', family: 'security' }, [readCheck, writeCheck, injectionCheck]);

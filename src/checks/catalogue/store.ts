@@ -4,6 +4,7 @@ import { sequenceCheck, type Step } from '../sequence.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered, answerOf } from '../verify.js';
 import { sleep } from '../../wire/deadline.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 const REC = { color: 'red', size: 3 };
 const create: Step = { request: write('POST', '/{name}', JSON.stringify(REC)), expect: { accept: ['2xx'] }, setup: true };
@@ -21,12 +22,12 @@ function readBack(want: unknown, what: string): Step {
   };
 }
 
-function storeCheck(id: string, requirement: string, steps: Step[], cite = 'docs/reference-protocol.md#requests-and-answers'): Check {
-  return sequenceCheck({ id, family: 'store', requirement, cite, needs: 'reference', steps });
+function storeCheck(id: string, requirement: string, steps: Step[], cite = 'docs/reference-protocol.md#requests-and-answers'): CheckDecl {
+  return sequenceCheck({ id, requirement, cite, steps });
 }
 
 /** A JSON body of `size` bytes (`label`: its size in words) is stored whole. */
-function bigRoundTrip(c: { id: string; size: number; label: string }): Check {
+function bigRoundTrip(c: { id: string; size: number; label: string }): CheckDecl {
   const { size, label } = c;
   const body = jsonBodyOfSize(size);
   return storeCheck(c.id, `A ${label} JSON body is stored whole: GET returns exactly what the 2xx accepted.`, [
@@ -45,9 +46,8 @@ async function together(ctx: CheckContext, reqs: SentRequest[]) {
  * SIGKILL that lands in the middle of further writes are all there once the server is started again.
  * Five rounds, each killing a little later into the next write.
  */
-const durability: Check = {
+const durability: CheckDecl = {
   id: 'store.durability.kill-9-keeps-acknowledged',
-  family: 'store',
   level: 'MUST',
   requirement: 'A write acknowledged with a 2xx survives a kill -9 of the server in the middle of later writes, and a restart.',
   source: { profile: 'persistent', note: 'docs/reference-protocol.md: a write is on disk before its 2xx is sent, so a kill -9 loses nothing acknowledged' },
@@ -83,7 +83,7 @@ const durability: Check = {
 };
 
 /** Store invariants, deterministic: what the server acknowledged is what it serves. */
-export const storeChecks: Check[] = [
+export const storeChecks: Check[] = checkGroup({ prefix: 'store', family: 'store', needs: 'reference' }, [
   durability,
   storeCheck('store.post.then-get-returns-record', 'A record created by POST is returned by GET, JSON-equal to what was sent.', [create, readBack(REC, 'after POST')]),
   storeCheck('store.put.replaces', 'PUT replaces the whole record: GET returns exactly the new object.', [
@@ -149,12 +149,10 @@ export const storeChecks: Check[] = [
   bigRoundTrip({ id: 'store.body.512-kib-round-trip', size: 512 * 1024, label: '512-kib' }),
   {
     id: 'store.body.over-limit-is-413',
-    family: 'store',
     level: 'MUST',
     requirement: 'A body over the limit (1 MiB + 1 byte) is answered 413 Content Too Large, then the connection closed; nothing is stored.',
     source: { profile: 'reference', note: 'the reference protocol answers 413 over its 1 MiB body limit (RFC 9110 §15.5.14)' },
     cite: 'RFC 9110 §15.5.14; docs/reference-protocol.md#requests-and-answers',
-    needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const post = req(write('POST', `/${ctx.name()}`, jsonBodyOfSize(1024 * 1024 + 1)), 'POST');
       const ex = await ctx.send(post, { settleMs: 1000 });
@@ -172,12 +170,10 @@ export const storeChecks: Check[] = [
   },
   {
     id: 'store.concurrency.disjoint-posts-all-kept',
-    family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients creating twenty different records at once: every acknowledged record is there afterwards.',
     source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
     cite: 'docs/reference-protocol.md#atomic-requests',
-    needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const names = Array.from({ length: 20 }, (_, i) => ctx.name(`c${i}`));
       const posts = names.map((n, i) => req(write('POST', `/${n}`, JSON.stringify({ i })), 'POST'));
@@ -197,12 +193,10 @@ export const storeChecks: Check[] = [
   },
   {
     id: 'store.concurrency.patches-to-one-record-all-kept',
-    family: 'store',
     level: 'MUST',
     requirement: 'Twenty clients PATCHing different fields of one record at once: every acknowledged field is in the record afterwards (no lost update).',
     source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
     cite: 'docs/reference-protocol.md#atomic-requests',
-    needs: 'reference',
     async run(ctx): Promise<CheckRun> {
       const path = `/${ctx.name()}`;
       const setup = req(write('POST', path, '{"base":0}'), 'POST');
@@ -219,4 +213,4 @@ export const storeChecks: Check[] = [
       return result('pass', `${acks.filter((a) => statusOf(a) === 200).length} of 20 acknowledged, none lost`, expected, ex, read);
     },
   },
-];
+]);

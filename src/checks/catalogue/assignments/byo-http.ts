@@ -3,6 +3,7 @@ import { sequenceCheck } from '../../sequence.js';
 import type { Check } from '../../types.js';
 import { bodyText, header, req } from '../../verify.js';
 import { garbage } from '../robustness.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const CITE = 'docs/checks.md#the-byo-http-assignment';
 
@@ -10,26 +11,23 @@ const CITE = 'docs/checks.md#the-byo-http-assignment';
 const FILE = Buffer.from(garbage(3000, 'byo-http file'));
 
 /** The "build your own HTTP server" routes: `/`, `/echo/{s}`, `/user-agent`, `/files/{name}`. */
-export const byoHttpChecks: Check[] = [
+export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assignment', needs: 'byo-http' }, [
   sequenceCheck({
     id: 'byo.root.is-200',
     requirement: 'GET / answers 200 OK.',
     cite: CITE,
-    needs: 'byo-http',
     steps: [{ request: get([], { target: '/' }), expect: { accept: [200] } }],
   }),
   sequenceCheck({
     id: 'byo.unknown-path.is-404',
     requirement: 'A path the server has no route for (GET /{name}) answers 404 Not Found.',
     cite: CITE,
-    needs: 'byo-http',
     steps: [{ request: get([], { target: '/{name}' }), expect: { accept: [404] } }],
   }),
   sequenceCheck({
     id: 'byo.echo.returns-the-string',
     requirement: 'GET /echo/{s} answers 200 with Content-Type: text/plain and the body s.',
     cite: CITE,
-    needs: 'byo-http',
     steps: [
       {
         request: get([], { target: '/echo/wiregrade-echo-42' }),
@@ -52,7 +50,6 @@ export const byoHttpChecks: Check[] = [
       id,
       requirement: `GET /user-agent answers 200 with the User-Agent header's value as the body (field names are case-insensitive: "${name}:").`,
       cite: `${CITE}; RFC 9110 §5.1`,
-      needs: 'byo-http',
       steps: [
         {
           request: get([`${name}: wiregrade-agent/1.0`], { target: '/user-agent' }),
@@ -66,14 +63,12 @@ export const byoHttpChecks: Check[] = [
     id: 'byo.files.missing-is-404',
     requirement: 'GET /files/{name} of a file that does not exist answers 404.',
     cite: CITE,
-    needs: 'byo-http',
     steps: [{ request: get([], { target: '/files/{name}' }), expect: { accept: [404] } }],
   }),
   sequenceCheck({
     id: 'byo.files.round-trip-byte-for-byte',
     requirement: 'POST /files/{name} stores the body (201); a later GET returns it byte for byte as application/octet-stream (3,000 bytes of every value).',
     cite: CITE,
-    needs: 'byo-http',
     steps: [
       {
         request: (ctx) => req(Buffer.concat([Buffer.from(`POST /files/${ctx.name()} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: ${FILE.length}\r\n\r\n`, 'latin1'), FILE]), 'POST'),
@@ -91,4 +86,4 @@ export const byoHttpChecks: Check[] = [
       },
     ],
   }),
-];
+]);

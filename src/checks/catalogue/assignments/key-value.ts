@@ -1,6 +1,7 @@
 import type { Check, CheckContext } from '../../types.js';
 import { sequenceCheck, type Step } from '../../sequence.js';
 import { bodyText, req } from '../../verify.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const CITE = 'docs/checks.md#the-key-value-assignment';
 
@@ -33,35 +34,31 @@ function indexShows(want: string, absent = false): Step {
 }
 
 /** `/create` (POST key:value → 201), `/update` (PUT → 200, 400 for an absent key), `/index.html`; routes in the path or the Host header. */
-export const keyValueChecks: Check[] = [
-  sequenceCheck({ id: 'kv.index.is-200', requirement: 'GET /index.html answers 200.', cite: CITE, needs: 'key-value', steps: [{ request: 'GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: { accept: [200] } }] }),
-  sequenceCheck({ id: 'kv.create.is-201-and-listed', requirement: 'POST /create with "key:value" answers 201, and /index.html lists the pair.', cite: CITE, needs: 'key-value', steps: [{ ...create, setup: false }, indexShows('k{name}:one')] }),
+export const keyValueChecks: Check[] = checkGroup({ prefix: 'kv', family: 'assignment', needs: 'key-value' }, [
+  sequenceCheck({ id: 'kv.index.is-200', requirement: 'GET /index.html answers 200.', cite: CITE, steps: [{ request: 'GET /index.html HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: { accept: [200] } }] }),
+  sequenceCheck({ id: 'kv.create.is-201-and-listed', requirement: 'POST /create with "key:value" answers 201, and /index.html lists the pair.', cite: CITE, steps: [{ ...create, setup: false }, indexShows('k{name}:one')] }),
   sequenceCheck({
     id: 'kv.create.route-in-host-header',
     requirement: 'A route carried in the Host header ("Host: 127.0.0.1/create", path "/") is served like the path.',
     cite: CITE,
-    needs: 'key-value',
     steps: [{ request: kv('POST', '/create', 'h{name}:two', true), expect: { accept: [201] } }, indexShows('h{name}:two')],
   }),
   sequenceCheck({
     id: 'kv.update.changes-the-value',
     requirement: 'PUT /update with "key:value" of an existing key answers 200, and /index.html shows the new value.',
     cite: CITE,
-    needs: 'key-value',
     steps: [create, { request: kv('PUT', '/update', 'k{name}:three'), expect: { accept: [200] } }, indexShows('k{name}:three')],
   }),
   sequenceCheck({
     id: 'kv.update.absent-key-is-400',
     requirement: 'PUT /update of a key that does not exist answers 400 and creates nothing.',
     cite: CITE,
-    needs: 'key-value',
     steps: [{ request: kv('PUT', '/update', 'absent{name}:x'), expect: { accept: [400] } }, indexShows('absent{name}:x', true)],
   }),
   sequenceCheck({
     id: 'kv.create.no-colon-is-400',
     requirement: 'A body without a colon is not "key:value": 400.',
     cite: CITE,
-    needs: 'key-value',
     steps: [{ request: kv('POST', '/create', 'novalue'), expect: { accept: [400] } }],
   }),
-];
+]);

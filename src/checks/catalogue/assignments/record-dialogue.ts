@@ -2,6 +2,7 @@ import type { Exchange } from '../../../client/exchange.js';
 import { get } from '../../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered } from '../../verify.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const CITE = 'docs/checks.md#the-record-dialogue-assignment';
 
@@ -33,8 +34,8 @@ async function createRecord(ctx: CheckContext, name: string): Promise<string | n
   return null;
 }
 
-function check(id: string, requirement: string, run: (ctx: CheckContext, name: string) => Promise<CheckRun>): Check {
-  return { id, family: 'status', level: 'MUST', requirement, source: { profile: 'record-dialogue', note: CITE }, cite: CITE, needs: 'record-dialogue', run: (ctx) => run(ctx, ctx.name().replace(/-/g, '_')) };
+function check(id: string, requirement: string, run: (ctx: CheckContext, name: string) => Promise<CheckRun>): CheckDecl {
+  return { id, requirement, source: { profile: 'record-dialogue', note: CITE }, cite: CITE, run: (ctx) => run(ctx, ctx.name().replace(/-/g, '_')) };
 }
 
 function fromDialogue(d: Awaited<ReturnType<typeof dialogue>>, want: number, expected: string[], extra?: (ex: Exchange) => string | null): CheckRun {
@@ -51,7 +52,7 @@ function fromDialogue(d: Awaited<ReturnType<typeof dialogue>>, want: number, exp
 }
 
 /** GET/HEAD served directly; POST/PUT/DELETE as a 300 prompt, then one line of values on the same connection. */
-export const recordDialogueChecks: Check[] = [
+export const recordDialogueChecks: Check[] = checkGroup({ prefix: 'dialogue', family: 'assignment', needs: 'record-dialogue' }, [
   check('dialogue.post.prompts-then-creates', 'POST answers 300 Multiple Choices with a prompt naming the fields; the line "name age city job" then gets 201.', async (ctx, name) => {
     const d = await dialogue(ctx, 'POST', '/', `${name} 30 Paris dev`);
     return fromDialogue(d, 201, ['300 with a prompt, then 201'], () => (d && /name/i.test(bodyText(d.first.finals[0])) ? null : 'the 300 prompt does not name the fields to send'));
@@ -105,7 +106,6 @@ export const recordDialogueChecks: Check[] = [
   }),
   {
     id: 'dialogue.durability.restart-keeps-records',
-    family: 'store',
     level: 'MUST',
     requirement: 'A record created through the dialogue is still there after the server is killed (kill -9) and started again: the JSON file is the store.',
     source: { profile: 'record-dialogue', note: 'the record-dialogue assignment: the JSON file is the store, so records survive a restart' },
@@ -130,4 +130,4 @@ export const recordDialogueChecks: Check[] = [
     const ex = await ctx.send(r, { headOnly: true });
     return result(statusOf(ex) === 400 ? 'pass' : 'fail', describeExchange(ex), ['400'], ex, r);
   }),
-];
+]);

@@ -1,6 +1,7 @@
 import { framingCheck, postKnown, type FramingSpec } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Chunk-size and chunk-extension syntax (RFC 9112 §7.1, §7.1.1). Each chunked request is sent with a
@@ -17,7 +18,7 @@ const LF_TOLERATED =
 const DATA = '{"a":1}';
 
 /** An invalid chunk-size line, refused with 400 and a close as RFC 9112 §2.2 recommends. */
-function invalid(id: string, firstChunk: string): Check {
+function invalid(id: string, firstChunk: string): CheckDecl {
   const spec: FramingSpec = {
     id,
     source: PEER.grammar400,
@@ -33,7 +34,7 @@ function invalid(id: string, firstChunk: string): Check {
   return framingCheck(spec);
 }
 
-export const chunkedChecks: Check[] = [
+export const chunkedChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
   invalid('framing.chunked-syntax.hex-prefix-0x-refused', `0x7\r\n${DATA}\r\n`),
   invalid('framing.chunked-syntax.plus-sign-refused', `+7\r\n${DATA}\r\n`),
   invalid('framing.chunked-syntax.underscore-in-size-refused', `0_7\r\n${DATA}\r\n`),
@@ -160,4 +161,4 @@ export const chunkedChecks: Check[] = [
     close: 'pass',
     serve: 'yes',
   }),
-];
+]);

@@ -2,6 +2,7 @@ import { caseCheck, fill, write, type CaseSpec } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { describeExchange, result, type Accept } from '../../verify.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const BODY = '{"a":1}';
 const INVALID_CL = 'A Content-Length that is not a valid non-negative decimal (or several different ones) makes the framing invalid: the server MUST respond 400 and then close the connection.';
@@ -107,7 +108,7 @@ function statusIs(status: number, a: Accept): boolean {
  * A framing check on every profile: on the reference store, the case as the reference protocol asks it
  * (POST /{name}, exact statuses); elsewhere judged on the wire (judgeOnWire).
  */
-function framingCheck(spec: FramingSpec): Check {
+function framingCheck(spec: FramingSpec): CheckDecl {
   const { judge: _j, statuses: _s, anyRequest: _a, ...caseSpec } = spec;
   const byReference = caseCheck(caseSpec);
   return {
@@ -118,7 +119,7 @@ function framingCheck(spec: FramingSpec): Check {
 }
 
 /** An invalid Content-Length (RFC 9112 §6.3): the server MUST refuse it (400) and close. */
-function invalidContentLength(c: { id: string; lines: readonly string[] }): Check {
+function invalidContentLength(c: { id: string; lines: readonly string[] }): CheckDecl {
   return framingCheck({
     id: c.id,
     requirement: INVALID_CL,
@@ -133,7 +134,7 @@ function invalidContentLength(c: { id: string; lines: readonly string[] }): Chec
 }
 
 /** Message framing: Content-Length, Transfer-Encoding, chunked, bodies shorter and longer than declared. */
-export const framingChecks: Check[] = [
+export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
   // --- Content-Length ---------------------------------------------------------------------------
   invalidContentLength({ id: 'framing.content-length.conflicting-is-400', lines: ['Content-Length: 7', 'Content-Length: 8'] }),
   invalidContentLength({ id: 'framing.content-length.conflicting-list-is-400', lines: ['Content-Length: 7, 8'] }),
@@ -375,4 +376,4 @@ export const framingChecks: Check[] = [
     method: 'POST',
     accept: ['2xx'],
   }),
-];
+]);

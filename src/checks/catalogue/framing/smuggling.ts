@@ -1,6 +1,7 @@
 import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Request smuggling: requests whose body holds another request, framed so that a server reading
@@ -21,7 +22,7 @@ function clte(te: string): string {
   return postKnown(['Content-Length: {length}', te], '0\r\n\r\n{smuggled}');
 }
 
-export const smugglingChecks: Check[] = [
+export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
   // --- CL.TE: Content-Length and Transfer-Encoding together ---------------------------------------
   framingCheck({
     id: 'framing.smuggling.cl-te-embedded-get-not-answered',
@@ -255,4 +256,4 @@ export const smugglingChecks: Check[] = [
     close: 'pass',
     serve: 'yes',
   }),
-];
+]);

@@ -1,6 +1,7 @@
 import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Trailer fields after the last chunk (RFC 9112 §7.1.2, RFC 9110 §6.5): read as part of the chunked
@@ -15,7 +16,7 @@ const NOT_MERGED =
 
 const DATA = '7\r\n{"a":1}\r\n';
 
-export const trailerChecks: Check[] = [
+export const trailerChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
   framingCheck({
     id: 'framing.trailers.field-not-read-as-next-request',
     source: PEER.chunkedMust,
@@ -93,4 +94,4 @@ export const trailerChecks: Check[] = [
     close: 'pass',
     serve: 'yes',
   }),
-];
+]);

@@ -1,6 +1,7 @@
 import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Transfer-Encoding look-alikes, without Content-Length: values a lenient parser reads as chunked and
@@ -19,7 +20,7 @@ const NOT_A_FIELD =
 
 const BODY = '{smuggled-chunk}0\r\n\r\n';
 
-export const transferEncodingChecks: Check[] = [
+export const transferEncodingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
   // --- chunked is not the final coding: 400 (or 501), then close --------------------------------
   framingCheck({
     id: 'framing.te-lookalike.xchunked-refused',
@@ -239,4 +240,4 @@ export const transferEncodingChecks: Check[] = [
     close: 'warn',
     serve: 'yes',
   }),
-];
+]);

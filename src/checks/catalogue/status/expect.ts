@@ -1,9 +1,10 @@
 import { caseCheck } from '../../case.js';
 import type { Check } from '../../types.js';
 import { PEER, withSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /** The Expect field (RFC 9110 §10.1.1) beyond 100-continue with a body. */
-export const expectChecks: Check[] = [
+export const expectChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   withSource(caseCheck({
     id: 'status.expect.unknown-expectation-417-or-served',
     requirement:
@@ -23,4 +24,4 @@ export const expectChecks: Check[] = [
     request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n\r\n',
     accept: ['ok'],
   }), PEER.expectContinue),
-];
+]);

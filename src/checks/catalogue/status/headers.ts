@@ -1,11 +1,12 @@
 import { caseCheck, get } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check, Source } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const HOST_400 = 'A server MUST respond with 400 (Bad Request) to any HTTP/1.1 request that lacks a Host header field, has more than one, or has one with an invalid value.';
 const REJECT_OR_CLEAN = 'A field value containing CR, LF or NUL is invalid: the recipient MUST reject the message (400) or replace each such character with SP.';
 
-function headerCase(id: string, requirement: string, source: Source, lines: readonly string[], extra: Partial<Parameters<typeof caseCheck>[0]> = {}): Check {
+function headerCase(id: string, requirement: string, source: Source, lines: readonly string[], extra: Partial<Parameters<typeof caseCheck>[0]> = {}): CheckDecl {
   return caseCheck({ id, requirement, source, request: get(lines), accept: [400], warn: ['close'], ...extra });
 }
 
@@ -13,7 +14,7 @@ function headerCase(id: string, requirement: string, source: Source, lines: read
  * A field line the RFC calls invalid but sets no MUST for (RFC 9110 §2.4: a recipient MAY recover):
  * 400, a close, or the line ignored and the request served all pass. The reference protocol answers 400.
  */
-function recoverable(id: string, requirement: string, lines: readonly string[]): Check {
+function recoverable(id: string, requirement: string, lines: readonly string[]): CheckDecl {
   return headerCase(id, `${requirement} The server answers 400, or MAY recover (ignore the line and serve the request).`, RFC.recover, lines, {
     level: 'MAY',
     accept: [400, 'ok', 'close'],
@@ -26,7 +27,7 @@ function recoverable(id: string, requirement: string, lines: readonly string[]):
 const LIMIT = { accept: ['ok', '4xx', 'close'] as const, source: RFC.fieldLimits };
 
 /** Header-field syntax: Host, names, values, folding, whitespace, control characters, sizes. */
-export const headerChecks: Check[] = [
+export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   caseCheck({
     id: 'status.header.missing-host-is-400',
     requirement: HOST_400,
@@ -197,4 +198,4 @@ export const headerChecks: Check[] = [
     accept: [431],
     warn: [400, 413, 'close'],
   }),
-];
+]);

@@ -2,6 +2,7 @@ import { caseCheck, get, write } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check } from '../../types.js';
 import type { Accept } from '../../verify.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const BAD_REQUEST_LINE = 'A request line that is not method SP request-target SP HTTP-version is invalid: the server SHOULD answer 400 (Bad Request).';
 
@@ -11,7 +12,7 @@ const REF_400 = { note: 'the reference protocol answers every invalid request li
 const RECOVER_AS_GET = '; a server may also recover it as GET (RFC 9110 §2.4)';
 
 /** A method the server does not implement: 501 or 405 (the reference protocol: 405). `also`: what else the RFC allows for it. */
-function unimplementedMethod(c: { id: string; method: string; also?: string; alsoAccept?: readonly Accept[] }): Check {
+function unimplementedMethod(c: { id: string; method: string; also?: string; alsoAccept?: readonly Accept[] }): CheckDecl {
   return caseCheck({
     id: c.id,
     requirement: `A method the server does not implement (${c.method}; methods are case-sensitive) SHOULD be answered 501 Not Implemented, or 405 Method Not Allowed when it is known but not allowed here${c.also ?? ''}.`,
@@ -25,7 +26,7 @@ function unimplementedMethod(c: { id: string; method: string; also?: string; als
 }
 
 /** A method that is not a token: the request line is invalid (400). */
-function notATokenMethod(c: { id: string; method: string }): Check {
+function notATokenMethod(c: { id: string; method: string }): CheckDecl {
   return caseCheck({
     id: c.id,
     requirement: `A method that is not a token (${JSON.stringify(c.method)}) makes the request line invalid: the server SHOULD answer 400 Bad Request.`,
@@ -42,7 +43,7 @@ function notATokenMethod(c: { id: string; method: string }): Check {
  * A major version other than 1. With a minor version ("HTTP/2.0") it is a valid HTTP-version the server
  * MAY refuse with 505; without one ("HTTP/2") the request line is invalid (400, 505 tolerated).
  */
-function otherMajorVersion(c: { id: string; version: string }): Check {
+function otherMajorVersion(c: { id: string; version: string }): CheckDecl {
   const v = c.version;
   return caseCheck({
     id: c.id,
@@ -58,7 +59,7 @@ function otherMajorVersion(c: { id: string; version: string }): Check {
 }
 
 /** An HTTP-version that does not match "HTTP/" DIGIT "." DIGIT: the request line is invalid (400). */
-function invalidVersion(c: { id: string; version: string }): Check {
+function invalidVersion(c: { id: string; version: string }): CheckDecl {
   return caseCheck({
     id: c.id,
     requirement: `HTTP-version is case-sensitive "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3); with "${c.version}" the request line is invalid and the server SHOULD answer 400 (505 also refuses it).`,
@@ -71,7 +72,7 @@ function invalidVersion(c: { id: string; version: string }): Check {
 }
 
 /** Request-line syntax: methods, targets, versions (Http11Probe's COMP/RFC request-line cases, our ids). */
-export const requestLineChecks: Check[] = [
+export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   // --- methods -----------------------------------------------------------------------------------
   unimplementedMethod({ id: 'status.method.unknown-token-is-405', method: 'FOO' }),
   unimplementedMethod({ id: 'status.method.options-is-405', method: 'OPTIONS', also: '; a server that implements OPTIONS answers it 2xx', alsoAccept: ['2xx'] }),
@@ -299,4 +300,4 @@ export const requestLineChecks: Check[] = [
   invalidVersion({ id: 'status.version.https-scheme-is-400', version: 'HTTPS/1.1' }),
   invalidVersion({ id: 'status.version.garbage-is-400', version: 'FOO/1.1' }),
   invalidVersion({ id: 'status.version.letters-is-400', version: 'HTTP/A.B' }),
-];
+]);

@@ -1,6 +1,7 @@
 import { caseCheck, get } from '../../case.js';
 import type { Check } from '../../types.js';
 import { PEER, withSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Bytes a request-target cannot hold (RFC 3986 allows none of them raw), the asterisk-form, and the
@@ -10,7 +11,7 @@ import { PEER, withSource } from '../../peer-sources.js';
 const INVALID_LINE =
   'RFC 9112 §3: "Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect with the request-target properly encoded." A raw byte RFC 3986 does not allow in a URI makes the request-line invalid.';
 
-function invalidTarget(id: string, target: string, what: string): Check {
+function invalidTarget(id: string, target: string, what: string): CheckDecl {
   return withSource(caseCheck({
     id,
     requirement: `${INVALID_LINE} (${what})`,
@@ -22,7 +23,7 @@ function invalidTarget(id: string, target: string, what: string): Check {
   }), PEER.invalidRequestLine);
 }
 
-export const targetByteChecks: Check[] = [
+export const targetByteChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   invalidTarget('status.target-bytes.raw-nul-rejected', '/a\x00b', 'a NUL byte'),
   invalidTarget('status.target-bytes.raw-non-ascii-rejected', '/caf\xc3\xa9', 'the UTF-8 bytes of "é", not percent-encoded'),
   invalidTarget('status.target-bytes.overlong-utf8-rejected', '/\xc0\xafetc', 'an overlong UTF-8 encoding of "/"'),
@@ -48,4 +49,4 @@ export const targetByteChecks: Check[] = [
     accept: ['2xx', 405, 501],
     warn: [400, 404],
   }), PEER.optionsAsterisk),
-];
+]);

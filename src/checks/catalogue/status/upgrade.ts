@@ -2,6 +2,7 @@ import { fill } from '../../case.js';
 import type { Check, CheckContext, CheckRun, Level } from '../../types.js';
 import { describeExchange, header, req, result } from '../../verify.js';
 import { PEER, withSource, type PeerSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 /**
  * Upgrade (RFC 9110 §7.8) and interim responses: a server may ignore Upgrade and answer in HTTP/1.1, but
@@ -29,10 +30,9 @@ interface UpgradeSpec {
   http10?: boolean;
 }
 
-function upgradeCheck(spec: UpgradeSpec): Check {
+function upgradeCheck(spec: UpgradeSpec): CheckDecl {
   return withSource({
     id: spec.id,
-    family: 'status',
     level: spec.level,
     requirement: spec.requirement,
     cite: spec.cite,
@@ -70,7 +70,7 @@ function upgradeCheck(spec: UpgradeSpec): Check {
 
 const UNKNOWN = 'wiregrade-unknown/1.0';
 
-export const upgradeChecks: Check[] = [
+export const upgradeChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   upgradeCheck({
     id: 'status.upgrade.unknown-protocol-not-switched',
     source: PEER.upgrade101Header,
@@ -135,4 +135,4 @@ export const upgradeChecks: Check[] = [
     switchAllowed: false,
     http10: true,
   }),
-];
+]);

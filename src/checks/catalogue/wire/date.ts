@@ -2,6 +2,7 @@ import { fill, get } from '../../case.js';
 import type { Check } from '../../types.js';
 import { describeExchange, header, req, result } from '../../verify.js';
 import { PEER, withSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
@@ -14,10 +15,9 @@ export function isImfFixdate(v: string): boolean {
 }
 
 /** The Date header's format (its presence is wire.date.present's). */
-export const dateChecks: Check[] = [
+export const dateChecks: Check[] = checkGroup({ prefix: 'wire', family: 'wire' }, [
   withSource({
     id: 'wire.date.imf-fixdate',
-    family: 'wire',
     level: 'MUST',
     requirement:
       'RFC 9110 §5.6.7: "When a sender generates a field that contains one or more timestamps defined as the HTTP-date, the sender MUST generate those timestamps in the IMF-fixdate format", e.g. "Sun, 06 Nov 1994 08:49:37 GMT".',
@@ -34,4 +34,4 @@ export const dateChecks: Check[] = [
       return result('pass', `Date: ${date}`, expected, ex, request);
     },
   }, PEER.imfFixdate),
-];
+]);

@@ -8,6 +8,7 @@ import type { Check, CheckContext, CheckRun, Level, ProfileRule, SentRequest, So
 import { adopts } from '../../level.js';
 import { RFC } from '../../rfc.js';
 import { answerOf, describeExchange, header, req, result } from '../../verify.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 interface Sample {
   label: string;
@@ -56,10 +57,9 @@ interface WireOpts {
   rule?: ProfileRule & { rfcAllows: string };
 }
 
-function wireCheck(id: string, level: Level, requirement: string, source: Source, codes: readonly FindingCode[], opts: WireOpts = {}): Check {
-  const check: Check = {
+function wireCheck(id: string, level: Level, requirement: string, source: Source, codes: readonly FindingCode[], opts: WireOpts = {}): CheckDecl {
+  const check: CheckDecl = {
     id,
-    family: 'wire',
     level,
     requirement,
     source,
@@ -95,9 +95,8 @@ function wireCheck(id: string, level: Level, requirement: string, source: Source
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} ([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60) GMT$/;
 
 /** Date: present on every 2xx–4xx response of the samples (a MUST), and every Date an IMF-fixdate (a MUST). */
-const dateCheck: Check = {
+const dateCheck: CheckDecl = {
   id: 'wire.date.present',
-  family: 'wire',
   level: 'MUST',
   requirement: 'An origin server with a clock MUST send a Date header field in every 2xx, 3xx and 4xx response, and a sender MUST generate it in the IMF-fixdate format ("Sun, 06 Nov 1994 08:49:37 GMT").',
   source: RFC.dateRequired,
@@ -127,10 +126,9 @@ function lowerMinor(detail: string | undefined, ctx: CheckContext): boolean {
 }
 
 /** Does undici (the client Node ships) accept the server's answer? Its parser is a browser-grade one. */
-function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Promise<{ method: 'GET' | 'HEAD' | 'DELETE'; path: string } | string>, needs?: 'reference'): Check {
-  const check: Check = {
+function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Promise<{ method: 'GET' | 'HEAD' | 'DELETE'; path: string } | string>, needs?: 'reference'): CheckDecl {
+  const check: CheckDecl = {
     id,
-    family: 'wire',
     level: 'MUST',
     requirement: `A real client (undici, the HTTP client in Node.js) accepts the server's response to ${what}.`,
     source: { profile: 'any', note: 'undici implements RFC 9112 §4–§6 as browsers do: a response it rejects breaks the status-line, field or framing grammar that RFC 9110 §2.2 binds a sender to' },
@@ -177,7 +175,7 @@ async function created(ctx: CheckContext): Promise<{ method: 'GET'; path: string
 }
 
 /** Wire syntax: every response parses as RFC 9112 allows, and a real client accepts it. */
-export const wireChecks: Check[] = [
+export const wireChecks: Check[] = checkGroup({ prefix: 'wire', family: 'wire' }, [
   wireCheck('wire.line-ends.crlf', 'MUST', 'Response lines (status line and fields) end with CRLF (RFC 9112 §2.1 grammar; a sender MUST NOT generate a bare CR).', RFC.senderGrammar, ['bare-lf', 'bare-cr']),
   wireCheck('wire.status-line.well-formed', 'MUST', 'A response starts with a status line: HTTP-version SP 3DIGIT SP reason-phrase, and nothing before it.', RFC.senderGrammar, ['status-line-garbage']),
   wireCheck('wire.status-line.reason-separator', 'MUST', 'The status code is followed by SP even when the reason phrase is empty ("HTTP/1.1 200 OK" or "HTTP/1.1 200 ", never "HTTP/1.1 200"): status-line = HTTP-version SP status-code SP [ reason-phrase ].', RFC.senderGrammar, ['missing-reason-phrase']),
@@ -193,7 +191,6 @@ export const wireChecks: Check[] = [
   dateCheck,
   {
     id: 'wire.status-line.version-on-http2-request',
-    family: 'wire',
     level: 'MUST',
     requirement: 'The answer to an HTTP/2 request is an HTTP/1.x response ("HTTP/1.1 505 …" or "HTTP/1.0 505 …"): a server MUST NOT send a version it does not conform to (such as HTTP/2 on an HTTP/1 connection).',
     source: RFC.responseVersion,
@@ -212,7 +209,6 @@ export const wireChecks: Check[] = [
   },
   {
     id: 'wire.content-type.json-declared',
-    family: 'wire',
     level: 'SHOULD',
     requirement: 'A response with a JSON body carries Content-Type: application/json.',
     source: { profile: 'reference', note: 'the reference protocol labels JSON bodies application/json (RFC 9110 §8.3: a sender that generates content SHOULD generate Content-Type)' },
@@ -249,4 +245,4 @@ export const wireChecks: Check[] = [
     },
     'reference',
   ),
-];
+]);
