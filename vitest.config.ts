@@ -5,7 +5,7 @@ export default defineConfig({
   // condition), so the tests never depend on a built dist/. The others are Vite's defaults for Node.
   ssr: { resolve: { conditions: ['module', 'node', 'development|production', 'wiregrade-source'] } },
   test: {
-    include: ['test/**/*.test.ts', 'properties/**/*.test.ts', 'reference-server/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'reference-server/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run build` (also run by `prepare` and `prepack`): compiles the CLI, the reference server and the
-// properties to dist/ with tsc (tsconfig.build.json), from a clean folder, and stamps dist/.built with the
-// time the build STARTED, so bin/wiregrade.js treats a source edited during the build as newer than dist/.
+// `npm run build` (also run by `prepare` and `prepack`): compiles the CLI (its properties included) and
+// the reference server to dist/ with tsc (tsconfig.build.json), from a clean folder, and stamps dist/.built
+// with the time the build STARTED, so bin/wiregrade.js treats a source edited during the build as newer than dist/.
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, utimesSync } from 'node:fs';
 import { createRequire } from 'node:module';

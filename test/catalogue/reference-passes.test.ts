@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { applies, referenceProfile } from '../../src/model/profile.js';
-import { allProperties } from '../../properties/index.js';
+import { allProperties } from '../../src/checks/properties/index.js';
 
 function target() {
   const t = inject('wiregradeTarget');

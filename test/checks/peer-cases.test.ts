@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../properties/index.js';
+import { allProperties } from '../../src/checks/properties/index.js';
 import * as malformations from '../../src/arbitraries/malformations.js';
 
 /** docs/peer-cases.md names only checks and generators that exist, and maps every peer case once. */

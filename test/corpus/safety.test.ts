@@ -8,7 +8,7 @@ import { freshenNames } from '../../src/corpus/codec.js';
 import { entryKey, loadCorpus, saveEntry, type EntryDraft } from '../../src/corpus/store.js';
 import { replayCorpus } from '../../src/runner/replay-corpus.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../properties/index.js';
+import { allProperties } from '../../src/checks/properties/index.js';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { fixedResponseServer, OK_300 } from '../cli/helpers.js';
 

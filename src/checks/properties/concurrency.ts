@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { defineProperty } from '../src/checks/property.js';
-import type { SentRequest } from '../src/checks/types.js';
-import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
-import { serializeRequest } from '../src/http1/request.js';
-import { Connection } from '../src/wire/connection.js';
+import { defineProperty } from '../property.js';
+import type { SentRequest } from '../types.js';
+import { bodyJson, describeExchange, statusOf } from '../verify.js';
+import { serializeRequest } from '../../http1/request.js';
+import { Connection } from '../../wire/connection.js';
 
 function write(method: string, target: string, obj: unknown): SentRequest {
   return {

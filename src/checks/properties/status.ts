@@ -1,8 +1,8 @@
-import { defineProperty } from '../src/checks/property.js';
-import type { CheckContext, SentRequest } from '../src/checks/types.js';
-import { describeExchange, expectedWords, judgeStatus, resolveAccepts } from '../src/checks/verify.js';
-import { malformedRequest } from '../src/arbitraries/malformations.js';
-import { validRead, type GenRequest } from '../src/arbitraries/requests.js';
+import { defineProperty } from '../property.js';
+import type { CheckContext, SentRequest } from '../types.js';
+import { describeExchange, expectedWords, judgeStatus, resolveAccepts } from '../verify.js';
+import { malformedRequest } from '../../arbitraries/malformations.js';
+import { validRead, type GenRequest } from '../../arbitraries/requests.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;

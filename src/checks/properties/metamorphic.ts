@@ -1,12 +1,12 @@
-import { RFC, STREAM } from '../src/checks/rfc.js';
-import { closes } from '../src/checks/catalogue/connection.js';
+import { RFC, STREAM } from '../rfc.js';
+import { closes } from '../catalogue/connection.js';
 import fc from 'fast-check';
-import { defineProperty } from '../src/checks/property.js';
-import type { CheckContext, SentRequest } from '../src/checks/types.js';
-import { answered, describeExchange, statusOf } from '../src/checks/verify.js';
-import { splitPlanAtLeastTwo } from '../src/arbitraries/split-plan.js';
-import { validRead, type GenRequest } from '../src/arbitraries/requests.js';
-import { serializeRequest } from '../src/http1/request.js';
+import { defineProperty } from '../property.js';
+import type { CheckContext, SentRequest } from '../types.js';
+import { answered, describeExchange, statusOf } from '../verify.js';
+import { splitPlanAtLeastTwo } from '../../arbitraries/split-plan.js';
+import { validRead, type GenRequest } from '../../arbitraries/requests.js';
+import { serializeRequest } from '../../http1/request.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;
