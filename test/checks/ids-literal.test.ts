@@ -127,8 +127,10 @@ describe('an id leads to its check', () => {
 
   it('the README table "Where each check lives" is this table', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### Where each check lives'));
-    const rows = [...section.matchAll(/^\| `([a-z]+)\.` \| ([a-z]+) \| (.+) \|$/gm)].map((m) => [m[1], m[2], m[3]] as const);
+    const start = readme.indexOf('### Where each check lives');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+    const rows = [...section.matchAll(/^\| `([a-z]+)\.` \| ([a-z]+) \| (.+) \|$/gm)].map((m) => [m[1]!, m[2]!, m[3]!] as const);
     expect(rows.map(([prefix, family]) => [prefix, family])).toEqual(Object.entries(PLACES).map(([prefix, p]) => [prefix, p.family]));
     for (const [prefix, , where] of rows) {
       const place = PLACES[prefix]!;
