@@ -55,7 +55,7 @@ describe.skipIf(!npm)(`npm pack, then install in an empty folder${npm ? '' : ' (
       // A clean copy of what the build needs; node_modules is the repository's (typescript for the build).
       const src = path.join(work, 'src-copy');
       mkdirSync(src);
-      for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'reference-server', 'properties', 'examples', 'docs']) {
+      for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'reference-server', 'examples', 'docs']) {
         if (existsSync(path.join(REPO, entry))) cpSync(path.join(REPO, entry), path.join(src, entry), { recursive: true });
       }
       rmSync(path.join(src, 'dist'), { recursive: true, force: true });
