@@ -85,6 +85,15 @@ export type AfterUnit =
 
 /** How long a process whose connection just ended without an answer is watched for its exit. */
 const EXIT_GRACE_MS = 250;
+/**
+ * The watch once the server has shown, three times in a row, that it ends connections without a complete
+ * answer and lives on (a habit, such as a head with no blank line): a process that crashes is seen
+ * exiting within milliseconds of its socket closing, and 300 checks at 250 ms each would cost a minute
+ * and more of nothing. A death noticed only later (the process found gone before the next unit) turns
+ * the full watch back on for good.
+ */
+const HABIT_GRACE_MS = 60;
+const HABIT_AFTER = 3;
 
 async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number | null; signal: string | null } | null> {
   const end = performance.now() + ms;
@@ -145,11 +154,21 @@ export class Scheduler {
     const c = this.o.control;
     const e = c?.exited();
     if (!c || !e || this.stopped) return;
+    if (this.survivedInARow >= HABIT_AFTER) this.graceMissed = true;
     const down: DownCause = { kind: 'exited', ...e };
     this.exitsAfterServing ??= { times: 0, firstAfter: this.lastUnit ?? unit.id, down };
     this.exitsAfterServing.times++;
     const restarted = await this.restartAfter({ id: this.lastUnit ?? unit.id, family: unit.family }, down, true);
     c.onDeath?.({ after: this.lastUnit ?? unit.id, chargedTo: KEEPS_SERVING_ID, down, restarted });
+  }
+
+  /** Connections ended without a complete answer, in a row, after which the process lived on. */
+  private survivedInARow = 0;
+  /** A death was noticed only after the short watch: the full watch from then on. */
+  private graceMissed = false;
+
+  private exitGraceMs(): number {
+    return this.survivedInARow >= HABIT_AFTER && !this.graceMissed ? HABIT_GRACE_MS : EXIT_GRACE_MS;
   }
 
   /** Some exchange so far got bytes back: the server has answered someone. */
@@ -193,8 +212,13 @@ export class Scheduler {
     const c = this.o.control;
     if (c) {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen.
-      const e = exchanges.some((x) => x.kind !== 'response') ? await exitWithin(c, EXIT_GRACE_MS) : c.exited();
-      if (e) return { kind: 'exited', ...e };
+      const incomplete = exchanges.some((x) => x.kind !== 'response');
+      const e = incomplete ? await exitWithin(c, this.exitGraceMs()) : c.exited();
+      if (e) {
+        this.survivedInARow = 0;
+        return { kind: 'exited', ...e };
+      }
+      if (incomplete) this.survivedInARow++;
       // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check
       // would itself be a client, and some servers serve one client and exit. A refusal is asked of the
       // kernel's table of listening sockets instead.
