@@ -63,6 +63,32 @@ describe('Scheduler', () => {
     expect(srv.deaths.every((d) => d.chargedTo === KEEPS_SERVING_ID)).toBe(true);
   });
 
+  it('watches a server that habitually closes without a complete answer a shorter while, and the full while again once a death was seen late', async () => {
+    // A process that exits 150 ms after the test says so: inside the full watch (250 ms), outside the short one.
+    const srv = fakeServer();
+    let dieAt = Infinity;
+    srv.exited = () => (performance.now() >= dieAt ? { code: 1, signal: null } : null);
+    srv.restart = async () => {
+      dieAt = Infinity;
+      return { ok: true };
+    };
+    const s = make(srv);
+    const slowDeath = () => void (dieAt = performance.now() + 150);
+    slowDeath();
+    expect(await s.after({ id: 'wire.a', family: 'wire' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
+    for (const id of ['wire.b', 'wire.c', 'wire.d']) expect(await s.after({ id, family: 'wire' }, [ex('closed-without-response', 30)])).toBeNull();
+    // The habit is learnt: a slow death is not seen by the short watch ...
+    slowDeath();
+    expect(await s.after({ id: 'wire.e', family: 'wire' }, [ex('closed-without-response', 30)])).toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    // ... but before the next unit (charged to the root cause it looks like), and the full watch is back.
+    await s.before({ id: 'wire.f', family: 'wire' });
+    expect(srv.deaths.at(-1)).toMatchObject({ after: 'wire.e', chargedTo: KEEPS_SERVING_ID });
+    for (const id of ['wire.g', 'wire.h', 'wire.i']) expect(await s.after({ id, family: 'wire' }, [ex('closed-without-response', 30)])).toBeNull();
+    slowDeath();
+    expect(await s.after({ id: 'wire.j', family: 'wire' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
+  });
+
   it('blocks a family past its restart budget while the other families go on, and stops past the total', async () => {
     const srv = fakeServer();
     const s = make(srv, 2);
