@@ -12,5 +12,8 @@ export default defineConfig({
     globalSetup: ['test/setup/target.ts'],
     // Two cores: network tests fight for them, so keep files to two at a time.
     maxWorkers: 2,
+    // Tests marked concurrent (the zoo matrix, the controls: each its own server) run four at a time in
+    // a file: they wait on sockets, not on the cores.
+    maxConcurrency: 4,
   },
 });

@@ -1,3 +1,0 @@
-import { matrixSuite } from './matrix-suite.js';
-
-matrixSuite(2, 3);
