@@ -167,7 +167,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   const c0 = performance.now();
   let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
   for (let attempt = 0; ; attempt++) {
-    const block = s.blockCause(check);
+    const block = s.blockCause(check, firstDeath !== undefined);
     if (block) return notRun(check, opts.profile, 'blocked', '', block);
     let run: CheckRun;
     try {
@@ -195,7 +195,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
       firstDeath = a;
       continue;
     }
-    if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record);
+    if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record, check.family);
     return a ? applyAfter(res, a) : res;
   }
 }

@@ -136,11 +136,14 @@ export class Scheduler {
     return this.o.timeoutMs;
   }
 
-  /** Why `unit` may not run now, or null. */
-  blockCause(unit: Unit): BlockCause | null {
+  /**
+   * Why `unit` may not run now, or null. `confirming`: the unit runs again to confirm a death it was
+   * charged with, which its family's restart budget does not stop (that death may have spent it).
+   */
+  blockCause(unit: Unit, confirming = false): BlockCause | null {
     if (this.stopped) return this.stopped.cause;
     if (this.o.signal?.aborted) return (this.o.signal.reason as BlockCause | undefined) ?? { kind: 'interrupted', signal: 'abort' };
-    if (this.spent.has(unit.family)) return { kind: 'restart-budget', family: unit.family, limit: this.policy.perFamily };
+    if (this.spent.has(unit.family) && !confirming) return { kind: 'restart-budget', family: unit.family, limit: this.policy.perFamily };
     if (this.baselineFailed !== null && (!unit.independent || this.baselineUnanswered)) return { kind: 'baseline-failed', baseline: this.baselineFailed };
     return null;
   }
@@ -286,8 +289,17 @@ export class Scheduler {
    * it was not the unit's request. It is the server leaving after serving (a process that exits after a
    * client, noticed a moment late), and is charged to KEEPS_SERVING_ID instead.
    */
-  unconfirmed(record: DeathRecord): void {
+  unconfirmed(record: DeathRecord, family: Family): void {
     record.chargedTo = KEEPS_SERVING_ID;
+    // Its restart was counted against the unit's family and the total: it belongs to the server that
+    // leaves after serving (or a family could run out of restarts for deaths that were not its own).
+    if (record.restarted) {
+      this.restarts = Math.max(0, this.restarts - 1);
+      const n = Math.max(0, (this.familyRestarts.get(family) ?? 0) - 1);
+      this.familyRestarts.set(family, n);
+      if (n < this.policy.perFamily) this.spent.delete(family);
+      this.servingRestarts++;
+    }
     this.exitsAfterServing ??= { times: 0, firstAfter: record.after, down: record.down };
     this.exitsAfterServing.times++;
     this.o.control?.onRecharge?.(record);

@@ -157,7 +157,7 @@ const rows: Row[] = [
   { id: 'framing.transfer-encoding.with-content-length-is-400', profile: any, answer: two(200, 200), verdict: 'fail', why: 'MUST close after responding' },
 ];
 
-describe('levels and accepted answers, against fixed answers', () => {
+describe.concurrent('levels and accepted answers, against fixed answers', () => {
   const servers: Scripted[] = [];
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.close()));
@@ -175,7 +175,7 @@ describe('levels and accepted answers, against fixed answers', () => {
   }
 });
 
-describe('the malformed-request property judges the RFC under any, the reference rules under reference', () => {
+describe.concurrent('the malformed-request property judges the RFC under any, the reference rules under reference', () => {
   const cases: Array<{ profile: Profile; answer: Reply; verdict: Verdict; why: string }> = [
     { profile: any, answer: keep(400), verdict: 'pass', why: 'a 400 to every malformation is allowed everywhere' },
     { profile: any, answer: keep(200), verdict: 'fail', why: 'whitespace before a colon MUST get 400 (RFC 9112 §5.1); a non-token method is not served' },

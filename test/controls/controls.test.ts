@@ -13,7 +13,7 @@ import { TRUE_FINDINGS } from './true-findings.js';
  * each with the sentence it breaks), and each of those must keep failing. A server whose binary is
  * absent is skipped, saying so (CI installs them: .ci/run).
  */
-describe('real servers under --profile any', () => {
+describe.concurrent('real servers under --profile any', () => {
   for (const c of controls) {
     it(`${c.slug}: fails exactly its reviewed true findings`, async (t) => {
       const s = await startControl(c);

@@ -47,16 +47,18 @@ interface GradeJson {
 }
 
 describe('wiregrade grade', () => {
-  it('gives the reference server full marks, three runs in a row, identically', async () => {
+  it('gives the reference server full marks, three runs side by side, identically', async () => {
     const empty = tmp('wg-ref-');
-    const runs: GradeJson[] = [];
-    for (let i = 0; i < 3; i++) {
-      const file = path.join(empty, `r${i}.json`);
-      const c = captureIO();
-      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--runs', '5', '--json', file], c.io);
-      expect(code, c.stdout + c.stderr).toBe(0);
-      runs.push(JSON.parse(readFileSync(file, 'utf8')) as GradeJson);
-    }
+    // Three grades at once (each its own server and port): the verdicts depend neither on the run nor on the load.
+    const runs: GradeJson[] = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const file = path.join(empty, `r${i}.json`);
+        const c = captureIO();
+        const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--runs', '5', '--json', file], c.io);
+        expect(code, c.stdout + c.stderr).toBe(0);
+        return JSON.parse(readFileSync(file, 'utf8')) as GradeJson;
+      }),
+    );
     for (const r of runs) {
       expect(r.score.points).toBe(r.score.max);
       expect(r.restarts).toBe(0);
@@ -86,7 +88,7 @@ describe('wiregrade grade', () => {
     const t0 = performance.now();
     const c = captureIO();
     const code = await main(
-      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '2', '--start-timeout-ms', '3000', '--time-limit', '60', '--scratch', scratch,
+      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '4', '--start-timeout-ms', '3000', '--time-limit', '60', '--scratch', scratch,
         '--json', path.join(out, 'class.json'), '--csv', path.join(out, 'class.csv'), '--report', path.join(out, 'reports'), '--junit', path.join(out, 'junit.xml')],
       c.io,
     );

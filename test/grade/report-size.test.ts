@@ -92,7 +92,13 @@ describe('reports people can act on', () => {
     // The reference profile: there a 1 MiB request line must be refused (under `any`, serving it is allowed).
     const common = ['--cmd', `${process.execPath} server.js {port}`, '--profile', 'reference', '--runs', '0', '--timeout-ms', '500'];
     const c = captureIO();
-    const code = await main(['grade', klass, ...common, '--report', path.join(out, 'reports'), '--json', path.join(out, 'class.json'), '--junit', path.join(out, 'junit.xml'), '--csv', path.join(out, 'class.csv')], c.io);
+    const one = captureIO();
+    // The class, and one of its submissions graded on its own (the text report and Gradescope's
+    // results.json), side by side: each grade has its own server and port.
+    const [code] = await Promise.all([
+      main(['grade', klass, ...common, '--jobs', '5', '--report', path.join(out, 'reports'), '--json', path.join(out, 'class.json'), '--junit', path.join(out, 'junit.xml'), '--csv', path.join(out, 'class.csv')], c.io),
+      main(['grade', '--cwd', path.join(klass, 'zoe'), ...common, '--gradescope', path.join(out, 'results.json'), '--json', path.join(out, 'zoe.json'), '--report', path.join(out, 'one')], one.io),
+    ]);
     expect(code, c.stderr).toBe(0);
 
     // One report per student (5 distinct files), and an index linking each.
@@ -111,8 +117,6 @@ describe('reports people can act on', () => {
     expect(statSync(path.join(out, 'class.json')).size / NAMES.length, 'class.json').toBeLessThan(300 * 1024);
 
     // One submission: the text report and Gradescope's results.json too.
-    const one = captureIO();
-    await main(['grade', '--cwd', path.join(klass, 'zoe'), ...common, '--gradescope', path.join(out, 'results.json'), '--json', path.join(out, 'zoe.json'), '--report', path.join(out, 'one')], one.io);
     expect(Buffer.byteLength(one.stdout)).toBeLessThan(KB200);
     expect(statSync(path.join(out, 'results.json')).size).toBeLessThan(KB200);
     // The one-submission JSON is the class JSON's entry, pretty-printed: machine data, under 400 KB.

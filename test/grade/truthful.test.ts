@@ -57,7 +57,7 @@ async function grade(slug: string, extra: { runs?: number; port?: number; scratc
 const counted = (g: GradeResult) => g.run.checks.filter((c) => c.verdict !== 'skip');
 const blockedShare = (g: GradeResult) => counted(g).filter((c) => c.verdict === 'blocked').length / counted(g).length;
 
-describe('grading a server that misbehaves', () => {
+describe.concurrent('grading a server that misbehaves', () => {
   it('judges a server that answers every request with a malformed head: findings, no death, few blocked', async () => {
     const g = await grade('malformed-head');
     expect(g.deaths).toEqual([]);
@@ -104,7 +104,7 @@ describe('grading a server that misbehaves', () => {
   }, 240_000);
 });
 
-describe('the port', () => {
+describe.concurrent('the port', () => {
   it('refuses to grade a port another process listens on: one sentence, score 0', async () => {
     const foreign = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
     await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
@@ -159,7 +159,7 @@ function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
   });
 }
 
-describe('signals during a class', () => {
+describe.concurrent('signals during a class', () => {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal} kills every server, removes every scratch copy and exits ${code}`, async () => {
       const cls = tmp('wg-sigclass-');
@@ -185,7 +185,7 @@ describe('signals during a class', () => {
   }
 });
 
-describe('a loaded machine', () => {
+describe.concurrent('a loaded machine', () => {
   it('gives the same score three times in a row while two busy loops load both cores', async () => {
     const loops = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 600000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
     try {

@@ -89,6 +89,25 @@ describe('Scheduler', () => {
     expect(await s.after({ id: 'wire.j', family: 'wire' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
   });
 
+  it('gives a family its restart back when a death charged to it is not confirmed (the server left after serving)', async () => {
+    const srv = fakeServer();
+    const s = make(srv, 2);
+    const charged = [];
+    for (const id of ['status.a', 'status.b']) {
+      srv.kill();
+      charged.push(await s.after({ id, family: 'status' }, [ex('reset')]));
+    }
+    expect(s.blockCause({ id: 'status.c', family: 'status' })).toMatchObject({ kind: 'restart-budget' });
+    // The confirming run of status.b is not stopped by the budget its own death spent ...
+    expect(s.blockCause({ id: 'status.b', family: 'status' }, true)).toBeNull();
+    // ... and when it does not take the server down again, the death and its restart were not the family's.
+    const last = charged[1]!;
+    if (last.chargedTo !== 'unit') throw new Error('expected a death charged to the unit');
+    s.unconfirmed(last.record, 'status');
+    expect(last.record.chargedTo).toBe(KEEPS_SERVING_ID);
+    expect(s.blockCause({ id: 'status.c', family: 'status' })).toBeNull();
+  });
+
   it('blocks a family past its restart budget while the other families go on, and stops past the total', async () => {
     const srv = fakeServer();
     const s = make(srv, 2);

@@ -40,7 +40,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   'key-value/no-colon-crash': ['kv.create.no-colon-is-400'],
 };
 
-describe('assignment profiles against their zoo', () => {
+describe.concurrent('assignment profiles against their zoo', () => {
   for (const z of profileZoo) {
     const key = `${z.profile}/${z.slug}`;
     it(`${key}: ${EXPECTED[key]!.length === 0 ? 'no check fails' : `fails exactly ${EXPECTED[key]!.join(', ')}`}`, async () => {
