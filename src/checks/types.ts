@@ -1,6 +1,7 @@
 import type { Endpoint, SendPlan } from '../wire/types.js';
 import type { Exchange, ExchangeOptions, Session } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
+import type { FindingCode } from '../http1/findings.js';
 
 /**
  * What a check is about; each id prefix belongs to one family (README, "Where each check lives"):
@@ -98,6 +99,12 @@ export interface CheckRun {
   expectation?: import('./verify.js').StatusExpectation;
   /** false when sending the bytes again does not reproduce the failure (it took a reset or a half-close). */
   byteReplay?: false;
+  /**
+   * The failure follows from another check's: the answer broke the rule that check judges (the
+   * `finding` it looks for), and nothing else was seen. When that check fails too, the failure is
+   * counted once, there (see src/runner/root-causes.ts).
+   */
+  because?: { check: string; finding: FindingCode };
   exchanges: Exchange[];
 }
 

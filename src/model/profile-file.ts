@@ -48,6 +48,15 @@ export const profileFileSchema = z.strictObject({
   skip: z.array(z.string().min(1)).default([]),
   /** Points per check-id prefix (default 1 each). */
   points: z.record(z.string().min(1), z.number().min(0, 'points are 0 or more')).default({}),
+  /** Sub-score weights per area (the score is then out of 100); absent: the built-in's. */
+  weights: z
+    .strictObject({
+      assignment: z.number().min(0, 'a weight is 0 or more').optional(),
+      robustness: z.number().min(0, 'a weight is 0 or more').optional(),
+      conformance: z.number().min(0, 'a weight is 0 or more').optional(),
+      security: z.number().min(0, 'a weight is 0 or more').optional(),
+    })
+    .optional(),
   /** The server must keep what it acknowledged across a kill -9 and restart (`grade` checks it). */
   persistent: z.boolean().optional(),
   /** Which differences from the oracle do not count. */
@@ -100,6 +109,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     ...(file.operations ? { operations: file.operations, capabilities: [...base.capabilities, 'operations' as const] } : {}),
     ...(file.rules !== undefined ? { rules: [...new Set([...(base.rules ?? []), ...file.rules])] } : {}),
     ...(file.persistent !== undefined ? { persistent: file.persistent } : {}),
+    ...(file.weights ? { weights: { ...(base.weights ?? {}), ...file.weights } } : {}),
     ...(file.differential ? { differential: file.differential } : {}),
   };
 }

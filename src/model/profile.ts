@@ -3,6 +3,20 @@
  * the spec-free families, and generic HTTP semantics around one known path (`any`). Points and which
  * checks count come from the profile too.
  */
+/**
+ * The areas a score is split into: the assignment's own features, robustness (a server that keeps
+ * serving whatever it is sent), conformance to RFC 9110/9112, and security (files and commands reached
+ * through the server).
+ */
+export type Area = 'assignment' | 'robustness' | 'conformance' | 'security';
+export const AREAS: readonly Area[] = ['assignment', 'robustness', 'security', 'conformance'];
+
+/**
+ * The built-in course profiles weigh what the assignment asked for, and a server that keeps serving and
+ * stays in its folder, above RFC strictness the course may never have taught.
+ */
+export const COURSE_WEIGHTS: Readonly<Record<Area, number>> = { assignment: 4, robustness: 3, security: 2, conformance: 1 };
+
 /** What a profile's server implements: the checks written for that protocol need it. */
 export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialogue' | 'key-value' | 'operations';
 
@@ -30,6 +44,12 @@ export interface Profile {
   skip?: readonly string[];
   /** Points per check by id prefix (the longest matching prefix wins; default 1). */
   points?: Readonly<Record<string, number>>;
+  /**
+   * Sub-score weights: the score is then out of 100, each area's share of points weighted by these
+   * (an area without checks that count drops out). Absent: the score is the points earned of the points
+   * possible, every check alike (see src/runner/score.ts).
+   */
+  weights?: Readonly<Partial<Record<Area, number>>>;
   /** How the assignment's logical operations are sent (profile files); gives the `operations` capability. */
   operations?: Operations;
   /** The server must keep what it acknowledged across a kill -9 and restart (checked by `grade`). */
@@ -139,6 +159,7 @@ export const byoHttpProfile: Profile = {
   baselineStatuses: [200],
   knownPath: '/',
   skip: ASSIGNMENT_SKIPS,
+  weights: COURSE_WEIGHTS,
 };
 
 /** One text resource, /index.txt; only HTTP/1.1 is served. */
@@ -150,6 +171,7 @@ export const textFileProfile: Profile = {
   knownPath: '/index.txt',
   // Only HTTP/1.1 is served: HTTP/1.0 gets 505 by the assignment.
   skip: [...ASSIGNMENT_SKIPS, 'status.version.http1-0-served', 'status.header.http1-0-without-host-served', 'connection.http1-0.closes-by-default'],
+  weights: COURSE_WEIGHTS,
 };
 
 const DIALOGUE_FRAMING_SKIPS: readonly string[] = [
@@ -174,6 +196,7 @@ export const recordDialogueProfile: Profile = {
   // POST is a dialogue: the line after the request answers its 300 prompt, so a request pipelined behind
   // a POST cannot be told from that answer, and the framing checks that judge one are not run.
   skip: [...ASSIGNMENT_SKIPS, ...DIALOGUE_FRAMING_SKIPS, 'status.method.unknown-token-is-405', 'status.method.options-is-405', 'status.method.trace-is-405', 'status.method.propfind-is-405', 'status.method.lowercase-get-is-405', 'status.method.mixed-case-get-is-405', 'status.method.connect-is-405'],
+  weights: COURSE_WEIGHTS,
 };
 
 /** /create, /update, /index.html, the route in the path or the Host header. */
@@ -184,6 +207,7 @@ export const keyValueProfile: Profile = {
   baselineStatuses: [200],
   knownPath: '/index.html',
   skip: ASSIGNMENT_SKIPS,
+  weights: COURSE_WEIGHTS,
 };
 
 export const profiles: Record<string, Profile> = {

@@ -82,7 +82,8 @@ export function phraseCause(c: ResultCause): string {
 }
 
 /** The sentence a report shows for a result: the runner's cause first, then the check's own words. */
-export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'> & { verdict?: string }): string {
+export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'> & Partial<Pick<CheckResult, 'rootCause' | 'because'>> & { verdict?: string }): string {
+  if (c.rootCause) return `follows from ${c.rootCause} (${c.because?.finding ?? 'its finding'} in the same answer), deducted there, not here: ${c.reason}`;
   // A check's own `blocked` (its setup step failed) carries its words only.
   if (!c.cause) return c.verdict === 'blocked' ? `not run: ${c.reason}` : c.reason;
   const cause = phraseCause(c.cause);

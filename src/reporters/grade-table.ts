@@ -5,7 +5,9 @@ import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-type
 import type { CheckResult } from '../runner/types.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint } from './endpoint.js';
-import { FAMILY_ORDER, finalLine, renderFailure } from './text.js';
+import { dependantsLine, FAMILY_ORDER, finalLine, renderFailure } from './text.js';
+import { dependantsOf } from '../runner/root-causes.js';
+import { areaScores } from '../runner/score.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 
 /**
@@ -216,8 +218,36 @@ export function scoreRows(g: GradeResult): string[][] {
     total += f.total;
     rows.push([f.family, `${f.passed} / ${f.total}`, `${formatPoints(f.points)} / ${formatPoints(f.max)}`, formatPercent(f.points, f.max)]);
   }
-  rows.push(['total', `${passed} / ${total}`, `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`, formatPercent(g.score.points, g.score.max)]);
+  // A weighted score is out of 100 (its own table, areaRows): this total is the points themselves.
+  const points = g.run.weights ? g.families.reduce((n, f) => n + f.points, 0) : g.score.points;
+  const max = g.run.weights ? g.families.reduce((n, f) => n + f.max, 0) : g.score.max;
+  rows.push(['total', `${passed} / ${total}`, `${formatPoints(points)} / ${formatPoints(max)}`, formatPercent(points, max)]);
   return rows;
+}
+
+/**
+ * The sub-scores of a profile that sets weights: each area's points, its weight, and what it adds to the
+ * score out of 100; the last row is the score. Null when the profile sets no weights.
+ */
+export function areaRows(g: GradeResult): string[][] | null {
+  if (!g.run.weights) return null;
+  const rows: string[][] = [['area', 'weight', 'points', 'of 100']];
+  for (const a of areaScores(g.run)) rows.push([a.area, formatPoints(a.weight), `${formatPoints(a.points)} / ${formatPoints(a.max)}`, `${formatPoints(a.share)} / ${formatPoints(a.shareMax)}`]);
+  rows.push(['score', '', '', `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`]);
+  return rows;
+}
+
+function drawAreaTable(g: GradeResult, p: Palette): string | null {
+  const rows = areaRows(g);
+  if (!rows) return null;
+  return table(
+    rows.map((row, r) => row.map((c) => (r === 0 || r === rows.length - 1 ? p.bold(cell(c)) : cell(c)))),
+    {
+      border: getBorderCharacters('norc'),
+      columns: { 1: { alignment: 'right' }, 2: { alignment: 'right' }, 3: { alignment: 'right' } },
+      drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size - 1 || i === size,
+    },
+  ).trimEnd();
 }
 
 /** A cell of a `table`: one line, no control characters (the package throws on them). */
@@ -249,7 +279,8 @@ export function scoreHeadline(g: GradeResult): string {
 /** The headline, the score table and the notes: the summary both the table and the Gradescope output start with. */
 export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): string {
   const p = palette(opts.color);
-  return [p.bold(scoreHeadline(g)), drawScoreTable(g, p), ...noteLines(gradeNotes(g, opts), p)].join('\n');
+  const areas = drawAreaTable(g, p);
+  return [p.bold(scoreHeadline(g)), drawScoreTable(g, p), ...(areas ? [areas] : []), ...noteLines(gradeNotes(g, opts), p)].join('\n');
 }
 
 function blockedLines(checks: readonly CheckResult[], p: Palette): string[] {
@@ -269,10 +300,16 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
   const max = Math.max(0, opts.maxFailures ?? 10);
   const checks = g.run.checks;
 
-  const failures = byConsequence(checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths));
+  // One bug, one entry: a failure that follows from another is listed under its root cause.
+  const failures = byConsequence(checks.filter((c) => c.verdict === 'fail' && !c.rootCause), serverDownAfter(g.run, g.deaths));
   if (failures.length) {
-    out.push('', p.bold(`Failures (${failures.length}):`));
-    for (const c of failures.slice(0, max)) out.push('', renderFailure(g.run, printableCheck(c), p));
+    const following = checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
+    out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}):`));
+    for (const c of failures.slice(0, max)) {
+      out.push('', renderFailure(g.run, printableCheck(c), p));
+      const deps = dependantsOf(checks, c.id);
+      if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
+    }
     if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json or --report`);
   }
   const errors = checks.filter((c) => c.verdict === 'error');

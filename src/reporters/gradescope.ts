@@ -5,6 +5,7 @@ import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
 import { gradeNotes, printableCheck, printableLines } from './grade-table.js';
 import { score } from './json.js';
+import { checkShares } from '../runner/score.js';
 import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
 import { renderFailure } from './text.js';
 
@@ -98,15 +99,15 @@ export function testOutput(g: GradeResult, check: CheckResult, full = true): str
 const MAX_FULL = 20;
 
 /**
- * Splits `total` hundredths over `weights` in proportion (largest remainder), so the parts add up to
+ * Splits `total` units over `weights` in proportion (largest remainder), so the parts add up to
  * `total` exactly.
  */
-function apportion(totalCents: number, weights: readonly number[]): number[] {
+function apportion(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((s, w) => s + w, 0);
   if (sum <= 0) return weights.map(() => 0);
-  const raw = weights.map((w) => (w / sum) * totalCents);
+  const raw = weights.map((w) => (w / sum) * total);
   const parts = raw.map(Math.floor);
-  let left = totalCents - parts.reduce((s, x) => s + x, 0);
+  let left = total - parts.reduce((s, x) => s + x, 0);
   const order = raw.map((r, i) => ({ i, frac: r - Math.floor(r) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
   for (const { i } of order) {
     if (left <= 0) break;
@@ -126,14 +127,20 @@ function roundCents(x: number): number {
  * did not start adds a `launch` test worth nothing that says why.
  */
 export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): GradescopeResults {
-  const counted = g.run.checks.map((c) => ({ c, pts: checkPoints(g, c) })).filter((x) => x.pts.max > 0);
+  const shares = checkShares(g.run);
+  const counted = g.run.checks.map((c) => ({ c, pts: shares.get(c)! })).filter((x) => x.pts.max > 0);
 
   let maxes: number[];
   let earned: number[];
-  if (opts.maxScore !== undefined) {
-    const cents = apportion(Math.round(opts.maxScore * 100), counted.map((x) => x.pts.max));
-    maxes = cents.map((m) => m / 100);
-    earned = counted.map((x, i) => Math.round((cents[i]! * x.pts.points) / x.pts.max) / 100);
+  // A weighted score is out of 100 already: its tests are apportioned to 100 in hundredths.
+  const maxScore = opts.maxScore ?? (g.run.weights ? 100 : undefined);
+  if (maxScore !== undefined) {
+    // In hundredths; in ten-thousandths for a weighted score, whose conformance checks can be worth
+    // less than a cent each: the tests a server passed must still add up to its score to the cent.
+    const unit = g.run.weights ? 10_000 : 100;
+    const parts = apportion(Math.round(maxScore * unit), counted.map((x) => x.pts.max));
+    maxes = parts.map((m) => m / unit);
+    earned = counted.map((x, i) => Math.round((parts[i]! * x.pts.points) / x.pts.max) / unit);
   } else {
     maxes = counted.map((x) => x.pts.max);
     earned = counted.map((x) => x.pts.points);

@@ -5,8 +5,9 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
-import { compareSubmissions, describeExit, formatPercent, formatPoints, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grade-table.js';
+import { areaRows, scoreRows, compareSubmissions, describeExit, formatPercent, formatPoints, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grade-table.js';
 import { replayFor, rerunCommand } from './replay.js';
+import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 
 /**
@@ -174,6 +175,13 @@ function failureSection(g: GradeResult, c: CheckResult): string {
     `<dt>Actual</dt><dd><p>${escapeHtml(c.actual || '(nothing recorded)')}</p></dd>`,
     '</dl>',
   );
+  const deps = dependantsOf(g.run.checks, c.id);
+  if (deps.length) {
+    parts.push(
+      `<p><strong>Follows from it:</strong> ${deps.length} more failure${deps.length === 1 ? '' : 's'}, not deducted again (fix this one and they go too):</p>`,
+      `<ul>${deps.map((d) => `<li><code>${escapeHtml(d.id)}</code> — ${escapeHtml(d.requirement)}</li>`).join('')}</ul>`,
+    );
+  }
   parts.push(exchangesSection(c));
 
   const replay = replayFor(g.run, c);
@@ -231,12 +239,22 @@ function familyTable(g: GradeResult): string {
   );
   const passed = g.families.reduce((s, f) => s + f.passed, 0);
   const total = g.families.reduce((s, f) => s + f.total, 0);
+  // The last row of scoreRows is the total (the points themselves when the score is weighted).
+  const totalRow = scoreRows(g).at(-1)!;
+  const areas = areaRows(g);
+  const areaTable = areas
+    ? '<table class="score"><caption>Score by area (weighted, out of 100)</caption>' +
+      `<thead><tr>${areas[0]!.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>` +
+      `<tbody>${areas.slice(1, -1).map((r) => `<tr><th scope="row">${escapeHtml(r[0]!)}</th>${r.slice(1).map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody>` +
+      `<tfoot><tr><th scope="row">score</th><td></td><td></td><td>${escapeHtml(areas.at(-1)![3]!)}</td></tr></tfoot></table>`
+    : '';
   return (
     '<table class="score"><caption>Score by check family</caption>' +
     '<thead><tr><th scope="col">family</th><th scope="col">checks passed</th><th scope="col">points</th><th scope="col">%</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody>` +
-    `<tfoot><tr><th scope="row">total</th><td>${passed} / ${total}</td><td>${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}</td>` +
-    `<td>${formatPercent(g.score.points, g.score.max)}</td></tr></tfoot></table>`
+    `<tfoot><tr><th scope="row">total</th><td>${passed} / ${total}</td><td>${escapeHtml(totalRow[2]!)}</td>` +
+    `<td>${escapeHtml(totalRow[3]!)}</td></tr></tfoot></table>` +
+    areaTable
   );
 }
 
@@ -286,7 +304,8 @@ footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; }
 export function renderHtmlReport(g: GradeResult): string {
   const checks = g.run.checks;
   const by = (v: CheckResult['verdict']) => checks.filter((c) => c.verdict === v);
-  const failures = byConsequence(by('fail'), serverDownAfter(g.run, g.deaths));
+  // One bug, one entry: a failure that follows from another is listed in that one's section.
+  const failures = byConsequence(by('fail').filter((c) => !c.rootCause), serverDownAfter(g.run, g.deaths));
   const errors = by('error');
   const warnings = by('warn');
   const blocked = by('blocked');

@@ -6,6 +6,7 @@ import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './endpoint.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { scoreRun } from '../runner/score.js';
+import { dependantsOf } from '../runner/root-causes.js';
 
 /** Requests up to this many bytes are given whole (text and base64); longer ones abridged, exact in the corpus. */
 export const JSON_REQUEST_CAP = 1024;
@@ -69,6 +70,10 @@ export interface JsonCheck {
   cause?: ResultCause;
   /** … and in words. */
   reason?: string;
+  /** This failure follows from that check's (and is not deducted again): see src/runner/root-causes.ts. */
+  rootCause?: { check: string; finding: string };
+  /** On a root cause: the failures that follow from it. */
+  dependants?: string[];
   /** Present for `fail`, `warn` and `error` verdicts. */
   firstFailure?: JsonFailure;
 }
@@ -132,6 +137,9 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     out.cause = c.cause;
     out.reason = reasonOf(c);
   }
+  if (c.rootCause && c.because) out.rootCause = { check: c.rootCause, finding: c.because.finding };
+  const deps = c.verdict === 'fail' ? dependantsOf(result.checks, c.id) : [];
+  if (deps.length) out.dependants = deps.map((d) => d.id);
   if (hasFailureDetails(c.verdict)) {
     const f: JsonFailure = {
       reason: reasonOf(c),

@@ -1,8 +1,9 @@
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
-import { classRows, formatPercent, formatPoints, gradeNotes, percentOf, printableCheck, printableLines, scoreRows, type GradeNote } from './grade-table.js';
-import { renderFailure } from './text.js';
+import { areaRows, classRows, formatPercent, formatPoints, gradeNotes, percentOf, printableCheck, printableLines, scoreRows, type GradeNote } from './grade-table.js';
+import { dependantsLine, renderFailure } from './text.js';
+import { dependantsOf } from '../runner/root-causes.js';
 
 /**
  * Markdown (GitHub-flavoured): the summary a GitHub Actions job shows (`$GITHUB_STEP_SUMMARY`), and the
@@ -90,6 +91,8 @@ function verdictLine(g: GradeResult, failUnder: number | undefined): string {
 /** The score line, the per-family table and the notes on how the server ran (Gradescope's top-level output starts so). */
 export function renderMarkdownScore(g: GradeResult, opts: MarkdownOptions = {}): string {
   const out = [`${mdText(g.submission)}: ${verdictLine(g, opts.failUnder)}`, '', mdTable(scoreRows(g), [1, 2, 3])];
+  const areas = areaRows(g);
+  if (areas) out.push('', mdTable(areas, [1, 2, 3]));
   const notes = gradeNotes(g);
   if (notes.length) out.push('', ...notes.map(noteLine));
   return out.join('\n');
@@ -99,11 +102,16 @@ export function renderMarkdownScore(g: GradeResult, opts: MarkdownOptions = {}):
 export function renderMarkdownGrade(g: GradeResult, opts: MarkdownOptions = {}): string {
   const max = Math.max(0, opts.maxFailures ?? 5);
   const out: string[] = ['## wiregrade', '', renderMarkdownScore(g, opts), ''];
-  const failures = g.run.checks.filter((c) => c.verdict === 'fail');
+  // One bug, one entry: failures that follow from another are listed under it.
+  const failures = g.run.checks.filter((c) => c.verdict === 'fail' && !c.rootCause);
   const errors = g.run.checks.filter((c) => c.verdict === 'error');
   if (failures.length) {
     out.push(`### Failures (${failures.length})`, '');
-    for (const c of failures.slice(0, max)) out.push(mdFailure(g, c), '');
+    for (const c of failures.slice(0, max)) {
+      out.push(mdFailure(g, c), '');
+      const deps = dependantsOf(g.run.checks, c.id);
+      if (deps.length) out.push(`↳ ${mdText(dependantsLine(deps))}`, '');
+    }
     if (failures.length > max) out.push(`${failures.length - max} more: ${failures.slice(max).map((c) => mdCode(c.id)).join(', ')}`, '');
   } else {
     out.push('No check failed.', '');

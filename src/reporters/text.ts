@@ -10,6 +10,7 @@ import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
+import { dependantsOf } from '../runner/root-causes.js';
 
 export interface TextOptions {
   color: boolean;
@@ -122,6 +123,11 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
   return lines.join('\n');
 }
 
+/** The line under a root cause: the failures that follow from it, which are not deducted again. */
+export function dependantsLine(deps: readonly CheckResult[]): string {
+  return `${plural(deps.length, 'failure follows', 'failures follow')} from this one (not deducted again): ${deps.map((d) => d.id).join(', ')}`;
+}
+
 function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -147,10 +153,16 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
 
   // What matters first: the check that took the server down, security findings, then MUSTs.
-  const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(result));
+  // One bug, one entry: a failure that follows from another is listed under its root cause.
+  const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail' && !c.rootCause), serverDownAfter(result));
   if (failures.length) {
-    out.push('', p.bold(`Failures (${failures.length}):`));
-    for (const c of failures.slice(0, max)) out.push('', renderFailure(result, c, p));
+    const following = result.checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
+    out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}):`));
+    for (const c of failures.slice(0, max)) {
+      out.push('', renderFailure(result, c, p));
+      const deps = dependantsOf(result.checks, c.id);
+      if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
+    }
     if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json`);
   }
 

@@ -68,7 +68,7 @@ function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) =>
     applies(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true })),
   );
-  return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, startedAt: new Date().toISOString(), durationMs: 0, checks };
+  return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, ...(o.profile.weights ? { weights: o.profile.weights } : {}), startedAt: new Date().toISOString(), durationMs: 0, checks };
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import type { BlockCause, Unreachable } from './causes.js';
+import { linkRootCauses } from './root-causes.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
@@ -105,6 +106,7 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   if (run.setup) r.setup = run.setup;
   if (run.expectation) r.expectation = run.expectation;
   if (run.byteReplay === false) r.byteReplay = false;
+  if (run.because) r.because = run.because;
   if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
   return r;
 }
@@ -221,6 +223,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     profile: opts.profile.name,
     seed: opts.seed,
     strict,
+    ...(opts.profile.weights ? { weights: opts.profile.weights } : {}),
     startedAt: new Date().toISOString(),
     durationMs: 0,
     checks: [],
@@ -266,7 +269,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
 
 /** Applies what only the end of a run knows: the root cause of a server that exits after serving, and where the run stopped. */
 export function finish(result: RunResult, s: Scheduler): void {
-  result.checks = result.checks.map((c) => chargeExitsAfterServing(c, s));
+  result.checks = linkRootCauses(result.checks.map((c) => chargeExitsAfterServing(c, s)));
   if (s.stopped) result.stopped = s.stopped;
 }
 

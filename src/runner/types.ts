@@ -4,6 +4,8 @@ import type { StatusExpectation } from '../checks/verify.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { ReplayResult } from './replay-corpus.js';
 import type { Endpoint } from '../wire/types.js';
+import type { FindingCode } from '../http1/findings.js';
+import type { Area } from '../model/profile.js';
 import type { BlockCause, ResultCause, Unreachable } from './causes.js';
 
 export interface CheckResult {
@@ -35,6 +37,13 @@ export interface CheckResult {
   expectation?: StatusExpectation;
   /** false when sending the bytes again does not reproduce the failure (see CheckRun). */
   byteReplay?: false;
+  /** The check whose rule the answer broke, by the check's own judgement (see CheckRun.because). */
+  because?: { check: string; finding: FindingCode };
+  /**
+   * Set by the runner when `because` names a check that failed in the same run: this failure follows
+   * from that one, is listed under it, and is not deducted again (src/runner/root-causes.ts).
+   */
+  rootCause?: string;
   /** For property-based checks: how to replay the failing case exactly. */
   property?: { seed: number; path: string; shrinks: number; replayPath?: string };
   /** The regression-corpus entry this failure was saved to (or already had). */
@@ -50,6 +59,8 @@ export interface RunResult {
   strict: boolean;
   startedAt: string;
   durationMs: number;
+  /** The profile's sub-score weights, when it sets them: the score is then out of 100 (score.ts). */
+  weights?: Readonly<Partial<Record<Area, number>>>;
   /** No TCP connection could be made before anything was sent. */
   unreachable?: Unreachable;
   /** Set when the server went away and the run stopped sending anything more. */

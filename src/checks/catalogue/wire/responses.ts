@@ -1,6 +1,7 @@
 import { Agent, request as undiciRequest } from 'undici';
 import type { Exchange } from '../../../client/exchange.js';
-import { politeConnector } from '../../../client/polite-connector.js';
+import { politeConnector, type Seen } from '../../../client/polite-connector.js';
+import { ResponseParser } from '../../../http1/response-parser.js';
 import type { FindingCode } from '../../../http1/findings.js';
 import { describeFinding } from '../../../http1/findings.js';
 import { fill, get, write } from '../../case.js';
@@ -57,7 +58,14 @@ interface WireOpts {
   rule?: ProfileRule & { rfcAllows: string };
 }
 
+/**
+ * Which MUST check judges each finding (filled as the checks below are declared): a failure that
+ * follows from such a finding alone names that check as its root cause (`CheckRun.because`).
+ */
+const JUDGED_BY = new Map<FindingCode, string>();
+
 function wireCheck(id: string, level: Level, requirement: string, source: Source, codes: readonly FindingCode[], opts: WireOpts = {}): CheckDecl {
+  if (level === 'MUST' && !opts.warnIf) for (const code of codes) JUDGED_BY.set(code, id);
   const check: CheckDecl = {
     id,
     level,
@@ -137,7 +145,7 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
       const plan = await build(ctx);
       const expected = ['undici parses the response without an error'];
       if (typeof plan === 'string') return result('blocked', `not judged: ${plan}`, expected, undefined, undefined);
-      const seen = { bytes: 0 };
+      const seen: Seen = { bytes: 0, first: [] };
       const agent = new Agent({ connect: politeConnector(seen), connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
       const host = ctx.target.host.includes(':') ? `[${ctx.target.host}]` : ctx.target.host;
       const sent = req(`${plan.method} ${plan.path} HTTP/1.1\r\nhost: ${host}:${ctx.target.port}\r\nconnection: close\r\n\r\n`, plan.method);
@@ -156,7 +164,9 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
         // No byte came back: there was no response to accept or reject (a refusal, a reset, a silence is
         // for the checks that judge those), so undici's verdict is not judged.
         if (seen.bytes === 0) return result('blocked', `not judged: no response arrived (${msg})`, expected, undefined, sent, { actual: `undici: ${msg}` });
-        return result('fail', `undici rejected the response: ${msg}`, expected, undefined, sent, { actual: `undici: ${msg}` });
+        const failed = result('fail', `undici rejected the response: ${msg}`, expected, undefined, sent, { actual: `undici: ${msg}` });
+        const because = rootFinding(Buffer.concat(seen.first ?? []), plan.method);
+        return because ? { ...failed, because } : failed;
       } finally {
         await agent.destroy().catch(() => undefined);
       }
@@ -164,6 +174,25 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
   };
   if (needs) check.needs = needs;
   return check;
+}
+
+/**
+ * The finding, in what the server sent undici, that a wire check judges (the first such one): what
+ * undici most likely rejected. Its own parser reads the same bytes the way the wire checks do.
+ */
+function rootFinding(bytes: Buffer, method: string): { check: string; finding: FindingCode } | undefined {
+  const parser = new ResponseParser();
+  parser.expect(method);
+  parser.feed(bytes);
+  parser.end();
+  const responses = [...parser.done, ...(parser.partial ? [parser.partial] : [])];
+  for (const r of responses) {
+    for (const f of r.findings) {
+      const check = JUDGED_BY.get(f.code);
+      if (check) return { check, finding: f.code };
+    }
+  }
+  return undefined;
 }
 
 /** Creates a record with a plain POST and returns its path, or why it could not. */

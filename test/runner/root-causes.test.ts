@@ -1,0 +1,55 @@
+/**
+ * One bug, one deduction: a server whose only bug is bare-LF line ends fails the CRLF check and the undici
+ * checks that reject its answers for that same reason; it loses the point of the root cause only, and
+ * every report lists the others under it.
+ */
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { referenceProfile } from '../../src/model/profile.js';
+import { linkRootCauses } from '../../src/runner/root-causes.js';
+import { scoreRun } from '../../src/runner/score.js';
+import { runSession } from '../../src/runner/session.js';
+import type { CheckResult } from '../../src/runner/types.js';
+import { renderText } from '../../src/reporters/text.js';
+import { toJsonReport } from '../../src/reporters/json.js';
+import { startZoo } from '../helpers/zoo.js';
+
+const CRLF = 'wire.line-ends.crlf';
+
+function failed(id: string, extra: Partial<CheckResult> = {}): CheckResult {
+  return { id, family: 'wire', level: 'MUST', requirement: '', verdict: 'fail', runs: 1, failures: 1, durationMs: 0, reason: 'r', expected: [], actual: '', ...extra };
+}
+
+describe('root causes', () => {
+  it('links a failure to the check it names only when that check failed in the same run', () => {
+    const dep = failed('wire.undici.accepts-head', { because: { check: CRLF, finding: 'bare-lf' } });
+    expect(linkRootCauses([failed(CRLF), dep])[1]!.rootCause).toBe(CRLF);
+    expect(linkRootCauses([{ ...failed(CRLF), verdict: 'pass', failures: 0 }, dep])[1]!.rootCause).toBeUndefined();
+    expect(linkRootCauses([dep])[0]!.rootCause).toBeUndefined();
+  });
+
+  it('deducts a bare-LF server once, at wire.line-ends.crlf, and lists the undici failures under it', async () => {
+    const z = await startZoo('lf-line-ends');
+    try {
+      const { result } = await runSession({ target: { host: z.host, port: z.port }, profile: referenceProfile, checks: allChecks, properties: [], timeoutMs: 1000, seed: 1, runs: 0 });
+      const fails = result.checks.filter((c) => c.verdict === 'fail');
+      const undici = fails.filter((c) => c.id.startsWith('wire.undici.'));
+      expect(undici.length).toBeGreaterThan(0);
+      for (const c of undici) expect(c, c.id).toMatchObject({ rootCause: CRLF, because: { check: CRLF, finding: 'bare-lf' } });
+      // Every failure is the root cause or follows from it: one point lost.
+      expect(fails.filter((c) => !c.rootCause).map((c) => c.id)).toEqual([CRLF]);
+      const s = scoreRun(result);
+      expect(s.max - s.points).toBe(1);
+
+      const text = renderText(result, { color: false });
+      expect(text).toContain(`Failures (1, and ${undici.length} that follow from them)`);
+      const under = text.slice(text.indexOf(`✗ ${CRLF}`));
+      expect(under).toMatch(new RegExp(`↳ ${undici.length} failures follow from this one \\(not deducted again\\): ${undici.map((c) => c.id.replace(/\./g, '\\.')).join(', ')}`));
+      const json = toJsonReport(result);
+      expect(json.checks.find((c) => c.id === CRLF)!.dependants).toEqual(undici.map((c) => c.id));
+      expect(json.checks.find((c) => c.id === undici[0]!.id)!.rootCause).toEqual({ check: CRLF, finding: 'bare-lf' });
+    } finally {
+      await z.stop();
+    }
+  }, 120_000);
+});
