@@ -57,147 +57,150 @@ async function grade(slug: string, extra: { runs?: number; port?: number; scratc
 const counted = (g: GradeResult) => g.run.checks.filter((c) => c.verdict !== 'skip');
 const blockedShare = (g: GradeResult) => counted(g).filter((c) => c.verdict === 'blocked').length / counted(g).length;
 
-describe.concurrent('grading a server that misbehaves', () => {
-  it('judges a server that answers every request with a malformed head: findings, no death, few blocked', async () => {
-    const g = await grade('malformed-head');
-    expect(g.deaths).toEqual([]);
-    expect(g.run.stopped).toBeUndefined();
-    expect(g.run.checks.some((c) => c.cause?.kind === 'died')).toBe(false);
-    expect(blockedShare(g)).toBeLessThan(0.25);
-    const byId = new Map(g.run.checks.map((c) => [c.id, c]));
-    expect(byId.get('baseline.valid-request-answered')!.verdict).toBe('pass');
-    expect(byId.get('wire.headers.field-syntax')!.verdict).toBe('fail');
-    expect(byId.get('wire.line-ends.crlf')!.verdict).toBe('fail');
-  }, 180_000);
+// One suite whose parts run side by side: each test has its own servers, ports and folders.
+describe.concurrent('the grader stays truthful', () => {
+  describe.concurrent('grading a server that misbehaves', () => {
+    it('judges a server that answers every request with a malformed head: findings, no death, few blocked', async () => {
+      const g = await grade('malformed-head');
+      expect(g.deaths).toEqual([]);
+      expect(g.run.stopped).toBeUndefined();
+      expect(g.run.checks.some((c) => c.cause?.kind === 'died')).toBe(false);
+      expect(blockedShare(g)).toBeLessThan(0.25);
+      const byId = new Map(g.run.checks.map((c) => [c.id, c]));
+      expect(byId.get('baseline.valid-request-answered')!.verdict).toBe('pass');
+      expect(byId.get('wire.headers.field-syntax')!.verdict).toBe('fail');
+      expect(byId.get('wire.line-ends.crlf')!.verdict).toBe('fail');
+    }, 180_000);
 
-  it('restarts a server without SO_REUSEADDR that closes first and dies on a non-ASCII method within 5 s, charging the crash to that check', async () => {
-    const g = await grade('no-reuseaddr-crash');
-    const died = g.run.checks.filter((c) => c.cause?.kind === 'died');
-    expect(died.map((c) => c.id)).toEqual(['status.method.non-ascii-is-400']);
-    expect(died[0]!.verdict).toBe('fail');
-    // The replay is the request that killed it: a method with a non-ASCII byte.
-    expect(Buffer.from(died[0]!.request!.plan.bytes).toString('latin1')).toMatch(/^G\xc9T /);
-    // Twice: the death is confirmed by running the check again on the restarted server.
-    expect(g.deaths).toHaveLength(2);
-    for (const d of g.deaths) {
-      expect(d).toMatchObject({ afterCheck: 'status.method.non-ascii-is-400', chargedTo: 'status.method.non-ascii-is-400', restarted: true, down: { kind: 'exited', code: 1 } });
-      expect(d.restartMs!).toBeLessThan(5000);
-    }
-    expect(blockedShare(g)).toBeLessThan(0.1);
-  }, 180_000);
+    it('restarts a server without SO_REUSEADDR that closes first and dies on a non-ASCII method within 5 s, charging the crash to that check', async () => {
+      const g = await grade('no-reuseaddr-crash');
+      const died = g.run.checks.filter((c) => c.cause?.kind === 'died');
+      expect(died.map((c) => c.id)).toEqual(['status.method.non-ascii-is-400']);
+      expect(died[0]!.verdict).toBe('fail');
+      // The replay is the request that killed it: a method with a non-ASCII byte.
+      expect(Buffer.from(died[0]!.request!.plan.bytes).toString('latin1')).toMatch(/^G\xc9T /);
+      // Twice: the death is confirmed by running the check again on the restarted server.
+      expect(g.deaths).toHaveLength(2);
+      for (const d of g.deaths) {
+        expect(d).toMatchObject({ afterCheck: 'status.method.non-ascii-is-400', chargedTo: 'status.method.non-ascii-is-400', restarted: true, down: { kind: 'exited', code: 1 } });
+        expect(d.restartMs!).toBeLessThan(5000);
+      }
+      expect(blockedShare(g)).toBeLessThan(0.1);
+    }, 180_000);
 
-  it('charges a server that exits after its first connection once, to robustness.server.keeps-serving', async () => {
-    const g = await grade('one-client-exits', { runs: 2 });
-    const failing = g.run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
-    expect(failing.map((c) => c.id)).toEqual([KEEPS_SERVING_ID]);
-    expect(failing[0]!.cause).toMatchObject({ kind: 'exits-after-serving' });
-    expect(g.deaths.length).toBeGreaterThan(1);
-    expect(g.deaths.every((d) => d.chargedTo === KEEPS_SERVING_ID)).toBe(true);
-  }, 240_000);
+    it('charges a server that exits after its first connection once, to robustness.server.keeps-serving', async () => {
+      const g = await grade('one-client-exits', { runs: 2 });
+      const failing = g.run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+      expect(failing.map((c) => c.id)).toEqual([KEEPS_SERVING_ID]);
+      expect(failing[0]!.cause).toMatchObject({ kind: 'exits-after-serving' });
+      expect(g.deaths.length).toBeGreaterThan(1);
+      expect(g.deaths.every((d) => d.chargedTo === KEEPS_SERVING_ID)).toBe(true);
+    }, 240_000);
 
-  it('is not hung by its own liveness probe: a server reading in 8-byte pieces until a short read keeps being judged', async () => {
-    // The baseline, the robustness and wire checks (a liveness watch after each), the status checks of methods.
-    const g = await grade('recv-8-until-short', { checks: ['baseline', 'robustness', 'wire', 'status.method'] });
-    expect(g.run.stopped).toBeUndefined();
-    expect(g.deaths.filter((d) => d.down.kind === 'hung')).toEqual([]);
-    expect(g.run.checks.find((c) => c.id === 'baseline.valid-request-answered')!.verdict).toBe('pass');
-  }, 240_000);
-});
-
-describe.concurrent('the port', () => {
-  it('refuses to grade a port another process listens on: one sentence, score 0', async () => {
-    const foreign = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
-    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
-    const port = (foreign.address() as net.AddressInfo).port;
-    try {
-      const c = captureIO();
-      const code = await main(['grade', '--cwd', submission('correct-threaded'), '--cmd', `python3 server.py ${port}`, '--port', String(port), '--runs', '0', '--no-color'], c.io);
-      expect(code).toBe(1);
-      expect(c.stdout).toContain(`port ${port} is already in use by another process (pid ${process.pid}`);
-      expect(c.stdout).toMatch(/: 0 \/ \d+ points/);
-    } finally {
-      await new Promise((r) => foreign.close(r));
-    }
-  }, 60_000);
-
-  it('tells a server that listens on another port which port it listens on', async () => {
-    const wanted = await freePort();
-    const other = await freePort();
-    const dir = tmp('wg-otherport-');
-    const c = captureIO();
-    // A student who hard-coded their port: they listen on `other` whatever they are told.
-    const code = await main(['grade', '--cwd', dir, '--cmd', `python3 -m http.server ${other} --bind 127.0.0.1`, '--port', String(wanted), '--runs', '0', '--start-timeout-ms', '1500', '--no-color'], c.io);
-    expect(code).toBe(1);
-    expect(c.stdout).toContain(`your server listens on ${other}, not ${wanted}`);
-  }, 60_000);
-});
-
-/** Live processes whose cwd is under `root`, and the scratch folders left there. */
-function leftovers(root: string): { processes: string[]; folders: string[] } {
-  const processes: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
-      if (cwd.startsWith(root) && state !== 'Z') processes.push(`${pid} in ${cwd}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { processes, folders: existsSync(root) ? readdirSync(root) : [] };
-}
-
-function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const tick = (): void => {
-      if (cond()) resolve(true);
-      else if (Date.now() - t0 > ms) resolve(false);
-      else setTimeout(tick, 50);
-    };
-    tick();
+    it('is not hung by its own liveness probe: a server reading in 8-byte pieces until a short read keeps being judged', async () => {
+      // The baseline, the robustness and wire checks (a liveness watch after each), the status checks of methods.
+      const g = await grade('recv-8-until-short', { checks: ['baseline', 'robustness', 'wire', 'status.method'] });
+      expect(g.run.stopped).toBeUndefined();
+      expect(g.deaths.filter((d) => d.down.kind === 'hung')).toEqual([]);
+      expect(g.run.checks.find((c) => c.id === 'baseline.valid-request-answered')!.verdict).toBe('pass');
+    }, 240_000);
   });
-}
 
-describe.concurrent('signals during a class', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    it(`${signal} kills every server, removes every scratch copy and exits ${code}`, async () => {
-      const cls = tmp('wg-sigclass-');
-      for (const s of ['correct-threaded', 'single-recv', 'lf-line-ends']) submission(s, cls);
-      const scratch = tmp('wg-sigscratch-');
-      const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/wiregrade.js'), 'grade', cls, '--cmd', 'python3 server.py {port}', '--jobs', '2', '--scratch', scratch, '--runs', '5', '--no-color'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-      const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  describe.concurrent('the port', () => {
+    it('refuses to grade a port another process listens on: one sentence, score 0', async () => {
+      const foreign = net.createServer((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+      await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
+      const port = (foreign.address() as net.AddressInfo).port;
       try {
-        // Mid-class: servers are running in their scratch copies.
-        expect(await waitFor(() => leftovers(scratch).processes.length > 0, 30_000), err).toBe(true);
-        child.kill(signal);
-        expect(await exited).toBe(code);
-        expect(err).toContain('interrupted');
-        const left = leftovers(scratch);
-        expect(left.processes).toEqual([]);
-        expect(left.folders).toEqual([]);
+        const c = captureIO();
+        const code = await main(['grade', '--cwd', submission('correct-threaded'), '--cmd', `python3 server.py ${port}`, '--port', String(port), '--runs', '0', '--no-color'], c.io);
+        expect(code).toBe(1);
+        expect(c.stdout).toContain(`port ${port} is already in use by another process (pid ${process.pid}`);
+        expect(c.stdout).toMatch(/: 0 \/ \d+ points/);
       } finally {
-        child.kill('SIGKILL');
+        await new Promise((r) => foreign.close(r));
       }
-    }, 90_000);
-  }
-});
+    }, 60_000);
 
-describe.concurrent('a loaded machine', () => {
-  it('gives the same score three times in a row while two busy loops load both cores', async () => {
-    const loops = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 600000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
-    try {
-      const scores: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const g = await grade('lf-line-ends', { runs: 5 });
-        scores.push(`${g.score.points}/${g.score.max} ${g.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id).join(',')}`);
+    it('tells a server that listens on another port which port it listens on', async () => {
+      const wanted = await freePort();
+      const other = await freePort();
+      const dir = tmp('wg-otherport-');
+      const c = captureIO();
+      // A student who hard-coded their port: they listen on `other` whatever they are told.
+      const code = await main(['grade', '--cwd', dir, '--cmd', `python3 -m http.server ${other} --bind 127.0.0.1`, '--port', String(wanted), '--runs', '0', '--start-timeout-ms', '1500', '--no-color'], c.io);
+      expect(code).toBe(1);
+      expect(c.stdout).toContain(`your server listens on ${other}, not ${wanted}`);
+    }, 60_000);
+  });
+
+  /** Live processes whose cwd is under `root`, and the scratch folders left there. */
+  function leftovers(root: string): { processes: string[]; folders: string[] } {
+    const processes: string[] = [];
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cwd = readlinkSync(`/proc/${pid}/cwd`);
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+        if (cwd.startsWith(root) && state !== 'Z') processes.push(`${pid} in ${cwd}`);
+      } catch {
+        // gone meanwhile
       }
-      expect(scores[1]).toBe(scores[0]);
-      expect(scores[2]).toBe(scores[0]);
-    } finally {
-      for (const l of loops) l.kill('SIGKILL');
     }
-  }, 280_000);
+    return { processes, folders: existsSync(root) ? readdirSync(root) : [] };
+  }
+
+  function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const t0 = Date.now();
+      const tick = (): void => {
+        if (cond()) resolve(true);
+        else if (Date.now() - t0 > ms) resolve(false);
+        else setTimeout(tick, 50);
+      };
+      tick();
+    });
+  }
+
+  describe.concurrent('signals during a class', () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+      it(`${signal} kills every server, removes every scratch copy and exits ${code}`, async () => {
+        const cls = tmp('wg-sigclass-');
+        for (const s of ['correct-threaded', 'single-recv', 'lf-line-ends']) submission(s, cls);
+        const scratch = tmp('wg-sigscratch-');
+        const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/wiregrade.js'), 'grade', cls, '--cmd', 'python3 server.py {port}', '--jobs', '2', '--scratch', scratch, '--runs', '5', '--no-color'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+        let err = '';
+        child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+        const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+        try {
+          // Mid-class: servers are running in their scratch copies.
+          expect(await waitFor(() => leftovers(scratch).processes.length > 0, 30_000), err).toBe(true);
+          child.kill(signal);
+          expect(await exited).toBe(code);
+          expect(err).toContain('interrupted');
+          const left = leftovers(scratch);
+          expect(left.processes).toEqual([]);
+          expect(left.folders).toEqual([]);
+        } finally {
+          child.kill('SIGKILL');
+        }
+      }, 90_000);
+    }
+  });
+
+  describe.concurrent('a loaded machine', () => {
+    it('gives the same score three times in a row while two busy loops load both cores', async () => {
+      const loops = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 600000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
+      try {
+        const scores: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const g = await grade('lf-line-ends', { runs: 5 });
+          scores.push(`${g.score.points}/${g.score.max} ${g.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id).join(',')}`);
+        }
+        expect(scores[1]).toBe(scores[0]);
+        expect(scores[2]).toBe(scores[0]);
+      } finally {
+        for (const l of loops) l.kill('SIGKILL');
+      }
+    }, 280_000);
+  });
 });
