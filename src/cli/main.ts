@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { runList } from './list.js';
+import { runDetect, type DetectFlags } from './detect.js';
 import { version } from './version.js';
 import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
@@ -17,7 +18,7 @@ import { profiles } from '../model/profile.js';
 import { addReportOptions } from './report-files.js';
 import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
 
-const COMMANDS = ['fuzz', 'grade', 'replay', 'list', 'serve', 'gradescope'] as const;
+const COMMANDS = ['fuzz', 'grade', 'replay', 'detect', 'list', 'serve', 'gradescope'] as const;
 
 /** A stream that hands what is written to one of the CLI's writers (for runServeCli). */
 function writerStream(write: (s: string) => void): Writable {
@@ -134,6 +135,16 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .addHelpText('after', '\nExit codes: 0 every entry FIXED, 1 any FAILED, 2 any ERROR (unreadable entry, unknown check), 3 target unreachable.')
     .action((where: string, flags: ReplayFlags) => {
       run.job = () => runReplay(where, flags, io);
+    });
+
+  program
+    .command('detect')
+    .description('probe a server with a few harmless requests and say which built-in profile fits it')
+    .option('--target <host:port>', 'the server to look at')
+    .option('--timeout-ms <ms>', 'deadline for each probe', String(DEFAULT_TIMEOUT_MS))
+    .option('--json', 'the probes and the verdict as JSON')
+    .action((flags: DetectFlags) => {
+      run.job = async () => runDetect(flags, io);
     });
 
   program

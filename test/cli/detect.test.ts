@@ -1,0 +1,86 @@
+/**
+ * `wiregrade detect`: each profile zoo's correct server is told to be its own profile, the bundled
+ * reference server `reference`, a plain static file server none (`any`), and nothing listening exit 3.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { freePort, launchServer } from '../../src/supervise/launch.js';
+import { startReferenceServer } from '../../reference-server/index.js';
+import { profileZoo } from '../zoo/profiles/manifest.js';
+import { captureIO } from './helpers.js';
+
+async function detect(port: number): Promise<{ code: number; profile: string; text: string }> {
+  const c = captureIO();
+  const code = await main(['detect', '--target', `127.0.0.1:${port}`, '--json'], c.io);
+  const t = captureIO();
+  await main(['detect', '--target', `127.0.0.1:${port}`], t.io);
+  return { code, profile: (JSON.parse(c.stdout) as { profile: string }).profile, text: t.stdout };
+}
+
+/** Runs `cmd` in a scratch folder made by `fill`, on a free port, until `use` is done. */
+async function withServer(fill: (dir: string) => string, cmd: (port: number) => string[], use: (port: number) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(path.join(tmpdir(), 'wg-detect-'));
+  const port = await freePort();
+  const r = await launchServer({ cmd: cmd(port), cwd: fill(root), port });
+  try {
+    expect(r.kind).toBe('listening');
+    await use(port);
+  } finally {
+    if (r.kind === 'listening') await r.server.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+describe.concurrent('wiregrade detect', () => {
+  for (const z of profileZoo.filter((x) => x.kind === 'correct')) {
+    it(`tells the ${z.profile} assignment's correct server to be ${z.profile}`, async () => {
+      await withServer(
+        (root) => {
+          cpSync(z.dir, path.join(root, z.slug), { recursive: true });
+          cpSync(z.lib, path.join(root, '_lib'), { recursive: true });
+          cpSync(z.common, path.join(root, '_common'), { recursive: true });
+          return path.join(root, z.slug);
+        },
+        z.cmd,
+        async (port) => {
+          const d = await detect(port);
+          expect(d.profile, d.text).toBe(z.profile);
+          expect(d.code).toBe(0);
+          expect(d.text).toContain(`--profile ${z.profile}`);
+        },
+      );
+    }, 30_000);
+  }
+
+  it('tells the bundled reference server to be reference, and a static file server none of them', async () => {
+    const ref = await startReferenceServer({ host: '127.0.0.1', port: 0 });
+    try {
+      expect((await detect(ref.port)).profile).toBe('reference');
+    } finally {
+      await ref.close();
+    }
+    await withServer(
+      (root) => root,
+      (port) => ['python3', '-m', 'http.server', String(port), '--bind', '127.0.0.1'],
+      async (port) => {
+        const d = await detect(port);
+        expect(d.profile).toBe('any');
+        expect(d.code).toBe(1);
+        expect(d.text).toMatch(/^No built-in assignment profile fits/);
+      },
+    );
+  }, 30_000);
+
+  it('exits 3 when nothing answers, and asks for --target with one sentence', async () => {
+    const port = await freePort();
+    const c = captureIO();
+    expect(await main(['detect', '--target', `127.0.0.1:${port}`], c.io)).toBe(3);
+    expect(c.stdout).toContain('answered none of the probes');
+    const u = captureIO();
+    expect(await main(['detect'], u.io)).toBe(2);
+    expect(u.stderr).toMatch(/detect needs --target HOST:PORT/);
+  }, 30_000);
+});
