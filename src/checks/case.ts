@@ -1,11 +1,13 @@
 import type { Check, CheckContext, Family, Level, Source } from './types.js';
 import { adopts } from './level.js';
+import { withKnownHost } from '../model/profile.js';
 import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
 /**
  * A check that is one request and a set of acceptable outcomes: most of the catalogue. The request is
  * raw text (Latin-1, so `\x00` is the NUL byte); `{name}` becomes a record name unique to the run and
- * check, `{known}` the profile's known path, `{body:N}` a JSON object body of about N bytes.
+ * check, `{known}` the profile's known path (and then `Host: localhost` the profile's Host and header
+ * fields, see withKnownHost), `{body:N}` a JSON object body of about N bytes.
  */
 export interface CaseSpec {
   id: string;
@@ -29,7 +31,9 @@ export interface CaseSpec {
 }
 
 export function fill(template: string, ctx: CheckContext): string {
-  return template
+  // A request for the known path goes as the profile sends its baseline (its Host, its header fields).
+  const t = template.includes('{known}') ? withKnownHost(template, ctx.profile) : template;
+  return t
     .replaceAll('{name}', ctx.name())
     .replaceAll('{known}', ctx.profile.knownPath)
     .replace(/\{body:(\d+)\}/g, (_, n: string) => jsonBodyOfSize(Number(n)));
@@ -63,7 +67,7 @@ export function caseCheck(c: CaseSpec): Check {
 
 /** Sets the optional fields every check builder shares: source (a profile check's by default), rule, cite, needs. */
 export function finish(check: Check, c: { source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): Check {
-  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' && c.needs !== 'canary' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
+  const source = c.source ?? (c.needs && c.needs !== 'oracle' && c.needs !== 'restart' && c.needs !== 'canary' && c.needs !== 'host-route' ? { profile: c.needs, note: c.cite ?? check.requirement } : undefined);
   if (source) check.source = source;
   if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;

@@ -31,11 +31,15 @@ export interface ProfileZooServer {
   common: string;
   /** The command line, run with a copy of `dir` as cwd. */
   cmd(port: number): string[];
+  /** The profile file it is graded under, when not the built-in `profile` (absolute path; examples/profiles/ or test/zoo/profiles/files/). */
+  profileFile?: string;
 }
 
 export const PROFILE_ZOO_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug: string];
+type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug: string, profileFile?: string];
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const entries: Entry[] = [
   ['byo-http', 'correct', 'correct', 'The build-your-own-HTTP-server routes (/, /echo/{s}, /user-agent, /files/{name}), done right.'],
@@ -53,15 +57,18 @@ const entries: Entry[] = [
   ['record-dialogue', 'correct', 'correct', 'Records in records.json, GET/HEAD served directly, POST/PUT/DELETE as a 300-prompt-then-one-line dialogue, done right.'],
   ['record-dialogue', 'post-overwrites', 'buggy', 'A POST of a name that exists overwrites the record (201) instead of answering 400.'],
   ['record-dialogue', 'delete-without-dialogue', 'buggy', 'DELETE removes the record named by the request target at once (200), without the 300 step.'],
+  ['record-dialogue', 'students-file', 'correct', 'The store is students.json and every request names it in its target without the leading slash (`GET students.json HTTP/1.1`, `POST students.json`); GET of it is the whole store.', 'examples/profiles/record-dialogue.students-file.json'],
   ['record-dialogue', 'file-not-persisted', 'buggy', 'Keeps changes in memory only and never rewrites records.json, so a restart loses them.'],
 
   ['key-value', 'correct', 'correct', '/create, /update and /index.html, routed by the path or by the Host header, done right.'],
   ['key-value', 'host-route-ignored', 'buggy', 'Looks only at the path, so a route carried in the Host header (`Host: 127.0.0.1/create`) gets 404.'],
   ['key-value', 'update-creates', 'buggy', 'PUT /update of an absent key creates it (200) instead of answering 400.'],
   ['key-value', 'no-colon-crash', 'buggy', 'Splits the body on ":" without a check, so a body without a colon kills the process.'],
+  ['key-value', 'host-routed', 'correct', 'The routes only in the Host header (`GET /` + `Host: 127.0.0.1/index.html`), the path not looked at; a Host without a route gets 404.', 'examples/profiles/key-value.host-routed.json'],
+  ['key-value', 'host-routed-crash', 'buggy', 'Routes only through the Host header and takes `host.split("/", 1)[1]` unchecked, so a request with `Host: localhost` kills the process.', 'examples/profiles/key-value.host-routed.json'],
 ];
 
-export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug]) => ({
+export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug, profileFile]) => ({
   profile,
   slug,
   kind,
@@ -70,6 +77,7 @@ export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind,
   lib: path.join(PROFILE_ZOO_DIR, profile, '_lib'),
   common: path.join(PROFILE_ZOO_DIR, '_common'),
   cmd: (port: number) => ['python3', 'server.py', String(port)],
+  ...(profileFile ? { profileFile: path.join(REPO, profileFile) } : {}),
 }));
 
 export function profileZooServer(profile: ProfileName, slug: string): ProfileZooServer {
