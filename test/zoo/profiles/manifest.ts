@@ -46,6 +46,7 @@ const entries: Entry[] = [
   ['byo-http', 'user-agent-case', 'buggy', 'Looks the User-Agent header up case-sensitively, so `user-agent: x` gives an empty body.'],
   ['byo-http', 'files-truncated', 'buggy', 'Reads a request body with a single recv(1024), so a POSTed file over 1 KiB is stored cut.'],
   ['byo-http', 'unknown-path-200', 'buggy', 'Answers 200 (empty body) instead of 404 for a path it does not know.'],
+  ['byo-http', 'post-201-unframed', 'buggy', 'Writes the 201 of a POST by hand as `HTTP/1.1 201 Created\\r\\n\\r\\n OK`: no Content-Length on a connection it keeps open, so a client never finds the end of the answer.'],
   ['byo-http', 'echo-gzip-shell', 'buggy', 'Compresses /echo/{s} for `Accept-Encoding: gzip` with `printf %s {s} | gzip` in a shell, so the echoed text runs as a command.'],
 
   ['text-file', 'correct', 'correct', 'One text resource /index.txt (plus the ones POST creates): GET, HEAD, PUT, PATCH, POST, 204, 405, 505, done right.'],

@@ -160,6 +160,15 @@ describe('byo-http', () => {
     const r = await once(server('byo-http', 'unknown-path-200').port, req('GET', '/nope', { close: true }));
     expect(r.status).toBe(200);
   });
+  it('post-201-unframed: a POST gets exactly "HTTP/1.1 201 Created\\r\\n\\r\\n OK" and the connection stays open', async () => {
+    const p = server('byo-http', 'post-201-unframed');
+    await withConn(p.port, async (c) => {
+      c.write(req('POST', '/files/unframed.txt', { body: 'hello\n' }));
+      expect(await c.maybeResponse({ timeoutMs: 800 })).toBeUndefined(); // no end to find
+      expect(c.pending.toString('latin1')).toBe('HTTP/1.1 201 Created\r\n\r\n OK');
+    });
+    expect(p.exited).toBe(false);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------
