@@ -23,6 +23,7 @@ import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
 import { keyValueChecks } from './assignments/key-value.js';
 import { securityChecks } from './security.js';
+import { operationsChecks } from './operations.js';
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
@@ -49,6 +50,7 @@ export const allChecks: Check[] = [
   ...textFileChecks,
   ...recordDialogueChecks,
   ...keyValueChecks,
+  ...operationsChecks,
   ...securityChecks,
 ];
 
