@@ -116,6 +116,11 @@ export function knownHost(profile: Pick<Profile, 'baseline'>): string {
   return profile.baseline.host ?? 'localhost';
 }
 
+/** The header fields of a request for the known path: the profile's Host, then its baseline header fields. */
+export function knownHeaders(profile: Pick<Profile, 'baseline'>): Array<[string, string]> {
+  return [['Host', knownHost(profile)], ...Object.entries(profile.baseline.headers ?? {})];
+}
+
 /** Does the profile carry its routes in the Host header (a baseline Host other than `localhost`)? */
 export function routesInHost(profile: Pick<Profile, 'baseline'>): boolean {
   return profile.baseline.host !== undefined && profile.baseline.host !== 'localhost';

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { oversizedHeaders } from '../../src/arbitraries/malformations.js';
+import { validRead } from '../../src/arbitraries/requests.js';
 import { fill } from '../../src/checks/case.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { loadProfileFile, ProfileError } from '../../src/model/profile-file.js';
@@ -30,6 +33,16 @@ describe('a Host-routed profile', () => {
     // Its spelling, whitespace and port stay; a request not for the known path keeps its plain Host.
     expect(fill('GET {known} HTTP/1.1\r\nhost:  localhost:8080 \r\n\r\n', ctxOf(p))).toBe('GET / HTTP/1.1\r\nhost:  127.0.0.1:8080/index.html \r\n\r\n');
     expect(fill('GET /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n', ctxOf(p))).toBe('GET /n1 HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  });
+
+  it('generated requests for the known path (the properties) carry its Host too', async () => {
+    const p = await load('key-value.host-routed.json');
+    const texts = [...fc.sample(validRead(p, () => 'fresh'), { numRuns: 30, seed: 7 }), ...fc.sample(oversizedHeaders(p), { numRuns: 5, seed: 7 })].map((g) => Buffer.from(g.bytes).toString('latin1'));
+    for (const t of texts) {
+      expect(t).toMatch(/^(GET|HEAD) \/ HTTP\/1\.1\r\n/);
+      expect(t).toMatch(/\r\nhost: 127\.0\.0\.1\/index\.html\r\n/i);
+      expect(t).not.toMatch(/localhost/i);
+    }
   });
 
   it('adds its baseline header fields after the Host line, with the line end the template uses', () => {
