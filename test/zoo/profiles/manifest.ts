@@ -59,6 +59,7 @@ const entries: Entry[] = [
   ['record-dialogue', 'post-overwrites', 'buggy', 'A POST of a name that exists overwrites the record (201) instead of answering 400.'],
   ['record-dialogue', 'delete-without-dialogue', 'buggy', 'DELETE removes the record named by the request target at once (200), without the 300 step.'],
   ['record-dialogue', 'students-file', 'correct', 'The store is students.json and every request names it in its target without the leading slash (`GET students.json HTTP/1.1`, `POST students.json`); GET of it is the whole store.', 'examples/profiles/record-dialogue.students-file.json'],
+  ['record-dialogue', 'students-file-delete-keeps', 'buggy', 'The students.json variant, where DELETE answers 200 with the record but leaves it in the file.', 'examples/profiles/record-dialogue.students-file.json'],
   ['record-dialogue', 'file-not-persisted', 'buggy', 'Keeps changes in memory only and never rewrites records.json, so a restart loses them.'],
 
   ['key-value', 'correct', 'correct', '/create, /update and /index.html, routed by the path or by the Host header, done right.'],

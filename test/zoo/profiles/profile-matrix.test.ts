@@ -41,6 +41,8 @@ const EXPECTED: Record<string, readonly string[]> = {
   // Under examples/profiles/record-dialogue.students-file.json: the dialogue's target is "students.json"
   // (no slash) and read-backs find the record in the store that GET of it returns.
   'record-dialogue/students-file': [],
+  // The DELETE's read-back finds the record still in the store that GET students.json returns.
+  'record-dialogue/students-file-delete-keeps': ['dialogue.delete.asks-then-removes'],
   'key-value/correct': [],
   'key-value/host-route-ignored': ['kv.create.route-in-host-header'],
   'key-value/update-creates': ['kv.update.absent-key-is-400'],

@@ -70,7 +70,9 @@ const BASELINE: Record<ProfileName, { target: string; status: number }> = {
 const BASELINE_OF: Record<string, { target: string; status: number; host?: string }> = {
   'key-value/host-routed': { target: '/', status: 200, host: '127.0.0.1/index.html' },
   'key-value/host-routed-crash': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'key-value/json-store-unlocked': { target: '/', status: 200, host: '127.0.0.1/index.html' },
   'record-dialogue/students-file': { target: 'students.json', status: 200 },
+  'record-dialogue/students-file-delete-keeps': { target: 'students.json', status: 200 },
 };
 
 describe('every profile zoo server', () => {
@@ -431,6 +433,17 @@ describe('key-value', () => {
       expect((await ask(c, req('GET', '/index.html', { host: 'localhost' }))).status).toBe(404);
     });
     expect(p.exited).toBe(false);
+  });
+
+  it('json-store-unlocked: of eight creates sent at once, all acknowledged, some are not in the index', async () => {
+    const p = server('key-value', 'json-store-unlocked');
+    const acks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => withConn(p.port, async (c) => (await ask(c, req('POST', '/', { host: '127.0.0.1/create', body: `lu${i}:v${i}` }))).status)),
+    );
+    expect(acks).toEqual(Array(8).fill(201));
+    const page = await withConn(p.port, async (c) => bodyText(await ask(c, req('GET', '/', { host: '127.0.0.1/index.html' }))));
+    const kept = Array.from({ length: 8 }, (_, i) => page.includes(`lu${i}:v${i}`)).filter(Boolean).length;
+    expect(kept).toBeLessThan(8);
   });
 
   it('host-routed-crash: a Host without a route gets no answer and the process dies', async () => {
