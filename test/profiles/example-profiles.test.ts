@@ -58,8 +58,8 @@ describe('a Host-routed profile', () => {
     expect(Buffer.from(probeBytes(profiles.reference!)).toString('latin1')).toMatch(/^GET \/ HTTP\/1\.1\r\nHost: localhost\r\n/);
   });
 
-  it('runs baseline.unrouted-host-survives only where routes are in the Host header', async () => {
-    const c = { id: 'baseline.unrouted-host-survives', needs: 'host-route' as const };
+  it('runs robustness.unrouted-host.server-survives only where routes are in the Host header', async () => {
+    const c = { id: 'robustness.unrouted-host.server-survives', needs: 'host-route' as const };
     expect(applies(c, await load('key-value.host-routed.json'))).toBe(true);
     expect(applies(c, profiles['key-value']!)).toBe(false);
     expect(applies(c, profiles.any!)).toBe(false);

@@ -5,7 +5,7 @@ import { headerChecks } from './headers.js';
 import { framingChecks } from './framing.js';
 import { statusChecks } from './status.js';
 import { connectionChecks } from './connection.js';
-import { robustnessChecks } from './robustness.js';
+import { robustnessChecks, unroutedHostSurvives } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire.js';
 import { storeChecks } from './store.js';
@@ -28,6 +28,8 @@ import { operationsChecks } from './operations.js';
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
   ...baselineChecks,
+  // Second: under a Host-routed profile, the only check that sends a Host without a route to the known path.
+  unroutedHostSurvives,
   ...wireChecks,
   ...requestLineChecks,
   ...headerChecks,

@@ -51,7 +51,7 @@ const EXPECTED: Record<string, readonly string[]> = {
   // the known path carry the profile's Host, so the correct server is never asked a route it lacks, and
   // the crash on a Host without a route is charged once, to the check about it (the rest is blocked).
   'key-value/host-routed': [],
-  'key-value/host-routed-crash': ['baseline.unrouted-host-survives'],
+  'key-value/host-routed-crash': ['robustness.unrouted-host.server-survives'],
   // The profile's own operations, twelve creates at once: all but about one are lost.
   'key-value/json-store-unlocked': ['store.operations.concurrent-creates-all-kept'],
 };
