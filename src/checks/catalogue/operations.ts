@@ -4,6 +4,7 @@ import { serializeRequest } from '../../http1/request.js';
 import type { Operation, Operations } from '../../model/profile.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { bodyJson, bodyText, describeExchange, result, statusOf } from '../verify.js';
+import { sleep } from '../../wire/deadline.js';
 
 const CITE = 'docs/checks.md#operations-from-a-profile-file';
 
@@ -78,6 +79,44 @@ export const operationsChecks: Check[] = [
         return result('fail', `${lost.length} of ${n} acknowledged concurrent creates lost: the read of ${lost[0]} got ${describeExchange(last!.ex)}${ops.read.readBack === 'contains' ? ' without the record' : ''}`, expected, last!.ex, last!.request, { setup: creates });
       }
       return result('pass', `${n} of ${WRITERS} acknowledged, all read back`, expected, acks[0], creates[0]);
+    },
+  },
+  {
+    id: 'store.operations.kill-9-keeps-acknowledged',
+    family: 'store',
+    level: 'MUST',
+    requirement: "A record created through the assignment's create operation and acknowledged survives a kill -9 of the server in the middle of a later create, and a restart (profiles that say \"persistent\": true; grade only).",
+    source: { profile: 'persistent', note: "the profile file's operations on a persistent store: a write acknowledged before a kill -9 is there after the restart" },
+    cite: CITE,
+    needs: 'restart',
+    async run(ctx: CheckContext): Promise<CheckRun> {
+      const expected = ['every acknowledged create read back after the restart'];
+      const ops = ctx.profile.operations;
+      if (!ops) return result('skip', `the ${ctx.profile.name} profile has no operations`, expected, undefined, undefined);
+      const value = (tag: string): string => (ops.body === 'raw' ? `d${tag}w` : JSON.stringify({ tag }));
+      const acked: Array<{ name: string; value: string; request: SentRequest }> = [];
+      for (let round = 0; round < 3; round++) {
+        const a = ctx.name(`k${round}a`);
+        const first = operationRequest(ops, ops.create, a, value(`${round}a`));
+        const ex = await ctx.send(first);
+        if (!acknowledged(ops.create, ex)) return result('blocked', `not judged: creating ${a} got ${describeExchange(ex)}`, expected, ex, first);
+        acked.push({ name: a, value: value(`${round}a`), request: first });
+        // A second create in flight when the kill lands, a little later each round.
+        const b = ctx.name(`k${round}b`);
+        const second = operationRequest(ops, ops.create, b, value(`${round}b`));
+        const pending = ctx.send(second);
+        await sleep(2 + 10 * round);
+        if (!(await ctx.restartServer!())) return result('fail', 'the server could not be started again after a kill -9', expected, undefined, second);
+        if (acknowledged(ops.create, await pending)) acked.push({ name: b, value: value(`${round}b`), request: second });
+        for (const w of acked) {
+          const read = operationRequest(ops, ops.read, w.name);
+          const back = await ctx.send(read);
+          if (!shows(ops, back, w.name, w.value)) {
+            return result('fail', `after a kill -9 and restart (round ${round + 1}), ${w.name}, acknowledged before, was not read back: ${describeExchange(back)}`, expected, back, read, { setup: acked.map((x) => x.request) });
+          }
+        }
+      }
+      return result('pass', `${acked.length} acknowledged creates survived 3 kills`, expected, undefined, undefined);
     },
   },
 ];

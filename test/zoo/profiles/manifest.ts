@@ -69,6 +69,7 @@ const entries: Entry[] = [
   ['key-value', 'host-routed', 'correct', 'The routes only in the Host header (`GET /` + `Host: 127.0.0.1/index.html`), the path not looked at; a Host without a route gets 404.', 'examples/profiles/key-value.host-routed.json'],
   ['key-value', 'host-routed-crash', 'buggy', 'Routes only through the Host header and takes `host.split("/", 1)[1]` unchecked, so a request with `Host: localhost` kills the process.', 'examples/profiles/key-value.host-routed.json'],
   ['key-value', 'json-store-unlocked', 'buggy', 'Routes through the Host header and keeps the pairs in store.json, which every request reads, changes and writes back with no lock across its threads, so concurrent creates are lost.', 'examples/profiles/key-value.host-routed.json'],
+  ['key-value', 'memory-only', 'buggy', 'Routes through the Host header and keeps the pairs in a dict only (store.txt is never written), so a restart loses them.', 'examples/profiles/key-value.host-routed.json'],
 ];
 
 export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug, profileFile]) => ({

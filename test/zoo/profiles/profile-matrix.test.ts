@@ -54,6 +54,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   'key-value/host-routed-crash': ['robustness.unrouted-host.server-survives'],
   // The profile's own operations, twelve creates at once: all but about one are lost.
   'key-value/json-store-unlocked': ['store.operations.concurrent-creates-all-kept'],
+  // Loses its pairs only across a restart, which `fuzz` does not do: grade catches it with
+  // store.operations.kill-9-keeps-acknowledged under a persistent profile (test/grade/operations-durability.test.ts).
+  'key-value/memory-only': [],
 };
 
 describe('assignment profiles against their zoo', () => {

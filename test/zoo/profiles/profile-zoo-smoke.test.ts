@@ -71,6 +71,7 @@ const BASELINE_OF: Record<string, { target: string; status: number; host?: strin
   'key-value/host-routed': { target: '/', status: 200, host: '127.0.0.1/index.html' },
   'key-value/host-routed-crash': { target: '/', status: 200, host: '127.0.0.1/index.html' },
   'key-value/json-store-unlocked': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'key-value/memory-only': { target: '/', status: 200, host: '127.0.0.1/index.html' },
   'record-dialogue/students-file': { target: 'students.json', status: 200 },
   'record-dialogue/students-file-delete-keeps': { target: 'students.json', status: 200 },
 };
