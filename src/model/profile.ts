@@ -127,8 +127,9 @@ export function routesInHost(profile: Pick<Profile, 'baseline'>): boolean {
 }
 
 /**
- * A request for the known path as the profile sends it: each `Host: localhost` line of a template that
- * asks for `{known}` becomes the profile's Host, followed by its baseline header fields (same line ends).
+ * A request for the known path as the profile sends it: the first `Host: localhost` line of a template
+ * that asks for `{known}` (the head of that request: a request hidden behind it keeps its own) becomes
+ * the profile's Host, followed by its baseline header fields (same line ends).
  * The line keeps its own spelling (`host:`, `HOST:`), its whitespace around the value, and a port
  * (`localhost:8080` becomes `127.0.0.1:8080/index.html` for a Host-routed `127.0.0.1/index.html`).
  */
@@ -137,7 +138,7 @@ export function withKnownHost(text: string, profile: Pick<Profile, 'baseline'>):
   if (!routesInHost(profile) && extra.length === 0) return text;
   const host = knownHost(profile);
   const slash = host.indexOf('/');
-  return text.replace(/(^|[\r\n])(host):([ \t]*)localhost(:\d+)?([ \t]*)(\r\n|\n|\r)/gi, (_, before: string, name: string, ows1: string, port: string | undefined, ows2: string, eol: string) => {
+  return text.replace(/(^|[\r\n])(host):([ \t]*)localhost(:\d+)?([ \t]*)(\r\n|\n|\r)/i, (_, before: string, name: string, ows1: string, port: string | undefined, ows2: string, eol: string) => {
     const value = port === undefined ? host : slash === -1 ? `${host}${port}` : `${host.slice(0, slash)}${port}${host.slice(slash)}`;
     return `${before}${name}:${ows1}${value}${ows2}${eol}${extra.map(([k, v]) => `${k}: ${v}${eol}`).join('')}`;
   });

@@ -33,6 +33,8 @@ describe('a Host-routed profile', () => {
     // Its spelling, whitespace and port stay; a request not for the known path keeps its plain Host.
     expect(fill('GET {known} HTTP/1.1\r\nhost:  localhost:8080 \r\n\r\n', ctxOf(p))).toBe('GET / HTTP/1.1\r\nhost:  127.0.0.1:8080/index.html \r\n\r\n');
     expect(fill('GET /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n', ctxOf(p))).toBe('GET /n1 HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    // A request hidden behind the one for the known path keeps its own plain Host.
+    expect(fill('POST {known} HTTP/1.1\r\nHost: localhost\r\n\r\nGET /x HTTP/1.1\r\nHost: localhost\r\n\r\n', ctxOf(p))).toBe('POST / HTTP/1.1\r\nHost: 127.0.0.1/index.html\r\n\r\nGET /x HTTP/1.1\r\nHost: localhost\r\n\r\n');
   });
 
   it('generated requests for the known path (the properties) carry its Host too', async () => {
