@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { serializeRequest, type RequestParts } from '../http1/request.js';
-import type { Profile } from '../model/profile.js';
+import { knownHeaders, type Profile } from '../model/profile.js';
 import { adopts } from '../checks/level.js';
 import type { GenRequest } from './requests.js';
 import { jsonObject, notAJsonObject } from './json.js';
@@ -8,7 +8,7 @@ import { jsonObject, notAJsonObject } from './json.js';
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
 
 function base(profile: Profile, over: Partial<RequestParts>): RequestParts {
-  return { method: 'GET', target: profile.knownPath, version: 'HTTP/1.1', headers: [['Host', 'localhost']], ...over };
+  return { method: 'GET', target: profile.knownPath, version: 'HTTP/1.1', headers: knownHeaders(profile), ...over };
 }
 
 function make(label: string, parts: RequestParts, rest: Omit<GenRequest, 'label' | 'bytes' | 'method'> & { method?: string }): GenRequest {
@@ -61,7 +61,7 @@ export function brokenHeader(profile: Profile): fc.Arbitrary<GenRequest> {
     fc.constantFrom(': empty-name', 'X Bad: v', 'X(Bad): v'),
   );
   return fc.tuple(line, fc.nat(1)).map(([l, at]) => {
-    const headers: Array<[string, string]> = [['Host', 'localhost']];
+    const headers = knownHeaders(profile);
     const raw = base(profile, { headers: [] });
     const text = Buffer.from(serializeRequest({ ...raw, headers })).toString('latin1');
     // Insert the broken line before or after Host.
@@ -108,7 +108,7 @@ export function badContentLength(profile: Profile, freshName: () => string): fc.
 /** A header section over the server's limit (8 KiB in the reference): 431 (400 or close tolerated). */
 export function oversizedHeaders(profile: Profile): fc.Arbitrary<GenRequest> {
   return fc.tuple(fc.integer({ min: 9 * 1024, max: 64 * 1024 }), fc.boolean()).map(([size, oneField]) => {
-    const headers: Array<[string, string]> = [['Host', 'localhost']];
+    const headers = knownHeaders(profile);
     if (oneField) headers.push(['X-Big', 'b'.repeat(size)]);
     else for (let i = 0; i * 20 < size; i++) headers.push([`X-F${i}`, 'x'.repeat(12)]);
     return make(`header section of ~${Math.round(size / 1024)} KiB`, base(profile, { headers }), { accept: [431], warn: [400, 413, 'close'] });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { serializeRequest } from '../http1/request.js';
 import type { Accept } from '../checks/verify.js';
-import type { Profile } from '../model/profile.js';
+import { knownHeaders, type Profile } from '../model/profile.js';
 
 /** A generated request and what the profile says it must get. */
 export interface GenRequest {
@@ -27,17 +27,22 @@ function anyCase(name: string): fc.Arbitrary<string> {
   return fc.mixedCase(fc.constant(name));
 }
 
-/** Host plus a random subset of harmless headers, in any order and any name case. */
-export const headerSet: fc.Arbitrary<Array<[string, string]>> = fc
-  .tuple(
-    fc.shuffledSubarray([...EXTRA_HEADERS], { minLength: 0 }),
-    fc.nat(),
-  )
-  .chain(([extra, hostAt]) => {
-    const all: Array<readonly [string, string]> = [...extra];
-    all.splice(hostAt % (all.length + 1), 0, ['Host', 'localhost']);
-    return fc.tuple(...all.map(([n, v]) => anyCase(n).map((cased): [string, string] => [cased, v])));
-  });
+/**
+ * Host (and the profile's baseline header fields, `known`) plus a random subset of harmless headers, in
+ * any order and any name case.
+ */
+export function headerSetWith(known: ReadonlyArray<readonly [string, string]>): fc.Arbitrary<Array<[string, string]>> {
+  return fc
+    .tuple(fc.shuffledSubarray([...EXTRA_HEADERS], { minLength: 0 }), fc.nat())
+    .chain(([extra, hostAt]) => {
+      const all: Array<readonly [string, string]> = [...extra];
+      all.splice(hostAt % (all.length + 1), 0, ...known);
+      return fc.tuple(...all.map(([n, v]) => anyCase(n).map((cased): [string, string] => [cased, v])));
+    });
+}
+
+/** Host: localhost plus a random subset of harmless headers, in any order and any name case. */
+export const headerSet: fc.Arbitrary<Array<[string, string]>> = headerSetWith([['Host', 'localhost']]);
 
 /** A target the profile can answer without side effects, and the status it must get. */
 export function readTarget(profile: Profile, freshName: () => string): fc.Arbitrary<{ target: string; status: readonly Accept[] }> {
@@ -48,7 +53,8 @@ export function readTarget(profile: Profile, freshName: () => string): fc.Arbitr
 
 /** A valid, side-effect-free request (GET or HEAD) with its headers in any order and case. */
 export function validRead(profile: Profile, freshName: () => string): fc.Arbitrary<GenRequest> {
-  return fc.tuple(fc.constantFrom('GET', 'HEAD'), readTarget(profile, freshName), headerSet).map(([method, t, headers]) => ({
+  // The profile's Host and header fields (a Host-routed assignment's route): the known path is asked as the baseline is.
+  return fc.tuple(fc.constantFrom('GET', 'HEAD'), readTarget(profile, freshName), headerSetWith(knownHeaders(profile))).map(([method, t, headers]) => ({
     label: `${method} ${t.target.startsWith('/wg') ? '/{missing}' : t.target}`,
     bytes: serializeRequest({ method, target: t.target, version: 'HTTP/1.1', headers }),
     method,

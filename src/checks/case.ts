@@ -1,12 +1,14 @@
 import type { CheckDecl } from './group.js';
 import type { Check, CheckContext, Level, Source } from './types.js';
 import { adopts } from './level.js';
+import { withKnownHost } from '../model/profile.js';
 import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
 /**
  * A check that is one request and a set of acceptable outcomes: most of the catalogue. The request is
  * raw text (Latin-1, so `\x00` is the NUL byte); `{name}` becomes a record name unique to the run and
- * check, `{known}` the profile's known path, `{body:N}` a JSON object body of about N bytes.
+ * check, `{known}` the profile's known path (and then `Host: localhost` the profile's Host and header
+ * fields, see withKnownHost), `{body:N}` a JSON object body of about N bytes.
  */
 export interface CaseSpec {
   id: string;
@@ -29,7 +31,9 @@ export interface CaseSpec {
 }
 
 export function fill(template: string, ctx: CheckContext): string {
-  return template
+  // A request for the known path goes as the profile sends its baseline (its Host, its header fields).
+  const t = template.includes('{known}') ? withKnownHost(template, ctx.profile) : template;
+  return t
     .replaceAll('{name}', ctx.name())
     .replaceAll('{known}', ctx.profile.knownPath)
     .replace(/\{body:(\d+)\}/g, (_, n: string) => jsonBodyOfSize(Number(n)));

@@ -25,7 +25,7 @@ export type CheckDecl = Omit<Check, 'family' | 'level'> & { level?: Level; famil
 
 /** The needs that name a profile's capability (the others name something wiregrade must provide). */
 function isCapability(n: Need): boolean {
-  return n !== 'oracle' && n !== 'restart' && n !== 'canary';
+  return n !== 'oracle' && n !== 'restart' && n !== 'canary' && n !== 'host-route';
 }
 
 /**

@@ -46,13 +46,14 @@ export const FOLLOW_UP = 'GET {known} HTTP/1.1\r\nHost: localhost\r\n\r\n';
 export const SMUGGLED = 'GET /{name}-smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n';
 
 /**
- * Fills a framing template: `{smuggled}` and `{smuggled-chunk}` (the smuggled request as one chunk) first,
- * then `{name}`/`{known}`, then `{length}`: the byte length of everything after the head's blank line.
+ * Fills a framing template: `{name}`/`{known}` first, then `{smuggled}` and `{smuggled-chunk}` (the
+ * smuggled request as one chunk), then `{length}`: the byte length of everything after the head's blank line.
  */
 export function fillFraming(template: string, ctx: CheckContext): string {
   const name = ctx.name();
   const smuggled = SMUGGLED.replaceAll('{name}', name);
-  const text = fill(template.replaceAll('{smuggled-chunk}', chunk(smuggled)).replaceAll('{smuggled}', smuggled), ctx);
+  // The template first, so the smuggled request keeps its own plain Host (only the known path's requests carry the profile's).
+  const text = fill(template, ctx).replaceAll('{smuggled-chunk}', chunk(smuggled)).replaceAll('{smuggled}', smuggled);
   const at = text.indexOf('\r\n\r\n');
   return at === -1 ? text : text.replaceAll('{length}', String(Buffer.byteLength(text.slice(at + 4), 'latin1')));
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import type { Profile } from './profile.js';
+import { RECORD_DIALOGUE, type Dialogue, type Profile } from './profile.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const status = z.int('a status code is a whole number').min(100, 'a status code is from 100 to 599').max(599, 'a status code is from 100 to 599');
@@ -27,6 +27,25 @@ const operation = z
     { message: 'the record name ({name}) must go somewhere: the target, the Host header, another header or the body (or, for a read from a listing, what it shows)', path: ['target'] },
   );
 
+/** A dialogue's target: a path, or a file name without the leading slash (`students.json`); no spaces. */
+const dialogueTarget = z.string().regex(/^[^\s]+$/, 'a dialogue target is a path or a file name, without spaces');
+const dialogueStep = z.strictObject({ line: template, status });
+
+/** The record-dialogue assignment's dialogues; every field defaults to the built-in's (RECORD_DIALOGUE). */
+const dialogue = z.strictObject({
+  target: dialogueTarget.optional(),
+  /** `null`: no GET of one record; read-backs find the record in the store that `target` returns. */
+  recordTarget: dialogueTarget.nullable().optional(),
+  deleteTarget: dialogueTarget.nullable().optional(),
+  promptStatus: status.optional(),
+  create: dialogueStep.optional(),
+  existingStatus: status.optional(),
+  update: dialogueStep.optional(),
+  delete: dialogueStep.optional(),
+  badLine: dialogueStep.optional(),
+  field: z.strictObject({ name: z.string().min(1), created: z.string().min(1), updated: z.string().min(1) }).optional(),
+});
+
 /** The profile file's schema: unknown fields are errors, and every error names its field. */
 export const profileFileSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a profile name is lower-case letters, digits and dashes'),
@@ -37,6 +56,10 @@ export const profileFileSchema = z.strictObject({
     .strictObject({
       method: z.string().regex(TOKEN, 'a method is an HTTP token such as GET').default('GET'),
       target: target,
+      /** The Host header of the baseline, the liveness probe and every request for the known path (default localhost). */
+      host: template.optional(),
+      /** Further header fields sent with them (a route or a key the assignment reads from a header). */
+      headers: z.record(z.string().regex(TOKEN, 'a header name is a token'), template).optional(),
       status: z.array(status).min(1, 'name at least one status the baseline request may get'),
     })
     .optional(),
@@ -68,6 +91,8 @@ export const profileFileSchema = z.strictObject({
       compareHeaders: z.array(z.string().regex(TOKEN, 'a header name is a token')).optional(),
     })
     .optional(),
+  /** How the record-dialogue assignment's dialogues go (with `extends: "record-dialogue"`). */
+  dialogue: dialogue.optional(),
   /** How the assignment's record operations are sent: the model-based store property then applies. */
   operations: z
     .strictObject({
@@ -97,7 +122,9 @@ export class ProfileError extends Error {
 /** Turns a validated file into a Profile, on top of the built-in it extends. */
 export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: Record<string, Profile>): Profile {
   const base = builtins[file.extends]!;
-  const baseline = file.baseline ? { method: file.baseline.method, target: file.baseline.target } : base.baseline;
+  const baseline = file.baseline
+    ? { method: file.baseline.method, target: file.baseline.target, ...(file.baseline.host !== undefined ? { host: file.baseline.host } : {}), ...(file.baseline.headers ? { headers: file.baseline.headers } : {}) }
+    : base.baseline;
   return {
     ...base,
     name: file.name,
@@ -111,7 +138,19 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     ...(file.persistent !== undefined ? { persistent: file.persistent } : {}),
     ...(file.weights ? { weights: { ...(base.weights ?? {}), ...file.weights } } : {}),
     ...(file.differential ? { differential: file.differential } : {}),
+    ...(file.dialogue ? { dialogue: dialogueFrom(file.dialogue, base.dialogue ?? RECORD_DIALOGUE) } : {}),
   };
+}
+
+/** A file's dialogue over the built-in's: each field it names replaces the built-in's; `null` removes an optional target. */
+function dialogueFrom(d: z.output<typeof dialogue>, base: Dialogue): Dialogue {
+  const out: Dialogue = { ...base };
+  for (const [k, v] of Object.entries(d) as Array<[keyof Dialogue, unknown]>) {
+    if (v === undefined) continue;
+    if (v === null) delete out[k];
+    else (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  return out;
 }
 
 /** What a profile module imports `defineConfig` from. */

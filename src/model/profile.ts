@@ -30,8 +30,12 @@ export interface Profile {
   rules?: readonly ('reference')[];
   /** Capabilities checks may need: `reference` = the reference record store of SPEC.md, or an assignment's protocol. */
   capabilities: readonly Capability[];
-  /** A plain valid request the server must answer: the baseline, and the liveness probe. */
-  baseline: { method: string; target: string };
+  /**
+   * A plain valid request the server must answer: the baseline, and the liveness probe. `host` (default
+   * `localhost`) and `headers` go with it, and with every request a check sends to the known path: an
+   * assignment that routes through the Host header (`Host: 127.0.0.1/index.html`) is asked as it expects.
+   */
+  baseline: { method: string; target: string; host?: string; headers?: Readonly<Record<string, string>> };
   /** Statuses the baseline request may get from a server of this profile. */
   baselineStatuses: readonly number[];
   /** The path used by the spec-free checks for "a resource that exists". */
@@ -56,7 +60,59 @@ export interface Profile {
   persistent?: boolean;
   /** Which differences from the oracle do not count (differential checks). */
   differential?: DifferentialRules;
+  /** How the record-dialogue assignment's dialogues go (the `record-dialogue` capability's checks read it). */
+  dialogue?: Dialogue;
 }
+
+/** One step of a dialogue: the line sent after the prompt (a template: `{name}` is the record) and the final status. */
+export interface DialogueStep {
+  line: string;
+  status: number;
+}
+
+/**
+ * The record-dialogue assignment, as a profile says it: a write is a request, a prompt (a status and a
+ * body), one line of values on the same connection, and a final answer.
+ */
+export interface Dialogue {
+  /**
+   * Where POST and PUT are sent, and where GET reads the whole store: a path (`/`) or, as some courses
+   * write it, a file name without the leading slash (`students.json`).
+   */
+  target: string;
+  /** GET of one record (`/{name}`); absent: a read-back GETs `target` and finds the record by name in its JSON object. */
+  recordTarget?: string;
+  /** Where DELETE is sent (`/{name}`; default `target`). */
+  deleteTarget?: string;
+  /** The prompt's status (300 Multiple Choices in the built-in). */
+  promptStatus: number;
+  /** POST's line: `{name}` then the record's fields (`{name} 30 Paris dev`), and its status. */
+  create: DialogueStep;
+  /** The status of a POST line naming a record that exists. */
+  existingStatus: number;
+  /** PUT's line, `{name} field value` (`{name} city Rome`), and its status. */
+  update: DialogueStep;
+  /** DELETE's line (`{name}`) and its status. */
+  delete: DialogueStep;
+  /** A line with the wrong number of values, and its status. */
+  badLine: DialogueStep;
+  /** The field read-backs look at: its value after `create` and after `update`. */
+  field: { name: string; created: string; updated: string };
+}
+
+/** The built-in record-dialogue assignment (examples/profiles/record-dialogue.json spells it out). */
+export const RECORD_DIALOGUE: Dialogue = {
+  target: '/',
+  recordTarget: '/{name}',
+  deleteTarget: '/{name}',
+  promptStatus: 300,
+  create: { line: '{name} 30 Paris dev', status: 201 },
+  existingStatus: 400,
+  update: { line: '{name} city Rome', status: 200 },
+  delete: { line: '{name}', status: 200 },
+  badLine: { line: 'only-one-value', status: 400 },
+  field: { name: 'city', created: 'Paris', updated: 'Rome' },
+};
 
 /**
  * The differential allow-list. By default headers (Date, Server, …), reason phrases and error bodies do
@@ -77,7 +133,40 @@ export interface DifferentialRules {
  * What a check may need beyond the profile's capabilities: an oracle, a server it can restart, or the
  * security canary planted beside the server's folder (`grade`, which owns that folder; any profile).
  */
-export type Need = Capability | 'oracle' | 'restart' | 'canary';
+export type Need = Capability | 'oracle' | 'restart' | 'canary' | 'host-route';
+
+/** The Host header of the profile's known-good request (`localhost` unless the profile routes through Host). */
+export function knownHost(profile: Pick<Profile, 'baseline'>): string {
+  return profile.baseline.host ?? 'localhost';
+}
+
+/** The header fields of a request for the known path: the profile's Host, then its baseline header fields. */
+export function knownHeaders(profile: Pick<Profile, 'baseline'>): Array<[string, string]> {
+  return [['Host', knownHost(profile)], ...Object.entries(profile.baseline.headers ?? {})];
+}
+
+/** Does the profile carry its routes in the Host header (a baseline Host other than `localhost`)? */
+export function routesInHost(profile: Pick<Profile, 'baseline'>): boolean {
+  return profile.baseline.host !== undefined && profile.baseline.host !== 'localhost';
+}
+
+/**
+ * A request for the known path as the profile sends it: the first `Host: localhost` line of a template
+ * that asks for `{known}` (the head of that request: a request hidden behind it keeps its own) becomes
+ * the profile's Host, followed by its baseline header fields (same line ends).
+ * The line keeps its own spelling (`host:`, `HOST:`), its whitespace around the value, and a port
+ * (`localhost:8080` becomes `127.0.0.1:8080/index.html` for a Host-routed `127.0.0.1/index.html`).
+ */
+export function withKnownHost(text: string, profile: Pick<Profile, 'baseline'>): string {
+  const extra = Object.entries(profile.baseline.headers ?? {});
+  if (!routesInHost(profile) && extra.length === 0) return text;
+  const host = knownHost(profile);
+  const slash = host.indexOf('/');
+  return text.replace(/(^|[\r\n])(host):([ \t]*)localhost(:\d+)?([ \t]*)(\r\n|\n|\r)/i, (_, before: string, name: string, ows1: string, port: string | undefined, ows2: string, eol: string) => {
+    const value = port === undefined ? host : slash === -1 ? `${host}${port}` : `${host.slice(0, slash)}${port}${host.slice(slash)}`;
+    return `${before}${name}:${ows1}${value}${ows2}${eol}${extra.map(([k, v]) => `${k}: ${v}${eol}`).join('')}`;
+  });
+}
 
 /** How one logical operation is sent, and what it must get. `{name}` in the target is the record's name. */
 export interface Operation {
@@ -192,6 +281,7 @@ export const recordDialogueProfile: Profile = {
   knownPath: '/',
   // The JSON file is the store: what the server acknowledged must survive a restart (grade checks it).
   persistent: true,
+  dialogue: RECORD_DIALOGUE,
   // Unknown methods get 400 by the assignment, not 405.
   // POST is a dialogue: the line after the request answers its 300 prompt, so a request pipelined behind
   // a POST cannot be told from that answer, and the framing checks that judge one are not run.
@@ -245,6 +335,8 @@ export function applies(c: { id: string; needs?: Need }, profile: Profile, env: 
     if (env.canary === undefined) return false;
   } else if (c.needs === 'restart') {
     if (!profile.persistent || !env.canRestart) return false;
+  } else if (c.needs === 'host-route') {
+    if (!routesInHost(profile)) return false;
   } else if (c.needs && !profile.capabilities.includes(c.needs)) {
     return false;
   }
@@ -257,5 +349,6 @@ export function skipReason(c: { needs?: Need }, profile: Profile, env: { oracle?
   if (c.needs === 'canary' && env.canary === undefined) return 'needs a folder wiregrade owns around the server (wiregrade grade)';
   if (c.needs === 'restart' && !profile.persistent) return `the ${profile.name} profile does not ask the server to persist across restarts`;
   if (c.needs === 'restart') return 'needs a server wiregrade can restart (wiregrade grade)';
+  if (c.needs === 'host-route') return `the ${profile.name} profile does not carry its routes in the Host header`;
   return `not part of the ${profile.name} profile`;
 }

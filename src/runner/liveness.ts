@@ -3,7 +3,7 @@
  * connection and then answers with any bytes at all, or closes (or resets) it. A malformed answer is an
  * answer: its form is judged by the checks that judge answers, never taken for a death.
  */
-import type { Profile } from '../model/profile.js';
+import { knownHost, type Profile } from '../model/profile.js';
 import { latin1 } from '../wire/bytes.js';
 import { Connection } from '../wire/connection.js';
 import { Deadline, sleep } from '../wire/deadline.js';
@@ -12,12 +12,14 @@ import type { Endpoint } from '../wire/types.js';
 export type ProbeOutcome = 'answered' | 'closed' | 'refused' | 'silent';
 
 /**
- * The probe request: a plain request for the profile's known path. Its length is odd, so a server that
+ * The probe request: a plain request for the profile's known path, with its Host and header fields. Its length is odd, so a server that
  * reads in pieces of 2^k bytes until a short read (a classic) always gets a short read and answers;
  * a probe whose length were a multiple of its piece size would hang it.
  */
 export function probeBytes(profile: Profile): Uint8Array {
-  const head = `${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nUser-Agent: wiregrade-probe`;
+  // The profile's own Host and header fields: a server that routes through Host is asked a route it serves.
+  const extra = Object.entries(profile.baseline.headers ?? {}).map(([k, v]) => `\r\n${k}: ${v}`).join('');
+  const head = `${profile.baseline.method} ${profile.baseline.target} HTTP/1.1\r\nHost: ${knownHost(profile)}${extra}\r\nConnection: close\r\nUser-Agent: wiregrade-probe`;
   const pad = (head.length + 4) % 2 === 0 ? '1' : '';
   return latin1(`${head}${pad}\r\n\r\n`);
 }

@@ -1,3 +1,4 @@
+import { withKnownHost } from '../../model/profile.js';
 import type { Check } from '../types.js';
 import { describeExchange, req, statusOf } from '../verify.js';
 import { checkGroup, type CheckDecl } from '../group.js';
@@ -18,7 +19,7 @@ export const baselineChecks: Check[] = checkGroup({ prefix: 'baseline', family: 
     independent: true,
     async run(ctx) {
       const { method, target } = ctx.profile.baseline;
-      const request = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, method);
+      const request = req(withKnownHost(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, ctx.profile), method);
       const ex = await ctx.send(request, { headOnly: true });
       const expected = [`a response (the ${ctx.profile.name} profile expects ${ctx.profile.baselineStatuses.join(' or ')})`];
       const s = statusOf(ex);

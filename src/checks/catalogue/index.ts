@@ -5,7 +5,7 @@ import { headerChecks } from './status/headers.js';
 import { framingChecks } from './framing/message.js';
 import { statusChecks } from './status/records.js';
 import { connectionChecks } from './connection.js';
-import { robustnessChecks } from './robustness.js';
+import { robustnessChecks, unroutedHostSurvives } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire/responses.js';
 import { storeChecks } from './store.js';
@@ -23,10 +23,13 @@ import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
 import { keyValueChecks } from './assignments/key-value.js';
 import { securityChecks } from './security.js';
+import { operationsChecks } from './operations.js';
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
   ...baselineChecks,
+  // Second: under a Host-routed profile, the only check that sends a Host without a route to the known path.
+  unroutedHostSurvives,
   ...wireChecks,
   ...requestLineChecks,
   ...headerChecks,
@@ -49,6 +52,7 @@ export const allChecks: Check[] = [
   ...textFileChecks,
   ...recordDialogueChecks,
   ...keyValueChecks,
+  ...operationsChecks,
   ...securityChecks,
 ];
 

@@ -1,5 +1,6 @@
 import type { Exchange } from '../../client/exchange.js';
 import { fill, get, write } from '../case.js';
+import { withKnownHost } from '../../model/profile.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC, STREAM } from '../rfc.js';
@@ -43,8 +44,9 @@ function contentLength(ex: Exchange): number | null {
 }
 
 async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequest[]): Promise<CheckRun> {
-  const g = req(get([], { target }));
-  const h = req(get([], { target, method: 'HEAD' }), 'HEAD');
+  const as = (t: string): string => (target === ctx.profile.knownPath ? withKnownHost(t, ctx.profile) : t);
+  const g = req(as(get([], { target })));
+  const h = req(as(get([], { target, method: 'HEAD' })), 'HEAD');
   const eg = await ctx.send(g);
   const expected = ["HEAD's status and Content-Length equal GET's, and no body"];
   if (eg.kind !== 'response') return result('blocked', `not judged: GET got ${describeExchange(eg)}`, expected, eg, g);
@@ -106,7 +108,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
     requirement: 'Field names are case-insensitive: "HOST:" and "host:" get the same answer as "Host:".',
     source: RFC.fieldNameCaseInsensitive,
     run: (ctx) =>
-      sameStatus(ctx, req(fill(get(['Accept: */*']), ctx)), req(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nHOST: localhost\r\naccept: */*\r\n\r\n`), 'the request with upper- and lower-case field names'),
+      sameStatus(ctx, req(fill(get(['Accept: */*']), ctx)), req(withKnownHost(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nHOST: localhost\r\naccept: */*\r\n\r\n`, ctx.profile)), 'the request with upper- and lower-case field names'),
   },
   {
     id: 'metamorphic.header-order.same-answer',
@@ -117,7 +119,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
       sameStatus(
         ctx,
         req(fill(get(['Accept: */*', 'User-Agent: wiregrade']), ctx)),
-        req(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nUser-Agent: wiregrade\r\nAccept: */*\r\nHost: localhost\r\n\r\n`),
+        req(withKnownHost(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nUser-Agent: wiregrade\r\nAccept: */*\r\nHost: localhost\r\n\r\n`, ctx.profile)),
         'the request with Host last',
       ),
   },

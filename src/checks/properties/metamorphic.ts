@@ -7,6 +7,7 @@ import { answered, describeExchange, statusOf } from '../verify.js';
 import { splitPlanAtLeastTwo } from '../../arbitraries/split-plan.js';
 import { validRead, type GenRequest } from '../../arbitraries/requests.js';
 import { serializeRequest } from '../../http1/request.js';
+import { knownHeaders } from '../../model/profile.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;
@@ -54,7 +55,7 @@ export const headerOrderAndCase = defineProperty({
     const text = Buffer.from(g.bytes).toString('latin1');
     const [line] = text.split('\r\n');
     const [method, target] = (line ?? '').split(' ');
-    const canonical: SentRequest = { plan: { bytes: serializeRequest({ method: method!, target: target!, version: 'HTTP/1.1', headers: [['Host', 'localhost']] }) }, methods: [g.method] };
+    const canonical: SentRequest = { plan: { bytes: serializeRequest({ method: method!, target: target!, version: 'HTTP/1.1', headers: knownHeaders(ctx.profile) }) }, methods: [g.method] };
     const a = await ctx.send(canonical);
     if (!answered(a)) return null;
     const b = await ctx.send(sent(g));

@@ -31,17 +31,22 @@ export interface ProfileZooServer {
   common: string;
   /** The command line, run with a copy of `dir` as cwd. */
   cmd(port: number): string[];
+  /** The profile file it is graded under, when not the built-in `profile` (absolute path; examples/profiles/ or test/zoo/profiles/files/). */
+  profileFile?: string;
 }
 
 export const PROFILE_ZOO_DIR = path.dirname(fileURLToPath(import.meta.url));
 
-type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug: string];
+type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug: string, profileFile?: string];
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const entries: Entry[] = [
   ['byo-http', 'correct', 'correct', 'The build-your-own-HTTP-server routes (/, /echo/{s}, /user-agent, /files/{name}), done right.'],
   ['byo-http', 'user-agent-case', 'buggy', 'Looks the User-Agent header up case-sensitively, so `user-agent: x` gives an empty body.'],
   ['byo-http', 'files-truncated', 'buggy', 'Reads a request body with a single recv(1024), so a POSTed file over 1 KiB is stored cut.'],
   ['byo-http', 'unknown-path-200', 'buggy', 'Answers 200 (empty body) instead of 404 for a path it does not know.'],
+  ['byo-http', 'post-201-unframed', 'buggy', 'Writes the 201 of a POST by hand as `HTTP/1.1 201 Created\\r\\n\\r\\n OK`: no Content-Length on a connection it keeps open, so a client never finds the end of the answer.'],
   ['byo-http', 'echo-gzip-shell', 'buggy', 'Compresses /echo/{s} for `Accept-Encoding: gzip` with `printf %s {s} | gzip` in a shell, so the echoed text runs as a command.'],
 
   ['text-file', 'correct', 'correct', 'One text resource /index.txt (plus the ones POST creates): GET, HEAD, PUT, PATCH, POST, 204, 405, 505, done right.'],
@@ -53,15 +58,21 @@ const entries: Entry[] = [
   ['record-dialogue', 'correct', 'correct', 'Records in records.json, GET/HEAD served directly, POST/PUT/DELETE as a 300-prompt-then-one-line dialogue, done right.'],
   ['record-dialogue', 'post-overwrites', 'buggy', 'A POST of a name that exists overwrites the record (201) instead of answering 400.'],
   ['record-dialogue', 'delete-without-dialogue', 'buggy', 'DELETE removes the record named by the request target at once (200), without the 300 step.'],
+  ['record-dialogue', 'students-file', 'correct', 'The store is students.json and every request names it in its target without the leading slash (`GET students.json HTTP/1.1`, `POST students.json`); GET of it is the whole store.', 'examples/profiles/record-dialogue.students-file.json'],
+  ['record-dialogue', 'students-file-delete-keeps', 'buggy', 'The students.json variant, where DELETE answers 200 with the record but leaves it in the file.', 'examples/profiles/record-dialogue.students-file.json'],
   ['record-dialogue', 'file-not-persisted', 'buggy', 'Keeps changes in memory only and never rewrites records.json, so a restart loses them.'],
 
   ['key-value', 'correct', 'correct', '/create, /update and /index.html, routed by the path or by the Host header, done right.'],
   ['key-value', 'host-route-ignored', 'buggy', 'Looks only at the path, so a route carried in the Host header (`Host: 127.0.0.1/create`) gets 404.'],
   ['key-value', 'update-creates', 'buggy', 'PUT /update of an absent key creates it (200) instead of answering 400.'],
   ['key-value', 'no-colon-crash', 'buggy', 'Splits the body on ":" without a check, so a body without a colon kills the process.'],
+  ['key-value', 'host-routed', 'correct', 'The routes only in the Host header (`GET /` + `Host: 127.0.0.1/index.html`), the path not looked at; a Host without a route gets 404.', 'examples/profiles/key-value.host-routed.json'],
+  ['key-value', 'host-routed-crash', 'buggy', 'Routes only through the Host header and takes `host.split("/", 1)[1]` unchecked, so a request with `Host: localhost` kills the process.', 'examples/profiles/key-value.host-routed.json'],
+  ['key-value', 'json-store-unlocked', 'buggy', 'Routes through the Host header and keeps the pairs in store.json, which every request reads, changes and writes back with no lock across its threads, so concurrent creates are lost.', 'examples/profiles/key-value.host-routed.json'],
+  ['key-value', 'memory-only', 'buggy', 'Routes through the Host header and keeps the pairs in a dict only (store.txt is never written), so a restart loses them.', 'examples/profiles/key-value.host-routed.json'],
 ];
 
-export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug]) => ({
+export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind, bug, profileFile]) => ({
   profile,
   slug,
   kind,
@@ -70,6 +81,7 @@ export const profileZoo: ProfileZooServer[] = entries.map(([profile, slug, kind,
   lib: path.join(PROFILE_ZOO_DIR, profile, '_lib'),
   common: path.join(PROFILE_ZOO_DIR, '_common'),
   cmd: (port: number) => ['python3', 'server.py', String(port)],
+  ...(profileFile ? { profileFile: path.join(REPO, profileFile) } : {}),
 }));
 
 export function profileZooServer(profile: ProfileName, slug: string): ProfileZooServer {

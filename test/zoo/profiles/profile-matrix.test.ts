@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../../src/checks/catalogue/index.js';
 import { profiles } from '../../../src/model/profile.js';
+import { loadProfileFile } from '../../../src/model/profile-file.js';
 import { freePort, launchServer } from '../../../src/supervise/launch.js';
 import { runSession } from '../../../src/runner/session.js';
 import { profileZoo } from './manifest.js';
@@ -22,6 +23,9 @@ const EXPECTED: Record<string, readonly string[]> = {
   // 404 for an unknown path is the assignment's rule (RFC 9110 sets no MUST status for it, so the
   // status.target checks only warn under byo-http since issue 12): byo.unknown-path.is-404 catches it.
   'byo-http/unknown-path-200': ['byo.unknown-path.is-404'],
+  // Caught by the text POST, whose whole answer is read (a 201 with no end); the binary round trip's
+  // POSTs are judged by their status line and pass.
+  'byo-http/post-201-unframed': ['byo.files.post-text-round-trip'],
   // The security canaries need a folder wiregrade owns around the server, which only `grade` has: the
   // two servers below pass here, and test/grade/security.test.ts catches each under `grade`.
   'byo-http/echo-gzip-shell': [],
@@ -34,16 +38,31 @@ const EXPECTED: Record<string, readonly string[]> = {
   'record-dialogue/post-overwrites': ['dialogue.post.existing-is-400'],
   'record-dialogue/delete-without-dialogue': ['dialogue.delete.asks-then-removes'],
   'record-dialogue/file-not-persisted': [],
+  // Under examples/profiles/record-dialogue.students-file.json: the dialogue's target is "students.json"
+  // (no slash) and read-backs find the record in the store that GET of it returns.
+  'record-dialogue/students-file': [],
+  // The DELETE's read-back finds the record still in the store that GET students.json returns.
+  'record-dialogue/students-file-delete-keeps': ['dialogue.delete.asks-then-removes'],
   'key-value/correct': [],
   'key-value/host-route-ignored': ['kv.create.route-in-host-header'],
   'key-value/update-creates': ['kv.update.absent-key-is-400'],
   'key-value/no-colon-crash': ['kv.create.no-colon-is-400'],
+  // Under examples/profiles/key-value.host-routed.json: the baseline, the probe and every request for
+  // the known path carry the profile's Host, so the correct server is never asked a route it lacks, and
+  // the crash on a Host without a route is charged once, to the check about it (the rest is blocked).
+  'key-value/host-routed': [],
+  'key-value/host-routed-crash': ['robustness.unrouted-host.server-survives'],
+  // The profile's own operations, twelve creates at once: all but about one are lost.
+  'key-value/json-store-unlocked': ['store.operations.concurrent-creates-all-kept'],
+  // Loses its pairs only across a restart, which `fuzz` does not do: grade catches it with
+  // store.operations.kill-9-keeps-acknowledged under a persistent profile (test/grade/operations-durability.test.ts).
+  'key-value/memory-only': [],
 };
 
 describe.concurrent('assignment profiles against their zoo', () => {
   for (const z of profileZoo) {
     const key = `${z.profile}/${z.slug}`;
-    it(`${key}: ${EXPECTED[key]!.length === 0 ? 'no check fails' : `fails exactly ${EXPECTED[key]!.join(', ')}`}`, async () => {
+    it(`${key}${z.profileFile ? ` (${path.basename(z.profileFile)})` : ''}: ${EXPECTED[key]!.length === 0 ? 'no check fails' : `fails exactly ${EXPECTED[key]!.join(', ')}`}`, async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'wg-profile-zoo-'));
       cpSync(z.dir, path.join(dir, z.slug), { recursive: true });
       cpSync(z.lib, path.join(dir, '_lib'), { recursive: true });
@@ -52,7 +71,8 @@ describe.concurrent('assignment profiles against their zoo', () => {
       const r = await launchServer({ cmd: z.cmd(port), cwd: path.join(dir, z.slug), port });
       try {
         expect(r.kind).toBe('listening');
-        const { result } = await runSession({ target: { host: '127.0.0.1', port }, profile: profiles[z.profile]!, checks: allChecks, properties: [], timeoutMs: 1000, seed: 1, runs: 0 });
+        const profile = z.profileFile ? await loadProfileFile(z.profileFile, profiles) : profiles[z.profile]!;
+        const { result } = await runSession({ target: { host: '127.0.0.1', port }, profile, checks: allChecks, properties: [], timeoutMs: 1000, seed: 1, runs: 0 });
         const failing = result.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => c.id).sort();
         expect(failing).toEqual([...EXPECTED[key]!].sort());
       } finally {

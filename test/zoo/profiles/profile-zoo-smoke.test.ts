@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bodyText, header, once, req, withConn, ZooProcess, type RawConn, type RawResponse } from './harness.js';
+import { bodyText, header, once, req, req as rawReq, withConn, ZooProcess, type RawConn, type RawResponse } from './harness.js';
 import { profileZoo, type ProfileName, type ProfileZooServer } from './manifest.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -66,10 +66,21 @@ const BASELINE: Record<ProfileName, { target: string; status: number }> = {
   'key-value': { target: '/index.html', status: 200 },
 };
 
+/** The servers written to a variant of their assignment (a profile file): their own plain request. */
+const BASELINE_OF: Record<string, { target: string; status: number; host?: string }> = {
+  'key-value/host-routed': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'key-value/host-routed-crash': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'key-value/json-store-unlocked': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'key-value/memory-only': { target: '/', status: 200, host: '127.0.0.1/index.html' },
+  'record-dialogue/students-file': { target: 'students.json', status: 200 },
+  'record-dialogue/students-file-delete-keeps': { target: 'students.json', status: 200 },
+};
+
 describe('every profile zoo server', () => {
   it.each(profileZoo.map((s) => [key(s), s] as const))('%s: survives an empty connection, keeps alive, honours Connection: close, reassembles a split request', async (_name, s) => {
     const p = server(s.profile, s.slug);
-    const { target, status } = BASELINE[s.profile];
+    const { target, status, host }: { target: string; status: number; host?: string } = BASELINE_OF[key(s)] ?? BASELINE[s.profile];
+    const req = (method: string, t: string, opts: { close?: boolean } = {}): Buffer => rawReq(method, t, { ...opts, ...(host ? { host } : {}) });
     // An empty connection: connect, send nothing, close.
     await withConn(p.port, async (c) => {
       c.end();
@@ -151,6 +162,15 @@ describe('byo-http', () => {
   it('unknown-path-200: an unknown path is answered 200', async () => {
     const r = await once(server('byo-http', 'unknown-path-200').port, req('GET', '/nope', { close: true }));
     expect(r.status).toBe(200);
+  });
+  it('post-201-unframed: a POST gets exactly "HTTP/1.1 201 Created\\r\\n\\r\\n OK" and the connection stays open', async () => {
+    const p = server('byo-http', 'post-201-unframed');
+    await withConn(p.port, async (c) => {
+      c.write(req('POST', '/files/unframed.txt', { body: 'hello\n' }));
+      expect(await c.maybeResponse({ timeoutMs: 800 })).toBeUndefined(); // no end to find
+      expect(c.pending.toString('latin1')).toBe('HTTP/1.1 201 Created\r\n\r\n OK');
+    });
+    expect(p.exited).toBe(false);
   });
 });
 
@@ -323,6 +343,22 @@ describe('record-dialogue', () => {
     await p.restart();
     expect((await once(p.port, req('GET', '/bob', { close: true }))).status).toBe(404);
   });
+  it('students-file: the store named in the target without a slash; POST students.json is the dialogue', async () => {
+    const p = server('record-dialogue', 'students-file');
+    await withConn(p.port, async (c) => {
+      c.write(req('POST', 'students.json'));
+      const prompt = await c.response();
+      expect([prompt.status, bodyText(prompt)]).toEqual([300, 'send: name age city job\n']);
+      c.write(Buffer.from('bob 41 Oslo ops\n'));
+      expect((await c.response()).status).toBe(201);
+    });
+    await withConn(p.port, async (c) => {
+      const r = await ask(c, req('GET', 'students.json'));
+      expect([r.status, (json(r) as Record<string, unknown>).bob]).toEqual([200, { age: '41', city: 'Oslo', job: 'ops' }]);
+      expect((await ask(c, req('GET', '/students.json'))).status).toBe(200);
+      expect((await ask(c, req('GET', '/bob'))).status).toBe(404);
+    });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -382,6 +418,39 @@ describe('key-value', () => {
     const p = server('key-value', 'no-colon-crash');
     const res = await withConn(p.port, async (c) => {
       c.write(req('POST', '/create', { body: 'nocolon' }));
+      return c.maybeResponse({ timeoutMs: 3000 });
+    });
+    expect(res).toBeUndefined();
+    expect(await p.exitsWithin(3000)).toBe(true);
+  });
+
+  it('host-routed: every route in the Host header, the path not looked at; a Host without a route is 404', async () => {
+    const p = server('key-value', 'host-routed');
+    await withConn(p.port, async (c) => {
+      expect((await ask(c, req('POST', '/', { host: '127.0.0.1/create', body: 'hr:one' }))).status).toBe(201);
+      expect((await ask(c, req('PUT', '/', { host: '127.0.0.1:8080/update', body: 'hr:two' }))).status).toBe(200);
+      const r = await ask(c, req('GET', '/', { host: '127.0.0.1/index.html' }));
+      expect([r.status, bodyText(r).includes('hr:two')]).toEqual([200, true]);
+      expect((await ask(c, req('GET', '/index.html', { host: 'localhost' }))).status).toBe(404);
+    });
+    expect(p.exited).toBe(false);
+  });
+
+  it('json-store-unlocked: of eight creates sent at once, all acknowledged, some are not in the index', async () => {
+    const p = server('key-value', 'json-store-unlocked');
+    const acks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => withConn(p.port, async (c) => (await ask(c, req('POST', '/', { host: '127.0.0.1/create', body: `lu${i}:v${i}` }))).status)),
+    );
+    expect(acks).toEqual(Array(8).fill(201));
+    const page = await withConn(p.port, async (c) => bodyText(await ask(c, req('GET', '/', { host: '127.0.0.1/index.html' }))));
+    const kept = Array.from({ length: 8 }, (_, i) => page.includes(`lu${i}:v${i}`)).filter(Boolean).length;
+    expect(kept).toBeLessThan(8);
+  });
+
+  it('host-routed-crash: a Host without a route gets no answer and the process dies', async () => {
+    const p = server('key-value', 'host-routed-crash');
+    const res = await withConn(p.port, async (c) => {
+      c.write(req('GET', '/', { host: 'localhost' }));
       return c.maybeResponse({ timeoutMs: 3000 });
     });
     expect(res).toBeUndefined();

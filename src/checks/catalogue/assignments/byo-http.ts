@@ -10,6 +10,15 @@ const CITE = 'docs/checks.md#the-byo-http-assignment';
 /** 3,000 bytes of every value (NUL, CR, LF, 0xFF included): more than one 1024-byte recv. */
 const FILE = Buffer.from(garbage(3000, 'byo-http file'));
 
+/** A short text file. */
+const TEXT = 'hello from wiregrade\n';
+
+/** POST of `body` to `target`, with its Content-Type and Content-Length. */
+function postFile(target: string, body: string | Buffer, type: string): Buffer {
+  const b = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  return Buffer.concat([Buffer.from(`POST ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${type}\r\nContent-Length: ${b.length}\r\n\r\n`, 'latin1'), b]);
+}
+
 /** The "build your own HTTP server" routes: `/`, `/echo/{s}`, `/user-agent`, `/files/{name}`. */
 export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assignment', needs: 'byo-http' }, [
   sequenceCheck({
@@ -66,14 +75,39 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     steps: [{ request: get([], { target: '/files/{name}' }), expect: { accept: [404] } }],
   }),
   sequenceCheck({
-    id: 'byo.files.round-trip-byte-for-byte',
-    requirement: 'POST /files/{name} stores the body (201); a later GET returns it byte for byte as application/octet-stream (3,000 bytes of every value).',
+    id: 'byo.files.post-text-round-trip',
+    requirement: 'POST /files/{name} with a short text body answers 201 with a complete response, and a later GET returns the text.',
     cite: CITE,
     steps: [
       {
-        request: (ctx) => req(Buffer.concat([Buffer.from(`POST /files/${ctx.name()} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: ${FILE.length}\r\n\r\n`, 'latin1'), FILE]), 'POST'),
+        // The whole answer is read (not only its head): a 201 whose end a client cannot find (no
+        // Content-Length, the connection kept open) leaves the client waiting, and fails here.
+        request: (ctx) => req(postFile(`/files/${ctx.name()}`, TEXT, 'text/plain'), 'POST'),
+        expect: { accept: [201] },
+        also: () => null,
+      },
+      {
+        request: get([], { target: '/files/{name}' }),
+        expect: { accept: [200] },
+        also: (ex) => (bodyText(ex.finals[0]) === TEXT ? null : `GET returned ${JSON.stringify(bodyText(ex.finals[0]).slice(0, 80))}, not the text stored`),
+      },
+    ],
+  }),
+  sequenceCheck({
+    id: 'byo.files.round-trip-byte-for-byte',
+    requirement: 'POST /files/{name} of 3,000 bytes of every value (NUL, CR, LF, 0xFF) answers 201; a later GET returns them byte for byte as application/octet-stream.',
+    cite: CITE,
+    needs: 'byo-http',
+    steps: [
+      {
+        // A short text POST first: when POST does not work at all, byo.files.post-text-round-trip owns that.
+        request: (ctx) => req(postFile(`/files/${ctx.name('t')}`, TEXT, 'text/plain'), 'POST'),
         expect: { accept: [201] },
         setup: true,
+      },
+      {
+        request: (ctx) => req(postFile(`/files/${ctx.name()}`, FILE, 'application/octet-stream'), 'POST'),
+        expect: { accept: [201] },
       },
       {
         request: get([], { target: '/files/{name}' }),

@@ -3,6 +3,7 @@ import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { describeExchange, result, type Accept } from '../../verify.js';
 import { checkGroup, type CheckDecl } from '../../group.js';
+import { withKnownHost } from '../../../model/profile.js';
 
 const BODY = '{"a":1}';
 const INVALID_CL = 'A Content-Length that is not a valid non-negative decimal (or several different ones) makes the framing invalid: the server MUST respond 400 and then close the connection.';
@@ -55,7 +56,7 @@ function toKnown(request: string): string {
 
 async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckRun> {
   const text = fill(spec.anyRequest ?? toKnown(spec.request), ctx);
-  const followUp = `GET ${ctx.profile.knownPath} HTTP/1.1\r\nHost: localhost\r\n\r\n`;
+  const followUp = withKnownHost(`GET ${ctx.profile.knownPath} HTTP/1.1\r\nHost: localhost\r\n\r\n`, ctx.profile);
   const method = spec.method ?? text.split(' ')[0] ?? 'POST';
   const request: SentRequest = { plan: { bytes: Buffer.from(text + followUp, 'latin1') }, methods: [method, 'GET'] };
   const ok = ctx.profile.baselineStatuses;

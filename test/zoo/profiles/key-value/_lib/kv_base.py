@@ -110,6 +110,18 @@ class KeyValueServer(HttpServer):
         os.replace(tmp, self.data_file)
 
 
+class HostRoutedServer(KeyValueServer):
+    """The course's other variant: clients always send `/` and the route ONLY in the Host header
+    (`GET / HTTP/1.1` + `Host: 127.0.0.1/index.html`); the path is not looked at. A Host without a
+    route (`Host: localhost`) names no route: 404."""
+
+    def route_of(self, req):
+        host = req.header('host', '')
+        if '/' not in host:
+            return None
+        return '/' + host.split('/', 1)[1]
+
+
 def text(s, status=200):
     """A one-line text/plain answer."""
     return status, {'Content-Type': 'text/plain'}, (s + '\n').encode('utf-8')

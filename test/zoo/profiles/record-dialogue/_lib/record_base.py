@@ -164,6 +164,33 @@ class RecordServer(HttpServer):
         os.replace(tmp, self.data_file)
 
 
+class StudentsFileServer(RecordServer):
+    """The course's variant: the store is students.json and every request names that file in its
+    target, as the course's client sends it, without the leading slash (`GET students.json HTTP/1.1`,
+    `POST students.json HTTP/1.1`; `/students.json` works too). GET of the file answers the whole
+    store; there is no GET of one record. Any other target: 404."""
+
+    FILE_NAME = 'students.json'
+
+    def __init__(self, port):
+        super().__init__(port)
+        self.data_file = os.path.abspath(self.FILE_NAME)
+        self.records = self.load()
+
+    def route(self, conn, req):
+        if req.method in ('GET', 'HEAD', 'POST', 'PUT', 'DELETE') and req.path.lstrip('/') != self.FILE_NAME:
+            return text(f'no file {req.path}', 404)
+        return super().route(conn, req)
+
+    def do_GET(self, req):
+        with self.lock:
+            if self.records is None:
+                return text(f'no {self.FILE_NAME}', 404)
+        # The whole store: the base answers it for an empty name.
+        req.path = '/'
+        return super().do_GET(req)
+
+
 def text(s, status=200):
     """A one-line text/plain answer."""
     return status, {'Content-Type': 'text/plain'}, (s + '\n').encode('utf-8')
