@@ -40,8 +40,10 @@ interface Probe {
   method: string;
   target: string;
   headers?: string;
-  /** Which profile this answer shows, if it does. */
-  fits: (p: ProbeResult) => DetectedProfile | undefined;
+  /** The Host header (default localhost). */
+  host?: string;
+  /** Which profile this answer shows, if it does (`before`: the answers to the probes sent earlier). */
+  fits: (p: ProbeResult, before: readonly ProbeResult[]) => DetectedProfile | undefined;
 }
 
 const isJsonArray = (s: string | undefined): boolean => /^\s*\[/.test(s ?? '');
@@ -54,22 +56,30 @@ const PROBES: readonly Probe[] = [
   { method: 'GET', target: '/user-agent', fits: (p) => (p.status === 200 && p.body?.trim() === UA ? 'byo-http' : undefined) },
   { method: 'GET', target: '/index.txt', fits: (p) => (p.status === 200 && /^text\/plain/i.test(p.contentType ?? '') ? 'text-file' : undefined) },
   { method: 'GET', target: '/index.html', fits: (p) => (p.status === 200 && /^text\/html/i.test(p.contentType ?? '') ? 'key-value' : undefined) },
+  // The key-value assignment's routes may ride in the Host header (`Host: 127.0.0.1/index.html`).
+  // (A server that answers GET / with the same page whatever the Host, a static one, is not routing by it.)
+  {
+    method: 'GET',
+    target: '/',
+    host: '127.0.0.1/index.html',
+    fits: (p, before) => (p.status === 200 && /^text\/html/i.test(p.contentType ?? '') && before[0]?.status !== 200 ? 'key-value' : undefined),
+  },
   // A dialogue server prompts with 300 before reading the record's line; the line is never sent, so
   // nothing is created.
   { method: 'POST', target: '/', headers: 'Content-Length: 0\r\n', fits: (p) => (p.status === 300 && !isJsonArray(p.body) ? 'record-dialogue' : undefined) },
 ];
 
-async function probe(target: Endpoint, p: Probe, timeoutMs: number): Promise<ProbeResult> {
-  const text = `${p.method} ${p.target} HTTP/1.1\r\nHost: localhost\r\nUser-Agent: ${UA}\r\nConnection: close\r\n${p.headers ?? ''}\r\n`;
+async function probe(target: Endpoint, p: Probe, timeoutMs: number, before: readonly ProbeResult[]): Promise<ProbeResult> {
+  const text = `${p.method} ${p.target} HTTP/1.1\r\nHost: ${p.host ?? 'localhost'}\r\nUser-Agent: ${UA}\r\nConnection: close\r\n${p.headers ?? ''}\r\n`;
   const ex = await exchange(target, { bytes: latin1(text) }, { methods: [p.method], timeoutMs, headOnly: false, closeIdleMs: 200 });
   const r = ex.finals[0] ?? ex.partial ?? null;
-  const out: ProbeResult = { request: `${p.method} ${p.target}`, status: r?.status ?? null, outcome: ex.kind };
+  const out: ProbeResult = { request: `${p.method} ${p.target}${p.host ? ` (Host: ${p.host})` : ''}`, status: r?.status ?? null, outcome: ex.kind };
   if (r) {
     const ct = header(r, 'content-type');
     if (ct !== undefined) out.contentType = ct;
     out.body = Buffer.from(r.body).toString('utf8', 0, Math.min(r.body.length, 200));
   }
-  const fits = p.fits(out);
+  const fits = p.fits(out, before);
   if (fits) out.fits = fits;
   return out;
 }
@@ -80,7 +90,7 @@ async function probe(target: Endpoint, p: Probe, timeoutMs: number): Promise<Pro
  */
 export async function detectProfile(target: Endpoint, timeoutMs: number): Promise<Detection> {
   const probes: ProbeResult[] = [];
-  for (const p of PROBES) probes.push(await probe(target, p, timeoutMs));
+  for (const p of PROBES) probes.push(await probe(target, p, timeoutMs, probes));
   const votes = new Map<DetectedProfile, ProbeResult[]>();
   for (const r of probes) if (r.fits) votes.set(r.fits, [...(votes.get(r.fits) ?? []), r]);
   let best: DetectedProfile = 'any';

@@ -24,7 +24,7 @@ const PLACES: Record<string, { family: Family; checks?: string }> = {
   status: { family: 'status', checks: 'src/checks/catalogue/status/' },
   framing: { family: 'framing', checks: 'src/checks/catalogue/framing/' },
   connection: { family: 'connection', checks: 'src/checks/catalogue/connection.ts' },
-  store: { family: 'store', checks: 'src/checks/catalogue/store.ts' },
+  store: { family: 'store', checks: 'src/checks/catalogue/store/' },
   metamorphic: { family: 'metamorphic', checks: 'src/checks/catalogue/metamorphic.ts' },
   robustness: { family: 'robustness', checks: 'src/checks/catalogue/robustness.ts' },
   security: { family: 'security', checks: 'src/checks/catalogue/security.ts' },

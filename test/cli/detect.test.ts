@@ -35,8 +35,10 @@ async function withServer(fill: (dir: string) => string, cmd: (port: number) => 
 }
 
 describe.concurrent('wiregrade detect', () => {
-  for (const z of profileZoo.filter((x) => x.kind === 'correct')) {
-    it(`tells the ${z.profile} assignment's correct server to be ${z.profile}`, async () => {
+  // The built-in's correct servers, and the key-value one whose routes ride in the Host header (the
+  // record-dialogue file name of a course is not guessed).
+  for (const z of profileZoo.filter((x) => x.kind === 'correct' && (!x.profileFile || x.profile === 'key-value'))) {
+    it(`tells the ${z.profile} assignment's correct server ${z.slug} to be ${z.profile}`, async () => {
       await withServer(
         (root) => {
           cpSync(z.dir, path.join(root, z.slug), { recursive: true });

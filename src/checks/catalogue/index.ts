@@ -5,10 +5,10 @@ import { headerChecks } from './status/headers.js';
 import { framingChecks } from './framing/message.js';
 import { statusChecks } from './status/records.js';
 import { connectionChecks } from './connection.js';
-import { robustnessChecks, unroutedHostSurvives } from './robustness.js';
+import { robustnessChecks } from './robustness.js';
 import { metamorphicChecks } from './metamorphic.js';
 import { wireChecks } from './wire/responses.js';
-import { storeChecks } from './store.js';
+import { storeChecks } from './store/records.js';
 import { smugglingChecks } from './framing/smuggling.js';
 import { transferEncodingChecks } from './framing/transfer-encoding.js';
 import { chunkedChecks } from './framing/chunked.js';
@@ -23,7 +23,10 @@ import { textFileChecks } from './assignments/text-file.js';
 import { recordDialogueChecks } from './assignments/record-dialogue.js';
 import { keyValueChecks } from './assignments/key-value.js';
 import { securityChecks } from './security.js';
-import { operationsChecks } from './operations.js';
+import { operationsChecks } from './store/operations.js';
+
+/** Declared with the robustness checks; run second (see below). */
+const unroutedHostSurvives = robustnessChecks.find((c) => c.id === 'robustness.unrouted-host.server-survives')!;
 
 /** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
 export const allChecks: Check[] = [
@@ -47,7 +50,7 @@ export const allChecks: Check[] = [
   ...storeChecks,
   ...connectionChecks,
   ...metamorphicChecks,
-  ...robustnessChecks,
+  ...robustnessChecks.filter((c) => c !== unroutedHostSurvives),
   ...byoHttpChecks,
   ...textFileChecks,
   ...recordDialogueChecks,

@@ -310,30 +310,28 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     accept: ['ok', 431],
     rule: { note: 'the reference protocol serves heads up to 8 KiB', accept: ['ok'] },
   }),
-]);
-
-/**
- * Runs right after the baseline (src/checks/catalogue/index.ts puts it there), before any check that is
- * about something else sends a plain Host: under a profile that routes through Host, every other request
- * for the known path carries the profile's Host, so a server that dies on a Host without a route is
- * charged here, once, and not to an RFC check.
- */
-export const unroutedHostSurvives: Check = {
-  id: 'robustness.unrouted-host.server-survives',
-  family: 'robustness',
-  level: 'MUST',
-  requirement: 'A server that takes its routes from the Host header keeps serving after a request whose Host carries no route ("Host: localhost"): it may refuse it (404, 400), but not die.',
-  source: { profile: 'any', note: 'a client may send any valid Host (RFC 9112 §3.2: "Host = uri-host [ \":\" port ]"); whatever a client sends, the server stays up for the next one' },
-  cite: 'RFC 9112 §3.2',
-  needs: 'host-route',
-  async run(ctx) {
-    const { method, target } = ctx.profile.baseline;
-    const plain = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, method);
-    const first = await ctx.send(plain, { headOnly: true });
-    const routed = req(withKnownHost(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, ctx.profile), method);
-    const ex = await ctx.send(routed, { headOnly: true });
-    const expected = [`any answer (or none) to "Host: localhost", then an answer to the baseline request with "Host: ${knownHost(ctx.profile)}"`];
-    if (answered(ex)) return result('pass', `"Host: localhost" got ${describeExchange(first)}; the server still serves`, expected, ex, routed, { setup: [plain], exchanges: [first, ex] });
-    return result('fail', `after "Host: localhost" (${describeExchange(first)}), the baseline request got ${describeExchange(ex)}`, expected, ex, routed, { setup: [plain], exchanges: [first, ex] });
+  /**
+   * Runs right after the baseline (src/checks/catalogue/index.ts puts it there), before any check that is
+   * about something else sends a plain Host: under a profile that routes through Host, every other request
+   * for the known path carries the profile's Host, so a server that dies on a Host without a route is
+   * charged here, once, and not to an RFC check.
+   */
+  {
+    id: 'robustness.unrouted-host.server-survives',
+    level: 'MUST',
+    requirement: 'A server that takes its routes from the Host header keeps serving after a request whose Host carries no route ("Host: localhost"): it may refuse it (404, 400), but not die.',
+    source: { profile: 'any', note: 'a client may send any valid Host (RFC 9112 §3.2: "Host = uri-host [ \":\" port ]"); whatever a client sends, the server stays up for the next one' },
+    cite: 'RFC 9112 §3.2',
+    needs: 'host-route',
+    async run(ctx) {
+      const { method, target } = ctx.profile.baseline;
+      const plain = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, method);
+      const first = await ctx.send(plain, { headOnly: true });
+      const routed = req(withKnownHost(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, ctx.profile), method);
+      const ex = await ctx.send(routed, { headOnly: true });
+      const expected = [`any answer (or none) to "Host: localhost", then an answer to the baseline request with "Host: ${knownHost(ctx.profile)}"`];
+      if (answered(ex)) return result('pass', `"Host: localhost" got ${describeExchange(first)}; the server still serves`, expected, ex, routed, { setup: [plain], exchanges: [first, ex] });
+      return result('fail', `after "Host: localhost" (${describeExchange(first)}), the baseline request got ${describeExchange(ex)}`, expected, ex, routed, { setup: [plain], exchanges: [first, ex] });
+    },
   },
-};
+]);

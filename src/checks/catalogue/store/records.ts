@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { get, jsonBodyOfSize, write } from '../case.js';
-import { sequenceCheck, type Step } from '../sequence.js';
-import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
-import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered, answerOf } from '../verify.js';
-import { sleep } from '../../wire/deadline.js';
-import { checkGroup, type CheckDecl } from '../group.js';
+import { get, jsonBodyOfSize, write } from '../../case.js';
+import { sequenceCheck, type Step } from '../../sequence.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
+import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered, answerOf } from '../../verify.js';
+import { sleep } from '../../../wire/deadline.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const REC = { color: 'red', size: 3 };
 const create: Step = { request: write('POST', '/{name}', JSON.stringify(REC)), expect: { accept: ['2xx'] }, setup: true };

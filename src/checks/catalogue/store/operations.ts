@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Exchange } from '../../client/exchange.js';
-import { serializeRequest } from '../../http1/request.js';
-import type { Operation, Operations } from '../../model/profile.js';
-import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
-import { bodyJson, bodyText, describeExchange, result, statusOf } from '../verify.js';
-import { sleep } from '../../wire/deadline.js';
+import type { Exchange } from '../../../client/exchange.js';
+import { serializeRequest } from '../../../http1/request.js';
+import type { Operation, Operations } from '../../../model/profile.js';
+import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
+import { bodyJson, bodyText, describeExchange, result, statusOf } from '../../verify.js';
+import { sleep } from '../../../wire/deadline.js';
+import { checkGroup } from '../../group.js';
 
 const CITE = 'docs/checks.md#operations-from-a-profile-file';
 
@@ -44,10 +45,9 @@ const WRITERS = 12;
  * that write at once lose nothing the server acknowledged. A store kept in one file that each request
  * reads, changes and writes back without a lock loses all but one of a burst of creates.
  */
-export const operationsChecks: Check[] = [
+export const operationsChecks: Check[] = checkGroup({ prefix: 'store', family: 'store' }, [
   {
     id: 'store.operations.concurrent-creates-all-kept',
-    family: 'store',
     level: 'MUST',
     requirement: `${WRITERS} clients creating ${WRITERS} different records at once through the assignment's create operation: every create the server acknowledged is there when read back (no lost update).`,
     source: { profile: 'operations', note: "the profile file's operations: a write the server acknowledged is there when it is read, whatever other clients wrote at the same time" },
@@ -83,7 +83,6 @@ export const operationsChecks: Check[] = [
   },
   {
     id: 'store.operations.kill-9-keeps-acknowledged',
-    family: 'store',
     level: 'MUST',
     requirement: "A record created through the assignment's create operation and acknowledged survives a kill -9 of the server in the middle of a later create, and a restart (profiles that say \"persistent\": true; grade only).",
     source: { profile: 'persistent', note: "the profile file's operations on a persistent store: a write acknowledged before a kill -9 is there after the restart" },
@@ -119,4 +118,4 @@ export const operationsChecks: Check[] = [
       return result('pass', `${acked.length} acknowledged creates survived 3 kills`, expected, undefined, undefined);
     },
   },
-];
+]);
