@@ -12,7 +12,7 @@ export default defineConfig({
     globalSetup: ['test/setup/target.ts'],
     // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines): three
     // files at a time keep both cores busy without starving any.
-    maxWorkers: 3,
+    maxWorkers: 4,
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run four at a time in
     // a file: they wait on sockets, not on the cores.
     maxConcurrency: 4,

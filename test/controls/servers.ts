@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, launchServer, type LaunchedServer } from '../../src/supervise/launch.js';
+import { START_MS } from '../helpers/env.js';
 
 export const INDEX_HTML = '<!doctype html>\n<title>wiregrade control</title>\n<p>Hello from the control suite.</p>\n';
 
@@ -139,7 +140,7 @@ export async function startControl(c: ControlServer): Promise<RunningControl | {
   await fs.writeFile(path.join(www, 'index.html'), INDEX_HTML, { mode: 0o644 });
   const port = await freePort();
   const cmd = await c.setup(dir, www, port);
-  const r = await launchServer({ cmd, cwd: dir, port, host: '127.0.0.1', startTimeoutMs: 10_000 });
+  const r = await launchServer({ cmd, cwd: dir, port, host: '127.0.0.1', startTimeoutMs: START_MS });
   if (r.kind !== 'listening') {
     await fs.rm(dir, { recursive: true, force: true });
     const tail = 'stderrTail' in r ? r.stderrTail.trim().split('\n').slice(-3).join(' | ') : '';

@@ -8,6 +8,7 @@ import { bubblewrapPath } from '../../src/supervise/limits.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
+import { START_MS } from '../helpers/env.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempFolders();
@@ -67,7 +68,7 @@ describe('wiregrade grade', () => {
     const t0 = performance.now();
     const c = captureIO();
     const code = await main(
-      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '4', '--start-timeout-ms', '3000', '--time-limit', '60', '--scratch', scratch,
+      ['grade', dir, '--cmd', 'python3 server.py {port}', '--runs', '0', '--jobs', '4', '--start-timeout-ms', String(START_MS), '--time-limit', '60', '--scratch', scratch,
         '--json', path.join(out, 'class.json'), '--csv', path.join(out, 'class.csv'), '--report', path.join(out, 'reports'), '--junit', path.join(out, 'junit.xml')],
       c.io,
     );

@@ -20,6 +20,7 @@ import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import { freePort, launchServer } from '../../src/supervise/launch.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { profileZooServer, type ProfileName } from '../zoo/profiles/manifest.js';
+import { START_MS } from '../helpers/env.js';
 
 const IDS = ['security.path-traversal.read', 'security.path-traversal.write', 'security.command-injection'] as const;
 const checks = allChecks.filter((c) => c.id === 'baseline.valid-request-answered' || c.id.startsWith('security.'));
@@ -56,7 +57,7 @@ async function grade(profile: ProfileName, slug: string, scratchRoot: string): P
     strict: false,
     limits: { ...DEFAULT_LIMITS, wallMs: 60_000 },
     sandbox: false,
-    startTimeoutMs: 10_000,
+    startTimeoutMs: START_MS,
     scratchRoot,
   });
 }
@@ -115,7 +116,7 @@ describe('security canaries (grade)', () => {
     made.push(scratch);
     const g = await gradeSubmission({
       submission: 'path-traversal', cmd: 'python3 server.py {port}', dir, port: await freePort(), profile: profiles.reference!, checks, properties: [],
-      seed: 1, runs: 0, timeoutMs: 2000, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: 10_000, scratchRoot: scratch,
+      seed: 1, runs: 0, timeoutMs: 2000, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: START_MS, scratchRoot: scratch,
     });
     expect(verdicts(g)).toEqual({ 'security.path-traversal.read': 'pass', 'security.path-traversal.write': 'fail', 'security.command-injection': 'pass' });
     expect(readdirSync(scratch)).toEqual([]);
@@ -155,7 +156,7 @@ describe('security canaries (grade)', () => {
     const t0 = performance.now();
     const g = await gradeSubmission({
       submission: 'silent-on-payloads', cmd: 'python3 server.py {port}', dir: root, port: await freePort(), profile: profiles.any!, checks, properties: [],
-      seed: 1, runs: 0, timeoutMs: 500, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: 10_000, scratchRoot: scratch,
+      seed: 1, runs: 0, timeoutMs: 500, strict: false, limits: { ...DEFAULT_LIMITS, wallMs: 60_000 }, sandbox: false, startTimeoutMs: START_MS, scratchRoot: scratch,
     });
     expect(verdicts(g)).toEqual({ 'security.path-traversal.read': 'blocked', 'security.path-traversal.write': 'blocked', 'security.command-injection': 'blocked' });
     expect(g.run.checks.find((c) => c.id === 'security.path-traversal.read')!.reason).toBe('not judged: the server did not answer 2 of the first 2 of 15 requests in time, so the rest were not sent');

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort, launchServer, type LaunchedServer, type LaunchResult } from '../../src/supervise/launch.js';
 import { zoo, zooServer, ZOO_SERVERS_DIR, type ZooServer } from '../zoo/manifest.js';
+import { START_MS } from './env.js';
 
 export interface ZooCopy {
   server: ZooServer;
@@ -36,7 +37,7 @@ export async function launchZoo(
     cwd: copy.dir,
     port,
     host: '127.0.0.1',
-    startTimeoutMs: opts.startTimeoutMs ?? 10_000,
+    startTimeoutMs: opts.startTimeoutMs ?? START_MS,
   });
   if (result.kind !== 'listening') await copy.remove();
   return { copy, port, result };
