@@ -10,7 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/setup/target.ts'],
-    // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines): three
+    // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines): four
     // files at a time keep both cores busy without starving any.
     maxWorkers: 4,
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run four at a time in

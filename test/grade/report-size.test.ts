@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
+import { freePort } from '../../src/supervise/launch.js';
 
 /**
  * A class of five whose server answers everything 200, a 1 MiB request line included: every report
@@ -43,14 +44,6 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Starts the class's server script on a free port; resolves once it accepts connections. */
 async function startServer(dir: string): Promise<number> {

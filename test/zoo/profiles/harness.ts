@@ -10,19 +10,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { ProfileZooServer } from './manifest.js';
+import { freePort } from '../../../src/supervise/launch.js';
+export { freePort };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** True when a TCP connection to the port succeeds (the connection is closed at once). */
 function canConnect(port: number): Promise<boolean> {
