@@ -67,7 +67,7 @@ describe('profile files', () => {
   });
 });
 
-describe('an assignment profile on a byo-http style server (extends any, with skips and points)', () => {
+describe.concurrent('an assignment profile on a byo-http style server (extends any, with skips and points)', () => {
   const servers: LaunchedServer[] = [];
   const ports: Record<string, number> = {};
   beforeAll(async () => {
@@ -123,7 +123,7 @@ describe('an assignment profile on a byo-http style server (extends any, with sk
   });
 });
 
-describe('the differential oracle', () => {
+describe.concurrent('the differential oracle', () => {
   it('finds a store bug with no store profile (--profile any), comparing with a correct server started by --oracle-cmd', async () => {
     const zoo = path.join(REPO, 'test/zoo/servers');
     const port = await freePort();

@@ -480,31 +480,35 @@ describe('the zoo manifest', () => {
   });
 });
 
-for (const entry of zoo.filter((s) => s.kind !== 'hostile')) {
-  describe(`${entry.slug} (${entry.kind})`, () => {
-    let z: StartedZoo;
-    beforeAll(async () => {
-      z = await startZoo(entry.slug);
-    });
-    afterAll(async () => {
-      await z?.stop();
-    });
-
-    it('answers POST /smoke then GET /smoke', async () => {
-      await smoke(z, entry.slug);
-    });
-
-    if (entry.kind === 'correct') {
-      it('gives the SPEC statuses in a scripted conversation', async () => {
-        await conversation(z);
+// The servers side by side (each its own port and folder); the tests of one server in order.
+describe.concurrent('the zoo servers', () => {
+  for (const entry of zoo.filter((s) => s.kind !== 'hostile')) {
+    describe.sequential(`${entry.slug} (${entry.kind})`, () => {
+      let z: StartedZoo;
+      beforeAll(async () => {
+        z = await startZoo(entry.slug);
       });
-    } else {
-      it(`shows its bug: ${entry.bug}`, async () => {
-        await BUG_CHECKS[entry.slug]!(z);
+      afterAll(async () => {
+        await z?.stop();
       });
-    }
-  });
-}
+
+      it('answers POST /smoke then GET /smoke', async () => {
+        await smoke(z, entry.slug);
+      });
+
+      if (entry.kind === 'correct') {
+        it('gives the SPEC statuses in a scripted conversation', async () => {
+          await conversation(z);
+        });
+      } else {
+        it(`shows its bug: ${entry.bug}`, async () => {
+          await BUG_CHECKS[entry.slug]!(z);
+        });
+      }
+    });
+  }
+
+});
 
 describe('hostile servers', () => {
   const running: StartedZoo[] = [];
