@@ -2,18 +2,23 @@ import os from 'node:os';
 
 /**
  * The share of one core a grade keeps busy (grader and server together). A grade is mostly waiting on
- * sockets: deadlines, the pauses of split requests, idle and half-sent connections held open. Measured on
- * this project's zoo (`npm run bench`, a correct Python submission): 14 s of wall time for 3.2 s of CPU,
- * about a quarter.
+ * sockets: deadlines, the quiet windows after an answer, the pauses of split requests, idle and
+ * half-sent connections held open. Measured on this project's zoo (a correct Python submission,
+ * `/usr/bin/time node bin/wiregrade.js grade --cwd SUB --cmd "python3 server.py {port}"`, compiled
+ * dist/, the default 25 runs): 23.4 s of wall time for 4.1 s of CPU, server included: about a sixth.
  */
-export const CPU_SHARE_PER_GRADE = 0.25;
+export const CPU_SHARE_PER_GRADE = 0.17;
 /** Each grade holds a server process, its sockets and a scratch copy: no more than this at once by default. */
 export const MAX_DEFAULT_JOBS = 16;
 
 /**
  * The default `--jobs` of a class run, from waiting rather than cores: as many grades as it takes to keep
- * every core busy (cores ÷ the share of a core one grade uses), at most MAX_DEFAULT_JOBS: 8 on 2 cores.
+ * the cores that are free busy (free cores ÷ the share of a core one grade uses), at most
+ * MAX_DEFAULT_JOBS. Free cores are the cores less the load average of the last minute (what others
+ * already keep busy), but never less than one core: 12 on an idle 2-core machine, 6 when one core is
+ * taken.
  */
-export function defaultJobs(cores: number = os.availableParallelism()): number {
-  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, Math.round(cores / CPU_SHARE_PER_GRADE)));
+export function defaultJobs(cores: number = os.availableParallelism(), load: number = os.loadavg()[0] ?? 0): number {
+  const free = cores <= 0 ? 0 : Math.max(1, cores - Math.max(0, load));
+  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, Math.round(free / CPU_SHARE_PER_GRADE)));
 }
