@@ -13,12 +13,10 @@ export const MAX_DEFAULT_JOBS = 16;
 
 /**
  * The default `--jobs` of a class run, from waiting rather than cores: as many grades as it takes to keep
- * the cores that are free busy (free cores ÷ the share of a core one grade uses), at most
- * MAX_DEFAULT_JOBS. Free cores are the cores less the load average of the last minute (what others
- * already keep busy), but never less than one core: 12 on an idle 2-core machine, 6 when one core is
- * taken.
+ * every core busy (cores ÷ the measured share of a core one grade uses), at most MAX_DEFAULT_JOBS: 12 on
+ * 2 cores. Not from the machine's load average: a verdict does not depend on load (deadline verdicts are
+ * confirmed with a longer deadline), and on a shared machine the load average is mostly other people's.
  */
-export function defaultJobs(cores: number = os.availableParallelism(), load: number = os.loadavg()[0] ?? 0): number {
-  const free = cores <= 0 ? 0 : Math.max(1, cores - Math.max(0, load));
-  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, Math.round(free / CPU_SHARE_PER_GRADE)));
+export function defaultJobs(cores: number = os.availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_DEFAULT_JOBS, Math.round(cores / CPU_SHARE_PER_GRADE)));
 }
