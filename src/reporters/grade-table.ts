@@ -4,7 +4,7 @@ import type { Family } from '../checks/types.js';
 import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette, type Palette } from './ansi.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint, formatPercent, formatPoints, formatSeconds, percentOf, percentText, plural } from './format.js';
 import { dependantsLine, FAMILY_ORDER, finalLine, renderFailure } from './text.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { areaScores } from '../runner/score.js';
@@ -46,20 +46,6 @@ export function gradeStatus(g: GradeResult): GradeStatus {
   return 'ok';
 }
 
-/** `points / max` as a percentage with one decimal (0 when there is nothing to score). */
-export function percentOf(points: number, max: number): number {
-  return max > 0 ? Math.round((points / max) * 1000) / 10 : 0;
-}
-
-export function formatPercent(points: number, max: number): string {
-  return `${percentOf(points, max).toFixed(1)}%`;
-}
-
-/** A number of points as short text: `3`, `2.5`, `0.33` (never `2.5000001`). */
-export function formatPoints(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
 /**
  * Text from the server or from user input (stderr, folder names) made safe for a terminal: control
  * characters (C0, DEL, C1; ESC included, so no escape sequence gets through) and bidirectional overrides
@@ -93,15 +79,6 @@ export function printableCheck(c: CheckResult): CheckResult {
 export function lastLines(s: string, n = 5, width = 200): string[] {
   const lines = s.split(/\r?\n/).filter((l) => l.trim() !== '');
   return lines.slice(-n).map((l) => (l.length > width ? l.slice(0, width) + '…' : l));
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
 }
 
 export { describeExit };
@@ -144,7 +121,7 @@ export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {
       notes.push({ kind: 'launch', bad: true, text: `the server exited before listening (${describeExit(l.code, l.signal)})`, detail: stderr(l.stderrTail) });
       break;
     case 'never-listened': {
-      const within = opts.startTimeoutMs !== undefined ? ` within ${seconds(opts.startTimeoutMs)}` : '';
+      const within = opts.startTimeoutMs !== undefined ? ` within ${formatSeconds(opts.startTimeoutMs)}` : '';
       const text = l.listensOn.length > 0 ? `${phraseLaunchFailure({ kind: 'never-listened', port, listensOn: l.listensOn })}${within}` : `the server never listened on port ${port}${within}`;
       notes.push({ kind: 'launch', bad: true, text, detail: stderr(l.stderrTail) });
       break;
@@ -375,7 +352,7 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   const parts = [plural(n, 'submission')];
   if (n) {
     const mean = rows.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n;
-    parts.push(`mean ${mean.toFixed(1)}%`);
+    parts.push(`mean ${percentText(mean)}`);
   }
   // Counted by kind: `2 died, 1 hung` (each row has its own count of deaths and restarts).
   const counts = new Map<string, number>();

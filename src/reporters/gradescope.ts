@@ -3,6 +3,7 @@ import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
+import { roundHundredths } from './format.js';
 import { gradeNotes, printableCheck, printableLines } from './grade-table.js';
 import { score } from './json.js';
 import { checkShares } from '../runner/score.js';
@@ -117,10 +118,6 @@ function apportion(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
-function roundCents(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /**
  * results.json for one graded submission. Checks that count (not skipped; SHOULD ones only in a strict
  * run) are tests; a warning that does not count is listed in the top-level output instead. A server that
@@ -165,7 +162,7 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
     tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: mdFence(`${launch.text}${detail}\n\ncommand: ${g.command}`), output_format: 'md', visibility: 'visible' });
   }
 
-  const total = roundCents(tests.reduce((s, t) => s + t.score, 0));
+  const total = roundHundredths(tests.reduce((s, t) => s + t.score, 0));
   const out: string[] = [renderMarkdownScore(g)];
   const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
   if (uncountedWarnings.length) {

@@ -2,7 +2,8 @@ import { reasonOf } from './causes.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
-import { formatPercent, formatPoints, gradeNotes, type GradeNote } from './grade-table.js';
+import { formatPercent, formatPoints } from './format.js';
+import { gradeNotes, type GradeNote } from './grade-table.js';
 import { renderFailure } from './text.js';
 
 /**

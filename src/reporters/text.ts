@@ -5,7 +5,7 @@ import type { SentRequest, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint, plural } from './format.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -126,10 +126,6 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
 /** The line under a root cause: the failures that follow from it, which are not deducted again. */
 export function dependantsLine(deps: readonly CheckResult[]): string {
   return `${plural(deps.length, 'failure follows', 'failures follow')} from this one (not deducted again): ${deps.map((d) => d.id).join(', ')}`;
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The last line: counts, target, profile, seed and duration. */
