@@ -1,6 +1,6 @@
 import type { GradeResult } from '../runner/grade-types.js';
 import { formatPoints, percentOf } from './format.js';
-import { compareSubmissions, gradeStatus, topFailureOf } from './grade-table.js';
+import { compareSubmissions, gradeStatus, topFailureOf } from './grading.js';
 
 /**
  * A class run as CSV (RFC 4180: CRLF line ends, a field quoted when it holds a comma, a quote, CR or

@@ -4,7 +4,7 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
 import { roundHundredths } from './format.js';
-import { gradeNotes, printableCheck, printableLines } from './grade-table.js';
+import { gradeNotes, printableCheck, printableLines } from './grading.js';
 import { score } from './json.js';
 import { checkShares } from '../runner/score.js';
 import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';

@@ -1,11 +1,11 @@
-import { reasonOf } from './causes.js';
+import { describeExit, reasonOf } from './causes.js';
 import type { SentRequest } from '../checks/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatDuration, formatEndpoint, formatPercent, formatPoints, plural } from './format.js';
-import { areaRows, scoreRows, compareSubmissions, describeExit, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grade-table.js';
+import { areaRows, scoreRows, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grading.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';

@@ -3,7 +3,7 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
 import { formatPercent, formatPoints } from './format.js';
-import { gradeNotes, type GradeNote } from './grade-table.js';
+import { gradeNotes, type GradeNote } from './grading.js';
 import { renderFailure } from './text.js';
 
 /**

@@ -2,7 +2,7 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
 import { formatDuration, formatPercent, formatPoints, percentOf, percentText } from './format.js';
-import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grade-table.js';
+import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, renderFailure } from './text.js';
 import { dependantsOf } from '../runner/root-causes.js';
 
