@@ -61,8 +61,12 @@ export interface GradescopeOptions {
 
 const plain = palette(false);
 
-/** What one check is worth and earned: the JSON report's `score` rule applied to that check alone. */
-export function checkPoints(g: GradeResult, c: CheckResult): { points: number; max: number } {
+/**
+ * The score of a run that held only this check: the JSON report's `score` rule applied to it alone (with
+ * weights, out of 100); `max` is 0 for a check that does not count. Per-check points are `checkPoints` in
+ * src/runner/score.ts.
+ */
+export function scoreAlone(g: GradeResult, c: CheckResult): { points: number; max: number } {
   return score({ ...g.run, checks: [c] });
 }
 
@@ -164,7 +168,7 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
 
   const total = roundHundredths(tests.reduce((s, t) => s + t.score, 0));
   const out: string[] = [renderMarkdownScore(g)];
-  const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
+  const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && scoreAlone(g, c).max === 0);
   if (uncountedWarnings.length) {
     out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`, '');
     for (const c of uncountedWarnings) out.push(`- ${mdCode(c.id)}: ${mdText(reasonOf(c))}`);
