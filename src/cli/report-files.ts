@@ -1,3 +1,7 @@
+/**
+ * The report files `fuzz` and `grade` both write, from the same GradeResult view: JUnit, Gradescope's
+ * results.json, an HTML page per submission, and a Markdown summary (a GitHub Actions job summary).
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -10,11 +14,6 @@ import { toJUnit } from '../reporters/junit.js';
 import { renderMarkdownSummary } from '../reporters/markdown.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { UsageError } from './io.js';
-
-/**
- * The report files `fuzz` and `grade` both write, from the same GradeResult view: JUnit, Gradescope's
- * results.json, an HTML page per submission, and a Markdown summary (a GitHub Actions job summary).
- */
 
 /** The flags as commander hands them over. */
 export interface ReportFlags {

@@ -1,11 +1,10 @@
-import type { GradeResult } from '../runner/grade-types.js';
-import { formatPoints, percentOf } from './format.js';
-import { compareSubmissions, gradeStatus, topFailureOf } from './grading.js';
-
 /**
  * A class run as CSV (RFC 4180: CRLF line ends, a field quoted when it holds a comma, a quote, CR or
  * LF, quotes doubled), one row per submission sorted by name, ready for a spreadsheet or a grade book.
  */
+import type { GradeResult } from '../runner/grade-types.js';
+import { formatPoints, percentOf } from './format.js';
+import { compareSubmissions, gradeStatus, topFailureOf } from './grading.js';
 
 export const CSV_HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks'] as const;
 

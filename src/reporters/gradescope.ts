@@ -1,3 +1,10 @@
+/**
+ * The Gradescope autograder's results.json
+ * (https://gradescope-autograders.readthedocs.io/en/latest/specs/#output-format): one test per check
+ * that counts towards the score, each with the points it earned, and the details a student needs to fix
+ * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
+ * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
+ */
 import { reasonOf } from './causes.js';
 import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
@@ -9,14 +16,6 @@ import { score } from './json.js';
 import { checkShares } from '../runner/score.js';
 import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
 import { renderFailure } from './text.js';
-
-/**
- * The Gradescope autograder's results.json
- * (https://gradescope-autograders.readthedocs.io/en/latest/specs/#output-format): one test per check
- * that counts towards the score, each with the points it earned, and the details a student needs to fix
- * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
- * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
- */
 
 /** Who sees a test (Gradescope's `visibility`): always, never, after the due date, or once grades are published. */
 export const GRADESCOPE_VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;

@@ -1,3 +1,9 @@
+/**
+ * The report a student reads: one self-contained HTML page (inline CSS, no script, nothing fetched)
+ * with the score, how the server ran, and every failure with the requirement, the bytes both ways and
+ * how to reproduce it. Everything that comes from the server, the student or a check is escaped: a
+ * response holding `<script>` shows as text.
+ */
 import { describeExit, reasonOf } from './causes.js';
 import type { SentRequest } from '../checks/types.js';
 import type { Exchange } from '../client/exchange.js';
@@ -9,13 +15,6 @@ import { areaRows, scoreRows, compareSubmissions, gradeNotes, gradeStatus, lastL
 import { replayFor, rerunCommand } from './replay.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
-
-/**
- * The report a student reads: one self-contained HTML page (inline CSS, no script, nothing fetched)
- * with the score, how the server ran, and every failure with the requirement, the bytes both ways and
- * how to reproduce it. Everything that comes from the server, the student or a check is escaped: a
- * response holding `<script>` shows as text.
- */
 
 /** How many bytes of each direction of one exchange are shown. */
 export const BYTES_CAP = 4096;

@@ -1,3 +1,9 @@
+/**
+ * Markdown (GitHub-flavoured): the summary a GitHub Actions job shows (`$GITHUB_STEP_SUMMARY`), and the
+ * building blocks of Gradescope's `output_format: "md"`. Words from wiregrade are escaped as Markdown
+ * text; anything from the server, the student or a check's evidence goes in fenced code blocks whose
+ * fence is longer than any run of backticks inside, so nothing it holds can become Markdown or HTML.
+ */
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
@@ -5,13 +11,6 @@ import { formatDuration, formatPercent, formatPoints, percentOf, percentText } f
 import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, renderFailure } from './text.js';
 import { dependantsOf } from '../runner/root-causes.js';
-
-/**
- * Markdown (GitHub-flavoured): the summary a GitHub Actions job shows (`$GITHUB_STEP_SUMMARY`), and the
- * building blocks of Gradescope's `output_format: "md"`. Words from wiregrade are escaped as Markdown
- * text; anything from the server, the student or a check's evidence goes in fenced code blocks whose
- * fence is longer than any run of backticks inside, so nothing it holds can become Markdown or HTML.
- */
 
 /** How many characters of one fenced block are kept (GitHub caps a step summary at 1 MiB). */
 export const BLOCK_CAP = 4000;

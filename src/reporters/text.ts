@@ -95,8 +95,10 @@ function requirementLine(c: CheckResult): string {
   return c.cite ? `${c.requirement} (${c.cite})` : c.requirement;
 }
 
-/** The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay. */
-/** A failure in full; `mark` is `!` where it is shown as a warning (JUnit, Gradescope). */
+/**
+ * The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay;
+ * `mark` is `!` where it is shown as a warning (JUnit, Gradescope).
+ */
 export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mark: '✗' | '!' = '✗'): string {
   const lines = [`${mark === '✗' ? p.red(mark) : p.yellow(mark)} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
   // The reason often just restates expected/actual; show it only when it adds something.
