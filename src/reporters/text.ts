@@ -18,8 +18,6 @@ export interface TextOptions {
   maxFailures?: number;
 }
 
-/** Families in the order SPEC.md lists them; a report shows only those present. */
-export { FAMILY_ORDER };
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'];
 const INDENT = '  ';
 const LABEL_WIDTH = 10;
