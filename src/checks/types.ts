@@ -1,5 +1,5 @@
 import type { Endpoint, SendPlan } from '../wire/types.js';
-import type { Exchange, ExchangeOptions, Session } from '../client/exchange.js';
+import type { Exchange, ExchangeOptions, KeepAliveConnection } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
 import type { FindingCode } from '../http1/findings.js';
 
@@ -130,7 +130,7 @@ export interface CheckContext {
    */
   restartServer?: () => Promise<boolean>;
   /** Opens a connection for several exchanges; `null` when the server refused it. */
-  session(): Promise<Session | null>;
+  openConnection(): Promise<KeepAliveConnection | null>;
   /**
    * The security canary (grading only; absent otherwise): a file wiregrade planted beside the
    * submission's scratch copy, outside the folder the server runs in, for the `security.*` checks.

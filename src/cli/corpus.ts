@@ -7,7 +7,7 @@ import type { Profile } from '../model/profile.js';
 import { draftFromResult } from '../runner/corpus-draft.js';
 import type { PropertyOutcome } from '../runner/run-properties.js';
 import type { RunResult } from '../runner/types.js';
-import { formatEndpoint } from '../reporters/endpoint.js';
+import { formatEndpoint } from '../reporters/format.js';
 import type { CliIO } from './io.js';
 
 /** Loads the corpus and says, one sentence each, which files were skipped. */

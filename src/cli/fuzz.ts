@@ -6,7 +6,7 @@ import { resolveProfile } from './profile.js';
 import { startOracle, type Oracle } from './oracle.js';
 import { runSession } from '../runner/session.js';
 import type { RunResult } from '../runner/types.js';
-import { formatEndpoint } from '../reporters/endpoint.js';
+import { formatEndpoint } from '../reporters/format.js';
 import { renderJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
 import { writeFileAtomic } from '../util/write-file.js';

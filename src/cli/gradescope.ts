@@ -1,3 +1,11 @@
+/**
+ * `wiregrade gradescope init`: writes a Gradescope autograder (a folder, and the same files zipped) that
+ * grades every submission with wiregrade: `setup.sh` installs Node and the pinned wiregrade when
+ * Gradescope builds the image; `run_autograder` grades /autograder/submission and writes
+ * /autograder/results/results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+ * The root is $AUTOGRADER_ROOT (default /autograder), so the script can be tried on a folder laid out
+ * the same way; $WIREGRADE_BIN overrides the command.
+ */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { profiles } from '../model/profile.js';
@@ -9,15 +17,6 @@ import { GRADE_SEED } from './grade.js';
 import { UsageError, type CliIO } from './io.js';
 import { resolveProfile } from './profile.js';
 import { version } from './version.js';
-
-/**
- * `wiregrade gradescope init`: writes a Gradescope autograder (a folder, and the same files zipped) that
- * grades every submission with wiregrade: `setup.sh` installs Node and the pinned wiregrade when
- * Gradescope builds the image; `run_autograder` grades /autograder/submission and writes
- * /autograder/results/results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
- * The root is $AUTOGRADER_ROOT (default /autograder), so the script can be tried on a folder laid out
- * the same way; $WIREGRADE_BIN overrides the command.
- */
 
 export interface GradescopeInitFlags {
   cmd?: string;

@@ -5,7 +5,7 @@ import { removeEntry } from '../corpus/store.js';
 import { replayCorpus } from '../runner/replay-corpus.js';
 import { palette } from '../reporters/ansi.js';
 import { countReplay, problemLines, replayLines } from '../reporters/corpus.js';
-import { formatEndpoint } from '../reporters/endpoint.js';
+import { formatEndpoint, plural } from '../reporters/format.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, parseTarget } from './args.js';
 import { catalogue, properties } from './catalogue.js';
@@ -73,7 +73,7 @@ export async function runReplay(where: string | undefined, flags: ReplayFlags, i
         pruned++;
       }
     }
-    lines.push(`pruned ${pruned} fixed entr${pruned === 1 ? 'y' : 'ies'}`);
+    lines.push(`pruned ${plural(pruned, 'fixed entry', 'fixed entries')}`);
   }
   io.out(lines.join('\n') + '\n');
   if (flags.json) {

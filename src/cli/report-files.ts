@@ -1,20 +1,19 @@
+/**
+ * The report files `fuzz` and `grade` both write, from the same GradeResult view: JUnit, Gradescope's
+ * results.json, an HTML page per submission, and a Markdown summary (a GitHub Actions job summary).
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { GradeResult } from '../runner/grade-types.js';
 import { GRADESCOPE_VISIBILITIES, toGradescope, type GradescopeOptions, type GradescopeVisibility } from '../reporters/gradescope.js';
-import { percentOf } from '../reporters/grade-table.js';
+import { percentOf, plural } from '../reporters/format.js';
 import { renderClassIndex, renderHtmlReport } from '../reporters/html.js';
 import { submissionSlugs } from '../reporters/slug.js';
 import { toJUnit } from '../reporters/junit.js';
 import { renderMarkdownSummary } from '../reporters/markdown.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { UsageError } from './io.js';
-
-/**
- * The report files `fuzz` and `grade` both write, from the same GradeResult view: JUnit, Gradescope's
- * results.json, an HTML page per submission, and a Markdown summary (a GitHub Actions job summary).
- */
 
 /** The flags as commander hands them over. */
 export interface ReportFlags {
@@ -102,7 +101,7 @@ export async function writeReports(results: readonly GradeResult[], s: ReportSet
     await fs.mkdir(s.report, { recursive: true });
     for (const g of results) await writeFileAtomic(path.join(s.report, `${slugs.get(g.submission)!}.html`), renderHtmlReport(g));
     if (classMode) await writeFileAtomic(path.join(s.report, 'index.html'), renderClassIndex(results, slugs));
-    written.push(`${s.report}/ (${results.length} HTML report${results.length === 1 ? '' : 's'}${classMode ? ' and index.html' : ''})`);
+    written.push(`${s.report}/ (${plural(results.length, 'HTML report')}${classMode ? ' and index.html' : ''})`);
   }
   return written;
 }

@@ -1,4 +1,4 @@
-import { formatEndpoint } from '../reporters/endpoint.js';
+import { formatEndpoint } from '../reporters/format.js';
 import type { Endpoint } from '../wire/types.js';
 import { UsageError, type CliIO } from './io.js';
 

@@ -65,7 +65,7 @@ export interface ExchangeOptions {
 }
 
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
-export class Session {
+export class KeepAliveConnection {
   private readonly parser = new ResponseParser();
   private readonly started = performance.now();
   private sawEnd = false;
@@ -74,10 +74,10 @@ export class Session {
     conn.onChunk((c) => this.parser.feed(c));
   }
 
-  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<Session | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
+  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
     const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
     if (!r.ok) return { refused: r.message, how: r.kind };
-    return new Session(r.conn);
+    return new KeepAliveConnection(r.conn);
   }
 
   private syncEnd(): void {
@@ -202,7 +202,7 @@ export class Session {
 /** One request (or a pipelined batch) on a fresh connection, which is closed afterwards. */
 export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
   const t0 = performance.now();
-  const s = await Session.open(endpoint, opts.timeoutMs, opts.capBytes);
+  const s = await KeepAliveConnection.open(endpoint, opts.timeoutMs, opts.capBytes);
   if ('refused' in s) {
     return {
       kind: 'refused',

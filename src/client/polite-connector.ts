@@ -1,12 +1,12 @@
-import net from 'node:net';
-import type { buildConnector } from 'undici';
-
 /**
  * A connector for undici that closes the way the grader's own connections do (see
  * Connection.close): when the server closes first, the connection is reset rather than answered with a
  * FIN, so the server's side never waits in TIME_WAIT. Otherwise a server that binds without
  * SO_REUSEADDR could not bind its port again for a minute after a restart.
  */
+import net from 'node:net';
+import type { buildConnector } from 'undici';
+
 /**
  * What the server sent on the connector's connections: a count, and the first bytes (at most
  * SEEN_CAP), so that a check can ask the grader's own parser what undici may have rejected.

@@ -1,5 +1,3 @@
-import type { CheckResult, RunResult } from '../runner/types.js';
-
 /**
  * Failures in the order of their consequence, so what matters is read first: a check after which the
  * server died or hung, then security findings (the `security.*` canary checks: a file read or written
@@ -8,6 +6,7 @@ import type { CheckResult, RunResult } from '../runner/types.js';
  * Within a rank, the run's own order. Derived from data every run has: the deaths of a grade (their
  * `afterCheck`), the check after which a run stopped, and each check's level and verdict.
  */
+import type { CheckResult, RunResult } from '../runner/types.js';
 
 /** Check-id prefixes whose failure is a security finding. */
 export const SECURITY_PREFIXES: readonly string[] = [

@@ -4,7 +4,7 @@ import type { ReplayResult } from '../runner/replay-corpus.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { Palette } from './ansi.js';
 import type { Endpoint } from '../wire/types.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint, plural } from './format.js';
 import { shellQuote } from './replay.js';
 
 /**
@@ -38,7 +38,7 @@ export function countReplay(results: readonly ReplayResult[]): { fixed: number; 
 export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpoint): string[] {
   const n = countReplay(c.replayed);
   const out = [
-    p.bold(`Corpus ${c.dir}: replayed ${c.replayed.length} entr${c.replayed.length === 1 ? 'y' : 'ies'} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
+    p.bold(`Corpus ${c.dir}: replayed ${plural(c.replayed.length, 'entry', 'entries')} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
       (c.notSelected > 0 ? `; ${c.notSelected} not for this profile or selection` : ''),
   ];
   out.push(...replayLines(c.replayed.filter((r) => r.verdict !== 'FIXED'), p, target), ...problemLines(c.problems, p));

@@ -1,10 +1,10 @@
-import type { GradeResult } from '../runner/grade-types.js';
-import { compareSubmissions, gradeStatus, percentOf, topFailureOf } from './grade-table.js';
-
 /**
  * A class run as CSV (RFC 4180: CRLF line ends, a field quoted when it holds a comma, a quote, CR or
  * LF, quotes doubled), one row per submission sorted by name, ready for a spreadsheet or a grade book.
  */
+import type { GradeResult } from '../runner/grade-types.js';
+import { formatPoints, percentOf } from './format.js';
+import { compareSubmissions, gradeStatus, topFailureOf } from './grading.js';
 
 export const CSV_HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks'] as const;
 
@@ -22,17 +22,13 @@ export function csvField(s: string): string {
   return /[",\r\n\x00-\x1f\x7f]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function num(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
 /** The cells of one submission's row, in CSV_HEADER order, before quoting (text fields neutralised). */
 export function csvRow(g: GradeResult): string[] {
   const failed = g.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id);
   return [
     neutraliseFormula(g.submission),
-    num(g.score.points),
-    num(g.score.max),
+    formatPoints(g.score.points),
+    formatPoints(g.score.max),
     percentOf(g.score.points, g.score.max).toFixed(1),
     String(g.restarts),
     neutraliseFormula(gradeStatus(g)),

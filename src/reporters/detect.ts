@@ -1,5 +1,5 @@
 import type { Detection, ProbeResult } from '../runner/detect.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint } from './format.js';
 
 function answer(p: ProbeResult): string {
   if (p.status === null) return `got no answer (${p.outcome})`;

@@ -1,20 +1,17 @@
-import { blockedGroups, blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable, reasonOf } from './causes.js';
-import { table, getBorderCharacters } from 'table';
-import type { Family } from '../checks/types.js';
-import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
-import type { CheckResult } from '../runner/types.js';
-import { palette, type Palette } from './ansi.js';
-import { formatEndpoint } from './endpoint.js';
-import { dependantsLine, FAMILY_ORDER, finalLine, renderFailure } from './text.js';
-import { dependantsOf } from '../runner/root-causes.js';
-import { areaScores } from '../runner/score.js';
-import { byConsequence, serverDownAfter } from './consequence.js';
-
 /**
- * The grade reports' shared words: the score as a percentage, a submission's one-word status, and the
- * notes about how the server was run (launch, deaths and restarts, sandbox, time limit). Every reporter
- * (table, JUnit, Gradescope, HTML, CSV) says these things the same way.
+ * The grade of a submission and of a class for a terminal: the score, area and class tables drawn with
+ * `table`, the notes in colour, the failures in full. The words and cells come from grading.ts.
  */
+import { table, getBorderCharacters } from 'table';
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { dependantsOf } from '../runner/root-causes.js';
+import { palette, type Palette } from './ansi.js';
+import { blockedGroups, reasonOf } from './causes.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
+import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
+import { areaRows, classRows, gradeNotes, gradeStatus, orderedFamilies, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { dependantsLine, finalLine, renderFailure } from './text.js';
 
 export interface GradeTableOptions {
   color: boolean;
@@ -22,168 +19,6 @@ export interface GradeTableOptions {
   maxFailures?: number;
   /** How long the launcher waited for the port, for the "never listened" note (e.g. 10000: "within 10 s"). */
   startTimeoutMs?: number;
-}
-
-/**
- * A submission's status in a class run, worst first: the launch, the time limit, reachability, then how
- * it ran: `died N×` (the process exited N times), `hung` (it stopped answering while alive and was
- * killed), `restarted N×`; `ok` only when none of these happened.
- */
-export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable' | 'hung' | `died ${number}×` | `died ${number}×, hung` | `restarted ${number}×`;
-
-export function gradeStatus(g: GradeResult): GradeStatus {
-  if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
-  if (g.launch.kind === 'never-listened') return 'never listened';
-  if (g.launch.kind === 'port-busy') return 'port busy';
-  if (g.timedOut) return 'timed out';
-  if (g.run.unreachable) return 'unreachable';
-  // The process exited (died), or was alive but answered nothing and was killed (hung).
-  const died = g.deaths.filter((d) => d.down.kind === 'exited').length;
-  const hung = g.deaths.some((d) => d.down.kind === 'hung');
-  if (died > 0) return hung ? `died ${died}×, hung` : `died ${died}×`;
-  if (hung) return 'hung';
-  if (g.restarts > 0) return `restarted ${g.restarts}×`;
-  return 'ok';
-}
-
-/** `points / max` as a percentage with one decimal (0 when there is nothing to score). */
-export function percentOf(points: number, max: number): number {
-  return max > 0 ? Math.round((points / max) * 1000) / 10 : 0;
-}
-
-export function formatPercent(points: number, max: number): string {
-  return `${percentOf(points, max).toFixed(1)}%`;
-}
-
-/** A number of points as short text: `3`, `2.5`, `0.33` (never `2.5000001`). */
-export function formatPoints(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
-/**
- * Text from the server or from user input (stderr, folder names) made safe for a terminal: control
- * characters (C0, DEL, C1; ESC included, so no escape sequence gets through) and bidirectional overrides
- * are shown as `\xHH` / `\uHHHH`; a tab becomes a space. Newlines are escaped too: split lines first.
- */
-export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    if (ch === '\t') return ' ';
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** `printable` line by line: newlines kept, everything else made safe. */
-export function printableLines(s: string): string {
-  return s.split('\n').map(printable).join('\n');
-}
-
-/**
- * A check whose words (requirement, reason, expected, actual) are safe for a terminal: a check may quote
- * what the server sent (a reason phrase with a control character in it). Bytes are already escaped.
- */
-export function printableCheck(c: CheckResult): CheckResult {
-  const out: CheckResult = { ...c, requirement: printableLines(c.requirement), reason: printableLines(c.reason), actual: printableLines(c.actual), expected: c.expected.map(printableLines) };
-  if (c.cite !== undefined) out.cite = printableLines(c.cite);
-  return out;
-}
-
-/** The last `n` non-blank lines of a stream's tail, each capped at `width` characters, unsanitised. */
-export function lastLines(s: string, n = 5, width = 200): string[] {
-  const lines = s.split(/\r?\n/).filter((l) => l.trim() !== '');
-  return lines.slice(-n).map((l) => (l.length > width ? l.slice(0, width) + '…' : l));
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
-}
-
-export { describeExit };
-
-function describeDeath(d: ServerDeath): string {
-  const how = d.down.kind === 'exited' ? describeExit(d.code, d.signal) : d.down.kind;
-  const charged = d.chargedTo !== d.afterCheck ? `, charged to ${d.chargedTo}` : '';
-  return `after ${d.afterCheck} (${how}${charged}${d.restarted ? '' : ', not restarted'})`;
-}
-
-/**
- * One thing worth knowing about how the server was run. `text` is one line, built from trusted words and
- * check ids; `detail` holds the server's own output (its last stderr lines), raw: each renderer escapes it
- * for its medium (`printable` for a terminal, XML or HTML escaping).
- */
-export interface GradeNote {
-  kind: 'launch' | 'restarts' | 'sandbox' | 'timeout' | 'stopped' | 'unreachable';
-  /** Something went wrong (shown in red). */
-  bad: boolean;
-  text: string;
-  detail?: { label: string; lines: string[] };
-}
-
-const MAX_DEATHS_LISTED = 5;
-
-/** The notes about the launch, deaths and restarts, the sandbox, the time limit and a stopped run, in that order. */
-export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {}): GradeNote[] {
-  const notes: GradeNote[] = [];
-  const port = g.run.target.port;
-  const stderr = (tail: string, label = 'last lines on stderr'): GradeNote['detail'] => {
-    const lines = lastLines(tail);
-    return lines.length ? { label, lines } : { label: 'stderr', lines: ['(nothing on stderr)'] };
-  };
-  const l = g.launch;
-  switch (l.kind) {
-    case 'listening':
-      notes.push({ kind: 'launch', bad: false, text: `server started in ${l.startMs} ms (listening on port ${port})` });
-      break;
-    case 'exited-before-listening':
-      notes.push({ kind: 'launch', bad: true, text: `the server exited before listening (${describeExit(l.code, l.signal)})`, detail: stderr(l.stderrTail) });
-      break;
-    case 'never-listened': {
-      const within = opts.startTimeoutMs !== undefined ? ` within ${seconds(opts.startTimeoutMs)}` : '';
-      const text = l.listensOn.length > 0 ? `${phraseLaunchFailure({ kind: 'never-listened', port, listensOn: l.listensOn })}${within}` : `the server never listened on port ${port}${within}`;
-      notes.push({ kind: 'launch', bad: true, text, detail: stderr(l.stderrTail) });
-      break;
-    }
-    case 'port-busy':
-      notes.push({ kind: 'launch', bad: true, text: phraseLaunchFailure({ kind: 'port-busy', port: l.port, pid: l.pid, command: l.command }) });
-      break;
-    case 'not-launched':
-      notes.push({ kind: 'launch', bad: false, text: `graded at ${formatEndpoint(g.run.target)} (a server wiregrade did not start)` });
-      break;
-  }
-
-  if (g.deaths.length) {
-    const n = g.deaths.length;
-    const restarted = g.restarts;
-    let head: string;
-    if (restarted === 0) head = `the server died ${plural(n, 'time')} and was not restarted`;
-    else if (restarted === n) head = `the server died ${plural(n, 'time')} and was restarted`;
-    else head = `the server died ${plural(n, 'time')} and was restarted ${plural(restarted, 'time')}`;
-    const listed = g.deaths.slice(0, MAX_DEATHS_LISTED).map(describeDeath);
-    if (n > MAX_DEATHS_LISTED) listed.push(`… and ${n - MAX_DEATHS_LISTED} more`);
-    const first = g.deaths[0]!;
-    notes.push({ kind: 'restarts', bad: true, text: `${head}: ${listed.join(', ')}`, detail: stderr(first.stderrTail, `its last lines on stderr, after ${first.afterCheck}`) });
-  } else if (g.restarts > 0) {
-    notes.push({ kind: 'restarts', bad: true, text: `the server was restarted ${plural(g.restarts, 'time')}` });
-  }
-
-  if (g.sandbox === 'bubblewrap') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: bubblewrap' });
-  else if (g.sandbox === 'unavailable') notes.push({ kind: 'sandbox', bad: true, text: 'a sandbox was asked for but bubblewrap could not be used: the server ran without one' });
-  else if (g.launch.kind !== 'not-launched') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: none' });
-
-  if (g.timedOut) notes.push({ kind: 'timeout', bad: true, text: 'timed out: the submission hit its wall-time limit and was stopped' });
-  if (g.run.stopped) {
-    notes.push({ kind: 'stopped', bad: true, text: `the run stopped after ${g.run.stopped.afterCheck} (${blockWhy(g.run.stopped.cause)}); the checks after it were not run` });
-  }
-  if (g.run.unreachable && g.launch.kind !== 'exited-before-listening' && g.launch.kind !== 'never-listened') {
-    notes.push({ kind: 'unreachable', bad: true, text: `cannot reach ${formatEndpoint(g.run.target)} (${phraseUnreachable(g.run.unreachable)})` });
-  }
-  return notes;
 }
 
 /** The notes as plain text lines (no colour), the stderr detail indented under its note. */
@@ -197,44 +32,6 @@ export function noteLines(notes: readonly GradeNote[], p: Palette = palette(fals
     }
   }
   return out;
-}
-
-/** The families of a grade in SPEC order (unknown ones last, in their given order). */
-export function orderedFamilies(families: readonly FamilyScore[]): FamilyScore[] {
-  const rank = (f: Family): number => {
-    const i = FAMILY_ORDER.indexOf(f);
-    return i === -1 ? FAMILY_ORDER.length : i;
-  };
-  return families.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f.family) - rank(b.f.family) || a.i - b.i).map((x) => x.f);
-}
-
-/** The score table's cells: a header, one row per family, and a total row (`points / max` and percent). */
-export function scoreRows(g: GradeResult): string[][] {
-  const rows: string[][] = [['family', 'passed', 'points', '%']];
-  let passed = 0;
-  let total = 0;
-  for (const f of orderedFamilies(g.families)) {
-    passed += f.passed;
-    total += f.total;
-    rows.push([f.family, `${f.passed} / ${f.total}`, `${formatPoints(f.points)} / ${formatPoints(f.max)}`, formatPercent(f.points, f.max)]);
-  }
-  // A weighted score is out of 100 (its own table, areaRows): this total is the points themselves.
-  const points = g.run.weights ? g.families.reduce((n, f) => n + f.points, 0) : g.score.points;
-  const max = g.run.weights ? g.families.reduce((n, f) => n + f.max, 0) : g.score.max;
-  rows.push(['total', `${passed} / ${total}`, `${formatPoints(points)} / ${formatPoints(max)}`, formatPercent(points, max)]);
-  return rows;
-}
-
-/**
- * The sub-scores of a profile that sets weights: each area's points, its weight, and what it adds to the
- * score out of 100; the last row is the score. Null when the profile sets no weights.
- */
-export function areaRows(g: GradeResult): string[][] | null {
-  if (!g.run.weights) return null;
-  const rows: string[][] = [['area', 'weight', 'points', 'of 100']];
-  for (const a of areaScores(g.run)) rows.push([a.area, formatPoints(a.weight), `${formatPoints(a.points)} / ${formatPoints(a.max)}`, `${formatPoints(a.share)} / ${formatPoints(a.shareMax)}`]);
-  rows.push(['score', '', '', `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`]);
-  return rows;
 }
 
 function drawAreaTable(g: GradeResult, p: Palette): string | null {
@@ -323,33 +120,6 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
   return out.join('\n') + '\n';
 }
 
-/** Submission names in a stable, human order: `s2` before `s10`, case-insensitive, then by code point. */
-export function compareSubmissions(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-/** The failure that matters most (see consequence.ts: what took the server down first), else the grader's `topFailure`. */
-export function topFailureOf(g: GradeResult): string | undefined {
-  return byConsequence(g.run.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths))[0]?.id ?? g.topFailure;
-}
-
-/** The class table's cells: a header and one row per submission, sorted by submission name. */
-export function classRows(rows: readonly GradeResult[]): string[][] {
-  const out: string[][] = [['student', 'score', '%', 'restarts', 'status', 'top failure']];
-  for (const g of [...rows].sort((a, b) => compareSubmissions(a.submission, b.submission))) {
-    out.push([
-      g.submission,
-      `${formatPoints(g.score.points)} / ${formatPoints(g.score.max)}`,
-      formatPercent(g.score.points, g.score.max),
-      String(g.restarts),
-      gradeStatus(g),
-      topFailureOf(g) ?? '—',
-    ]);
-  }
-  return out;
-}
-
 /**
  * A class run at a glance: one row per submission (student, score, percent, restarts, status, top
  * failure), sorted by name, and a line with the count, the mean and the submissions that did not start.
@@ -375,7 +145,7 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   const parts = [plural(n, 'submission')];
   if (n) {
     const mean = rows.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n;
-    parts.push(`mean ${mean.toFixed(1)}%`);
+    parts.push(`mean ${percentText(mean)}`);
   }
   // Counted by kind: `2 died, 1 hung` (each row has its own count of deaths and restarts).
   const counts = new Map<string, number>();

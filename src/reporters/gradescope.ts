@@ -1,14 +1,3 @@
-import { reasonOf } from './causes.js';
-import type { Family } from '../checks/types.js';
-import type { GradeResult } from '../runner/grade-types.js';
-import type { CheckResult } from '../runner/types.js';
-import { palette } from './ansi.js';
-import { gradeNotes, printableCheck, printableLines } from './grade-table.js';
-import { score } from './json.js';
-import { checkShares } from '../runner/score.js';
-import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
-import { renderFailure } from './text.js';
-
 /**
  * The Gradescope autograder's results.json
  * (https://gradescope-autograders.readthedocs.io/en/latest/specs/#output-format): one test per check
@@ -16,6 +5,17 @@ import { renderFailure } from './text.js';
  * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
  * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
  */
+import { reasonOf } from './causes.js';
+import type { Family } from '../checks/types.js';
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { palette } from './ansi.js';
+import { roundHundredths } from './format.js';
+import { gradeNotes, printableCheck, printableLines } from './grading.js';
+import { score } from './json.js';
+import { checkShares } from '../runner/score.js';
+import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
+import { renderFailure } from './text.js';
 
 /** Who sees a test (Gradescope's `visibility`): always, never, after the due date, or once grades are published. */
 export const GRADESCOPE_VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
@@ -60,8 +60,12 @@ export interface GradescopeOptions {
 
 const plain = palette(false);
 
-/** What one check is worth and earned: the JSON report's `score` rule applied to that check alone. */
-export function checkPoints(g: GradeResult, c: CheckResult): { points: number; max: number } {
+/**
+ * The score of a run that held only this check: the JSON report's `score` rule applied to it alone (with
+ * weights, out of 100); `max` is 0 for a check that does not count. Per-check points are `checkPoints` in
+ * src/runner/score.ts.
+ */
+export function scoreAlone(g: GradeResult, c: CheckResult): { points: number; max: number } {
   return score({ ...g.run, checks: [c] });
 }
 
@@ -117,10 +121,6 @@ function apportion(total: number, weights: readonly number[]): number[] {
   return parts;
 }
 
-function roundCents(x: number): number {
-  return Math.round(x * 100) / 100;
-}
-
 /**
  * results.json for one graded submission. Checks that count (not skipped; SHOULD ones only in a strict
  * run) are tests; a warning that does not count is listed in the top-level output instead. A server that
@@ -165,9 +165,9 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
     tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: mdFence(`${launch.text}${detail}\n\ncommand: ${g.command}`), output_format: 'md', visibility: 'visible' });
   }
 
-  const total = roundCents(tests.reduce((s, t) => s + t.score, 0));
+  const total = roundHundredths(tests.reduce((s, t) => s + t.score, 0));
   const out: string[] = [renderMarkdownScore(g)];
-  const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && checkPoints(g, c).max === 0);
+  const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && scoreAlone(g, c).max === 0);
   if (uncountedWarnings.length) {
     out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`, '');
     for (const c of uncountedWarnings) out.push(`- ${mdCode(c.id)}: ${mdText(reasonOf(c))}`);

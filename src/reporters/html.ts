@@ -1,21 +1,20 @@
-import { reasonOf } from './causes.js';
-import type { SentRequest } from '../checks/types.js';
-import type { Exchange } from '../client/exchange.js';
-import type { GradeResult } from '../runner/grade-types.js';
-import type { CheckResult } from '../runner/types.js';
-import { concatBytes, showBytes } from '../wire/bytes.js';
-import { formatEndpoint } from './endpoint.js';
-import { areaRows, scoreRows, compareSubmissions, describeExit, formatPercent, formatPoints, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grade-table.js';
-import { replayFor, rerunCommand } from './replay.js';
-import { dependantsOf } from '../runner/root-causes.js';
-import { byConsequence, serverDownAfter } from './consequence.js';
-
 /**
  * The report a student reads: one self-contained HTML page (inline CSS, no script, nothing fetched)
  * with the score, how the server ran, and every failure with the requirement, the bytes both ways and
  * how to reproduce it. Everything that comes from the server, the student or a check is escaped: a
  * response holding `<script>` shows as text.
  */
+import { describeExit, reasonOf } from './causes.js';
+import type { SentRequest } from '../checks/types.js';
+import type { Exchange } from '../client/exchange.js';
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { concatBytes, showBytes } from '../wire/bytes.js';
+import { formatDuration, formatEndpoint, formatPercent, formatPoints, plural } from './format.js';
+import { areaRows, scoreRows, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grading.js';
+import { replayFor, rerunCommand } from './replay.js';
+import { dependantsOf } from '../runner/root-causes.js';
+import { byConsequence, serverDownAfter } from './consequence.js';
 
 /** How many bytes of each direction of one exchange are shown. */
 export const BYTES_CAP = 4096;
@@ -90,10 +89,6 @@ export function hexDump(b: Uint8Array, cap = BYTES_CAP): string {
   }
   if (b.length > cap) rows.push(`… (${b.length - cap} more bytes not shown)`);
   return rows.join('\n');
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** One direction of an exchange: the bytes by line, and a hex view when they hold anything but text. */
@@ -178,7 +173,7 @@ function failureSection(g: GradeResult, c: CheckResult): string {
   const deps = dependantsOf(g.run.checks, c.id);
   if (deps.length) {
     parts.push(
-      `<p><strong>Follows from it:</strong> ${deps.length} more failure${deps.length === 1 ? '' : 's'}, not deducted again (fix this one and they go too):</p>`,
+      `<p><strong>Follows from it:</strong> ${plural(deps.length, 'more failure')}, not deducted again (fix this one and they go too):</p>`,
       `<ul>${deps.map((d) => `<li><code>${escapeHtml(d.id)}</code> — ${escapeHtml(d.requirement)}</li>`).join('')}</ul>`,
     );
   }
@@ -328,7 +323,7 @@ export function renderHtmlReport(g: GradeResult): string {
     `<dt>profile</dt><dd>${escapeHtml(g.run.profile)}${g.run.strict ? ' (strict: SHOULD checks count)' : ''}</dd>`,
     `<dt>seed</dt><dd>${g.run.seed}</dd>`,
     `<dt>started</dt><dd>${escapeHtml(g.run.startedAt)}</dd>`,
-    `<dt>duration</dt><dd>${(g.durationMs / 1000).toFixed(1)} s</dd>`,
+    `<dt>duration</dt><dd>${formatDuration(g.durationMs)}</dd>`,
     '</dl>',
     `<p>${[
       `${failures.length} failed`,
@@ -352,7 +347,7 @@ export function renderHtmlReport(g: GradeResult): string {
     if (failures.length > MAX_FULL_FAILURES) {
       const rest = failures.slice(MAX_FULL_FAILURES);
       body.push(
-        `<h3>${rest.length} more failure${rest.length === 1 ? '' : 's'}, in short</h3><ul>${rest
+        `<h3>${plural(rest.length, 'more failure')}, in short</h3><ul>${rest
           .map((c) => {
             const replay = replayFor(g.run, c);
             return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
@@ -446,7 +441,7 @@ export function renderClassIndex(results: readonly GradeResult[], slugs: Readonl
     '</head>',
     '<body>',
     '<main>',
-    `<h1>wiregrade: ${results.length} submission${results.length === 1 ? '' : 's'}</h1>`,
+    `<h1>wiregrade: ${plural(results.length, 'submission')}</h1>`,
     '<table class="score"><caption>Each submission, with a link to its report</caption>',
     '<thead><tr><th scope="col">student</th><th scope="col">points</th><th scope="col">%</th><th scope="col">status</th><th scope="col">top failure</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,

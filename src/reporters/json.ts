@@ -3,7 +3,7 @@ import { blockWhy, phraseUnreachable, reasonOf } from './causes.js';
 import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { showBytes } from '../wire/bytes.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint } from './format.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { scoreRun } from '../runner/score.js';
 import { dependantsOf } from '../runner/root-causes.js';

@@ -1,16 +1,16 @@
-import { reasonOf } from './causes.js';
-import type { GradeResult } from '../runner/grade-types.js';
-import type { CheckResult } from '../runner/types.js';
-import { palette } from './ansi.js';
-import { formatPercent, formatPoints, gradeNotes, type GradeNote } from './grade-table.js';
-import { renderFailure } from './text.js';
-
 /**
  * JUnit XML for CI (GitLab's test reports, GitHub Actions' JUnit reporters, Jenkins): one <testsuite>
  * per submission, one <testcase> per check. Everything the server or a student controls is escaped, and
  * characters XML 1.0 does not allow (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are written as
  * visible `\xHH` text, so the file always parses.
  */
+import { reasonOf } from './causes.js';
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { palette } from './ansi.js';
+import { formatPercent, formatPoints } from './format.js';
+import { gradeNotes, type GradeNote } from './grading.js';
+import { renderFailure } from './text.js';
 
 /**
  * Text made legal in an XML 1.0 document: C0 controls other than TAB/LF/CR, DEL and C1 controls, and

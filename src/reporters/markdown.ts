@@ -1,16 +1,16 @@
-import type { GradeResult } from '../runner/grade-types.js';
-import type { CheckResult } from '../runner/types.js';
-import { palette } from './ansi.js';
-import { areaRows, classRows, formatPercent, formatPoints, gradeNotes, percentOf, printableCheck, printableLines, scoreRows, type GradeNote } from './grade-table.js';
-import { dependantsLine, renderFailure } from './text.js';
-import { dependantsOf } from '../runner/root-causes.js';
-
 /**
  * Markdown (GitHub-flavoured): the summary a GitHub Actions job shows (`$GITHUB_STEP_SUMMARY`), and the
  * building blocks of Gradescope's `output_format: "md"`. Words from wiregrade are escaped as Markdown
  * text; anything from the server, the student or a check's evidence goes in fenced code blocks whose
  * fence is longer than any run of backticks inside, so nothing it holds can become Markdown or HTML.
  */
+import type { GradeResult } from '../runner/grade-types.js';
+import type { CheckResult } from '../runner/types.js';
+import { palette } from './ansi.js';
+import { formatDuration, formatPercent, formatPoints, percentOf, percentText } from './format.js';
+import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { dependantsLine, renderFailure } from './text.js';
+import { dependantsOf } from '../runner/root-causes.js';
 
 /** How many characters of one fenced block are kept (GitHub caps a step summary at 1 MiB). */
 export const BLOCK_CAP = 4000;
@@ -118,7 +118,7 @@ export function renderMarkdownGrade(g: GradeResult, opts: MarkdownOptions = {}):
   }
   if (errors.length) out.push(`### Checks the grader could not run (${errors.length})`, '', ...errors.map((c) => `- ${mdCode(c.id)}: ${mdText(c.reason)}`), '');
   const counts = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'].map((v) => `${g.run.checks.filter((c) => c.verdict === v).length} ${v}`).join(', ');
-  out.push(`<sub>${mdText(`${g.run.checks.length} checks: ${counts}; profile ${g.run.profile}, seed ${g.run.seed}, ${(g.durationMs / 1000).toFixed(1)} s`)}</sub>`, '');
+  out.push(`<sub>${mdText(`${g.run.checks.length} checks: ${counts}; profile ${g.run.profile}, seed ${g.run.seed}, ${formatDuration(g.durationMs)}`)}</sub>`, '');
   return out.join('\n');
 }
 
@@ -133,7 +133,7 @@ export function renderMarkdownSummary(results: readonly GradeResult[], opts: Mar
   } else {
     const n = results.length;
     const mean = n ? results.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n : 0;
-    md = [`## wiregrade: ${n} submissions, mean ${mean.toFixed(1)}%`, '', mdTable(classRows(results), [1, 2, 3]), ''].join('\n');
+    md = [`## wiregrade: ${n} submissions, mean ${percentText(mean)}`, '', mdTable(classRows(results), [1, 2, 3]), ''].join('\n');
   }
   if (md.length > SUMMARY_CAP) md = `${md.slice(0, SUMMARY_CAP)}\n\n… (cut: the summary is over ${SUMMARY_CAP} characters; the JUnit and JSON reports have everything)\n`;
   return md;

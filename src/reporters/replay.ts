@@ -1,6 +1,7 @@
 import type { SentRequest } from '../checks/types.js';
 import { printfEscape, splitBytes } from '../wire/bytes.js';
 import type { Endpoint } from '../wire/types.js';
+import { formatEndpoint } from './format.js';
 import type { CheckResult, RunResult } from '../runner/types.js';
 
 /** Seconds for `sleep`, from milliseconds: `0.05`, `1`, `0.001` (never exponent notation). */
@@ -65,10 +66,6 @@ export function shellQuote(s: string): string {
   return /^[A-Za-z0-9._\/:@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
 }
 
-function targetWord(t: Endpoint): string {
-  return t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
-}
-
 /** The flags of the run that decide what a check does and how it is judged, as given on the command line. */
 function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocation'>): string[] {
   const inv = result.invocation ?? { profile: result.profile };
@@ -92,7 +89,7 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
   const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
   if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup);
   if (!c.corpusFile) return null;
-  return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', targetWord(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
+  return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', formatEndpoint(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
 }
 
 /**
@@ -103,7 +100,7 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
  */
 export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'id' | 'property'>): string {
   const inv = result.invocation;
-  const parts = ['npx wiregrade fuzz', '--target', targetWord(result.target), '--checks', c.id, ...invocationFlags(result)];
+  const parts = ['npx wiregrade fuzz', '--target', formatEndpoint(result.target), '--checks', c.id, ...invocationFlags(result)];
   if (result.strict) parts.push('--strict');
   if (inv?.oracle) parts.push('--oracle', shellQuote(inv.oracle));
   if (inv?.oracleCmd) parts.push('--oracle-cmd', shellQuote(inv.oracleCmd));

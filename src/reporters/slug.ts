@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * File names for submissions: readable, stable, and unique for any folder names. A name that is already a
  * plain lower-case file name (`alice`, `s_10`, `a_b`) is its own slug; any other is folded to one (accents
@@ -8,6 +6,7 @@ import { createHash } from 'node:crypto';
  * `emile o'brien`, never share a file — on a case-insensitive file system either. The slug of a name
  * depends on that name alone, so a student's report keeps its file name from one run to the next.
  */
+import { createHash } from 'node:crypto';
 
 const PLAIN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** Names a folder of reports uses for itself, and names Windows will not open. */

@@ -5,7 +5,7 @@ import type { SentRequest, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
-import { formatEndpoint } from './endpoint.js';
+import { formatEndpoint, plural } from './format.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -18,8 +18,6 @@ export interface TextOptions {
   maxFailures?: number;
 }
 
-/** Families in the order SPEC.md lists them; a report shows only those present. */
-export { FAMILY_ORDER };
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'];
 const INDENT = '  ';
 const LABEL_WIDTH = 10;
@@ -95,8 +93,10 @@ function requirementLine(c: CheckResult): string {
   return c.cite ? `${c.requirement} (${c.cite})` : c.requirement;
 }
 
-/** The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay. */
-/** A failure in full; `mark` is `!` where it is shown as a warning (JUnit, Gradescope). */
+/**
+ * The full block for one failure: requirement, expected, actual, the bytes both ways, and a replay;
+ * `mark` is `!` where it is shown as a warning (JUnit, Gradescope).
+ */
 export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mark: '✗' | '!' = '✗'): string {
   const lines = [`${mark === '✗' ? p.red(mark) : p.yellow(mark)} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
   // The reason often just restates expected/actual; show it only when it adds something.
@@ -126,10 +126,6 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
 /** The line under a root cause: the failures that follow from it, which are not deducted again. */
 export function dependantsLine(deps: readonly CheckResult[]): string {
   return `${plural(deps.length, 'failure follows', 'failures follow')} from this one (not deducted again): ${deps.map((d) => d.id).join(', ')}`;
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The last line: counts, target, profile, seed and duration. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { exchange, Session, type Exchange, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import type { Canary, Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
@@ -73,8 +73,8 @@ export function makeContext(
       }
       return p;
     },
-    session: async () => {
-      const s = await Session.open(opts.target, opts.timeoutMs);
+    openConnection: async () => {
+      const s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
       return 'refused' in s ? null : s;
     },
   };

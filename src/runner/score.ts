@@ -46,7 +46,10 @@ export interface AreaScore {
   shareMax: number;
 }
 
-const round2 = (x: number): number => Math.round(x * 100) / 100;
+/** Rounded to hundredths: what a sub-score keeps and a report shows (`2.5`, `0.33`). */
+export function roundHundredths(x: number): number {
+  return Math.round(x * 100) / 100;
+}
 
 /** Points earned and possible per area, with the run's weights (1 each when the profile sets none). */
 export function areaScores(result: RunResult): AreaScore[] {
@@ -65,7 +68,7 @@ export function areaScores(result: RunResult): AreaScore[] {
     const { points, max } = raw.get(area)!;
     const weight = weightOf(area);
     const shareMax = total > 0 ? (100 * weight) / total : 0;
-    return { area, points, max, weight, share: round2((shareMax * points) / max), shareMax: round2(shareMax) };
+    return { area, points, max, weight, share: roundHundredths((shareMax * points) / max), shareMax: roundHundredths(shareMax) };
   });
 }
 
@@ -78,7 +81,7 @@ export function scoreRun(result: RunResult): { points: number; max: number } {
   if (result.weights) {
     const areas = areaScores(result);
     if (areas.length === 0) return { points: 0, max: 0 };
-    const points = round2(areas.reduce((s, a) => s + (a.shareMax * a.points) / a.max, 0));
+    const points = roundHundredths(areas.reduce((s, a) => s + (a.shareMax * a.points) / a.max, 0));
     return { points, max: 100 };
   }
   let points = 0;

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { formatEndpoint } from '../wire/endpoint.js';
 import { isListening, listenTableAvailable } from '../wire/listen-table.js';
 import { trackGroup, untrackGroup } from './cleanup.js';
 import { groupListeningPorts } from './port-owner.js';
@@ -222,8 +223,7 @@ export function probeByConnect(port: number, host = '127.0.0.1', timeoutMs = 100
     socket.on('error', () => finish(false));
     socket.on('connect', () => {
       finish(true);
-      const hostHeader = net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-      socket.end(`GET / HTTP/1.1\r\nHost: ${hostHeader}\r\nConnection: close\r\n\r\n`);
+      socket.end(`GET / HTTP/1.1\r\nHost: ${formatEndpoint({ host, port })}\r\nConnection: close\r\n\r\n`);
       socket.resume();
       // Read (and drop) the answer, then go; never keep the server's connection for long.
       setTimeout(() => socket.destroy(), 1000).unref();

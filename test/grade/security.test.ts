@@ -14,7 +14,7 @@ import { profiles } from '../../src/model/profile.js';
 import { gradeSubmission } from '../../src/runner/grade.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';
 import { byConsequence, consequenceOf } from '../../src/reporters/consequence.js';
-import { topFailureOf } from '../../src/reporters/grade-table.js';
+import { topFailureOf } from '../../src/reporters/grading.js';
 import { runSession } from '../../src/runner/session.js';
 import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import { freePort, launchServer } from '../../src/supervise/launch.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/runner/types.js';
-import { classRows, gradeStatus, renderClassTable, renderGradeTable, topFailureOf } from '../../src/reporters/grade-table.js';
+import { renderClassTable, renderGradeTable } from '../../src/reporters/grade-table.js';
+import { classRows, gradeStatus, topFailureOf } from '../../src/reporters/grading.js';
 import { renderHtmlReport } from '../../src/reporters/html.js';
 import { renderText } from '../../src/reporters/text.js';
 import { failCheck, runResult, sent } from './fixtures.js';

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../src/reporters/ansi.js';
-import {
-  classRows,
-  compareSubmissions,
-  gradeNotes,
-  gradeStatus,
-  lastLines,
-  printable,
-  renderClassTable,
-  renderGradeTable,
-  scoreRows,
-} from '../../src/reporters/grade-table.js';
+import { renderClassTable, renderGradeTable } from '../../src/reporters/grade-table.js';
+import { classRows, compareSubmissions, gradeNotes, gradeStatus, lastLines, printable, scoreRows } from '../../src/reporters/grading.js';
 import { runResult } from './fixtures.js';
 import { allChecks, crashedAtStart, diedTwice, grade, hostileFailCheck, STDERR } from './grade-fixtures.js';
 

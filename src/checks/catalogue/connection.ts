@@ -17,12 +17,12 @@ export function closes(ex: Exchange): boolean {
   return r.version === 'HTTP/1.0' && !/(^|,)\s*keep-alive\s*(,|$)/i.test(conn);
 }
 
-/** A request sent on an open session; turns a refused session into a failing run. */
-async function onSession(
+/** Requests sent on one kept-alive connection; turns a refused connection into a failing run. */
+async function onConnection(
   ctx: CheckContext,
   steps: (send: (r: SentRequest, settleMs?: number) => Promise<Exchange>) => Promise<CheckRun>,
 ): Promise<CheckRun> {
-  const s = await ctx.session();
+  const s = await ctx.openConnection();
   if (!s) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
   try {
     return await steps((r, settleMs = 0) => s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs, settleMs }));
@@ -39,7 +39,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
     requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" (or was an HTTP/1.0 response without keep-alive) and the server closed.',
     source: RFC.announceClose,
     run: (ctx) =>
-      onSession(ctx, async (send) => {
+      onConnection(ctx, async (send) => {
         const first = req(fill(get(), ctx));
         const a = await send(first);
         const expected = ['a response to both requests, or "Connection: close" on the first and a close'];
@@ -57,7 +57,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
     source: RFC.bodyLength,
     needs: 'reference',
     run: (ctx) =>
-      onSession(ctx, async (send) => {
+      onConnection(ctx, async (send) => {
         const name = ctx.name();
         const post = req(write('POST', `/${name}`, '{"a":1}'), 'POST');
         const read = req(get([], { target: `/${name}` }));

@@ -133,7 +133,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
       const fresh = await ctx.send(r);
       const expected = [`the same status as on a new connection (${describeExchange(fresh)})`];
       if (!answered(fresh)) return result('blocked', `not judged: the request got ${describeExchange(fresh)}`, expected, fresh, r);
-      const s = await ctx.session();
+      const s = await ctx.openConnection();
       if (!s) return result('fail', 'the connection was refused', expected, undefined, r);
       try {
         const first = await s.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs });

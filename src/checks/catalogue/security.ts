@@ -1,9 +1,3 @@
-import type { Exchange } from '../../client/exchange.js';
-import { sleep } from '../../wire/deadline.js';
-import type { Canary, Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
-import { describeExchange, req, result } from '../verify.js';
-import { checkGroup, type CheckDecl } from '../group.js';
-
 /**
  * Security checks, judged with the canary `grade` plants beside the server's folder (see Canary): what
  * no RFC sentence states, and every server owes the machine it runs on. They apply to every profile in
@@ -12,6 +6,11 @@ import { checkGroup, type CheckDecl } from '../group.js';
  * deadline. Every payload that could write resolves, from any folder the server may start from, to a
  * path inside the canary's folder: nothing else on the machine is ever touched.
  */
+import type { Exchange } from '../../client/exchange.js';
+import { sleep } from '../../wire/deadline.js';
+import type { Canary, Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
+import { describeExchange, req, result } from '../verify.js';
+import { checkGroup, type CheckDecl } from '../group.js';
 
 const CITE = 'docs/checks.md#security-checks';
 const SECURE = (note: string): Source => ({ profile: 'any', note });

@@ -75,7 +75,7 @@ export const keepAliveEquivalence = defineProperty({
   async verify(ctx, [first, second]) {
     const alone = await ctx.send(sent(second));
     if (!answered(alone)) return null;
-    const s = await ctx.session();
+    const s = await ctx.openConnection();
     if (!s) return { reason: 'the connection was refused', expected: ['a connection'], actual: 'refused', exchanges: [alone] };
     try {
       const a = await s.exchange(sent(first).plan, { methods: [first.method], timeoutMs: ctx.timeoutMs });

@@ -19,7 +19,7 @@ const fillName = (t: string, name: string): string => t.replaceAll('{name}', nam
  * absent when the first was not the prompt).
  */
 async function dialogue(ctx: CheckContext, method: string, target: string, line: string): Promise<{ sent: SentRequest[]; first: Exchange; second?: Exchange } | null> {
-  const s = await ctx.session();
+  const s = await ctx.openConnection();
   if (!s) return null;
   try {
     const ask = req(`${method} ${target} HTTP/1.1\r\nHost: ${knownHost(ctx.profile)}\r\n\r\n`, method);

@@ -1,12 +1,11 @@
-import { framingCheck, postKnown, type FramingSpec } from '../../pipeline.js';
-import { PEER } from '../../peer-sources.js';
-import type { Check } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
-
 /**
  * Chunk-size and chunk-extension syntax (RFC 9112 §7.1, §7.1.1). Each chunked request is sent with a
  * plain GET pipelined behind it (src/checks/pipeline.ts).
  */
+import { framingCheck, postKnown, type FramingSpec } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const GRAMMAR =
   'RFC 9112 §7.1: chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF, chunk-size = 1*HEXDIG. RFC 9112 §2.2: "When a server listening only for HTTP request messages ... receives a sequence of octets that does not match the HTTP-message grammar aside from the robustness exceptions listed above, the server SHOULD respond with a 400 (Bad Request) response and close the connection."';

@@ -1,14 +1,13 @@
-import { framingCheck, postKnown } from '../../pipeline.js';
-import { PEER } from '../../peer-sources.js';
-import type { Check } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
-
 /**
  * Request smuggling: requests whose body holds another request, framed so that a server reading
  * Content-Length where it must read Transfer-Encoding (or the other way round, or reading no body at
  * all) answers the embedded request. Each is sent with a plain GET pipelined behind it (src/checks/
  * pipeline.ts): the embedded request must never be answered.
  */
+import { framingCheck, postKnown } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const CL_TE =
   'RFC 9112 §6.1: "A server MAY reject a request that contains both Content-Length and Transfer-Encoding or process such a request in accordance with the Transfer-Encoding alone. Regardless, the server MUST close the connection after responding to such a request to avoid the potential attacks."';

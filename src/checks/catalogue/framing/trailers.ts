@@ -1,13 +1,12 @@
-import { framingCheck, postKnown } from '../../pipeline.js';
-import { PEER } from '../../peer-sources.js';
-import type { Check } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
-
 /**
  * Trailer fields after the last chunk (RFC 9112 §7.1.2, RFC 9110 §6.5): read as part of the chunked
  * body, never as the next request, and never applied to the message's framing or routing. Each request
  * is sent with a plain GET pipelined behind it (src/checks/pipeline.ts).
  */
+import { framingCheck, postKnown } from '../../pipeline.js';
+import { PEER } from '../../peer-sources.js';
+import type { Check } from '../../types.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const SECTION =
   'RFC 9112 §7.1: chunked-body = *chunk last-chunk trailer-section CRLF, and "A recipient MUST be able to parse and decode the chunked transfer coding": the trailer section is part of the body, not the next request.';

@@ -1,9 +1,8 @@
+/** Host values beyond the basic cases (status.header.*), and field values that are valid but unusual. */
 import { caseCheck, get } from '../../case.js';
 import type { Check } from '../../types.js';
 import { PEER, withSource } from '../../peer-sources.js';
 import { checkGroup, type CheckDecl } from '../../group.js';
-
-/** Host values beyond the basic cases (status.header.*), and field values that are valid but unusual. */
 
 const HOST_400 =
   'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value."';

@@ -1,12 +1,11 @@
-import { caseCheck, get } from '../../case.js';
-import type { Check } from '../../types.js';
-import { PEER, withSource } from '../../peer-sources.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
-
 /**
  * Bytes a request-target cannot hold (RFC 3986 allows none of them raw), the asterisk-form, and the
  * request-line length every recipient should support.
  */
+import { caseCheck, get } from '../../case.js';
+import type { Check } from '../../types.js';
+import { PEER, withSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const INVALID_LINE =
   'RFC 9112 §3: "Recipients of an invalid request-line SHOULD respond with either a 400 (Bad Request) error or a 301 (Moved Permanently) redirect with the request-target properly encoded." A raw byte RFC 3986 does not allow in a URI makes the request-line invalid.';

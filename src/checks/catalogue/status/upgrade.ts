@@ -1,14 +1,13 @@
-import { fill } from '../../case.js';
-import type { Check, CheckContext, CheckRun, Level } from '../../types.js';
-import { describeExchange, header, req, result } from '../../verify.js';
-import { PEER, withSource, type PeerSource } from '../../peer-sources.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
-
 /**
  * Upgrade (RFC 9110 §7.8) and interim responses: a server may ignore Upgrade and answer in HTTP/1.1, but
  * a 101 must name the protocol it switches to, one the client asked for, never on HTTP/1.0; and no 1xx
  * at all goes to an HTTP/1.0 client.
  */
+import { fill } from '../../case.js';
+import type { Check, CheckContext, CheckRun, Level } from '../../types.js';
+import { describeExchange, header, req, result } from '../../verify.js';
+import { PEER, withSource, type PeerSource } from '../../peer-sources.js';
+import { checkGroup, type CheckDecl } from '../../group.js';
 
 const MAY_IGNORE =
   'RFC 9110 §7.8: "A server MAY ignore a received Upgrade header field if it wishes to continue using the current protocol on that connection." A 101 "MUST send an Upgrade header field to indicate the new protocol(s) to which the connection is being switched" and "MUST NOT switch to a protocol that was not indicated by the client"; no server speaks the made-up protocol asked for here, so the request is answered in HTTP/1.1.';

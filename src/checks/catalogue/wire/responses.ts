@@ -10,6 +10,7 @@ import { adopts } from '../../level.js';
 import { RFC } from '../../rfc.js';
 import { answerOf, describeExchange, header, req, result } from '../../verify.js';
 import { checkGroup, type CheckDecl } from '../../group.js';
+import { formatEndpoint } from '../../../wire/endpoint.js';
 
 interface Sample {
   label: string;
@@ -147,10 +148,10 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
       if (typeof plan === 'string') return result('blocked', `not judged: ${plan}`, expected, undefined, undefined);
       const seen: Seen = { bytes: 0, first: [] };
       const agent = new Agent({ connect: politeConnector(seen), connectTimeout: ctx.timeoutMs, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs, pipelining: 0 });
-      const host = ctx.target.host.includes(':') ? `[${ctx.target.host}]` : ctx.target.host;
-      const sent = req(`${plan.method} ${plan.path} HTTP/1.1\r\nhost: ${host}:${ctx.target.port}\r\nconnection: close\r\n\r\n`, plan.method);
+      const authority = formatEndpoint(ctx.target);
+      const sent = req(`${plan.method} ${plan.path} HTTP/1.1\r\nhost: ${authority}\r\nconnection: close\r\n\r\n`, plan.method);
       try {
-        const res = await undiciRequest(`http://${host}:${ctx.target.port}${plan.path}`, {
+        const res = await undiciRequest(`http://${authority}${plan.path}`, {
           method: plan.method,
           dispatcher: agent,
           headers: { connection: 'close' },
