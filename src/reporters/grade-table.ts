@@ -10,7 +10,7 @@ import { palette, type Palette } from './ansi.js';
 import { blockedGroups, reasonOf } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
-import { areaRows, classRows, gradeNotes, gradeStatus, orderedFamilies, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { areaRows, classRows, gradeNotes, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, finalLine, renderFailure } from './text.js';
 
 export interface GradeTableOptions {
@@ -149,11 +149,7 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   }
   // Counted by kind: `2 died, 1 hung` (each row has its own count of deaths and restarts).
   const counts = new Map<string, number>();
-  for (const g of rows) {
-    const status = gradeStatus(g);
-    const kinds = status.startsWith('died') ? ['died', ...(status.endsWith('hung') ? ['hung'] : [])] : [status.replace(/ \d+×$/, '')];
-    for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
+  for (const g of rows) for (const k of statusKinds(g)) counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const [kind, k] of counts) if (kind !== 'ok') parts.push(`${k} ${kind}`);
   return `${drawn}\n${parts.join(', ')}\n`;
 }

@@ -20,6 +20,21 @@ import { formatEndpoint, formatPercent, formatPoints, formatSeconds, plural } fr
  */
 export type GradeStatus = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable' | 'hung' | `died ${number}×` | `died ${number}×, hung` | `restarted ${number}×`;
 
+/** The kinds a submission counts under in a class's summary line (`2 died, 1 hung`), from its data. */
+export type StatusKind = 'ok' | 'crashed at start' | 'never listened' | 'port busy' | 'timed out' | 'unreachable' | 'died' | 'hung' | 'restarted';
+
+export function statusKinds(g: GradeResult): StatusKind[] {
+  if (g.launch.kind === 'exited-before-listening') return ['crashed at start'];
+  if (g.launch.kind === 'never-listened') return ['never listened'];
+  if (g.launch.kind === 'port-busy') return ['port busy'];
+  if (g.timedOut) return ['timed out'];
+  if (g.run.unreachable) return ['unreachable'];
+  const died = g.deaths.some((d) => d.down.kind === 'exited');
+  const hung = g.deaths.some((d) => d.down.kind === 'hung');
+  if (died || hung) return [...(died ? (['died'] as const) : []), ...(hung ? (['hung'] as const) : [])];
+  return g.restarts > 0 ? ['restarted'] : ['ok'];
+}
+
 export function gradeStatus(g: GradeResult): GradeStatus {
   if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
   if (g.launch.kind === 'never-listened') return 'never listened';
