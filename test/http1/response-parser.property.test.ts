@@ -250,6 +250,93 @@ describe('ResponseParser: any split of the bytes gives the same parse', () => {
   });
 });
 
+/** A well-formed response and what its parse must say. */
+interface ModelResponse {
+  text: string;
+  method: string;
+  interims: number[];
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+  framing: 'content-length' | 'chunked' | 'none';
+}
+
+const modelArb: fc.Arbitrary<ModelResponse> = fc
+  .record({
+    interims: fc.array(fc.constantFrom(100, 102, 103), { maxLength: 2 }),
+    status: fc.constantFrom(200, 201, 204, 206, 304, 404, 500),
+    method: fc.constantFrom('GET', 'HEAD', 'POST'),
+    extra: fc.array(fc.tuple(tokenArb.filter((n) => !/^(content-length|transfer-encoding)$/i.test(n)), fc.stringMatching(/^[!-~]([ -~]{0,10}[!-~])?$/)), { maxLength: 3 }),
+    chunked: fc.boolean(),
+    body: fc.string({ unit: 'binary', maxLength: 40 }).map((b) => Buffer.from(b, 'utf8').toString('latin1')),
+    chunkSizes: fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 5 }),
+    ows: fc.constantFrom(['', ''], [' ', ''], ['', ' '], ['\t', ' \t']),
+    ext: fc.constantFrom('', ';a=b', ';x'),
+  })
+  .map(({ interims, status, method, extra, chunked, body, chunkSizes, ext, ows }) => {
+    const noBody = method === 'HEAD' || status === 204 || status === 304;
+    const headers: Array<[string, string]> = [['Date', 'Mon, 30 Nov 2026 11:00:00 GMT'], ...extra];
+    let payload = '';
+    let framing: ModelResponse['framing'] = 'none';
+    if (status !== 204) {
+      if (chunked && !noBody) {
+        headers.push(['Transfer-Encoding', 'chunked']);
+        framing = 'chunked';
+        let i = 0;
+        let k = 0;
+        while (i < body.length) {
+          const n = chunkSizes[k++ % chunkSizes.length]!;
+          const piece = body.slice(i, i + n);
+          payload += `${piece.length.toString(16)}${ext}\r\n${piece}\r\n`;
+          i += n;
+        }
+        payload += '0\r\nX-Trailer: t\r\n\r\n';
+      } else {
+        headers.push(['Content-Length', String(body.length)]);
+        framing = noBody ? 'none' : 'content-length';
+        payload = noBody ? '' : body;
+      }
+    }
+    const head = (s: number, hs: ReadonlyArray<readonly [string, string]>) => `HTTP/1.1 ${s} Reason\r\n${hs.map(([n, v]) => `${n}:${ows[0]}${v}${ows[1]}\r\n`).join('')}\r\n`;
+    const text = interims.map((s) => head(s, [])).join('') + head(status, headers) + payload;
+    return { text, method, interims, status, headers, body: noBody ? '' : body, framing };
+  });
+
+describe('ResponseParser: well-formed responses parse to what was sent', () => {
+  it('pipelined, with interim 1xx, chunked with extensions and trailers, HEAD/204/304: statuses, headers, bodies, offsets, no findings; any split', () => {
+    fc.assert(
+      fc.property(fc.array(modelArb, { minLength: 1, maxLength: 4 }), cutsArb, (model, rawCuts) => {
+        const text = model.map((m) => m.text).join('');
+        const bytes = latin1(text);
+        const cuts = rawCuts.map((c) => c % (bytes.length + 1));
+        const { beforeEnd, afterEnd } = parseCut(bytes, model.map((m) => m.method), cuts, {});
+        // Every response ends by itself: nothing changes at end(), nothing is left over.
+        expect(afterEnd).toEqual(beforeEnd);
+        expect(afterEnd.partial).toBeNull();
+        expect(afterEnd.unconsumed).toBe(0);
+        expect(afterEnd.finals).toBe(model.length);
+        const want = model.flatMap((m) => [
+          ...m.interims.map((s) => ({ status: s, interim: true, forMethod: m.method, headers: [] as Array<[string, string]>, body: '', framing: 'none' })),
+          { status: m.status, interim: false, forMethod: m.method, headers: m.headers, body: m.body, framing: m.framing },
+        ]);
+        expect(
+          afterEnd.done.map((r) => ({ status: r!.status, interim: r!.interim, forMethod: r!.forMethod, headers: r!.headers.map((h) => [h.name, h.value]), body: r!.body, framing: r!.framing })),
+        ).toEqual(want);
+        for (const r of afterEnd.done) {
+          expect(r!.findings).toEqual([]);
+          expect(r!.complete).toBe(true);
+          expect(r!.version).toBe('HTTP/1.1');
+          expect(r!.reason).toBe('Reason');
+        }
+        // Offsets: each response starts where the one before ended, the last ends at the last byte.
+        afterEnd.done.forEach((r, i) => expect(r!.start).toBe(i === 0 ? 0 : afterEnd.done[i - 1]!.end));
+        expect(afterEnd.done.at(-1)!.end).toBe(bytes.length);
+      }),
+      { seed: SEED + 2, numRuns: 500 },
+    );
+  });
+});
+
 /**
  * Found by the property above with a small `maxHeadBytes` (e.g. 40): past the head limit the parse
  * depends on where the chunks were cut. Stray bytes with no status line after them are skipped in
