@@ -1,0 +1,193 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exchange, Session, type ExchangeOptions } from '../../src/client/exchange.js';
+import { answered, matches, statusOf } from '../../src/checks/verify.js';
+import { latin1 } from '../../src/wire/bytes.js';
+
+/**
+ * The client layer alone: each OutcomeKind of `exchange()` produced by a loopback server that behaves
+ * one way (answers, closes, resets, stays silent, floods, is not there), so that a zoo-matrix failure can
+ * be told apart: if these pass, the exchange the judge got was the one the server caused. Every server
+ * listens on port 0 and is closed after its test; every exchange has a deadline.
+ */
+
+type Behaviour = (sock: net.Socket, received: string) => void;
+
+const opened: Array<{ server: net.Server; sockets: Set<net.Socket> }> = [];
+
+afterEach(async () => {
+  for (const { server, sockets } of opened.splice(0)) {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+/** A server that calls `behave` once a whole request head (up to the empty line) has arrived. */
+async function serve(behave: Behaviour): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    let buf = '';
+    let done = false;
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (!done && buf.includes('\r\n\r\n')) {
+        done = true;
+        behave(sock, buf);
+      }
+    });
+    sock.on('error', () => undefined);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  opened.push({ server, sockets });
+  return (server.address() as net.AddressInfo).port;
+}
+
+const GET = { bytes: latin1('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n') };
+const ok = (status = 200, extra = '') => `HTTP/1.1 ${status} R\r\nDate: x\r\nContent-Length: 2\r\n${extra}\r\nhi`;
+
+async function run(behave: Behaviour, opts: Partial<ExchangeOptions> = {}, plan = GET) {
+  const port = await serve(behave);
+  return exchange({ host: '127.0.0.1', port }, plan, { methods: ['GET'], timeoutMs: 3000, ...opts });
+}
+
+describe('exchange(): one outcome kind per server behaviour', () => {
+  it('response: a complete answer on a kept-open connection', async () => {
+    const ex = await run((s) => s.write(ok(201)));
+    expect(ex.kind).toBe('response');
+    expect(ex.connection).toBe('open');
+    expect(ex.finals.map((r) => r.status)).toEqual([201]);
+    expect(ex.receivedBytes).toBe(ok(201).length);
+    expect(ex.sentBytes).toBe(GET.bytes.length);
+    expect(ex.request?.plan).toBe(GET);
+  });
+
+  it('response, then the close seen within settleMs', async () => {
+    const ex = await run((s) => s.end(ok(400, 'Connection: close\r\n')), { settleMs: 1000 });
+    expect(ex.kind).toBe('response');
+    expect(ex.connection).toBe('closed');
+    expect(matches(ex, 400)).toBe(true);
+  });
+
+  it('response: interim 100 Continue before the final', async () => {
+    const ex = await run((s) => s.write('HTTP/1.1 100 Continue\r\n\r\n' + ok(200)));
+    expect(ex.kind).toBe('response');
+    expect(ex.responses.map((r) => [r.status, r.interim])).toEqual([
+      [100, true],
+      [200, false],
+    ]);
+    expect(statusOf(ex)).toBe(200);
+  });
+
+  it('response: two pipelined requests, two answers', async () => {
+    const port = await serve((s) => s.write(ok(200) + ok(404)));
+    const two = latin1('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    const ex = await exchange({ host: '127.0.0.1', port }, { bytes: two }, { methods: ['GET', 'GET'], timeoutMs: 3000 });
+    expect(ex.kind).toBe('response');
+    expect(ex.finals.map((r) => r.status)).toEqual([200, 404]);
+  });
+
+  it('response, head-only: a close-delimited body on a kept-open connection does not wait for the deadline', async () => {
+    const t0 = performance.now();
+    const ex = await run((s) => s.write('HTTP/1.1 200 OK\r\nDate: x\r\n\r\nbody without end'), { headOnly: true, timeoutMs: 5000 });
+    expect(ex.kind).toBe('response');
+    expect(statusOf(ex)).toBe(200);
+    expect(ex.finals[0]!.complete).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(4000);
+  });
+
+  it('closed-without-response: closed with nothing sent; `close` matches', async () => {
+    const ex = await run((s) => s.end());
+    expect(ex.kind).toBe('closed-without-response');
+    expect(ex.receivedBytes).toBe(0);
+    expect(matches(ex, 'close')).toBe(true);
+    expect(answered(ex)).toBe(false);
+  });
+
+  it('closed-without-response: a status line then the close is the answer', async () => {
+    const ex = await run((s) => s.end('HTTP/1.1 400 Bad Request\r\nContent-Len'));
+    expect(ex.kind).toBe('closed-without-response');
+    expect(statusOf(ex)).toBe(400);
+    expect(matches(ex, 'close')).toBe(false);
+  });
+
+  it('closed-without-response: a Content-Length body cut short', async () => {
+    const ex = await run((s) => s.end('HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 10\r\n\r\nhel'));
+    expect(ex.kind).toBe('closed-without-response');
+    expect(ex.partial?.findings.map((f) => f.code)).toContain('body-truncated');
+    expect(statusOf(ex)).toBe(200);
+  });
+
+  it('response: HTTP/1.0 with a close-delimited body, complete at the close', async () => {
+    const ex = await run((s) => s.end('HTTP/1.0 200 OK\r\n\r\nall of it'));
+    expect(ex.kind).toBe('response');
+    expect(Buffer.from(ex.finals[0]!.body).toString()).toBe('all of it');
+    expect(ex.finals[0]!.version).toBe('HTTP/1.0');
+  });
+
+  it('reset: the server resets without a byte; `close` matches', async () => {
+    const ex = await run((s) => s.resetAndDestroy());
+    expect(ex.kind).toBe('reset');
+    expect(ex.connection).toBe('reset');
+    expect(matches(ex, 'close')).toBe(true);
+  });
+
+  it('timeout: a silent server, after about the deadline', async () => {
+    const t0 = performance.now();
+    const ex = await run(() => undefined, { timeoutMs: 300 });
+    const took = performance.now() - t0;
+    expect(ex.kind).toBe('timeout');
+    expect(ex.connection).toBe('open');
+    expect(answered(ex)).toBe(false);
+    expect(took).toBeGreaterThanOrEqual(250);
+    expect(took).toBeLessThan(5000);
+  });
+
+  it('timeout: a head whose Content-Length body never comes is no answer', async () => {
+    const ex = await run((s) => s.write('HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 10\r\n\r\nhel'), { timeoutMs: 300 });
+    expect(ex.kind).toBe('timeout');
+    expect(ex.partial?.status).toBe(200);
+    expect(answered(ex)).toBe(false);
+  });
+
+  it('refused: nothing listens on the port', async () => {
+    const port = await serve(() => undefined);
+    const { server, sockets } = opened.pop()!;
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const ex = await exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 2000 });
+    expect(ex.kind).toBe('refused');
+    expect(ex.connectFailure).toBe('refused');
+    expect(ex.message).toMatch(/ECONNREFUSED|refused/i);
+    expect(ex.request?.plan).toBe(GET);
+  });
+
+  it('overflow: more than the byte cap without a complete response', async () => {
+    const ex = await run((s) => s.write('HTTP/1.1 200 OK\r\nDate: x\r\nContent-Length: 100000\r\n\r\n' + 'x'.repeat(20_000)), { capBytes: 4096 });
+    expect(ex.kind).toBe('overflow');
+    expect(answered(ex)).toBe(false);
+  });
+});
+
+describe('Session: exchanges one after another on one connection', () => {
+  it('counts only what each exchange received', async () => {
+    const port = await serve((s) => {
+      s.write(ok(200));
+      s.on('data', () => s.write(ok(404)));
+    });
+    const s = await Session.open({ host: '127.0.0.1', port }, 3000);
+    if ('refused' in s) throw new Error(`refused: ${s.refused}`);
+    try {
+      const a = await s.exchange(GET, { methods: ['GET'], timeoutMs: 3000 });
+      const b = await s.exchange(GET, { methods: ['GET'], timeoutMs: 3000 });
+      expect([a.kind, b.kind]).toEqual(['response', 'response']);
+      expect(a.finals.map((r) => r.status)).toEqual([200]);
+      expect(b.finals.map((r) => r.status)).toEqual([404]);
+      expect(b.receivedBytes).toBe(ok(404).length);
+      expect(b.finals[0]!.start).toBe(ok(200).length);
+    } finally {
+      await s.close();
+    }
+  });
+});
