@@ -11,7 +11,7 @@ import { latin1 } from '../../src/wire/bytes.js';
  * The two builders most of the catalogue is made of, judged with no network: `caseCheck` (one request,
  * its accepted answers, a stricter rule under the reference rules) and `runSteps`/`sequenceCheck` (steps
  * on fresh connections; the first failing step decides; a failed setup step blocks). The server is a
- * function from the request's text to the bytes it answers; each exchange is built as Session.exchange
+ * function from the request's text to the bytes it answers; each exchange is built as KeepAliveConnection.exchange
  * builds it (the bytes through the real parser, `end()` when the server closes).
  */
 
@@ -57,7 +57,7 @@ function fakeCtx(server: (text: string) => Answer, profile: Profile = referenceP
       return exchangeOf(r, server(text));
     },
     memo: (_k, make) => make(),
-    session: async () => null,
+    openConnection: async () => null,
   };
   return { ctx, sent };
 }

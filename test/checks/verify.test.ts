@@ -26,7 +26,7 @@ import { latin1 } from '../../src/wire/bytes.js';
  * inside them that decide a verdict: a truncated head with a status line, an interim 1xx before the
  * final, HTTP/1.0 answers, a head-only answer, an unparseable status line, a pipelined pair).
  *
- * Exchanges are built the way `Session.exchange` builds them: the received bytes go through the real
+ * Exchanges are built the way `KeepAliveConnection.exchange` builds them: the received bytes go through the real
  * response parser, `end()` is called when the connection is no longer open. The table below says, for
  * each exchange, which tokens it satisfies; every other token must fail with a reason that names what
  * was expected and what came.
@@ -39,7 +39,7 @@ interface Built {
   /** Methods of the requests sent (default one GET). */
   methods?: string[];
   connection: Exchange['connection'];
-  /** `headOnly` judging: the last final's close-delimited head counts as the response (see Session.exchange). */
+  /** `headOnly` judging: the last final's close-delimited head counts as the response (see KeepAliveConnection.exchange). */
   headOnly?: boolean;
   message?: string;
 }
@@ -274,7 +274,7 @@ describe('verify: expectStatus, the run of a one-request check', () => {
         return answer;
       },
       memo: (_k, make) => make(),
-      session: async () => null,
+      openConnection: async () => null,
     };
   }
 

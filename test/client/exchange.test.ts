@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, Session, type ExchangeOptions } from '../../src/client/exchange.js';
+import { exchange, KeepAliveConnection, type ExchangeOptions } from '../../src/client/exchange.js';
+import { freePort } from '../../src/supervise/launch.js';
 import { answered, matches, statusOf } from '../../src/checks/verify.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
@@ -152,10 +153,8 @@ describe('exchange(): one outcome kind per server behaviour', () => {
   });
 
   it('refused: nothing listens on the port', async () => {
-    const port = await serve(() => undefined);
-    const { server, sockets } = opened.pop()!;
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // A free port below the kernel's ephemeral range: no outgoing connection can take it meanwhile.
+    const port = await freePort();
     const ex = await exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 2000 });
     expect(ex.kind).toBe('refused');
     expect(ex.connectFailure).toBe('refused');
@@ -170,13 +169,13 @@ describe('exchange(): one outcome kind per server behaviour', () => {
   });
 });
 
-describe('Session: exchanges one after another on one connection', () => {
+describe('KeepAliveConnection: exchanges one after another on one connection', () => {
   it('counts only what each exchange received', async () => {
     const port = await serve((s) => {
       s.write(ok(200));
       s.on('data', () => s.write(ok(404)));
     });
-    const s = await Session.open({ host: '127.0.0.1', port }, 3000);
+    const s = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000);
     if ('refused' in s) throw new Error(`refused: ${s.refused}`);
     try {
       const a = await s.exchange(GET, { methods: ['GET'], timeoutMs: 3000 });
