@@ -6,7 +6,7 @@ import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
-import type { CheckResult, RunEvent, RunResult } from './types.js';
+import type { CheckMeta, CheckResult, RunEvent, RunResult } from './types.js';
 import type { BlockCause, Unreachable } from './causes.js';
 import { linkRootCauses } from './root-causes.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
@@ -81,8 +81,8 @@ export function makeContext(
 }
 
 /** The metadata a result carries for a check under a profile: its level, source and cite as the profile judges it. */
-function meta(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule'>, profile: Profile): Pick<CheckResult, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'> {
-  const m: Pick<CheckResult, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'> = { id: check.id, family: check.family, level: levelUnder(check, profile), requirement: check.requirement };
+function meta(check: CheckMeta & Pick<Check, 'profileRule'>, profile: Profile): CheckMeta {
+  const m: CheckMeta = { id: check.id, family: check.family, level: levelUnder(check, profile), requirement: check.requirement };
   const cite = citeUnder(check, profile);
   if (cite) m.cite = cite;
   const source = sourceUnder(check, profile);

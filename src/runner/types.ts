@@ -1,21 +1,23 @@
-import type { Exchange } from '../client/exchange.js';
-import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
-import type { StatusExpectation } from '../checks/verify.js';
+import type { Check, CheckRun, Verdict } from '../checks/types.js';
 import type { CorpusProblem } from '../corpus/store.js';
 import type { ReplayResult } from './replay-corpus.js';
 import type { Endpoint } from '../wire/types.js';
-import type { FindingCode } from '../http1/findings.js';
 import type { Area } from '../model/profile.js';
 import type { BlockCause, ResultCause, Unreachable } from './causes.js';
 
-export interface CheckResult {
-  id: string;
-  family: Family;
-  level: Level;
-  requirement: string;
-  cite?: string;
-  /** Where the requirement comes from under this run's profile (the RFC sentence, or the profile's rule). */
-  source?: Source;
+/** What a result keeps of its check's declaration: who it is, and what it asks, under the run's profile. */
+export type CheckMeta = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'>;
+
+/** What a result keeps of the check's own run (see CheckRun): its words, its requests, its root finding. */
+export type RunRecord = Pick<CheckRun, 'reason' | 'expected' | 'actual'> &
+  Partial<Pick<CheckRun, 'request' | 'setup' | 'expectation' | 'byteReplay' | 'because' | 'exchanges'>>;
+
+/**
+ * One check's result: its declaration's metadata and its run's record (both by reference to their
+ * types, not re-declared), and what the runner adds: the verdict under the profile's level, its cause,
+ * how many cases, the weight, and for properties and the corpus, how to replay it.
+ */
+export interface CheckResult extends CheckMeta, RunRecord {
   verdict: Verdict;
   /**
    * What the runner added to the check's own verdict (a death after its request, a block, a root cause),
@@ -28,17 +30,6 @@ export interface CheckResult {
   durationMs: number;
   /** What the check is worth when it counts (the profile's points; default 1). */
   weight?: number;
-  reason: string;
-  expected: string[];
-  actual: string;
-  request?: SentRequest;
-  setup?: SentRequest[];
-  /** The outcomes `request` accepts, when the verdict rests on its status alone (see CheckRun). */
-  expectation?: StatusExpectation;
-  /** false when sending the bytes again does not reproduce the failure (see CheckRun). */
-  byteReplay?: false;
-  /** The check whose rule the answer broke, by the check's own judgement (see CheckRun.because). */
-  because?: { check: string; finding: FindingCode };
   /**
    * Set by the runner when `because` names a check that failed in the same run: this failure follows
    * from that one, is listed under it, and is not deducted again (src/runner/root-causes.ts).
@@ -48,8 +39,6 @@ export interface CheckResult {
   property?: { seed: number; path: string; shrinks: number; replayPath?: string };
   /** The regression-corpus entry this failure was saved to (or already had). */
   corpusFile?: string;
-  /** Kept for checks that did not pass, so a report can show the bytes both ways. */
-  exchanges?: Exchange[];
 }
 
 export interface RunResult {
