@@ -318,3 +318,12 @@ describe('freePort, probeByConnect, TailBuffer', () => {
     expect(t.total).toBe(28);
   });
 });
+
+describe('freePort', () => {
+  it('gives distinct ports below the ephemeral range of the kernel, where no outgoing connection takes them', async () => {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const p of ports) expect(p).toBeLessThan(low);
+  });
+});
