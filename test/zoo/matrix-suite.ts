@@ -41,7 +41,11 @@ export function matrixSuite(part: number, parts: number): void {
       const title = z.kind === 'correct' ? `${z.slug}: no check fails` : `${z.slug}: fails exactly its ${z.expectFailing.length} check(s)`;
       it(title, async () => {
         const { result } = await runMatrixRow(z.slug);
-        expect(failingIds(result)).toEqual([...z.expectFailing].sort());
+        // A difference says why: each unexpected failure with its reason, each missing one with its verdict.
+        const unexpected = result.checks.filter((c) => (c.verdict === 'fail' || c.verdict === 'error') && !z.expectFailing.includes(c.id));
+        const missing = z.expectFailing.filter((id) => !unexpected.some((c) => c.id === id) && result.checks.find((c) => c.id === id)?.verdict !== 'fail');
+        const why = [...unexpected.map((c) => `unexpected ${c.id}: ${c.reason}`), ...missing.map((id) => `missing ${id}: ${result.checks.find((c) => c.id === id)?.verdict ?? 'absent'}`)].join('\n');
+        expect(failingIds(result), why).toEqual([...z.expectFailing].sort());
         for (const id of INTENDED_PROPERTIES[z.slug] ?? []) {
           const c = result.checks.find((x) => x.id === id)!;
           expect(c.verdict, `${id} on ${z.slug}`).toBe('fail');
