@@ -40,8 +40,15 @@ function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 6);
 }
 
-/** A confirmation of a verdict that rests on a deadline uses this many times the deadline. */
+/** A confirmation of a verdict that rests on a deadline uses this many times the deadline … */
 export const CONFIRM_FACTOR = 2;
+/** … and at least this long: on a machine loaded enough, a correct server can take more than 2 s. */
+export const CONFIRM_MIN_MS = 5000;
+
+/** The deadline a confirmation runs with. */
+export function confirmDeadline(timeoutMs: number): number {
+  return Math.max(timeoutMs * CONFIRM_FACTOR, CONFIRM_MIN_MS);
+}
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
@@ -161,7 +168,7 @@ export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckRe
 
 /**
  * Runs one check under the scheduler: gating, the run, a confirmation of a verdict that rests on a
- * deadline (the same check again with CONFIRM_FACTOR times the deadline: a loaded machine must not
+ * deadline (the same check again with a longer deadline, confirmDeadline: a loaded machine must not
  * fail a server), and the liveness watch afterwards.
  */
 async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
@@ -175,7 +182,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     try {
       run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s));
       if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
-        const longer = { ...opts, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR };
+        const longer = { ...opts, timeoutMs: confirmDeadline(opts.timeoutMs) };
         run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s));
         s.confirmed(run.verdict === 'fail');
       }

@@ -4,7 +4,7 @@ import type { CheckContext, CheckRun } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { applyAfter, CONFIRM_FACTOR, makeContext, notRun, restsOnDeadline } from './run-checks.js';
+import { applyAfter, confirmDeadline, makeContext, notRun, restsOnDeadline } from './run-checks.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
 
@@ -147,7 +147,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
       outcome = await runProperty(def, o, left);
       if (restsOnDeadline(outcome.result.verdict, outcome.result.exchanges ?? []) && !opts.control?.exited() && s.shouldConfirm()) {
         // Confirm before it counts: the same cases with a longer deadline (a loaded machine is no bug).
-        outcome = await runProperty(def, { ...o, timeoutMs: opts.timeoutMs * CONFIRM_FACTOR }, left);
+        outcome = await runProperty(def, { ...o, timeoutMs: confirmDeadline(opts.timeoutMs) }, left);
         s.confirmed(outcome.result.verdict === 'fail');
       }
       if (outcome.result.verdict !== 'skip') {
