@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/setup/sequencer.js';
 
 export default defineConfig({
   // `wiregrade/config` in a profile file resolves to the sources (package.json's "wiregrade-source"
@@ -16,5 +17,7 @@ export default defineConfig({
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run four at a time in
     // a file: they wait on sockets, not on the cores.
     maxConcurrency: 4,
+    // The longest files first (test/setup/sequencer.ts), also in a fresh clone.
+    sequence: { sequencer: LongestFirst },
   },
 });
