@@ -1,17 +1,14 @@
 import { citeOf } from '../../src/checks/types.js';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { referenceTarget } from '../helpers/target.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { applies, referenceProfile } from '../../src/model/profile.js';
 import { allProperties } from '../../src/checks/properties/index.js';
 
-function target() {
-  const t = inject('wiregradeTarget');
-  const i = t.lastIndexOf(':');
-  return { host: t.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(t.slice(i + 1)) };
-}
 
 describe('the catalogue', () => {
+  const target = referenceTarget();
   it('has at least 120 checks with unique slug ids, a level, a requirement and a cite', () => {
     expect(allChecks.length).toBeGreaterThanOrEqual(120);
     const ids = [...allChecks, ...allProperties].map((c) => c.id);

@@ -1,4 +1,5 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { referenceTarget } from '../helpers/target.js';
 import { loadCorpus } from '../../src/corpus/store.js';
 import { replayCorpus } from '../../src/runner/replay-corpus.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
@@ -13,13 +14,12 @@ const SEED = 'test/corpus-seed';
  * one is a regression test: every entry must read cleanly and replay FIXED.
  */
 describe('the committed corpus', () => {
+  const target = referenceTarget();
   it('reads cleanly and every entry is FIXED against the reference server', async () => {
     const { entries, problems } = await loadCorpus(SEED);
     expect(problems).toEqual([]);
     expect(entries.length).toBeGreaterThan(0);
-    const t = inject('wiregradeTarget');
-    const i = t.lastIndexOf(':');
-    const results = await replayCorpus(entries, { target: { host: t.slice(0, i), port: Number(t.slice(i + 1)) }, timeoutMs: 2000, checks: allChecks, properties: allProperties });
+    const results = await replayCorpus(entries, { target: target(), timeoutMs: 2000, checks: allChecks, properties: allProperties });
     const notFixed = results.filter((r) => r.verdict !== 'FIXED').map((r) => `${r.verdict} ${r.file}: ${r.reason}`);
     expect(notFixed).toEqual([]);
   });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { allProperties } from '../../src/checks/properties/index.js';
 import { runProperty } from '../../src/runner/run-properties.js';
 import { referenceProfile, type Profile } from '../../src/model/profile.js';
+import { referenceTarget } from '../helpers/target.js';
 
 /** The reference protocol written as a profile file's operations, for store.prop.operations. */
 const referenceAsOperations: Profile = {
@@ -23,15 +24,11 @@ const referenceAsOperations: Profile = {
  * `wiregrade fuzz --runs 1000` run the large ones. The seed is fixed (WIREGRADE_SEED overrides it) so a
  * failure here replays with `wiregrade fuzz --seed S --path P --checks ID`.
  */
-const [host, port] = (() => {
-  const t = inject('wiregradeTarget');
-  const i = t.lastIndexOf(':');
-  return [t.slice(0, i).replace(/^\[|\]$/g, ''), Number(t.slice(i + 1))] as const;
-})();
 const seed = Number(process.env.WIREGRADE_SEED ?? 20261121);
 const runs = Number(process.env.WIREGRADE_RUNS ?? 20);
 
-describe(`properties against ${host}:${port} (seed ${seed}, ${runs} runs each)`, () => {
+describe(`properties against ${process.env.WIREGRADE_TARGET ?? 'a reference server'} (seed ${seed}, ${runs} runs each)`, () => {
+  const target = referenceTarget();
   // The differential property's oracle: a second reference server, which must agree with the target.
   let oracle: Awaited<ReturnType<typeof startReferenceServer>>;
   beforeAll(async () => {
@@ -41,7 +38,7 @@ describe(`properties against ${host}:${port} (seed ${seed}, ${runs} runs each)`,
 
   for (const p of allProperties) {
     it(p.id, async () => {
-      const o = await runProperty(p, { target: { host, port }, profile: p.needs === 'operations' ? referenceAsOperations : referenceProfile, timeoutMs: 2000, seed, runs, oracle: { host: oracle.host, port: oracle.port } });
+      const o = await runProperty(p, { target: target(), profile: p.needs === 'operations' ? referenceAsOperations : referenceProfile, timeoutMs: 2000, seed, runs, oracle: { host: oracle.host, port: oracle.port } });
       expect(o.result.verdict, `${o.result.reason} ${JSON.stringify(o.result.property ?? {})}`).toBe('pass');
       expect(o.result.runs).toBeGreaterThan(0);
     });

@@ -1,24 +1,17 @@
 import type { TestProject } from 'vitest/node';
-import { startReferenceServer } from '../../reference-server/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** HOST:PORT the property tests run against: WIREGRADE_TARGET, or a reference server started here. */
+    /** HOST:PORT the reference-server tests run against (WIREGRADE_TARGET), or '' for a server of each file's own. */
     wiregradeTarget: string;
   }
 }
 
 /**
- * Global setup: the properties run against `WIREGRADE_TARGET=host:port` when it is set, else against a
- * bundled reference server started once for the whole test run and closed at the end.
+ * Global setup: the tests that judge "the reference server" (the properties, the whole catalogue, the
+ * committed corpus) run against `WIREGRADE_TARGET=host:port` when it is set; otherwise each of those
+ * files starts a reference server of its own (test/helpers/target.ts).
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const given = process.env.WIREGRADE_TARGET;
-  if (given) {
-    project.provide('wiregradeTarget', given);
-    return async () => {};
-  }
-  const server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
-  project.provide('wiregradeTarget', `127.0.0.1:${server.port}`);
-  return () => server.close();
+export default function setup(project: TestProject): void {
+  project.provide('wiregradeTarget', process.env.WIREGRADE_TARGET ?? '');
 }

@@ -33,7 +33,7 @@ function byCost(rows: ZooServer[]): ZooServer[] {
  */
 export function matrixSuite(part: number, parts: number): void {
   const rows: ZooServer[] = byCost(zoo.filter((z) => z.kind !== 'hostile')).filter((_, i) => i % parts === part);
-  // Rows run side by side (vitest's maxConcurrency): a row mostly waits on sockets (about a fifth of a
+  // Rows run side by side (vitest's maxConcurrency, 3): a row mostly waits on sockets (about a fifth of a
   // core each), and each row has its own server, ports and seed, so its verdicts do not depend on the
   // others (the scheduler confirms any verdict that rests on a deadline).
   describe.concurrent(`the zoo matrix (part ${part + 1} of ${parts})`, () => {
@@ -50,7 +50,9 @@ export function matrixSuite(part: number, parts: number): void {
           const c = result.checks.find((x) => x.id === id)!;
           expect(c.verdict, `${id} on ${z.slug}`).toBe('fail');
           const size = shrunkSize(c);
-          if (id === 'metamorphic.prop.split-invariance') expect(size.pieces, 'a split request shrinks to two pieces').toBe(2);
+          // Two pieces on an idle machine; on a loaded one a shrink step can fail to reproduce (the pieces
+          // of a smaller case arrive together) and the shrink stops a step earlier.
+          if (id === 'metamorphic.prop.split-invariance') expect(size.pieces, 'a split request shrinks to two or three pieces').toBeLessThanOrEqual(3);
           if (id === 'store.prop.model') expect(size.requests, 'a store-model failure shrinks to two or three commands').toBeLessThanOrEqual(3);
           if (id === 'store.prop.concurrent-writers') expect(size.requests, 'a lost update shrinks to a few concurrent writes').toBeLessThanOrEqual(4);
         }
