@@ -1,7 +1,7 @@
 /**
- * `wiregrade detect`: a few harmless requests (GETs, and a POST whose dialogue is never answered) that
- * tell which built-in profile fits a server, so a TA knows which `--profile` to grade it with. Nothing is
- * created or changed on the server. Returns data; the CLI phrases it (src/reporters/detect.ts).
+ * `wiregrade detect`: a few harmless requests (GETs, and an empty `POST /` whose dialogue prompt is never
+ * answered) that tell which built-in profile fits a server, so a TA knows which `--profile` to grade it
+ * with. Returns data; the CLI phrases it (src/reporters/detect.ts).
  */
 import { exchange, type Exchange } from '../client/exchange.js';
 import { header } from '../http1/response-parser.js';
