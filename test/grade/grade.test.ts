@@ -1,9 +1,9 @@
 import { cpSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { trackedGroups } from '../../src/supervise/launch.js';
+import { freePort, trackedGroups } from '../../src/supervise/launch.js';
 import { bubblewrapPath } from '../../src/supervise/limits.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
@@ -63,6 +63,13 @@ describe('wiregrade grade', () => {
       'hostile-hardcoded-port',
     ];
     const dir = classFolder(slugs);
+    // hostile-hardcoded-port's "hard-coded" port: one found free now (its servers inherit this environment).
+    const hardcoded = process.env.ZOO_HARDCODED_PORT;
+    process.env.ZOO_HARDCODED_PORT = String(await freePort());
+    onTestFinished(() => {
+      if (hardcoded === undefined) delete process.env.ZOO_HARDCODED_PORT;
+      else process.env.ZOO_HARDCODED_PORT = hardcoded;
+    });
     const out = tmp('wg-class-out-');
     const scratch = tmp('wg-class-scratch-');
     const t0 = performance.now();

@@ -1,7 +1,8 @@
 /**
  * What the end-to-end tests take from the environment, so a slow or loaded machine can give them room
  * without editing a test. Ports are never configured: every server a test starts gets a free port from
- * the kernel at run time (the one fixed port, 18080, is the bug of the zoo's hostile-hardcoded-port).
+ * the kernel at run time (the zoo's hostile-hardcoded-port takes its "hard-coded" one from
+ * ZOO_HARDCODED_PORT, a free port its test finds at run time).
  */
 
 /** How long a server a test starts may take to listen: WIREGRADE_TEST_START_MS, default 10 s. */

@@ -28,7 +28,7 @@ export async function copyZoo(slug: string): Promise<ZooCopy> {
 /** Launch a zoo server from a scratch copy; the copy is removed if it does not listen. */
 export async function launchZoo(
   slug: string,
-  opts: { port?: number; startTimeoutMs?: number } = {},
+  opts: { port?: number; startTimeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ copy: ZooCopy; port: number; result: LaunchResult }> {
   const copy = await copyZoo(slug);
   const port = opts.port ?? (await freePort());
@@ -38,6 +38,7 @@ export async function launchZoo(
     port,
     host: '127.0.0.1',
     startTimeoutMs: opts.startTimeoutMs ?? START_MS,
+    ...(opts.env ? { env: opts.env } : {}),
   });
   if (result.kind !== 'listening') await copy.remove();
   return { copy, port, result };

@@ -87,7 +87,7 @@ const entries: Entry[] = [
   ['hostile-crash-at-start', 'python', 'hostile', 'Raises an exception at start, before it listens.'],
   ['hostile-never-binds', 'python', 'hostile', 'Runs forever without ever listening.'],
   ['hostile-floods-stdout', 'python', 'hostile', 'Prints debug lines to stdout in a tight loop while serving correctly.'],
-  ['hostile-hardcoded-port', 'python', 'hostile', 'Ignores its argument and always listens on port 18080 (otherwise the correct base server).'],
+  ['hostile-hardcoded-port', 'python', 'hostile', 'Ignores its argument and always listens on the port it hard-coded (otherwise the correct base server).'],
 ];
 
 export const zoo: ZooServer[] = entries.map(([slug, lang, kind, bug]) => ({

@@ -4,8 +4,7 @@
  * hostile behaviour) is really there.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isListening } from '../../src/wire/listen-table.js';
-import { groupMembers, type LaunchResult } from '../../src/supervise/launch.js';
+import { freePort, groupMembers } from '../../src/supervise/launch.js';
 import { bodyJson, bodyText, header, parseResponses, RawClient, rawRequest, type RawReply, type RawResponse } from '../helpers/raw.js';
 import { launchZoo, startZoo, type StartedZoo } from '../helpers/zoo.js';
 import { zoo } from './manifest.js';
@@ -572,20 +571,18 @@ describe('hostile servers', () => {
     if (result.kind === 'never-listened') expect(groupMembers(result.pid)).toEqual([]);
   });
 
-  it('hostile-hardcoded-port listens on 18080, whatever port it is given', async () => {
-    // 18080 is shared by every copy of this server: if something else holds it (another run of this
-    // file, say), the server dies trying to bind it, which is fine here too.
-    const diedOnBusyPort = (r: LaunchResult): boolean =>
-      r.kind === 'exited-before-listening' && r.stderrTail.includes('Address already in use');
-    const { result } = await launchZoo('hostile-hardcoded-port', { startTimeoutMs: 1000 });
-    expect(result.kind === 'never-listened' || diedOnBusyPort(result), JSON.stringify(result)).toBe(true);
-    if (!(await isListening(18080))) {
-      const { copy, result: on18080 } = await launchZoo('hostile-hardcoded-port', { port: 18080, startTimeoutMs: 2000 });
-      expect(on18080.kind === 'listening' || diedOnBusyPort(on18080), JSON.stringify(on18080)).toBe(true);
-      if (on18080.kind === 'listening') {
-        await on18080.server.kill();
-        await copy.remove();
-      }
+  it('hostile-hardcoded-port listens on its own fixed port, whatever port it is given', async () => {
+    // The port "hard-coded" in it is one found free at run time (ZOO_HARDCODED_PORT), never a fixed one.
+    const own = await freePort();
+    const env = { ZOO_HARDCODED_PORT: String(own) };
+    const { result } = await launchZoo('hostile-hardcoded-port', { startTimeoutMs: 1000, env });
+    expect(result.kind, JSON.stringify(result)).toBe('never-listened');
+    if (result.kind === 'never-listened') expect(result.listensOn).toEqual([own]);
+    const { copy, result: onOwn } = await launchZoo('hostile-hardcoded-port', { port: own, startTimeoutMs: 2000, env });
+    expect(onOwn.kind, JSON.stringify(onOwn)).toBe('listening');
+    if (onOwn.kind === 'listening') {
+      await onOwn.server.kill();
+      await copy.remove();
     }
   });
 });
