@@ -5,8 +5,9 @@ import { defineProperty } from '../property.js';
 import type { CheckContext, SentRequest } from '../types.js';
 import { bodyJson, describeExchange, statusOf } from '../verify.js';
 import type { Exchange } from '../../client/exchange.js';
-import { serializeRequest } from '../../http1/request.js';
 import type { Operation, Operations } from '../../model/profile.js';
+import { fillOp, operationRequest } from '../catalogue/store/operations.js';
+import { StoreMismatch } from './store-model.js';
 
 /**
  * The store model for any assignment whose profile file says how its operations are sent
@@ -23,37 +24,13 @@ interface Real {
   last: Exchange[];
 }
 
-class Mismatch extends Error {
-  constructor(
-    message: string,
-    readonly request: SentRequest,
-    readonly setup: SentRequest[],
-    readonly exchange: Exchange,
-    readonly expected: string,
-  ) {
-    super(message);
-  }
-}
-
 function encode(ops: Operations, v: Value | undefined): Buffer | undefined {
   if (v === undefined) return undefined;
   return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v), 'utf8');
 }
 
-/** Fills `{name}` and `{value}` in a template. */
-function fill(t: string, name: string, value: string): string {
-  return t.replaceAll('{name}', name).replaceAll('{value}', value);
-}
-
 async function send(r: Real, op: Operation, slot: number, v?: Value): Promise<{ ex: Exchange; req: SentRequest }> {
-  const name = r.names[slot]!;
-  const valueText = v === undefined ? '' : encode(r.ops, v)!.toString('utf8');
-  const headers: Array<[string, string]> = [['Host', op.host ? fill(op.host, name, valueText) : 'localhost']];
-  for (const [h, t] of Object.entries(op.headers ?? {})) headers.push([h, fill(t, name, valueText)]);
-  const body = v === undefined ? undefined : Buffer.from(fill(op.body ?? '{value}', name, valueText), 'utf8');
-  if (body) headers.push(['Content-Type', r.ops.contentType ?? (r.ops.body === 'raw' ? 'text/plain' : 'application/json')]);
-  const target = fill(op.target, name, valueText);
-  const req: SentRequest = { plan: { bytes: serializeRequest({ method: op.method, target, version: 'HTTP/1.1', headers, body }) }, methods: [op.method] };
+  const req = operationRequest(r.ops, op, r.names[slot]!, v === undefined ? undefined : encode(r.ops, v)!.toString('utf8'));
   const ex = await r.ctx.send(req);
   r.last.push(ex);
   return { ex, req };
@@ -63,7 +40,7 @@ function expectStatus(r: Real, req: SentRequest, ex: Exchange, want: readonly nu
   if (want === undefined) return;
   const s = statusOf(ex);
   const ok = [...want, ...(op.tolerated ?? [])];
-  if (s === null || !ok.includes(s)) throw new Mismatch(`${what}: expected ${want.join(' or ')}, got ${describeExchange(ex)}`, req, [...r.sent], ex, want.join(' or '));
+  if (s === null || !ok.includes(s)) throw new StoreMismatch(`${what}: expected ${want.join(' or ')}, got ${describeExchange(ex)}`, req, [...r.sent], ex, want.join(' or '));
 }
 
 abstract class Cmd implements fc.AsyncCommand<Map<number, Value>, Real> {
@@ -117,10 +94,10 @@ class Read extends Cmd {
       expectStatus(r, req, ex, r.ops.read.status, this.label, r.ops.read);
       const page = Buffer.from(ex.finals[0]?.body ?? []).toString('utf8');
       if (cur !== undefined) {
-        const want = fill(r.ops.read.shows ?? '{value}', name, typeof cur === 'string' ? cur : JSON.stringify(cur));
-        if (!page.includes(want)) throw new Mismatch(`${this.label}: the page does not show ${JSON.stringify(want).slice(0, 200)}`, req, [...r.sent], ex, want);
+        const want = fillOp(r.ops.read.shows ?? '{value}', name, typeof cur === 'string' ? cur : JSON.stringify(cur));
+        if (!page.includes(want)) throw new StoreMismatch(`${this.label}: the page does not show ${JSON.stringify(want).slice(0, 200)}`, req, [...r.sent], ex, want);
       } else if (page.includes(name)) {
-        throw new Mismatch(`${this.label}: the page still shows ${name}, which does not exist`, req, [...r.sent], ex, `no ${name}`);
+        throw new StoreMismatch(`${this.label}: the page still shows ${name}, which does not exist`, req, [...r.sent], ex, `no ${name}`);
       }
       r.sent.push(req);
       return;
@@ -129,7 +106,7 @@ class Read extends Cmd {
     if (cur !== undefined) {
       const got: unknown = typeof cur === 'string' ? Buffer.from(ex.finals[0]?.body ?? []).toString('utf8') : bodyJson(ex.finals[0]);
       if (!isDeepStrictEqual(got, cur)) {
-        throw new Mismatch(`${this.label}: expected ${JSON.stringify(cur).slice(0, 200)}, got ${JSON.stringify(got)?.slice(0, 200)}`, req, [...r.sent], ex, JSON.stringify(cur).slice(0, 200));
+        throw new StoreMismatch(`${this.label}: expected ${JSON.stringify(cur).slice(0, 200)}, got ${JSON.stringify(got)?.slice(0, 200)}`, req, [...r.sent], ex, JSON.stringify(cur).slice(0, 200));
       }
     }
     r.sent.push(req);
@@ -222,7 +199,7 @@ export const operationsModel = defineProperty({
       await fc.asyncModelRun(() => ({ model: new Map<number, Value>(), real }), cmds);
       return null;
     } catch (err) {
-      if (!(err instanceof Mismatch)) throw err;
+      if (!(err instanceof StoreMismatch)) throw err;
       return { reason: `${err.message} — after: ${cmds.toString()}`, expected: [err.expected], actual: describeExchange(err.exchange), request: err.request, setup: err.setup, exchanges: real.last.slice(-4) };
     }
   },

@@ -10,7 +10,7 @@ import { checkGroup } from '../../group.js';
 const CITE = 'docs/checks.md#operations-from-a-profile-file';
 
 /** Fills `{name}` and `{value}` in an operation's template. */
-function fillOp(t: string, name: string, value: string): string {
+export function fillOp(t: string, name: string, value: string): string {
   return t.replaceAll('{name}', name).replaceAll('{value}', value);
 }
 
