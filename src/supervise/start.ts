@@ -17,6 +17,9 @@ export type LaunchFailure =
   /** The port was still held by the old server's connections (TIME_WAIT) for longer than the kernel should keep them. */
   | { kind: 'port-held'; port: number; waitedMs: number };
 
+/** A started server, or why there is none. */
+export type LaunchOutcome = { ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string };
+
 /** What the port looks like before a (re)start: free, or held by another process. */
 export async function portBusy(port: number): Promise<LaunchFailure | null> {
   const h = await portHolder(port);
@@ -27,26 +30,41 @@ export async function portBusy(port: number): Promise<LaunchFailure | null> {
 const PORT_HELD_MAX_MS = 65_000;
 
 /**
- * Waits until nothing holds `port`: no listener (a killed server's zombie leader can keep its socket a
- * moment), and no connection of the old server lingering in TIME_WAIT or FIN_WAIT (a server that binds
- * without SO_REUSEADDR cannot bind until they are gone; the grader resets the connections a server
- * closes first, so there are rarely any). Returns how long it waited, or null when it gave up.
+ * Waits until `port` is free of what matters: no listener (a killed server's zombie leader can keep its
+ * socket a moment) and, with `lingering`, no connection of the old server left in TIME_WAIT or FIN_WAIT
+ * either. Returns how long it waited, or null when it gave up.
  */
-async function waitPortFree(port: number, limitMs = PORT_HELD_MAX_MS): Promise<number | null> {
+async function waitPortFree(port: number, lingering: boolean, limitMs = PORT_HELD_MAX_MS): Promise<number | null> {
   const t0 = performance.now();
   for (let i = 0; performance.now() - t0 < limitMs; i++) {
     const listening = await isListening(port).catch(() => false);
-    const lingering = listening ? 1 : await lingeringOn(port).catch(() => 0);
-    if (lingering === 0) return Math.round(performance.now() - t0);
+    const held = listening ? 1 : lingering ? await lingeringOn(port).catch(() => 0) : 0;
+    if (held === 0) return Math.round(performance.now() - t0);
     await sleep(i < 40 ? 25 : 250);
   }
   return null;
 }
 
-/** Starts the server once the port is free; says why when it gives no server. */
-export async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<{ ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string }> {
-  const waited = await waitPortFree(port);
-  if (waited === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
+/**
+ * Starts the server once nothing listens on its port; says why when it gives no server.
+ *
+ * Connections of an old server can linger on the port (TIME_WAIT, FIN_WAIT) after a kill or a close,
+ * for up to a minute; the grader resets the ones it can, but a close that crosses the grader's own
+ * cannot be undone. A server that binds with SO_REUSEADDR does not mind them, and most do, so the server
+ * is started at once. Only when that start fails while such connections were there (a server without
+ * SO_REUSEADDR cannot bind) does it wait them out and start the server once more: the verdict is the
+ * same either way, only the wait differs.
+ */
+export async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<LaunchOutcome> {
+  if ((await waitPortFree(port, false)) === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
+  const lingered = (await lingeringOn(port).catch(() => 0)) > 0;
+  const first = await launchOnce(argv, cwd, port, startTimeoutMs);
+  if (first.ok || !lingered || first.failure.kind === 'port-busy') return first;
+  if ((await waitPortFree(port, true)) === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: first.stderrTail };
+  return launchOnce(argv, cwd, port, startTimeoutMs);
+}
+
+async function launchOnce(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<LaunchOutcome> {
   const s0 = performance.now();
   const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) }, ownListener: true });
   switch (r.kind) {

@@ -47,7 +47,7 @@ describe('durability through the operations of a persistent profile file (grade)
     const r = await run('grade', 'memory-only');
     expect(r.verdict).toBe('fail');
     expect(r.reason).toMatch(/^after a kill -9 and restart \(round 1\), \S+, acknowledged before, was not read back: 200 OK/);
-  }, 150_000); // about a second; twice in full runs under load it took over 60 s (a restart waiting out a held port, up to 65 s): see the closing note of session 3
+  }, 60_000);
 
   it('is skipped by fuzz, which cannot restart a server', async () => {
     expect((await run('fuzz', 'host-routed')).verdict).toBe('skip');

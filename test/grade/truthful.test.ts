@@ -178,6 +178,9 @@ describe.concurrent('the grader stays truthful', () => {
           child.kill(signal);
           expect(await exited).toBe(code);
           expect(err).toContain('interrupted');
+          // Every group got its SIGKILL before the exit; on a loaded machine a killed process can take a
+          // moment to finish dying. One that was never killed is still there after 5 s.
+          await waitFor(() => leftovers(scratch).processes.length === 0, 5_000);
           const left = leftovers(scratch);
           expect(left.processes).toEqual([]);
           expect(left.folders).toEqual([]);
