@@ -63,6 +63,8 @@ export interface JsonCheck {
   verdict: Verdict;
   runs: number;
   failures: number;
+  /** How long the check took, its confirmation and any re-run included (milliseconds). */
+  durationMs: number;
   requirement: string;
   /** The RFC section and sentence, or the profile rule, the verdict is judged by. */
   source?: Source;
@@ -129,6 +131,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     verdict: c.verdict,
     runs: c.runs,
     failures: c.failures,
+    durationMs: c.durationMs,
     requirement: c.requirement,
   };
   // The sentence a failure rests on (every check's is in `wiregrade list --json`).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJson, score, toJsonReport } from '../../src/reporters/json.js';
 import { blockedCheck, errorCheck, failCheck, passCheck, runResult, sequenceFailCheck, skipCheck, splitFailCheck, warnCheck } from './fixtures.js';
 
-const CHECK_KEYS = ['id', 'family', 'level', 'verdict', 'runs', 'failures', 'requirement'];
+const CHECK_KEYS = ['id', 'family', 'level', 'verdict', 'runs', 'failures', 'durationMs', 'requirement'];
 const FAILURE_KEYS = ['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile', 'rerun'];
 
 describe('toJsonReport', () => {
@@ -28,6 +28,11 @@ describe('toJsonReport', () => {
         expect(keys).toEqual([...CHECK_KEYS, ...(c.cause ? ['cause', 'reason'] : [])]);
       }
     }
+  });
+
+  it("gives each check the time it took", () => {
+    const timed = toJsonReport(runResult([{ ...passCheck, durationMs: 7 }, { ...failCheck, durationMs: 2250 }]));
+    expect(timed.checks.map((c) => [c.id, c.durationMs])).toEqual([[passCheck.id, 7], [failCheck.id, 2250]]);
   });
 
   it('describes a failure: reason, expected, actual, the exact request, a replay, no corpus file yet', () => {
