@@ -42,9 +42,8 @@ export function fill(template: string, ctx: CheckContext): string {
 /** A JSON object whose serialization is exactly `n` bytes (n ≥ 10). */
 export function jsonBodyOfSize(n: number): string {
   const pad = Math.max(0, n - '{"data":""}'.length);
-  let s = '';
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  for (let i = 0; i < pad; i++) s += alphabet[i % alphabet.length];
+  const s = alphabet.repeat(Math.ceil(pad / alphabet.length)).slice(0, pad);
   return `{"data":"${s}"}`;
 }
 

@@ -123,7 +123,8 @@ export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {
       notes.push({ kind: 'launch', bad: true, text: `the server exited before listening (${describeExit(l.code, l.signal)})`, detail: stderr(l.stderrTail) });
       break;
     case 'never-listened': {
-      const within = opts.startTimeoutMs !== undefined ? ` within ${formatSeconds(opts.startTimeoutMs)}` : '';
+      const waited = l.waitedMs ?? opts.startTimeoutMs;
+      const within = waited !== undefined ? ` within ${formatSeconds(waited)}` : '';
       const text = l.listensOn.length > 0 ? `${phraseLaunchFailure({ kind: 'never-listened', port, listensOn: l.listensOn })}${within}` : `the server never listened on port ${port}${within}`;
       notes.push({ kind: 'launch', bad: true, text, detail: stderr(l.stderrTail) });
       break;

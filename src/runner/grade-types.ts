@@ -29,7 +29,8 @@ export interface ServerDeath {
 export type LaunchOutcome =
   | { kind: 'listening'; startMs: number }
   | { kind: 'exited-before-listening'; code: number | null; signal: string | null; stderrTail: string }
-  | { kind: 'never-listened'; stderrTail: string; listensOn: number[] }
+  /** `waitedMs`: how long it was given to listen. */
+  | { kind: 'never-listened'; stderrTail: string; listensOn: number[]; waitedMs?: number }
   /** Another process already listened on the port: nothing was started, nothing graded. */
   | { kind: 'port-busy'; port: number; pid: number | null; command: string | null }
   | { kind: 'not-launched' };

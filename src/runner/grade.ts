@@ -117,7 +117,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
           ? { kind: 'exited-before-listening', code: f.code, signal: f.signal, stderrTail: first.stderrTail }
           : f.kind === 'port-busy'
             ? { kind: 'port-busy', port: f.port, pid: f.pid, command: f.command }
-            : { kind: 'never-listened', stderrTail: first.stderrTail, listensOn: f.kind === 'never-listened' ? f.listensOn : [] };
+            : { kind: 'never-listened', stderrTail: first.stderrTail, listensOn: f.kind === 'never-listened' ? f.listensOn : [], ...(f.kind === 'never-listened' && f.waitedMs !== undefined ? { waitedMs: f.waitedMs } : {}) };
       return notStarted(launch, f);
     }
     server = first.server;

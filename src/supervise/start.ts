@@ -11,14 +11,14 @@ import { portHolder } from './port-owner.js';
 /** Why starting the server (again) did not give a server to grade. */
 export type LaunchFailure =
   | { kind: 'exited'; code: number | null; signal: string | null; addressInUse: boolean }
-  | { kind: 'never-listened'; port: number; listensOn: number[] }
+  | { kind: 'never-listened'; port: number; listensOn: number[]; waitedMs?: number }
   /** Another process holds the port: nothing of the submission could be graded there. */
   | { kind: 'port-busy'; port: number; pid: number | null; command: string | null }
   /** The port was still held by the old server's connections (TIME_WAIT) for longer than the kernel should keep them. */
   | { kind: 'port-held'; port: number; waitedMs: number };
 
 /** A started server, or why there is none. */
-export type LaunchOutcome = { ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string };
+export type StartOutcome = { ok: true; server: LaunchedServer; startMs: number } | { ok: false; failure: LaunchFailure; stderrTail: string };
 
 /** What the port looks like before a (re)start: free, or held by another process. */
 export async function portBusy(port: number): Promise<LaunchFailure | null> {
@@ -55,7 +55,7 @@ async function waitPortFree(port: number, lingering: boolean, limitMs = PORT_HEL
  * SO_REUSEADDR cannot bind) does it wait them out and start the server once more: the verdict is the
  * same either way, only the wait differs.
  */
-export async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<LaunchOutcome> {
+export async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<StartOutcome> {
   if ((await waitPortFree(port, false)) === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
   const lingered = (await lingeringOn(port).catch(() => 0)) > 0;
   const first = await launchOnce(argv, cwd, port, startTimeoutMs);
@@ -64,7 +64,7 @@ export async function launchWhenFree(argv: string[], cwd: string, port: number, 
   return launchOnce(argv, cwd, port, startTimeoutMs);
 }
 
-async function launchOnce(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<LaunchOutcome> {
+async function launchOnce(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<StartOutcome> {
   const s0 = performance.now();
   const r = await launchServer({ cmd: argv, cwd, port, startTimeoutMs, env: { PORT: String(port) }, ownListener: true });
   switch (r.kind) {
@@ -77,7 +77,7 @@ async function launchOnce(argv: string[], cwd: string, port: number, startTimeou
     }
     case 'never-listened': {
       const busy = r.listensOn.includes(port) ? null : await portBusy(port);
-      return { ok: false, failure: busy ?? { kind: 'never-listened', port, listensOn: r.listensOn }, stderrTail: r.stderrTail };
+      return { ok: false, failure: busy ?? { kind: 'never-listened', port, listensOn: r.listensOn, waitedMs: r.waitedMs }, stderrTail: r.stderrTail };
     }
   }
 }

@@ -31,6 +31,15 @@ s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16)
 while True:
     c, _ = s.accept(); c.close()
 `,
+  // Listens only after 1.2 s.
+  late: `
+import socket, sys, time
+time.sleep(1.2)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(16)
+while True:
+    c, _ = s.accept(); c.close()
+`,
   exits: `
 import sys
 sys.stderr.write('fatal: cannot open store.json\\n')
@@ -164,16 +173,23 @@ describe('launchServer', () => {
     expect(result.stderrTail).toContain('fatal: cannot open store.json');
   });
 
-  it('gives up on a server that never listens, and kills it', async () => {
+  it('gives up on a server that never listens, after the start timeout twice (it still ran and listened nowhere), and kills it', async () => {
     const t0 = performance.now();
     const { result } = await launch('idle', { startTimeoutMs: 400 });
     const elapsed = performance.now() - t0;
     expect(result.kind).toBe('never-listened');
-    expect(elapsed).toBeGreaterThanOrEqual(380);
-    expect(elapsed).toBeLessThan(3000);
+    expect(elapsed).toBeGreaterThanOrEqual(780);
+    expect(elapsed).toBeLessThan(5000);
     if (result.kind !== 'never-listened') return;
+    expect(result.waitedMs).toBeGreaterThanOrEqual(780);
     expectGroupGone(result.pid);
     expect(trackedGroups()).not.toContain(result.pid);
+  });
+
+  it('takes a server that begins to listen after its start timeout, within the second one, as started (a slow start is not a dead server)', async () => {
+    // late.py sleeps 1.2 s before it listens: past a 1 s start timeout, well within twice that.
+    const { result } = await launch('late', { startTimeoutMs: 1000 });
+    expect(result.kind).toBe('listening');
   });
 
   it('keeps only the last bytes of a server that floods stdout', async () => {

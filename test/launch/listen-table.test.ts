@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { addressServes, isListening, listenTableAvailable, parseListenTable } from '../../src/wire/listen-table.js';
+import { addressServes, isListening, listenersComeFirst, listenTableAvailable, parseListenTable, readListenTable } from '../../src/wire/listen-table.js';
 
 // Captured from a little-endian Linux machine: 0.0.0.0:2024 and 127.0.0.1:8080 listening, one
 // established connection on 8080, and 127.0.0.1:9000 in TIME_WAIT.
@@ -46,6 +46,17 @@ describe('parseListenTable', () => {
   });
 });
 
+describe('listenersComeFirst', () => {
+  it('is true when every LISTEN line comes before the other states, false when one follows them', () => {
+    expect(listenersComeFirst(TCP4)).toBe(true);
+    expect(listenersComeFirst(TCP6)).toBe(true);
+    const lines = TCP4.trimEnd().split('\n');
+    const interleaved = [lines[0], lines[3], lines[1], lines[2], lines[4]].join('\n');
+    expect(listenersComeFirst(interleaved)).toBe(false);
+    expect(listenersComeFirst('')).toBe(true);
+  });
+});
+
 describe('addressServes', () => {
   it('matches wildcards, exact addresses, v4-mapped addresses and localhost', () => {
     expect(addressServes('0.0.0.0', '127.0.0.1')).toBe(true);
@@ -88,6 +99,29 @@ describe.runIf(listenTableAvailable())('isListening (live /proc)', () => {
     expect(await isListening(port)).toBe(false);
     expect(accepted).toBe(0);
   });
+
+  it('sees a new listener behind a thousand sockets in TIME_WAIT (the listeners are read first)', async () => {
+    // A thousand closed connections: each leaves a socket in TIME_WAIT, after the listeners in the
+    // kernel's table.
+    const sink = await listen('127.0.0.1');
+    const sinkPort = (sink.address() as net.AddressInfo).port;
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(Array.from({ length: 100 }, () => new Promise<void>((resolve) => {
+        const c = net.connect(sinkPort, '127.0.0.1', () => c.end());
+        c.on('close', () => resolve());
+        c.on('error', () => resolve());
+        c.resume();
+      })));
+    }
+    const srv = await listen('127.0.0.1');
+    const port = (srv.address() as net.AddressInfo).port;
+    expect(await isListening(port)).toBe(true);
+    expect(await isListening(sinkPort)).toBe(true);
+    await close(srv);
+    await close(sink);
+    expect(await isListening(port)).toBe(false);
+    expect((await readListenTable(null)).filter((e) => e.state !== '0A').length).toBeGreaterThanOrEqual(1000);
+  }, 30_000);
 
   it('sees a dual-stack socket on :: as serving 127.0.0.1', async () => {
     let srv: net.Server;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/supervise/launch.js';
-import { launchWhenFree, type LaunchOutcome } from '../../src/supervise/start.js';
+import { launchWhenFree, type StartOutcome } from '../../src/supervise/start.js';
 import { lingeringOn } from '../../src/wire/listen-table.js';
 import { tempFolders } from '../helpers/tmp.js';
 
@@ -48,7 +48,7 @@ afterEach(async () => {
   for (const f of open.splice(0)) await f();
 });
 
-async function launch(reuse: boolean, port: number): Promise<LaunchOutcome> {
+async function launch(reuse: boolean, port: number): Promise<StartOutcome> {
   const r = await launchWhenFree(serverCmd(reuse).map((a) => a.replace('{port}', String(port))).concat(String(port)), tmp('wg-start-'), port, 10_000);
   if (r.ok) open.push(() => r.server.kill());
   return r;

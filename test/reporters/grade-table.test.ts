@@ -126,6 +126,9 @@ describe('renderGradeTable', () => {
     const t = renderGradeTable(g, { color: false, startTimeoutMs: 10_000 });
     expect(t).toContain('✗ the server never listened on port 8080 within 10 s\n    stderr:\n      (nothing on stderr)');
     expect(renderGradeTable(g, { color: false })).toContain('✗ the server never listened on port 8080\n');
+    // The wait it was given, when the launch says (the start timeout twice for a silent process).
+    const waited = grade('w', [], { launch: { kind: 'never-listened', stderrTail: '', listensOn: [], waitedMs: 20_000 }, run: runResult([]) });
+    expect(renderGradeTable(waited, { color: false, startTimeoutMs: 10_000 })).toContain('✗ the server never listened on port 8080 within 20 s\n');
     const sig = grade('s', [], { launch: { kind: 'exited-before-listening', code: null, signal: 'SIGKILL', stderrTail: STDERR }, run: runResult([]) });
     expect(renderGradeTable(sig, { color: false })).toContain('the server exited before listening (signal SIGKILL)');
   });
