@@ -6,7 +6,7 @@ describe('defaultJobs: enough grades at once to keep every core busy, since a gr
     expect(CPU_SHARE_PER_GRADE).toBeGreaterThan(0);
     expect(CPU_SHARE_PER_GRADE).toBeLessThanOrEqual(1);
     expect(defaultJobs(1)).toBe(Math.round(1 / CPU_SHARE_PER_GRADE));
-    expect(defaultJobs(2)).toBe(12);
+    expect(defaultJobs(2)).toBe(25);
     expect(defaultJobs(2)).toBeGreaterThan(2); // more than one per core: the point of the default
     expect(defaultJobs(64)).toBe(MAX_DEFAULT_JOBS);
     expect(defaultJobs(0)).toBe(1);
