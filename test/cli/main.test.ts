@@ -158,7 +158,7 @@ describe('fuzz', () => {
     expect(report).toMatchObject({ target: `127.0.0.1:${broken.port}`, profile: 'reference', seed: 5, score: { points: 0, max: 1 } });
     expect(report.checks).toHaveLength(1);
     const check = report.checks[0]!;
-    expect(Object.keys(check)).toEqual(['id', 'family', 'level', 'verdict', 'runs', 'failures', 'requirement', 'source', 'firstFailure']);
+    expect(Object.keys(check)).toEqual(['id', 'family', 'level', 'verdict', 'runs', 'failures', 'durationMs', 'requirement', 'source', 'firstFailure']);
     expect(check).toMatchObject({ id: BASELINE, verdict: 'fail', failures: 1 });
     expect(Object.keys(check.firstFailure as object)).toEqual(['reason', 'expected', 'actual', 'request', 'replay', 'corpusFile', 'rerun']);
     expect(readdirSync(dir)).toEqual(['report.json']);
