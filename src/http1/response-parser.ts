@@ -61,6 +61,8 @@ type State =
   | { k: 'chunk-data-end' }
   | { k: 'trailers' }
   | { k: 'close' }
+  /** After a 101: the connection speaks another protocol now; its bytes are not HTTP/1.1's. */
+  | { k: 'switched' }
   | { k: 'broken' };
 
 /**
@@ -151,6 +153,8 @@ export class ResponseParser {
       r.statusLine = this.buf.toString('latin1', this.pos - this.base, nl < 0 ? this.buf.length : nl).replace(/\r$/, '');
       const m = STATUS_LINE.exec(r.statusLine);
       if (m && /^\d{3}$/.test(m[3] ?? '')) r.status = Number(m[3]);
+      // A cut 1xx head is still an interim one: it is not the answer to the request.
+      if (r.status !== null && r.status >= 100 && r.status < 200 && r.status !== 101) r.interim = true;
       r.version = m?.[1] ?? null;
       r.end = this.base + this.buf.length;
       // What can be said of a head that never ended: where it used bare LF, and that it never ended.
@@ -263,6 +267,11 @@ export class ResponseParser {
       case 'close': {
         if (avail <= 0) return false;
         this.keepBody(this.pos, avail);
+        this.pos += avail;
+        return true;
+      }
+      case 'switched': {
+        if (avail <= 0) return false;
         this.pos += avail;
         return true;
       }
@@ -458,13 +467,16 @@ export class ResponseParser {
     const status = r.status ?? 0;
     const te = headerAll(r, 'transfer-encoding');
     const cls = headerAll(r, 'content-length');
-    if (r.interim || status === 204) {
+    if (r.interim || status === 101 || status === 204) {
       if (cls.length > 0) this.find(r, 'content-length-forbidden', r.start, cls.join(', '));
     }
-    if (r.interim || r.forMethod === 'HEAD' || status === 204 || status === 304) {
+    // RFC 9112 §6.3: a response to HEAD, a 1xx (101 included), a 204 or a 304 ends at its empty line.
+    if (r.interim || status === 101 || r.forMethod === 'HEAD' || status === 204 || status === 304) {
       r.framing = 'none';
       this.parseContentLength(r, cls, false);
       out.push(this.finish(r, this.pos));
+      // After a 101 the connection belongs to the protocol it switched to (RFC 9110 §7.8).
+      if (status === 101) this.state = { k: 'switched' };
       return;
     }
     if (te.length > 0) {

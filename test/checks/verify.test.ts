@@ -183,19 +183,18 @@ describe('verify: every accept token against every kind of exchange', () => {
 
 describe('verify: a truncated interim head is not the answer', () => {
   // answerOf's contract: a status line the server sent before closing counts as its answer, unless it is
-  // an interim 1xx (`!p.interim`). A complete 100 Continue then a close is not an answer; the same 100
-  // whose head the close cut short is taken as the answer, because the parser's end() builds the
-  // truncated head without deciding `interim`. A check accepting '1xx' (or 100) would pass on it.
-  // statusOf() gives 100, so e.g. the runner's `baselineUnanswered` takes it as an answer. When the parser
-  // is fixed, both tests below fail: make the first an `it` and delete the second.
+  // an interim 1xx. A complete 100 Continue then a close is not an answer, and neither is the same 100
+  // whose head the close cut short.
   const cut = build({ kind: 'closed-without-response', bytes: 'HTTP/1.1 100 Continue\r\n', connection: 'closed' });
-  it.fails('is not answered (BUG: currently answered as 100)', () => {
+  it('is not answered', () => {
+    expect(cut.partial?.interim).toBe(true);
     expect(answered(cut)).toBe(false);
     expect(matches(cut, '1xx')).toBe(false);
   });
-  it('(what happens now: the truncated 100 is the answer)', () => {
-    expect(statusOf(cut)).toBe(100);
-    expect(cut.partial?.interim).toBe(false);
+  it('while a truncated final head still is', () => {
+    const final = build({ kind: 'closed-without-response', bytes: 'HTTP/1.1 404 Not Found\r\n', connection: 'closed' });
+    expect(answered(final)).toBe(true);
+    expect(statusOf(final)).toBe(404);
   });
 });
 

@@ -368,31 +368,38 @@ describe('ResponseParser: known split dependences past the head limit', () => {
 /**
  * RFC 9112 §6.3: "Any response to a HEAD request and any response with a 1xx (Informational), 204 (No
  * Content), or 304 (Not Modified) status code is always terminated by the first empty line after the
- * header fields". The parser keeps 101 out of `interim` (rightly: it is the last HTTP/1.1 response on the
- * connection) and then frames it like a 200 without a length: close-delimited, with a
- * `missing-content-length` finding, and what follows (the new protocol's bytes) as its body.
- * When fixed, the first test fails: make it an `it`, delete the second.
+ * header fields". A 101 is the last HTTP/1.1 response on its connection (RFC 9110 §7.8): it ends at its
+ * empty line, and what follows is the new protocol's, neither its body nor stray bytes.
  */
 describe('ResponseParser: a 101 response', () => {
   const switching = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
 
-  it.fails('ends at its empty line, with no body and no missing-content-length finding (BUG)', () => {
+  it('ends at its empty line, with no body and no missing-content-length finding', () => {
     const p = new ResponseParser();
     p.expect('GET');
     p.feed(latin1(switching + '\x81\x05hello'));
     expect(p.done).toHaveLength(1);
     expect(p.done[0]!.framing).toBe('none');
+    expect(p.done[0]!.interim).toBe(false);
+    expect(p.done[0]!.body).toHaveLength(0);
     expect(p.done[0]!.findings.map((f) => f.code)).not.toContain('missing-content-length');
   });
 
-  it('(what happens now: close-delimited, the next protocol\'s bytes as its body)', () => {
+  it('takes what follows as the new protocol: no finding, nothing left unconsumed, also at the close', () => {
     const p = new ResponseParser();
     p.expect('GET');
-    p.feed(latin1(switching + '\x81\x05hello'));
-    expect(p.done).toHaveLength(0);
-    expect(p.partial?.framing).toBe('close');
+    p.feed(latin1(switching));
+    p.feed(latin1('\x81\x05hello HTTP/1.1 200 OK\r\n\r\n'));
     p.end();
-    expect(Buffer.from(p.done[0]!.body).toString('latin1')).toBe('\x81\x05hello');
-    expect(p.done[0]!.findings.map((f) => f.code)).toContain('missing-content-length');
+    expect(p.done).toHaveLength(1);
+    expect(p.done[0]!.findings).toEqual([]);
+    expect(p.unconsumed).toBe(0);
+  });
+
+  it('is still told it must not carry a Content-Length (RFC 9110 §8.6)', () => {
+    const p = new ResponseParser();
+    p.expect('GET');
+    p.feed(latin1(switching.replace('\r\n\r\n', '\r\nContent-Length: 0\r\n\r\n')));
+    expect(p.done[0]!.findings.map((f) => f.code)).toContain('content-length-forbidden');
   });
 });
