@@ -162,7 +162,7 @@ export function listenTableAvailable(): boolean {
 export async function readListenTable(only: string | null = TCP_LISTEN): Promise<ListenEntry[]> {
   const all: ListenEntry[] = [];
   for (const { path, family } of TABLES) {
-    let text: string | null;
+    let text: string;
     try {
       text = only === TCP_LISTEN && (await listenersFirst()) ? await readListeners(path) : await fs.promises.readFile(path, 'latin1');
     } catch {
@@ -175,7 +175,7 @@ export async function readListenTable(only: string | null = TCP_LISTEN): Promise
 
 let listenersFirstKnown: Promise<boolean> | undefined;
 
-/** Do both tables list every listening socket before any other (true of Linux since its 2.6 days)? */
+/** Do both tables list every listening socket before any other (Linux walks its listening hash first)? */
 function listenersFirst(): Promise<boolean> {
   listenersFirstKnown ??= (async () => {
     for (const { path } of TABLES) {
@@ -192,13 +192,18 @@ function listenersFirst(): Promise<boolean> {
   return listenersFirstKnown;
 }
 
+/** The state column of one line of a table (`0A`, `06`, …), upper-case; undefined for a blank line. */
+function stateOf(line: string): string | undefined {
+  return line.trim().split(/\s+/)[3]?.toUpperCase();
+}
+
 /** In this table's text, does no LISTEN line follow a line in another state? */
 export function listenersComeFirst(text: string): boolean {
   let others = false;
   for (const line of text.split('\n').slice(1)) {
-    const state = line.trim().split(/\s+/)[3];
+    const state = stateOf(line);
     if (state === undefined) continue;
-    if (state.toUpperCase() !== TCP_LISTEN) others = true;
+    if (state !== TCP_LISTEN) others = true;
     else if (others) return false;
   }
   return true;
@@ -222,8 +227,8 @@ async function readListeners(path: string): Promise<string> {
       // The first complete line that is not the header and not LISTEN ends the listeners.
       const lines = text.split('\n');
       for (let i = 1; i < lines.length - 1; i++) {
-        const state = lines[i]!.trim().split(/\s+/)[3];
-        if (state !== undefined && state.toUpperCase() !== TCP_LISTEN) return lines.slice(0, i).join('\n');
+        const state = stateOf(lines[i]!);
+        if (state !== undefined && state !== TCP_LISTEN) return lines.slice(0, i).join('\n');
       }
     }
     return text;
