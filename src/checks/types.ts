@@ -104,9 +104,16 @@ export interface CheckRun {
    * `finding` it looks for), and nothing else was seen. When that check fails too, the failure is
    * counted once, there (see src/runner/root-causes.ts).
    */
-  because?: { check: string; finding: FindingCode };
+  because?: { check: string; finding: FindingCode | RunnerFinding };
   exchanges: Exchange[];
 }
+
+/**
+ * What the runner (not the answer's bytes) saw that a failure follows from:
+ * `died-on-unrouted-host`: the server died on a request whose Host carries none of the profile's routes
+ * (see `robustness.unrouted-host.server-survives`).
+ */
+export type RunnerFinding = 'died-on-unrouted-host';
 
 export interface CheckContext {
   readonly target: Endpoint;

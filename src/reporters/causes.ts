@@ -83,6 +83,9 @@ export function phraseCause(c: ResultCause): string {
 
 /** The sentence a report shows for a result: the runner's cause first, then the check's own words. */
 export function reasonOf(c: Pick<CheckResult, 'reason' | 'cause'> & Partial<Pick<CheckResult, 'rootCause' | 'because'>> & { verdict?: string }): string {
+  if (c.rootCause && c.because?.finding === 'died-on-unrouted-host' && c.cause) {
+    return `follows from ${c.rootCause} (the server died on a request whose Host carries none of its routes), deducted there, not here: ${phraseCause(c.cause)}`;
+  }
   if (c.rootCause) return `follows from ${c.rootCause} (${c.because?.finding ?? 'its finding'} in the same answer), deducted there, not here: ${c.reason}`;
   // A check's own `blocked` (its setup step failed) carries its words only.
   if (!c.cause) return c.verdict === 'blocked' ? `not run: ${c.reason}` : c.reason;

@@ -3,9 +3,10 @@ import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } fr
 import type { Canary, Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
+import { UNROUTED_HOST_ID } from '../checks/catalogue/robustness.js';
 import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
-import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
+import { applies, pointsFor, routesInHost, skipReason, type Profile } from '../model/profile.js';
 import type { CheckMeta, CheckResult, RunEvent, RunResult } from './types.js';
 import type { BlockCause, Unreachable } from './causes.js';
 import { linkRootCauses } from './root-causes.js';
@@ -139,22 +140,36 @@ export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[])
  * Charges a death found after a unit to its result: the unit fails for it, and its request becomes the
  * one after which the server went away (so the replay reproduces the death).
  */
-export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null>, { chargedTo: 'unit' }>): CheckResult {
+export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null>, { chargedTo: 'unit' }>, profile: Pick<Profile, 'baseline'>): CheckResult {
   const out: CheckResult = { ...res, verdict: 'fail', failures: Math.max(1, res.failures), cause: Scheduler.died(a) };
   const sent = a.culprit?.request;
   if (sent) {
     out.request = { plan: sent.plan, methods: sent.methods };
     delete out.setup;
     delete out.expectation;
+    // Under a profile that routes by Host, a death on a request with the plain `Host: localhost` (no
+    // route) is the bug robustness.unrouted-host.server-survives judges; when that check fails too,
+    // this one follows from it.
+    if (routesInHost(profile) && /^localhost(:\d+)?$/.test(hostOf(sent.plan.bytes) ?? '')) {
+      out.because = { check: UNROUTED_HOST_ID, finding: 'died-on-unrouted-host' };
+    }
   }
   if (a.culprit && !out.exchanges) out.exchanges = [a.culprit];
   return out;
 }
 
+/** The Host field value of a request's head, lower-cased; undefined when it has none. */
+function hostOf(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64 * 1024)).toString('latin1');
+  const end = head.search(/\r?\n\r?\n/);
+  const m = /(?:^|\n)host:[ \t]*([^\r\n]*?)[ \t]*\r?(?:\n|$)/i.exec(end < 0 ? head : head.slice(0, end));
+  return m?.[1]?.toLowerCase();
+}
+
 /** What a death found after a unit does to its result (see Scheduler.after). */
-export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>): CheckResult {
+export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>, profile: Pick<Profile, 'baseline'>): CheckResult {
   if (a.chargedTo === 'none') return res;
-  if (a.chargedTo === 'unit') return chargeDeath(res, a);
+  if (a.chargedTo === 'unit') return chargeDeath(res, a, profile);
   if (a.judged || res.verdict === 'pass' || res.verdict === 'warn') return res;
   return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
 }
@@ -205,7 +220,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
       continue;
     }
     if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record, check.family);
-    return a ? applyAfter(res, a) : res;
+    return a ? applyAfter(res, a, opts.profile) : res;
   }
 }
 

@@ -153,7 +153,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
       if (outcome.result.verdict !== 'skip') {
         const a = await s.after(def, outcome.result.exchanges ?? [], (outcome.held ?? 0) > 0);
         if (a) opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted });
-        if (a) outcome = { ...outcome, result: applyAfter(outcome.result, a) };
+        if (a) outcome = { ...outcome, result: applyAfter(outcome.result, a, opts.profile) };
       }
     }
     const weight = pointsFor(opts.profile, def.id);

@@ -200,9 +200,18 @@ describe('the payloads stay inside the canary folder', () => {
       }
     }
   });
+  it('every injection carries the profile\'s Host and header fields (a Host-routed server gets its route)', () => {
+    const routed = injections(dir, 'wiregrade-pwned-x', { knownPath: '/', baseline: { method: 'GET', target: '/', host: '127.0.0.1/echo', headers: { 'X-Course': 'net101' } } });
+    for (const x of routed) {
+      const head = Buffer.from(x.request.plan.bytes).toString('latin1');
+      expect(head).toContain('\r\nHost: 127.0.0.1/echo\r\nX-Course: net101\r\n');
+      expect(head).not.toContain('Host: localhost');
+    }
+  });
+
   it('every read target is a single request-line token, and every injection creates a file in the folder only', () => {
     for (const t of readTargets({ dir, readName: 'wiregrade-canary-0.txt' })) expect(t).toMatch(/^[\x21-\x7e]+$/);
-    const list = injections(dir, 'wiregrade-pwned-x', '/');
+    const list = injections(dir, 'wiregrade-pwned-x', { knownPath: '/', baseline: { method: 'GET', target: '/' } });
     expect(list.length).toBeLessThanOrEqual(20);
     for (const x of list) {
       expect(path.dirname(x.file)).toBe(dir);

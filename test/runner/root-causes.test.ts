@@ -13,6 +13,17 @@ import type { CheckResult } from '../../src/runner/types.js';
 import { renderText } from '../../src/reporters/text.js';
 import { toJsonReport } from '../../src/reporters/json.js';
 import { startZoo } from '../helpers/zoo.js';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+import { captureIO } from '../cli/helpers.js';
+import { tempFolders } from '../helpers/tmp.js';
+import { profileZooServer } from '../zoo/profiles/manifest.js';
+import type { JsonReport } from '../../src/reporters/json.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tmp = tempFolders();
 
 const CRLF = 'wire.line-ends.crlf';
 
@@ -51,5 +62,30 @@ describe('root causes', () => {
     } finally {
       await z.stop();
     }
+  }, 120_000);
+
+  it('charges a Host-routed server that dies on "Host: localhost" once, at robustness.unrouted-host.server-survives, under grade', async () => {
+    // Every check that sends "Host: localhost" kills it; grade restarts it and charges each death to
+    // its check, and each follows from the one root cause.
+    const z = profileZooServer('key-value', 'host-routed-crash');
+    const sub = path.join(tmp('wg-unrouted-'), 'sub');
+    cpSync(z.dir, sub, { recursive: true });
+    cpSync(z.lib, path.join(sub, '_lib'), { recursive: true });
+    cpSync(z.common, path.join(sub, '_common'), { recursive: true });
+    const out = path.join(sub, '..', 'g.json');
+    const c = captureIO();
+    const checks = ['robustness.unrouted-host.server-survives', 'status.target.unknown-path-is-404', 'status.method.connect-is-405', 'status.target.no-leading-slash-is-400'];
+    await main(['grade', '--cwd', sub, '--cmd', 'python3 server.py {port}', '--profile', path.join(REPO, 'examples/profiles/key-value.host-routed.json'), '--runs', '0', '--json', out, ...checks.flatMap((id) => ['--checks', id])], c.io);
+    if (!existsSync(out)) throw new Error(`no report: ${c.stderr}`);
+    const g = JSON.parse(readFileSync(out, 'utf8')) as JsonReport;
+    const root = 'robustness.unrouted-host.server-survives';
+    const fails = g.checks.filter((x) => x.verdict === 'fail');
+    expect(fails.map((x) => x.id).sort()).toEqual([...checks].sort());
+    for (const x of fails.filter((f) => f.id !== root)) {
+      expect(x.rootCause, x.id).toEqual({ check: root, finding: 'died-on-unrouted-host' });
+      expect(x.reason).toMatch(/^follows from robustness\.unrouted-host\.server-survives \(the server died on a request whose Host carries none of its routes\), deducted there, not here: the server process exited/);
+    }
+    expect(g.checks.find((x) => x.id === root)!.dependants?.sort()).toEqual(checks.filter((id) => id !== root).sort());
+    expect(c.stdout).toContain('↳ 3 failures follow from this one (not deducted again)');
   }, 120_000);
 });

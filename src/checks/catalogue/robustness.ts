@@ -317,6 +317,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
    * charged here, once, and not to an RFC check.
    */
   {
+    // UNROUTED_HOST_ID below names this check for the runner's root causes.
     id: 'robustness.unrouted-host.server-survives',
     level: 'MUST',
     requirement: 'A server that takes its routes from the Host header keeps serving after a request whose Host carries no route ("Host: localhost"): it may refuse it (404, 400), but not die.',
@@ -335,3 +336,6 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     },
   },
 ]);
+
+/** The check a death on a request without the profile's Host route follows from (src/runner/run-checks.ts). */
+export const UNROUTED_HOST_ID = 'robustness.unrouted-host.server-survives';

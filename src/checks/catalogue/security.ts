@@ -11,6 +11,7 @@ import { sleep } from '../../wire/deadline.js';
 import type { Canary, Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
 import { describeExchange, req, result } from '../verify.js';
 import { checkGroup, type CheckDecl } from '../group.js';
+import { withKnownHost, type Profile } from '../../model/profile.js';
 
 const CITE = 'docs/checks.md#security-checks';
 const SECURE = (note: string): Source => ({ profile: 'any', note });
@@ -70,9 +71,15 @@ function skipped(expected: string[]): CheckRun {
   return result('skip', 'needs a folder wiregrade owns around the server (wiregrade grade)', expected, undefined, undefined);
 }
 
-/** `GET target` as raw bytes (the target exactly as given: no client normalises its dot-segments). */
-function getReq(target: string, lines: readonly string[] = []): SentRequest {
-  return req(`GET ${target} HTTP/1.1\r\nHost: localhost\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`, 'GET');
+/** What a probe carries of the profile: its Host (a route, for a Host-routed assignment) and its header fields. */
+type Routing = Pick<Profile, 'baseline'>;
+
+/**
+ * `GET target` as raw bytes (the target exactly as given: no client normalises its dot-segments), with
+ * the profile's Host and header fields, so that a probe reaches the server's handlers as its requests do.
+ */
+function getReq(routing: Routing, target: string, lines: readonly string[] = []): SentRequest {
+  return req(withKnownHost(`GET ${target} HTTP/1.1\r\nHost: localhost\r\n${lines.map((l) => `${l}\r\n`).join('')}\r\n`, routing), 'GET');
 }
 
 /** The traversal targets that would reach `abs` (a file in the canary's folder) from the server's folder. */
@@ -130,7 +137,7 @@ const readCheck: CheckDecl = {
     const late = timeouts();
     for (const target of targets) {
       if (late.tooMany) return stopped(exchanges.length, targets.length, expected, exchanges);
-      const r = getReq(target);
+      const r = getReq(ctx.profile, target);
       const ex = await ctx.send(r);
       exchanges.push(ex);
       late.saw(ex);
@@ -163,7 +170,7 @@ const writeCheck: CheckDecl = {
         if (late.tooMany) return stopped(exchanges.length, total, expected, exchanges);
         // A JSON object: stores of records take it, and stores of text keep it as it is.
         const body = `{"wiregrade":"write probe ${ctx.name(`w${i}`)}"}`;
-        const r = req(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, method);
+        const r = req(withKnownHost(`${method} ${target} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, ctx.profile), method);
         const ex = await ctx.send(r);
         exchanges.push(ex);
         late.saw(ex);
@@ -212,7 +219,8 @@ function pct(s: string): string {
  * a percent-encoded target and a header carry a plain space. Half are asked with `Accept-Encoding: gzip`
  * (a server that compresses through a shell pipeline).
  */
-export function injections(dir: string, marker: string, known: string): Injection[] {
+export function injections(dir: string, marker: string, routing: Routing & Pick<Profile, 'knownPath'>): Injection[] {
+  const known = routing.knownPath;
   const out: Injection[] = [];
   const file = (): string => `${dir}/${marker}-${out.length}`;
   const add = (where: string, make: (f: string) => SentRequest): void => {
@@ -221,16 +229,16 @@ export function injections(dir: string, marker: string, known: string): Injectio
   };
   const gzip = 'Accept-Encoding: gzip';
   FORMS.forEach((form) => {
-    add('the target (/echo/…), gzip accepted', (f) => getReq(`/echo/${form(`touch$IFS${f}`)}`, [gzip]));
-    add('the target (/echo/…)', (f) => getReq(`/echo/${form(`touch$IFS${f}`)}`));
-    add('the target (/echo/…, percent-encoded), gzip accepted', (f) => getReq(`/echo/${pct(form(`touch ${f}`))}`, [gzip]));
+    add('the target (/echo/…), gzip accepted', (f) => getReq(routing, `/echo/${form(`touch$IFS${f}`)}`, [gzip]));
+    add('the target (/echo/…)', (f) => getReq(routing, `/echo/${form(`touch$IFS${f}`)}`));
+    add('the target (/echo/…, percent-encoded), gzip accepted', (f) => getReq(routing, `/echo/${pct(form(`touch ${f}`))}`, [gzip]));
   });
-  add('the target', (f) => getReq(`/${FORMS[0]!(`touch$IFS${f}`)}`, [gzip]));
-  add('the query', (f) => getReq(`${known}${known.includes('?') ? '&' : '?'}q=${FORMS[0]!(`touch$IFS${f}`)}`));
-  add('the target (/files/…)', (f) => getReq(`/files/${FORMS[2]!(`touch$IFS${f}`)}`));
-  add('the User-Agent header, gzip accepted', (f) => getReq('/user-agent', [`User-Agent: ${FORMS[0]!(`touch ${f}`)}`, gzip]));
-  add('the User-Agent header', (f) => getReq('/user-agent', [`User-Agent: ${FORMS[2]!(`touch ${f}`)}`]));
-  add('the Accept-Encoding header', (f) => getReq(`/echo/x`, [`Accept-Encoding: gzip${FORMS[2]!(`touch ${f}`).slice(1)}`]));
+  add('the target', (f) => getReq(routing, `/${FORMS[0]!(`touch$IFS${f}`)}`, [gzip]));
+  add('the query', (f) => getReq(routing, `${known}${known.includes('?') ? '&' : '?'}q=${FORMS[0]!(`touch$IFS${f}`)}`));
+  add('the target (/files/…)', (f) => getReq(routing, `/files/${FORMS[2]!(`touch$IFS${f}`)}`));
+  add('the User-Agent header, gzip accepted', (f) => getReq(routing, '/user-agent', [`User-Agent: ${FORMS[0]!(`touch ${f}`)}`, gzip]));
+  add('the User-Agent header', (f) => getReq(routing, '/user-agent', [`User-Agent: ${FORMS[2]!(`touch ${f}`)}`]));
+  add('the Accept-Encoding header', (f) => getReq(routing, `/echo/x`, [`Accept-Encoding: gzip${FORMS[2]!(`touch ${f}`).slice(1)}`]));
   return out;
 }
 
@@ -250,7 +258,7 @@ const injectionCheck: CheckDecl = {
     if (!c) return skipped(expected);
     if (!SHELL_SAFE.test(c.dir)) return result('skip', `the scratch folder's path (${c.dir}) has characters a payload cannot carry: use --scratch with a plain path`, expected, undefined, undefined);
     const marker = `wiregrade-pwned-${ctx.name()}`;
-    const list = injections(c.dir, marker, ctx.profile.knownPath);
+    const list = injections(c.dir, marker, ctx.profile);
     const exchanges: Exchange[] = [];
     const ran = async (): Promise<Injection | undefined> => {
       const names = new Set(await c.entries());
