@@ -1,6 +1,5 @@
 import { cpSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { freePort, trackedGroups } from '../../src/supervise/launch.js';
@@ -10,7 +9,6 @@ import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
 import { START_MS } from '../helpers/env.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempFolders();
 
 /** A class folder: one subfolder per zoo server, each a self-contained submission (with its _lib). */

@@ -1,7 +1,7 @@
 import { withKnownHost } from '../../model/profile.js';
 import type { Check } from '../types.js';
 import { describeExchange, req, statusOf } from '../verify.js';
-import { checkGroup, type CheckDecl } from '../group.js';
+import { checkGroup } from '../group.js';
 
 export const BASELINE_ID = 'baseline.valid-request-answered';
 

@@ -3,7 +3,7 @@ import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import type { Exchange } from '../../client/exchange.js';
 import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC } from '../rfc.js';
-import { checkGroup, type CheckDecl } from '../group.js';
+import { checkGroup } from '../group.js';
 
 /**
  * Does the last response end the connection by its own terms: it says "Connection: close", or it is an

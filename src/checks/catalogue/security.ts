@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../../client/exchange.js';
 import { sleep } from '../../wire/deadline.js';
-import type { Canary, Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
+import type { Canary, Check, CheckRun, SentRequest, Source } from '../types.js';
 import { describeExchange, req, result } from '../verify.js';
 import { checkGroup, type CheckDecl } from '../group.js';
 import { withKnownHost, type Profile } from '../../model/profile.js';

@@ -3,7 +3,7 @@ import { sequenceCheck } from '../../sequence.js';
 import type { Check } from '../../types.js';
 import { bodyText, header, req } from '../../verify.js';
 import { garbage } from '../robustness.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const CITE = 'docs/checks.md#the-byo-http-assignment';
 

@@ -1,7 +1,7 @@
 import type { Check, CheckContext } from '../../types.js';
 import { sequenceCheck, type Step } from '../../sequence.js';
 import { bodyText, req } from '../../verify.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 import { knownHost, routesInHost } from '../../../model/profile.js';
 
 const CITE = 'docs/checks.md#the-key-value-assignment';

@@ -2,7 +2,7 @@ import { get, write } from '../../case.js';
 import { sequenceCheck, type Step } from '../../sequence.js';
 import type { Check } from '../../types.js';
 import { bodyText } from '../../verify.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const CITE = 'docs/checks.md#the-text-file-assignment';
 

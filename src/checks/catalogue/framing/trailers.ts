@@ -6,7 +6,7 @@
 import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const SECTION =
   'RFC 9112 §7.1: chunked-body = *chunk last-chunk trailer-section CRLF, and "A recipient MUST be able to parse and decode the chunked transfer coding": the trailer section is part of the body, not the next request.';

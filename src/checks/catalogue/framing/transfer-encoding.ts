@@ -6,7 +6,7 @@
 import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const NOT_FINAL =
   'RFC 9112 §6.3: "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad Request) status code and then close the connection." (RFC 9112 §6.1: a coding the server does not understand SHOULD get 501.)';

@@ -1,7 +1,7 @@
 import { caseCheck } from '../../case.js';
 import type { Check } from '../../types.js';
 import { PEER, withSource } from '../../peer-sources.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 /** The Expect field (RFC 9110 §10.1.1) beyond 100-continue with a body. */
 export const expectChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [

@@ -2,7 +2,7 @@
 import { caseCheck, get } from '../../case.js';
 import type { Check } from '../../types.js';
 import { PEER, withSource } from '../../peer-sources.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const HOST_400 =
   'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value."';

@@ -2,7 +2,7 @@ import { fill, get } from '../../case.js';
 import type { Check } from '../../types.js';
 import { describeExchange, header, req, result } from '../../verify.js';
 import { PEER, withSource } from '../../peer-sources.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup } from '../../group.js';
 
 const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
 
