@@ -9,7 +9,8 @@ import { Connection } from '../wire/connection.js';
 import { Deadline, sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 
-export type ProbeOutcome = 'answered' | 'closed' | 'refused' | 'silent';
+/** `reset`: the connection was reset before a byte of an answer came (`closed`: it was closed). */
+export type ProbeOutcome = 'answered' | 'closed' | 'reset' | 'refused' | 'silent';
 
 /**
  * The probe request: a plain request for the profile's known path, with its Host and header fields. Its length is odd, so a server that
@@ -31,7 +32,7 @@ export function probeBytes(profile: Profile): Uint8Array {
  */
 export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: number): Promise<ProbeOutcome> {
   const r = await Connection.open(target, { connectTimeoutMs: timeoutMs, capBytes: 64 * 1024 });
-  if (!r.ok) return r.kind === 'refused' ? 'refused' : 'silent';
+  if (!r.ok) return r.kind === 'refused' ? 'refused' : r.code === 'ECONNRESET' ? 'reset' : 'silent';
   const c = r.conn;
   try {
     const deadline = new Deadline(timeoutMs);
@@ -43,7 +44,8 @@ export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: n
       end = await c.waitFor(something, deadline);
     }
     if (end === 'done' || end === 'overflow') return 'answered';
-    if (end === 'closed' || end === 'reset') return 'closed';
+    if (end === 'closed') return 'closed';
+    if (end === 'reset') return 'reset';
     return 'silent';
   } finally {
     await c.close();
@@ -60,7 +62,18 @@ export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: 
   for (let attempt = 0; attempt < 2; attempt++) {
     last = await probeOnce(target, profile, attempt === 0 ? timeoutMs : 2 * timeoutMs);
     if (last === 'answered' || last === 'closed') return null;
+    // A reset before any byte is what a process on its way out does to the connections waiting in its
+    // listen queue: asked again a moment later, a server that is leaving refuses, one that merely resets
+    // this kind of request (alive) does not.
+    if (last === 'reset') {
+      if (attempt > 0) return null;
+      await sleep(RESET_RECHECK_MS);
+      continue;
+    }
     if (last === 'refused') await sleep(150);
   }
   return last === 'refused' ? 'refused' : 'hung';
 }
+
+/** How long after a reset probe the server is asked again (its listener is gone by then if it exited). */
+const RESET_RECHECK_MS = 150;

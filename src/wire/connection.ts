@@ -71,6 +71,7 @@ export class Connection {
           ok: false,
           kind: err.code === 'ECONNREFUSED' ? 'refused' : 'error',
           message: `${err.code ?? 'error'}: ${err.message}`,
+          ...(err.code ? { code: err.code } : {}),
         });
       };
       const onConnect = (): void => finish({ ok: true, conn: new Connection(socket, opts.capBytes ?? DEFAULT_CAP_BYTES) });

@@ -28,4 +28,5 @@ export type WaitEnd = 'done' | 'closed' | 'reset' | 'timeout' | 'overflow';
 
 export type OpenResult =
   | { ok: true; conn: import('./connection.js').Connection }
-  | { ok: false; kind: 'refused' | 'timeout' | 'error'; message: string };
+  /** `code`: the error's errno code (`ECONNRESET`: the server reset the connection as it was made). */
+  | { ok: false; kind: 'refused' | 'timeout' | 'error'; message: string; code?: string };
