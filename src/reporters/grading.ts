@@ -35,19 +35,16 @@ export function statusKinds(g: GradeResult): StatusKind[] {
   return g.restarts > 0 ? ['restarted'] : ['ok'];
 }
 
+/** The status of one submission: its kinds (statusKinds), with the counts of deaths and restarts. */
 export function gradeStatus(g: GradeResult): GradeStatus {
-  if (g.launch.kind === 'exited-before-listening') return 'crashed at start';
-  if (g.launch.kind === 'never-listened') return 'never listened';
-  if (g.launch.kind === 'port-busy') return 'port busy';
-  if (g.timedOut) return 'timed out';
-  if (g.run.unreachable) return 'unreachable';
+  const [kind, also] = statusKinds(g);
   // The process exited (died), or was alive but answered nothing and was killed (hung).
-  const died = g.deaths.filter((d) => d.down.kind === 'exited').length;
-  const hung = g.deaths.some((d) => d.down.kind === 'hung');
-  if (died > 0) return hung ? `died ${died}×, hung` : `died ${died}×`;
-  if (hung) return 'hung';
-  if (g.restarts > 0) return `restarted ${g.restarts}×`;
-  return 'ok';
+  if (kind === 'died') {
+    const died = `died ${g.deaths.filter((d) => d.down.kind === 'exited').length}×` as const;
+    return also === 'hung' ? `${died}, hung` : died;
+  }
+  if (kind === 'restarted') return `restarted ${g.restarts}×`;
+  return kind!;
 }
 
 /**
