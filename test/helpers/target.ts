@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
 import { startReferenceServer } from '../../reference-server/index.js';
+import { parseTarget } from '../../src/cli/args.js';
 import type { Endpoint } from '../../src/wire/types.js';
 
 /**
@@ -14,8 +15,7 @@ export function referenceTarget(): () => Endpoint {
   beforeAll(async () => {
     const given = inject('wiregradeTarget');
     if (given) {
-      const i = given.lastIndexOf(':');
-      endpoint = { host: given.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(given.slice(i + 1)) };
+      endpoint = parseTarget(given);
       return;
     }
     const server = await startReferenceServer({ host: '127.0.0.1', port: 0 });

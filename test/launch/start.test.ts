@@ -12,7 +12,7 @@ import { tempFolders } from '../helpers/tmp.js';
  */
 const tmp = tempFolders();
 
-/** A server binding `port`, with or without SO_REUSEADDR; it says so on stderr when the bind fails. */
+/** A server binding the port it is given, with or without SO_REUSEADDR (a failed bind exits with Python's traceback). */
 function serverCmd(reuse: boolean): string[] {
   const py = [
     'import socket, sys',
@@ -49,7 +49,7 @@ afterEach(async () => {
 });
 
 async function launch(reuse: boolean, port: number): Promise<StartOutcome> {
-  const r = await launchWhenFree(serverCmd(reuse).map((a) => a.replace('{port}', String(port))).concat(String(port)), tmp('wg-start-'), port, 10_000);
+  const r = await launchWhenFree([...serverCmd(reuse), String(port)], tmp('wg-start-'), port, 10_000);
   if (r.ok) open.push(() => r.server.kill());
   return r;
 }
