@@ -105,6 +105,8 @@ export interface CheckRun {
    * counted once, there (see src/runner/root-causes.ts).
    */
   because?: { check: string; finding: FindingCode | RunnerFinding };
+  /** What the rest of the run learns from this check: the baseline's status (see `learnsBaseline`). */
+  learned?: { baselineStatus: number };
   exchanges: Exchange[];
 }
 
@@ -113,7 +115,7 @@ export interface CheckRun {
  * `died-on-unrouted-host`: the server died on a request whose Host carries none of the profile's routes
  * (see `robustness.unrouted-host.server-survives`).
  */
-export type RunnerFinding = 'died-on-unrouted-host';
+export type RunnerFinding = 'died-on-unrouted-host' | import('./follows.js').RootFinding;
 
 export interface CheckContext {
   readonly target: Endpoint;
@@ -184,5 +186,7 @@ export interface Check {
   independent?: boolean;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
   needs?: import('../model/profile.js').Need;
+  /** The failures this one can follow from (one bug, one deduction): see src/checks/follows.ts. */
+  follows?: readonly import('./follows.js').FollowRule[];
   run(ctx: CheckContext): Promise<CheckRun>;
 }

@@ -59,6 +59,18 @@ export function answerOf(ex: Exchange): ParsedResponse | undefined {
   return undefined;
 }
 
+/**
+ * Does the last response end the connection by its own terms: it says "Connection: close", or it is an
+ * HTTP/1.0 response without "keep-alive" (RFC 9112 §9.3: then the connection closes after it)?
+ */
+export function closes(ex: Exchange): boolean {
+  const r = ex.finals[ex.finals.length - 1];
+  if (r === undefined) return false;
+  const conn = header(r, 'connection') ?? '';
+  if (/(^|,)\s*close\s*(,|$)/i.test(conn)) return true;
+  return r.version === 'HTTP/1.0' && !/(^|,)\s*keep-alive\s*(,|$)/i.test(conn);
+}
+
 /** Did the server answer (see answerOf)? */
 export function answered(ex: Exchange): boolean {
   return answerOf(ex) !== undefined;

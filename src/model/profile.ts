@@ -38,6 +38,12 @@ export interface Profile {
   baseline: { method: string; target: string; host?: string; headers?: Readonly<Record<string, string>> };
   /** Statuses the baseline request may get from a server of this profile. */
   baselineStatuses: readonly number[];
+  /**
+   * The profile does not fix the known path's status (`any`): a run learns it from the server's own
+   * answer to the baseline, and "served" (the `ok` outcome of a check) then means "answered as the plain
+   * request for the known path was" (see learnedProfile), not "200".
+   */
+  learnsBaseline?: boolean;
   /** The path used by the spec-free checks for "a resource that exists". */
   knownPath: string;
   /**
@@ -223,7 +229,18 @@ export const referenceProfile: Profile = {
  * unknown methods, 400 for an invalid request line) warn, and no rule set narrows the RFC's choices.
  */
 export function anyProfile(path = '/'): Profile {
-  return { name: 'any', capabilities: [], baseline: { method: 'GET', target: path }, baselineStatuses: [200], knownPath: path };
+  return { name: 'any', capabilities: [], baseline: { method: 'GET', target: path }, baselineStatuses: [200], learnsBaseline: true, knownPath: path };
+}
+
+/**
+ * The profile a run judges by once the baseline answered `status`: for a profile that learns its
+ * baseline, "served" becomes that status, kept beside the profile's own default (RFC 9110 says a request
+ * is processed; it never says 200). A 5xx is no baseline (the baseline check fails it), and a profile
+ * that fixes its statuses (an assignment) is returned as it is.
+ */
+export function learnedProfile(profile: Profile, status: number): Profile {
+  if (!profile.learnsBaseline || profile.baselineStatuses.includes(status) || status < 200 || status >= 500) return profile;
+  return { ...profile, baselineStatuses: [status, ...profile.baselineStatuses] };
 }
 
 /**

@@ -1,17 +1,51 @@
+import type { FollowRule } from '../checks/follows.js';
+import { shows } from '../checks/follows.js';
 import type { CheckResult } from './types.js';
 
+/** The declarations' rules of one bug, one deduction, by check id. */
+export type FollowRules = ReadonlyMap<string, readonly FollowRule[]>;
+
+/** The rules of the given units (checks and properties), by id. */
+export function followRulesOf(units: ReadonlyArray<{ id: string; follows?: readonly FollowRule[] }>): FollowRules {
+  return new Map(units.filter((u) => u.follows && u.follows.length > 0).map((u) => [u.id, u.follows!]));
+}
+
 /**
- * One bug, one deduction. A failure that follows from another check's failure (its `because`: the
- * answer broke only the rule that check judges, such as bare-LF line ends that undici then rejects) is
- * linked to that check as its root cause, when the root failed in the same run. A linked failure stays
- * a failure, listed under its root cause in every report, and is not deducted again (see score.ts).
+ * One bug, one deduction. A failure follows from another check's failure, which is then its root cause,
+ * when that check failed in the same run and
+ * - the check's own run said so (its `because`: the answer broke only the rule that check judges, such
+ *   as bare-LF line ends that undici then rejects; or the runner saw a death on an unrouted Host), or
+ * - its declaration says so (`follows`, src/checks/follows.ts) and the failure shows the root's finding.
+ * A chain of roots is followed to its end. A linked failure stays a failure, listed under its root cause
+ * in every report, and is not deducted again (see score.ts).
  */
-export function linkRootCauses(checks: CheckResult[]): CheckResult[] {
+export function linkRootCauses(checks: CheckResult[], rules: FollowRules = new Map()): CheckResult[] {
   const failed = new Set(checks.filter((c) => c.verdict === 'fail').map((c) => c.id));
+  const direct = new Map<string, NonNullable<CheckResult['because']>>();
+  for (const c of checks) {
+    if (c.verdict !== 'fail') continue;
+    const own = c.because;
+    if (own && own.check !== c.id && failed.has(own.check)) {
+      direct.set(c.id, own);
+      continue;
+    }
+    const rule = (rules.get(c.id) ?? []).find((r) => r.root !== c.id && failed.has(r.root) && shows(r.when, c.exchanges ?? []));
+    if (rule) direct.set(c.id, { check: rule.root, finding: rule.when });
+  }
+  /** The end of the chain from `id` (a root that itself follows from another), cycles cut. */
+  const rootOf = (id: string): string => {
+    const seen = new Set([id]);
+    let at = id;
+    for (let next = direct.get(at)?.check; next !== undefined && !seen.has(next); next = direct.get(at)?.check) {
+      seen.add(next);
+      at = next;
+    }
+    return at;
+  };
   return checks.map((c) => {
-    const root = c.because?.check;
-    if (c.verdict !== 'fail' || !root || root === c.id || !failed.has(root)) return c;
-    return { ...c, rootCause: root };
+    const because = direct.get(c.id);
+    if (!because) return c;
+    return { ...c, because, rootCause: rootOf(c.id) };
   });
 }
 

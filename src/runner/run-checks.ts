@@ -7,10 +7,10 @@ import { UNROUTED_HOST_ID } from '../checks/catalogue/robustness.js';
 import { statusOf } from '../checks/verify.js';
 import { requestField } from '../http1/request.js';
 import type { Endpoint } from '../wire/types.js';
-import { applies, pointsFor, routesInHost, skipReason, type Profile } from '../model/profile.js';
+import { applies, learnedProfile, pointsFor, routesInHost, skipReason, type Profile } from '../model/profile.js';
 import type { CheckMeta, CheckResult, RunEvent, RunResult } from './types.js';
 import type { BlockCause, Unreachable } from './causes.js';
-import { linkRootCauses } from './root-causes.js';
+import { followRulesOf, linkRootCauses } from './root-causes.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
@@ -116,6 +116,7 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   if (run.expectation) r.expectation = run.expectation;
   if (run.byteReplay === false) r.byteReplay = false;
   if (run.because) r.because = run.because;
+  if (run.learned) r.learned = run.learned;
   if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
   return r;
 }
@@ -217,6 +218,18 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   }
 }
 
+/**
+ * The profile the rest of a run judges by after the baseline `res` passed, and the answer it learned;
+ * null when the profile fixes its statuses or the server answered the profile's default.
+ */
+export function learnBaseline(profile: Profile, res: Pick<CheckResult, 'learned'>): { profile: Profile; answer: NonNullable<RunResult['baselineAnswer']> } | null {
+  const status = res.learned?.baselineStatus;
+  if (status === undefined) return null;
+  const learned = learnedProfile(profile, status);
+  if (learned === profile) return null;
+  return { profile: learned, answer: { method: profile.baseline.method, target: profile.baseline.target, status } };
+}
+
 /** Nothing listens: every exchange of the first check was refused before anything was sent. */
 function unreachableFrom(res: CheckResult): Unreachable | null {
   const ex = res.exchanges ?? [];
@@ -271,20 +284,28 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         s.baselineFailed = check.id;
         s.baselineUnanswered = !(res.exchanges ?? []).some((e) => statusOf(e) !== null);
       }
+      if (check.id === BASELINE_ID && res.verdict !== 'fail') {
+        // The rest of the run judges "served" as this server's own answer to the known path (`any`).
+        const learned = learnBaseline(opts.profile, res);
+        if (learned) {
+          opts = { ...opts, profile: learned.profile };
+          result.baselineAnswer = learned.answer;
+        }
+      }
     }
     const weight = pointsFor(opts.profile, check.id);
     if (weight !== 1) res.weight = weight;
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
-  if (!opts.scheduler) finish(result, s);
+  if (!opts.scheduler) finish(result, s, opts.checks);
   result.durationMs = Math.round(performance.now() - t0);
   return result;
 }
 
 /** Applies what only the end of a run knows: the root cause of a server that exits after serving, and where the run stopped. */
-export function finish(result: RunResult, s: Scheduler): void {
-  result.checks = linkRootCauses(result.checks.map((c) => chargeExitsAfterServing(c, s)));
+export function finish(result: RunResult, s: Scheduler, units: ReadonlyArray<Pick<Check, 'id' | 'follows'>>): void {
+  result.checks = linkRootCauses(result.checks.map((c) => chargeExitsAfterServing(c, s)), followRulesOf(units));
   if (s.stopped) result.stopped = s.stopped;
 }
 

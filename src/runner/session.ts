@@ -5,7 +5,7 @@ import type { CorpusEntry } from '../corpus/store.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import { replayCorpus, type ReplayResult } from './replay-corpus.js';
-import { finish, runChecks, unreachableFrom } from './run-checks.js';
+import { finish, learnBaseline, runChecks, unreachableFrom } from './run-checks.js';
 import { runProperties, type PropertyOutcome } from './run-properties.js';
 import { Scheduler, type RestartPolicy, type ServerControl } from './scheduler.js';
 import type { RunEvent, RunResult } from './types.js';
@@ -65,7 +65,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.restarts ? { restarts: opts.restarts } : {}),
   });
-  const base = {
+  let base = {
     target: opts.target,
     profile: opts.profile,
     timeoutMs: opts.timeoutMs,
@@ -98,8 +98,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     return { result, propertyFailures: [], replayed: [] };
   }
   offset = baseline.length;
+  // The rest is judged against this server's own answer to the known path, when the profile learns it.
+  const learned = first && first.verdict !== 'fail' ? learnBaseline(opts.profile, first) : null;
+  if (learned) {
+    base = { ...base, profile: learned.profile };
+    result.baselineAnswer = learned.answer;
+  }
 
-  const replayed = opts.corpus && opts.corpus.length > 0 ? await replayCorpus(opts.corpus, { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, checks: opts.checks, properties: opts.properties, scheduler: s }) : [];
+  const replayed = opts.corpus && opts.corpus.length > 0 ? await replayCorpus(opts.corpus, { target: opts.target, profile: base.profile, timeoutMs: opts.timeoutMs, checks: opts.checks, properties: opts.properties, scheduler: s }) : [];
 
   const more = await runChecks({ ...base, ...canary, checks: rest, onEvent: shifted });
   result.checks.push(...more.checks);
@@ -115,7 +121,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     onEvent: shifted,
   });
   result.checks.push(...outcomes.map((o) => o.result));
-  finish(result, s);
+  finish(result, s, [...opts.checks, ...opts.properties]);
   result.durationMs = Math.round(performance.now() - t0);
   return { result, propertyFailures: outcomes.filter((o) => o.failure), replayed };
 }

@@ -10,7 +10,7 @@ export type CheckMeta = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 
 
 /** What a result keeps of the check's own run (see CheckRun): its words, its requests, its root finding. */
 export type RunRecord = Pick<CheckRun, 'reason' | 'expected' | 'actual'> &
-  Partial<Pick<CheckRun, 'request' | 'setup' | 'expectation' | 'byteReplay' | 'because' | 'exchanges'>>;
+  Partial<Pick<CheckRun, 'request' | 'setup' | 'expectation' | 'byteReplay' | 'because' | 'learned' | 'exchanges'>>;
 
 /**
  * One check's result: its declaration's metadata and its run's record (both by reference to their
@@ -52,6 +52,11 @@ export interface RunResult {
   weights?: Readonly<Partial<Record<Area, number>>>;
   /** No TCP connection could be made before anything was sent. */
   unreachable?: Unreachable;
+  /**
+   * The baseline's answer, when the profile learns it (`any`) and the server answered something other
+   * than the profile's default: "served" was judged as that status (see learnedProfile).
+   */
+  baselineAnswer?: { method: string; target: string; status: number };
   /** Set when the server went away and the run stopped sending anything more. */
   stopped?: { afterCheck: string; cause: BlockCause };
   checks: CheckResult[];

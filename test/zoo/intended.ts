@@ -14,6 +14,7 @@ export const INTENDED_PROPERTIES: Readonly<Record<string, readonly string[]>> = 
   'head-cl-zero': ['metamorphic.prop.head-is-get-without-body'],
   'lost-update': ['store.prop.concurrent-writers'],
   'single-thread-blocking': ['robustness.prop.idle-connections-do-not-block'],
+  'closes-unannounced': ['metamorphic.prop.keep-alive-equivalence'],
   'no-505': ['status.prop.malformed-rejected'],
   'missing-is-200': ['status.prop.valid-served'],
 };

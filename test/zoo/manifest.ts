@@ -27,11 +27,13 @@ export interface ZooServer {
   dir: string;
   /** Check ids this server must fail in the matrix, no more, no fewer (test/zoo/expected-failures.ts). */
   expectFailing: readonly string[];
+  /** The profile its matrix row runs under: `reference` unless the server is of no assignment (`any`). */
+  profile: 'reference' | 'any';
 }
 
 export const ZOO_SERVERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'servers');
 
-type Entry = [slug: string, lang: ZooLang, kind: ZooKind, bug: string];
+type Entry = [slug: string, lang: ZooLang, kind: ZooKind, bug: string, profile?: 'any'];
 
 const entries: Entry[] = [
   ['correct-threaded', 'python', 'correct', 'The base: a thread per connection, buffered reads until the header end, a lock around the store.'],
@@ -77,6 +79,8 @@ const entries: Entry[] = [
   ['te-xchunked', 'python', 'buggy', 'Takes any Transfer-Encoding whose value ends in "chunked" as chunked, so "xchunked" is read as chunked instead of refused.'],
   ['trailers-as-request', 'python', 'buggy', 'Stops reading a chunked body at the last chunk, so trailer fields are read as the next request.'],
   ['upgrade-101', 'python', 'buggy', 'Answers 101 Switching Protocols to any Upgrade (naming no protocol, HTTP/1.0 too), then carries on in HTTP/1.1.'],
+  ['closes-unannounced', 'python', 'buggy', 'Closes the connection after every response without sending `Connection: close` first.'],
+  ['root-404', 'python', 'correct', 'Of no assignment, graded under `any`: `/` is not a resource (404), /hello is; correct otherwise.', 'any'],
   ['cl-over-te', 'python', 'buggy', 'With both Content-Length and Transfer-Encoding, reads Content-Length and keeps the connection open, so a request hidden in a chunk is answered (TE.CL smuggling).'],
 
   ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],
@@ -90,8 +94,9 @@ const entries: Entry[] = [
   ['hostile-hardcoded-port', 'python', 'hostile', 'Ignores its argument and always listens on the port it hard-coded (otherwise the correct base server).'],
 ];
 
-export const zoo: ZooServer[] = entries.map(([slug, lang, kind, bug]) => ({
+export const zoo: ZooServer[] = entries.map(([slug, lang, kind, bug, profile]) => ({
   slug,
+  profile: profile ?? 'reference',
   lang,
   kind,
   bug,

@@ -2,6 +2,8 @@
  * Prints test/zoo/expected-failures.ts as the zoo behaves now, to review a change with `git diff`:
  *
  *   node bin/run-ts.js test/zoo/print-matrix.ts > test/zoo/expected-failures.ts
+ *
+ * With slugs as arguments it prints only those rows (to review one server's row without running all).
  */
 import { zoo } from './manifest.js';
 import { failingIds, runMatrixRow } from './run-matrix.js';
@@ -15,7 +17,8 @@ const head = `/**
  */
 export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {`;
 const lines = [head];
-for (const z of [...zoo].filter((s) => s.kind !== 'hostile').sort((a, b) => a.slug.localeCompare(b.slug))) {
+const only = process.argv.slice(2);
+for (const z of [...zoo].filter((s) => s.kind !== 'hostile' && (only.length === 0 || only.includes(s.slug))).sort((a, b) => a.slug.localeCompare(b.slug))) {
   const ids = failingIds((await runMatrixRow(z.slug)).result);
   lines.push(ids.length === 0 ? `  '${z.slug}': [],` : [`  '${z.slug}': [`, ...ids.map((i) => `    '${i}',`), '  ],'].join('\n'));
   process.stderr.write(`${z.slug}: ${ids.length}\n`);

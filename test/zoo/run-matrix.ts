@@ -1,5 +1,5 @@
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { referenceProfile } from '../../src/model/profile.js';
+import { anyProfile, referenceProfile } from '../../src/model/profile.js';
 import { runSession, type SessionResult } from '../../src/runner/session.js';
 import type { RunResult } from '../../src/runner/types.js';
 import { DEFAULT_RUNS } from '../../src/cli/fuzz.js';
@@ -19,12 +19,12 @@ export const MATRIX_TIMEOUT_MS = 1000;
 export async function runMatrixRow(slug: string): Promise<SessionResult> {
   const z = await startZoo(slug);
   try {
-    const kind = zooServer(slug).kind;
+    const { kind, profile } = zooServer(slug);
     const wanted = INTENDED_PROPERTIES[slug] ?? [];
     const properties = kind === 'correct' ? allProperties : allProperties.filter((p) => wanted.includes(p.id));
     return await runSession({
       target: { host: z.host, port: z.port },
-      profile: referenceProfile,
+      profile: profile === 'any' ? anyProfile() : referenceProfile,
       checks: allChecks,
       properties,
       timeoutMs: MATRIX_TIMEOUT_MS,

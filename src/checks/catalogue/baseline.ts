@@ -26,7 +26,7 @@ export const baselineChecks: Check[] = checkGroup({ prefix: 'baseline', family: 
       if (s === null || s >= 500) {
         return { verdict: 'fail', reason: `the baseline request got ${describeExchange(ex)}`, expected, actual: describeExchange(ex), request, exchanges: [ex] };
       }
-      return { verdict: 'pass', reason: describeExchange(ex), expected, actual: describeExchange(ex), request, exchanges: [ex] };
+      return { verdict: 'pass', reason: describeExchange(ex), expected, actual: describeExchange(ex), request, learned: { baselineStatus: s }, exchanges: [ex] };
     },
   },
 ]);

@@ -1,21 +1,10 @@
 import { fill, get, write } from '../case.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import type { Exchange } from '../../client/exchange.js';
-import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
+import { answered, closes, describeExchange, req, result, statusOf } from '../verify.js';
 import { RFC } from '../rfc.js';
 import { checkGroup } from '../group.js';
-
-/**
- * Does the last response end the connection by its own terms: it says "Connection: close", or it is an
- * HTTP/1.0 response without "keep-alive" (RFC 9112 §9.3: then the connection closes after it)?
- */
-export function closes(ex: Exchange): boolean {
-  const r = ex.finals[ex.finals.length - 1];
-  if (r === undefined) return false;
-  const conn = header(r, 'connection') ?? '';
-  if (/(^|,)\s*close\s*(,|$)/i.test(conn)) return true;
-  return r.version === 'HTTP/1.0' && !/(^|,)\s*keep-alive\s*(,|$)/i.test(conn);
-}
+import { AFTER_UNANNOUNCED_CLOSE } from '../follows.js';
 
 /** Requests sent on one kept-alive connection; turns a refused connection into a failing run. */
 async function onConnection(
@@ -36,6 +25,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   {
     id: 'connection.keep-alive.second-request-answered',
     level: 'MUST',
+    follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'HTTP/1.1 connections persist by default: a second request on the same connection is answered, unless the first response said "Connection: close" (or was an HTTP/1.0 response without keep-alive) and the server closed.',
     source: RFC.announceClose,
     run: (ctx) =>
@@ -53,6 +43,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   {
     id: 'connection.keep-alive.after-body-request',
     level: 'MUST',
+    follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'After a request with a body, the next request on the same connection starts after that body (the body is read, not taken for a request).',
     source: RFC.bodyLength,
     needs: 'reference',
@@ -116,6 +107,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   {
     id: 'connection.pipelining.answers-in-order',
     level: 'MUST',
+    follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'A server MUST send the responses to pipelined requests in the same order the requests were received.',
     source: RFC.pipelineOrder,
     async run(ctx) {

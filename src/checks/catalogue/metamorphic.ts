@@ -2,10 +2,10 @@ import type { Exchange } from '../../client/exchange.js';
 import { fill, get, write } from '../case.js';
 import { withKnownHost } from '../../model/profile.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
-import { answered, describeExchange, header, req, result, statusOf } from '../verify.js';
+import { answered, closes, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC, STREAM } from '../rfc.js';
-import { closes } from './connection.js';
 import { checkGroup, type CheckDecl } from '../group.js';
+import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE, following } from '../follows.js';
 
 /** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
 async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
@@ -81,7 +81,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
     (b) => ({ splits: [Math.floor(b.length / 2)], pauseMs: 100 }),
     'the request split in two',
   ),
-  splitCheck(
+  following(AFTER_SPLIT, splitCheck(
     'metamorphic.split.every-byte-same-answer',
     `A request that arrives one byte at a time (the first ${EVERY_BYTE_FIRST_PAUSES + 1} bytes ${EVERY_BYTE_FIRST_PAUSE_MS} ms apart, the rest ${EVERY_BYTE_PAUSE_MS} ms apart) gets the same answer as when it arrives whole.`,
     (b) => ({
@@ -89,22 +89,23 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
       pauseMs: Array.from({ length: b.length - 1 }, (_, i) => (i < EVERY_BYTE_FIRST_PAUSES ? EVERY_BYTE_FIRST_PAUSE_MS : EVERY_BYTE_PAUSE_MS)),
     }),
     'the request sent one byte at a time',
-  ),
-  splitCheck(
+  )),
+  following(AFTER_SPLIT, splitCheck(
     'metamorphic.split.inside-blank-line-same-answer',
     'A request whose final CRLF CRLF is cut in the middle (between the two CRLFs) gets the same answer.',
     (b) => ({ splits: [b.length - 2], pauseMs: 100 }),
     'the request split inside its blank line',
-  ),
-  splitCheck(
+  )),
+  following(AFTER_SPLIT, splitCheck(
     'metamorphic.split.after-request-line-same-answer',
     'A request whose request line arrives before its headers gets the same answer.',
     (b) => ({ splits: [Buffer.from(b).indexOf('\n') + 1], pauseMs: 100 }),
     'the request line sent before the headers',
-  ),
+  )),
   {
     id: 'metamorphic.split.body-after-head-same-answer',
     level: 'MUST',
+    follows: AFTER_SPLIT,
     requirement: 'A POST whose body arrives 100 ms after its head gets the same answer as when it arrives whole.',
     source: STREAM,
     cite: 'RFC 9112 §6',
@@ -140,6 +141,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   {
     id: 'metamorphic.keep-alive.same-answer-as-new-connection',
     level: 'MUST',
+    follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'A request sent as the second on a kept-alive connection gets the same answer as on a new connection.',
     source: RFC.persistence,
     async run(ctx) {

@@ -10,6 +10,7 @@ import { adopts } from '../level.js';
 import { knownHost, withKnownHost } from '../../model/profile.js';
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
+import { AFTER_IDLE_BLOCKS } from '../follows.js';
 
 /** What every server owes any client, whatever it implements: it stays up, answers, and serves no garbage. */
 const survives = (note: string): Source => ({ profile: 'any', note });
@@ -260,6 +261,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
   {
     id: 'robustness.slow-client.does-not-block-others',
     level: 'MUST',
+    follows: AFTER_IDLE_BLOCKS,
     requirement: 'A client that has sent half of its request line and stalls does not stop the server from answering other clients.',
     source: survives('one stalled client does not stop the server answering others (RFC 9112 §9)'),
     cite: 'RFC 9112 §9.1',

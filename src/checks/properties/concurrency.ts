@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { defineProperty } from '../property.js';
+import { AFTER_IDLE_BLOCKS } from '../follows.js';
 import type { SentRequest } from '../types.js';
 import { bodyJson, describeExchange, statusOf } from '../verify.js';
 import { serializeRequest } from '../../http1/request.js';
@@ -66,6 +67,7 @@ export const idleDoesNotDelay = defineProperty({
   id: 'robustness.prop.idle-connections-do-not-block',
   family: 'robustness',
   level: 'MUST',
+  follows: AFTER_IDLE_BLOCKS,
   requirement: 'While clients hold idle or half-sent connections, other clients are still answered.',
   source: { profile: 'any', note: 'idle or half-sent connections do not stop the server answering others (RFC 9112 §9)' },
   cite: 'RFC 9112 §9',

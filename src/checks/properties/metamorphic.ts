@@ -1,9 +1,9 @@
 import { RFC, STREAM } from '../rfc.js';
-import { closes } from '../catalogue/connection.js';
 import fc from 'fast-check';
 import { defineProperty } from '../property.js';
+import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE } from '../follows.js';
 import type { CheckContext, SentRequest } from '../types.js';
-import { answered, describeExchange, statusOf } from '../verify.js';
+import { answered, closes, describeExchange, statusOf } from '../verify.js';
 import { splitPlanAtLeastTwo } from '../../arbitraries/split-plan.js';
 import { validRead, type GenRequest } from '../../arbitraries/requests.js';
 import { serializeRequest } from '../../http1/request.js';
@@ -22,6 +22,7 @@ export const splitInvariance = defineProperty({
   id: 'metamorphic.prop.split-invariance',
   family: 'metamorphic',
   level: 'MUST',
+  follows: AFTER_SPLIT,
   requirement: 'A request gets the same status whether it arrives whole or split at any byte, with pauses between the pieces.',
   source: STREAM,
   cite: 'RFC 9112 §2',
@@ -68,6 +69,7 @@ export const keepAliveEquivalence = defineProperty({
   id: 'metamorphic.prop.keep-alive-equivalence',
   family: 'metamorphic',
   level: 'MUST',
+  follows: AFTER_UNANNOUNCED_CLOSE,
   requirement: 'A request gets the same status on a new connection as when it is the second request on a kept-alive one.',
   source: RFC.persistence,
   cite: 'RFC 9112 §9.3',

@@ -8,6 +8,7 @@ import { framingCheck, postKnown } from '../../pipeline.js';
 import { PEER } from '../../peer-sources.js';
 import type { Check } from '../../types.js';
 import { checkGroup } from '../../group.js';
+import { following } from '../../follows.js';
 
 const CL_TE =
   'RFC 9112 §6.1: "A server MAY reject a request that contains both Content-Length and Transfer-Encoding or process such a request in accordance with the Transfer-Encoding alone. Regardless, the server MUST close the connection after responding to such a request to avoid the potential attacks."';
@@ -150,7 +151,7 @@ export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 
     serve: 'close-after',
   }),
   // --- CL.CL and invalid Content-Length with an embedded request ------------------------------------
-  framingCheck({
+  following([{ root: 'framing.content-length.conflicting-is-400', when: 'same-case' }], framingCheck({
     id: 'framing.smuggling.two-lengths-embedded-get-not-answered',
     source: PEER.invalidContentLength,
     requirement: INVALID_CL,
@@ -161,8 +162,8 @@ export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 
     refuseWarn: ['4xx', '5xx'],
     close: 'warn',
     serve: 'no',
-  }),
-  framingCheck({
+  })),
+  following([{ root: 'framing.content-length.plus-sign-is-400', when: 'same-case' }], framingCheck({
     id: 'framing.smuggling.plus-length-embedded-get-not-answered',
     source: PEER.invalidContentLength,
     requirement: INVALID_CL,
@@ -173,8 +174,8 @@ export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 
     refuseWarn: ['4xx', '5xx'],
     close: 'warn',
     serve: 'no',
-  }),
-  framingCheck({
+  })),
+  following([{ root: 'framing.content-length.non-numeric-is-400', when: 'same-case' }], framingCheck({
     id: 'framing.smuggling.non-numeric-length-embedded-get-not-answered',
     source: PEER.invalidContentLength,
     requirement: INVALID_CL,
@@ -185,7 +186,7 @@ export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 
     refuseWarn: ['4xx', '5xx'],
     close: 'warn',
     serve: 'no',
-  }),
+  })),
   // --- A body on a method that does not expect one ------------------------------------------------
   framingCheck({
     id: 'framing.smuggling.get-body-not-answered',
