@@ -26,6 +26,15 @@ export function unknownMethod(profile: Profile): fc.Arbitrary<GenRequest> {
     .map((m) => make('unknown method', base(profile, { method: m }), { accept: [405], warn: [501, 400] }));
 }
 
+/** The catalogue check of a method with this kind of byte that is not a token character (see VERSION_CHECKS). */
+function notATokenCheck(method: string): { sameAs?: string } {
+  if (method.includes('\x00')) return { sameAs: 'status.method.nul-byte-is-400' };
+  if (/[\x01-\x1f\x7f]/.test(method)) return { sameAs: 'status.method.control-character-is-400' };
+  if (/[\x80-\xff]/.test(method)) return { sameAs: 'status.method.non-ascii-is-400' };
+  if (/[()"@]/.test(method)) return { sameAs: 'status.method.separator-in-token-is-400' };
+  return {};
+}
+
 /** Method "tokens" that are not tokens (control characters, separators, empty): 400. */
 export function invalidMethod(profile: Profile): fc.Arbitrary<GenRequest> {
   return fc
@@ -34,21 +43,51 @@ export function invalidMethod(profile: Profile): fc.Arbitrary<GenRequest> {
       fc.constant(''),
     )
     .map((m) =>
-      make('method that is not a token', base(profile, { method: m }), adopts(profile, 'reference') ? { accept: [400], warn: ['close', 405, 501] } : { accept: ['4xx', '5xx', 'close'] }),
+      make('method that is not a token', base(profile, { method: m }), {
+        ...(adopts(profile, 'reference') ? { accept: [400], warn: ['close', 405, 501] } : { accept: ['4xx', '5xx', 'close'] }),
+        ...notATokenCheck(m),
+      }),
     );
 }
 
+/**
+ * The catalogue checks that send a version of these (GET of the known path with Host): a generated case
+ * with one of them is judged as that check judges it, at its level (RFC 9112 §3: an invalid request line
+ * SHOULD get 400, so serving one is a warning in the check and in the property alike).
+ */
+const VERSION_CHECKS: Readonly<Record<string, string>> = {
+  'HTTP/2': 'status.version.http2-is-505',
+  'HTTP/2.0': 'status.version.http2-0-is-505',
+  'HTTP/3': 'status.version.http3-is-505',
+  'HTTP/3.0': 'status.version.http3-0-is-505',
+  'http/1.1': 'status.version.lowercase-is-400',
+  'HTTP/1': 'status.version.no-minor-is-400',
+  'HTTP/1.1.1': 'status.version.three-parts-is-400',
+  'HTTPS/1.1': 'status.version.https-scheme-is-400',
+  'HTTP/A.B': 'status.version.letters-is-400',
+  'HTTP/01.1': 'status.version.leading-zero-is-400',
+};
+
 /** Versions the server must refuse: major ≠ 1 is 505, malformed is 400. */
 export function badVersion(profile: Profile): fc.Arbitrary<GenRequest> {
+  const sameAs = (v: string) => (VERSION_CHECKS[v] ? { sameAs: VERSION_CHECKS[v] } : {});
   const unsupported = fc
     .oneof(fc.constantFrom('HTTP/2', 'HTTP/2.0', 'HTTP/3', 'HTTP/3.0'), fc.integer({ min: 2, max: 9 }).map((n) => `HTTP/${n}.0`))
     .map((v) =>
-      make(`version ${v}`, base(profile, { version: v }), adopts(profile, 'reference') ? { accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] } : { accept: [505, 400, 'ok', 'close'] }),
+      make(`version ${v}`, base(profile, { version: v }), {
+        ...(adopts(profile, 'reference') ? { accept: [505], warn: v.includes('.') ? ['close'] : ['close', 400] } : { accept: [505, 400, 'ok', 'close'] }),
+        ...sameAs(v),
+      }),
     );
-  // RFC 9112 §3: an invalid request line SHOULD get 400; the property asks only that it is not served.
+  // RFC 9112 §3: an invalid request line SHOULD get 400 (a case without a check of its own: not served).
   const malformed = fc
     .constantFrom('http/1.1', 'HTTP/1', 'HTTP/1.1.1', 'HTTPS/1.1', 'HTTP/A.B', 'HTTP/01.1', 'HTTP 1.1')
-    .map((v) => make(`malformed version ${v}`, base(profile, { version: v }), adopts(profile, 'reference') ? { accept: [400], warn: ['close', 505] } : { accept: ['4xx', 505, 'close'] }));
+    .map((v) =>
+      make(`malformed version ${v}`, base(profile, { version: v }), {
+        ...(adopts(profile, 'reference') ? { accept: [400], warn: ['close', 505] } : { accept: ['4xx', 505, 'close'] }),
+        ...sameAs(v),
+      }),
+    );
   return fc.oneof(unsupported, malformed);
 }
 

@@ -12,6 +12,11 @@ export interface GenRequest {
   accept: readonly Accept[];
   warn?: readonly Accept[];
   mustClose?: boolean;
+  /**
+   * The catalogue check that sends the same malformation (its id, written in full): a property judges
+   * the case by that check's statuses and at its level, so the same bytes never get two levels.
+   */
+  sameAs?: string;
 }
 
 const EXTRA_HEADERS: ReadonlyArray<readonly [string, string]> = [

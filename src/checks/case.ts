@@ -54,10 +54,12 @@ export function caseCheck(c: CaseSpec): CheckDecl {
   const byRfc = expectStatus(build, rfc);
   const rule = c.rule;
   const byRule = rule ? expectStatus(build, { accept: rule.accept, ...(rule.warn ? { warn: rule.warn } : {}), ...(rule.mustClose ? { mustClose: true } : {}) }) : undefined;
+  const ruled: StatusExpectation | undefined = rule ? { accept: rule.accept, ...(rule.warn ? { warn: rule.warn } : {}), ...(rule.mustClose ? { mustClose: true } : {}) } : undefined;
   const check: CheckDecl = {
     id: c.id,
     requirement: c.requirement,
     run: (ctx) => (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx)),
+    expectation: (profile) => (ruled && adopts(profile, 'reference') ? ruled : rfc),
   };
   return finish(check, c);
 }

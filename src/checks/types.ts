@@ -186,6 +186,12 @@ export interface Check {
   independent?: boolean;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
   needs?: import('../model/profile.js').Need;
+  /**
+   * For a check that is one request and a set of acceptable statuses (caseCheck): those statuses under a
+   * profile, as data, so a property case of the same malformation is judged by them, at this check's
+   * level (the same bytes get the same level everywhere).
+   */
+  expectation?: (profile: Profile) => import('./verify.js').StatusExpectation;
   /** The failures this one can follow from (one bug, one deduction): see src/checks/follows.ts. */
   follows?: readonly import('./follows.js').FollowRule[];
   run(ctx: CheckContext): Promise<CheckRun>;

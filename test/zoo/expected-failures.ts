@@ -246,6 +246,14 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'framing.smuggling.te-cl-chunked-ends-before-length-closes',
     'framing.smuggling.te-cl-embedded-get-not-answered',
   ],
+  'closes-unannounced': [
+    'connection.close.announced-before-closing',
+    'connection.keep-alive.after-body-request',
+    'connection.keep-alive.second-request-answered',
+    'connection.pipelining.answers-in-order',
+    'metamorphic.keep-alive.same-answer-as-new-connection',
+    'metamorphic.prop.keep-alive-equivalence',
+  ],
   'correct-asyncio': [],
   'correct-node': [],
   'correct-threaded': [],
@@ -613,6 +621,9 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.header.oversized-value-is-431',
     'status.header.too-many-fields-is-431',
     'store.body.over-limit-is-413',
+  ],
+  'root-404': [
+    'status.target.very-long-is-rejected',
   ],
   'rejected-post-stores': [
     'store.conflict.rejected-post-changes-nothing',

@@ -1,6 +1,9 @@
 import { defineProperty } from '../property.js';
-import type { CheckContext, SentRequest } from '../types.js';
-import { describeExchange, expectedWords, judgeStatus, resolveAccepts } from '../verify.js';
+import type { Check, CheckContext, Level, SentRequest } from '../types.js';
+import { describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../verify.js';
+import { levelUnder } from '../level.js';
+import { allChecks } from '../catalogue/index.js';
+import type { Profile } from '../../model/profile.js';
 import { malformedRequest } from '../../arbitraries/malformations.js';
 import { validRead, type GenRequest } from '../../arbitraries/requests.js';
 
@@ -9,13 +12,27 @@ const fresh = (ctx: CheckContext) => {
   return () => ctx.name(`s${n++}`);
 };
 
-/** Sends a generated request and judges it against its own acceptable outcomes. */
+const CATALOGUE: ReadonlyMap<string, Check> = new Map(allChecks.map((c) => [c.id, c]));
+
+/**
+ * What a generated case is judged by: the statuses and level of the catalogue check that sends the same
+ * malformation (`sameAs`), else its own statuses at the property's level (MUST). The same bytes get the
+ * same level everywhere: a case whose check is a SHOULD (a version the RFC says SHOULD get 400) never
+ * fails the property, whose failures are MUST breaches; its check warns about it.
+ */
+export function caseJudgement(g: GenRequest, profile: Profile): { expectation: StatusExpectation; level: Level; check?: string } {
+  const check = g.sameAs ? CATALOGUE.get(g.sameAs) : undefined;
+  if (check?.expectation) return { expectation: resolveAccepts(check.expectation(profile), profile.baselineStatuses), level: levelUnder(check, profile), check: check.id };
+  return { expectation: resolveAccepts({ accept: g.accept, ...(g.warn ? { warn: g.warn } : {}), ...(g.mustClose ? { mustClose: true } : {}) }, profile.baselineStatuses), level: 'MUST' };
+}
+
+/** Sends a generated request and judges it as caseJudgement says. */
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
-  const exp = resolveAccepts({ accept: g.accept, ...(g.warn ? { warn: g.warn } : {}), ...(g.mustClose ? { mustClose: true } : {}) }, ctx.profile.baselineStatuses);
-  const ex = await ctx.send(request, { headOnly: true, ...(g.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
+  const { expectation: exp, level } = caseJudgement(g, ctx.profile);
+  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
   const { verdict, reason } = judgeStatus(ex, exp);
-  if (verdict !== 'fail') return null;
+  if (verdict !== 'fail' || level !== 'MUST') return null;
   return { reason: `${g.label}: ${reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
 }
 
