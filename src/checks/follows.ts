@@ -14,9 +14,12 @@ import { answered, closes } from './verify.js';
  *   exactly that: RFC 9112 §9.3);
  * - `same-case`: the two checks send the same malformation or the same way of sending, so a
  *   failure of both is one bug by construction (a property and the catalogue check of its case; a
- *   smuggling check and the framing check of the length or coding it hides behind).
+ *   smuggling check and the framing check of the length or coding it hides behind);
+ * - `same-crash`: the server crashed (a non-zero exit or a signal) after this check's connection ended,
+ *   as it did after the root's, with the same last words (a traceback's last line): a crash on
+ *   disconnect is one bug, whichever way the client closed.
  */
-export type RootFinding = 'closed-unannounced' | 'same-case';
+export type RootFinding = 'closed-unannounced' | 'same-case' | 'same-crash';
 
 export interface FollowRule {
   /** The check whose failure this one follows from (its id, written in full). */
@@ -24,9 +27,28 @@ export interface FollowRule {
   when: RootFinding;
 }
 
-/** Did the exchanges of a failure show `finding`? */
-export function shows(finding: RootFinding, exchanges: readonly Exchange[]): boolean {
+/** What a rule looks at in a result: its exchanges, and what the runner added (a death, an exit after serving). */
+export interface Judged {
+  exchanges?: readonly Exchange[];
+  cause?: { kind: string; down?: { kind: string; code?: number | null; signal?: string | null; said?: string } };
+}
+
+/** The crash (non-zero exit, or a signal) the runner charged to a result, if any: its last words. */
+function crashOf(r: Judged): string | null {
+  const c = r.cause;
+  const d = c && (c.kind === 'died' || c.kind === 'exits-after-serving') ? c.down : undefined;
+  if (!d || d.kind !== 'exited' || ((d.code ?? 0) === 0 && !d.signal)) return null;
+  return `${d.code ?? ''}|${d.signal ?? ''}|${d.said ?? ''}`;
+}
+
+/** Did a failure (`dep`) show `finding`, the root's bug? */
+export function shows(finding: RootFinding, dep: Judged, root: Judged): boolean {
   if (finding === 'same-case') return true;
+  if (finding === 'same-crash') {
+    const a = crashOf(dep);
+    return a !== null && a === crashOf(root);
+  }
+  const exchanges = dep.exchanges ?? [];
   return exchanges.some((x, i) => {
     // Pipelined: some answers, no "close" in the last, then the connection closed before the rest.
     if (x.finals.length > 0 && x.kind !== 'response' && x.connection !== 'open' && !closes(x)) return true;
@@ -46,6 +68,10 @@ export function following<T extends object>(follows: readonly FollowRule[], decl
 export const CLOSE_ANNOUNCED = 'connection.close.announced-before-closing';
 export const IDLE_CLIENT = 'robustness.idle-client.does-not-block-others';
 export const SPLIT_TWO_PIECES = 'metamorphic.split.two-pieces-same-answer';
+export const EMPTY_CONNECTION = 'robustness.empty-connection.server-survives';
+
+/** The failures that follow from a crash when a client closes (the empty connection is the first to show it). */
+export const AFTER_CRASH_ON_CLOSE: readonly FollowRule[] = [{ root: EMPTY_CONNECTION, when: 'same-crash' }];
 
 /** The failures that follow from a close without "Connection: close": a kept connection found closed. */
 export const AFTER_UNANNOUNCED_CLOSE: readonly FollowRule[] = [{ root: CLOSE_ANNOUNCED, when: 'closed-unannounced' }];

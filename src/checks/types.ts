@@ -115,7 +115,7 @@ export interface CheckRun {
  * `died-on-unrouted-host`: the server died on a request whose Host carries none of the profile's routes
  * (see `robustness.unrouted-host.server-survives`).
  */
-export type RunnerFinding = 'died-on-unrouted-host' | import('./follows.js').RootFinding;
+export type RunnerFinding = 'died-on-unrouted-host' | 'exited-cleanly' | import('./follows.js').RootFinding;
 
 export interface CheckContext {
   readonly target: Endpoint;
@@ -184,6 +184,12 @@ export interface Check {
   cite?: string;
   /** Does not need the baseline to pass (robustness checks that only need a listening socket). */
   independent?: boolean;
+  /**
+   * The check's connection ends the way a client may always end one (it closes, resets, stalls): a crash
+   * of the server right after it (a non-zero exit, a signal) is this check's failure, even when every
+   * answer had come (a crash on disconnect), not the exit after serving of robustness.server.keeps-serving.
+   */
+  survival?: true;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */
   needs?: import('../model/profile.js').Need;
   /**

@@ -14,7 +14,7 @@ export function describeExit(code: number | null, signal: string | null): string
 export function phraseDown(d: DownCause): string {
   switch (d.kind) {
     case 'exited':
-      return `the server process exited (${describeExit(d.code, d.signal)})`;
+      return `the server process exited (${describeExit(d.code, d.signal)})${d.said && (d.code !== 0 || d.signal !== null) ? `; its last words: ${d.said}` : ''}`;
     case 'hung':
       return 'the server stopped answering (it accepted connections but sent nothing, twice, the second time with a longer deadline)';
     case 'refused':
@@ -54,6 +54,7 @@ export function blockWhy(b: BlockCause): string {
     case 'restart-budget':
       return `checks of the ${b.family} family took the server down ${b.limit} times, its restart budget`;
     case 'restarts-spent':
+      if (b.budgetMs !== undefined) return `${phraseDown(b.down)} after ${b.after}, and it had been started again ${b.limit} times after exiting after a client (see robustness.server.keeps-serving), for ${Math.round(b.budgetMs / 1000)} s, as long as allowed`;
       return `${phraseDown(b.down)} after ${b.after}, and it had been started again ${b.limit} times ${b.why === 'hangs' ? 'after hanging' : b.why === 'exits-after-serving' ? 'after exiting after a client (see robustness.server.keeps-serving)' : 'after deaths'}, as often as allowed`;
     case 'wall-time':
       return `the submission's wall-time limit (${Math.round(b.limitMs / 1000)} s) was reached`;

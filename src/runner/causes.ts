@@ -9,7 +9,13 @@ import type { LaunchFailure } from '../supervise/start.js';
 /** How the server was found gone after a check. */
 export type DownCause =
   /** The process exited (grade knows; fuzz cannot tell this from `refused`). */
-  | { kind: 'exited'; code: number | null; signal: string | null }
+  | {
+      kind: 'exited';
+      code: number | null;
+      signal: string | null;
+      /** The last line the process wrote to stderr (a traceback's last line names the crash), when grade saw one. */
+      said?: string;
+    }
   /** It accepts connections but sent nothing and did not close, twice, the second time with a longer deadline. */
   | { kind: 'hung' }
   /** Nothing accepts connections on its port. */
@@ -28,7 +34,8 @@ export type BlockCause =
   /** This family's checks took the server down more often than its restart budget allows. */
   | { kind: 'restart-budget'; family: Family; limit: number }
   /** The server went away again after `after`, and it had been started again as often as allowed. */
-  | { kind: 'restarts-spent'; after: string; down: DownCause; limit: number; why: 'checks' | 'hangs' | 'exits-after-serving' }
+  /** `budgetMs`: for a server that exits after serving, the time budget its restarts spent (`limit` is then how many there were). */
+  | { kind: 'restarts-spent'; after: string; down: DownCause; limit: number; why: 'checks' | 'hangs' | 'exits-after-serving'; budgetMs?: number }
   | { kind: 'wall-time'; limitMs: number }
   | { kind: 'interrupted'; signal: string }
   /** The server could not be started at all. */

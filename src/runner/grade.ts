@@ -64,6 +64,12 @@ async function folderBytes(dir: string, cap: number): Promise<number> {
   return total;
 }
 
+/** The last non-empty line of a process's output (a traceback ends with the exception), at most 200 characters. */
+export function lastLine(text: string): string | undefined {
+  const line = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0).pop();
+  return line === undefined ? undefined : line.slice(0, 200);
+}
+
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) =>
     applies(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true })),
@@ -140,7 +146,8 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       exited: () => {
         const s = server;
         if (s === null || s.isAlive()) return null;
-        return s.exitInfo() ?? { code: null, signal: null };
+        const said = lastLine(s.stderrTail());
+        return { ...(s.exitInfo() ?? { code: null, signal: null }), ...(said ? { said } : {}) };
       },
       restart,
       listening: async () => {

@@ -21,6 +21,7 @@ export function followRulesOf(units: ReadonlyArray<{ id: string; follows?: reado
  */
 export function linkRootCauses(checks: CheckResult[], rules: FollowRules = new Map()): CheckResult[] {
   const failed = new Set(checks.filter((c) => c.verdict === 'fail').map((c) => c.id));
+  const byId = new Map(checks.map((c) => [c.id, c]));
   const direct = new Map<string, NonNullable<CheckResult['because']>>();
   for (const c of checks) {
     if (c.verdict !== 'fail') continue;
@@ -29,7 +30,7 @@ export function linkRootCauses(checks: CheckResult[], rules: FollowRules = new M
       direct.set(c.id, own);
       continue;
     }
-    const rule = (rules.get(c.id) ?? []).find((r) => r.root !== c.id && failed.has(r.root) && shows(r.when, c.exchanges ?? []));
+    const rule = (rules.get(c.id) ?? []).find((r) => r.root !== c.id && failed.has(r.root) && shows(r.when, c, byId.get(r.root)!));
     if (rule) direct.set(c.id, { check: rule.root, finding: rule.when });
   }
   /** The end of the chain from `id` (a root that itself follows from another), cycles cut. */

@@ -52,6 +52,14 @@ export function confirmDeadline(timeoutMs: number): number {
   return Math.max(timeoutMs * CONFIRM_FACTOR, CONFIRM_MIN_MS);
 }
 
+/**
+ * Whether a unit's server was started again in the middle of it (it exits after each client): its
+ * requests then met more than one process, so a failure may be only the state the first one lost.
+ */
+export interface Revival {
+  revived: boolean;
+}
+
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
 export function makeContext(
   opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle' | 'control' | 'canary'>,
@@ -59,9 +67,19 @@ export function makeContext(
   tag: string,
   memos: Map<string, Promise<unknown>>,
   scheduler?: Scheduler,
+  revival: Revival = { revived: false },
 ): CheckContext {
   const prefix = `wg${tag}${shortHash(checkId)}`;
   const control = opts.control;
+  // A refused connection after a clean exit (code 0: the program ended by itself, as one that exits
+  // after each client does) is answered by starting the server again for the unit
+  // (Scheduler.reviveAfterServing); a crash is never revived, the runner charges it after the unit.
+  const revive = async (): Promise<boolean> => {
+    if (!scheduler || !control) return false;
+    const ok = await scheduler.reviveAfterServing(checkId);
+    if (ok) revival.revived = true;
+    return ok;
+  };
   return {
     target: opts.target,
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
@@ -70,9 +88,12 @@ export function makeContext(
     timeoutMs: opts.timeoutMs,
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
-    send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
+    send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
       const idle = scheduler?.closeIdleMs;
-      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...o, methods: o.methods ?? req.methods });
+      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...o, methods: o.methods ?? req.methods });
+      let ex = await go();
+      if (ex.kind === 'refused' && (await revive())) ex = await go();
+      return ex;
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;
@@ -83,7 +104,8 @@ export function makeContext(
       return p;
     },
     openConnection: async () => {
-      const s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
+      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
+      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
       return 'refused' in s ? null : s;
     },
   };
@@ -168,6 +190,17 @@ export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>, profil
   return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
 }
 
+/**
+ * A death that was a clean exit (code 0, no signal) is the program ending by itself, not a crash on the
+ * request: when robustness.server.keeps-serving fails too, it follows from that one root cause (a server
+ * that exits after a client, seen here by a check whose other clients were cut off).
+ */
+function exitedCleanly(res: CheckResult): CheckResult {
+  const c = res.cause;
+  if (res.verdict !== 'fail' || res.because || c?.kind !== 'died' || c.down.kind !== 'exited' || c.down.code !== 0 || c.down.signal !== null) return res;
+  return { ...res, because: { check: KEEPS_SERVING_ID, finding: 'exited-cleanly' } };
+}
+
 /** The result of KEEPS_SERVING_ID once the server was seen to exit after serving correctly. */
 export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckResult {
   const e = s.exitsAfterServing;
@@ -188,17 +221,22 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     const block = s.blockCause(check, firstDeath !== undefined);
     if (block) return notRun(check, opts.profile, 'blocked', '', block);
     let run: CheckRun;
+    const revival: Revival = { revived: false };
     try {
-      run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s));
+      run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s, revival));
       if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
         const longer = { ...opts, timeoutMs: confirmDeadline(opts.timeoutMs) };
-        run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s));
+        run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s, revival));
         s.confirmed(run.verdict === 'fail');
       }
     } catch (err) {
       return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const res = toResult(check, opts.profile, run, levelled(check, opts.profile, run.verdict, strict), Math.round(performance.now() - c0));
+    let res = toResult(check, opts.profile, run, levelled(check, opts.profile, run.verdict, strict), Math.round(performance.now() - c0));
+    // Its requests met a server started again in between (it exits after each client): a pass stands,
+    // but a failure may be only what the first process lost, so it is not judged.
+    const exit = s.exitsAfterServing;
+    if (revival.revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
     if (opts.unwatched) return res;
     const a = await s.after(check, run.exchanges);
     if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
@@ -305,7 +343,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
 
 /** Applies what only the end of a run knows: the root cause of a server that exits after serving, and where the run stopped. */
 export function finish(result: RunResult, s: Scheduler, units: ReadonlyArray<Pick<Check, 'id' | 'follows'>>): void {
-  result.checks = linkRootCauses(result.checks.map((c) => chargeExitsAfterServing(c, s)), followRulesOf(units));
+  result.checks = linkRootCauses(result.checks.map((c) => exitedCleanly(chargeExitsAfterServing(c, s))), followRulesOf(units));
   if (s.stopped) result.stopped = s.stopped;
 }
 

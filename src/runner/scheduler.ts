@@ -12,6 +12,7 @@ import type { Endpoint } from '../wire/types.js';
 import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
 import { probeAlive } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
+import { closes } from '../checks/verify.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -19,7 +20,7 @@ import { sleep } from '../wire/deadline.js';
  */
 export interface ServerControl {
   /** The process's exit, once it has exited (no network). */
-  exited(): { code: number | null; signal: string | null } | null;
+  exited(): { code: number | null; signal: string | null; said?: string } | null;
   /** Does the server's process group still listen on its port (the kernel's table; never connects)? */
   listening?(): Promise<boolean>;
   /** Kill the whole group and start it again; resolves once it listens, or with why it does not. */
@@ -48,6 +49,21 @@ export interface Unit {
   family: Family;
   /** Runs even when the baseline failed (needs only a listening socket). */
   independent?: boolean;
+  /** A crash right after its connection ended is its own (see Check.survival). */
+  survival?: true;
+}
+
+/**
+ * Did the server answer everything this exchange asked for, by its own terms: every response, or the
+ * first ones with "Connection: close" (or as HTTP/1.0) and then a close (RFC 9112 §9.6)?
+ */
+export function servedFully(x: Exchange): boolean {
+  return x.kind === 'response' || (x.kind === 'closed-without-response' && x.finals.length > 0 && x.partial === null && closes(x));
+}
+
+/** A death that is a crash (a non-zero exit, a signal), not a clean exit. */
+function crashed(down: DownCause): boolean {
+  return down.kind === 'exited' && (down.signal !== null || (down.code !== null && down.code !== 0));
 }
 
 export interface RestartPolicy {
@@ -57,11 +73,15 @@ export interface RestartPolicy {
   total: number;
   /** Restarts of a server that hangs (killed and started again). */
   hangs: number;
-  /** Restarts of a server that exits after serving correctly (one root cause; bounded by the wall limit). */
-  afterServing: number;
+  /**
+   * The time the run may spend starting again a server that exits after serving each client correctly
+   * (one root cause, charged once to KEEPS_SERVING_ID): a time budget, not a count, so every other
+   * check is still judged on a fresh process (a start costs about 100 ms); the wall limit bounds it too.
+   */
+  afterServingMs: number;
 }
 
-export const DEFAULT_RESTARTS: RestartPolicy = { perFamily: 20, total: 60, hangs: 2, afterServing: 30 };
+export const DEFAULT_RESTARTS: RestartPolicy = { perFamily: 20, total: 60, hangs: 2, afterServingMs: 240_000 };
 
 export interface SchedulerOptions {
   target: Endpoint;
@@ -127,6 +147,7 @@ export class Scheduler {
   private restarts = 0;
   private hangRestarts = 0;
   private servingRestarts = 0;
+  private servingRestartMs = 0;
 
   constructor(private readonly o: SchedulerOptions) {
     this.policy = o.restarts ?? DEFAULT_RESTARTS;
@@ -155,7 +176,8 @@ export class Scheduler {
    */
   async before(unit: Unit): Promise<void> {
     const c = this.o.control;
-    const e = c?.exited();
+    // A server that has made a habit of exiting after a client may still be on its way out: a moment.
+    const e = c && (this.exitsAfterServing?.times ?? 0) >= HABIT_AFTER ? await exitWithin(c, EXIT_GRACE_MS) : c?.exited();
     if (!c || !e || this.stopped) return;
     if (this.survivedInARow >= HABIT_AFTER) this.graceMissed = true;
     const down: DownCause = { kind: 'exited', ...e };
@@ -163,6 +185,37 @@ export class Scheduler {
     this.exitsAfterServing.times++;
     const restarted = await this.restartAfter({ id: this.lastUnit ?? unit.id, family: unit.family }, down, true);
     c.onDeath?.({ after: this.lastUnit ?? unit.id, chargedTo: KEEPS_SERVING_ID, down, restarted });
+  }
+
+  /**
+   * Inside a unit: the process exited cleanly (code 0) after serving every exchange so far, and the
+   * unit's next connection was refused: a server that exits after each client. It is started again
+   * (one root cause, charged once to KEEPS_SERVING_ID, within its time budget) so the unit goes on and
+   * is judged on a fresh process. A crash is never revived here: after() charges it.
+   */
+  reviveAfterServing(unitId: string): Promise<boolean> {
+    // Connections of one unit made at once (20 clients) are refused together: one restart serves them all.
+    this.reviving ??= this.revive(unitId).finally(() => {
+      this.reviving = null;
+    });
+    return this.reviving;
+  }
+
+  private reviving: Promise<boolean> | null = null;
+
+  private async revive(unitId: string): Promise<boolean> {
+    const c = this.o.control;
+    if (!c || this.stopped) return false;
+    // A refused connection can come while the process is still on its way out: give it a moment.
+    const e = await exitWithin(c, EXIT_GRACE_MS);
+    if (!e) return false;
+    const down: DownCause = { kind: 'exited', ...e };
+    if (crashed(down)) return false;
+    this.exitsAfterServing ??= { times: 0, firstAfter: unitId, down };
+    this.exitsAfterServing.times++;
+    const restarted = await this.restartAfter({ id: unitId, family: 'robustness' }, down, true);
+    c.onDeath?.({ after: unitId, chargedTo: KEEPS_SERVING_ID, down, restarted });
+    return restarted;
   }
 
   /** Connections ended without a complete answer, in a row, after which the process lived on. */
@@ -211,11 +264,12 @@ export class Scheduler {
   }
 
   /** Is the server gone? The process when we own it, else (or when it seems stuck) the socket. */
-  private async down(exchanges: readonly Exchange[]): Promise<DownCause | null> {
+  private async down(exchanges: readonly Exchange[], survival = false): Promise<DownCause | null> {
     const c = this.o.control;
     if (c) {
-      // A connection that ended without an answer may be the process dying: give it a moment to be seen.
-      const incomplete = exchanges.some((x) => x.kind !== 'response');
+      // A connection that ended without an answer may be the process dying: give it a moment to be seen;
+      // so may the end of a survival check's connection (a crash on disconnect comes just after it).
+      const incomplete = survival || exchanges.some((x) => x.kind !== 'response');
       const e = incomplete ? await exitWithin(c, this.exitGraceMs()) : c.exited();
       if (e) {
         this.survivedInARow = 0;
@@ -253,7 +307,7 @@ export class Scheduler {
   async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
     this.lastUnit = unit.id;
     this.observe(exchanges);
-    const down = await this.down(exchanges);
+    const down = await this.down(exchanges, unit.survival === true);
     if (exchanges.some((x) => x.receivedBytes > 0)) this.everAnswered = true;
     if (down === null) return null;
     if (down.kind === 'hung' && !this.everAnswered) {
@@ -267,11 +321,13 @@ export class Scheduler {
     // the server went away; but if every exchange was answered, or the only trouble after answered
     // ones is that later connections were refused, the server left after serving correctly: that is
     // one root cause (KEEPS_SERVING_ID), not this check's failure.
-    const firstBad = exchanges.findIndex((x) => x.kind !== 'response');
+    const firstBad = exchanges.findIndex((x) => !servedFully(x));
     // A process we own that was already gone when this unit's first connection was refused died before
     // the unit reached it: after the previous unit, which it had answered.
     const preceded = firstBad === 0 && exchanges[0]!.kind === 'refused' && down.kind === 'exited' && this.o.control !== undefined;
-    const leftAfterServing = preceded || firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused');
+    // A crash right after a survival check's connection ended is that check's, answered or not.
+    const crashOnClose = unit.survival === true && crashed(down);
+    const leftAfterServing = !crashOnClose && (preceded || firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused'));
     if (leftAfterServing) {
       this.exitsAfterServing ??= { times: 0, firstAfter: unit.id, down };
       this.exitsAfterServing.times++;
@@ -316,7 +372,13 @@ export class Scheduler {
     const p = this.policy;
     const spent = (limit: number, why: 'checks' | 'hangs' | 'exits-after-serving'): false => stop({ kind: 'restarts-spent', after: unit.id, down, limit, why });
     if (served) {
-      if (this.servingRestarts++ >= p.afterServing) return spent(p.afterServing, 'exits-after-serving');
+      if (this.servingRestartMs >= p.afterServingMs) return stop({ kind: 'restarts-spent', after: unit.id, down, limit: this.servingRestarts, why: 'exits-after-serving', budgetMs: p.afterServingMs });
+      this.servingRestarts++;
+      const t0 = performance.now();
+      const r = await c.restart();
+      this.servingRestartMs += performance.now() - t0;
+      if (!r.ok) return stop({ kind: 'restart-failed', after: unit.id, failure: r.failure });
+      return true;
     } else if (down.kind === 'hung') {
       if (this.hangRestarts++ >= p.hangs) return spent(p.hangs, 'hangs');
     } else {

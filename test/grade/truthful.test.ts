@@ -98,6 +98,36 @@ describe.concurrent('the grader stays truthful', () => {
       expect(g.deaths.every((d) => d.chargedTo === KEEPS_SERVING_ID)).toBe(true);
     }, 240_000);
 
+    it('judges a server that exits (code 0) after each client on a fresh process per connection: one deduction, under 5 % blocked', async () => {
+      const g = await grade('one-client-exits', { checks: ['baseline', 'robustness', 'connection', 'framing.smuggling', 'status.version', 'metamorphic.split'] });
+      const failing = g.run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
+      // One root cause: every other failure follows from it (a server with no accept loop also cannot
+      // answer a second client while an idle one holds the first: that one is its own true finding).
+      const roots = failing.filter((c) => !c.rootCause && c.id !== 'robustness.idle-client.does-not-block-others');
+      expect(roots.map((c) => `${c.id}: ${c.reason} ${JSON.stringify(c.cause)}`)).toEqual([expect.stringContaining(KEEPS_SERVING_ID)]);
+      expect(g.run.stopped).toBeUndefined();
+      expect(blockedShare(g)).toBeLessThan(0.05);
+      expect(g.deaths.filter((d) => d.down.kind !== 'exited' || d.down.code !== 0)).toEqual([]);
+    }, 240_000);
+
+    it('names a crash when a client closes (exit code 1) at the empty connection, with the traceback\'s last line, and lists its repeats under it', async () => {
+      const g = await grade('crash-on-close', { checks: ['baseline', 'robustness.empty-connection', 'robustness.server.keeps-serving', 'status.version.http2'] });
+      const byId = new Map(g.run.checks.map((c) => [c.id, c]));
+      const empty = byId.get('robustness.empty-connection.server-survives')!;
+      expect(empty.verdict).toBe('fail');
+      expect(empty.cause).toMatchObject({ kind: 'died', down: { kind: 'exited', code: 1, said: expect.stringMatching(/IndexError/) } });
+      expect(empty.rootCause).toBeUndefined();
+      // The same crash after other connections follows from it: deducted once.
+      for (const id of [KEEPS_SERVING_ID]) {
+        const c = byId.get(id)!;
+        expect(c.verdict, id).toBe('fail');
+        expect(c.rootCause, id).toBe('robustness.empty-connection.server-survives');
+      }
+      const lost = g.run.checks.filter((c) => c.verdict === 'fail' && !c.rootCause);
+      expect(lost.map((c) => c.id)).toEqual(['robustness.empty-connection.server-survives']);
+      expect(blockedShare(g)).toBeLessThan(0.05);
+    }, 240_000);
+
     it('is not hung by its own liveness probe: a server reading in 8-byte pieces until a short read keeps being judged', async () => {
       // The baseline, the robustness and wire checks (a liveness watch after each), the status checks of methods.
       const g = await grade('recv-8-until-short', { checks: ['baseline', 'robustness', 'wire', 'status.method'] });

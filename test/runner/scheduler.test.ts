@@ -36,7 +36,7 @@ function fakeServer(): ServerControl & { kill(): void; deaths: DeathRecord[]; re
 
 const target = { host: '127.0.0.1', port: 9 };
 const make = (control: ServerControl, perFamily = 2) =>
-  new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily, total: 10, hangs: 1, afterServing: 3 } });
+  new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily, total: 10, hangs: 1, afterServingMs: 60_000 } });
 
 describe('Scheduler', () => {
   it('charges a death to the unit whose exchange ended without an answer, and names that exchange', async () => {

@@ -60,6 +60,7 @@ const entries: Entry[] = [
   ['garbage-405', 'python', 'buggy', 'Answers malformed request lines with 405 instead of 400.'],
   ['no-505', 'python', 'buggy', 'Never compares the major version with 1, so HTTP/2 (and HTTP/3.0, HTTP/9.9) requests are served as HTTP/1.1.'],
   ['crash-on-empty', 'python', 'buggy', 'Parses the request line without checking for an empty read, so a client that connects and closes kills the process.'],
+  ['crash-on-close', 'python', 'buggy', 'Parses the empty read of a connection the client closed as a request line (IndexError), so every client that closes its connection kills the process (exit code 1).'],
   ['crash-no-body', 'python', 'buggy', 'Calls json.loads on an empty body without a check, which kills the process (POST/PUT/PATCH with no body).'],
   ['crash-no-colon', 'python', 'buggy', 'Splits header lines on ":" without a check, so a line without a colon kills the process.'],
   ['never-closes', 'python', 'buggy', 'Ignores `Connection: close` and HTTP/1.0: every connection is kept open.'],

@@ -10,7 +10,7 @@ import { adopts } from '../level.js';
 import { knownHost, withKnownHost } from '../../model/profile.js';
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
-import { AFTER_IDLE_BLOCKS } from '../follows.js';
+import { AFTER_CRASH_ON_CLOSE, AFTER_IDLE_BLOCKS, EMPTY_CONNECTION } from '../follows.js';
 
 /** What every server owes any client, whatever it implements: it stays up, answers, and serves no garbage. */
 const survives = (note: string): Source => ({ profile: 'any', note });
@@ -89,11 +89,13 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
 function survival(id: string, requirement: string, cite: string, what: string, act: (c: Connection, ctx: CheckContext) => Promise<Uint8Array | void>): CheckDecl {
   return {
     id,
+    ...(id === EMPTY_CONNECTION ? {} : { follows: AFTER_CRASH_ON_CLOSE }),
     level: 'MUST',
     requirement,
     source: survives(`a client's misbehaviour never takes the server down (${cite})`),
     cite,
     independent: true,
+    survival: true,
     async run(ctx) {
       let sent: Uint8Array | void = undefined;
       const ok = await withConnection(ctx, async (c) => {
@@ -176,6 +178,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     // check it happened after.
     id: 'robustness.server.keeps-serving',
     level: 'MUST',
+    follows: AFTER_CRASH_ON_CLOSE,
     requirement: 'A server keeps serving new clients after it has answered one: it does not exit (or stop accepting) after a connection ends.',
     source: survives('a server serves client after client over its lifetime (RFC 9112 §9: connections are independent); one that exits after a client is charged here once'),
     independent: true,
