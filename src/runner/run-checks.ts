@@ -72,7 +72,8 @@ export function makeContext(
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
     send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
       const idle = scheduler?.closeIdleMs;
-      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...o, methods: o.methods ?? req.methods });
+      const silence = scheduler?.silenceMs(o.timeoutMs ?? opts.timeoutMs);
+      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...(silence !== undefined ? { silenceMs: silence } : {}), ...o, methods: o.methods ?? req.methods });
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;

@@ -5,7 +5,7 @@
  * server is started again. The loops in run-checks.ts, run-properties.ts and session.ts only run units;
  * the policy is here. Returns data; never prints.
  */
-import type { Exchange } from '../client/exchange.js';
+import { retain, type Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -104,6 +104,30 @@ async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number 
   }
 }
 
+/** Confirmations in a row that found the same failure, after which a server's silences are a class (taken as they are). */
+const CONFIRMED_CLASS = 3;
+/** The silence window is this many times the slowest recent answer … */
+export const SILENCE_FACTOR = 20;
+/** … and at least this long (a scheduling hiccup of a loaded machine is far shorter). */
+export const SILENCE_FLOOR_MS = 500;
+/** How many recent answers the pace is measured over, and how many it needs at least. */
+const PACE_SAMPLES = 20;
+const PACE_MIN_SAMPLES = 5;
+
+/**
+ * How long the server took to answer: from the last byte sent before its first byte back to that first
+ * byte (null for an exchange with no answer, or one sent in paused pieces, whose time is the pauses').
+ */
+export function firstByteMs(x: Exchange): number | null {
+  if (x.kind === 'refused' || (x.request?.plan.pausesMs ?? []).some((p) => p > 0)) return null;
+  let lastSent: number | null = null;
+  for (const e of x.transcript) {
+    if (e.dir === 'sent') lastSent = e.atMs;
+    else return lastSent === null ? null : Math.max(0, e.atMs - lastSent);
+  }
+  return null;
+}
+
 export class Scheduler {
   baselineFailed: string | null = null;
   /**
@@ -190,7 +214,38 @@ export class Scheduler {
   private flipped = false;
 
   shouldConfirm(): boolean {
-    return this.flipped || this.confirmedInARow < 3;
+    return this.flipped || this.confirmedInARow < CONFIRMED_CLASS;
+  }
+
+  /**
+   * The server's pace: how long it took to send the first byte of an answer after the last byte of a
+   * request, over its last PACE_SAMPLES answers (re-measured as the run goes, so a machine that becomes
+   * loaded widens the window by itself).
+   */
+  private readonly answerTimes: number[] = [];
+
+  /** Records the answer times of a unit's exchanges (see firstByteMs). */
+  private measure(exchanges: readonly Exchange[]): void {
+    for (const x of exchanges) {
+      const ms = firstByteMs(x);
+      if (ms === null) continue;
+      this.answerTimes.push(ms);
+      if (this.answerTimes.length > PACE_SAMPLES) this.answerTimes.shift();
+    }
+  }
+
+  /**
+   * The silence window for this run's exchanges now, or undefined for the whole deadline. Only once the
+   * server's silences are a confirmed class (CONFIRMED_CLASS confirmations in a row found the same
+   * failure with the long deadline, none ever flipped): then a request it leaves unanswered is waited on
+   * for SILENCE_FACTOR times the slowest of its recent answers (at least SILENCE_FLOOR_MS, at most the
+   * deadline), not the whole deadline. `timeoutMs`: the deadline of the exchange (a confirmation's long
+   * deadline never gets a window).
+   */
+  silenceMs(timeoutMs: number): number | undefined {
+    if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm() || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
+    const w = Math.max(SILENCE_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
+    return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
   }
 
   /** Records a confirmation's outcome: did the longer deadline give the same failure? */
@@ -253,6 +308,9 @@ export class Scheduler {
   async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
     this.lastUnit = unit.id;
     this.observe(exchanges);
+    this.measure(exchanges);
+    // The unit's verdict is made: what its result keeps of each exchange is bounded from here on.
+    for (const x of exchanges) retain(x);
     const down = await this.down(exchanges);
     if (exchanges.some((x) => x.receivedBytes > 0)) this.everAnswered = true;
     if (down === null) return null;

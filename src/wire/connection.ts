@@ -105,6 +105,11 @@ export class Connection {
     this.notify();
   }
 
+  /** Wakes every waitFor to look at its condition again (something outside the socket changed). */
+  wake(): void {
+    this.notify();
+  }
+
   private notify(): void {
     for (const l of [...this.listeners]) l();
   }
