@@ -71,9 +71,9 @@ export function makeContext(
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
     send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
-      const idle = scheduler?.closeIdleMs;
-      const silence = scheduler?.silenceMs(o.timeoutMs ?? opts.timeoutMs);
-      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...(silence !== undefined ? { silenceMs: silence } : {}), ...o, methods: o.methods ?? req.methods });
+      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
+      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;
@@ -84,7 +84,7 @@ export function makeContext(
       return p;
     },
     openConnection: async () => {
-      const s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
+      const s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
       return 'refused' in s ? null : s;
     },
   };

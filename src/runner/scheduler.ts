@@ -104,6 +104,9 @@ async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number 
   }
 }
 
+/** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
+export const FLOOD_CAP_BYTES = 256 * 1024;
+
 /** Confirmations in a row that found the same failure, after which a server's silences are a class (taken as they are). */
 const CONFIRMED_CLASS = 3;
 /** The silence window is this many times the slowest recent answer … */
@@ -257,8 +260,28 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Once a response framed by the connection's close overflowed the full cap (DEFAULT_CAP_BYTES: a body
+   * that never ends, flooded), later exchanges read at most FLOOD_CAP_BYTES: the outcome is the same
+   * overflow, and a check that opens twenty connections at once does not hold twenty full caps.
+   */
+  floodCapBytes: number | undefined;
+
+  /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
+  exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+    const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
+    if (this.closeIdleMs !== undefined) d.closeIdleMs = this.closeIdleMs;
+    const silence = this.silenceMs(timeoutMs);
+    if (silence !== undefined) d.silenceMs = silence;
+    if (this.floodCapBytes !== undefined) d.capBytes = this.floodCapBytes;
+    return d;
+  }
+
   /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
   observe(exchanges: readonly Exchange[]): void {
+    if (this.floodCapBytes === undefined && exchanges.some((e) => e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
+      this.floodCapBytes = FLOOD_CAP_BYTES;
+    }
     if (this.closeIdleMs !== undefined) return;
     if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
       this.closeIdleMs = Math.min(300, this.o.timeoutMs);
