@@ -73,7 +73,10 @@ export function makeContext(
     send: (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
       // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
-      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
+      return exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods }).then((ex) => {
+        scheduler?.sawExchange(ex);
+        return ex;
+      });
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;

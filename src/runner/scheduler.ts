@@ -277,11 +277,20 @@ export class Scheduler {
     return d;
   }
 
-  /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
-  observe(exchanges: readonly Exchange[]): void {
-    if (this.floodCapBytes === undefined && exchanges.some((e) => e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
+  /**
+   * Notes, as soon as an exchange ends (not only after its unit), a close-delimited body that overflowed
+   * the cap: from the next exchange on, FLOOD_CAP_BYTES. Only an overflow is read differently, and it
+   * stays an overflow.
+   */
+  sawExchange(e: Exchange): void {
+    if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;
     }
+  }
+
+  /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
+  observe(exchanges: readonly Exchange[]): void {
+    for (const e of exchanges) this.sawExchange(e);
     if (this.closeIdleMs !== undefined) return;
     if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
       this.closeIdleMs = Math.min(300, this.o.timeoutMs);
