@@ -104,10 +104,11 @@ export interface ExchangeOptions {
    */
   closeIdleMs?: number;
   /**
-   * The silence window: once the whole request is sent, if not one byte of an answer arrived within this
-   * long, the exchange ends as a `timeout` with nothing received (instead of waiting out `timeoutMs`).
-   * Once a byte arrives, the whole deadline applies as always. The runner sets it only for a server whose
-   * silences have been confirmed with the long deadline, from the server's measured pace (Scheduler.silenceMs).
+   * The quiet window: once the whole request is sent, if no byte arrived for this long while an answer
+   * is still expected (none yet, or the next of a pipelined batch, or the rest of one), the exchange ends
+   * as a `timeout` (instead of waiting out `timeoutMs`). A server that keeps sending is read until the
+   * deadline as always. The runner sets it only for a server whose silences have been confirmed with the
+   * long deadline, from the server's measured pace (Scheduler.silenceMs).
    */
   silenceMs?: number;
 }
@@ -164,26 +165,29 @@ export class KeepAliveConnection {
       return this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
     let end: WaitEnd | undefined;
-    if (opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining()) {
-      // The silence window: first byte (or the end) within silenceMs of the request's last byte.
-      const gotByte = (): boolean => this.conn.receivedBytes !== recvBefore;
-      const first = await this.conn.waitFor(() => done() || gotByte() || sendDone, deadline);
-      if (first === 'done' && !done() && !gotByte()) {
-        const quiet = await this.conn.waitFor(() => done() || gotByte(), new Deadline(Math.min(opts.silenceMs, deadline.remaining())));
-        if (quiet === 'timeout' && !gotByte()) end = 'timeout';
-      }
+    // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
+    const quietMs = opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() ? opts.silenceMs : undefined;
+    if (quietMs !== undefined) {
+      const first = await this.conn.waitFor(() => done() || sendDone, deadline);
+      if (first !== 'done' || done()) end = first;
     }
     if (end !== undefined) {
-      // silent within the window: judged as a deadline that passed
-    } else if (opts.closeIdleMs === undefined) {
+      // ended (answered, closed, reset, overflowed, out of time) before the request was all sent
+    } else if (opts.closeIdleMs === undefined && quietMs === undefined) {
       end = await this.conn.waitFor(done, deadline);
     } else {
+      let lastByteAt = performance.now();
+      const step = Math.min(opts.closeIdleMs ?? Infinity, quietMs ?? Infinity);
       for (;;) {
         const seen = this.conn.receivedBytes;
-        end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(opts.closeIdleMs, deadline.remaining())));
-        if (end === 'done' && !done()) continue; // more bytes came: keep reading
+        end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(step, deadline.remaining())));
+        if (end === 'done' && !done()) {
+          lastByteAt = performance.now();
+          continue; // more bytes came: keep reading
+        }
         if (end === 'timeout' && deadline.remaining() > 0) {
-          if (idleEndable()) {
+          const quietFor = performance.now() - lastByteAt;
+          if (opts.closeIdleMs !== undefined && quietFor >= opts.closeIdleMs - 1 && idleEndable()) {
             // Nothing more can follow a close-delimited body on this connection: end the parse here, so
             // the response is complete with the body that came.
             const open = this.parser.partial;
@@ -193,6 +197,8 @@ export class KeepAliveConnection {
             end = 'done';
             break;
           }
+          // Nothing for the whole quiet window: judged as a deadline that passed.
+          if (quietMs !== undefined && quietFor >= quietMs - 1) break;
           continue;
         }
         break;

@@ -206,16 +206,32 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect(ex.kind).toBe('response');
   });
 
-  it('once a byte came, the whole deadline applies (a slow answer is not cut at the window)', async () => {
+  it('a server that keeps sending is read until the deadline: the window is quiet time, not the answer\'s', async () => {
+    const text = ok(200);
     const ex = await run(
       (s) => {
-        s.write('HTTP/1.1 200 OK\r\n');
-        setTimeout(() => s.write('Date: x\r\nContent-Length: 2\r\n\r\nhi'), 500);
+        let i = 0;
+        const drip = (): void => {
+          if (s.destroyed) return;
+          s.write(text.slice(i, i + 4));
+          i += 4;
+          if (i < text.length) setTimeout(drip, 60);
+        };
+        drip();
       },
-      { timeoutMs: 3000, silenceMs: 100 },
+      { timeoutMs: 3000, silenceMs: 200 },
     );
     expect(ex.kind).toBe('response');
     expect(ex.finals.map((r) => r.status)).toEqual([200]);
+    expect(ex.elapsedMs).toBeGreaterThan(200);
+  });
+
+  it('quiet after the first of two pipelined answers: a timeout once the window has passed', async () => {
+    const t0 = performance.now();
+    const ex = await run((s) => s.write(ok(200)), { timeoutMs: 3000, silenceMs: 150, methods: ['GET', 'GET'] }, { bytes: latin1('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n') });
+    expect(ex.kind).toBe('timeout');
+    expect(ex.finals.map((r) => r.status)).toEqual([200]);
+    expect(performance.now() - t0).toBeLessThan(1500);
   });
 
   it('retain: a flood keeps the first RETAINED_RECEIVED_BYTES and the count of the rest', async () => {
