@@ -35,6 +35,47 @@ export interface Exchange {
   connectFailure?: 'refused' | 'timeout' | 'error';
   /** What was sent (or, for `refused`, would have been): a death can then be replayed from its request. */
   request?: { plan: SendPlan; methods: readonly string[] };
+  /** Received bytes dropped from `transcript` once the exchange was judged (see retain): only their count is kept. */
+  droppedBytes?: number;
+}
+
+/**
+ * How many received bytes an exchange keeps once it has been judged and is held in a result (evidence
+ * for the reports, which show a few hundred of them). Every read is capped while it runs (the
+ * connection's DEFAULT_CAP_BYTES); this caps what a run keeps: a server that floods every answer (an
+ * endless body after a valid head) would otherwise leave megabytes in each of a hundred failed results.
+ */
+export const RETAINED_RECEIVED_BYTES = 64 * 1024;
+
+/**
+ * Trims a judged exchange, in place, to what a result keeps: the first RETAINED_RECEIVED_BYTES of what
+ * was received (the count of the rest in `droppedBytes`), and bodies to the same size. Called by the
+ * runner after a unit's verdict is made, never before: no check judges trimmed bytes.
+ */
+export function retain(ex: Exchange): void {
+  let kept = 0;
+  let dropped = 0;
+  const out: TranscriptEvent[] = [];
+  for (const e of ex.transcript) {
+    if (e.dir !== 'received') out.push(e);
+    else if (kept >= RETAINED_RECEIVED_BYTES) dropped += e.bytes.length;
+    else if (kept + e.bytes.length <= RETAINED_RECEIVED_BYTES) {
+      out.push(e);
+      kept += e.bytes.length;
+    } else {
+      const take = RETAINED_RECEIVED_BYTES - kept;
+      out.push({ ...e, bytes: Uint8Array.from(e.bytes.subarray(0, take)) });
+      dropped += e.bytes.length - take;
+      kept += take;
+    }
+  }
+  if (dropped > 0) {
+    ex.transcript = out;
+    ex.droppedBytes = (ex.droppedBytes ?? 0) + dropped;
+  }
+  for (const r of [...ex.responses, ...(ex.partial ? [ex.partial] : [])]) {
+    if (r.body.length > RETAINED_RECEIVED_BYTES) r.body = Uint8Array.from(r.body.subarray(0, RETAINED_RECEIVED_BYTES));
+  }
 }
 
 export interface ExchangeOptions {
@@ -62,6 +103,14 @@ export interface ExchangeOptions {
    * runner sets it once a check has judged that finding with the full deadline.
    */
   closeIdleMs?: number;
+  /**
+   * The quiet window: once the whole request is sent, if no byte arrived for this long while an answer
+   * is still expected (none yet, or the next of a pipelined batch, or the rest of one), the exchange ends
+   * as a `timeout` (instead of waiting out `timeoutMs`). A server that keeps sending is read until the
+   * deadline as always. The runner sets it only for a server whose silences have been confirmed with the
+   * long deadline, from the server's measured pace (Scheduler.silenceMs).
+   */
+  silenceMs?: number;
 }
 
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
@@ -98,7 +147,12 @@ export class KeepAliveConnection {
     const sentBefore = this.conn.sentBytes;
     const recvBefore = this.conn.receivedBytes;
     // Read while sending: a server may answer (or close) before the request is complete.
-    const sending = this.conn.send(plan, deadline);
+    let sendDone = false;
+    const sending = this.conn.send(plan, deadline).then((r) => {
+      sendDone = true;
+      this.conn.wake();
+      return r;
+    });
     const headArrived = (): boolean => {
       const p = this.parser.partial;
       // Only a close-delimited body is not waited for: a length-delimited one ends by itself.
@@ -110,16 +164,30 @@ export class KeepAliveConnection {
       const p = this.parser.partial;
       return this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
-    let end: WaitEnd;
-    if (opts.closeIdleMs === undefined) {
+    let end: WaitEnd | undefined;
+    // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
+    const quietMs = opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() ? opts.silenceMs : undefined;
+    if (quietMs !== undefined) {
+      const first = await this.conn.waitFor(() => done() || sendDone, deadline);
+      if (first !== 'done' || done()) end = first;
+    }
+    if (end !== undefined) {
+      // ended (answered, closed, reset, overflowed, out of time) before the request was all sent
+    } else if (opts.closeIdleMs === undefined && quietMs === undefined) {
       end = await this.conn.waitFor(done, deadline);
     } else {
+      let lastByteAt = performance.now();
+      const step = Math.min(opts.closeIdleMs ?? Infinity, quietMs ?? Infinity);
       for (;;) {
         const seen = this.conn.receivedBytes;
-        end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(opts.closeIdleMs, deadline.remaining())));
-        if (end === 'done' && !done()) continue; // more bytes came: keep reading
+        end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(step, deadline.remaining())));
+        if (end === 'done' && !done()) {
+          lastByteAt = performance.now();
+          continue; // more bytes came: keep reading
+        }
         if (end === 'timeout' && deadline.remaining() > 0) {
-          if (idleEndable()) {
+          const quietFor = performance.now() - lastByteAt;
+          if (opts.closeIdleMs !== undefined && quietFor >= opts.closeIdleMs - 1 && idleEndable()) {
             // Nothing more can follow a close-delimited body on this connection: end the parse here, so
             // the response is complete with the body that came.
             const open = this.parser.partial;
@@ -129,6 +197,8 @@ export class KeepAliveConnection {
             end = 'done';
             break;
           }
+          // Nothing for the whole quiet window: judged as a deadline that passed.
+          if (quietMs !== undefined && quietFor >= quietMs - 1) break;
           continue;
         }
         break;

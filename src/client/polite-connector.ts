@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import type { buildConnector } from 'undici';
+import { DEFAULT_CAP_BYTES } from '../wire/connection.js';
 
 /**
  * What the server sent on the connector's connections: a count, and the first bytes (at most
@@ -18,19 +19,42 @@ export interface Seen {
 
 export const SEEN_CAP = 64 * 1024;
 
-export function politeConnector(seen?: Seen) {
-  return (opts: buildConnector.Options, callback: buildConnector.Callback): net.Socket => connectPolitely(opts, callback, seen);
+/**
+ * The most bytes a connection made for undici may receive: past it the connection is destroyed with
+ * an OverflowError, the way the grader's own connections stop at DEFAULT_CAP_BYTES (a body that never
+ * ends would otherwise grow undici's buffers by gigabytes before any deadline passes).
+ */
+export const UNDICI_CAP_BYTES = DEFAULT_CAP_BYTES;
+
+/** The error a capped connection is destroyed with (its `code`: WIREGRADE_OVERFLOW). */
+export class OverflowError extends Error {
+  readonly code = 'WIREGRADE_OVERFLOW';
+  constructor(readonly capBytes: number) {
+    super(`the server sent more than ${capBytes} bytes without completing a response`);
+    this.name = 'OverflowError';
+  }
 }
 
-function connectPolitely(opts: buildConnector.Options, callback: buildConnector.Callback, seen?: Seen): net.Socket {
+export function politeConnector(seen?: Seen, capBytes = UNDICI_CAP_BYTES) {
+  return (opts: buildConnector.Options, callback: buildConnector.Callback): net.Socket => connectPolitely(opts, callback, capBytes, seen);
+}
+
+function connectPolitely(opts: buildConnector.Options, callback: buildConnector.Callback, capBytes: number, seen?: Seen): net.Socket {
   const socket = net.connect({ host: opts.hostname, port: Number(opts.port), allowHalfOpen: true });
-  // How many bytes the server sent (whether undici had an answer to judge at all).
-  if (seen) {
-    socket.on('data', (c: Buffer) => {
-      if (seen.first && seen.bytes < SEEN_CAP) seen.first.push(c.subarray(0, SEEN_CAP - seen.bytes));
+  let received = 0;
+  socket.on('data', (c: Buffer) => {
+    // How many bytes the server sent (whether undici had an answer to judge at all).
+    if (seen) {
+      if (seen.first && seen.bytes < SEEN_CAP) seen.first.push(Buffer.from(c.subarray(0, SEEN_CAP - seen.bytes)));
       seen.bytes += c.length;
-    });
-  }
+    }
+    received += c.length;
+    if (received > capBytes && !socket.destroyed) {
+      // Stop reading at once: undici sees the connection fail with the overflow as its cause.
+      socket.pause();
+      destroy(new OverflowError(capBytes));
+    }
+  });
   // Registered before undici's own listeners: the reset goes out before undici reacts to the end.
   let peerEnded = false;
   socket.on('end', () => {

@@ -118,7 +118,7 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
     const none = c.byteReplay === false ? '(the bytes alone do not reproduce it: it took a reset or a half-close; the rerun below does)' : `(${bytes} bytes, too long to paste: the rerun below sends them again)`;
     lines.push(field('replay', replay ?? none));
   }
-  if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s); seed ${c.property.seed}, path ${c.property.path}`));
+  if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s)${c.property.shrinkStoppedAtMs !== undefined ? ` (the shrink stopped at its budget of ${Math.round(c.property.shrinkStoppedAtMs / 1000)} s waiting on deadlines: a smaller case may exist)` : ''}; seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));
   return lines.join('\n');
 }

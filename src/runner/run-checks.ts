@@ -89,10 +89,12 @@ export function makeContext(
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
     send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
-      const idle = scheduler?.closeIdleMs;
-      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...(idle !== undefined ? { closeIdleMs: idle } : {}), ...o, methods: o.methods ?? req.methods });
+      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
+      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
       let ex = await go();
       if (ex.kind === 'refused' && (await revive())) ex = await go();
+      scheduler?.sawExchange(ex);
       return ex;
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
@@ -104,8 +106,8 @@ export function makeContext(
       return p;
     },
     openConnection: async () => {
-      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
-      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs);
+      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
+      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
       return 'refused' in s ? null : s;
     },
   };

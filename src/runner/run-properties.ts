@@ -31,6 +31,8 @@ export interface PropertyRunOptions {
   oracle?: Endpoint;
   /** The session's scheduler (gating, liveness, restarts); a fresh one when absent. */
   scheduler?: Scheduler;
+  /** The shrink's budget of time waiting on deadlines (default shrinkBudgetMs(timeoutMs)). */
+  shrinkBudgetMs?: number;
 }
 
 export interface PropertyOutcome {
@@ -39,6 +41,19 @@ export interface PropertyOutcome {
   held?: number;
   /** fast-check's own report of the failure (seed, path, counterexample), for the corpus. */
   failure?: { seed: number; path: string; replayPath?: string; counterexample: unknown; shrinks: number };
+}
+
+/**
+ * The time a shrink may spend in cases that waited on a deadline (a case with an exchange that ran out
+ * of time) before it stops with the counterexample it reached: SHRINK_BUDGET_FACTOR deadlines, at least
+ * SHRINK_BUDGET_MIN_MS. A shrink against a fast server never meets it; one against a server that hangs
+ * on its cases would otherwise pay a deadline per step, for minutes.
+ */
+export const SHRINK_BUDGET_FACTOR = 4;
+export const SHRINK_BUDGET_MIN_MS = 8000;
+
+export function shrinkBudgetMs(timeoutMs: number): number {
+  return Math.max(SHRINK_BUDGET_MIN_MS, SHRINK_BUDGET_FACTOR * timeoutMs);
 }
 
 /** Runs one property; returns data, never prints. */
@@ -68,11 +83,23 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
   let held = 0;
+  // The shrink's time in cases that waited on a deadline, and whether it stopped at its budget.
+  const budgetMs = opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs);
+  let waitedMs = 0;
+  let budgetSpent = false;
   const prop = fc.asyncProperty(def.arbitrary(ctx, opts.replayPath ? { replayPath: opts.replayPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
+    const shrinking = last !== null;
+    if (shrinking && waitedMs >= budgetMs) {
+      // Out of budget: the rest of the shrink is not judged, and the counterexample stays the one reached.
+      budgetSpent = true;
+      return true;
+    }
     cases++;
     opts.onEvent?.({ type: 'property-progress', id: def.id, cases, runs: opts.runs, elapsedMs: Math.round(performance.now() - t0) });
+    const c0 = performance.now();
     const failure = await def.verify(ctx, value);
+    if (shrinking && failure?.exchanges.some((e) => e.kind === 'timeout')) waitedMs += performance.now() - c0;
     if (failure === null) {
       held++;
       return true;
@@ -119,7 +146,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     expected: f.expected,
     actual: f.actual,
     exchanges: f.exchanges,
-    property: { seed: details.seed, path, shrinks: details.numShrinks, ...(replayPath ? { replayPath } : {}) },
+    property: { seed: details.seed, path, shrinks: details.numShrinks, ...(replayPath ? { replayPath } : {}), ...(budgetSpent ? { shrinkStoppedAtMs: budgetMs } : {}) },
   };
   if (f.request) result.request = f.request;
   if (f.setup) result.setup = f.setup;

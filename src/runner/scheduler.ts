@@ -5,7 +5,7 @@
  * server is started again. The loops in run-checks.ts, run-properties.ts and session.ts only run units;
  * the policy is here. Returns data; never prints.
  */
-import type { Exchange } from '../client/exchange.js';
+import { retain, type Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -122,6 +122,33 @@ async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number 
     if (e || performance.now() >= end) return e;
     await sleep(10);
   }
+}
+
+/** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
+export const FLOOD_CAP_BYTES = 256 * 1024;
+
+/** Confirmations in a row that found the same failure, after which a server's silences are a class (taken as they are). */
+const CONFIRMED_CLASS = 3;
+/** The silence window is this many times the slowest recent answer … */
+export const SILENCE_FACTOR = 20;
+/** … and at least this long (a scheduling hiccup of a loaded machine is far shorter). */
+export const SILENCE_FLOOR_MS = 500;
+/** How many recent answers the pace is measured over, and how many it needs at least. */
+const PACE_SAMPLES = 20;
+const PACE_MIN_SAMPLES = 5;
+
+/**
+ * How long the server took to answer: from the last byte sent before its first byte back to that first
+ * byte (null for an exchange with no answer, or one sent in paused pieces, whose time is the pauses').
+ */
+export function firstByteMs(x: Exchange): number | null {
+  if (x.kind === 'refused' || (x.request?.plan.pausesMs ?? []).some((p) => p > 0)) return null;
+  let lastSent: number | null = null;
+  for (const e of x.transcript) {
+    if (e.dir === 'sent') lastSent = e.atMs;
+    else return lastSent === null ? null : Math.max(0, e.atMs - lastSent);
+  }
+  return null;
 }
 
 export class Scheduler {
@@ -243,7 +270,38 @@ export class Scheduler {
   private flipped = false;
 
   shouldConfirm(): boolean {
-    return this.flipped || this.confirmedInARow < 3;
+    return this.flipped || this.confirmedInARow < CONFIRMED_CLASS;
+  }
+
+  /**
+   * The server's pace: how long it took to send the first byte of an answer after the last byte of a
+   * request, over its last PACE_SAMPLES answers (re-measured as the run goes, so a machine that becomes
+   * loaded widens the window by itself).
+   */
+  private readonly answerTimes: number[] = [];
+
+  /** Records the answer times of a unit's exchanges (see firstByteMs). */
+  private measure(exchanges: readonly Exchange[]): void {
+    for (const x of exchanges) {
+      const ms = firstByteMs(x);
+      if (ms === null) continue;
+      this.answerTimes.push(ms);
+      if (this.answerTimes.length > PACE_SAMPLES) this.answerTimes.shift();
+    }
+  }
+
+  /**
+   * The silence window for this run's exchanges now, or undefined for the whole deadline. Only once the
+   * server's silences are a confirmed class (CONFIRMED_CLASS confirmations in a row found the same
+   * failure with the long deadline, none ever flipped): then a request it leaves unanswered is waited on
+   * for SILENCE_FACTOR times the slowest of its recent answers (at least SILENCE_FLOOR_MS, at most the
+   * deadline), not the whole deadline. `timeoutMs`: the deadline of the exchange (a confirmation's long
+   * deadline never gets a window).
+   */
+  silenceMs(timeoutMs: number): number | undefined {
+    if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm() || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
+    const w = Math.max(SILENCE_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
+    return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
   }
 
   /** Records a confirmation's outcome: did the longer deadline give the same failure? */
@@ -255,8 +313,37 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Once a response framed by the connection's close overflowed the full cap (DEFAULT_CAP_BYTES: a body
+   * that never ends, flooded), later exchanges read at most FLOOD_CAP_BYTES: the outcome is the same
+   * overflow, and a check that opens twenty connections at once does not hold twenty full caps.
+   */
+  floodCapBytes: number | undefined;
+
+  /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
+  exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+    const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
+    if (this.closeIdleMs !== undefined) d.closeIdleMs = this.closeIdleMs;
+    const silence = this.silenceMs(timeoutMs);
+    if (silence !== undefined) d.silenceMs = silence;
+    if (this.floodCapBytes !== undefined) d.capBytes = this.floodCapBytes;
+    return d;
+  }
+
+  /**
+   * Notes, as soon as an exchange ends (not only after its unit), a close-delimited body that overflowed
+   * the cap: from the next exchange on, FLOOD_CAP_BYTES. Only an overflow is read differently, and it
+   * stays an overflow.
+   */
+  sawExchange(e: Exchange): void {
+    if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
+      this.floodCapBytes = FLOOD_CAP_BYTES;
+    }
+  }
+
   /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
   observe(exchanges: readonly Exchange[]): void {
+    for (const e of exchanges) this.sawExchange(e);
     if (this.closeIdleMs !== undefined) return;
     if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
       this.closeIdleMs = Math.min(300, this.o.timeoutMs);
@@ -307,6 +394,9 @@ export class Scheduler {
   async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
     this.lastUnit = unit.id;
     this.observe(exchanges);
+    this.measure(exchanges);
+    // The unit's verdict is made: what its result keeps of each exchange is bounded from here on.
+    for (const x of exchanges) retain(x);
     const down = await this.down(exchanges, unit.survival === true);
     if (exchanges.some((x) => x.receivedBytes > 0)) this.everAnswered = true;
     if (down === null) return null;

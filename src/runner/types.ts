@@ -36,7 +36,8 @@ export interface CheckResult extends CheckMeta, RunRecord {
    */
   rootCause?: string;
   /** For property-based checks: how to replay the failing case exactly. */
-  property?: { seed: number; path: string; shrinks: number; replayPath?: string };
+  /** `shrinkStoppedAtMs`: the shrink stopped at its budget of time spent waiting on deadlines (run-properties.ts shrinkBudgetMs), at the counterexample it had reached. */
+  property?: { seed: number; path: string; shrinks: number; replayPath?: string; shrinkStoppedAtMs?: number };
   /** The regression-corpus entry this failure was saved to (or already had). */
   corpusFile?: string;
 }

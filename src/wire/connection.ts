@@ -98,10 +98,17 @@ export class Connection {
       // Stop reading: a flooding server must not grow our memory.
       this.socket.pause();
     }
-    const copy = Uint8Array.from(bytes);
+    // A chunk that owns its whole memory (what a socket read gives) is kept as it is; a slice of a larger
+    // buffer is copied, so that keeping it does not keep the rest of that buffer alive.
+    const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.from(bytes);
     this.receivedBytes += copy.length;
     this.transcript.push({ dir: 'received', atMs: this.now(), bytes: copy });
     for (const sink of this.dataSinks) sink(copy);
+    this.notify();
+  }
+
+  /** Wakes every waitFor to look at its condition again (something outside the socket changed). */
+  wake(): void {
     this.notify();
   }
 

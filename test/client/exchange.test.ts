@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, KeepAliveConnection, type ExchangeOptions } from '../../src/client/exchange.js';
+import { exchange, KeepAliveConnection, retain, RETAINED_RECEIVED_BYTES, type ExchangeOptions } from '../../src/client/exchange.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { answered, matches, statusOf } from '../../src/checks/verify.js';
 import { latin1 } from '../../src/wire/bytes.js';
@@ -188,5 +188,67 @@ describe('KeepAliveConnection: exchanges one after another on one connection', (
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('the silence window (silenceMs) and what a judged exchange keeps (retain)', () => {
+  it('a silent server: a timeout with nothing, once the window has passed, not the whole deadline', async () => {
+    const t0 = performance.now();
+    const ex = await run(() => undefined, { timeoutMs: 3000, silenceMs: 150 });
+    expect(ex.kind).toBe('timeout');
+    expect(ex.receivedBytes).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+
+  it('the window starts when the request is sent: pauses between its pieces do not count', async () => {
+    const plan = { bytes: GET.bytes, splits: [5], pausesMs: [400] };
+    const ex = await run((s) => setTimeout(() => s.write(ok(200)), 50), { timeoutMs: 3000, silenceMs: 200 }, plan);
+    expect(ex.kind).toBe('response');
+  });
+
+  it('a server that keeps sending is read until the deadline: the window is quiet time, not the answer\'s', async () => {
+    const text = ok(200);
+    const ex = await run(
+      (s) => {
+        let i = 0;
+        const drip = (): void => {
+          if (s.destroyed) return;
+          s.write(text.slice(i, i + 4));
+          i += 4;
+          if (i < text.length) setTimeout(drip, 60);
+        };
+        drip();
+      },
+      { timeoutMs: 3000, silenceMs: 200 },
+    );
+    expect(ex.kind).toBe('response');
+    expect(ex.finals.map((r) => r.status)).toEqual([200]);
+    expect(ex.elapsedMs).toBeGreaterThan(200);
+  });
+
+  it('quiet after the first of two pipelined answers: a timeout once the window has passed', async () => {
+    const t0 = performance.now();
+    const ex = await run((s) => s.write(ok(200)), { timeoutMs: 3000, silenceMs: 150, methods: ['GET', 'GET'] }, { bytes: latin1('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n') });
+    expect(ex.kind).toBe('timeout');
+    expect(ex.finals.map((r) => r.status)).toEqual([200]);
+    expect(performance.now() - t0).toBeLessThan(1500);
+  });
+
+  it('retain: a flood keeps the first RETAINED_RECEIVED_BYTES and the count of the rest', async () => {
+    const chunk = 'HTTP/1.1 200 OK\r\n\r\n' + 'b'.repeat(64 * 1024);
+    const ex = await run((s) => {
+      const pump = (): void => {
+        if (!s.destroyed && s.write(chunk)) setImmediate(pump);
+        else s.once('drain', pump);
+      };
+      pump();
+    }, { capBytes: 1024 * 1024 });
+    expect(ex.kind).toBe('overflow');
+    const got = (x: typeof ex) => x.transcript.filter((e) => e.dir === 'received').reduce((n, e) => n + e.bytes.length, 0);
+    expect(got(ex)).toBe(1024 * 1024);
+    retain(ex);
+    expect(got(ex)).toBe(RETAINED_RECEIVED_BYTES);
+    expect(ex.droppedBytes).toBe(1024 * 1024 - RETAINED_RECEIVED_BYTES);
+    expect(ex.receivedBytes).toBe(1024 * 1024);
   });
 });

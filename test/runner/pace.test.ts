@@ -1,0 +1,79 @@
+/**
+ * Deadlines from the server's own pace, and what a run keeps of a flood: the silence window exists
+ * only once the server's silences are a confirmed class, is a generous multiple of its slowest recent
+ * answer (never under its floor, never over the deadline), and is never given to a confirmation's long
+ * deadline; a close-delimited body that overflowed the cap makes later reads use the flood cap.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/client/exchange.js';
+import { referenceProfile } from '../../src/model/profile.js';
+import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
+import type { ParsedResponse } from '../../src/http1/response-parser.js';
+
+const target = { host: '127.0.0.1', port: 9 };
+const fakeControl = { exited: () => null, restart: async () => ({ ok: true as const }) };
+
+/** An answered exchange whose first byte came `ms` after the request's last byte. */
+function answered(ms: number): Exchange {
+  return {
+    kind: 'response',
+    responses: [],
+    finals: [],
+    partial: null,
+    connection: 'closed',
+    sentBytes: 10,
+    receivedBytes: 40,
+    elapsedMs: ms + 1,
+    transcript: [
+      { dir: 'sent', atMs: 1, bytes: new Uint8Array(10) },
+      { dir: 'received', atMs: 1 + ms, bytes: new Uint8Array(40) },
+    ],
+  };
+}
+
+describe('the silence window', () => {
+  it('firstByteMs: from the last byte sent to the first byte back; none for a request sent with pauses', () => {
+    expect(firstByteMs(answered(7))).toBe(7);
+    const paused = { ...answered(7), request: { plan: { bytes: new Uint8Array(10), splits: [5], pausesMs: [200] }, methods: ['GET'] } };
+    expect(firstByteMs(paused)).toBeNull();
+    expect(firstByteMs({ ...answered(7), transcript: [] })).toBeNull();
+  });
+
+  it('is none until the server\'s silences are a confirmed class, then a multiple of its pace with a floor', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
+    expect(s.silenceMs(2000)).toBeUndefined(); // no confirmed class yet
+    s.confirmed(true);
+    s.confirmed(true);
+    expect(s.silenceMs(2000)).toBeUndefined();
+    s.confirmed(true);
+    expect(s.silenceMs(2000)).toBe(SILENCE_FLOOR_MS); // 20 × 2 ms is under the floor
+    expect(s.silenceMs(5000)).toBeUndefined(); // a confirmation's deadline waits in full
+    await s.after({ id: 'slow', family: 'status' }, [answered(60)]);
+    expect(s.silenceMs(2000)).toBe(SILENCE_FACTOR * 60); // widened by a slow answer
+    await s.after({ id: 'slower', family: 'status' }, [answered(150)]);
+    expect(s.silenceMs(2000)).toBeUndefined(); // 20 × 150 ms is past the deadline: the deadline it is
+  });
+
+  it('a confirmation that flips a verdict turns the window off for good', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
+    for (let i = 0; i < 3; i++) s.confirmed(true);
+    expect(s.silenceMs(2000)).toBe(SILENCE_FLOOR_MS);
+    s.confirmed(false);
+    for (let i = 0; i < 5; i++) s.confirmed(true);
+    expect(s.silenceMs(2000)).toBeUndefined();
+  });
+});
+
+describe('the flood cap', () => {
+  it('is learned from a close-delimited body that overflowed, not from a head that did', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    const partial = { framing: 'close', headEnd: 40, start: 0 } as unknown as ParsedResponse;
+    const headFlood = { ...answered(1), kind: 'overflow' as const, partial: { ...partial, framing: 'close', headEnd: 0 } as ParsedResponse };
+    s.sawExchange(headFlood);
+    expect(s.exchangeDefaults(2000).capBytes).toBeUndefined();
+    s.sawExchange({ ...answered(1), kind: 'overflow', partial });
+    expect(s.exchangeDefaults(2000).capBytes).toBe(FLOOD_CAP_BYTES);
+  });
+});
