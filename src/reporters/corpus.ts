@@ -34,14 +34,32 @@ export function countReplay(results: readonly ReplayResult[]): { fixed: number; 
   };
 }
 
-/** The corpus section of a fuzz report: what was replayed first, what could not be read, what was added. */
-export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpoint): string[] {
+/**
+ * The corpus section of a fuzz report: what was replayed first, what could not be read, what was added.
+ * Each entry is listed once: counted FIXED / FAILED; a failing entry gets details only when its check is
+ * not already among the run's failures (`shown`), one line per check (its other entries counted).
+ */
+export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpoint, shown: ReadonlySet<string> = new Set()): string[] {
   const n = countReplay(c.replayed);
   const out = [
     p.bold(`Corpus ${c.dir}: replayed ${plural(c.replayed.length, 'entry', 'entries')} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
       (c.notSelected > 0 ? `; ${c.notSelected} not for this profile or selection` : ''),
   ];
-  out.push(...replayLines(c.replayed.filter((r) => r.verdict !== 'FIXED'), p, target), ...problemLines(c.problems, p));
+  const failing = c.replayed.filter((r) => r.verdict === 'FAILED');
+  const alreadyShown = failing.filter((r) => shown.has(r.check));
+  if (alreadyShown.length) out.push(`${plural(alreadyShown.length, 'failing entry', 'failing entries')} of checks listed above as failures (not repeated)`);
+  // One line per check of the rest: its first entry in full, the others counted.
+  const byCheck = new Map<string, ReplayResult[]>();
+  for (const r of c.replayed) {
+    if (r.verdict === 'FIXED' || (r.verdict === 'FAILED' && shown.has(r.check))) continue;
+    const key = `${r.verdict} ${r.check}`;
+    byCheck.set(key, [...(byCheck.get(key) ?? []), r]);
+  }
+  for (const group of byCheck.values()) {
+    const [line] = replayLines([group[0]!], p, target);
+    out.push(group.length > 1 ? line!.replace(/\)(\n|$)/, `; and ${plural(group.length - 1, 'more entry', 'more entries')} of this check)$1`) : line!);
+  }
+  out.push(...problemLines(c.problems, p));
   if (c.added.length > 0) out.push(`${c.added.length} new failure(s) saved: ${c.added.join(', ')}`);
   return out;
 }

@@ -67,8 +67,10 @@ describe('renderText', () => {
     expect(replay[1]).toMatch(/^ {12}\(printf 'GET \/a/);
   });
 
-  it('lists warnings, errors and blocked checks in one line each', () => {
-    expect(text).toContain(`! ${warnCheck.id}: no Date header`);
+  it('lists errors and blocked checks in one line each, and counts warnings by family (each with verbose)', () => {
+    expect(text).toContain('! 1 warning (SHOULDs, not failures) by family: wire 1; --verbose lists each');
+    expect(text).not.toContain(`! ${warnCheck.id}:`);
+    expect(renderText(runResult(all), { color: false, verbose: true })).toContain(`! ${warnCheck.id}: no Date header`);
     expect(text).toContain(`E ${errorCheck.id}: the check itself failed: boom`);
     expect(text).toContain('- 1 check blocked: not run: the baseline request (baseline.valid-request-answered) failed');
   });
@@ -88,14 +90,20 @@ describe('renderText', () => {
     expect(stripAnsi(colored)).toBe(text);
   });
 
-  it('shows the first maxFailures failures and counts the rest', () => {
+  it('shows the first maxFailures failures in full and every other one in a line', () => {
     const many: CheckResult[] = Array.from({ length: 13 }, (_, i) => ({ ...failCheck, id: `status.f${i}` }));
+    const full = (t: string): number => (t.match(/^ {2}expected: /gm) ?? []).length;
     const t = renderText(runResult(many), { color: false });
-    expect(t.match(/^✗ /gm)).toHaveLength(10);
-    expect(t).toContain('… and 3 more, see --json');
+    expect(t.match(/^✗ /gm)).toHaveLength(13);
+    expect(full(t)).toBe(5);
+    expect(t).toContain('8 more failures, one line each (--max-failures N shows N in full, --all every one):');
+    expect(t).toContain('✗ status.f12 [MUST] expected 505 or the connection closed without a response; got 200 OK');
+    expect(t).not.toContain('--json');
     const t2 = renderText(runResult(many), { color: false, maxFailures: 2 });
-    expect(t2.match(/^✗ /gm)).toHaveLength(2);
-    expect(t2).toContain('… and 11 more, see --json');
+    expect(t2.match(/^✗ /gm)).toHaveLength(13);
+    expect(full(t2)).toBe(2);
+    expect(full(renderText(runResult(many), { color: false, all: true, maxFailures: 2 }))).toBe(13);
+    expect(renderText(runResult(many), { color: false, jsonFile: 'out.json' })).toContain('every detail is in the JSON report out.json');
   });
 
   it('says only the one sentence when the target was unreachable', () => {
