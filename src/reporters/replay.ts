@@ -69,7 +69,7 @@ export function replayCommand(target: Endpoint, sent: SentRequest, waitSeconds =
  */
 function heldCommand(target: Endpoint, sent: SentRequest): string {
   const nc = `nc -w ${HELD_SECONDS} ${shellWord(target.host)} ${target.port}`;
-  const open = sent.plan.bytes.length === 0 ? `${nc} </dev/null >/dev/null &` : `(${[...printfSteps(sent), `sleep ${HELD_SECONDS}`].join('; ')}) | ${nc} >/dev/null &`;
+  const open = sent.plan.bytes.length === 0 ? `${nc} </dev/null >/dev/null &` : `(${[...printfSteps(sent), `sleep ${HELD_SECONDS}`].join('; ')}) 2>/dev/null | ${nc} >/dev/null &`;
   return `${open} sleep 0.5`;
 }
 

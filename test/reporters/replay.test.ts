@@ -107,7 +107,7 @@ describe('replayCommand', () => {
     const idle = replaySequence(target, plan(latin1('B')), [{ ...plan(new Uint8Array(0)), held: true }]);
     expect(idle?.split('\n')).toEqual(['nc -w 5 127.0.0.1 8080 </dev/null >/dev/null & sleep 0.5', "(printf 'B'; sleep 1) | nc -w 2 127.0.0.1 8080; kill $! 2>/dev/null"]);
     const stalled = replaySequence(target, plan(latin1('B')), [{ ...plan(latin1('GET / HT')), held: true }]);
-    expect(stalled?.split('\n')[0]).toBe("(printf 'GET / HT'; sleep 5) | nc -w 5 127.0.0.1 8080 >/dev/null & sleep 0.5");
+    expect(stalled?.split('\n')[0]).toBe("(printf 'GET / HT'; sleep 5) 2>/dev/null | nc -w 5 127.0.0.1 8080 >/dev/null & sleep 0.5");
   });
 
   it("waits for a silent server as long as the run did (nc -w, 2 s at least)", async () => {
