@@ -5,7 +5,7 @@
  * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
  * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
  */
-import { reasonOf } from './causes.js';
+import { deathHeadline, reasonOf } from './causes.js';
 import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
@@ -77,7 +77,8 @@ function requirementLine(c: CheckResult): string {
 export function testText(g: GradeResult, check: CheckResult, full = true): string {
   const c = printableCheck(check);
   // In short (past the first failures): what was expected and what came, without the bytes.
-  const short = `${requirementLine(c)}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}`;
+  const death = deathHeadline(c);
+  const short = `${death ? `${death}\n` : ''}${requirementLine(c)}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}`;
   switch (c.verdict) {
     case 'pass':
       return requirementLine(c);

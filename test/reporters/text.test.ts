@@ -45,14 +45,14 @@ describe('renderText', () => {
     expect(block).toContain('actual:   200 OK');
     expect(block).toContain("request:  GET /it's%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n");
     expect(block).toContain('received: HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n');
-    expect(block).toContain("replay:   (printf 'GET /it'\\''s%%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(block).toContain("replay:   (printf 'GET /it'\\''s%%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
   });
 
   it('shows split points, pauses and a piece-by-piece replay for a split request', () => {
     const start = text.indexOf(`✗ ${splitFailCheck.id}`);
     const block = text.slice(start, text.indexOf('\n\n', start));
     expect(block).toContain('sent in 3 pieces: split at byte 3, 10; pauses 50 ms, 1500 ms');
-    expect(block).toContain("(printf 'GET'; sleep 0.05; printf ' / HTTP'; sleep 1.5; printf '/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(block).toContain("(printf 'GET'; sleep 0.05; printf ' / HTTP'; sleep 1.5; printf '/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
     expect(block).toContain('received: (no bytes)');
   });
 
