@@ -153,7 +153,8 @@ export function finalLine(result: RunResult): string {
 /** One line for a failure: its id, its level and what happened (the death first when the server went away). */
 export function failureLine(c: CheckResult, p: Palette): string {
   const death = deathHeadline(c);
-  const what = death ?? (c.actual ? `expected ${c.expected.length ? c.expected.join(' or ') : '(not stated)'}; got ${c.actual}` : reasonOf(c));
+  // What came first (a long `expected` is what gets cut).
+  const what = death ?? (c.actual ? `got ${c.actual}; expected ${c.expected.length ? c.expected.join(' or ') : '(not stated)'}` : reasonOf(c));
   return `${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${oneLine(what)}`;
 }
 
