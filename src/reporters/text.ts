@@ -200,7 +200,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     }
     const rest = failures.slice(full);
     if (rest.length) {
-      const where = opts.jsonFile ? `; every detail is in the JSON report ${opts.jsonFile}` : '';
+      const where = opts.jsonFile ? `; every detail is in the JSON report ${opts.jsonFile}` : '; --json FILE writes every detail to FILE';
       out.push('', p.bold(`${plural(rest.length, 'more failure')}, one line each (--max-failures N shows N in full, --all every one${where}):`));
       for (const c of rest) {
         out.push(failureLine(c, p));

@@ -96,9 +96,9 @@ describe('renderText', () => {
     const t = renderText(runResult(many), { color: false });
     expect(t.match(/^✗ /gm)).toHaveLength(13);
     expect(full(t)).toBe(5);
-    expect(t).toContain('8 more failures, one line each (--max-failures N shows N in full, --all every one):');
+    expect(t).toContain('8 more failures, one line each (--max-failures N shows N in full, --all every one; --json FILE writes every detail to FILE):');
     expect(t).toContain('✗ status.f12 [MUST] got 200 OK; expected 505 or the connection closed without a response');
-    expect(t).not.toContain('--json');
+    expect(t).not.toContain('see --json');
     const t2 = renderText(runResult(many), { color: false, maxFailures: 2 });
     expect(t2.match(/^✗ /gm)).toHaveLength(13);
     expect(full(t2)).toBe(2);
