@@ -6,7 +6,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint, plural } from './format.js';
-import { replayFor, rerunCommand } from './replay.js';
+import { replayFor, rerunCommand, shellQuote } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
@@ -189,10 +189,18 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   // What matters first: the check that took the server down, security findings, then MUSTs.
   // One bug, one entry: a failure that follows from another is listed under its root cause.
   const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail' && !c.rootCause), serverDownAfter(result));
+  const failedIds = new Set(result.checks.filter((c) => c.verdict === 'fail').map((c) => c.id));
+  // A corpus entry replayed first that took the server down is a failure of this run too: listed first.
+  const corpusDeaths = (result.corpus?.replayed ?? []).filter((r) => r.verdict === 'FAILED' && deathHeadline(r) && !failedIds.has(r.check));
   const full = opts.all ? failures.length : Math.max(0, opts.maxFailures ?? DEFAULT_FULL_FAILURES);
-  if (failures.length) {
+  if (failures.length || corpusDeaths.length) {
     const following = result.checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
-    out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}), most serious first:`));
+    const n = failures.length + corpusDeaths.length;
+    out.push('', p.bold(`Failures (${n}${following ? `, and ${following} that follow from them` : ''}), most serious first:`));
+    for (const r of corpusDeaths) {
+      out.push('', `${p.red('✗')} ${p.bold(r.check)} [corpus] ${p.red(p.bold(deathHeadline(r)!))} — the regression corpus entry ${r.file}, replayed first`);
+      out.push(field('replay', `npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(result.target)}`));
+    }
     for (const c of failures.slice(0, full)) {
       out.push('', renderFailure(result, c, p));
       const deps = dependantsOf(result.checks, c.id);
@@ -243,7 +251,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     );
   }
 
-  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target, new Set(result.checks.filter((c) => c.verdict === 'fail').map((c) => c.id))));
+  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target, new Set([...failedIds, ...corpusDeaths.map((r) => r.check)])));
 
   out.push('', finalLine(result));
   return out.join('\n') + '\n';

@@ -67,4 +67,23 @@ describe('a death on the first line', () => {
     const test = toGradescope(must).tests.find((t) => t.name === died.id)!;
     expect(test.output.split('\n')[1]).toBe(`✗ ${died.id} [MUST] ${HEADLINE} — ${died.requirement} (RFC 9112 §2.2)`);
   });
+
+  it('fuzz: a corpus entry replayed first that took the server down is in the list, first, not only in the corpus section', () => {
+    const r = runResult([{ ...failCheck }], {
+      corpus: {
+        dir: 'corpus',
+        replayed: [{ file: 'corpus/status.header.no-colon-is-400/ab12.json', check: 'status.header.no-colon-is-400', verdict: 'FAILED', reason: '', durationMs: 4, cause: { kind: 'died', down: { kind: 'refused' }, restarted: false } }],
+        problems: [],
+        notSelected: 0,
+        added: [],
+      },
+    });
+    const t = renderText(r, { color: false });
+    expect(t).toContain('Failures (2), most serious first:');
+    expect([...t.matchAll(/^✗ (\S+)/gm)].map((m) => m[1])).toEqual(['status.header.no-colon-is-400', failCheck.id]);
+    expect(t).toContain('✗ status.header.no-colon-is-400 [corpus] the server stopped accepting connections after this request — the regression corpus entry corpus/status.header.no-colon-is-400/ab12.json, replayed first');
+    expect(t).toContain('  replay:   npx wiregrade replay corpus/status.header.no-colon-is-400/ab12.json --target 127.0.0.1:8080');
+    expect(t).toContain('1 failing entry of checks listed above as failures (not repeated)');
+    expect(t).not.toMatch(/^FAILED /m);
+  });
 });
