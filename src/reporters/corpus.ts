@@ -42,7 +42,7 @@ export function countReplay(results: readonly ReplayResult[]): { fixed: number; 
 export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpoint, shown: ReadonlySet<string> = new Set()): string[] {
   const n = countReplay(c.replayed);
   const out = [
-    p.bold(`Corpus ${c.dir}: replayed ${plural(c.replayed.length, 'entry', 'entries')} first: ${n.failed} still failing, ${n.fixed} fixed, ${n.errors + c.problems.length} error(s)`) +
+    p.bold(`Corpus ${c.dir}: replayed ${plural(c.replayed.length, 'entry', 'entries')} first: ${n.failed} FAILED (still failing), ${n.fixed} FIXED, ${n.errors + c.problems.length} ERROR`) +
       (c.notSelected > 0 ? `; ${c.notSelected} not for this profile or selection` : ''),
   ];
   const failing = c.replayed.filter((r) => r.verdict === 'FAILED');
