@@ -60,6 +60,8 @@ export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpo
     out.push(group.length > 1 ? line!.replace(/\)(\n|$)/, `; and ${plural(group.length - 1, 'more entry', 'more entries')} of this check)$1`) : line!);
   }
   out.push(...problemLines(c.problems, p));
-  if (c.added.length > 0) out.push(`${c.added.length} new failure(s) saved: ${c.added.join(', ')}`);
+  // A few are named; many are counted (a failure shown in full names its own entry).
+  if (c.added.length > 0 && c.added.length <= 3) out.push(`${plural(c.added.length, 'new failure')} saved: ${c.added.join(', ')}`);
+  else if (c.added.length > 3) out.push(`${plural(c.added.length, 'new failure')} saved in ${c.dir}, one entry each`);
   return out;
 }
