@@ -11,11 +11,12 @@ import { shellQuote } from './replay.js';
  * One line per replayed entry: `FIXED   check-id   file  (12 ms)` and, when not fixed, why; with a
  * target, a failed entry also gets the command that replays its exact bytes (a death included).
  */
-export function replayLines(results: readonly ReplayResult[], p: Palette, target?: Endpoint): string[] {
+export function replayLines(results: readonly ReplayResult[], p: Palette, target?: Endpoint, others: (r: ReplayResult) => number = () => 0): string[] {
   const width = Math.max(0, ...results.map((r) => r.check.length));
   return results.map((r) => {
     const word = r.verdict === 'FIXED' ? p.green('FIXED ') : r.verdict === 'FAILED' ? p.red('FAILED') : p.yellow('ERROR ');
-    const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms)`;
+    const more = others(r) > 0 ? `; and ${plural(others(r), 'more entry', 'more entries')} of this check` : '';
+    const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms${more})`;
     if (r.verdict === 'FIXED') return line;
     const replay = target && r.verdict === 'FAILED' ? `\n       replay: npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(target)}` : '';
     return `${line}\n       ${reasonOf(r)}${replay}`;
@@ -55,10 +56,9 @@ export function renderCorpusSection(c: CorpusSummary, p: Palette, target?: Endpo
     const key = `${r.verdict} ${r.check}`;
     byCheck.set(key, [...(byCheck.get(key) ?? []), r]);
   }
-  for (const group of byCheck.values()) {
-    const [line] = replayLines([group[0]!], p, target);
-    out.push(group.length > 1 ? line!.replace(/\)(\n|$)/, `; and ${plural(group.length - 1, 'more entry', 'more entries')} of this check)$1`) : line!);
-  }
+  const groups = [...byCheck.values()];
+  const othersOf = new Map(groups.map((g) => [g[0]!, g.length - 1]));
+  out.push(...replayLines(groups.map((g) => g[0]!), p, target, (r) => othersOf.get(r) ?? 0));
   out.push(...problemLines(c.problems, p));
   // A few are named; many are counted (a failure shown in full names its own entry).
   if (c.added.length > 0 && c.added.length <= 3) out.push(`${plural(c.added.length, 'new failure')} saved: ${c.added.join(', ')}`);
