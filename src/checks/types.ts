@@ -78,6 +78,11 @@ export type RunVerdict = 'pass' | 'fail' | 'warn' | 'skip' | 'blocked';
 export interface SentRequest {
   plan: SendPlan;
   methods: readonly string[];
+  /**
+   * A setup step whose connection stays open while the requests after it are sent (an idle or stalled
+   * client): a replay must hold it open too, not send it and close.
+   */
+  held?: true;
 }
 
 export interface CheckRun {

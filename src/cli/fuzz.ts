@@ -46,6 +46,10 @@ export interface FuzzFlags extends ReportFlags {
   /** Absent: `reference` for the bundled server, `any` (the RFC only) for a --target. */
   profile?: string;
   color: boolean;
+  /** Text report: failures in full (`--max-failures N`), all of them (`--all`), each warning (`--verbose`). */
+  maxFailures?: string;
+  all?: boolean;
+  verbose?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -73,6 +77,8 @@ export interface FuzzSettings {
   path: string | null;
   profile: Profile;
   color: boolean;
+  /** How the text report shows failures and warnings. */
+  text: { maxFailures?: number; all: boolean; verbose: boolean };
   /** --junit, --gradescope, --report, --markdown: the grade reporters, on a GradeResult view of the run. */
   reports: ReportSettings;
 }
@@ -110,6 +116,11 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     path: flags.replayPath === undefined ? null : parseReplayPath(flags.replayPath),
     profile,
     color: flags.color,
+    text: {
+      ...(flags.maxFailures !== undefined ? { maxFailures: parseInteger('--max-failures', flags.maxFailures, 0, 1_000_000) } : {}),
+      all: flags.all === true,
+      verbose: flags.verbose === true,
+    },
   };
 }
 
@@ -214,7 +225,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
     if (jsonToStdout) io.out(renderJson(result));
     io.err(unreachableSentence(target, result.unreachable) + '\n');
   } else {
-    io.out(jsonToStdout ? renderJson(result) : renderText(result, { color: s.color && (io.color ?? io.isTTY) }));
+    io.out(jsonToStdout ? renderJson(result) : renderText(result, { ...s.text, color: s.color && (io.color ?? io.isTTY), ...(s.json !== null ? { jsonFile: s.json } : {}) }));
   }
   if (s.json !== null && !jsonToStdout) {
     try {

@@ -78,7 +78,10 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--profile <name|file>', `${PROFILE_HELP} (default: reference for the bundled server; any, the RFC only, with --target)`)
     .option('--corpus <dir>', 'the regression corpus: replayed first, and every new failure saved to it', DEFAULT_CORPUS)
     .option('--no-corpus', 'neither replay nor save the regression corpus')
-    .option('--no-color', 'no ANSI colours in the text report');
+    .option('--no-color', 'no ANSI colours in the text report')
+    .option('--max-failures <n>', 'failures shown in full in the text report, most serious first (default 5); the others get one line each')
+    .option('--all', 'every failure in full in the text report')
+    .option('--verbose', 'every warning on its own line (by default they are counted by family)');
   addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {

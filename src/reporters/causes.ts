@@ -71,14 +71,46 @@ export function phraseBlock(b: BlockCause): string {
   return `not run: ${blockWhy(b)}`;
 }
 
+/**
+ * How the server went away after a request, short enough for a failure's first line:
+ * `the server exited (code 1) after this request`, `the server hung after this request`.
+ */
+export function phraseDeath(d: DownCause, after = 'this request'): string {
+  switch (d.kind) {
+    case 'exited':
+      return `the server exited (${d.signal ? `signal ${d.signal}` : `code ${d.code ?? '?'}`}) after ${after}`;
+    case 'hung':
+      return `the server hung after ${after} (it accepted connections but answered nothing, twice)`;
+    case 'refused':
+      return `the server stopped accepting connections after ${after}`;
+    case 'stopped-listening':
+      return `the server stopped listening after ${after} (its process still runs)`;
+  }
+}
+
+/**
+ * The headline of a result after which the server went away (every reporter puts it on the result's
+ * first line, so a death never reads like a pass that failed); null when the server lived on.
+ */
+export function deathHeadline(c: Pick<CheckResult, 'cause'>): string | null {
+  switch (c.cause?.kind) {
+    case 'died':
+      return phraseDeath(c.cause.down);
+    case 'exits-after-serving':
+      return phraseDeath(c.cause.down, `answering a client correctly (${c.cause.times === 1 ? 'once' : `${c.cause.times} times`}, first after ${c.cause.firstAfter})`);
+    default:
+      return null;
+  }
+}
+
 export function phraseCause(c: ResultCause): string {
   switch (c.kind) {
     case 'died':
-      return `${phraseDown(c.down)} after this request${c.restarted ? ' (it was started again)' : ''}`;
+      return `${phraseDeath(c.down)}${c.restarted ? ' (it was started again)' : ''}`;
     case 'blocked':
       return phraseBlock(c.by);
     case 'exits-after-serving':
-      return `${phraseDown(c.down)} after answering correctly, ${c.times === 1 ? 'once' : `${c.times} times`} (first after ${c.firstAfter}): it must keep serving new clients`;
+      return `${deathHeadline({ cause: c })}: it must keep serving new clients`;
   }
 }
 

@@ -5,12 +5,12 @@
  * a failure. Outputs are Markdown (`output_format: "md"`): the summary as text and a table, each test's
  * details in a fenced block (the plain text the terminal shows), so nothing the server sent is rendered.
  */
-import { reasonOf } from './causes.js';
+import { deathHeadline, reasonOf } from './causes.js';
 import type { Family } from '../checks/types.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
-import { roundHundredths } from './format.js';
+import { formatPercent, formatPoints, roundHundredths } from './format.js';
 import { gradeNotes, printableCheck, printableLines } from './grading.js';
 import { score } from './json.js';
 import { checkShares } from '../runner/score.js';
@@ -77,7 +77,8 @@ function requirementLine(c: CheckResult): string {
 export function testText(g: GradeResult, check: CheckResult, full = true): string {
   const c = printableCheck(check);
   // In short (past the first failures): what was expected and what came, without the bytes.
-  const short = `${requirementLine(c)}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}`;
+  const death = deathHeadline(c);
+  const short = `${death ? `${death}\n` : ''}${requirementLine(c)}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}`;
   switch (c.verdict) {
     case 'pass':
       return requirementLine(c);
@@ -103,8 +104,8 @@ export function testOutput(g: GradeResult, check: CheckResult, full = true): str
 const MAX_FULL = 20;
 
 /**
- * Splits `total` units over `weights` in proportion (largest remainder), so the parts add up to
- * `total` exactly.
+ * Splits `total` units over `weights` in proportion (largest remainder, ties to the earlier one), so the
+ * parts add up to `total` exactly and each is its exact share rounded down or up.
  */
 function apportion(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((s, w) => s + w, 0);
@@ -122,6 +123,35 @@ function apportion(total: number, weights: readonly number[]): number[] {
 }
 
 /**
+ * The points of Gradescope's tests, in hundredths that add up exactly: the maxima to `maxScore` (default:
+ * the grade's own maximum, or 100 for a weighted score), the tests' scores to the top-level `score`, and
+ * that score is the grade's, scaled to `maxScore` and rounded to the cent, so it reads the same in the
+ * text, the table and results.json. The cents of the maximum are shared out twice by largest remainder,
+ * in proportion to each check's points: the earned part over the checks that earned theirs, the rest over
+ * those that did not; so a passed test scores its whole maximum and a failed one nothing.
+ */
+export function gradescopePoints(g: GradeResult, shares: ReadonlyArray<{ points: number; max: number }>, maxScore?: number): { maxes: number[]; earned: number[]; score: number; max: number } {
+  const max = maxScore ?? (g.run.weights ? 100 : roundHundredths(g.score.max));
+  const totalCents = Math.round(max * 100);
+  const fraction = g.score.max > 0 ? g.score.points / g.score.max : 0;
+  const won = shares.map((s) => s.points > 0 && s.points >= s.max);
+  const anyWon = won.some(Boolean);
+  const anyLost = won.some((w) => !w);
+  // The score in cents; all of it when nothing was lost, none when nothing was won.
+  const scoreCents = !anyWon ? 0 : !anyLost ? totalCents : Math.round(totalCents * fraction);
+  const part = (want: boolean, cents: number): number[] => apportion(cents, shares.map((s, i) => (won[i] === want ? s.max : 0)));
+  const wonCents = part(true, scoreCents);
+  const lostCents = part(false, totalCents - scoreCents);
+  const maxCents = shares.map((_, i) => wonCents[i]! + lostCents[i]!);
+  return {
+    maxes: maxCents.map((c) => c / 100),
+    earned: wonCents.map((c) => c / 100),
+    score: scoreCents / 100,
+    max: totalCents / 100,
+  };
+}
+
+/**
  * results.json for one graded submission. Checks that count (not skipped; SHOULD ones only in a strict
  * run) are tests; a warning that does not count is listed in the top-level output instead. A server that
  * did not start adds a `launch` test worth nothing that says why.
@@ -130,29 +160,15 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
   const shares = checkShares(g.run);
   const counted = g.run.checks.map((c) => ({ c, pts: shares.get(c)! })).filter((x) => x.pts.max > 0);
 
-  let maxes: number[];
-  let earned: number[];
-  // A weighted score is out of 100 already: its tests are apportioned to 100 in hundredths.
-  const maxScore = opts.maxScore ?? (g.run.weights ? 100 : undefined);
-  if (maxScore !== undefined) {
-    // In hundredths; in ten-thousandths for a weighted score, whose conformance checks can be worth
-    // less than a cent each: the tests a server passed must still add up to its score to the cent.
-    const unit = g.run.weights ? 10_000 : 100;
-    const parts = apportion(Math.round(maxScore * unit), counted.map((x) => x.pts.max));
-    maxes = parts.map((m) => m / unit);
-    earned = counted.map((x, i) => Math.round((parts[i]! * x.pts.points) / x.pts.max) / unit);
-  } else {
-    maxes = counted.map((x) => x.pts.max);
-    earned = counted.map((x) => x.pts.points);
-  }
+  const { maxes, earned, score: total, max } = gradescopePoints(g, counted.map((x) => x.pts), opts.maxScore);
 
   const visibility = opts.visibility ?? 'visible';
   let shown = 0;
-  const tests: GradescopeTest[] = counted.map(({ c }, i) => ({
+  const tests: GradescopeTest[] = counted.map(({ c, pts }, i) => ({
     name: c.id,
     score: earned[i]!,
     max_score: maxes[i]!,
-    status: earned[i]! >= maxes[i]! && c.verdict !== 'fail' ? 'passed' : 'failed',
+    status: pts.points > 0 && pts.points >= pts.max && c.verdict !== 'fail' ? 'passed' : 'failed',
     output: testOutput(g, c, (c.verdict !== 'fail' && c.verdict !== 'warn') || shown++ < MAX_FULL),
     output_format: 'md',
     visibility,
@@ -165,8 +181,12 @@ export function toGradescope(g: GradeResult, opts: GradescopeOptions = {}): Grad
     tests.unshift({ name: 'launch', score: 0, max_score: 0, status: 'failed', output: mdFence(`${launch.text}${detail}\n\ncommand: ${g.command}`), output_format: 'md', visibility: 'visible' });
   }
 
-  const total = roundHundredths(tests.reduce((s, t) => s + t.score, 0));
-  const out: string[] = [renderMarkdownScore(g)];
+  const out: string[] = [];
+  // One score everywhere: the line Gradescope's total is read from, the same as results.json's `score`.
+  if (Math.round(max * 100) !== Math.round(g.score.max * 100)) {
+    out.push(`**Score on Gradescope: ${formatPoints(total)} / ${formatPoints(max)}** (${formatPercent(total, max)}): the ${formatPoints(g.score.points)} / ${formatPoints(g.score.max)} points below, scaled to ${formatPoints(max)}`, '');
+  }
+  out.push(renderMarkdownScore(g));
   const uncountedWarnings = g.run.checks.filter((c) => c.verdict === 'warn' && scoreAlone(g, c).max === 0);
   if (uncountedWarnings.length) {
     out.push('', `Warnings (${uncountedWarnings.length}), not counted in the score:`, '');

@@ -4,7 +4,7 @@
  * how to reproduce it. Everything that comes from the server, the student or a check is escaped: a
  * response holding `<script>` shows as text.
  */
-import { describeExit, reasonOf } from './causes.js';
+import { deathHeadline, describeExit, reasonOf } from './causes.js';
 import type { SentRequest } from '../checks/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { GradeResult } from '../runner/grade-types.js';
@@ -159,7 +159,7 @@ function failureSection(g: GradeResult, c: CheckResult): string {
   const id = anchor(c.id);
   const parts = [
     `<section class="check failure" id="${id}" aria-labelledby="${id}-h">`,
-    `<h3 id="${id}-h"><span class="tag fail">fail</span> <code>${escapeHtml(c.id)}</code></h3>`,
+    `<h3 id="${id}-h"><span class="tag fail">fail</span> <code>${escapeHtml(c.id)}</code>${deathHeadline(c) ? ` — ${escapeHtml(deathHeadline(c)!)}` : ''}</h3>`,
     requirementHtml(c),
   ];
   if (reasonOf(c)) parts.push(`<p><strong>Why:</strong> ${escapeHtml(reasonOf(c))}</p>`);

@@ -4,7 +4,7 @@
  * characters XML 1.0 does not allow (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are written as
  * visible `\xHH` text, so the file always parses.
  */
-import { reasonOf } from './causes.js';
+import { deathHeadline, reasonOf } from './causes.js';
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
@@ -82,7 +82,8 @@ const MAX_FULL = 20;
 
 /** A short account of a failure: the requirement, what was expected, what came back. */
 function shortFailure(c: CheckResult): string {
-  return `${c.requirement}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}\n(the JSON report and the corpus have its bytes)`;
+  const death = deathHeadline(c);
+  return `${death ? `${death}\n` : ''}${c.requirement}\nexpected: ${c.expected.join(' or ')}\nactual:   ${c.actual}\n(the JSON report and the corpus have its bytes)`;
 }
 
 function checkCase(g: GradeResult, c: CheckResult, full: boolean): Case {

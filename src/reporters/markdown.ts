@@ -11,6 +11,7 @@ import { formatDuration, formatPercent, formatPoints, percentOf, percentText } f
 import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, renderFailure } from './text.js';
 import { dependantsOf } from '../runner/root-causes.js';
+import { deathHeadline } from './causes.js';
 
 /** How many characters of one fenced block are kept (GitHub caps a step summary at 1 MiB). */
 export const BLOCK_CAP = 4000;
@@ -71,7 +72,8 @@ function indent(s: string, by: string): string {
 export function mdFailure(g: GradeResult, c: CheckResult): string {
   const p = printableCheck(c);
   const block = renderFailure(g.run, p, palette(false)).split('\n').slice(1).join('\n');
-  return [`**${mdCode(c.id)}** \\[${c.level}\\] ${mdText(p.requirement)}${p.cite ? ` (${mdText(p.cite)})` : ''}`, '', mdFence(block)].join('\n');
+  const death = deathHeadline(c);
+  return [`**${mdCode(c.id)}** \\[${c.level}\\] ${death ? `**${mdText(death)}** — ` : ''}${mdText(p.requirement)}${p.cite ? ` (${mdText(p.cite)})` : ''}`, '', mdFence(block)].join('\n');
 }
 
 export interface MarkdownOptions {

@@ -25,13 +25,19 @@ function printfArg(piece: Uint8Array): string {
 }
 
 /**
- * A copy-paste command that sends exactly the bytes of `sent` to `target`, cut the same way:
- * `(printf '<piece 1>'; sleep <pause>; printf '<piece 2>'; sleep 1) | nc HOST PORT`.
- * `sleep 1` at the end keeps the connection open long enough to see the answer. The escapes are those of
- * printf's format string (bash, zsh, coreutils): \r \n \t \\ %% \xHH, and '\'' for a quote; a
- * piece that starts with `-` starts with \055 instead.
+ * How long `nc` waits for a silent server before it gives up (`nc -w`, in whole seconds): the run's
+ * deadline for an exchange, at least 2 s. `-w` is in every netcat (OpenBSD's, Debian's, macOS's,
+ * busybox's); Debian's `-q` is not.
  */
-export function replayCommand(target: Endpoint, sent: SentRequest): string {
+export function ncWaitSeconds(timeoutMs: number | undefined): number {
+  return Math.max(2, Math.ceil((timeoutMs ?? 0) / 1000));
+}
+
+/** How long a held connection (an idle client) stays open at most: past the request sent behind it. */
+const HELD_SECONDS = 5;
+
+/** `printf '<piece 1>'; sleep <pause>; printf '<piece 2>'`: the bytes of `sent`, cut the same way. */
+function printfSteps(sent: SentRequest): string[] {
   const pieces = splitBytes(sent.plan.bytes, sent.plan.splits);
   const steps: string[] = [];
   pieces.forEach((piece, i) => {
@@ -41,18 +47,44 @@ export function replayCommand(target: Endpoint, sent: SentRequest): string {
     }
     steps.push(`printf '${printfArg(piece)}'`);
   });
-  steps.push('sleep 1');
-  return `(${steps.join('; ')}) | nc ${shellWord(target.host)} ${target.port}`;
+  return steps;
+}
+
+/**
+ * A copy-paste command that sends exactly the bytes of `sent` to `target`, cut the same way:
+ * `(printf '<piece 1>'; sleep <pause>; printf '<piece 2>'; sleep 1) | nc -w 2 HOST PORT`.
+ * `sleep 1` at the end keeps the connection open long enough to see the answer; `-w 2` ends it once the
+ * server has been silent for 2 s, so the command exits against a server that keeps the connection
+ * alive (netcat otherwise waits for the server to close). The escapes are those of printf's format
+ * string (bash, zsh, coreutils): \r \n \t \\ %% \xHH, and '\'' for a quote; a piece that starts with
+ * `-` starts with \055 instead.
+ */
+export function replayCommand(target: Endpoint, sent: SentRequest, waitSeconds = ncWaitSeconds(undefined)): string {
+  return `(${[...printfSteps(sent), 'sleep 1'].join('; ')}) | nc -w ${waitSeconds} ${shellWord(target.host)} ${target.port}`;
+}
+
+/**
+ * A connection held open in the background while the next lines run (an idle client: nothing sent; a
+ * stalled one: its bytes, then nothing), for at most HELD_SECONDS; the last line ends it (`kill $!`).
+ */
+function heldCommand(target: Endpoint, sent: SentRequest): string {
+  const nc = `nc -w ${HELD_SECONDS} ${shellWord(target.host)} ${target.port}`;
+  const open = sent.plan.bytes.length === 0 ? `${nc} </dev/null >/dev/null &` : `(${[...printfSteps(sent), `sleep ${HELD_SECONDS}`].join('; ')}) 2>/dev/null | ${nc} >/dev/null &`;
+  return `${open} sleep 0.5`;
 }
 
 /**
  * The replay of a sequence: the setup requests' commands first, in order, one per line. An empty request
- * (a connection opened and closed without a byte) is `nc -z HOST PORT`.
+ * (a connection opened and closed without a byte) is `nc -z HOST PORT`; a setup step that stays open
+ * (`held`: an idle client) is a background `nc` that the last line ends, so the request behind it is
+ * sent while it is open, as the check did.
  */
-export function replaySequence(target: Endpoint, request: SentRequest | undefined, setup: readonly SentRequest[] = []): string | null {
+export function replaySequence(target: Endpoint, request: SentRequest | undefined, setup: readonly SentRequest[] = [], waitSeconds = ncWaitSeconds(undefined)): string | null {
   const all = request ? [...setup, request] : [...setup];
   if (all.length === 0) return null;
-  return all.map((r) => (r.plan.bytes.length === 0 ? `nc -z ${shellWord(target.host)} ${target.port}` : replayCommand(target, r))).join('\n');
+  const lines = all.map((r) => (r.held ? heldCommand(target, r) : r.plan.bytes.length === 0 ? `nc -z ${shellWord(target.host)} ${target.port}` : replayCommand(target, r, waitSeconds)));
+  if (all.some((r) => r.held) && !all.at(-1)!.held) lines[lines.length - 1] += '; kill $! 2>/dev/null';
+  return lines.join('\n');
 }
 
 /**
@@ -87,7 +119,7 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
   const all = [...(c.setup ?? []), ...(c.request ? [c.request] : [])];
   if (all.length === 0) return null;
   const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
-  if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup);
+  if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup, ncWaitSeconds(result.invocation?.timeoutMs));
   if (!c.corpusFile) return null;
   return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', formatEndpoint(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
 }

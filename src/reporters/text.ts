@@ -1,4 +1,4 @@
-import { blockedGroups, blockWhy, phraseUnreachable, reasonOf } from './causes.js';
+import { blockedGroups, blockWhy, deathHeadline, phraseUnreachable, reasonOf } from './causes.js';
 import { table, getBorderCharacters } from 'table';
 import type { Exchange } from '../client/exchange.js';
 import type { SentRequest, Verdict } from '../checks/types.js';
@@ -6,7 +6,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint, plural } from './format.js';
-import { replayFor, rerunCommand } from './replay.js';
+import { replayFor, rerunCommand, shellQuote } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
@@ -14,9 +14,18 @@ import { dependantsOf } from '../runner/root-causes.js';
 
 export interface TextOptions {
   color: boolean;
-  /** How many failures are shown in full (default 10); the rest are counted. */
+  /** How many failures are shown in full (default 5); the rest get one line each. */
   maxFailures?: number;
+  /** Every failure in full (`--all`). */
+  all?: boolean;
+  /** Every warning on its own line (`--verbose`); by default they are counted by family. */
+  verbose?: boolean;
+  /** The JSON report's file when the run wrote one (`--json FILE`): the report then points at it. */
+  jsonFile?: string;
 }
+
+/** Failures shown in full by default; the rest get one line each. */
+export const DEFAULT_FULL_FAILURES = 5;
 
 const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'warn', 'blocked', 'skip', 'error'];
 const INDENT = '  ';
@@ -98,7 +107,10 @@ function requirementLine(c: CheckResult): string {
  * `mark` is `!` where it is shown as a warning (JUnit, Gradescope).
  */
 export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mark: '✗' | '!' = '✗'): string {
-  const lines = [`${mark === '✗' ? p.red(mark) : p.yellow(mark)} ${p.bold(c.id)} ${levelTag(c)} ${requirementLine(c)}`];
+  const death = deathHeadline(c);
+  // A death is not a pass that failed: it says so on the first line, before the requirement.
+  const head = death ? `${p.red(p.bold(death))} — ${requirementLine(c)}` : requirementLine(c);
+  const lines = [`${mark === '✗' ? p.red(mark) : p.yellow(mark)} ${p.bold(c.id)} ${levelTag(c)} ${head}`];
   // The reason often just restates expected/actual; show it only when it adds something.
   if (c.source) lines.push(field('source', 'rfc' in c.source ? `${c.source.rfc}: “${c.source.quote}”` : `the ${c.source.profile} profile: ${c.source.note}`));
   const why = reasonOf(c);
@@ -138,28 +150,72 @@ export function finalLine(result: RunResult): string {
   );
 }
 
+/** One line for a failure: its id, its level and what happened (the death first when the server went away). */
+export function failureLine(c: CheckResult, p: Palette): string {
+  const death = deathHeadline(c);
+  // What came first (a long `expected` is what gets cut).
+  const what = death ?? (c.actual ? `got ${c.actual}; expected ${c.expected.length ? c.expected.join(' or ') : '(not stated)'}` : reasonOf(c));
+  return `${p.red('✗')} ${p.bold(c.id)} ${levelTag(c)} ${oneLine(what)}`;
+}
+
+/** Text on one line, cut at `max` characters. */
+function oneLine(s: string, max = 200): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Warnings counted by family, in the summary table's order: `status 20, wire 3`. */
+export function warningFamilies(warnings: readonly CheckResult[]): Array<[string, number]> {
+  const m = new Map<string, number>();
+  for (const c of warnings) m.set(c.family, (m.get(c.family) ?? 0) + 1);
+  const order = (f: string): number => {
+    const i = (FAMILY_ORDER as readonly string[]).indexOf(f);
+    return i < 0 ? FAMILY_ORDER.length : i;
+  };
+  return [...m].sort((a, b) => order(a[0]) - order(b[0]));
+}
+
 /**
- * The human report: a summary table by family, the first failures in full, errors, warnings and blocked
- * checks in one line each, then a one-line total. Pure: returns the text (ending in a newline).
+ * The human report: a summary table by family; every failure, in the order of its consequence (a death,
+ * a security finding, a denial of service, broken framing, then the rest), the first few in full and the
+ * others in one line each; errors; warnings counted by family (each with --verbose); blocked checks by
+ * reason; the corpus; then a one-line total. Pure: returns the text (ending in a newline).
  */
 export function renderText(result: RunResult, opts: TextOptions): string {
   const p = palette(opts.color);
   if (result.unreachable) return `cannot reach ${formatEndpoint(result.target)} (${phraseUnreachable(result.unreachable)})\n`;
-  const max = Math.max(0, opts.maxFailures ?? 10);
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
 
   // What matters first: the check that took the server down, security findings, then MUSTs.
   // One bug, one entry: a failure that follows from another is listed under its root cause.
   const failures = byConsequence(result.checks.filter((c) => c.verdict === 'fail' && !c.rootCause), serverDownAfter(result));
-  if (failures.length) {
+  const failedIds = new Set(result.checks.filter((c) => c.verdict === 'fail').map((c) => c.id));
+  // A corpus entry replayed first that took the server down is a failure of this run too: listed first.
+  const corpusDeaths = (result.corpus?.replayed ?? []).filter((r) => r.verdict === 'FAILED' && deathHeadline(r) && !failedIds.has(r.check));
+  const full = opts.all ? failures.length : Math.max(0, opts.maxFailures ?? DEFAULT_FULL_FAILURES);
+  if (failures.length || corpusDeaths.length) {
     const following = result.checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
-    out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}):`));
-    for (const c of failures.slice(0, max)) {
+    const n = failures.length + corpusDeaths.length;
+    out.push('', p.bold(`Failures (${n}${following ? `, and ${following} that follow from them` : ''}), most serious first:`));
+    for (const r of corpusDeaths) {
+      out.push('', `${p.red('✗')} ${p.bold(r.check)} [corpus] ${p.red(p.bold(deathHeadline(r)!))} — the regression corpus entry ${r.file}, replayed first`);
+      out.push(field('replay', `npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(result.target)}`));
+    }
+    for (const c of failures.slice(0, full)) {
       out.push('', renderFailure(result, c, p));
       const deps = dependantsOf(result.checks, c.id);
       if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
     }
-    if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json`);
+    const rest = failures.slice(full);
+    if (rest.length) {
+      const where = opts.jsonFile ? `; every detail is in the JSON report ${opts.jsonFile}` : '; --json FILE writes every detail to FILE';
+      out.push('', p.bold(`${plural(rest.length, 'more failure')}, one line each (--max-failures N shows N in full, --all every one${where}):`));
+      for (const c of rest) {
+        out.push(failureLine(c, p));
+        const deps = dependantsOf(result.checks, c.id);
+        if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
+      }
+    }
   }
 
   const errors = result.checks.filter((c) => c.verdict === 'error');
@@ -169,9 +225,14 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   }
 
   const warnings = result.checks.filter((c) => c.verdict === 'warn');
-  if (warnings.length) {
+  if (warnings.length && opts.verbose) {
     out.push('', p.bold(`Warnings (${warnings.length}):`));
     for (const c of warnings) out.push(`${p.yellow('!')} ${c.id}: ${reasonOf(c)}`);
+  } else if (warnings.length) {
+    const families = warningFamilies(warnings)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
+    out.push('', `${p.yellow('!')} ${p.bold(plural(warnings.length, 'warning'))} (SHOULDs, not failures) by family: ${families}; --verbose lists each`);
   }
 
   const blocked = result.checks.filter((c) => c.verdict === 'blocked');
@@ -190,7 +251,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     );
   }
 
-  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target));
+  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target, new Set([...failedIds, ...corpusDeaths.map((r) => r.check)])));
 
   out.push('', finalLine(result));
   return out.join('\n') + '\n';

@@ -145,7 +145,7 @@ describe('fuzz', () => {
     expect(c.stderr).toContain('seed: 77\n');
     expect(c.stdout).toContain(`✗ ${BASELINE} [MUST]`);
     expect(c.stdout).toContain('500 Internal Server Error');
-    expect(c.stdout).toContain(`| nc 127.0.0.1 ${broken.port}`);
+    expect(c.stdout).toContain(`| nc -w 2 127.0.0.1 ${broken.port}`);
     expect(c.stdout).toMatch(/seed 77, \d+ ms\n$/);
   });
 

@@ -68,7 +68,7 @@ describe('fuzz: the grade reporters on a fuzz run', () => {
 
     const md = readFileSync(f('summary.md'), 'utf8');
     expect(md).toContain('### Failures (5)');
-    expect(md).toContain(`| nc 127.0.0.1 ${zoo.port}`);
+    expect(md).toContain(`| nc -w 2 127.0.0.1 ${zoo.port}`);
     expect(md).toContain('graded at 127.0.0.1');
   });
 

@@ -111,7 +111,7 @@ async function runNcReplay(replay: string): Promise<string> {
   let last = '';
   for (const line of replay.split('\n')) {
     const z = /^nc -z (\S+) (\d+)$/.exec(line);
-    const m = /^\((.*); sleep 1\) \| nc (\S+) (\d+)$/s.exec(line);
+    const m = /^\((.*); sleep 1\) \| nc -w \d+ (\S+) (\d+)$/s.exec(line);
     expect(z ?? m, line).not.toBeNull();
     const host = (z ?? m)![z ? 1 : 2]!;
     const port = Number((z ?? m)![z ? 2 : 3]);

@@ -90,7 +90,7 @@ describe('toClassCsv', () => {
 
   it('has the score, max, percent, restarts, status, top failure and failed checks of each submission', () => {
     const byName = new Map(parsed.slice(1).map((r) => [r[0]!, r]));
-    expect(byName.get('s2')).toEqual(['s2', '2', '10', '20.0', '0', 'ok', 'status.path.script-is-400', FAILED]);
+    expect(byName.get('s2')).toEqual(['s2', '2', '10', '20.0', '0', 'ok', 'metamorphic.split.any-byte', FAILED]);
     expect(byName.get('dave')).toEqual(['dave', '2', '10', '20.0', '2', 'died 3×', 'status.path.script-is-400', FAILED]);
     expect(byName.get('carol')).toEqual(['carol', '0', '0', '0.0', '0', 'crashed at start', '', '']);
   });

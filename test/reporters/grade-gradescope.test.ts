@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { toGradescope } from '../../src/reporters/gradescope.js';
+import type { CheckResult } from '../../src/runner/types.js';
+import { COURSE_WEIGHTS } from '../../src/model/profile.js';
+import { failCheck, passCheck } from './fixtures.js';
 import { runResult } from './fixtures.js';
 import { allChecks, crashedAtStart, diedTwice, grade, hostileFailCheck } from './grade-fixtures.js';
 
@@ -119,3 +122,52 @@ describe('toGradescope', () => {
     expect(toGradescope(crashedAtStart(), { maxScore: 50 })).toMatchObject({ score: 0 });
   });
 });
+
+/** Whether `x` is a whole number of hundredths (as a double can hold it: 0.07 is, 0.041 is not). */
+function inHundredths(x: number): boolean {
+  return Math.abs(x * 100 - Math.round(x * 100)) < 1e-6 && Math.round(x * 100) / 100 === x;
+}
+
+describe('Gradescope totals add up (issue 20)', () => {
+  // 166 checks over the four areas of a weighted (course) score, a quarter failed, odd weights.
+  const families = ['store', 'robustness', 'security', 'status', 'framing', 'wire'] as const;
+  const many: CheckResult[] = Array.from({ length: 166 }, (_, i) => {
+    const c = i % 4 === 1 ? failCheck : passCheck;
+    return { ...c, id: `${families[i % families.length]}.c${i}`, family: families[i % families.length]!, weight: 1 + (i % 3) };
+  });
+  const weighted = grade('w', many, { run: runResult(many, { weights: COURSE_WEIGHTS }) });
+
+  it.each([50, 100, 7, 33.33])('with weights, --max-score %s: maxima and scores in hundredths, summing exactly; one score everywhere', (maxScore) => {
+    const r = toGradescope(weighted, { maxScore });
+    expect(r.tests).toHaveLength(166);
+    for (const t of r.tests) {
+      expect(inHundredths(t.max_score), `${t.name} max ${t.max_score}`).toBe(true);
+      expect(inHundredths(t.score), `${t.name} score ${t.score}`).toBe(true);
+      expect(t.score === t.max_score || t.score === 0).toBe(true);
+    }
+    expect(cents(r.tests.map((t) => t.max_score))).toBe(Math.round(maxScore * 100));
+    expect(cents(r.tests.map((t) => t.score))).toBe(Math.round(r.score * 100));
+    expect(inHundredths(r.score)).toBe(true);
+    // The grade's own score (out of 100), scaled: the same number in the output as in `score`.
+    const scaled = Math.round(((maxScore * weighted.score.points) / weighted.score.max) * 100) / 100;
+    expect(r.score).toBe(scaled);
+    if (maxScore !== 100) expect(r.output.split('\n')[0]).toBe(`**Score on Gradescope: ${scaled} / ${maxScore}** (${((100 * scaled) / maxScore).toFixed(1)}%): the ${weighted.score.points} / 100 points below, scaled to ${maxScore}`);
+    else expect(r.output).not.toContain('Score on Gradescope');
+    // A failed check scores nothing, a passed one its whole maximum.
+    for (const [i, t] of r.tests.entries()) {
+      expect(t.score).toBe(many[i]!.verdict === 'fail' ? 0 : t.max_score);
+      expect(t.status).toBe(many[i]!.verdict === 'fail' ? 'failed' : 'passed');
+    }
+  });
+
+  it('without --max-score: the checks\' own points, their sum the score', () => {
+    const plain = grade('p', many);
+    const r = toGradescope(plain);
+    expect(r.tests.map((t) => t.max_score)).toEqual(many.map((c) => c.weight));
+    expect(r.score).toBe(plain.score.points);
+    expect(cents(r.tests.map((t) => t.score))).toBe(Math.round(plain.score.points * 100));
+    expect(cents(r.tests.map((t) => t.max_score))).toBe(Math.round(plain.score.max * 100));
+    expect(r.output).not.toContain('Score on Gradescope');
+  });
+});
+

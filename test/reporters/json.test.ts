@@ -49,7 +49,7 @@ describe('toJsonReport', () => {
       pausesMs: [],
     });
     expect(Buffer.from(f.request!.base64!, 'base64')).toEqual(Buffer.from(failCheck.request!.plan.bytes));
-    expect(f.replay).toMatch(/^\(printf 'GET \/it'\\''s%%\\\\ HTTP\/2\\r\\n.*; sleep 1\) \| nc 127\.0\.0\.1 8080$/);
+    expect(f.replay).toMatch(/^\(printf 'GET \/it'\\''s%%\\\\ HTTP\/2\\r\\n.*; sleep 1\) \| nc -w 2 127\.0\.0\.1 8080$/);
     expect(f.corpusFile).toBeNull();
   });
 

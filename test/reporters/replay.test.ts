@@ -12,7 +12,7 @@ const target = { host: '127.0.0.1', port: 8080 };
 
 /** Runs the printf part of a replay command through bash and returns the bytes it writes. */
 function bashBytes(cmd: string): Buffer {
-  const m = /^\((.*); sleep 1\) \| nc 127\.0\.0\.1 8080$/s.exec(cmd);
+  const m = /^\((.*); sleep 1\) \| nc -w 2 127\.0\.0\.1 8080$/s.exec(cmd);
   if (!m) throw new Error(`not a replay command: ${cmd}`);
   return execFileSync('bash', ['-c', m[1]!], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8' } });
 }
@@ -23,7 +23,7 @@ function plan(bytes: Uint8Array, splits?: number[], pausesMs?: number[]): SentRe
 
 describe('replayCommand', () => {
   it('is a printf | nc pipeline that holds the connection open a second', () => {
-    expect(replayCommand(target, plan(latin1('GET / HTTP/1.1\r\n\r\n')))).toBe("(printf 'GET / HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(replayCommand(target, plan(latin1('GET / HTTP/1.1\r\n\r\n')))).toBe("(printf 'GET / HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
   });
 
   it('sends exactly the bytes, through bash printf, for \\r \\n \\x00 quote % backslash \\xff', () => {
@@ -65,7 +65,7 @@ describe('replayCommand', () => {
     try {
       const script = cases
         .map(({ bytes, splits }, i) => {
-          const m = /^\((.*); sleep 1\) \| nc 127\.0\.0\.1 8080$/s.exec(replayCommand(target, plan(bytes, splits)));
+          const m = /^\((.*); sleep 1\) \| nc -w 2 127\.0\.0\.1 8080$/s.exec(replayCommand(target, plan(bytes, splits)));
           return `{ ${m![1]}; } > '${dir}/${i}'`;
         })
         .join('\n');
@@ -79,28 +79,42 @@ describe('replayCommand', () => {
   it('writes one printf per piece with the pauses between, and the pieces join to the same bytes', () => {
     const bytes = latin1("GET /'%\\ HTTP/1.1\r\n\r\n");
     const cmd = replayCommand(target, plan(bytes, [3, 7], [50, 2]));
-    expect(cmd).toBe("(printf 'GET'; sleep 0.05; printf ' /'\\''%%'; sleep 0.002; printf '\\\\ HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(cmd).toBe("(printf 'GET'; sleep 0.05; printf ' /'\\''%%'; sleep 0.002; printf '\\\\ HTTP/1.1\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
     expect([...bashBytes(cmd)]).toEqual([...bytes]);
   });
 
   it('does not let a piece that starts with - look like an option to printf', () => {
     const cmd = replayCommand(target, plan(latin1('a-b'), [1]));
-    expect(cmd).toBe("(printf 'a'; printf '\\055b'; sleep 1) | nc 127.0.0.1 8080");
+    expect(cmd).toBe("(printf 'a'; printf '\\055b'; sleep 1) | nc -w 2 127.0.0.1 8080");
     expect(bashBytes(cmd).toString('latin1')).toBe('a-b');
   });
 
   it('writes no sleep for a split without a pause', () => {
-    expect(replayCommand(target, plan(latin1('abcd'), [2]))).toBe("(printf 'ab'; printf 'cd'; sleep 1) | nc 127.0.0.1 8080");
+    expect(replayCommand(target, plan(latin1('abcd'), [2]))).toBe("(printf 'ab'; printf 'cd'; sleep 1) | nc -w 2 127.0.0.1 8080");
   });
 
   it('gives nc an IPv6 address without brackets', () => {
-    expect(replayCommand({ host: '::1', port: 9 }, plan(latin1('x')))).toMatch(/\| nc ::1 9$/);
+    expect(replayCommand({ host: '::1', port: 9 }, plan(latin1('x')))).toMatch(/\| nc -w 2 ::1 9$/);
   });
 
   it('replays a sequence one command per line, setup first', () => {
     const s = replaySequence(target, plan(latin1('B')), [plan(latin1('A'))]);
-    expect(s?.split('\n')).toEqual(["(printf 'A'; sleep 1) | nc 127.0.0.1 8080", "(printf 'B'; sleep 1) | nc 127.0.0.1 8080"]);
+    expect(s?.split('\n')).toEqual(["(printf 'A'; sleep 1) | nc -w 2 127.0.0.1 8080", "(printf 'B'; sleep 1) | nc -w 2 127.0.0.1 8080"]);
     expect(replaySequence(target, undefined)).toBeNull();
+  });
+
+  it('holds an idle or stalled setup connection open in the background while the request behind it is sent, then ends it', () => {
+    const idle = replaySequence(target, plan(latin1('B')), [{ ...plan(new Uint8Array(0)), held: true }]);
+    expect(idle?.split('\n')).toEqual(['nc -w 5 127.0.0.1 8080 </dev/null >/dev/null & sleep 0.5', "(printf 'B'; sleep 1) | nc -w 2 127.0.0.1 8080; kill $! 2>/dev/null"]);
+    const stalled = replaySequence(target, plan(latin1('B')), [{ ...plan(latin1('GET / HT')), held: true }]);
+    expect(stalled?.split('\n')[0]).toBe("(printf 'GET / HT'; sleep 5) 2>/dev/null | nc -w 5 127.0.0.1 8080 >/dev/null & sleep 0.5");
+  });
+
+  it("waits for a silent server as long as the run did (nc -w, 2 s at least)", async () => {
+    const { replayFor, ncWaitSeconds } = await import('../../src/reporters/replay.js');
+    expect([undefined, 700, 2000, 2500, 10_000].map(ncWaitSeconds)).toEqual([2, 2, 2, 3, 10]);
+    const run = { target, profile: 'any', strict: false, invocation: { profile: 'any', timeoutMs: 5000 } };
+    expect(replayFor(run, { request: plan(latin1('x')) })).toBe("(printf 'x'; sleep 1) | nc -w 5 127.0.0.1 8080");
   });
 
   it('formats sleep seconds without exponents', () => {

@@ -45,14 +45,14 @@ describe('renderText', () => {
     expect(block).toContain('actual:   200 OK');
     expect(block).toContain("request:  GET /it's%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n");
     expect(block).toContain('received: HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n');
-    expect(block).toContain("replay:   (printf 'GET /it'\\''s%%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(block).toContain("replay:   (printf 'GET /it'\\''s%%\\\\ HTTP/2\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
   });
 
   it('shows split points, pauses and a piece-by-piece replay for a split request', () => {
     const start = text.indexOf(`✗ ${splitFailCheck.id}`);
     const block = text.slice(start, text.indexOf('\n\n', start));
     expect(block).toContain('sent in 3 pieces: split at byte 3, 10; pauses 50 ms, 1500 ms');
-    expect(block).toContain("(printf 'GET'; sleep 0.05; printf ' / HTTP'; sleep 1.5; printf '/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc 127.0.0.1 8080");
+    expect(block).toContain("(printf 'GET'; sleep 0.05; printf ' / HTTP'; sleep 1.5; printf '/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 8080");
     expect(block).toContain('received: (no bytes)');
   });
 
@@ -67,8 +67,10 @@ describe('renderText', () => {
     expect(replay[1]).toMatch(/^ {12}\(printf 'GET \/a/);
   });
 
-  it('lists warnings, errors and blocked checks in one line each', () => {
-    expect(text).toContain(`! ${warnCheck.id}: no Date header`);
+  it('lists errors and blocked checks in one line each, and counts warnings by family (each with verbose)', () => {
+    expect(text).toContain('! 1 warning (SHOULDs, not failures) by family: wire 1; --verbose lists each');
+    expect(text).not.toContain(`! ${warnCheck.id}:`);
+    expect(renderText(runResult(all), { color: false, verbose: true })).toContain(`! ${warnCheck.id}: no Date header`);
     expect(text).toContain(`E ${errorCheck.id}: the check itself failed: boom`);
     expect(text).toContain('- 1 check blocked: not run: the baseline request (baseline.valid-request-answered) failed');
   });
@@ -88,14 +90,20 @@ describe('renderText', () => {
     expect(stripAnsi(colored)).toBe(text);
   });
 
-  it('shows the first maxFailures failures and counts the rest', () => {
+  it('shows the first maxFailures failures in full and every other one in a line', () => {
     const many: CheckResult[] = Array.from({ length: 13 }, (_, i) => ({ ...failCheck, id: `status.f${i}` }));
+    const full = (t: string): number => (t.match(/^ {2}expected: /gm) ?? []).length;
     const t = renderText(runResult(many), { color: false });
-    expect(t.match(/^✗ /gm)).toHaveLength(10);
-    expect(t).toContain('… and 3 more, see --json');
+    expect(t.match(/^✗ /gm)).toHaveLength(13);
+    expect(full(t)).toBe(5);
+    expect(t).toContain('8 more failures, one line each (--max-failures N shows N in full, --all every one; --json FILE writes every detail to FILE):');
+    expect(t).toContain('✗ status.f12 [MUST] got 200 OK; expected 505 or the connection closed without a response');
+    expect(t).not.toContain('see --json');
     const t2 = renderText(runResult(many), { color: false, maxFailures: 2 });
-    expect(t2.match(/^✗ /gm)).toHaveLength(2);
-    expect(t2).toContain('… and 11 more, see --json');
+    expect(t2.match(/^✗ /gm)).toHaveLength(13);
+    expect(full(t2)).toBe(2);
+    expect(full(renderText(runResult(many), { color: false, all: true, maxFailures: 2 }))).toBe(13);
+    expect(renderText(runResult(many), { color: false, jsonFile: 'out.json' })).toContain('every detail is in the JSON report out.json');
   });
 
   it('says only the one sentence when the target was unreachable', () => {

@@ -83,7 +83,7 @@ describe('root causes', () => {
     expect(fails.map((x) => x.id).sort()).toEqual([...checks].sort());
     for (const x of fails.filter((f) => f.id !== root)) {
       expect(x.rootCause, x.id).toEqual({ check: root, finding: 'died-on-unrouted-host' });
-      expect(x.reason).toMatch(/^follows from robustness\.unrouted-host\.server-survives \(the server died on a request whose Host carries none of its routes\), deducted there, not here: the server process exited/);
+      expect(x.reason).toMatch(/^follows from robustness\.unrouted-host\.server-survives \(the server died on a request whose Host carries none of its routes\), deducted there, not here: the server exited/);
     }
     expect(g.checks.find((x) => x.id === root)!.dependants?.sort()).toEqual(checks.filter((id) => id !== root).sort());
     expect(c.stdout).toContain('↳ 3 failures follow from this one (not deducted again)');

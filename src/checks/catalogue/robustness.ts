@@ -73,7 +73,7 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
     const probe = req(fill(get(['Connection: close']), ctx));
     const ex = await ctx.send(probe, { headOnly: true });
     const expected = [`a response to another client while ${what} is open`];
-    const setup = { plan: { bytes }, methods: [] as string[] };
+    const setup = { plan: { bytes }, methods: [] as string[], held: true as const };
     if (servedAtAll(ex)) return result('pass', `served while ${what} was open`, expected, ex, probe);
     return result('fail', `while ${what} was open, another client got ${describeExchange(ex)}`, expected, ex, probe, { setup: [setup] });
   } finally {
