@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
-import { runList } from './list.js';
+import { runList, type ListFlags } from './list.js';
 import { runDetect, type DetectFlags } from './detect.js';
 import { version } from './version.js';
 import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
@@ -149,10 +149,12 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
 
   program
     .command('list')
-    .description('list every check: id, family, level, requirement')
-    .option('--json', 'a JSON array instead of a table')
-    .action((flags: { json?: boolean }) => {
-      run.job = async () => runList(flags, io);
+    .description('list the checks, one line each: id, level, family, requirement')
+    .argument('[prefix...]', 'only the checks whose id starts with one of these (e.g. framing.smuggling)')
+    .option('--json', 'a JSON array (with the RFC sentence and profile rule of each check)')
+    .option('--verbose', 'each check with its source, the RFC sentence quoted and the profile rule')
+    .action((prefixes: string[], flags: ListFlags) => {
+      run.job = async () => runList(prefixes, flags, io);
     });
 
   program
