@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `wiregrade` command.
 //
-// An installed package runs the compiled JavaScript in dist/ (built by `npm run build`, which `prepare` and
-// `prepack` run), so nothing is compiled at start-up. In a checkout of the repository (src/ is there), dist/
+// An installed package runs the compiled JavaScript in dist/ (built by `npm run build`, which `npm pack` runs
+// through `prepack`), so nothing is compiled at start-up. In a checkout of the repository (src/ is there), dist/
 // is used only while it is newer than every source file it was built from (dist/.built is stamped with the
 // build's start time); otherwise, or with WIREGRADE_FROM_SOURCE=1, tsx loads the TypeScript sources in
 // place, so an edited source never runs stale code and a fresh clone needs no build.

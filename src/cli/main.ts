@@ -161,10 +161,10 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .command('gradescope')
     .description('set up a Gradescope autograder that grades every submission with wiregrade')
     .command('init')
-    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade; run_autograder grades /autograder/submission')
+    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade (packed into the zip, installed offline); run_autograder grades /autograder/submission')
     .option('--cmd <command>', "the command that starts a submission's server; {port} is replaced by the port")
     .option('--port <n>', 'the port the server listens on (omit when --cmd has {port})')
-    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder)', 'reference')
+    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder); default any, the RFC only, said on standard error')
     .option('--out <dir>', 'the folder to write; the zip goes beside it as DIR.zip', 'gradescope-autograder')
     .option('--max-score <points>', "the assignment's points on Gradescope: the checks' points are scaled to sum to it")
     .option('--visibility <when>', 'when students see the checks: visible, hidden, after_due_date, after_published (default visible)')
@@ -172,7 +172,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes')
     .option('--seed <n>', "seed of the generated cases (default: grade's fixed seed)")
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server')
-    .option('--package <spec>', 'what setup.sh installs with npm: a registry spec (default wiregrade@THIS_VERSION) or a packed .tgz, shipped in the zip')
+    .option('--package <spec>', 'what setup.sh installs: a packed .tgz, shipped in the zip and installed offline (default: this wiregrade, packed with npm pack), or a registry spec such as wiregrade@0.1.0')
     .option('--node-version <x.y.z>', 'the Node.js version setup.sh installs (default: this one, at least 20.18)')
     .action((flags: GradescopeInitFlags) => {
       run.job = () => runGradescopeInit(flags, io);
