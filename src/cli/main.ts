@@ -17,6 +17,7 @@ import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 import { profiles } from '../model/profile.js';
 import { addReportOptions } from './report-files.js';
 import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
+import { CPU_SHARE_PER_GRADE, defaultJobs, MAX_DEFAULT_JOBS } from './jobs.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'detect', 'list', 'serve', 'gradescope'] as const;
 
@@ -102,7 +103,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
     .option('--strict', 'SHOULD requirements count like MUST')
-    .option('--jobs <n>', 'submissions graded at once (default: 4 per core, at most 16, since a grade mostly waits on sockets; 1 when they share a fixed port)')
+    .option('--jobs <n>', `submissions graded at once (default: ${defaultJobs()} here, ${1 / CPU_SHARE_PER_GRADE} per core, at most ${MAX_DEFAULT_JOBS}, since a grade mostly waits on sockets; 1 when they share a fixed port)`)
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
