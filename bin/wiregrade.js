@@ -58,7 +58,13 @@ let main;
 if (useDist()) {
   ({ main } = await import(pathToFileURL(path.join(root, 'dist/src/cli/main.js')).href));
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('wiregrade: this checkout has no up-to-date dist/ and no tsx to run the sources: run npm ci (tsx is a dev dependency) or npm run build.\n');
+    process.exit(2);
+  }
   const { register: registerHooks } = await import('node:module');
   register();
   // `import … from 'wiregrade/config'` in a profile file resolves to the sources, not to a dist/ that may be missing or stale.
