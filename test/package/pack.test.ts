@@ -6,13 +6,14 @@
  *   a zoo server, run from an empty folder;
  * - an install in a project folder, which grades a zoo submission with a JavaScript profile that imports
  *   `wiregrade/config`, and refuses a TypeScript profile in one sentence (tsx is an optional peer);
+ * - the unpacked tarball as a GitHub Action (a course's `.github/actions/wiregrade`): its grading step;
  * - `wiregrade gradescope init` from the installed copy, whose zip holds the packed tarball, and the
  *   install step of its setup.sh, run offline into another empty prefix.
  *
  * The copy keeps the build away from the repository's own dist/, which other test files run.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,6 +204,51 @@ describe.skipIf(!npm)(`npm pack, then install with no registry${npm ? '' : ' (sk
       expect(ts.stderr.trim().split('\n')).toHaveLength(1);
     },
     300_000,
+  );
+
+  it(
+    'the unpacked tarball is a working GitHub Action: its grading step runs with nothing installed',
+    async () => {
+      const actionDir = path.join(work, 'course-repo', '.github', 'actions');
+      mkdirSync(actionDir, { recursive: true });
+      execFileSync('tar', ['-xzf', tarball, '-C', actionDir], { timeout: 60_000 });
+      const action = path.join(actionDir, 'wiregrade');
+      renameSync(path.join(actionDir, 'package'), action);
+      // action.yml's install step runs only when node_modules is missing: the tarball brings it, and dist/.
+      expect(existsSync(path.join(action, 'node_modules', 'zod'))).toBe(true);
+      expect(existsSync(path.join(action, 'dist', 'src', 'cli', 'main.js'))).toBe(true);
+      const workspace = path.join(work, 'course-repo');
+      cpSync(path.join(ZOO_SERVERS_DIR, 'no-505'), path.join(workspace, 'server'), { recursive: true });
+      cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(workspace, 'server', '_lib'), { recursive: true });
+      const summary = path.join(work, 'step-summary.md');
+      const output = path.join(work, 'step-output');
+      writeFileSync(summary, '');
+      writeFileSync(output, '');
+      const runnerTemp = path.join(work, 'runner-temp');
+      mkdirSync(runnerTemp);
+      const env = {
+        ...offlineEnv(path.join(work, 'unused-prefix'), path.join(work, 'cache-action')),
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_ACTION_PATH: action,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: output,
+        RUNNER_TEMP: runnerTemp,
+        INPUT_CMD: 'python3 server.py {port}',
+        INPUT_WORKING_DIRECTORY: 'server',
+        INPUT_RUNS: '0',
+        INPUT_FAIL_UNDER: '0',
+        INPUT_JUNIT: 'wiregrade-junit.xml',
+        INPUT_ARGS: '--checks status.version',
+      };
+      const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', path.join(action, 'action', 'grade.sh')], workspace, 180_000, env);
+      expect(r.stderr).not.toMatch(/internal error|Cannot find|ERR_/);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('profile: any (RFC 9110/9112 only)');
+      expect(readFileSync(path.join(workspace, 'wiregrade-junit.xml'), 'utf8')).toContain('status.version.http2-is-505');
+      expect(readFileSync(summary, 'utf8')).toContain('## wiregrade');
+      expect(readFileSync(output, 'utf8')).toMatch(/^percent=\d/m);
+    },
+    240_000,
   );
 
   it(
