@@ -16,10 +16,19 @@ if [ -z "${INPUT_CMD:-}" ]; then
   exit 2
 fi
 
+# No profile given: judge by the RFC only (any), and say so, in the log and on the summary page.
+profile="${INPUT_PROFILE:-}"
+notice=""
+if [ -z "$profile" ]; then
+  profile=any
+  notice="profile: any (RFC 9110/9112 only); set the action's profile input to judge by an assignment's rules"
+  echo "$notice" >&2
+fi
+
 args=(grade
   --cwd "$workspace/${INPUT_WORKING_DIRECTORY:-.}"
   --cmd "$INPUT_CMD"
-  --profile "${INPUT_PROFILE:-reference}"
+  --profile "$profile"
   --runs "${INPUT_RUNS:-25}"
   --junit "${INPUT_JUNIT:-wiregrade-junit.xml}"
   --markdown "$scratch/summary.md"
@@ -41,6 +50,7 @@ node "$root/bin/wiregrade.js" "${args[@]}" || code=$?
 
 if [ -s "$scratch/summary.md" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$scratch/summary.md" >> "$GITHUB_STEP_SUMMARY"
+  if [ -n "$notice" ]; then printf '\n%s\n' "$notice" >> "$GITHUB_STEP_SUMMARY"; fi
 fi
 if [ -s "$scratch/results.json" ] && [ -n "${GITHUB_OUTPUT:-}" ]; then
   node "$here/outputs.mjs" "$scratch/results.json" "$scratch/grade.json" "$code" "${INPUT_MAX_SCORE:-}" >> "$GITHUB_OUTPUT" || code=2

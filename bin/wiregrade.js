@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `wiregrade` command.
 //
-// An installed package runs the compiled JavaScript in dist/ (built by `npm run build`, which `prepare` and
-// `prepack` run), so nothing is compiled at start-up. In a checkout of the repository (src/ is there), dist/
+// An installed package runs the compiled JavaScript in dist/ (built by `npm run build`, which `npm pack` runs
+// through `prepack`), so nothing is compiled at start-up. In a checkout of the repository (src/ is there), dist/
 // is used only while it is newer than every source file it was built from (dist/.built is stamped with the
 // build's start time); otherwise, or with WIREGRADE_FROM_SOURCE=1, tsx loads the TypeScript sources in
 // place, so an edited source never runs stale code and a fresh clone needs no build.
@@ -58,7 +58,13 @@ let main;
 if (useDist()) {
   ({ main } = await import(pathToFileURL(path.join(root, 'dist/src/cli/main.js')).href));
 } else {
-  const { register } = await import('tsx/esm/api');
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('wiregrade: this checkout has no up-to-date dist/ and no tsx to run the sources: run npm ci (tsx is a dev dependency) or npm run build.\n');
+    process.exit(2);
+  }
   const { register: registerHooks } = await import('node:module');
   register();
   // `import … from 'wiregrade/config'` in a profile file resolves to the sources, not to a dist/ that may be missing or stale.

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build` (also run by `prepare` and `prepack`): compiles the CLI (its properties included) and
+// `npm run build` (also run by `npm pack`, through `prepack`): compiles the CLI (its properties included) and
 // the reference server to dist/ with tsc (tsconfig.build.json), from a clean folder, and stamps dist/.built
 // with the time the build STARTED, so bin/wiregrade.js treats a source edited during the build as newer than dist/.
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 /**
- * The README's layer rule, held true: the folders of src/ listed in "How it is built", in that order,
+ * The layer rule of docs/architecture.md, held true: the folders of src/ listed in "How it is built", in that order,
  * and each source file imports only from its own folder or from folders above it in the list. The one
- * exception the README names (the properties use the arbitraries, which use two leaves of src/checks
+ * exception it names (the properties use the arbitraries, which use two leaves of src/checks
  * and nothing else of it) is the only one allowed; src/cli may start the bundled server, and
  * reference-server/ imports nothing from src/.
  */
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** All that src/arbitraries may import from src/checks (the README's exception). */
+/** All that src/arbitraries may import from src/checks (the exception docs/architecture.md names). */
 const ARBITRARIES_MAY_USE = ['src/checks/verify.ts', 'src/checks/level.ts'];
 /** The checks that may use src/arbitraries, though it is below src/checks. */
 const PROPERTIES = 'src/checks/properties/';
@@ -40,9 +40,9 @@ function layerOf(file: string): string | null {
   return m ? `src/${m[1]}` : null;
 }
 
-/** The folders the README's "How it is built" block lists, in order. */
+/** The folders the "How it is built" block of docs/architecture.md lists, in order. */
 function readmeLayers(): string[] {
-  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const readme = readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## How it is built'));
   const block = section.slice(section.indexOf('```') + 3, section.indexOf('```', section.indexOf('```') + 3));
   return [...block.matchAll(/^(src\/[a-z0-9-]+)\s/gm)].map((m) => m[1]!);
@@ -52,7 +52,7 @@ describe('layers', () => {
   const layers = readmeLayers();
   const files = sources('src');
 
-  it('the README lists every folder of src/, once each', () => {
+  it('docs/architecture.md lists every folder of src/, once each', () => {
     const folders = readdirSync(path.join(root, 'src'))
       .filter((n) => statSync(path.join(root, 'src', n)).isDirectory())
       .map((n) => `src/${n}`)
@@ -61,7 +61,7 @@ describe('layers', () => {
     expect(new Set(layers).size).toBe(layers.length);
   });
 
-  it('every import in src/ goes to its own folder or one above it in the README list', () => {
+  it('every import in src/ goes to its own folder or one above it in the list of docs/architecture.md', () => {
     const rank = new Map(layers.map((l, i) => [l, i]));
     const violations: string[] = [];
     let crossing = 0;

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
 import { processIO, UsageError, type CliIO } from './io.js';
-import { runList } from './list.js';
+import { runList, type ListFlags } from './list.js';
 import { runDetect, type DetectFlags } from './detect.js';
 import { version } from './version.js';
 import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
@@ -17,6 +17,7 @@ import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
 import { profiles } from '../model/profile.js';
 import { addReportOptions } from './report-files.js';
 import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
+import { CPU_SHARE_PER_GRADE, defaultJobs, MAX_DEFAULT_JOBS } from './jobs.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'detect', 'list', 'serve', 'gradescope'] as const;
 
@@ -105,7 +106,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
     .option('--strict', 'SHOULD requirements count like MUST')
-    .option('--jobs <n>', 'submissions graded at once (default: 4 per core, at most 16, since a grade mostly waits on sockets; 1 when they share a fixed port)')
+    .option('--jobs <n>', `submissions graded at once (default: ${defaultJobs()} here, ${1 / CPU_SHARE_PER_GRADE} per core, at most ${MAX_DEFAULT_JOBS}, since a grade mostly waits on sockets; 1 when they share a fixed port)`)
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')
     .option('--time-limit <seconds>', 'wall time for one submission, restarts included', '300')
@@ -152,20 +153,22 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
 
   program
     .command('list')
-    .description('list every check: id, family, level, requirement')
-    .option('--json', 'a JSON array instead of a table')
-    .action((flags: { json?: boolean }) => {
-      run.job = async () => runList(flags, io);
+    .description('list the checks, one line each: id, level, family, requirement')
+    .argument('[prefix...]', 'only the checks whose id starts with one of these (e.g. framing.smuggling)')
+    .option('--json', 'a JSON array (with the RFC sentence and profile rule of each check)')
+    .option('--verbose', 'each check with its source, the RFC sentence quoted and the profile rule')
+    .action((prefixes: string[], flags: ListFlags) => {
+      run.job = async () => runList(prefixes, flags, io);
     });
 
   program
     .command('gradescope')
     .description('set up a Gradescope autograder that grades every submission with wiregrade')
     .command('init')
-    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade; run_autograder grades /autograder/submission')
+    .description('write a Gradescope autograder folder (and a zip of it): setup.sh installs Node and this wiregrade (packed into the zip, installed offline); run_autograder grades /autograder/submission')
     .option('--cmd <command>', "the command that starts a submission's server; {port} is replaced by the port")
     .option('--port <n>', 'the port the server listens on (omit when --cmd has {port})')
-    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder)', 'reference')
+    .option('--profile <name|file>', 'a built-in profile or a profile file (copied into the autograder); default any, the RFC only, said on standard error')
     .option('--out <dir>', 'the folder to write; the zip goes beside it as DIR.zip', 'gradescope-autograder')
     .option('--max-score <points>', "the assignment's points on Gradescope: the checks' points are scaled to sum to it")
     .option('--visibility <when>', 'when students see the checks: visible, hidden, after_due_date, after_published (default visible)')
@@ -173,7 +176,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes')
     .option('--seed <n>', "seed of the generated cases (default: grade's fixed seed)")
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server')
-    .option('--package <spec>', 'what setup.sh installs with npm: a registry spec (default wiregrade@THIS_VERSION) or a packed .tgz, shipped in the zip')
+    .option('--package <spec>', 'what setup.sh installs: a packed .tgz, shipped in the zip and installed offline (default: this wiregrade, packed with npm pack), or a registry spec such as wiregrade@0.1.0')
     .option('--node-version <x.y.z>', 'the Node.js version setup.sh installs (default: this one, at least 20.18)')
     .action((flags: GradescopeInitFlags) => {
       run.job = () => runGradescopeInit(flags, io);

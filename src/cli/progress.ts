@@ -73,3 +73,57 @@ export class Progress {
     this.shown = false;
   }
 }
+
+/** Cells of the class bar. */
+const BAR_CELLS = 20;
+
+/**
+ * The class counter on a terminal's standard error, one line redrawn as each submission is graded:
+ * `grading [██████░░░░░░░░░░░░░░] 3/10 alice: 80/100` (the last submission graded and its score). Silent
+ * when `enabled` is false. Its methods are those `grade` calls on a class: start, increment, stop.
+ */
+export class ClassProgress {
+  private total = 0;
+  private value = 0;
+  private last = '';
+  private shown = false;
+
+  constructor(
+    private readonly io: CliIO,
+    private readonly enabled: boolean,
+  ) {}
+
+  start(total: number, value = 0, payload: { last?: string } = {}): void {
+    this.total = total;
+    this.value = value;
+    this.last = payload.last ?? '';
+    this.draw();
+  }
+
+  increment(by = 1, payload: { last?: string } = {}): void {
+    this.value = Math.min(this.total, this.value + by);
+    if (payload.last !== undefined) this.last = payload.last;
+    this.draw();
+  }
+
+  /** The current line (for tests). */
+  line(): string {
+    const filled = this.total > 0 ? Math.round((this.value / this.total) * BAR_CELLS) : 0;
+    const bar = '█'.repeat(filled) + '░'.repeat(BAR_CELLS - filled);
+    return `grading [${bar}] ${this.value}/${this.total}${this.last ? ` ${this.last}` : ''}`;
+  }
+
+  private draw(): void {
+    if (!this.enabled) return;
+    const line = this.line();
+    const width = Math.max(20, (this.io.columns ?? 80) - 1);
+    this.io.err(CLEAR + (line.length > width ? line.slice(0, width - 1) + '…' : line));
+    this.shown = true;
+  }
+
+  /** Erases the line (before anything else is printed). */
+  stop(): void {
+    if (this.shown) this.io.err(CLEAR);
+    this.shown = false;
+  }
+}

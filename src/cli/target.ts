@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatEndpoint } from '../reporters/format.js';
 import type { Endpoint } from '../wire/types.js';
 import { UsageError, type CliIO } from './io.js';
@@ -11,7 +12,7 @@ export interface Bundled {
 /** Closes the bundled server, waiting at most `ms`. */
 export async function closeQuietly(server: Bundled | null, ms = 3000): Promise<void> {
   if (!server) return;
-  await Promise.race([server.close().catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+  await Promise.race([server.close().catch(() => {}), sleep(ms, undefined, { ref: false })]);
 }
 
 /** The target to test: the one given, or the bundled reference server started on a free port. */

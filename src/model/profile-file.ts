@@ -182,16 +182,32 @@ async function hookConfigSpecifier(): Promise<void> {
   };
 }
 
-/**
- * Imports a profile module (.ts, .mts, .cts, .js, .mjs, .cjs) through tsx, which compiles TypeScript and
- * loads the file as its package says (ES module or CommonJS), from any folder.
- */
-async function importProfileModule(absolute: string): Promise<unknown> {
-  await hookConfigSpecifier();
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport(pathToFileURL(absolute).href, import.meta.url);
+/** tsx's loader API, or null when tsx is not installed (it is an optional peer dependency: only a .ts profile needs it). */
+async function tsxApi(): Promise<{ tsImport: (url: string, parent: string) => Promise<unknown> } | null> {
+  try {
+    return await import('tsx/esm/api');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return null;
+    throw err;
+  }
 }
 
+/**
+ * Imports a profile module (.ts, .mts, .cts, .js, .mjs, .cjs): through tsx when it is installed, which
+ * compiles TypeScript and loads the file as its package says (ES module or CommonJS), from any folder;
+ * without tsx, a JavaScript file is imported by Node itself and a TypeScript file is refused in one sentence.
+ */
+async function importProfileModule(absolute: string, file: string): Promise<unknown> {
+  await hookConfigSpecifier();
+  const tsx = await tsxApi();
+  if (tsx) return tsx.tsImport(pathToFileURL(absolute).href, import.meta.url);
+  if (/\.[mc]?ts$/i.test(absolute)) {
+    throw new ProfileError(
+      `the profile file ${file} is TypeScript, which needs tsx: install it beside wiregrade (npm install -g tsx, or npm install tsx in your project) or write the profile as .js, .mjs or .json`,
+    );
+  }
+  return import(pathToFileURL(absolute).href);
+}
 
 /**
  * Loads a profile from `file`: JSON, or a TypeScript/JavaScript module whose default export is the
@@ -213,11 +229,12 @@ export async function loadProfileFile(file: string, builtins: Record<string, Pro
     }
   } else if (/\.[mc]?[tj]s$/i.test(file)) {
     try {
-      const mod = (await importProfileModule(path.resolve(file))) as { default?: unknown };
+      const mod = (await importProfileModule(path.resolve(file), file)) as { default?: unknown };
       // A CommonJS module's `export default` arrives as `default.default`.
       const d = mod.default as { default?: unknown; __esModule?: boolean } | undefined;
       raw = d && typeof d === 'object' && 'default' in d && !('name' in d) ? d.default : d;
     } catch (err) {
+      if (err instanceof ProfileError) throw err;
       throw new ProfileError(`cannot load the profile file ${file} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     }
   } else {

@@ -1,4 +1,5 @@
-/** A tiny ANSI colour helper (no dependency): every function is the identity when colour is off. */
+/** ANSI colours through node:util's styleText; every function is the identity when colour is off. */
+import { stripVTControlCharacters, styleText } from 'node:util';
 
 export type Paint = (s: string) => string;
 
@@ -11,23 +12,28 @@ export interface Palette {
   bold: Paint;
 }
 
-function sgr(enabled: boolean, open: number, close: number): Paint {
-  return enabled ? (s) => (s === '' ? s : `\x1b[${open}m${s}\x1b[${close}m`) : (s) => s;
+type Style = Parameters<typeof styleText>[0];
+
+/**
+ * One colour. Whether to colour is the CLI's decision (--no-color, NO_COLOR, a terminal), made before a
+ * reporter runs, so styleText is told not to look at a stream itself.
+ */
+function paint(enabled: boolean, style: Style): Paint {
+  return enabled ? (s) => (s === '' ? s : styleText(style, s, { validateStream: false })) : (s) => s;
 }
 
 export function palette(enabled: boolean): Palette {
   return {
-    red: sgr(enabled, 31, 39),
-    green: sgr(enabled, 32, 39),
-    yellow: sgr(enabled, 33, 39),
-    cyan: sgr(enabled, 36, 39),
-    dim: sgr(enabled, 2, 22),
-    bold: sgr(enabled, 1, 22),
+    red: paint(enabled, 'red'),
+    green: paint(enabled, 'green'),
+    yellow: paint(enabled, 'yellow'),
+    cyan: paint(enabled, 'cyan'),
+    dim: paint(enabled, 'dim'),
+    bold: paint(enabled, 'bold'),
   };
 }
 
-/** Removes ANSI SGR sequences (for tests and width calculations). */
+/** Removes ANSI escape sequences (for tests and width calculations): node:util's stripVTControlCharacters. */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-9;]*m/g, '');
+  return stripVTControlCharacters(s);
 }

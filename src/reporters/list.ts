@@ -1,4 +1,3 @@
-import { table, getBorderCharacters } from 'table';
 import { citeOf, type Check, type ProfileRule, type Source } from '../checks/types.js';
 
 export interface CheckListEntry {
@@ -34,34 +33,36 @@ export function renderCheckListJson(checks: readonly Listable[]): string {
   return JSON.stringify(checkListEntries(checks), null, 2) + '\n';
 }
 
-function levelCell(e: CheckListEntry): string {
-  return e.profileRule ? `${e.level}\n(${e.profileRule.rules}: ${e.profileRule.level ?? 'MUST'})` : e.level;
-}
-
-function requirementCell(e: CheckListEntry): string {
-  const lines = [e.requirement];
-  if (e.source && 'rfc' in e.source) lines.push(`“${e.source.quote}”`);
-  else if (e.source) lines.push(`(${e.source.profile}: ${e.source.note})`);
-  if (e.profileRule) lines.push(`${e.profileRule.rules} rule: ${e.profileRule.note}`);
-  return lines.join('\n');
+/** One line of text, whatever the requirement holds (a list line must stay one line). */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
 }
 
 /**
- * `wiregrade list`: a table id | family | level | source | requirement. The level is the RFC sentence's
- * keyword (with the rule set's level under it, when a profile rule narrows the answers); the source is
- * the RFC section or the profile; the requirement is followed by the sentence quoted and the rule.
+ * `wiregrade list`: one line per check, `id  level  family  requirement`, the first three columns padded
+ * to their widest value, so the output can be read, grepped and cut.
  */
-export function renderCheckList(checks: readonly Listable[], opts: { width?: number } = {}): string {
+export function renderCheckList(checks: readonly Listable[]): string {
   const entries = checkListEntries(checks);
-  const rows = [['id', 'family', 'level', 'source', 'requirement'], ...entries.map((e) => [e.id, e.family, levelCell(e), e.cite ?? '', requirementCell(e)])];
-  const idWidth = Math.max(...rows.map((r) => r[0]!.length));
-  const fixed = idWidth + 'differential'.length + '(reference: MUST)'.length + 18 + 16;
-  const reqWidth = Math.max(30, (opts.width ?? 120) - fixed);
-  return (
-    table(rows, {
-      border: getBorderCharacters('norc'),
-      columns: { 2: { width: 17, wrapWord: true }, 3: { width: 18, wrapWord: true }, 4: { width: reqWidth, wrapWord: true } },
-      drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size,
-    }) + `${checks.length} checks\n`
-  );
+  const idW = Math.max(0, ...entries.map((e) => e.id.length));
+  const levelW = Math.max(0, ...entries.map((e) => e.level.length));
+  const familyW = Math.max(0, ...entries.map((e) => e.family.length));
+  return entries.map((e) => `${e.id.padEnd(idW)}  ${e.level.padEnd(levelW)}  ${e.family.padEnd(familyW)}  ${oneLine(e.requirement)}\n`).join('');
+}
+
+/**
+ * `wiregrade list --verbose`: per check, the line of `list` with its source (RFC section or profile), then,
+ * indented, the requirement, the RFC sentence quoted (or the profile's note) and the profile rule that narrows
+ * the answers; a blank line between checks.
+ */
+export function renderCheckListVerbose(checks: readonly Listable[]): string {
+  return checkListEntries(checks)
+    .map((e) => {
+      const lines = [`${e.id}  ${e.level}  ${e.family}${e.cite ? `  ${e.cite}` : ''}`, `  ${oneLine(e.requirement)}`];
+      if (e.source && 'rfc' in e.source) lines.push(`  “${oneLine(e.source.quote)}”`);
+      else if (e.source) lines.push(`  (${e.source.profile}: ${oneLine(e.source.note)})`);
+      if (e.profileRule) lines.push(`  ${e.profileRule.rules} rule (${e.profileRule.level ?? 'MUST'}): ${oneLine(e.profileRule.note)}`);
+      return lines.join('\n') + '\n';
+    })
+    .join('\n');
 }

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatEndpoint } from '../wire/endpoint.js';
 import { isListening, listenTableAvailable } from '../wire/listen-table.js';
 import { trackGroup, untrackGroup } from './cleanup.js';
@@ -191,8 +192,6 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 export { trackedGroups } from './cleanup.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;

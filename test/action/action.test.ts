@@ -159,7 +159,8 @@ describe('action.yml, run locally with the environment GitHub sets', () => {
   });
 
   it('at or above fail-under: exit 0, JUnit in the workspace, the summary appended, the outputs set', async () => {
-    const r = await runAction({ cmd: 'python3 server.py {port}', 'working-directory': 'server', runs: '0', 'fail-under': '50', 'max-score': '10', args: '--checks status.version' });
+    const r = await runAction({ cmd: 'python3 server.py {port}', 'working-directory': 'server', profile: 'reference', runs: '0', 'fail-under': '50', 'max-score': '10', args: '--checks status.version' });
+    expect(r.stderr).not.toContain('profile: any');
     expect(r.stderr).not.toMatch(/internal error|command not found/);
     expect(r.code).toBe(0);
     expect(r.skipped).toEqual(['actions/setup-node@v4']);
@@ -186,7 +187,7 @@ describe('action.yml, run locally with the environment GitHub sets', () => {
   });
 
   it('below fail-under: the step fails (exit 1), and the summary and the outputs are still written', async () => {
-    const r = await runAction({ cmd: 'python3 server.py {port}', 'working-directory': 'server', runs: '0', 'fail-under': '90', args: '--checks status.version' });
+    const r = await runAction({ cmd: 'python3 server.py {port}', 'working-directory': 'server', profile: 'reference', runs: '0', 'fail-under': '90', args: '--checks status.version' });
     expect(r.code).toBe(1);
     expect(r.summary).toContain('❌ below the pass mark of 90%');
     expect(JSON.parse(Buffer.from(r.outputs.result!, 'base64').toString('utf8')).status).toBe('fail');
@@ -198,12 +199,25 @@ describe('action.yml, run locally with the environment GitHub sets', () => {
       jobs: Record<string, { steps: Array<{ id?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string> }> }>;
     };
     const steps = Object.values(wf.jobs)[0]!.steps;
-    const grade = steps.find((s) => s.uses?.endsWith('/wiregrade@v0'))!;
+    // A real reference: a path in the course repository where the README beside the example puts wiregrade.
+    const grade = steps.find((s) => s.uses === './.github/actions/wiregrade')!;
     expect(grade.id).toBeTruthy();
+    expect(readFileSync(path.join(REPO, 'examples/github-classroom/README.md'), 'utf8')).toContain('.github/actions/wiregrade');
     for (const k of Object.keys(grade.with ?? {})) expect(Object.keys(action.inputs)).toContain(k);
     const reporter = steps.find((s) => s.uses?.startsWith('classroom-resources/autograding-grading-reporter'))!;
     const runner = (reporter.with as Record<string, string>).runners!;
     expect(reporter.env?.[`${runner.toUpperCase()}_RESULTS`]).toBe(`\${{ steps.${grade.id}.outputs.result }}`);
+  });
+
+  it('without a profile: judged by the RFC only (any), said in the log and on the summary page', async () => {
+    expect(action.inputs.profile!.default).toBe('');
+    const r = await runAction({ cmd: 'python3 server.py {port}', 'working-directory': 'server', runs: '0', 'fail-under': '0', args: '--checks status.version' });
+    expect(r.code).toBe(0);
+    const notice = "profile: any (RFC 9110/9112 only); set the action's profile input to judge by an assignment's rules";
+    expect(r.stderr).toContain(notice);
+    expect(r.summary.trimEnd().endsWith(notice)).toBe(true);
+    const junit = readFileSync(path.join(r.workspace, 'wiregrade-junit.xml'), 'utf8');
+    expect(junit).toContain('status.version.http2-is-505');
   });
 
   it('without cmd: one sentence and exit 2', async () => {

@@ -1,7 +1,7 @@
 /**
  * An id leads to its check: every id `wiregrade list` prints is written literally, in quotes, in the
  * file (or folder) its prefix names, and every check's family is its prefix's. The table below is the
- * README's "Where each check lives"; the test holds the README, the catalogue's groups and the built-in
+ * "Where each check lives" of docs/architecture.md; the test holds that table, the catalogue's groups and the built-in
  * profiles' skip lists to it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -125,8 +125,8 @@ describe('an id leads to its check', () => {
     expect(new Set(Object.values(PLACES).map((p) => p.family))).toEqual(families);
   });
 
-  it('the README table "Where each check lives" is this table', () => {
-    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  it('the table "Where each check lives" of docs/architecture.md is this table', () => {
+    const readme = readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8');
     const start = readme.indexOf('### Where each check lives');
     expect(start).toBeGreaterThan(0);
     const section = readme.slice(start, readme.indexOf('\n### ', start + 1));

@@ -61,31 +61,7 @@ describe('parseTarget', () => {
   });
 });
 
-describe('list', () => {
-  it('prints a table with the baseline check', async () => {
-    const c = captureIO();
-    expect(await main(['list'], c.io)).toBe(0);
-    expect(c.stdout).toContain(BASELINE);
-    expect(c.stdout).toMatch(/│ id\s+│ family\s+│ level\s+│ source\s+│ requirement/);
-    // A check of the RFC shows its level, section and sentence; one the reference protocol narrows, its rule.
-    expect(c.stdout).toMatch(/status\.target\.absolute-form-accepted\s+│ status\s+│ MUST\s+│ RFC 9112 §3\.2\.2/);
-    expect(c.stdout).toMatch(/status\.method\.lowercase-get-is-405\s+│ status\s+│ SHOULD\s+│ RFC 9110 §9\.1/);
-    expect(c.stdout).toContain('(reference: MUST)');
-    expect(c.stdout).toMatch(/\d+ checks\n$/);
-  });
-
-  it('prints a JSON array with --json', async () => {
-    const c = captureIO();
-    expect(await main(['list', '--json'], c.io)).toBe(0);
-    const list = JSON.parse(c.stdout) as Array<Record<string, string>>;
-    const b = list.find((e) => e.id === BASELINE)!;
-    expect(b).toMatchObject({ id: BASELINE, family: 'robustness', level: 'MUST' });
-    expect(typeof b.requirement).toBe('string');
-    const crlf = list.find((e) => e.id === 'status.header.bare-lf-line-ends-accepted') as unknown as Record<string, unknown>;
-    expect(crlf).toMatchObject({ level: 'MAY', cite: 'RFC 9112 §2.2', profileRule: { rules: 'reference' } });
-    expect((crlf.source as { quote: string }).quote).toMatch(/a recipient MAY recognize a single LF/);
-  });
-});
+// `wiregrade list`: test/cli/list.test.ts.
 
 describe('fuzz', () => {
   let ok: TinyServer;

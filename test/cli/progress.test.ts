@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Progress } from '../../src/cli/progress.js';
+import { ClassProgress, Progress } from '../../src/cli/progress.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from './helpers.js';
 import path from 'node:path';
@@ -39,5 +39,43 @@ describe('progress on a terminal', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('class progress on a terminal', () => {
+  it('one line redrawn per graded submission: a bar, the count and the last score; erased at the end', () => {
+    const c = captureIO({ isTTY: true });
+    const p = new ClassProgress(c.io, true);
+    p.start(4, 0, { last: '' });
+    expect(p.line()).toBe(`grading [${'░'.repeat(20)}] 0/4`);
+    p.increment(1, { last: 'alice: 80/100' });
+    expect(p.line()).toBe(`grading [${'█'.repeat(5)}${'░'.repeat(15)}] 1/4 alice: 80/100`);
+    p.increment(3, { last: 'dave: 0/100' });
+    p.increment(1); // never past the total
+    expect(p.line()).toBe(`grading [${'█'.repeat(20)}] 4/4 dave: 0/100`);
+    p.stop();
+    const writes = c.stderr.split('\r\x1b[2K');
+    expect(writes[writes.length - 1]).toBe(''); // the last write erases the line
+    expect(c.stderr).toContain('1/4 alice: 80/100');
+    expect(c.stderr).not.toContain('\n'); // one line, redrawn in place
+  });
+
+  it('is silent when disabled (not a terminal)', () => {
+    const c = captureIO();
+    const p = new ClassProgress(c.io, false);
+    p.start(2);
+    p.increment(1, { last: 'x' });
+    p.stop();
+    expect(c.stderr).toBe('');
+  });
+
+  it('cuts the line to the terminal width', () => {
+    const c = captureIO({ isTTY: true });
+    (c.io as { columns?: number }).columns = 40;
+    const p = new ClassProgress(c.io, true);
+    p.start(1, 0, { last: 'a-very-long-submission-folder-name: 12.5/100' });
+    const drawn = c.stderr.replace('\r\x1b[2K', '');
+    expect(drawn.length).toBe(39);
+    expect(drawn.endsWith('…')).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * (https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output format").
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -101,19 +101,25 @@ const NO_505_FAILS = ['status.version.http2-is-505', 'status.version.http2-0-is-
 
 describe('wiregrade gradescope init', () => {
   const out = path.join(tmp('wg-gs-init-'), 'autograder');
+  // A stand-in for the packed wiregrade (test/package/pack.test.ts packs the real one and installs it from
+  // the zip offline): packing the repository here would rebuild the dist/ other test files run.
+  const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version as string;
+  const tarball = path.join(tmp('wg-gs-tgz-'), `wiregrade-${version}.tgz`);
+  writeFileSync(tarball, 'not really a tarball');
 
-  it('writes setup.sh and run_autograder (executable) and the same files zipped, with Node and wiregrade pinned', async () => {
+  it('writes setup.sh and run_autograder (executable) and the same files zipped, with Node pinned and the wiregrade tarball installed offline', async () => {
     const c = captureIO();
     const code = await main(
-      ['gradescope', 'init', '--cmd', 'python3 server.py {port}', '--profile', 'reference', '--out', out, '--max-score', '50', '--visibility', 'after_due_date', '--runs', '0', '--checks', 'status.version'],
+      ['gradescope', 'init', '--cmd', 'python3 server.py {port}', '--profile', 'reference', '--out', out, '--max-score', '50', '--visibility', 'after_due_date', '--runs', '0', '--checks', 'status.version', '--package', tarball],
       c.io,
     );
     expect(c.stderr).toContain('written: ');
     expect(code).toBe(0);
     for (const f of ['setup.sh', 'run_autograder']) expect(statSync(path.join(out, f)).mode & 0o777).toBe(0o755);
-    const version = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')).version as string;
+    expect(c.stderr).not.toContain('profile: any'); // a profile was given
     const setup = readFileSync(path.join(out, 'setup.sh'), 'utf8');
-    expect(setup).toContain(`npm install -g --no-audit --no-fund 'wiregrade@${version}'`);
+    expect(setup).toContain(`npm install -g --offline --no-audit --no-fund "$SOURCE/"'wiregrade-${version}.tgz'`);
+    expect(readFileSync(path.join(out, `wiregrade-${version}.tgz`), 'utf8')).toBe('not really a tarball');
     expect(setup).toMatch(/https:\/\/nodejs\.org\/dist\/v(\d+\.\d+\.\d+)\/node-v\1-linux-/);
     execFileSync('bash', ['-n', path.join(out, 'setup.sh')]);
     execFileSync('bash', ['-n', path.join(out, 'run_autograder')]);
@@ -154,11 +160,24 @@ describe('wiregrade gradescope init', () => {
     expect(results.output).toContain('could not grade this submission (wiregrade exited with code 1)');
   });
 
-  it('refuses a bad profile, visibility or missing --cmd with one sentence', async () => {
+  it('without --profile: any (the RFC only), said as fuzz says it; a registry spec is installed from the registry', async () => {
+    const dir = path.join(tmp('wg-gs-any-'), 'autograder');
+    const c = captureIO();
+    expect(await main(['gradescope', 'init', '--cmd', 'python3 server.py {port}', '--out', dir, '--package', 'wiregrade@9.9.9'], c.io)).toBe(0);
+    expect(c.stderr).toMatch(/^profile: any \(RFC 9110\/9112 only, known path \/\); --profile NAME\|FILE judges by an assignment's rules$/m);
+    expect(readFileSync(path.join(dir, 'run_autograder'), 'utf8')).toContain("--profile 'any'");
+    const setup = readFileSync(path.join(dir, 'setup.sh'), 'utf8');
+    expect(setup).toContain("npm install -g --no-audit --no-fund 'wiregrade@9.9.9'");
+    expect(setup).not.toContain('--offline');
+    expect(readdirSync(dir).sort()).toEqual(['run_autograder', 'setup.sh']);
+  });
+
+  it('refuses a bad profile, visibility, missing --cmd or a missing tarball with one sentence', async () => {
     for (const [args, why] of [
       [['--cmd', 'x {port}', '--profile', 'nope'], /unknown profile 'nope'/],
       [['--cmd', 'x {port}', '--visibility', 'later'], /--visibility must be one of/],
       [['--profile', 'reference'], /gradescope init needs --cmd/],
+      [['--cmd', 'x {port}', '--package', '/nonexistent/wiregrade-0.1.0.tgz'], /--package \/nonexistent\/wiregrade-0\.1\.0\.tgz: no such file/],
     ] as const) {
       const c = captureIO();
       expect(await main(['gradescope', 'init', '--out', path.join(tmp('wg-gs-bad-'), 'a'), ...args], c.io)).toBe(2);
