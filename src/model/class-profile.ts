@@ -11,6 +11,8 @@ export const HOST_ROUTED_SKIPS = ['status.header.empty-host-served-or-400', 'sta
 
 export interface ProposedProfile {
   name: string;
+  /** The built-in whose protocol the routes are (its checks then judge the assignment's own rules), or `any`. */
+  extends: 'any' | 'key-value';
   description: string;
   baseline: { method: string; target: string; host?: string; status: number };
   operations?: Operations;
@@ -22,7 +24,7 @@ export function proposedProfileFile(p: ProposedProfile): ProfileFile {
   const file: ProfileFile = {
     name: p.name,
     description: p.description,
-    extends: 'any',
+    extends: p.extends,
     baseline: { method: p.baseline.method, target: p.baseline.target, ...(p.baseline.host !== undefined ? { host: p.baseline.host } : {}), status: [p.baseline.status] },
     ...(hostRouted ? { skip: [...HOST_ROUTED_SKIPS] } : {}),
     ...(p.operations ? { operations: p.operations as ProfileFile['operations'] } : {}),

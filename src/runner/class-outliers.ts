@@ -112,7 +112,7 @@ export function classOutliers(probes: readonly ClassProbe[], signatures: readonl
   findings.sort((a, b) => (a.submission < b.submission ? -1 : a.submission > b.submission ? 1 : order.get(a.probe)! - order.get(b.probe)!));
   const roots = new Map<string, string>();
   for (const f of findings) {
-    const way = `${f.submission}\u0000${f.aspect}\u0000${aspectValue(f.majority, f.aspect)}\u0000${aspectValue(f.yours, f.aspect)}`;
+    const way = `${f.submission}\u0000${f.aspect}\u0000${differenceOf(f)}`;
     const root = roots.get(way);
     if (root === undefined) roots.set(way, f.probe);
     else f.rootProbe = root;
@@ -125,6 +125,19 @@ export function classOutliers(probes: readonly ClassProbe[], signatures: readonl
   }
   const clusters = [...byVector.values()].sort((a, b) => b.length - a.length || (a[0]! < b[0]! ? -1 : 1));
   return { thresholds, submissions: classSigs.map((s) => s.submission), probes: probes.length, findings, disagreements, clusters };
+}
+
+/**
+ * How a finding differs, as a short string: the two values of its aspect; for an earlier step, the
+ * first step that differs (`201→200`), so a create answered 200 is one root cause in every sequence.
+ */
+export function differenceOf(f: Pick<ClassFinding, 'aspect' | 'yours' | 'majority'>): string {
+  if (f.aspect === 'setup') {
+    const i = f.majority.setup.findIndex((m, k) => f.yours.setup[k] !== m);
+    const at = i < 0 ? f.majority.setup.length : i;
+    return `${f.majority.setup[at] ?? '-'}→${f.yours.setup[at] ?? '-'}`;
+  }
+  return `${aspectValue(f.majority, f.aspect)}→${aspectValue(f.yours, f.aspect)}`;
 }
 
 /** A submission's findings that are root causes (not consequences of another), in probe order. */

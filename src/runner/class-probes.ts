@@ -26,6 +26,8 @@ export interface ProbeRequest {
 export interface ProbeShape {
   name: string;
   ops: Operations;
+  /** The built-in assignment profile whose protocol this shape is (a proposed profile extends it). */
+  assignment: 'any' | 'key-value';
 }
 
 export type ProbeUse = 'create-read' | 'create-head' | 'create-twice' | 'read-absent' | 'replace-read' | 'replace-absent' | 'append-read' | 'delete-read' | 'concurrent';
@@ -61,6 +63,7 @@ const R = 'raw' as const;
 export const COMMON_SHAPES: readonly ProbeShape[] = [
   {
     name: 'record',
+    assignment: 'any',
     ops: {
       body: J,
       contentType: 'application/json',
@@ -73,6 +76,7 @@ export const COMMON_SHAPES: readonly ProbeShape[] = [
   },
   {
     name: 'kv-path',
+    assignment: 'key-value',
     ops: {
       body: R,
       create: { method: 'POST', target: '/create', body: '{name}:{value}', status: [201] },
@@ -82,6 +86,7 @@ export const COMMON_SHAPES: readonly ProbeShape[] = [
   },
   {
     name: 'kv-host',
+    assignment: 'key-value',
     ops: {
       body: R,
       create: { method: 'POST', target: '/', host: '127.0.0.1/create', body: '{name}:{value}', status: [201] },
@@ -91,10 +96,12 @@ export const COMMON_SHAPES: readonly ProbeShape[] = [
   },
   {
     name: 'files',
+    assignment: 'any',
     ops: { body: R, create: { method: 'POST', target: '/files/{name}', status: [201] }, read: { method: 'GET', target: '/files/{name}', status: [200] } },
   },
   {
     name: 'text',
+    assignment: 'any',
     ops: {
       body: R,
       create: { method: 'POST', target: '/{name}.txt', status: [201] },
@@ -258,7 +265,7 @@ export function classProbes(profile: Profile, seed: number): ProbeSet {
   const unique = [...new Set(names)];
   let next = 0;
   const draw = (): string => unique[next++ % unique.length]! + (next > unique.length ? String(next) : '');
-  const shapes: ProbeShape[] = profile.operations ? [{ name: 'profile', ops: profile.operations }] : [...COMMON_SHAPES];
+  const shapes: ProbeShape[] = profile.operations ? [{ name: 'profile', ops: profile.operations, assignment: 'any' }] : [...COMMON_SHAPES];
   const fixed = fixedProbes(profile, draw());
   const routes = shapes.flatMap((s) => shapeProbes(s, draw));
   const generated = generatedProbes(profile, seed, [draw(), draw()]);

@@ -51,7 +51,7 @@ export function proposeProfile(set: ProbeSet, sigs: readonly SubmissionSignature
   const knownTarget = probe0 ? (Buffer.from(probe0.final[0]!.bytes).toString('latin1').split(' ')[1] ?? '/') : '/';
   if (!best) {
     if (knownStatus === undefined || !(knownStatus >= 200 && knownStatus < 400)) return null;
-    return proposedProfileFile({ name, description: `proposed from ${sigs.length} submissions: the baseline only (no record operations the majority reads back)`, baseline: { method: 'GET', target: knownTarget, status: knownStatus } });
+    return proposedProfileFile({ name, extends: 'any', description: `proposed from ${sigs.length} submissions: the baseline only (no record operations the majority reads back)`, baseline: { method: 'GET', target: knownTarget, status: knownStatus } });
   }
   const { ops } = best.shape;
   const twice = majority(`route.${best.shape.name}.create-twice`, sigs, t);
@@ -88,5 +88,5 @@ export function proposeProfile(set: ProbeSet, sigs: readonly SubmissionSignature
   const baseline: ProposedProfile['baseline'] = !readNamesRecord
     ? { method: ops.read.method, target: ops.read.target, ...(ops.read.host !== undefined ? { host: ops.read.host } : {}), status: best.read }
     : { method: 'GET', target: knownTarget, status: knownStatus ?? 200 };
-  return proposedProfileFile({ name, description: `proposed from the majority of ${sigs.length} submissions (the ${best.shape.name} shape, read back by ${best.size})`, baseline, operations: out });
+  return proposedProfileFile({ name, extends: best.shape.assignment, description: `proposed from the majority of ${sigs.length} submissions (the ${best.shape.name} shape, read back by ${best.size})`, baseline, operations: out });
 }
