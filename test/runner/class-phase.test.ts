@@ -23,7 +23,7 @@ function exchangeOf(method: string, text: string, opts: { open?: boolean; receiv
   const done = [...p.feed(bytes)];
   if (!opts.open) done.push(...p.end());
   const finals = done.filter((r) => !r.interim);
-  return { kind: finals.length > 0 ? 'response' : 'timeout', responses: done, finals, partial: null, connection: opts.open ? 'open' : 'closed', sentBytes: 0, receivedBytes: opts.received ?? bytes.length, elapsedMs: 1, transcript: [] };
+  return { kind: finals.length > 0 ? 'response' : opts.open ? 'timeout' : 'closed-without-response', responses: done, finals, partial: null, connection: opts.open ? 'open' : 'closed', sentBytes: 0, receivedBytes: opts.received ?? bytes.length, elapsedMs: 1, transcript: [] };
 }
 
 describe('the probe set', () => {
