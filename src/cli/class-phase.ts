@@ -136,7 +136,7 @@ export async function classPhase(flags: ClassFlags, profile: Profile, count: num
         g.families = familyScores(g.run);
       }
       const written: string[] = [];
-      const pageFile = flags.classPage ?? (flags.report ? path.join(flags.report, 'class.html') : null);
+      const pageFile = flags.classPage ?? null;
       if (pageFile) {
         await fs.mkdir(path.dirname(path.resolve(pageFile)), { recursive: true });
         const slugs = submissionSlugs(results.map((g) => g.submission));

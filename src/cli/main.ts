@@ -116,7 +116,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--no-class', 'no class phase (by default a class of 5 or more is probed alike and each submission compared with the majority; docs/class.md)')
     .option('--class-threshold <percent>', 'the part of the class that must agree for a majority', '70')
     .option('--class-weight <points>', 'points each class root finding costs (default 0: a warning)')
-    .option('--class-page <file>', 'the class page (default: REPORT_DIR/class.html with --report)')
+    .option('--class-page <file>', 'write the class page (HTML: students × findings and checks, linking to the --report pages; e.g. REPORT_DIR/class.html)')
     .option('--class-signatures <file>', "keep the class's signatures in FILE (read first when it exists), so a late submission graded alone is compared with the same class")
     .option('--propose-profile <file>', "write a profile file (JSON) of what the class's majority answers: baseline, routes, statuses")
     .option('--no-color', 'no ANSI colours');

@@ -27,11 +27,13 @@ export interface ClassRunOptions {
   budgetMs?: number;
   /** How often a dead server is started again. */
   restarts?: number;
+  /** After this many probes in a row without an answer before the deadline, the rest are not sent. */
+  silentLimit?: number;
   capBytes?: number;
   control?: ClassServerControl;
 }
 
-export const CLASS_DEFAULTS = { timeoutMs: 1500, settleMs: 0, closeIdleMs: 150, budgetMs: 90_000, restarts: 20, capBytes: 256 * 1024 } as const;
+export const CLASS_DEFAULTS = { timeoutMs: 1500, settleMs: 0, closeIdleMs: 150, budgetMs: 60_000, restarts: 20, silentLimit: 3, capBytes: 256 * 1024 } as const;
 
 /** One submission's signatures, by probe id (absent: the submission never started). */
 export interface SubmissionSignatures {
@@ -56,8 +58,11 @@ export async function probeSubmission(submission: string, target: Endpoint, set:
   const signatures: Record<string, ProbeSignature> = {};
   let restarts = 0;
   let down = false;
+  let silent = 0;
   for (const p of set.probes) {
-    if (down || performance.now() - t0 > o.budgetMs) {
+    // A server that answers none of several probes in a row (silent, dripping) is not probed further:
+    // each would only wait out its deadline. What is not probed is not compared.
+    if (down || silent >= o.silentLimit || performance.now() - t0 > o.budgetMs) {
       signatures[p.id] = { setup: [], answer: { kind: 'not-run' } };
       continue;
     }
@@ -74,6 +79,7 @@ export async function probeSubmission(submission: string, target: Endpoint, set:
       }
     }
     signatures[p.id] = sig;
+    silent = sig.answer.kind === 'hang' ? silent + 1 : 0;
   }
   return { submission, signatures, durationMs: Math.round(performance.now() - t0), restarts };
 }

@@ -38,7 +38,7 @@ describe('grade: the class phase', () => {
     const f = (n: string): string => path.join(out, n);
     const common = ['--cmd', 'python3 server.py {port}', '--profile', 'any', '--checks', 'baseline', '--runs', '0', '--class-weight', '2', '--class-signatures', f('sigs.json')];
     const io = captureIO();
-    expect(await main(['grade', subs, ...common, '--json', f('class.json'), '--report', f('reports'), '--propose-profile', f('proposed.json')], io.io)).toBe(0);
+    expect(await main(['grade', subs, ...common, '--json', f('class.json'), '--report', f('reports'), '--class-page', f('reports/class.html'), '--propose-profile', f('proposed.json')], io.io)).toBe(0);
     expect(io.stderr).toMatch(/class phase: 7 submissions, \d+ probes; 2 root findings in 2 submissions/);
     const results = JSON.parse(readFileSync(f('class.json'), 'utf8')) as Array<{ submission: string; score: { points: number; max: number }; checks: JsonCheck[] }>;
     const classIds = (r: (typeof results)[number]): string[] => r.checks.filter((c) => c.id.startsWith('class.')).map((c) => `${c.id} ${c.verdict}`);
