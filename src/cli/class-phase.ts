@@ -110,7 +110,9 @@ export async function classPhase(flags: ClassFlags, profile: Profile, count: num
   const thresholds: ClassThresholds = { ...CLASS_THRESHOLDS, ...(flags.classThreshold !== undefined ? { threshold: parsePercent(flags.classThreshold) } : {}) };
   const weight = flags.classWeight === undefined ? 0 : parseInteger('--class-weight', flags.classWeight, 0, 1000);
   for (const [flag, file] of [['--propose-profile', flags.proposeProfile], ['--class-page', flags.classPage], ['--class-signatures', flags.classSignatures]] as const) {
-    if (file !== undefined && !(await fs.stat(path.dirname(path.resolve(file))).catch(() => null))?.isDirectory()) throw new UsageError(`cannot write ${flag} ${file}: the directory ${path.dirname(path.resolve(file))} does not exist`);
+    // The class page may go in the --report folder, which grade makes.
+    const inReport = flag === '--class-page' && flags.report !== undefined && path.dirname(path.resolve(file ?? '')) === path.resolve(flags.report);
+    if (file !== undefined && !inReport && !(await fs.stat(path.dirname(path.resolve(file))).catch(() => null))?.isDirectory()) throw new UsageError(`cannot write ${flag} ${file}: the directory ${path.dirname(path.resolve(file))} does not exist`);
   }
   if (flags.proposeProfile !== undefined && !/\.json$/i.test(flags.proposeProfile)) throw new UsageError(`--propose-profile ${flags.proposeProfile} must end in .json (a profile file)`);
   const set = classProbes(profile, seed);
