@@ -60,8 +60,8 @@ export function classResult(f: ClassFinding, weight: number): CheckResult {
     durationMs: 0,
     weight,
     reason: findingSentence(f),
-    expected: [describeAnswer(f.majority)],
-    actual: describeAnswer(f.yours),
+    expected: [describeAnswer(f.majority, f.aspect)],
+    actual: describeAnswer(f.yours, f.aspect),
   };
   if (f.rootProbe !== undefined) r.rootCause = classCheckId(f.rootProbe);
   return r;

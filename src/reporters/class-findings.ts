@@ -29,8 +29,11 @@ function bodyWords(body: string | undefined): string {
   return 'with a text body';
 }
 
-/** One answer: `200 with an empty body`, `the server died`, `404 with a body, value not read back`. */
-export function describeAnswer(s: ProbeSignature): string {
+/**
+ * One answer: `200 with an empty body`, `the server died`, `404 with a body, the value not read back`.
+ * The header fields that matter are named when they are what differs (`aspect` = `headers`).
+ */
+export function describeAnswer(s: ProbeSignature, aspect?: ClassFinding['aspect']): string {
   const a = s.answer;
   const parts: string[] = [];
   if (a.kind !== 'answer') parts.push(NO_ANSWER[a.kind] ?? a.kind);
@@ -41,7 +44,7 @@ export function describeAnswer(s: ProbeSignature): string {
     if (a.length !== undefined) parts.push(`Content-Length ${a.length}`);
     if (a.extra) parts.push('then more bytes after the answer');
     const fields = a.headers ?? [];
-    parts.push(fields.length > 0 ? `fields ${fields.join(', ')}` : 'no Content-Type, Location or Allow');
+    if (aspect === 'headers') parts.push(fields.length > 0 ? `with ${fields.map((x) => x.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase())).join(', ')}` : 'without Content-Type, Location or Allow');
     if (a.closed) parts.push('closing the connection');
   }
   if (s.readBack === 'all') parts.push('the value read back');
@@ -53,7 +56,7 @@ export function describeAnswer(s: ProbeSignature): string {
 
 /** The finding as one sentence. */
 export function findingSentence(f: ClassFinding): string {
-  return `${f.agree} of ${f.of} submissions answer ${describeAnswer(f.majority)} to \`${f.label}\`; yours answered ${describeAnswer(f.yours)}.`;
+  return `${f.agree} of ${f.of} submissions answer ${describeAnswer(f.majority, f.aspect)} to \`${f.label}\`; yours answered ${describeAnswer(f.yours, f.aspect)}.`;
 }
 
 /** What differs, in a few words (the page's cells and the check's title). */
