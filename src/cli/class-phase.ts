@@ -123,6 +123,9 @@ export async function classPhase(flags: ClassFlags, profile: Profile, count: num
     gradeOptions: (name) => ({
       beforeSession: async (target, control) => {
         signed.set(name, await probeSubmission(name, target, set, { control }));
+        // The checks then meet a server started afresh, as without the class phase (what the probes
+        // stored in memory is gone; files the server wrote in its scratch copy stay).
+        await control.restart();
       },
     }),
     finish: async (results) => {

@@ -33,7 +33,7 @@ export interface ClassRunOptions {
   control?: ClassServerControl;
 }
 
-export const CLASS_DEFAULTS = { timeoutMs: 1500, settleMs: 0, closeIdleMs: 150, budgetMs: 60_000, restarts: 20, silentLimit: 3, capBytes: 256 * 1024 } as const;
+export const CLASS_DEFAULTS = { timeoutMs: 1500, settleMs: 0, closeIdleMs: 150, budgetMs: 60_000, restarts: 8, silentLimit: 3, capBytes: 256 * 1024 } as const;
 
 /** One submission's signatures, by probe id (absent: the submission never started). */
 export interface SubmissionSignatures {
