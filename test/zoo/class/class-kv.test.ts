@@ -131,5 +131,6 @@ describe('--propose-profile on the correct part of the class', () => {
       if (slug === 'correct' || slug === 'host-routed') expect({ slug, failed, score: g.score.points }).toEqual({ slug, failed: [], score: g.score.max });
       else expect(g.score.points, `${slug} fails: ${failed.join(', ')}`).toBeLessThan(g.score.max);
     }
+    console.log(grades.map(([slug, g]) => `${slug}: ${g.score.points}/${g.score.max}; fails ${g.run.checks.filter((c) => c.verdict === 'fail' && c.rootCause === undefined).map((c) => c.id).join(', ') || 'nothing'}`).join('\n'));
   }, 240_000);
 });
