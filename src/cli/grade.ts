@@ -24,8 +24,9 @@ import { Progress } from './progress.js';
 import type { RunEvent } from '../runner/types.js';
 import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
 import { defaultJobs } from './jobs.js';
+import { classPhase, type ClassFlags } from './class-phase.js';
 
-export interface GradeFlags extends ReportFlags {
+export interface GradeFlags extends ReportFlags, ClassFlags {
   cmd?: string;
   port?: string;
   cwd?: string;
@@ -142,6 +143,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   const selected = selectChecks(catalogue(), splitPrefixes(flags.checks ?? []), properties());
   const checks = selected.checks;
   const props = selected.properties;
+  const cls = await classPhase(flags, profile, dirs.length, seed, io);
   const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
   // A signal (Ctrl-C, a TERM from the course's job runner, a closed terminal) kills every server group
@@ -182,6 +184,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         ...(oracle ? { oracle: oracle.endpoint } : {}),
         ...(flags.scratch ? { scratchRoot: flags.scratch } : {}),
         ...(progress ? { onEvent: (e: RunEvent) => progress.onEvent(e) } : {}),
+        ...cls?.gradeOptions(d.name),
       };
       results[i] = await gradeSubmission(opts);
       bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
@@ -196,6 +199,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     offSignals();
   }
 
+  await cls?.finish(results);
   // How the run was asked for: the reports' rerun and replay commands repeat it.
   for (const g of results) {
     g.run.invocation = {

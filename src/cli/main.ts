@@ -117,6 +117,12 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--csv <file>', 'the class table as CSV')
     .option('--corpus <dir>', "save each submission's failures (exact bytes) as a regression corpus under DIR/<student> (default: REPORT_DIR/corpus with --report)")
     .option('--fail-under <percent>', 'one submission: exit 0 at or above this percentage, 1 below (default: 1 for any point lost)')
+    .option('--no-class', 'no class phase (by default a class of 5 or more is probed alike and each submission compared with the majority; docs/class.md)')
+    .option('--class-threshold <percent>', 'the part of the class that must agree for a majority', '70')
+    .option('--class-weight <points>', 'points each class root finding costs (default 0: a warning)')
+    .option('--class-page <file>', 'write the class page (HTML: students × findings and checks, linking to the --report pages; e.g. REPORT_DIR/class.html)')
+    .option('--class-signatures <file>', "keep the class's signatures in FILE (read first when it exists), so a late submission graded alone is compared with the same class")
+    .option('--propose-profile <file>', "write a profile file (JSON) of what the class's majority answers: baseline, routes, statuses")
     .option('--no-color', 'no ANSI colours');
   addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: one submission: 0 full marks (or at least --fail-under), 1 points lost; a class: 0 once graded; 2 usage error.')

@@ -46,6 +46,8 @@ export interface GradeOptions {
   oracle?: Endpoint;
   /** Where scratch copies go (default: the system temp folder). */
   scratchRoot?: string;
+  /** Runs once the server listens, before the session (the class phase's probes, issue 24), with the server's control. */
+  beforeSession?: (target: Endpoint, control: ServerControl) => Promise<void>;
 }
 
 const MAX_COPY_BYTES = 512 * 1024 ** 2;
@@ -167,6 +169,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       },
     };
 
+    if (o.beforeSession) await o.beforeSession({ host: '127.0.0.1', port: o.port }, control);
     const { result: run } = await runSession({
       target: { host: '127.0.0.1', port: o.port },
       profile: o.profile,
