@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { resolveProfile } from './profile.js';
+import { assumedAnyNotice, resolveProfile } from './profile.js';
 import { startOracle } from './oracle.js';
 import { gradeSubmission, type GradeOptions } from '../runner/grade.js';
 import { DEFAULT_LIMITS, bubblewrapPath } from '../supervise/limits.js';
@@ -29,7 +29,8 @@ export interface GradeFlags extends ReportFlags {
   cmd?: string;
   port?: string;
   cwd?: string;
-  profile: string;
+  /** Absent: `any` (the RFC only), said on screen. */
+  profile?: string;
   path?: string;
   checks?: string[];
   seed: string;
@@ -91,7 +92,9 @@ function gradeJson(g: GradeResult): object {
  */
 export async function runGrade(submissionsDir: string | undefined, flags: GradeFlags, io: CliIO): Promise<number> {
   if (!flags.cmd) throw new UsageError('grade needs --cmd, the command that starts a server (e.g. --cmd "python3 server.py {port}")');
-  const profile = await resolveProfile(flags.profile, flags.path);
+  // No profile named: the RFC only (`any`), said on screen; wiregrade cannot know the assignment.
+  const profileName = flags.profile ?? 'any';
+  const profile = await resolveProfile(profileName, flags.path);
   const templated = flags.cmd.includes('{port}');
   if (flags.port === undefined && !templated) throw new UsageError('grade needs --port P, or {port} in --cmd where the port should go');
   const fixedPort = flags.port === undefined ? null : parseInteger('--port', flags.port, 1, 65535);
@@ -138,6 +141,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     io.err(`grading ${dirs.length} submissions, ${Math.min(jobs, dirs.length)} at a time\n`);
   }
   io.err(`seed: ${seed}\n`);
+  if (flags.profile === undefined) io.err(assumedAnyNotice(profile.knownPath));
 
   const selected = selectChecks(catalogue(), splitPrefixes(flags.checks ?? []), properties());
   const checks = selected.checks;
@@ -199,7 +203,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   // How the run was asked for: the reports' rerun and replay commands repeat it.
   for (const g of results) {
     g.run.invocation = {
-      profile: flags.profile,
+      profile: profileName,
       ...(flags.path !== undefined ? { path: flags.path } : {}),
       ...(timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs } : {}),
       ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),

@@ -73,11 +73,16 @@ export function scoreHeadline(g: GradeResult): string {
   return `${printable(g.submission)}: ${formatPoints(g.score.points)} / ${formatPoints(g.score.max)} points (${formatPercent(g.score.points, g.score.max)})`;
 }
 
+/** What a grade was judged by: `profile any, seed 20261121` (with `, strict` under --strict). */
+export function judgedByLine(g: Pick<GradeResult, 'run'>): string {
+  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}`;
+}
+
 /** The headline, the score table and the notes: the summary both the table and the Gradescope output start with. */
 export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): string {
   const p = palette(opts.color);
   const areas = drawAreaTable(g, p);
-  return [p.bold(scoreHeadline(g)), drawScoreTable(g, p), ...(areas ? [areas] : []), ...noteLines(gradeNotes(g, opts), p)].join('\n');
+  return [p.bold(scoreHeadline(g)), p.dim(printable(judgedByLine(g))), drawScoreTable(g, p), ...(areas ? [areas] : []), ...noteLines(gradeNotes(g, opts), p)].join('\n');
 }
 
 function blockedLines(checks: readonly CheckResult[], p: Palette): string[] {
@@ -140,6 +145,8 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
     columns: { 1: { alignment: 'right' }, 2: { alignment: 'right' }, 3: { alignment: 'right' } },
     drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size,
   }).trimEnd();
+  // The header: what every grade was judged by (one line per distinct profile and seed; one in a class run).
+  const judged = [...new Set(rows.map((g) => printable(judgedByLine(g))))];
 
   const n = rows.length;
   const parts = [plural(n, 'submission')];
@@ -151,5 +158,5 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   const counts = new Map<string, number>();
   for (const g of rows) for (const k of statusKinds(g)) counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const [kind, k] of counts) if (kind !== 'ok') parts.push(`${k} ${kind}`);
-  return `${drawn}\n${parts.join(', ')}\n`;
+  return `${judged.map((l) => `${p.bold(l)}\n`).join('')}${drawn}\n${parts.join(', ')}\n`;
 }

@@ -8,6 +8,7 @@
 import type { Family } from '../checks/types.js';
 import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
+import type { BlockCause } from '../runner/causes.js';
 import { areaScores, FAMILY_ORDER } from '../runner/score.js';
 import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -45,6 +46,30 @@ export function gradeStatus(g: GradeResult): GradeStatus {
   }
   if (kind === 'restarted') return `restarted ${g.restarts}×`;
   return kind!;
+}
+
+/**
+ * Why a submission scored 0, as a typed word from its data (the CSV's `zero_reason`), or null when it
+ * earned points (or could earn none): the launch first (`exited-at-start`, `never-listened`,
+ * `port-busy`), then the time limit, reachability, what blocked the checks (`baseline-failed`,
+ * `server-down`, …: the block cause's kind), else `no-check-passed`.
+ */
+export type ZeroReason = 'exited-at-start' | 'never-listened' | 'listens-elsewhere' | 'port-busy' | 'timed-out' | 'unreachable' | 'no-check-passed' | BlockCause['kind'];
+
+export function zeroReason(g: GradeResult): ZeroReason | null {
+  if (g.score.points > 0) return null;
+  const l = g.launch;
+  if (l.kind === 'exited-before-listening') return 'exited-at-start';
+  if (l.kind === 'never-listened') return l.listensOn.length > 0 ? 'listens-elsewhere' : 'never-listened';
+  if (l.kind === 'port-busy') return 'port-busy';
+  if (g.timedOut) return 'timed-out';
+  if (g.run.unreachable) return 'unreachable';
+  if (g.score.max === 0) return null;
+  // Nothing passed because nothing could be judged: the first blocked check's cause says why.
+  const counted = g.run.checks.filter((c) => c.verdict !== 'skip');
+  const blocked = counted.filter((c) => c.cause?.kind === 'blocked');
+  if (counted.every((c) => c.verdict === 'blocked' || c.verdict === 'error' || c.id.startsWith('baseline.')) && blocked[0]?.cause?.kind === 'blocked') return blocked[0].cause.by.kind;
+  return 'no-check-passed';
 }
 
 /**
