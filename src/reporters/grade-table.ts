@@ -10,7 +10,7 @@ import { palette, type Palette } from './ansi.js';
 import { blockedGroups, reasonOf } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
-import { areaRows, classRows, gradeNotes, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { areaRows, classJudgedBy, classRows, gradeNotes, judgedByLine, partialSentence, type PartialClass, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, finalLine, renderFailure } from './text.js';
 
 export interface GradeTableOptions {
@@ -73,11 +73,6 @@ export function scoreHeadline(g: GradeResult): string {
   return `${printable(g.submission)}: ${formatPoints(g.score.points)} / ${formatPoints(g.score.max)} points (${formatPercent(g.score.points, g.score.max)})`;
 }
 
-/** What a grade was judged by: `profile any, seed 20261121` (with `, strict` under --strict). */
-export function judgedByLine(g: Pick<GradeResult, 'run'>): string {
-  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}`;
-}
-
 /** The headline, the score table and the notes: the summary both the table and the Gradescope output start with. */
 export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): string {
   const p = palette(opts.color);
@@ -129,7 +124,7 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
  * A class run at a glance: one row per submission (student, score, percent, restarts, status, top
  * failure), sorted by name, and a line with the count, the mean and the submissions that did not start.
  */
-export function renderClassTable(rows: readonly GradeResult[], opts: { color: boolean }): string {
+export function renderClassTable(rows: readonly GradeResult[], opts: { color: boolean; partial?: PartialClass }): string {
   const p = palette(opts.color);
   const cells = classRows(rows).map((row, r) =>
     row.map((c, i) => {
@@ -146,7 +141,7 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
     drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size,
   }).trimEnd();
   // The header: what every grade was judged by (one line per distinct profile and seed; one in a class run).
-  const judged = [...new Set(rows.map((g) => printable(judgedByLine(g))))];
+  const judged = classJudgedBy(rows).map(printable);
 
   const n = rows.length;
   const parts = [plural(n, 'submission')];
@@ -158,5 +153,6 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   const counts = new Map<string, number>();
   for (const g of rows) for (const k of statusKinds(g)) counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const [kind, k] of counts) if (kind !== 'ok') parts.push(`${k} ${kind}`);
-  return `${judged.map((l) => `${p.bold(l)}\n`).join('')}${drawn}\n${parts.join(', ')}\n`;
+  const partial = opts.partial ? `${p.red(partialSentence(opts.partial))}\n` : '';
+  return `${judged.map((l) => `${p.bold(l)}\n`).join('')}${drawn}\n${parts.join(', ')}\n${partial}`;
 }

@@ -237,6 +237,27 @@ export function topFailureOf(g: GradeResult): string | undefined {
   return byConsequence(g.run.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths))[0]?.id ?? g.topFailure;
 }
 
+/** A class run cut short by a signal: `graded` of `of` submissions were graded. */
+export interface PartialClass {
+  graded: number;
+  of: number;
+}
+
+/** The sentence that marks a class's outputs partial. */
+export function partialSentence(p: PartialClass): string {
+  return `partial: interrupted after ${p.graded} of ${p.of} submissions were graded; the others are not in this report`;
+}
+
+/** What a grade was judged by: `profile any, seed 20261121` (with `, strict` under --strict). */
+export function judgedByLine(g: Pick<GradeResult, 'run'>): string {
+  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}`;
+}
+
+/** The distinct judgedByLine of a class (one when every submission was graded the same way). */
+export function classJudgedBy(rows: readonly GradeResult[]): string[] {
+  return [...new Set(rows.map(judgedByLine))];
+}
+
 /** The class table's cells: a header and one row per submission, sorted by submission name. */
 export function classRows(rows: readonly GradeResult[]): string[][] {
   const out: string[][] = [['student', 'score', '%', 'restarts', 'status', 'top failure']];

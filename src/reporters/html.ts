@@ -11,7 +11,7 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatDuration, formatEndpoint, formatPercent, formatPoints, plural } from './format.js';
-import { areaRows, scoreRows, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grading.js';
+import { areaRows, scoreRows, classJudgedBy, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, partialSentence, topFailureOf, type PartialClass } from './grading.js';
 import { replayFor, rerunCommand } from './replay.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -416,7 +416,7 @@ export function renderHtmlReport(g: GradeResult): string {
  * The class's index page: one row per submission (sorted by name) with its score, status and first
  * failure, linking to its report (`<slug>.html`, beside the index).
  */
-export function renderClassIndex(results: readonly GradeResult[], slugs: ReadonlyMap<string, string>): string {
+export function renderClassIndex(results: readonly GradeResult[], slugs: ReadonlyMap<string, string>, opts: { partial?: PartialClass } = {}): string {
   const rows = [...results]
     .sort((a, b) => compareSubmissions(a.submission, b.submission))
     .map((g) => {
@@ -442,6 +442,8 @@ export function renderClassIndex(results: readonly GradeResult[], slugs: Readonl
     '<body>',
     '<main>',
     `<h1>wiregrade: ${plural(results.length, 'submission')}</h1>`,
+    ...classJudgedBy(results).map((l) => `<p class="judged">Judged by ${escapeHtml(l)}.</p>`),
+    ...(opts.partial ? [`<p class="partial"><strong>${escapeHtml(partialSentence(opts.partial))}.</strong></p>`] : []),
     '<table class="score"><caption>Each submission, with a link to its report</caption>',
     '<thead><tr><th scope="col">student</th><th scope="col">points</th><th scope="col">%</th><th scope="col">status</th><th scope="col">top failure</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,

@@ -2,6 +2,7 @@ import type { BlockCause, ResultCause } from '../runner/causes.js';
 import { blockWhy, phraseUnreachable, reasonOf } from './causes.js';
 import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
+import type { FamilyScore, GradeResult, LaunchOutcome, ServerDeath } from '../runner/grade-types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './format.js';
 import { replayFor, rerunCommand } from './replay.js';
@@ -65,7 +66,8 @@ export interface JsonCheck {
   failures: number;
   /** How long the check took, its confirmation and any re-run included (milliseconds). */
   durationMs: number;
-  requirement: string;
+  /** Left out of a passed check in a compact report (grade's): `wiregrade list --json` has it. */
+  requirement?: string;
   /** The RFC section and sentence, or the profile rule, the verdict is judged by. */
   source?: Source;
   /** What the runner added (a death after this check's request, a block, a root cause), as data … */
@@ -82,6 +84,31 @@ export interface JsonCheck {
 
 export type JsonSummary = { total: number } & Record<Verdict, number>;
 
+/**
+ * Checks that did not run, grouped by what kept them from running (one group per verdict, typed cause
+ * and sentence): a class's reports list a never-started submission's 300 blocked checks as ids, not as
+ * 300 copies of the same sentence.
+ */
+export interface JsonNotRun {
+  verdict: 'blocked' | 'skip';
+  /** What blocked them, as data (absent when a check's own setup step blocked it, or for a skip). */
+  cause?: ResultCause;
+  /** The same, in words: why they were blocked, or why the profile skips them. */
+  reason: string;
+  /** Their ids, in the run's order. */
+  checks: string[];
+}
+
+export interface JsonReportOptions {
+  /**
+   * Sized for a class (grade's reports): blocked and skipped checks as `notRun` groups instead of one
+   * entry each in `checks` (which then holds the checks that ran: pass, fail, warn, error); a passed
+   * check without its requirement (`wiregrade list --json` has every one); a request's bytes as exact
+   * `text` only (no `base64` copy).
+   */
+  compact?: boolean;
+}
+
 export interface JsonReport {
   /** `host:port` (`[::1]:8080` for IPv6). */
   target: string;
@@ -91,6 +118,8 @@ export interface JsonReport {
   score: { points: number; max: number };
   summary: JsonSummary;
   checks: JsonCheck[];
+  /** With `groupNotRun` (grade): the blocked and skipped checks, grouped by cause. */
+  notRun?: JsonNotRun[];
   /** Present only when no connection could be made before anything was sent (then `checks` is empty). */
   unreachable?: { kind: string; message: string; reason: string };
   /** Present only when the server went away and the run stopped sending: the cause as data, and in words. */
@@ -123,7 +152,7 @@ export function score(result: RunResult): { points: number; max: number } {
   return scoreRun(result);
 }
 
-function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
+function jsonCheck(result: RunResult, c: CheckResult, compact = false): JsonCheck {
   const out: JsonCheck = {
     id: c.id,
     family: c.family,
@@ -133,6 +162,12 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     failures: c.failures,
     durationMs: c.durationMs,
     requirement: c.requirement,
+  };
+  if (compact && c.verdict === 'pass') delete out.requirement;
+  const toRequest = (r: SentRequest): JsonRequest => {
+    const j = jsonRequest(r);
+    if (compact) delete j.base64;
+    return j;
   };
   // The sentence a failure rests on (every check's is in `wiregrade list --json`).
   if (c.source && (c.verdict === 'fail' || c.verdict === 'error')) out.source = c.source;
@@ -148,7 +183,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
       reason: reasonOf(c),
       expected: [...c.expected],
       actual: c.actual,
-      request: c.request ? jsonRequest(c.request) : null,
+      request: c.request ? toRequest(c.request) : null,
       replay: replayFor(result, c),
       corpusFile: c.corpusFile ?? null,
     };
@@ -157,7 +192,7 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
     if (c.setup?.length) {
       // Keep `setup` next to `request` in the output.
       const { reason, expected, actual, request, ...tail } = f;
-      out.firstFailure = { reason, expected, actual, request, setup: c.setup.map(jsonRequest), ...tail };
+      out.firstFailure = { reason, expected, actual, request, setup: c.setup.map(toRequest), ...tail };
     } else {
       out.firstFailure = f;
     }
@@ -165,9 +200,29 @@ function jsonCheck(result: RunResult, c: CheckResult): JsonCheck {
   return out;
 }
 
+function isNotRun(c: CheckResult): c is CheckResult & { verdict: 'blocked' | 'skip' } {
+  return c.verdict === 'blocked' || c.verdict === 'skip';
+}
+
+/** The blocked and skipped checks, one group per verdict, cause and sentence, in order of first appearance. */
+export function notRunGroups(checks: readonly CheckResult[]): JsonNotRun[] {
+  const groups = new Map<string, JsonNotRun>();
+  for (const c of checks) {
+    if (!isNotRun(c)) continue;
+    const reason = reasonOf(c);
+    const key = JSON.stringify([c.verdict, c.cause ?? null, reason]);
+    const g = groups.get(key);
+    if (g) g.checks.push(c.id);
+    else groups.set(key, { verdict: c.verdict, ...(c.cause ? { cause: c.cause } : {}), reason, checks: [c.id] });
+  }
+  return [...groups.values()];
+}
+
 /** The JSON report of SPEC.md ("Interfaces"), plus summary counts. A plain object, ready for JSON.stringify. */
-export function toJsonReport(result: RunResult): JsonReport {
+export function toJsonReport(result: RunResult, opts: JsonReportOptions = {}): JsonReport {
   const counts = countVerdicts(result.checks);
+  const compact = opts.compact === true;
+  const ran = compact ? result.checks.filter((c) => !isNotRun(c)) : result.checks;
   const report: JsonReport = {
     target: formatEndpoint(result.target),
     profile: result.profile,
@@ -175,8 +230,9 @@ export function toJsonReport(result: RunResult): JsonReport {
     durationMs: result.durationMs,
     score: score(result),
     summary: { total: result.checks.length, ...counts },
-    checks: result.checks.map((c) => jsonCheck(result, c)),
+    checks: ran.map((c) => jsonCheck(result, c, compact)),
   };
+  if (compact) report.notRun = notRunGroups(result.checks);
   if (result.unreachable) report.unreachable = { ...result.unreachable, reason: phraseUnreachable(result.unreachable) };
   if (result.stopped) report.stopped = { ...result.stopped, reason: blockWhy(result.stopped.cause) };
   if (result.corpus) {
@@ -188,6 +244,63 @@ export function toJsonReport(result: RunResult): JsonReport {
     };
   }
   return report;
+}
+
+/** `grade --json`: the run's report (blocked and skipped checks grouped), with the grading facts beside it. */
+export interface JsonGrade extends JsonReport {
+  submission: string;
+  command: string;
+  launch: LaunchOutcome;
+  restarts: number;
+  deaths: ServerDeath[];
+  sandbox: GradeResult['sandbox'];
+  timedOut: boolean;
+  families: FamilyScore[];
+  /** Present (true) when the class run was interrupted: this grade is finished, others were not graded. */
+  partial?: true;
+}
+
+export function toGradeJson(g: GradeResult, opts: { partial?: boolean } = {}): JsonGrade {
+  return {
+    ...toJsonReport(g.run, { compact: true }),
+    score: g.score,
+    submission: g.submission,
+    command: g.command,
+    launch: g.launch,
+    restarts: g.restarts,
+    deaths: g.deaths,
+    sandbox: g.sandbox,
+    timedOut: g.timedOut,
+    families: g.families,
+    ...(opts.partial ? { partial: true as const } : {}),
+  };
+}
+
+/**
+ * JSON with two-space indentation, except that what is short and flat stays on one line: an array of
+ * numbers or short strings (a group's ids, `expected`, `splits`), and an object of such values up to
+ * 160 characters (a passed check, a `source`). A report people can read, and a few KB for 300 ids, not 20.
+ */
+export function prettyJson(value: unknown): string {
+  const inlined: string[] = [];
+  // Such a value becomes a placeholder string (control characters no report text is made of), then is put back.
+  const text = JSON.stringify(value, (_k, v: unknown) => (oneLine(v) ? `\u0000\u0001wg${inlined.push(JSON.stringify(v)) - 1}\u0001` : v), 2);
+  return text.replace(/"\\u0000\\u0001wg(\d+)\\u0001"/g, (_m, i: string) => inlined[Number(i)]!) + '\n';
+}
+
+function isShortScalar(v: unknown): boolean {
+  return v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 120);
+}
+
+function isScalarArray(v: unknown): boolean {
+  return Array.isArray(v) && v.every(isShortScalar);
+}
+
+function oneLine(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0 && isScalarArray(v);
+  if (v === null || typeof v !== 'object') return false;
+  const values = Object.values(v);
+  return values.length > 0 && values.every((x) => isShortScalar(x) || isScalarArray(x)) && JSON.stringify(v).length <= 160;
 }
 
 /** The report as text: two-space indentation and a final newline. */
