@@ -12,6 +12,7 @@ import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
 import { areaRows, classJudgedBy, classRows, gradeNotes, judgedByLine, partialSentence, type PartialClass, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, finalLine, renderFailure } from './text.js';
+import { commandRun, forGrade, ownServerNote, ranOnGradersPort } from './own-server.js';
 
 export interface GradeTableOptions {
   color: boolean;
@@ -103,11 +104,12 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
     const following = checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
     out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}):`));
     for (const c of failures.slice(0, max)) {
-      out.push('', renderFailure(g.run, printableCheck(c), p));
+      out.push('', forGrade(g, renderFailure(commandRun(g), printableCheck(c), p)));
       const deps = dependantsOf(checks, c.id);
       if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
     }
     if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json or --report`);
+    if (ranOnGradersPort(g)) out.push('', p.dim(printable(ownServerNote(g))));
   }
   const errors = checks.filter((c) => c.verdict === 'error');
   if (errors.length) {

@@ -6,6 +6,7 @@ import type { FamilyScore, GradeResult, LaunchOutcome, ServerDeath } from '../ru
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './format.js';
 import { replayFor, rerunCommand } from './replay.js';
+import { gradeReplay, gradeRerun, ranOnGradersPort, regradeCommand } from './own-server.js';
 import { scoreRun } from '../runner/score.js';
 import { dependantsOf } from '../runner/root-causes.js';
 
@@ -107,6 +108,8 @@ export interface JsonReportOptions {
    * `text` only (no `base64` copy).
    */
   compact?: boolean;
+  /** How failures' replay and rerun commands are made (default: replayFor and rerunCommand, at the run's target). */
+  commands?: { replay: (c: CheckResult) => string | null; rerun: (c: CheckResult) => string };
 }
 
 export interface JsonReport {
@@ -152,7 +155,8 @@ export function score(result: RunResult): { points: number; max: number } {
   return scoreRun(result);
 }
 
-function jsonCheck(result: RunResult, c: CheckResult, compact = false): JsonCheck {
+function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = {}): JsonCheck {
+  const compact = opts.compact === true;
   const out: JsonCheck = {
     id: c.id,
     family: c.family,
@@ -184,10 +188,10 @@ function jsonCheck(result: RunResult, c: CheckResult, compact = false): JsonChec
       expected: [...c.expected],
       actual: c.actual,
       request: c.request ? toRequest(c.request) : null,
-      replay: replayFor(result, c),
+      replay: opts.commands ? opts.commands.replay(c) : replayFor(result, c),
       corpusFile: c.corpusFile ?? null,
     };
-    f.rerun = rerunCommand(result, c);
+    f.rerun = opts.commands ? opts.commands.rerun(c) : rerunCommand(result, c);
     if (c.property) f.property = { ...c.property };
     if (c.setup?.length) {
       // Keep `setup` next to `request` in the output.
@@ -230,7 +234,7 @@ export function toJsonReport(result: RunResult, opts: JsonReportOptions = {}): J
     durationMs: result.durationMs,
     score: score(result),
     summary: { total: result.checks.length, ...counts },
-    checks: ran.map((c) => jsonCheck(result, c, compact)),
+    checks: ran.map((c) => jsonCheck(result, c, opts)),
   };
   if (compact) report.notRun = notRunGroups(result.checks);
   if (result.unreachable) report.unreachable = { ...result.unreachable, reason: phraseUnreachable(result.unreachable) };
@@ -256,13 +260,19 @@ export interface JsonGrade extends JsonReport {
   sandbox: GradeResult['sandbox'];
   timedOut: boolean;
   families: FamilyScore[];
+  /**
+   * When wiregrade started the server (on a port of its own, stopped since): the command that grades
+   * one check of one's own submission, wiregrade starting the server (`--checks ID`: put a check's id for
+   * ID). The failures' `replay` and `rerun` then say `127.0.0.1 PORT` / `--target 127.0.0.1:PORT`, to fill in.
+   */
+  regrade?: string;
   /** Present (true) when the class run was interrupted: this grade is finished, others were not graded. */
   partial?: true;
 }
 
 export function toGradeJson(g: GradeResult, opts: { partial?: boolean } = {}): JsonGrade {
   return {
-    ...toJsonReport(g.run, { compact: true }),
+    ...toJsonReport(g.run, { compact: true, commands: { replay: (c) => gradeReplay(g, c), rerun: (c) => gradeRerun(g, c) } }),
     score: g.score,
     submission: g.submission,
     command: g.command,
@@ -272,6 +282,7 @@ export function toGradeJson(g: GradeResult, opts: { partial?: boolean } = {}): J
     sandbox: g.sandbox,
     timedOut: g.timedOut,
     families: g.families,
+    ...(ranOnGradersPort(g) ? { regrade: regradeCommand(g, 'ID') } : {}),
     ...(opts.partial ? { partial: true as const } : {}),
   };
 }

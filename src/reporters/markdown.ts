@@ -10,6 +10,7 @@ import { palette } from './ansi.js';
 import { formatDuration, formatPercent, formatPoints, percentOf, percentText } from './format.js';
 import { areaRows, classJudgedBy, classRows, gradeNotes, partialSentence, type PartialClass, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, renderFailure } from './text.js';
+import { commandRun, forGrade, ownServerNote, ranOnGradersPort } from './own-server.js';
 import { dependantsOf } from '../runner/root-causes.js';
 
 /** How many characters of one fenced block are kept (GitHub caps a step summary at 1 MiB). */
@@ -70,7 +71,7 @@ function indent(s: string, by: string): string {
 /** One failure: its id and level as a heading line, then renderFailure's block (expected, actual, bytes, replay, rerun) fenced. */
 export function mdFailure(g: GradeResult, c: CheckResult): string {
   const p = printableCheck(c);
-  const block = renderFailure(g.run, p, palette(false)).split('\n').slice(1).join('\n');
+  const block = forGrade(g, renderFailure(commandRun(g), p, palette(false))).split('\n').slice(1).join('\n');
   return [`**${mdCode(c.id)}** \\[${c.level}\\] ${mdText(p.requirement)}${p.cite ? ` (${mdText(p.cite)})` : ''}`, '', mdFence(block)].join('\n');
 }
 
@@ -115,6 +116,7 @@ export function renderMarkdownGrade(g: GradeResult, opts: MarkdownOptions = {}):
       if (deps.length) out.push(`↳ ${mdText(dependantsLine(deps))}`, '');
     }
     if (failures.length > max) out.push(`${failures.length - max} more: ${failures.slice(max).map((c) => mdCode(c.id)).join(', ')}`, '');
+    if (ranOnGradersPort(g)) out.push(mdText(ownServerNote(g)), '');
   } else {
     out.push('No check failed.', '');
   }
