@@ -30,7 +30,7 @@ export interface JsonRequest {
   length: number;
   /** Present (true) when the request is over JSON_REQUEST_CAP bytes and only its start is shown. */
   abridged?: true;
-  /** Offsets where the bytes were cut into separate writes (empty: sent whole). */
+  /** Offsets where the bytes were cut into separate writes (empty: sent whole; left out when empty in a compact report). */
   splits: number[];
   /** `pausesMs[i]`: the pause before piece i+1. */
   pausesMs: number[];
@@ -38,10 +38,15 @@ export interface JsonRequest {
 
 export interface JsonFailure {
   reason: string;
-  expected: string[];
+  /** Every acceptable outcome; left out of a warning in a compact report (its `reason` says what was expected). */
+  expected?: string[];
   actual: string;
-  /** The request that shows it (for a sequence, the last one); null when the check sent none (an error). */
-  request: JsonRequest | null;
+  /**
+   * The request that shows it (for a sequence, the last one); null when the check sent none (an error).
+   * `request`, `replay` and `corpusFile` are left out of a warning in a compact report (grade's): its
+   * `rerun` sends the request again.
+   */
+  request?: JsonRequest | null;
   /** Earlier requests of a sequence, in order; present only for sequences. */
   setup?: JsonRequest[];
   /**
@@ -49,28 +54,37 @@ export interface JsonFailure {
    * are short, else `npx wiregrade replay ENTRY --target …`; null without a request, or when the bytes are
    * long and in no corpus entry (then `rerun` sends them again).
    */
-  replay: string | null;
+  replay?: string | null;
   /** The regression-corpus entry this failure was saved to; null until the corpus exists. */
-  corpusFile: string | null;
-  /** The wiregrade command that runs the check again (for a property: the exact failing case). */
+  corpusFile?: string | null;
+  /**
+   * The wiregrade command that runs the check again (for a property: the exact failing case). A compact
+   * report (grade's) gives it for properties only, and once for all the others at the top (`rerun`).
+   */
   rerun?: string;
   /** For a property: fast-check's seed and counterexample path, and how often it shrank. */
   property?: { seed: number; path: string; shrinks: number };
 }
 
+/**
+ * One check. In a compact report (grade's) a passed check is `{ id, verdict, durationMs }` only (its
+ * family, level and requirement are in `wiregrade list --json`), and a warning has no `requirement`.
+ */
 export interface JsonCheck {
   id: string;
-  family: Family;
-  level: Level;
+  family?: Family;
+  level?: Level;
   verdict: Verdict;
-  runs: number;
-  failures: number;
+  runs?: number;
+  failures?: number;
   /** How long the check took, its confirmation and any re-run included (milliseconds). */
   durationMs: number;
-  /** Left out of a passed check in a compact report (grade's): `wiregrade list --json` has it. */
   requirement?: string;
-  /** The RFC section and sentence, or the profile rule, the verdict is judged by. */
-  source?: Source;
+  /**
+   * The RFC section and sentence, or the profile rule, the verdict is judged by. In a compact report the
+   * sentence (`quote`) is left out when the requirement already quotes it word for word.
+   */
+  source?: Source | { rfc: string };
   /** What the runner added (a death after this check's request, a block, a root cause), as data … */
   cause?: ResultCause;
   /** … and in words. */
@@ -157,6 +171,8 @@ export function score(result: RunResult): { points: number; max: number } {
 
 function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = {}): JsonCheck {
   const compact = opts.compact === true;
+  // Compact (grade's, sized for a class): a pass is its id and time; a warning its words without the bytes.
+  if (compact && c.verdict === 'pass') return { id: c.id, verdict: c.verdict, durationMs: c.durationMs };
   const out: JsonCheck = {
     id: c.id,
     family: c.family,
@@ -165,16 +181,21 @@ function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = 
     runs: c.runs,
     failures: c.failures,
     durationMs: c.durationMs,
-    requirement: c.requirement,
   };
-  if (compact && c.verdict === 'pass') delete out.requirement;
+  if (!(compact && c.verdict === 'warn')) out.requirement = c.requirement;
   const toRequest = (r: SentRequest): JsonRequest => {
     const j = jsonRequest(r);
-    if (compact) delete j.base64;
+    if (compact) {
+      delete j.base64;
+      if (j.splits.length === 0) delete (j as Partial<JsonRequest>).splits;
+      if (j.pausesMs.length === 0) delete (j as Partial<JsonRequest>).pausesMs;
+    }
     return j;
   };
   // The sentence a failure rests on (every check's is in `wiregrade list --json`).
-  if (c.source && (c.verdict === 'fail' || c.verdict === 'error')) out.source = c.source;
+  if (c.source && (c.verdict === 'fail' || c.verdict === 'error')) {
+    out.source = compact && 'quote' in c.source && c.requirement.includes(c.source.quote) ? { rfc: c.source.rfc } : c.source;
+  }
   if (c.cause) {
     out.cause = c.cause;
     out.reason = reasonOf(c);
@@ -182,25 +203,24 @@ function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = 
   if (c.rootCause && c.because) out.rootCause = { check: c.rootCause, finding: c.because.finding };
   const deps = c.verdict === 'fail' ? dependantsOf(result.checks, c.id) : [];
   if (deps.length) out.dependants = deps.map((d) => d.id);
-  if (hasFailureDetails(c.verdict)) {
-    const f: JsonFailure = {
-      reason: reasonOf(c),
-      expected: [...c.expected],
-      actual: c.actual,
-      request: c.request ? toRequest(c.request) : null,
-      replay: opts.commands ? opts.commands.replay(c) : replayFor(result, c),
-      corpusFile: c.corpusFile ?? null,
-    };
-    f.rerun = opts.commands ? opts.commands.rerun(c) : rerunCommand(result, c);
-    if (c.property) f.property = { ...c.property };
-    if (c.setup?.length) {
-      // Keep `setup` next to `request` in the output.
-      const { reason, expected, actual, request, ...tail } = f;
-      out.firstFailure = { reason, expected, actual, request, setup: c.setup.map(toRequest), ...tail };
-    } else {
-      out.firstFailure = f;
-    }
+  if (!hasFailureDetails(c.verdict)) return out;
+  const words = { reason: reasonOf(c), expected: [...c.expected], actual: c.actual };
+  if (compact && c.verdict === 'warn') {
+    out.firstFailure = { reason: words.reason, actual: words.actual };
+    return out;
   }
+  const replay = opts.commands ? opts.commands.replay(c) : replayFor(result, c);
+  const f: JsonFailure = {
+    ...words,
+    request: c.request ? toRequest(c.request) : null,
+    ...(c.setup?.length ? { setup: c.setup.map(toRequest) } : {}),
+    // Compact: a `printf | nc` replay is only the request's text again; a corpus replay is kept.
+    ...(compact && replay !== null && !replay.startsWith('npx wiregrade replay ') ? {} : { replay }),
+    corpusFile: c.corpusFile ?? null,
+  };
+  if (!compact || c.property) f.rerun = opts.commands ? opts.commands.rerun(c) : rerunCommand(result, c);
+  if (c.property) f.property = { ...c.property };
+  out.firstFailure = f;
   return out;
 }
 
@@ -261,6 +281,12 @@ export interface JsonGrade extends JsonReport {
   timedOut: boolean;
   families: FamilyScore[];
   /**
+   * The command that runs a check again against a server (`--checks ID`: put a check's id for ID; with
+   * `--target 127.0.0.1:PORT` when wiregrade started the server, to fill in): every failure but a
+   * property's (which has its own, with its seed and path) is rerun so.
+   */
+  rerun: string;
+  /**
    * When wiregrade started the server (on a port of its own, stopped since): the command that grades
    * one check of one's own submission, wiregrade starting the server (`--checks ID`: put a check's id for
    * ID). The failures' `replay` and `rerun` then say `127.0.0.1 PORT` / `--target 127.0.0.1:PORT`, to fill in.
@@ -282,15 +308,17 @@ export function toGradeJson(g: GradeResult, opts: { partial?: boolean } = {}): J
     sandbox: g.sandbox,
     timedOut: g.timedOut,
     families: g.families,
+    rerun: gradeRerun(g, { id: 'ID' }),
     ...(ranOnGradersPort(g) ? { regrade: regradeCommand(g, 'ID') } : {}),
     ...(opts.partial ? { partial: true as const } : {}),
   };
 }
 
 /**
- * JSON with two-space indentation, except that what is short and flat stays on one line: an array of
- * numbers or short strings (a group's ids, `expected`, `splits`), and an object of such values up to
- * 160 characters (a passed check, a `source`). A report people can read, and a few KB for 300 ids, not 20.
+ * JSON with two-space indentation, except that an object or array whose one-line form is at most 400
+ * characters stays on one line (a passed check, a warning, a request, a group's ids are one line each when
+ * short enough; an array of ids of any length is one line too): a report people can read, and a few KB
+ * for 300 ids, not 20.
  */
 export function prettyJson(value: unknown): string {
   const inlined: string[] = [];
@@ -299,19 +327,12 @@ export function prettyJson(value: unknown): string {
   return text.replace(/"\\u0000\\u0001wg(\d+)\\u0001"/g, (_m, i: string) => inlined[Number(i)]!) + '\n';
 }
 
-function isShortScalar(v: unknown): boolean {
-  return v === null || typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length <= 120);
-}
-
-function isScalarArray(v: unknown): boolean {
-  return Array.isArray(v) && v.every(isShortScalar);
-}
+const ONE_LINE_MAX = 400;
 
 function oneLine(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0 && isScalarArray(v);
   if (v === null || typeof v !== 'object') return false;
-  const values = Object.values(v);
-  return values.length > 0 && values.every((x) => isShortScalar(x) || isScalarArray(x)) && JSON.stringify(v).length <= 160;
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' || (typeof x === 'string' && x.length <= 120))) return true;
+  return Object.keys(v).length > 0 && JSON.stringify(v).length <= ONE_LINE_MAX;
 }
 
 /** The report as text: two-space indentation and a final newline. */

@@ -53,7 +53,7 @@ export function gradeReplay(g: Pick<GradeResult, 'launch' | 'run'>, c: CheckResu
 }
 
 /** A check's rerun command as a grade report prints it (see rerunCommand). */
-export function gradeRerun(g: Pick<GradeResult, 'launch' | 'run'>, c: CheckResult): string {
+export function gradeRerun(g: Pick<GradeResult, 'launch' | 'run'>, c: Pick<CheckResult, 'id' | 'property'>): string {
   const r = rerunCommand(commandRun(g), c);
   return ranOnGradersPort(g) ? withPortPlaceholder(r) : r;
 }

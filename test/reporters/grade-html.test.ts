@@ -130,6 +130,8 @@ describe('renderHtmlReport', () => {
     expect(text).toContain('wire.date-header: no Date header');
     expect(html).toContain('<details><summary>2 checks: not run: the baseline request (baseline.valid-request-answered) failed</summary>');
     expect(html).toContain('<details><summary>1 check: not run: POST /{name} failed</summary>');
+    // A blocked check is its id, under the cause it shares with the others: no requirement repeated.
+    expect(html).toContain('<details><summary>1 check: not run: POST /{name} failed</summary><p class="ids"><code>store.delete-then-get</code></p></details>');
     expect(html).toMatch(/<h2 id="passed">Passed \(2\)<\/h2>\n<details><summary>2 checks passed<\/summary>/);
     // Passed checks by id only (the requirement is in `wiregrade list`).
     expect(html).toMatch(/<p class="ids"><code>[^<]*<\/code>, <code>robustness\.survives-empty-request<\/code>|<code>robustness\.survives-empty-request<\/code>/);
