@@ -152,7 +152,8 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
             const done = results.filter((g): g is GradeResult => g !== undefined);
             const left = dirs.filter((_, i) => results[i] === undefined).map((d) => d.name);
             if (done.length === 0) return;
-            io.err(`wiregrade: writing the ${plural(done.length, 'finished grade')} (partial: ${plural(left.length, 'submission')} not graded: ${left.join(', ')})\n`);
+            const named = left.length > 10 ? `${left.slice(0, 10).join(', ')}, … and ${left.length - 10} more` : left.join(', ');
+            io.err(`wiregrade: writing the ${plural(done.length, 'finished grade')} (partial: ${plural(left.length, 'submission')} not graded: ${named})\n`);
             await writeOutputs(done, { graded: done.length, of: dirs.length });
           },
         }
