@@ -83,6 +83,9 @@ export function exitCleanlyOnSignals(before?: (signal: NodeJS.Signals) => void, 
         cleanUpNow();
         process.exit(code);
       }
+      // The scratch folders as they are now: work still in flight while `flush` writes (a copy being made)
+      // could make one again after it was removed, so they are removed once more before the exit.
+      const scratch = [...folders];
       try {
         before?.(sig);
       } finally {
@@ -90,15 +93,17 @@ export function exitCleanlyOnSignals(before?: (signal: NodeJS.Signals) => void, 
         if (!opts.flush) process.exit(code);
       }
       flushing = true;
-      const limit = setTimeout(() => process.exit(code), FLUSH_LIMIT_MS);
+      const done = (): never => {
+        clearTimeout(limit);
+        for (const f of scratch) folders.add(f);
+        cleanUpNow();
+        process.exit(code);
+      };
+      const limit = setTimeout(done, FLUSH_LIMIT_MS);
       void opts
         .flush(sig)
         .catch(() => undefined)
-        .finally(() => {
-          clearTimeout(limit);
-          cleanUpNow();
-          process.exit(code);
-        });
+        .finally(done);
     };
     process.on(sig, h);
     return [sig, h] as const;

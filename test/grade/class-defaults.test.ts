@@ -126,13 +126,13 @@ describe.concurrent('Ctrl-C during a class', () => {
       child.kill('SIGINT');
       expect(await exited, err).toBe(130);
       const graded = [...err.matchAll(/^graded (\S+): /gm)].map((m) => m[1]!);
-      expect(graded.length).toBeGreaterThanOrEqual(1);
-      expect(graded.length).toBeLessThan(4);
+      expect(graded.length, err).toBeGreaterThanOrEqual(1);
+      expect(graded.length, err).toBeLessThan(4);
       expect(err).toContain('wiregrade: interrupted; every server started was stopped and every scratch copy removed');
       expect(err).toMatch(/wiregrade: writing the \d+ finished grades? \(partial: \d+ submissions? not graded: /);
       // The finished rows, and only those, each marked partial.
       const rows = csvRecords(readFileSync(f('class.csv'), 'utf8'));
-      expect(rows.map((r) => r.student)).toEqual(graded);
+      expect(rows.map((r) => r.student), err).toEqual(graded);
       for (const r of rows) expect([r.partial, r.profile, r.score !== '']).toEqual(['yes', 'any', true]);
       const json = JSON.parse(readFileSync(f('class.json'), 'utf8')) as Array<{ submission: string; partial?: boolean; score: { points: number } }>;
       expect(json.map((g) => [g.submission, g.partial])).toEqual(graded.map((s) => [s, true]));
@@ -142,8 +142,8 @@ describe.concurrent('Ctrl-C during a class', () => {
       expect(stdout).toMatch(/partial: interrupted after \d of 4 submissions were graded/);
       // Nothing left behind: no server, no scratch copy.
       await waitFor(() => processesUnder(scratch).length === 0, 5_000);
-      expect(processesUnder(scratch)).toEqual([]);
-      expect(existsSync(scratch) ? readdirSync(scratch) : []).toEqual([]);
+      expect(processesUnder(scratch), err).toEqual([]);
+      expect(existsSync(scratch) ? readdirSync(scratch) : [], err).toEqual([]);
     } finally {
       child.kill('SIGKILL');
     }
