@@ -19,7 +19,7 @@ export async function runDetect(flags: DetectFlags, io: CliIO): Promise<number> 
   const target = parseTarget(flags.target);
   const timeoutMs = parseInteger('--timeout-ms', flags.timeoutMs ?? String(DEFAULT_TIMEOUT_MS), 1, 600_000);
   const d = await detectProfile(target, timeoutMs);
-  io.out(flags.json ? JSON.stringify({ target: flags.target, profile: d.profile, unanswered: d.unanswered, evidence: d.evidence, probes: d.probes }, null, 2) + '\n' : renderDetection(d));
+  io.out(flags.json ? JSON.stringify({ target: flags.target, profile: d.profile, unanswered: d.unanswered, sameForEveryPath: d.sameForEveryPath, evidence: d.evidence, probes: d.probes }, null, 2) + '\n' : renderDetection(d));
   if (d.unanswered) return 3;
   return d.profile === 'any' ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { resolveProfile } from './profile.js';
+import { assumedAnyNotice, resolveProfile } from './profile.js';
 import { startOracle } from './oracle.js';
 import { gradeSubmission, type GradeOptions } from '../runner/grade.js';
 import { DEFAULT_LIMITS, bubblewrapPath } from '../supervise/limits.js';
@@ -15,7 +15,7 @@ import { loadCorpus } from '../corpus/store.js';
 import { saveFailures } from './corpus.js';
 import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
 import { version } from './version.js';
-import { toJsonReport } from '../reporters/json.js';
+import { prettyJson, toGradeJson } from '../reporters/json.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
@@ -25,12 +25,14 @@ import type { RunEvent } from '../runner/types.js';
 import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
 import { defaultJobs } from './jobs.js';
 import { classPhase, type ClassFlags } from './class-phase.js';
+import { formatPoints, plural } from '../reporters/format.js';
 
 export interface GradeFlags extends ReportFlags, ClassFlags {
   cmd?: string;
   port?: string;
   cwd?: string;
-  profile: string;
+  /** Absent: `any` (the RFC only), said on screen. */
+  profile?: string;
   path?: string;
   checks?: string[];
   seed: string;
@@ -69,22 +71,6 @@ async function checkWritableDir(flag: string, file: string): Promise<void> {
   if (!(await isDir(dir))) throw new UsageError(`cannot write ${flag} ${file}: the directory ${dir} does not exist`);
 }
 
-/** The JSON report of SPEC.md for one graded submission, with the grading facts beside it. */
-function gradeJson(g: GradeResult): object {
-  return {
-    ...toJsonReport(g.run),
-    score: g.score,
-    submission: g.submission,
-    command: g.command,
-    launch: g.launch,
-    restarts: g.restarts,
-    deaths: g.deaths,
-    sandbox: g.sandbox,
-    timedOut: g.timedOut,
-    families: g.families,
-  };
-}
-
 /**
  * `wiregrade grade`: one submission (`--cwd DIR`, default the current folder), or every subfolder of
  * SUBMISSIONS_DIR, graded in parallel into one table. Reports: --json, --junit, --gradescope, --report
@@ -92,7 +78,9 @@ function gradeJson(g: GradeResult): object {
  */
 export async function runGrade(submissionsDir: string | undefined, flags: GradeFlags, io: CliIO): Promise<number> {
   if (!flags.cmd) throw new UsageError('grade needs --cmd, the command that starts a server (e.g. --cmd "python3 server.py {port}")');
-  const profile = await resolveProfile(flags.profile, flags.path);
+  // No profile named: the RFC only (`any`), said on screen; wiregrade cannot know the assignment.
+  const profileName = flags.profile ?? 'any';
+  const profile = await resolveProfile(profileName, flags.path);
   const templated = flags.cmd.includes('{port}');
   if (flags.port === undefined && !templated) throw new UsageError('grade needs --port P, or {port} in --cmd where the port should go');
   const fixedPort = flags.port === undefined ? null : parseInteger('--port', flags.port, 1, 65535);
@@ -139,6 +127,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
     io.err(`grading ${dirs.length} submissions, ${Math.min(jobs, dirs.length)} at a time\n`);
   }
   io.err(`seed: ${seed}\n`);
+  if (flags.profile === undefined) io.err(assumedAnyNotice(profile.knownPath));
 
   const selected = selectChecks(catalogue(), splitPrefixes(flags.checks ?? []), properties());
   const checks = selected.checks;
@@ -146,23 +135,40 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   const cls = await classPhase(flags, profile, dirs.length, seed, io);
   const oracle = await startOracle(flags);
   const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  const results: Array<GradeResult | undefined> = new Array(dirs.length);
+  let interrupted = false;
   // A signal (Ctrl-C, a TERM from the course's job runner, a closed terminal) kills every server group
-  // started, removes every scratch copy, gives the terminal its cursor back, and exits 128 + n; the
-  // reports not yet written are not written (none is left half-written).
-  const offSignals = exitCleanlyOnSignals(() => {
-    bar?.stop();
-    if (io.isTTY) process.stderr.write('\x1b[?25h');
-    io.err('wiregrade: interrupted; every server started was stopped and every scratch copy removed\n');
-  });
+  // started, removes every scratch copy and gives the terminal its cursor back; in a class run the grades
+  // already finished are then written (table, CSV, JSON, reports, each marked partial), and the process
+  // exits 128 + n. Nothing is left half-written.
+  const offSignals = exitCleanlyOnSignals(
+    () => {
+      interrupted = true;
+      bar?.stop();
+      if (io.isTTY) process.stderr.write('\x1b[?25h');
+      io.err('wiregrade: interrupted; every server started was stopped and every scratch copy removed\n');
+    },
+    classMode
+      ? {
+          flush: async () => {
+            const done = results.filter((g): g is GradeResult => g !== undefined);
+            const left = dirs.filter((_, i) => results[i] === undefined).map((d) => d.name);
+            if (done.length === 0) return;
+            const named = left.length > 10 ? `${left.slice(0, 10).join(', ')}, … and ${left.length - 10} more` : left.join(', ');
+            io.err(`wiregrade: writing the ${plural(done.length, 'finished grade')} (partial: ${plural(left.length, 'submission')} not graded: ${named})\n`);
+            await writeOutputs(done, { graded: done.length, of: dirs.length });
+          },
+        }
+      : {},
+  );
   bar?.start(dirs.length, 0, { last: '' });
   // One submission: the same one-line progress as fuzz (check, case count, elapsed time).
   const progress = classMode ? null : new Progress(io, io.isTTY);
-  const results: GradeResult[] = new Array(dirs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
-      if (i >= dirs.length) return;
+      if (i >= dirs.length || interrupted) return;
       const d = dirs[i]!;
       const port = templated && (classMode || fixedPort === null) ? await freePort() : fixedPort!;
       const opts: GradeOptions = {
@@ -186,65 +192,88 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         ...(progress ? { onEvent: (e: RunEvent) => progress.onEvent(e) } : {}),
         ...cls?.gradeOptions(d.name),
       };
-      results[i] = await gradeSubmission(opts);
-      bar?.increment(1, { last: `${d.name}: ${results[i].score.points}/${results[i].score.max}` });
+      let g: GradeResult;
+      try {
+        g = await gradeSubmission(opts);
+      } catch (err) {
+        // After a signal the servers and scratch copies are gone: what fails then is not a result.
+        if (interrupted) return;
+        throw err;
+      }
+      // A grade that ends after the signal ran on a killed server: it is not kept.
+      if (interrupted) return;
+      results[i] = g;
+      bar?.increment(1, { last: `${d.name}: ${formatPoints(g.score.points)}/${formatPoints(g.score.max)}` });
+      // Without a terminal (CI, a log), one line per finished grade says how far the class is.
+      if (classMode && !bar) io.err(`graded ${d.name}: ${formatPoints(g.score.points)} / ${formatPoints(g.score.max)} (${results.filter(Boolean).length} of ${dirs.length})\n`);
     }
   };
+
+  // What the class's outputs are made of: the table, the corpus, the JSON, the reports and the CSV,
+  // for every grade given (all of them, or after a signal the finished ones, marked partial).
+  async function writeOutputs(done: GradeResult[], partial: { graded: number; of: number } | null): Promise<string[]> {
+    // How the run was asked for: the reports' rerun and replay commands repeat it.
+    for (const g of done) {
+      g.run.invocation = {
+        profile: profileName,
+        ...(flags.path !== undefined ? { path: flags.path } : {}),
+        ...(timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs } : {}),
+        ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),
+        ...(flags.oracleCmd !== undefined ? { oracleCmd: flags.oracleCmd } : {}),
+      };
+    }
+    // Each submission's failures, exact bytes included, in a corpus of its own: the reports point at it.
+    const slugs = submissionSlugs(done.map((g) => g.submission));
+    const corpusRoot = flags.corpus ?? (flags.report ? path.join(flags.report, 'corpus') : null);
+    if (corpusRoot !== null) {
+      for (const g of done) {
+        const dir = classMode ? path.join(corpusRoot, slugs.get(g.submission)!) : corpusRoot;
+        try {
+          await saveFailures(dir, g.run, await loadCorpus(dir), [], `wiregrade ${version()} (grade: ${g.submission})`);
+        } catch (err) {
+          io.err(`wiregrade: cannot save failures to the corpus in ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
+        }
+      }
+    }
+
+    const color = flags.color && (io.color ?? io.isTTY);
+    if (classMode) {
+      io.out(renderClassTable(done, { color, ...(partial ? { partial } : {}) }));
+    } else {
+      io.out(renderGradeTable(done[0]!, { color, startTimeoutMs }));
+    }
+    const written: string[] = [];
+    if (flags.json) {
+      // A class's JSON is for machines: one line per student (blocked and skipped checks grouped by cause).
+      const mark = { partial: partial !== null };
+      await writeFileAtomic(flags.json, classMode ? `[\n${done.map((g) => JSON.stringify(toGradeJson(g, mark))).join(',\n')}\n]\n` : prettyJson(toGradeJson(done[0]!)));
+      written.push(flags.json);
+    }
+    written.push(...(await writeReports(done, reports, slugs, classMode, partial)));
+    if (flags.csv) {
+      await writeFileAtomic(flags.csv, toClassCsv(done, { partial: partial !== null }));
+      written.push(flags.csv);
+    }
+    if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
+    return written;
+  }
+
   try {
     await Promise.all(Array.from({ length: Math.min(jobs, dirs.length) }, worker));
   } finally {
     progress?.clear();
     bar?.stop();
     await oracle?.stop();
-    offSignals();
+    if (!interrupted) offSignals();
   }
-
-  await cls?.finish(results);
-  // How the run was asked for: the reports' rerun and replay commands repeat it.
-  for (const g of results) {
-    g.run.invocation = {
-      profile: flags.profile,
-      ...(flags.path !== undefined ? { path: flags.path } : {}),
-      ...(timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs } : {}),
-      ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),
-      ...(flags.oracleCmd !== undefined ? { oracleCmd: flags.oracleCmd } : {}),
-    };
-  }
-  // Each submission's failures, exact bytes included, in a corpus of its own: the reports point at it.
-  const slugs = submissionSlugs(results.map((g) => g.submission));
-  const corpusRoot = flags.corpus ?? (flags.report ? path.join(flags.report, 'corpus') : null);
-  if (corpusRoot !== null) {
-    for (const g of results) {
-      const dir = classMode ? path.join(corpusRoot, slugs.get(g.submission)!) : corpusRoot;
-      try {
-        await saveFailures(dir, g.run, await loadCorpus(dir), [], `wiregrade ${version()} (grade: ${g.submission})`);
-      } catch (err) {
-        io.err(`wiregrade: cannot save failures to the corpus in ${dir}: ${err instanceof Error ? err.message : String(err)}\n`);
-      }
-    }
-  }
-
-  const color = flags.color && (io.color ?? io.isTTY);
-  if (classMode) {
-    io.out(renderClassTable(results, { color }));
-  } else {
-    io.out(renderGradeTable(results[0]!, { color, startTimeoutMs }));
-  }
-  const written: string[] = [];
-  if (flags.json) {
-    // A class's JSON is for machines: one line per student keeps it small (under 200 KB a student).
-    await writeFileAtomic(flags.json, classMode ? `[\n${results.map((g) => JSON.stringify(gradeJson(g))).join(',\n')}\n]\n` : JSON.stringify(gradeJson(results[0]!), null, 2) + '\n');
-    written.push(flags.json);
-  }
-  written.push(...(await writeReports(results, reports, slugs, classMode)));
-  if (flags.csv) {
-    await writeFileAtomic(flags.csv, toClassCsv(results));
-    written.push(flags.csv);
-  }
-  if (written.length > 0) io.err(`written: ${written.join(', ')}\n`);
+  // After a signal, the handler writes what is done and exits: nothing more happens here.
+  if (interrupted) return new Promise<number>(() => undefined);
+  const all = results as GradeResult[];
+  await cls?.finish(all);
+  await writeOutputs(all, null);
   // One submission: exit 1 when it lost points (CI use). A class: 0 once everything is graded.
   if (!classMode) {
-    const g = results[0]!;
+    const g = all[0]!;
     if (reports.failUnder !== null) return belowPassMark(g, reports.failUnder) ? 1 : 0;
     return g.score.points < g.score.max ? 1 : 0;
   }

@@ -97,7 +97,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--port <n>', 'the port the server listens on (omit when --cmd has {port}: each submission then gets a free port)')
     .option('--cwd <dir>', 'the submission folder, when grading one (default: the current folder)')
     .option('--checks <prefix...>', 'grade only the checks whose id starts with one of these prefixes (the baseline always runs)')
-    .option('--profile <name|file>', PROFILE_HELP, 'reference')
+    .option('--profile <name|file>', `${PROFILE_HELP} (default: any, the RFC only, said on screen)`)
     .option('--path <path>', 'with --profile any: the known-good path that must answer 200 (default /)')
     .option('--oracle <host:port>', "an oracle server (the teacher's solution): the differential checks compare every answer with the oracle's")
     .option('--oracle-cmd <command>', 'start the oracle with this command ({port} is replaced), and stop it at the end')

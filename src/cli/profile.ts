@@ -2,7 +2,26 @@ import { existsSync } from 'node:fs';
 import { ProfileError, loadProfileFile } from '../model/profile-file.js';
 import { anyProfile, profiles, type Profile } from '../model/profile.js';
 import { UsageError } from './io.js';
-import { requireMatches } from './catalogue.js';
+import { editDistance, requireMatches } from './catalogue.js';
+
+/** The built-in profile a mistyped name is closest to (a typo is two edits or fewer, case aside), if any. */
+export function nearestProfile(name: string): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const n of Object.keys(profiles)) {
+    const d = editDistance(name.toLowerCase(), n);
+    if (d < bestD) [best, bestD] = [n, d];
+  }
+  return best !== null && bestD <= Math.min(2, Math.floor(name.length / 2)) ? best : null;
+}
+
+/**
+ * The notice a command prints when it judges by the `any` profile because none was named: what it
+ * assumed and how to name the assignment instead.
+ */
+export function assumedAnyNotice(knownPath: string): string {
+  return `profile: any (RFC 9110/9112 only, known path ${knownPath}); --profile NAME|FILE judges by an assignment's rules\n`;
+}
 
 /**
  * `--profile NAME|FILE` (and `--path` for `any`): a built-in profile by name, or a profile file (JSON,
@@ -16,7 +35,8 @@ export async function resolveProfile(nameOrFile: string, knownPath?: string): Pr
   const builtin = profiles[nameOrFile];
   if (builtin) return builtin;
   if (!existsSync(nameOrFile)) {
-    throw new UsageError(`unknown profile '${nameOrFile}': not a built-in profile (${Object.keys(profiles).join(', ')}) and no such file`);
+    const near = nearestProfile(nameOrFile);
+    throw new UsageError(`unknown profile '${nameOrFile}': not a built-in profile (${Object.keys(profiles).join(', ')}) and no such file${near ? `; did you mean '${near}'?` : ''}`);
   }
   let profile: Profile;
   try {

@@ -83,7 +83,14 @@ export async function reportSettings(flags: ReportFlags, opts: { classMode: bool
  * Writes every report asked for (each atomically); returns what was written, for the `written:` line.
  * HTML reports are named by `slugs` (unique and readable for any folder name), with an index for a class.
  */
-export async function writeReports(results: readonly GradeResult[], s: ReportSettings, slugs: ReadonlyMap<string, string> = submissionSlugs(results.map((g) => g.submission)), classMode = false): Promise<string[]> {
+export async function writeReports(
+  results: readonly GradeResult[],
+  s: ReportSettings,
+  slugs: ReadonlyMap<string, string> = submissionSlugs(results.map((g) => g.submission)),
+  classMode = false,
+  /** A class run cut short by a signal: how many of how many submissions these grades are. */
+  partial: { graded: number; of: number } | null = null,
+): Promise<string[]> {
   const written: string[] = [];
   if (s.junit) {
     await writeFileAtomic(s.junit, toJUnit(results));
@@ -94,13 +101,13 @@ export async function writeReports(results: readonly GradeResult[], s: ReportSet
     written.push(s.gradescope);
   }
   if (s.markdown) {
-    await writeFileAtomic(s.markdown, renderMarkdownSummary(results, s.failUnder !== null ? { failUnder: s.failUnder } : {}));
+    await writeFileAtomic(s.markdown, renderMarkdownSummary(results, { ...(s.failUnder !== null ? { failUnder: s.failUnder } : {}), ...(partial ? { partial } : {}) }));
     written.push(s.markdown);
   }
   if (s.report) {
     await fs.mkdir(s.report, { recursive: true });
     for (const g of results) await writeFileAtomic(path.join(s.report, `${slugs.get(g.submission)!}.html`), renderHtmlReport(g));
-    if (classMode) await writeFileAtomic(path.join(s.report, 'index.html'), renderClassIndex(results, slugs));
+    if (classMode) await writeFileAtomic(path.join(s.report, 'index.html'), renderClassIndex(results, slugs, partial ? { partial } : {}));
     written.push(`${s.report}/ (${plural(results.length, 'HTML report')}${classMode ? ' and index.html' : ''})`);
   }
   return written;

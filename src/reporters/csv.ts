@@ -4,9 +4,15 @@
  */
 import type { GradeResult } from '../runner/grade-types.js';
 import { formatPoints, percentOf } from './format.js';
-import { compareSubmissions, gradeStatus, topFailureOf } from './grading.js';
+import { compareSubmissions, gradeStatus, topFailureOf, zeroReason } from './grading.js';
 
-export const CSV_HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks'] as const;
+/**
+ * The columns. `profile` and `seed` say what the grade was judged by; `zero_reason` why a 0 is a 0 (a
+ * typed word, see grading.ts zeroReason: `exited-at-start`, `never-listened`, `port-busy`, …; empty
+ * otherwise); `partial` is `yes` on every row of a class run that was interrupted (the rows are the
+ * submissions graded before it). Added at the end, so older spreadsheets keep their columns.
+ */
+export const CSV_HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks', 'profile', 'seed', 'zero_reason', 'partial'] as const;
 
 /**
  * A text field made safe for a spreadsheet: one starting with `=`, `+`, `-`, `@`, TAB or CR would be
@@ -23,7 +29,7 @@ export function csvField(s: string): string {
 }
 
 /** The cells of one submission's row, in CSV_HEADER order, before quoting (text fields neutralised). */
-export function csvRow(g: GradeResult): string[] {
+export function csvRow(g: GradeResult, opts: CsvOptions = {}): string[] {
   const failed = g.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id);
   return [
     neutraliseFormula(g.submission),
@@ -34,11 +40,20 @@ export function csvRow(g: GradeResult): string[] {
     neutraliseFormula(gradeStatus(g)),
     neutraliseFormula(topFailureOf(g) ?? ''),
     neutraliseFormula(failed.join(' ')),
+    neutraliseFormula(g.run.profile),
+    String(g.run.seed),
+    zeroReason(g) ?? '',
+    opts.partial ? 'yes' : '',
   ];
 }
 
+export interface CsvOptions {
+  /** The class run was interrupted: these are the grades finished before it. */
+  partial?: boolean;
+}
+
 /** The class CSV: the header, then one row per submission sorted by name; every line ends in CRLF. */
-export function toClassCsv(rows: readonly GradeResult[]): string {
-  const lines = [[...CSV_HEADER], ...[...rows].sort((a, b) => compareSubmissions(a.submission, b.submission)).map(csvRow)];
+export function toClassCsv(rows: readonly GradeResult[], opts: CsvOptions = {}): string {
+  const lines = [[...CSV_HEADER], ...[...rows].sort((a, b) => compareSubmissions(a.submission, b.submission)).map((g) => csvRow(g, opts))];
   return lines.map((cells) => cells.map(csvField).join(',') + '\r\n').join('');
 }

@@ -10,8 +10,9 @@ import { palette, type Palette } from './ansi.js';
 import { blockedGroups, reasonOf } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
-import { areaRows, classRows, gradeNotes, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { areaRows, classJudgedBy, classRows, gradeNotes, judgedByLine, partialSentence, type PartialClass, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, finalLine, renderFailure } from './text.js';
+import { commandRun, forGrade, ownServerNote, ranOnGradersPort } from './own-server.js';
 
 export interface GradeTableOptions {
   color: boolean;
@@ -77,7 +78,7 @@ export function scoreHeadline(g: GradeResult): string {
 export function renderScoreSummary(g: GradeResult, opts: GradeTableOptions): string {
   const p = palette(opts.color);
   const areas = drawAreaTable(g, p);
-  return [p.bold(scoreHeadline(g)), drawScoreTable(g, p), ...(areas ? [areas] : []), ...noteLines(gradeNotes(g, opts), p)].join('\n');
+  return [p.bold(scoreHeadline(g)), p.dim(printable(judgedByLine(g))), drawScoreTable(g, p), ...(areas ? [areas] : []), ...noteLines(gradeNotes(g, opts), p)].join('\n');
 }
 
 function blockedLines(checks: readonly CheckResult[], p: Palette): string[] {
@@ -103,11 +104,12 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
     const following = checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
     out.push('', p.bold(`Failures (${failures.length}${following ? `, and ${following} that follow from them` : ''}):`));
     for (const c of failures.slice(0, max)) {
-      out.push('', renderFailure(g.run, printableCheck(c), p));
+      out.push('', forGrade(g, renderFailure(commandRun(g), printableCheck(c), p)));
       const deps = dependantsOf(checks, c.id);
       if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
     }
     if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json or --report`);
+    if (ranOnGradersPort(g)) out.push('', p.dim(printable(ownServerNote(g))));
   }
   const errors = checks.filter((c) => c.verdict === 'error');
   if (errors.length) {
@@ -124,7 +126,7 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
  * A class run at a glance: one row per submission (student, score, percent, restarts, status, top
  * failure), sorted by name, and a line with the count, the mean and the submissions that did not start.
  */
-export function renderClassTable(rows: readonly GradeResult[], opts: { color: boolean }): string {
+export function renderClassTable(rows: readonly GradeResult[], opts: { color: boolean; partial?: PartialClass }): string {
   const p = palette(opts.color);
   const cells = classRows(rows).map((row, r) =>
     row.map((c, i) => {
@@ -140,6 +142,8 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
     columns: { 1: { alignment: 'right' }, 2: { alignment: 'right' }, 3: { alignment: 'right' } },
     drawHorizontalLine: (i, size) => i === 0 || i === 1 || i === size,
   }).trimEnd();
+  // The header: what every grade was judged by (one line per distinct profile and seed; one in a class run).
+  const judged = classJudgedBy(rows).map(printable);
 
   const n = rows.length;
   const parts = [plural(n, 'submission')];
@@ -151,5 +155,6 @@ export function renderClassTable(rows: readonly GradeResult[], opts: { color: bo
   const counts = new Map<string, number>();
   for (const g of rows) for (const k of statusKinds(g)) counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const [kind, k] of counts) if (kind !== 'ok') parts.push(`${k} ${kind}`);
-  return `${drawn}\n${parts.join(', ')}\n`;
+  const partial = opts.partial ? `${p.red(partialSentence(opts.partial))}\n` : '';
+  return `${judged.map((l) => `${p.bold(l)}\n`).join('')}${drawn}\n${parts.join(', ')}\n${partial}`;
 }

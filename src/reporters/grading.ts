@@ -8,6 +8,7 @@
 import type { Family } from '../checks/types.js';
 import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
+import type { BlockCause } from '../runner/causes.js';
 import { areaScores, FAMILY_ORDER } from '../runner/score.js';
 import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -45,6 +46,30 @@ export function gradeStatus(g: GradeResult): GradeStatus {
   }
   if (kind === 'restarted') return `restarted ${g.restarts}×`;
   return kind!;
+}
+
+/**
+ * Why a submission scored 0, as a typed word from its data (the CSV's `zero_reason`), or null when it
+ * earned points (or could earn none): the launch first (`exited-at-start`, `never-listened`,
+ * `port-busy`), then the time limit, reachability, what blocked the checks (`baseline-failed`,
+ * `server-down`, …: the block cause's kind), else `no-check-passed`.
+ */
+export type ZeroReason = 'exited-at-start' | 'never-listened' | 'listens-elsewhere' | 'port-busy' | 'timed-out' | 'unreachable' | 'no-check-passed' | BlockCause['kind'];
+
+export function zeroReason(g: GradeResult): ZeroReason | null {
+  if (g.score.points > 0) return null;
+  const l = g.launch;
+  if (l.kind === 'exited-before-listening') return 'exited-at-start';
+  if (l.kind === 'never-listened') return l.listensOn.length > 0 ? 'listens-elsewhere' : 'never-listened';
+  if (l.kind === 'port-busy') return 'port-busy';
+  if (g.timedOut) return 'timed-out';
+  if (g.run.unreachable) return 'unreachable';
+  if (g.score.max === 0) return null;
+  // Nothing passed because nothing could be judged: the first blocked check's cause says why.
+  const counted = g.run.checks.filter((c) => c.verdict !== 'skip');
+  const blocked = counted.filter((c) => c.cause?.kind === 'blocked');
+  if (counted.every((c) => c.verdict === 'blocked' || c.verdict === 'error' || c.id.startsWith('baseline.')) && blocked[0]?.cause?.kind === 'blocked') return blocked[0].cause.by.kind;
+  return 'no-check-passed';
 }
 
 /**
@@ -210,6 +235,27 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 /** The failure that matters most (see consequence.ts: what took the server down first), else the grader's `topFailure`. */
 export function topFailureOf(g: GradeResult): string | undefined {
   return byConsequence(g.run.checks.filter((c) => c.verdict === 'fail'), serverDownAfter(g.run, g.deaths))[0]?.id ?? g.topFailure;
+}
+
+/** A class run cut short by a signal: `graded` of `of` submissions were graded. */
+export interface PartialClass {
+  graded: number;
+  of: number;
+}
+
+/** The sentence that marks a class's outputs partial. */
+export function partialSentence(p: PartialClass): string {
+  return `partial: interrupted after ${p.graded} of ${p.of} submissions were graded; the others are not in this report`;
+}
+
+/** What a grade was judged by: `profile any, seed 20261121` (with `, strict` under --strict). */
+export function judgedByLine(g: Pick<GradeResult, 'run'>): string {
+  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}`;
+}
+
+/** The distinct judgedByLine of a class (one when every submission was graded the same way). */
+export function classJudgedBy(rows: readonly GradeResult[]): string[] {
+  return [...new Set(rows.map(judgedByLine))];
 }
 
 /** The class table's cells: a header and one row per submission, sorted by submission name. */

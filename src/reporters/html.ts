@@ -11,8 +11,8 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatDuration, formatEndpoint, formatPercent, formatPoints, plural } from './format.js';
-import { areaRows, scoreRows, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, topFailureOf } from './grading.js';
-import { replayFor, rerunCommand } from './replay.js';
+import { areaRows, scoreRows, classJudgedBy, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, partialSentence, topFailureOf, type PartialClass } from './grading.js';
+import { gradeReplay, gradeRerun, PORT_PLACEHOLDER, ranOnGradersPort, regradeCommand } from './own-server.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 
@@ -179,21 +179,19 @@ function failureSection(g: GradeResult, c: CheckResult): string {
   }
   parts.push(exchangesSection(c));
 
-  const replay = replayFor(g.run, c);
+  const replay = gradeReplay(g, c);
+  const own = ranOnGradersPort(g);
+  // Graded on a port of wiregrade's choosing, since stopped: the commands are aimed at the reader's own server.
+  const startIt = own ? `Start your server, put the port it listens on for ${PORT_PLACEHOLDER}, then` : `With the server running at ${escapeHtml(formatEndpoint(g.run.target))},`;
   parts.push('<h4>How to reproduce</h4>');
   if (replay?.startsWith('npx wiregrade replay ')) {
-    parts.push(
-      `<p>Start your server on port ${g.run.target.port}, then send the exact bytes, saved in the regression corpus, with wiregrade:</p>`,
-      `<pre class="cmd">${escapeHtml(replay)}</pre>`,
-    );
+    parts.push(`<p>${startIt} send the exact bytes, saved in the regression corpus, with wiregrade:</p>`, `<pre class="cmd">${escapeHtml(replay)}</pre>`);
   } else if (replay) {
     const seq = (c.setup?.length ?? 0) > 0 ? ' (one line per request, in order)' : '';
-    parts.push(
-      `<p>Start your server on port ${g.run.target.port}, then send the same bytes${seq}:</p>`,
-      `<pre class="cmd">${escapeHtml(replay)}</pre>`,
-    );
+    parts.push(`<p>${startIt} send the same bytes${seq}:</p>`, `<pre class="cmd">${escapeHtml(replay)}</pre>`);
   }
-  parts.push('<p>Or run this check again with wiregrade:</p>', `<pre class="cmd">${escapeHtml(rerunCommand(g.run, c))}</pre>`);
+  parts.push(`<p>Or run this check again with wiregrade${own ? ` against your server on ${PORT_PLACEHOLDER}` : ''}:</p>`, `<pre class="cmd">${escapeHtml(gradeRerun(g, c))}</pre>`);
+  if (own) parts.push("<p>Or let wiregrade start your server and grade this check, from your submission's folder:</p>", `<pre class="cmd">${escapeHtml(regradeCommand(g, c.id))}</pre>`);
   if (c.property) {
     parts.push(
       `<p class="note">Found as case ${c.runs} of a generated property and shrunk ${plural(c.property.shrinks, 'time')}; ` +
@@ -349,7 +347,7 @@ export function renderHtmlReport(g: GradeResult): string {
       body.push(
         `<h3>${plural(rest.length, 'more failure')}, in short</h3><ul>${rest
           .map((c) => {
-            const replay = replayFor(g.run, c);
+            const replay = gradeReplay(g, c);
             return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
           })
           .join('')}</ul>`,
@@ -374,7 +372,8 @@ export function renderHtmlReport(g: GradeResult): string {
     for (const c of blocked) groups.set(reasonOf(c), [...(groups.get(reasonOf(c)) ?? []), c]);
     body.push(`<h2 id="blocked">Blocked (${blocked.length})</h2>`, '<p>These checks could not run because something they depend on failed; fix that first.</p>');
     for (const [reason, cs] of groups) {
-      body.push(`<details><summary>${escapeHtml(plural(cs.length, 'check'))}: ${escapeHtml(reason)}</summary>${checkList(cs, false)}</details>`);
+      // One short entry each (the id), under the cause they share: 300 blocked checks are one sentence and 300 ids.
+      body.push(`<details><summary>${escapeHtml(plural(cs.length, 'check'))}: ${escapeHtml(reason)}</summary>${idList(cs)}</details>`);
     }
   }
   // Passed and skipped checks by id only (`wiregrade list` has every requirement): a report stays small
@@ -416,7 +415,7 @@ export function renderHtmlReport(g: GradeResult): string {
  * The class's index page: one row per submission (sorted by name) with its score, status and first
  * failure, linking to its report (`<slug>.html`, beside the index).
  */
-export function renderClassIndex(results: readonly GradeResult[], slugs: ReadonlyMap<string, string>): string {
+export function renderClassIndex(results: readonly GradeResult[], slugs: ReadonlyMap<string, string>, opts: { partial?: PartialClass } = {}): string {
   const rows = [...results]
     .sort((a, b) => compareSubmissions(a.submission, b.submission))
     .map((g) => {
@@ -442,6 +441,8 @@ export function renderClassIndex(results: readonly GradeResult[], slugs: Readonl
     '<body>',
     '<main>',
     `<h1>wiregrade: ${plural(results.length, 'submission')}</h1>`,
+    ...classJudgedBy(results).map((l) => `<p class="judged">Judged by ${escapeHtml(l)}.</p>`),
+    ...(opts.partial ? [`<p class="partial"><strong>${escapeHtml(partialSentence(opts.partial))}.</strong></p>`] : []),
     '<table class="score"><caption>Each submission, with a link to its report</caption>',
     '<thead><tr><th scope="col">student</th><th scope="col">points</th><th scope="col">%</th><th scope="col">status</th><th scope="col">top failure</th></tr></thead>',
     `<tbody>${rows.join('')}</tbody></table>`,

@@ -11,6 +11,7 @@ import { palette } from './ansi.js';
 import { formatPercent, formatPoints } from './format.js';
 import { gradeNotes, type GradeNote } from './grading.js';
 import { renderFailure } from './text.js';
+import { commandRun, forGrade } from './own-server.js';
 
 /**
  * Text made legal in an XML 1.0 document: C0 controls other than TAB/LF/CR, DEL and C1 controls, and
@@ -95,7 +96,7 @@ function checkCase(g: GradeResult, c: CheckResult, full: boolean): Case {
       return {
         ...base,
         outcome: 'failure',
-        body: `<failure${attrs({ message: message(reasonOf(c) || c.actual || 'failed'), type: c.level })}>${xmlText(full ? renderFailure(g.run, c, plain) : shortFailure(c))}</failure>`,
+        body: `<failure${attrs({ message: message(reasonOf(c) || c.actual || 'failed'), type: c.level })}>${xmlText(full ? forGrade(g, renderFailure(commandRun(g), c, plain)) : shortFailure(c))}</failure>`,
       };
     case 'error':
       return {
@@ -108,7 +109,7 @@ function checkCase(g: GradeResult, c: CheckResult, full: boolean): Case {
       return { ...base, outcome: 'skipped', body: `<skipped${attrs({ message: message(`${c.verdict}: ${reasonOf(c)}`) })}/>` };
     case 'warn': {
       // A warning passes; the block says what to improve. renderFailure's ✗ would say "failed": use "!".
-      const text = full ? renderFailure(g.run, c, plain, '!') : shortFailure(c);
+      const text = full ? forGrade(g, renderFailure(commandRun(g), c, plain, '!')) : shortFailure(c);
       return { ...base, outcome: 'pass', body: `<system-out>${xmlText(`warning [${c.level}]: ${reasonOf(c)}\n\n${text}`)}</system-out>` };
     }
   }

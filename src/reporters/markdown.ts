@@ -8,8 +8,9 @@ import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult } from '../runner/types.js';
 import { palette } from './ansi.js';
 import { formatDuration, formatPercent, formatPoints, percentOf, percentText } from './format.js';
-import { areaRows, classRows, gradeNotes, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
+import { areaRows, classJudgedBy, classRows, gradeNotes, partialSentence, type PartialClass, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
 import { dependantsLine, renderFailure } from './text.js';
+import { commandRun, forGrade, ownServerNote, ranOnGradersPort } from './own-server.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { deathHeadline } from './causes.js';
 
@@ -71,7 +72,7 @@ function indent(s: string, by: string): string {
 /** One failure: its id and level as a heading line, then renderFailure's block (expected, actual, bytes, replay, rerun) fenced. */
 export function mdFailure(g: GradeResult, c: CheckResult): string {
   const p = printableCheck(c);
-  const block = renderFailure(g.run, p, palette(false)).split('\n').slice(1).join('\n');
+  const block = forGrade(g, renderFailure(commandRun(g), p, palette(false))).split('\n').slice(1).join('\n');
   const death = deathHeadline(c);
   return [`**${mdCode(c.id)}** \\[${c.level}\\] ${death ? `**${mdText(death)}** — ` : ''}${mdText(p.requirement)}${p.cite ? ` (${mdText(p.cite)})` : ''}`, '', mdFence(block)].join('\n');
 }
@@ -81,6 +82,8 @@ export interface MarkdownOptions {
   maxFailures?: number;
   /** The pass mark in percent, shown next to the score when given. */
   failUnder?: number;
+  /** A class run cut short by a signal: said under the heading. */
+  partial?: PartialClass;
 }
 
 function verdictLine(g: GradeResult, failUnder: number | undefined): string {
@@ -115,6 +118,7 @@ export function renderMarkdownGrade(g: GradeResult, opts: MarkdownOptions = {}):
       if (deps.length) out.push(`↳ ${mdText(dependantsLine(deps))}`, '');
     }
     if (failures.length > max) out.push(`${failures.length - max} more: ${failures.slice(max).map((c) => mdCode(c.id)).join(', ')}`, '');
+    if (ranOnGradersPort(g)) out.push(mdText(ownServerNote(g)), '');
   } else {
     out.push('No check failed.', '');
   }
@@ -132,10 +136,12 @@ export function renderMarkdownSummary(results: readonly GradeResult[], opts: Mar
   let md: string;
   if (results.length === 1) {
     md = renderMarkdownGrade(results[0]!, opts);
+    if (opts.partial) md = `**${mdText(partialSentence(opts.partial))}**\n\n${md}`;
   } else {
     const n = results.length;
     const mean = n ? results.reduce((s, g) => s + percentOf(g.score.points, g.score.max), 0) / n : 0;
-    md = [`## wiregrade: ${n} submissions, mean ${percentText(mean)}`, '', mdTable(classRows(results), [1, 2, 3]), ''].join('\n');
+    const notes = [...classJudgedBy(results).map((l) => mdText(l)), ...(opts.partial ? [`**${mdText(partialSentence(opts.partial))}**`] : [])];
+    md = [`## wiregrade: ${n} submissions, mean ${percentText(mean)}`, '', ...notes.flatMap((l) => [l, '']), mdTable(classRows(results), [1, 2, 3]), ''].join('\n');
   }
   if (md.length > SUMMARY_CAP) md = `${md.slice(0, SUMMARY_CAP)}\n\n… (cut: the summary is over ${SUMMARY_CAP} characters; the JUnit and JSON reports have everything)\n`;
   return md;

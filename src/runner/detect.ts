@@ -18,6 +18,11 @@ export interface ProbeResult {
   body?: string;
   /** The connection ended some other way (refused, reset, timeout, closed without an answer). */
   outcome: Exchange['kind'];
+  /**
+   * For `refused`: what kind of connect failure it was: `refused` (nothing listens: a reset), `timeout`
+   * (no connection accepted in time: a full accept queue drops the handshake), `error`.
+   */
+  connectFailure?: 'refused' | 'timeout' | 'error';
   /** The built-in profile this answer is evidence for, if any. */
   fits?: DetectedProfile;
 }
@@ -31,6 +36,11 @@ export interface Detection {
   probes: ProbeResult[];
   /** Nothing answered any probe (refused or silent): there is nothing to detect. */
   unanswered: boolean;
+  /**
+   * The server answers a path that cannot exist exactly as it answers the others (same status, type
+   * and body: "hello world" to everything): no probe's answer is evidence of an assignment's routes.
+   */
+  sameForEveryPath: boolean;
 }
 
 const UA = 'wiregrade-detect/1';
@@ -48,6 +58,9 @@ interface Probe {
 
 const isJsonArray = (s: string | undefined): boolean => /^\s*\[/.test(s ?? '');
 
+/** A path no assignment serves: its answer is what the server says to anything. */
+const MISSING = '/wgdetect-no-such-path-7f3a';
+
 /** In the order they are sent: reads first; the record-dialogue POST last, and it is never answered. */
 const PROBES: readonly Probe[] = [
   // The reference protocol lists its records at / with 300 and a JSON array (SPEC.md).
@@ -64,6 +77,9 @@ const PROBES: readonly Probe[] = [
     host: '127.0.0.1/index.html',
     fits: (p, before) => (p.status === 200 && /^text\/html/i.test(p.contentType ?? '') && before[0]?.status !== 200 ? 'key-value' : undefined),
   },
+  // What the server answers to anything (a path no assignment has): evidence against the answers above
+  // when it is the same answer.
+  { method: 'GET', target: MISSING, fits: () => undefined },
   // A dialogue server prompts with 300 before reading the record's line; the line is never sent, so
   // nothing is created.
   { method: 'POST', target: '/', headers: 'Content-Length: 0\r\n', fits: (p) => (p.status === 300 && !isJsonArray(p.body) ? 'record-dialogue' : undefined) },
@@ -74,6 +90,7 @@ async function probe(target: Endpoint, p: Probe, timeoutMs: number, before: read
   const ex = await exchange(target, { bytes: latin1(text) }, { methods: [p.method], timeoutMs, headOnly: false, closeIdleMs: 200 });
   const r = ex.finals[0] ?? ex.partial ?? null;
   const out: ProbeResult = { request: `${p.method} ${p.target}${p.host ? ` (Host: ${p.host})` : ''}`, status: r?.status ?? null, outcome: ex.kind };
+  if (ex.kind === 'refused' && ex.connectFailure) out.connectFailure = ex.connectFailure;
   if (r) {
     const ct = header(r, 'content-type');
     if (ct !== undefined) out.contentType = ct;
@@ -91,6 +108,16 @@ async function probe(target: Endpoint, p: Probe, timeoutMs: number, before: read
 export async function detectProfile(target: Endpoint, timeoutMs: number): Promise<Detection> {
   const probes: ProbeResult[] = [];
   for (const p of PROBES) probes.push(await probe(target, p, timeoutMs, probes));
+  // An answer that is also the answer to a path that cannot exist shows nothing about routes.
+  const anything = probes[PROBES.findIndex((p) => p.target === MISSING)];
+  const sameAsAnything = (r: ProbeResult): boolean => anything !== undefined && anything.status !== null && r !== anything && r.status === anything.status && r.contentType === anything.contentType && r.body === anything.body;
+  let sameForEveryPath = false;
+  for (const r of probes) {
+    if (r.fits && sameAsAnything(r)) {
+      delete r.fits;
+      sameForEveryPath = true;
+    }
+  }
   const votes = new Map<DetectedProfile, ProbeResult[]>();
   for (const r of probes) if (r.fits) votes.set(r.fits, [...(votes.get(r.fits) ?? []), r]);
   let best: DetectedProfile = 'any';
@@ -101,5 +128,5 @@ export async function detectProfile(target: Endpoint, timeoutMs: number): Promis
       evidence = rs;
     }
   }
-  return { target, profile: best, evidence, probes, unanswered: probes.every((r) => r.status === null) };
+  return { target, profile: best, evidence, probes, unanswered: probes.every((r) => r.status === null), sameForEveryPath };
 }

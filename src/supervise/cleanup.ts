@@ -55,21 +55,55 @@ function install(): void {
   process.on('exit', cleanUpNow);
 }
 
+/** How long `flush` may take after a signal before the process exits anyway. */
+export const FLUSH_LIMIT_MS = 15_000;
+
+export interface SignalOptions {
+  /**
+   * Runs after everything registered was undone (every process group killed, every scratch folder
+   * removed), before the exit: writes what is already done (a class's finished grades). Bounded by
+   * FLUSH_LIMIT_MS; a second signal meanwhile exits at once.
+   */
+  flush?: (signal: NodeJS.Signals) => Promise<void>;
+}
+
 /**
  * Installs the signal handlers of a command that starts processes or writes scratch folders: on a
  * signal, `before` runs (e.g. stop a progress bar, say "interrupted"), everything registered is undone,
- * and the process exits 128 + the signal number. Returns a function that removes the handlers.
+ * `flush` (if any) writes what is done, and the process exits 128 + the signal number. Returns a
+ * function that removes the handlers.
  */
-export function exitCleanlyOnSignals(before?: (signal: NodeJS.Signals) => void): () => void {
+export function exitCleanlyOnSignals(before?: (signal: NodeJS.Signals) => void, opts: SignalOptions = {}): () => void {
   install();
+  let flushing = false;
   const handlers = SIGNALS.map((sig) => {
+    const code = 128 + (os.constants.signals[sig] ?? 1);
     const h = (): void => {
+      if (flushing) {
+        cleanUpNow();
+        process.exit(code);
+      }
+      // The scratch folders as they are now: work still in flight while `flush` writes (a copy being made)
+      // could make one again after it was removed, so they are removed once more before the exit.
+      const scratch = [...folders];
       try {
         before?.(sig);
       } finally {
         cleanUpNow();
-        process.exit(128 + (os.constants.signals[sig] ?? 1));
+        if (!opts.flush) process.exit(code);
       }
+      flushing = true;
+      const done = (): never => {
+        clearTimeout(limit);
+        for (const f of scratch) folders.add(f);
+        cleanUpNow();
+        process.exit(code);
+      };
+      const limit = setTimeout(done, FLUSH_LIMIT_MS);
+      void opts
+        .flush(sig)
+        .catch(() => undefined)
+        .finally(done);
     };
     process.on(sig, h);
     return [sig, h] as const;

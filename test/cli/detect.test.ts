@@ -10,7 +10,9 @@ import { main } from '../../src/cli/main.js';
 import { freePort, launchServer } from '../../src/supervise/launch.js';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { profileZoo } from '../zoo/profiles/manifest.js';
-import { captureIO } from './helpers.js';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { captureIO, fixedResponseServer } from './helpers.js';
 
 async function detect(port: number): Promise<{ code: number; profile: string; text: string }> {
   const c = captureIO();
@@ -76,11 +78,55 @@ describe.concurrent('wiregrade detect', () => {
     );
   }, 30_000);
 
+  it('calls a server that answers "hello world" to every path any, not the text-file assignment', async () => {
+    const hello = await fixedResponseServer('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nhello world');
+    try {
+      const d = await detect(hello.port);
+      expect(d.profile, d.text).toBe('any');
+      expect(d.code).toBe(1);
+      expect(d.text).toMatch(/^127\.0\.0\.1:\d+ answers every path the same \(a path no assignment has got the same answer\)/);
+      expect(d.text).not.toContain('text-file');
+      const c = captureIO();
+      await main(['detect', '--target', `127.0.0.1:${hello.port}`, '--json'], c.io);
+      expect((JSON.parse(c.stdout) as { sameForEveryPath: boolean }).sameForEveryPath).toBe(true);
+    } finally {
+      await hello.close();
+    }
+  }, 30_000);
+
+  it('says a server whose accept queue is full is not accepting connections, not that it refused them', async () => {
+    // A listener with the smallest backlog that never calls accept(), its queue filled by held connections:
+    // the kernel then drops every new handshake (no RST, as for a port nothing listens on).
+    const py = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const held: net.Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        py.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        py.once('exit', () => reject(new Error('the listener exited')));
+      });
+      for (let i = 0; i < 3; i++) {
+        const s = net.connect({ host: '127.0.0.1', port });
+        s.on('error', () => {});
+        held.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      const c = captureIO();
+      expect(await main(['detect', '--target', `127.0.0.1:${port}`, '--timeout-ms', '300'], c.io)).toBe(3);
+      expect(c.stdout).toMatch(/^127\.0\.0\.1:\d+ answered none of the probes: it is not accepting connections \(no TCP connection was accepted in time/);
+      expect(c.stdout).toContain('got no answer (no TCP connection was accepted in time)');
+      expect(c.stdout).not.toContain('refused');
+    } finally {
+      for (const s of held) s.destroy();
+      py.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('exits 3 when nothing answers, and asks for --target with one sentence', async () => {
     const port = await freePort();
     const c = captureIO();
     expect(await main(['detect', '--target', `127.0.0.1:${port}`], c.io)).toBe(3);
-    expect(c.stdout).toContain('answered none of the probes');
+    expect(c.stdout).toContain('answered none of the probes: connection refused, nothing listens there (is the server running?)');
+    expect(c.stdout).toContain('got no answer (connection refused)');
     const u = captureIO();
     expect(await main(['detect'], u.io)).toBe(2);
     expect(u.stderr).toMatch(/detect needs --target HOST:PORT/);

@@ -32,7 +32,7 @@ describe('progress on a terminal', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'wg-progress-'));
     try {
       const c = captureIO({ isTTY: true });
-      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--checks', 'baseline', 'status.prop.valid-served', '--runs', '3'], c.io);
+      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--profile', 'reference', '--checks', 'baseline', 'status.prop.valid-served', '--runs', '3'], c.io);
       expect(code, c.stderr).toBe(0);
       expect(c.stderr).toMatch(/\[1\/2\] baseline\.valid-request-answered/);
       expect(c.stderr).toMatch(/\[2\/2\] status\.prop\.valid-served · case 3\/3/);

@@ -99,7 +99,7 @@ describe('grade: --markdown, --max-score, --gradescope-visibility, --fail-under'
     const dir = submission('no-505');
     const out = tmp('wg-grade-reports-');
     const args = (failUnder: string, name: string) => [
-      'grade', '--cwd', dir, '--cmd', 'python3 server.py {port}', '--checks', 'status.version', '--runs', '0', '--fail-under', failUnder,
+      'grade', '--cwd', dir, '--cmd', 'python3 server.py {port}', '--profile', 'reference', '--checks', 'status.version', '--runs', '0', '--fail-under', failUnder,
       '--markdown', path.join(out, `${name}.md`), '--gradescope', path.join(out, `${name}.json`), '--max-score', '50', '--gradescope-visibility', 'hidden',
     ];
     const low = captureIO();

@@ -18,6 +18,7 @@ interface GradeJson {
   score: { points: number; max: number };
   restarts: number;
   checks: Array<{ id: string; verdict: string }>;
+  notRun: Array<{ verdict: string; checks: string[] }>;
 }
 
 describe('wiregrade grade on the reference server', () => {
@@ -28,7 +29,7 @@ describe('wiregrade grade on the reference server', () => {
       [0, 1, 2].map(async (i) => {
         const file = path.join(empty, `r${i}.json`);
         const c = captureIO();
-        const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--runs', '5', '--json', file], c.io);
+        const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--profile', 'reference', '--runs', '5', '--json', file], c.io);
         expect(code, c.stdout + c.stderr).toBe(0);
         return JSON.parse(readFileSync(file, 'utf8')) as GradeJson;
       }),
@@ -37,6 +38,8 @@ describe('wiregrade grade on the reference server', () => {
       expect(r.score.points).toBe(r.score.max);
       expect(r.restarts).toBe(0);
     }
+    // Every check that ran (blocked and skipped ones are grouped by cause in `notRun`: none is blocked here).
+    for (const r of runs) expect(r.notRun.filter((g) => g.verdict === 'blocked')).toEqual([]);
     const verdicts = runs.map((r) => r.checks.map((c) => `${c.id}=${c.verdict}`).join(','));
     expect(verdicts[1]).toBe(verdicts[0]);
     expect(verdicts[2]).toBe(verdicts[0]);

@@ -105,15 +105,15 @@ describe('reports people can act on', () => {
     // Every report under 200 KB per student.
     for (const f of html) expect(statSync(path.join(out, 'reports', f)).size, f).toBeLessThan(KB200);
     for (const f of ['junit.xml', 'class.csv']) expect(statSync(path.join(out, f)).size / NAMES.length, f).toBeLessThan(KB200);
-    // The class JSON is machine data with every check's requirement and every failure in full (88 fails and
-    // 46 warnings here, among 337 checks): it stays under 300 KB a student, not 200.
-    expect(statSync(path.join(out, 'class.json')).size / NAMES.length, 'class.json').toBeLessThan(300 * 1024);
+    // The class JSON is compact (passes by id, warnings in words, blocked and skipped checks grouped by
+    // cause): under 200 KB a student even with 88 failures and 46 warnings.
+    expect(statSync(path.join(out, 'class.json')).size / NAMES.length, 'class.json').toBeLessThan(KB200);
 
     // One submission: the text report and Gradescope's results.json too.
     expect(Buffer.byteLength(one.stdout)).toBeLessThan(KB200);
     expect(statSync(path.join(out, 'results.json')).size).toBeLessThan(KB200);
-    // The one-submission JSON is the class JSON's entry, pretty-printed: machine data, under 400 KB.
-    expect(statSync(path.join(out, 'zoe.json')).size).toBeLessThan(400 * 1024);
+    // The one-submission JSON is the class JSON's entry, indented: under 200 KB too.
+    expect(statSync(path.join(out, 'zoe.json')).size).toBeLessThan(KB200);
 
     // The 1 MiB failure: abridged in the reports, exact in the corpus, and its replay reproduces it.
     const id = 'robustness.size.1mib-request-line-rejected';
@@ -121,7 +121,8 @@ describe('reports people can act on', () => {
     const f = zoe.checks.find((x) => x.id === id)!;
     expect(f.verdict).toBe('fail');
     expect(f.firstFailure!.request).toMatchObject({ abridged: true, length: 5 + 1024 * 1024 + 30 });
-    expect(f.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+\.json --target 127\.0\.0\.1:\d+ --profile reference --timeout-ms 500$/);
+    // Aimed at the student's own server (the grader's port is gone): PORT to fill in.
+    expect(f.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+\.json --target 127\.0\.0\.1:PORT --profile reference --timeout-ms 500$/);
     const zoeHtml = readFileSync(path.join(out, 'reports', 'zoe.html'), 'utf8');
     const printed = /<pre class="cmd">(npx wiregrade replay [^<]*robustness\.size\.1mib-request-line-rejected[^<]*)<\/pre>/.exec(zoeHtml)![1]!;
     const args = argsOf(printed);

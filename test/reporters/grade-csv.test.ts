@@ -54,7 +54,7 @@ function parseCsv(s: string): string[][] {
   return rows;
 }
 
-const HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks'];
+const HEADER = ['student', 'score', 'max', 'percent', 'restarts', 'status', 'top_failure', 'failed_checks', 'profile', 'seed', 'zero_reason', 'partial'];
 const FAILED = 'status.path.script-is-400 status.version.http2-is-505 metamorphic.split.any-byte store.post-then-get';
 
 describe('toClassCsv', () => {
@@ -90,9 +90,9 @@ describe('toClassCsv', () => {
 
   it('has the score, max, percent, restarts, status, top failure and failed checks of each submission', () => {
     const byName = new Map(parsed.slice(1).map((r) => [r[0]!, r]));
-    expect(byName.get('s2')).toEqual(['s2', '2', '10', '20.0', '0', 'ok', 'metamorphic.split.any-byte', FAILED]);
-    expect(byName.get('dave')).toEqual(['dave', '2', '10', '20.0', '2', 'died 3×', 'status.path.script-is-400', FAILED]);
-    expect(byName.get('carol')).toEqual(['carol', '0', '0', '0.0', '0', 'crashed at start', '', '']);
+    expect(byName.get('s2')).toEqual(['s2', '2', '10', '20.0', '0', 'ok', 'metamorphic.split.any-byte', FAILED, 'reference', '42', '', '']);
+    expect(byName.get('dave')).toEqual(['dave', '2', '10', '20.0', '2', 'died 3×', 'status.path.script-is-400', FAILED, 'reference', '42', '', '']);
+    expect(byName.get('carol')).toEqual(['carol', '0', '0', '0.0', '0', 'crashed at start', '', '', 'reference', '42', 'exited-at-start', '']);
   });
 
   it('writes fractional scores and other statuses', () => {
@@ -107,6 +107,29 @@ describe('toClassCsv', () => {
       ['f', '2.5', '3', '83.3', 'ok'],
       ['n', '0', '0', '0.0', 'never listened'],
       ['t', '0', '0', '0.0', 'timed out'],
+    ]);
+  });
+
+  it('says why a 0 is a 0, from the typed causes: the launch, the time limit, what blocked every check, or nothing passed', () => {
+    const launched = (by: NonNullable<Parameters<typeof grade>[2]>['launch'], checks = allChecks) => grade('x', checks, by ? { launch: by } : {});
+    const zero = (g: ReturnType<typeof grade>) => parseCsv(toClassCsv([{ ...g, score: { points: 0, max: g.score.max } }]))[1]![HEADER.indexOf('zero_reason')];
+    expect(zero(launched({ kind: 'exited-before-listening', code: 1, signal: null, stderrTail: '' }))).toBe('exited-at-start');
+    expect(zero(launched({ kind: 'never-listened', stderrTail: '', listensOn: [] }))).toBe('never-listened');
+    expect(zero(launched({ kind: 'never-listened', stderrTail: '', listensOn: [8000] }))).toBe('listens-elsewhere');
+    expect(zero(launched({ kind: 'port-busy', port: 8080, pid: 7, command: 'python3' }))).toBe('port-busy');
+    expect(zero(grade('t', allChecks, { timedOut: true }))).toBe('timed-out');
+    const baselineFailed = allChecks.map((c) => (c.id.startsWith('baseline.') ? { ...c, verdict: 'fail' as const } : c.verdict === 'skip' ? c : { ...c, verdict: 'blocked' as const, cause: { kind: 'blocked' as const, by: { kind: 'baseline-failed' as const, baseline: 'baseline.valid-request-answered' } } }));
+    expect(zero(grade('b', baselineFailed))).toBe('baseline-failed');
+    expect(zero(grade('f', allChecks))).toBe('no-check-passed');
+    // Points earned: no reason.
+    expect(parseCsv(toClassCsv([grade('ok')]))[1]![HEADER.indexOf('zero_reason')]).toBe('');
+  });
+
+  it('names the profile and the seed on every row, and marks every row of an interrupted class partial', () => {
+    const p = parseCsv(toClassCsv([grade('a', allChecks, { run: runResult(allChecks, { profile: 'any', seed: 7 }) }), grade('b')], { partial: true }));
+    expect(p.slice(1).map((r) => [r[0], r[HEADER.indexOf('profile')], r[HEADER.indexOf('seed')], r[HEADER.indexOf('partial')]])).toEqual([
+      ['a', 'any', '7', 'yes'],
+      ['b', 'reference', '42', 'yes'],
     ]);
   });
 

@@ -75,8 +75,11 @@ describe('renderHtmlReport', () => {
       expect(s).toContain(c.requirement);
       for (const e of c.expected) expect(s).toContain(e);
       expect(s).toContain(c.actual.replace('\x01', '\\x01'));
-      expect(s).toContain(replaySequence(g.run.target, c.request, c.setup)!);
-      expect(s).toContain(rerunCommand(g.run, c));
+      // Aimed at the student's own server (the grader's port is gone), and the command that starts it.
+      expect(s).toContain(replaySequence({ host: '127.0.0.1', port: 0 }, c.request, c.setup)!.replace(/ 127\.0\.0\.1 0$/gm, ' 127.0.0.1 PORT'));
+      expect(s).toContain(rerunCommand({ ...g.run, target: { host: '127.0.0.1', port: 0 } }, c).replace('127.0.0.1:0', '127.0.0.1:PORT'));
+      expect(s).toContain(`npx wiregrade grade --cwd . --cmd 'python3 server.py' --profile reference --seed 42 --checks ${c.id}`);
+      expect(s).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
     }
     const s = section(html, `check-${hostileFailCheck.id}`);
     expect(s).toContain('<cite>RFC 9112 §3.2</cite>');
@@ -127,6 +130,8 @@ describe('renderHtmlReport', () => {
     expect(text).toContain('wire.date-header: no Date header');
     expect(html).toContain('<details><summary>2 checks: not run: the baseline request (baseline.valid-request-answered) failed</summary>');
     expect(html).toContain('<details><summary>1 check: not run: POST /{name} failed</summary>');
+    // A blocked check is its id, under the cause it shares with the others: no requirement repeated.
+    expect(html).toContain('<details><summary>1 check: not run: POST /{name} failed</summary><p class="ids"><code>store.delete-then-get</code></p></details>');
     expect(html).toMatch(/<h2 id="passed">Passed \(2\)<\/h2>\n<details><summary>2 checks passed<\/summary>/);
     // Passed checks by id only (the requirement is in `wiregrade list`).
     expect(html).toMatch(/<p class="ids"><code>[^<]*<\/code>, <code>robustness\.survives-empty-request<\/code>|<code>robustness\.survives-empty-request<\/code>/);

@@ -42,6 +42,11 @@ describe('Markdown reporter', () => {
     const failure = blocks(md).find((b) => b.body.includes('replay:'))!;
     expect(failure.body).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x");
     expect(failure.body).toContain('rerun:    npx wiregrade fuzz');
+    // Aimed at the student's own server: the grader's port (8080) is gone.
+    expect(failure.body).toMatch(/\| nc 127\.0\.0\.1 PORT$/m);
+    expect(failure.body).toContain('--target 127.0.0.1:PORT ');
+    expect(md).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
+    expect(md).toContain('npx wiregrade grade --cwd . --cmd');
     // Nothing the server sent is live Markdown or HTML outside the fences.
     expect(outsideFences(md)).not.toMatch(/<script|<\/pre|\x1b/);
     // eslint-disable-next-line no-control-regex
@@ -62,6 +67,10 @@ describe('Markdown reporter', () => {
     const rows = md.split('\n').filter((l) => /^\| s\d+ \|/.test(l));
     expect(rows.map((r) => r.split('|')[1]!.trim())).toEqual(['s1', 's2', 's10']);
     expect(rows[0]).toContain('crashed at start');
+    // What the class was judged by, under the heading; and a class cut short by a signal says so.
+    expect(md.split('\n')[2]).toBe('profile reference, seed 42');
+    const partial = renderMarkdownSummary([grade('s10', allChecks), grade('s2', allChecks)], { partial: { graded: 2, of: 5 } });
+    expect(partial).toContain('**partial: interrupted after 2 of 5 submissions were graded; the others are not in this report**');
   });
 
   it('lists failures past the first five by id only', () => {
