@@ -18,7 +18,7 @@ export function replayLines(results: readonly ReplayResult[], p: Palette, target
     const more = others(r) > 0 ? `; and ${plural(others(r), 'more entry', 'more entries')} of this check` : '';
     const line = `${word} ${r.check.padEnd(width)}  ${r.file}  (${r.durationMs} ms${more})`;
     if (r.verdict === 'FIXED') return line;
-    const replay = target && r.verdict === 'FAILED' ? `\n       replay: npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(target)}` : '';
+    const replay = target && r.verdict === 'FAILED' ? `\n       replay: wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(target)}` : '';
     return `${line}\n       ${reasonOf(r)}${replay}`;
   });
 }

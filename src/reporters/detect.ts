@@ -42,6 +42,6 @@ export function renderDetection(d: Detection): string {
   }
   lines.push('', 'probes:');
   for (const p of d.probes) lines.push(`  ${p.request.padEnd(24)} ${answer(p)}${p.fits ? `  → ${p.fits}` : ''}`);
-  if (!d.unanswered) lines.push('', `npx wiregrade fuzz --target ${where} --profile ${d.profile}`);
+  if (!d.unanswered) lines.push('', `wiregrade fuzz --target ${where} --profile ${d.profile}`);
   return lines.join('\n') + '\n';
 }

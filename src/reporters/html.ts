@@ -184,7 +184,7 @@ function failureSection(g: GradeResult, c: CheckResult): string {
   // Graded on a port of wiregrade's choosing, since stopped: the commands are aimed at the reader's own server.
   const startIt = own ? `Start your server, put the port it listens on for ${PORT_PLACEHOLDER}, then` : `With the server running at ${escapeHtml(formatEndpoint(g.run.target))},`;
   parts.push('<h4>How to reproduce</h4>');
-  if (replay?.startsWith('npx wiregrade replay ')) {
+  if (replay?.startsWith('wiregrade replay ')) {
     parts.push(`<p>${startIt} send the exact bytes, saved in the regression corpus, with wiregrade:</p>`, `<pre class="cmd">${escapeHtml(replay)}</pre>`);
   } else if (replay) {
     const seq = (c.setup?.length ?? 0) > 0 ? ' (one line per request, in order)' : '';

@@ -51,7 +51,7 @@ export interface JsonFailure {
   setup?: JsonRequest[];
   /**
    * A shell command that sends the same bytes: `printf | nc` (one line per request of a sequence) when they
-   * are short, else `npx wiregrade replay ENTRY --target …`; null without a request, or when the bytes are
+   * are short, else `wiregrade replay ENTRY --target …`; null without a request, or when the bytes are
    * long and in no corpus entry (then `rerun` sends them again).
    */
   replay?: string | null;
@@ -215,7 +215,7 @@ function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = 
     request: c.request ? toRequest(c.request) : null,
     ...(c.setup?.length ? { setup: c.setup.map(toRequest) } : {}),
     // Compact: a `printf | nc` replay is only the request's text again; a corpus replay is kept.
-    ...(compact && replay !== null && !replay.startsWith('npx wiregrade replay ') ? {} : { replay }),
+    ...(compact && replay !== null && !replay.startsWith('wiregrade replay ') ? {} : { replay }),
     corpusFile: c.corpusFile ?? null,
   };
   if (!compact || c.property) f.rerun = opts.commands ? opts.commands.rerun(c) : rerunCommand(result, c);

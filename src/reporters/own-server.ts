@@ -69,11 +69,11 @@ export function commandTemplate(g: Pick<GradeResult, 'command' | 'run'>): string
 
 /**
  * The command that grades one check of one's own submission, wiregrade starting the server itself:
- * `npx wiregrade grade --cwd . --cmd '…' --profile P --checks ID` (run from the submission's folder).
+ * `wiregrade grade --cwd . --cmd '…' --profile P --checks ID` (run from the submission's folder).
  */
 export function regradeCommand(g: Pick<GradeResult, 'command' | 'run'>, id: string): string {
   const inv = g.run.invocation ?? { profile: g.run.profile };
-  const parts = ['npx wiregrade grade --cwd .', '--cmd', shellQuote(commandTemplate(g)), '--profile', shellQuote(inv.profile)];
+  const parts = ['wiregrade grade --cwd .', '--cmd', shellQuote(commandTemplate(g)), '--profile', shellQuote(inv.profile)];
   if (inv.path !== undefined) parts.push('--path', shellQuote(inv.path));
   if (inv.timeoutMs !== undefined) parts.push('--timeout-ms', String(inv.timeoutMs));
   if (g.run.strict) parts.push('--strict');

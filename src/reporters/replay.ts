@@ -112,7 +112,7 @@ function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocat
 /**
  * The command that replays a failure: `printf | nc` when its bytes are short (and say it all: not for a
  * failure that took a reset or a half-close); otherwise, when the failure
- * is in a corpus entry, `npx wiregrade replay ENTRY --target HOST:PORT` (with the flags the judgement
+ * is in a corpus entry, `wiregrade replay ENTRY --target HOST:PORT` (with the flags the judgement
  * depends on); otherwise null (the request is too long to paste: the rerun command reproduces it).
  */
 export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile' | 'byteReplay'>): string | null {
@@ -121,7 +121,7 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
   const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
   if (size <= SHORT_REPLAY_BYTES && c.byteReplay !== false) return replaySequence(result.target, c.request, c.setup, ncWaitSeconds(result.invocation?.timeoutMs));
   if (!c.corpusFile) return null;
-  return ['npx wiregrade replay', shellQuote(c.corpusFile), '--target', formatEndpoint(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
+  return ['wiregrade replay', shellQuote(c.corpusFile), '--target', formatEndpoint(result.target), ...invocationFlags(result), ...(result.strict ? ['--strict'] : [])].join(' ');
 }
 
 /**
@@ -132,7 +132,7 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
  */
 export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'id' | 'property'>): string {
   const inv = result.invocation;
-  const parts = ['npx wiregrade fuzz', '--target', formatEndpoint(result.target), '--checks', c.id, ...invocationFlags(result)];
+  const parts = ['wiregrade fuzz', '--target', formatEndpoint(result.target), '--checks', c.id, ...invocationFlags(result)];
   if (result.strict) parts.push('--strict');
   if (inv?.oracle) parts.push('--oracle', shellQuote(inv.oracle));
   if (inv?.oracleCmd) parts.push('--oracle-cmd', shellQuote(inv.oracleCmd));

@@ -199,7 +199,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     out.push('', p.bold(`Failures (${n}${following ? `, and ${following} that follow from them` : ''}), most serious first:`));
     for (const r of corpusDeaths) {
       out.push('', `${p.red('✗')} ${p.bold(r.check)} [corpus] ${p.red(p.bold(deathHeadline(r)!))} — the regression corpus entry ${r.file}, replayed first`);
-      out.push(field('replay', `npx wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(result.target)}`));
+      out.push(field('replay', `wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(result.target)}`));
     }
     for (const c of failures.slice(0, full)) {
       out.push('', renderFailure(result, c, p));

@@ -95,12 +95,12 @@ function buggyServer() {
   };
 }
 
-/** The arguments of a printed `npx wiregrade …` command (single-quoted words unquoted). */
+/** The arguments of a printed `wiregrade …` command (single-quoted words unquoted). */
 function argsOf(cmd: string): string[] {
   const words = cmd.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
   const args = words.map((w) => (w.startsWith("'") ? w.slice(1, -1).replace(/'\\''/g, "'") : w));
-  expect(args.slice(0, 2)).toEqual(['npx', 'wiregrade']);
-  return args.slice(2);
+  expect(args[0]).toBe('wiregrade');
+  return args.slice(1);
 }
 
 /**
@@ -158,7 +158,7 @@ describe('printed commands reproduce what they claim', () => {
     expect(await main([...argsOf(ff.rerun), '--no-color'], r.io), `${ff.rerun}\n${r.stdout}${r.stderr}`).toBe(1);
     expect(r.stdout).toContain(`✗ ${f.id} `);
     srv.state.dead = false;
-    if (ff.replay?.startsWith('npx wiregrade replay ')) {
+    if (ff.replay?.startsWith('wiregrade replay ')) {
       const p = captureIO();
       expect(await main([...argsOf(ff.replay), '--no-color'], p.io), `${ff.replay}\n${p.stdout}${p.stderr}`).toBe(1);
       expect(p.stdout).toMatch(new RegExp(`^FAILED +${f.id.replace(/\./g, '\\.')} `, 'm'));
@@ -179,7 +179,7 @@ describe('printed commands reproduce what they claim', () => {
       expect(f.firstFailure!.rerun).toMatch(/ --no-corpus /);
     }
     const big = failures.find((f) => f.id === 'status.target.very-long-is-rejected')!;
-    expect(big.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+ --target \S+ --profile any --path \/index\.html --timeout-ms 700 --strict$/);
+    expect(big.firstFailure!.replay).toMatch(/^wiregrade replay \S+ --target \S+ --profile any --path \/index\.html --timeout-ms 700 --strict$/);
     for (const id of ['status.version.http2-is-505', 'status.target.unknown-path-is-404', 'status.target.very-long-is-rejected']) {
       await reproduces(failures.find((f) => f.id === id)!);
     }

@@ -64,7 +64,7 @@ async function startServer(dir: string): Promise<number> {
   throw new Error('the test server did not listen');
 }
 
-/** The arguments of a printed `npx wiregrade …` command (words as the shell would split them; quotes are single). */
+/** The arguments of a printed `wiregrade …` command (words as the shell would split them; quotes are single). */
 function argsOf(cmd: string): string[] {
   const words = cmd.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
   const args = words.map((w) => (w.startsWith("'") ? w.slice(1, -1).replace(/'\\''/g, "'") : w));
@@ -122,9 +122,9 @@ describe('reports people can act on', () => {
     expect(f.verdict).toBe('fail');
     expect(f.firstFailure!.request).toMatchObject({ abridged: true, length: 5 + 1024 * 1024 + 30 });
     // Aimed at the student's own server (the grader's port is gone): PORT to fill in.
-    expect(f.firstFailure!.replay).toMatch(/^npx wiregrade replay \S+\.json --target 127\.0\.0\.1:PORT --profile reference --timeout-ms 500$/);
+    expect(f.firstFailure!.replay).toMatch(/^wiregrade replay \S+\.json --target 127\.0\.0\.1:PORT --profile reference --timeout-ms 500$/);
     const zoeHtml = readFileSync(path.join(out, 'reports', 'zoe.html'), 'utf8');
-    const printed = /<pre class="cmd">(npx wiregrade replay [^<]*robustness\.size\.1mib-request-line-rejected[^<]*)<\/pre>/.exec(zoeHtml)![1]!;
+    const printed = /<pre class="cmd">(wiregrade replay [^<]*robustness\.size\.1mib-request-line-rejected[^<]*)<\/pre>/.exec(zoeHtml)![1]!;
     const args = argsOf(printed);
     const port = await startServer(path.join(klass, 'zoe'));
     args[args.indexOf('--target') + 1] = `127.0.0.1:${port}`;

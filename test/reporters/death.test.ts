@@ -82,7 +82,7 @@ describe('a death on the first line', () => {
     expect(t).toContain('Failures (2), most serious first:');
     expect([...t.matchAll(/^✗ (\S+)/gm)].map((m) => m[1])).toEqual(['status.header.no-colon-is-400', failCheck.id]);
     expect(t).toContain('✗ status.header.no-colon-is-400 [corpus] the server stopped accepting connections after this request — the regression corpus entry corpus/status.header.no-colon-is-400/ab12.json, replayed first');
-    expect(t).toContain('  replay:   npx wiregrade replay corpus/status.header.no-colon-is-400/ab12.json --target 127.0.0.1:8080');
+    expect(t).toContain('  replay:   wiregrade replay corpus/status.header.no-colon-is-400/ab12.json --target 127.0.0.1:8080');
     expect(t).toContain('1 failing entry of checks listed above as failures (not repeated)');
     expect(t).not.toMatch(/^FAILED /m);
   });

@@ -78,7 +78,7 @@ describe('renderHtmlReport', () => {
       // Aimed at the student's own server (the grader's port is gone), and the command that starts it.
       expect(s).toContain(replaySequence({ host: '127.0.0.1', port: 0 }, c.request, c.setup)!.replace(/ 127\.0\.0\.1 0$/gm, ' 127.0.0.1 PORT'));
       expect(s).toContain(rerunCommand({ ...g.run, target: { host: '127.0.0.1', port: 0 } }, c).replace('127.0.0.1:0', '127.0.0.1:PORT'));
-      expect(s).toContain(`npx wiregrade grade --cwd . --cmd 'python3 server.py' --profile reference --seed 42 --checks ${c.id}`);
+      expect(s).toContain(`wiregrade grade --cwd . --cmd 'python3 server.py' --profile reference --seed 42 --checks ${c.id}`);
       expect(s).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
     }
     const s = section(html, `check-${hostileFailCheck.id}`);

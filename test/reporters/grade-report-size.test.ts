@@ -63,8 +63,8 @@ describe('grade reports sized for a class', () => {
     const warn = j.checks.find((c) => c.verdict === 'warn')!;
     expect(warn.firstFailure).toEqual({ reason: expect.any(String), actual: expect.any(String) });
     // One rerun line for all (a check id for ID), aimed at the student's own server, and the command that starts it.
-    expect(j.rerun).toBe('npx wiregrade fuzz --target 127.0.0.1:PORT --checks ID --profile any --no-corpus --runs 0');
-    expect(j.regrade).toBe("npx wiregrade grade --cwd . --cmd 'python3 server.py {port}' --profile any --seed 20261121 --checks ID");
+    expect(j.rerun).toBe('wiregrade fuzz --target 127.0.0.1:PORT --checks ID --profile any --no-corpus --runs 0');
+    expect(j.regrade).toBe("wiregrade grade --cwd . --cmd 'python3 server.py {port}' --profile any --seed 20261121 --checks ID");
     // The grader's port is history (`target`), never a command's.
     expect(j.target).toBe('127.0.0.1:40123');
     expect(JSON.stringify(j.checks).includes('40123')).toBe(false);

@@ -64,9 +64,9 @@ describe('renderGradeTable', () => {
     expect(text).toContain('Failures (4):');
     expect(text).toContain(`✗ ${hostileFailCheck.id} [MUST] ${hostileFailCheck.requirement} (RFC 9112 §3.2)`);
     expect(text).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'; sleep 1) | nc -w 2 127.0.0.1 PORT");
-    expect(text).toContain('rerun:    npx wiregrade fuzz --target 127.0.0.1:PORT --checks status.path.script-is-400 --profile reference --no-corpus --runs 0');
+    expect(text).toContain('rerun:    wiregrade fuzz --target 127.0.0.1:PORT --checks status.path.script-is-400 --profile reference --no-corpus --runs 0');
     // Where PORT comes from, and the command that starts the server itself.
-    expect(text).toContain("put the port it listens on for PORT (the grader's port is gone), or let wiregrade start it, from your submission's folder, putting a check's id for ID: npx wiregrade grade --cwd . --cmd 'python3 server.py' --profile reference --seed 42 --checks ID");
+    expect(text).toContain("put the port it listens on for PORT (the grader's port is gone), or let wiregrade start it, from your submission's folder, putting a check's id for ID: wiregrade grade --cwd . --cmd 'python3 server.py' --profile reference --seed 42 --checks ID");
     expect(text).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
     expect(text).toContain('E wire.broken-check: the check itself failed: boom');
     expect(text).toContain('- 2 checks blocked: not run: the baseline request (baseline.valid-request-answered) failed');

@@ -41,12 +41,12 @@ describe('Markdown reporter', () => {
     expect(md).toContain(`**\`${hostileFailCheck.id}\`** \\[MUST\\]`);
     const failure = blocks(md).find((b) => b.body.includes('replay:'))!;
     expect(failure.body).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x");
-    expect(failure.body).toContain('rerun:    npx wiregrade fuzz');
+    expect(failure.body).toContain('rerun:    wiregrade fuzz');
     // Aimed at the student's own server: the grader's port (8080) is gone.
     expect(failure.body).toMatch(/\| nc 127\.0\.0\.1 PORT$/m);
     expect(failure.body).toContain('--target 127.0.0.1:PORT ');
     expect(md).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
-    expect(md).toContain('npx wiregrade grade --cwd . --cmd');
+    expect(md).toContain('wiregrade grade --cwd . --cmd');
     // Nothing the server sent is live Markdown or HTML outside the fences.
     expect(outsideFences(md)).not.toMatch(/<script|<\/pre|\x1b/);
     // eslint-disable-next-line no-control-regex

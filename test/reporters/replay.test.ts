@@ -130,9 +130,9 @@ describe('replayFor', () => {
     const long = plan(latin1('GET /' + 'a'.repeat(SHORT_REPLAY_BYTES) + ' HTTP/1.1\r\n\r\n'));
     expect(replayFor(run, { request: short })).toMatch(/^\(printf 'GET \/ HTTP\/2/);
     expect(replayFor(run, { request: long })).toBeNull();
-    expect(replayFor(run, { request: long, corpusFile: 'c/x.json' })).toBe("npx wiregrade replay c/x.json --target 127.0.0.1:8080 --profile './lab 3.json' --path /index.html");
+    expect(replayFor(run, { request: long, corpusFile: 'c/x.json' })).toBe("wiregrade replay c/x.json --target 127.0.0.1:8080 --profile './lab 3.json' --path /index.html");
     expect(replayFor(run, { request: short, byteReplay: false })).toBeNull();
-    expect(replayFor(run, { request: short, byteReplay: false, corpusFile: 'c/y.json' })).toMatch(/^npx wiregrade replay c\/y\.json /);
+    expect(replayFor(run, { request: short, byteReplay: false, corpusFile: 'c/y.json' })).toMatch(/^wiregrade replay c\/y\.json /);
     expect(replayFor(run, { request: short, setup: [plan(new Uint8Array(0))] })!.split('\n')[0]).toBe('nc -z 127.0.0.1 8080');
   });
 });
