@@ -145,7 +145,7 @@ describe('renderGradeTable', () => {
     const t = renderGradeTable(g, { color: false });
     expect(t).toContain('· graded at 127.0.0.1:8080 (a server wiregrade did not start)');
     // That server still runs where it ran: its commands keep its address.
-    expect(t).toContain('| nc 127.0.0.1 8080');
+    expect(t).toContain('| nc -w 2 127.0.0.1 8080');
     expect(t).toContain('--target 127.0.0.1:8080 ');
     expect(t).not.toContain('PORT');
     expect(t).toContain('✗ timed out: the submission hit its wall-time limit and was stopped');

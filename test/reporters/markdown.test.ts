@@ -43,7 +43,7 @@ describe('Markdown reporter', () => {
     expect(failure.body).toContain("replay:   (printf 'GET /<script>alert(1)</script>\\000x");
     expect(failure.body).toContain('rerun:    wiregrade fuzz');
     // Aimed at the student's own server: the grader's port (8080) is gone.
-    expect(failure.body).toMatch(/\| nc 127\.0\.0\.1 PORT$/m);
+    expect(failure.body).toMatch(/\| nc -w 2 127\.0\.0\.1 PORT$/m);
     expect(failure.body).toContain('--target 127.0.0.1:PORT ');
     expect(md).not.toMatch(/nc 127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/);
     expect(md).toContain('wiregrade grade --cwd . --cmd');
