@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { assumedAnyNotice, resolveProfile } from './profile.js';
 import { startOracle } from './oracle.js';
 import { gradeSubmission, type GradeOptions } from '../runner/grade.js';
@@ -20,7 +19,7 @@ import { writeFileAtomic } from '../util/write-file.js';
 import { parseInteger, splitPrefixes } from './args.js';
 import { catalogue, properties, selectChecks } from './catalogue.js';
 import { UsageError, type CliIO } from './io.js';
-import { Progress } from './progress.js';
+import { ClassProgress, Progress } from './progress.js';
 import type { RunEvent } from '../runner/types.js';
 import { belowPassMark, reportSettings, writeReports, type ReportFlags } from './report-files.js';
 import { defaultJobs } from './jobs.js';
@@ -134,7 +133,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
   const props = selected.properties;
   const cls = await classPhase(flags, profile, dirs.length, seed, io);
   const oracle = await startOracle(flags);
-  const bar = classMode && io.isTTY ? new SingleBar({ format: 'grading [{bar}] {value}/{total} {last}', hideCursor: true, clearOnComplete: true, stream: process.stderr }) : null;
+  const bar = classMode && io.isTTY ? new ClassProgress(io, true) : null;
   const results: Array<GradeResult | undefined> = new Array(dirs.length);
   let interrupted = false;
   // A signal (Ctrl-C, a TERM from the course's job runner, a closed terminal) kills every server group
