@@ -3,7 +3,7 @@
  * refusal or a block becomes a sentence. Every reporter phrases causes through here.
  */
 import type { BlockCause, DownCause, LaunchFailure, ResultCause, Unreachable } from '../runner/causes.js';
-import type { CheckResult } from '../runner/types.js';
+import type { CheckResult, RunResult } from '../runner/types.js';
 
 /** `exit code 1`, `signal SIGSEGV`. */
 export function describeExit(code: number | null, signal: string | null): string {
@@ -131,6 +131,18 @@ export function blockedGroups(checks: readonly CheckResult[]): Array<[string, nu
   const m = new Map<string, number>();
   for (const c of checks) if (c.verdict === 'blocked') m.set(reasonOf(c), (m.get(reasonOf(c)) ?? 0) + 1);
   return [...m];
+}
+
+/**
+ * What "served" meant in a run that learned it from the baseline (`any`): the server's own answer to the
+ * known path. For a 4xx, the sentence says so and how to name a path the server serves.
+ */
+export function phraseBaselineAnswer(b: NonNullable<RunResult['baselineAnswer']>): string {
+  const asked = `${b.method} ${b.target}`;
+  if (b.status >= 400) {
+    return `${asked} answered ${b.status}: a request is judged "served" when it is answered ${b.status} as ${asked} was; to judge by a path your server serves, name it with --path (e.g. --path /index.html)`;
+  }
+  return `${asked} answered ${b.status}: a request is judged "served" when it is answered ${b.status} as ${asked} was (the RFC says a request is processed, not that it gets 200)`;
 }
 
 export function phraseUnreachable(u: Unreachable): string {

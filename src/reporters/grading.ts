@@ -10,7 +10,7 @@ import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-type
 import type { CheckResult } from '../runner/types.js';
 import type { BlockCause } from '../runner/causes.js';
 import { areaScores, FAMILY_ORDER } from '../runner/score.js';
-import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable } from './causes.js';
+import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable, phraseBaselineAnswer } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatEndpoint, formatPercent, formatPoints, formatSeconds, plural } from './format.js';
 
@@ -250,7 +250,8 @@ export function partialSentence(p: PartialClass): string {
 
 /** What a grade was judged by: `profile any, seed 20261121` (with `, strict` under --strict). */
 export function judgedByLine(g: Pick<GradeResult, 'run'>): string {
-  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}`;
+  const b = g.run.baselineAnswer;
+  return `profile ${g.run.profile}, seed ${g.run.seed}${g.run.strict ? ', strict' : ''}${b ? `; ${phraseBaselineAnswer(b)}` : ''}`;
 }
 
 /** The distinct judgedByLine of a class (one when every submission was graded the same way). */

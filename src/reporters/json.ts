@@ -1,5 +1,5 @@
 import type { BlockCause, ResultCause } from '../runner/causes.js';
-import { blockWhy, phraseUnreachable, reasonOf } from './causes.js';
+import { blockWhy, phraseUnreachable, reasonOf, phraseBaselineAnswer } from './causes.js';
 import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import type { FamilyScore, GradeResult, LaunchOutcome, ServerDeath } from '../runner/grade-types.js';
@@ -137,6 +137,8 @@ export interface JsonReport {
   checks: JsonCheck[];
   /** With `groupNotRun` (grade): the blocked and skipped checks, grouped by cause. */
   notRun?: JsonNotRun[];
+  /** Under `any`: the known path's own answer, by which "served" was judged, and the sentence saying so. */
+  baselineAnswer?: { method: string; target: string; status: number; reason: string };
   /** Present only when no connection could be made before anything was sent (then `checks` is empty). */
   unreachable?: { kind: string; message: string; reason: string };
   /** Present only when the server went away and the run stopped sending: the cause as data, and in words. */
@@ -257,6 +259,7 @@ export function toJsonReport(result: RunResult, opts: JsonReportOptions = {}): J
     checks: ran.map((c) => jsonCheck(result, c, opts)),
   };
   if (compact) report.notRun = notRunGroups(result.checks);
+  if (result.baselineAnswer) report.baselineAnswer = { ...result.baselineAnswer, reason: phraseBaselineAnswer(result.baselineAnswer) };
   if (result.unreachable) report.unreachable = { ...result.unreachable, reason: phraseUnreachable(result.unreachable) };
   if (result.stopped) report.stopped = { ...result.stopped, reason: blockWhy(result.stopped.cause) };
   if (result.corpus) {

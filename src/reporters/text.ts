@@ -1,4 +1,4 @@
-import { blockedGroups, blockWhy, deathHeadline, phraseUnreachable, reasonOf } from './causes.js';
+import { blockedGroups, blockWhy, deathHeadline, phraseUnreachable, reasonOf, phraseBaselineAnswer } from './causes.js';
 import { table, getBorderCharacters } from 'table';
 import type { Exchange } from '../client/exchange.js';
 import type { SentRequest, Verdict } from '../checks/types.js';
@@ -185,6 +185,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   const p = palette(opts.color);
   if (result.unreachable) return `cannot reach ${formatEndpoint(result.target)} (${phraseUnreachable(result.unreachable)})\n`;
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
+  if (result.baselineAnswer) out.push('', p.dim(phraseBaselineAnswer(result.baselineAnswer)));
 
   // What matters first: the check that took the server down, security findings, then MUSTs.
   // One bug, one entry: a failure that follows from another is listed under its root cause.
