@@ -11,7 +11,7 @@ import { blockedGroups, reasonOf } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatPercent, formatPoints, percentOf, percentText, plural } from './format.js';
 import { areaRows, classJudgedBy, classRows, gradeNotes, judgedByLine, partialSentence, type PartialClass, orderedFamilies, statusKinds, printable, printableCheck, printableLines, scoreRows, type GradeNote } from './grading.js';
-import { dependantsLine, finalLine, renderFailure } from './text.js';
+import { dependantsLine, finalLine, renderFailure, failureLine } from './text.js';
 import { commandRun, forGrade, ownServerNote, ranOnGradersPort } from './own-server.js';
 
 export interface GradeTableOptions {
@@ -108,7 +108,11 @@ export function renderGradeTable(g: GradeResult, opts: GradeTableOptions): strin
       const deps = dependantsOf(checks, c.id);
       if (deps.length) out.push(`  ${p.dim('↳')} ${dependantsLine(deps)}`);
     }
-    if (failures.length > max) out.push('', `… and ${failures.length - max} more, see --json or --report`);
+    const rest = failures.slice(max);
+    if (rest.length) {
+      out.push('', p.bold(`${rest.length} more, one line each (--json FILE or --report DIR has every detail):`));
+      for (const c of rest) out.push(failureLine(printableCheck(c), p));
+    }
     if (ranOnGradersPort(g)) out.push('', p.dim(printable(ownServerNote(g))));
   }
   const errors = checks.filter((c) => c.verdict === 'error');

@@ -75,13 +75,17 @@ describe('renderGradeTable', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('shows the first maxFailures failures (10 by default) and counts the rest', () => {
+  it('shows the first maxFailures failures (10 by default) in full and every other one on a line', () => {
     const many = Array.from({ length: 12 }, (_, i) => ({ ...hostileFailCheck, id: `status.f${String(i).padStart(2, '0')}` }));
     const t = renderGradeTable(grade('m', many), { color: false });
-    expect(t.match(/^✗ status\.f\d\d/gm)).toHaveLength(10);
-    expect(t).toContain('… and 2 more, see --json or --report');
+    expect(t.match(/^✗ status\.f\d\d/gm)).toHaveLength(12);
+    expect(t.match(/^  expected:/gm)).toHaveLength(10);
+    expect(t).toContain('2 more, one line each');
+    for (const id of ['status.f10', 'status.f11']) expect(t).toContain(id);
+    expect(t).not.toContain('see --json');
     const t2 = renderGradeTable(grade('m', many), { color: false, maxFailures: 3 });
-    expect(t2.match(/^✗ status\.f\d\d/gm)).toHaveLength(3);
+    expect(t2.match(/^  expected:/gm)).toHaveLength(3);
+    expect(t2.match(/^✗ status\.f\d\d/gm)).toHaveLength(12);
   });
 
   it('lets no control character from the server or the check through to the terminal', () => {
