@@ -16,6 +16,7 @@ import { score } from './json.js';
 import { checkShares } from '../runner/score.js';
 import { mdCode, mdFence, mdText, renderMarkdownScore } from './markdown.js';
 import { renderFailure } from './text.js';
+import { commandRun, forGrade } from './own-server.js';
 
 /** Who sees a test (Gradescope's `visibility`): always, never, after the due date, or once grades are published. */
 export const GRADESCOPE_VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
@@ -83,9 +84,9 @@ export function testText(g: GradeResult, check: CheckResult, full = true): strin
     case 'pass':
       return requirementLine(c);
     case 'fail':
-      return full ? renderFailure(g.run, c, plain) : short;
+      return full ? forGrade(g, renderFailure(commandRun(g), c, plain)) : short;
     case 'warn':
-      return `warning: ${reasonOf(c)}\n\n${full ? renderFailure(g.run, c, plain, '!') : short}`;
+      return `warning: ${reasonOf(c)}\n\n${full ? forGrade(g, renderFailure(commandRun(g), c, plain, '!')) : short}`;
     case 'blocked':
       return `${requirementLine(c)}\n${reasonOf(c)}`;
     case 'error':
