@@ -1,49 +1,22 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { captureIO } from './helpers.js';
+import { captureIO, fixedResponseServer, type TinyServer } from './helpers.js';
 
 /**
  * Issue 20 item 6, from the command line: `fuzz` lists every failure (the first five in full, the rest one
  * line each), `--max-failures N` and `--all` choose how many are in full, `--verbose` lists each warning.
  */
 
-/** Answers every request head with `200 OK` and no body, whatever it was: many checks fail. */
-function yesServer() {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-    sock.on('error', () => {});
-    let buf = '';
-    sock.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (buf.length > 1 << 20) return void sock.destroy();
-      let i: number;
-      while ((i = buf.indexOf('\r\n\r\n')) >= 0) {
-        buf = buf.slice(i + 4);
-        sock.write(`HTTP/1.1 200 OK\r\nDate: ${new Date().toUTCString()}\r\nContent-Length: 0\r\n\r\n`);
-      }
-    });
-  });
-  return {
-    listen: () => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port))),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const full = (t: string): number => (t.match(/^ {2}expected: /gm) ?? []).length;
 const listed = (t: string): number => (t.match(/^✗ /gm) ?? []).length;
 
 describe('fuzz: every failure in the text report', () => {
-  const srv = yesServer();
+  // Answers every request head with `200 OK` and no body, whatever it was: many checks fail.
+  let srv: TinyServer;
   let target = '';
   beforeAll(async () => {
-    target = `127.0.0.1:${await srv.listen()}`;
+    srv = await fixedResponseServer('HTTP/1.1 200 OK\r\nDate: {DATE}\r\nContent-Length: 0\r\n\r\n');
+    target = `127.0.0.1:${srv.port}`;
   });
   afterAll(() => srv.close());
 

@@ -7,19 +7,10 @@ import { renderText } from '../../src/reporters/text.js';
 import { toJsonReport } from '../../src/reporters/json.js';
 import { judgedByLine } from '../../src/reporters/grading.js';
 import type { RunResult } from '../../src/runner/types.js';
-import { passCheck } from './fixtures.js';
+import { passCheck, runResult } from './fixtures.js';
 
 function run(status?: number): RunResult {
-  return {
-    target: { host: '127.0.0.1', port: 8080 },
-    profile: 'any',
-    seed: 1,
-    strict: false,
-    startedAt: '2026-12-06T00:00:00.000Z',
-    durationMs: 5,
-    checks: [passCheck],
-    ...(status !== undefined ? { baselineAnswer: { method: 'GET', target: '/', status } } : {}),
-  };
+  return runResult([passCheck], { profile: 'any', ...(status !== undefined ? { baselineAnswer: { method: 'GET', target: '/', status } } : {}) });
 }
 
 describe('the baseline answer "served" was judged by', () => {
