@@ -130,7 +130,7 @@ export function profileFrom(file: z.output<typeof profileFileSchema>, builtins: 
     name: file.name,
     baseline,
     baselineStatuses: file.baseline?.status ?? base.baselineStatuses,
-    ...(file.baseline?.status !== undefined ? { learnsBaseline: false } : {}),
+    ...(file.baseline?.status !== undefined && base.learnsBaseline ? { learnsBaseline: false } : {}),
     knownPath: file.knownPath ?? file.baseline?.target ?? base.knownPath,
     skip: [...(base.skip ?? []), ...file.skip],
     points: { ...(base.points ?? {}), ...file.points },

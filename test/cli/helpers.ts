@@ -102,3 +102,11 @@ export function isListening(port: number): Promise<boolean> {
 
 export const OK_300 = 'HTTP/1.1 300 Multiple Choices\r\nDate: {DATE}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]';
 export const ERR_500 = 'HTTP/1.1 500 Internal Server Error\r\nDate: {DATE}\r\nContent-Length: 0\r\n\r\n';
+
+/** The arguments of a printed `wiregrade …` command, words as the shell splits them (quotes are single), after `wiregrade`. */
+export function commandArgs(cmd: string): string[] {
+  const words = cmd.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
+  const args = words.map((w) => (w.startsWith("'") ? w.slice(1, -1).replace(/'\\''/g, "'") : w));
+  if (args[0] !== 'wiregrade') throw new Error(`not a wiregrade command: ${cmd}`);
+  return args.slice(1);
+}

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { profiles } from '../../src/model/profile.js';
 import { requireMatches } from '../../src/cli/catalogue.js';
-import { captureIO } from './helpers.js';
+import { captureIO, commandArgs } from './helpers.js';
 
 /**
  * Item 6: typos in prefixes stop the run with a "did you mean"; every printed `rerun:` and `replay:`
@@ -95,13 +95,7 @@ function buggyServer() {
   };
 }
 
-/** The arguments of a printed `wiregrade …` command (single-quoted words unquoted). */
-function argsOf(cmd: string): string[] {
-  const words = cmd.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
-  const args = words.map((w) => (w.startsWith("'") ? w.slice(1, -1).replace(/'\\''/g, "'") : w));
-  expect(args[0]).toBe('wiregrade');
-  return args.slice(1);
-}
+const argsOf = commandArgs;
 
 /**
  * Runs a printed `printf | nc` replay without nc: each line's printf through bash for the exact bytes,

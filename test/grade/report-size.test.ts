@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { captureIO } from '../cli/helpers.js';
+import { captureIO, commandArgs } from '../cli/helpers.js';
 import { freePort } from '../../src/supervise/launch.js';
 
 /**
@@ -64,13 +64,7 @@ async function startServer(dir: string): Promise<number> {
   throw new Error('the test server did not listen');
 }
 
-/** The arguments of a printed `wiregrade …` command (words as the shell would split them; quotes are single). */
-function argsOf(cmd: string): string[] {
-  const words = cmd.match(/'(?:[^']|'\\'')*'|\S+/g) ?? [];
-  const args = words.map((w) => (w.startsWith("'") ? w.slice(1, -1).replace(/'\\''/g, "'") : w));
-  expect(args.slice(0, 2)).toEqual(['npx', 'wiregrade']);
-  return args.slice(2);
-}
+const argsOf = commandArgs;
 
 describe('reports people can act on', () => {
   it('a class of 5 with a 1 MiB-request failure: reports under 200 KB each, one file per student, an index, and a replay that reproduces it', async () => {

@@ -99,7 +99,7 @@ describe.concurrent('the grader stays truthful', () => {
     }, 240_000);
 
     it('judges a server that exits (code 0) after each client on a fresh process per connection: one deduction, under 5 % blocked', async () => {
-      const g = await grade('one-client-exits', { checks: ['baseline', 'robustness', 'connection', 'framing.smuggling', 'status.version', 'metamorphic.split'] });
+      const g = await grade('one-client-exits', { checks: ['baseline', 'robustness.server', 'robustness.empty-connection', 'robustness.garbage', 'connection', 'framing.smuggling.cl-te', 'status.version', 'metamorphic.split'] });
       const failing = g.run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
       // One root cause: every other failure follows from it (a server with no accept loop also cannot
       // answer a second client while an idle one holds the first: that one is its own true finding).

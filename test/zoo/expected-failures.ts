@@ -257,6 +257,9 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
   'correct-asyncio': [],
   'correct-node': [],
   'correct-threaded': [],
+  'crash-on-close': [
+    'robustness.server.keeps-serving',
+  ],
   'crash-no-body': [
     'framing.body.post-without-body-is-400',
   ],

@@ -350,6 +350,25 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
     expect(await exitsWithin(z, 2000)).toBe(true);
     expect(z.server.stderrTail()).toContain('ConnectionResetError');
   },
+  'crash-on-close': async (z) => {
+    // Served, then the client closes its kept-alive connection: the empty read kills the process.
+    const c = await RawClient.connect(z.port);
+    c.write(req('GET', '/smoke', { close: false }));
+    expect((await c.readResponse())?.status).toBe(200);
+    c.close();
+    expect(await exitsWithin(z, 2000)).toBe(true);
+    expect((await z.server.exited).code).toBe(1);
+    expect(z.server.stderrTail()).toContain('IndexError');
+  },
+  'closes-unannounced': async (z) => {
+    const c = await RawClient.connect(z.port);
+    c.write(req('GET', '/smoke', { close: false }));
+    const res = await c.readResponse();
+    expect(res?.status).toBe(200);
+    expect(header(res!, 'connection')).toBeUndefined();
+    expect(await c.waitForClose(1000)).toBe(true);
+    c.close();
+  },
   'single-thread-blocking': async (z) => {
     const idle = await RawClient.connect(z.port);
     await sleep(100);
@@ -495,7 +514,12 @@ describe.concurrent('the zoo servers', () => {
         await smoke(z, entry.slug);
       });
 
-      if (entry.kind === 'correct') {
+      if (entry.kind === 'correct' && entry.profile === 'any') {
+        it('serves a path of its own, and answers its known path / as it always does', async () => {
+          expect(first(await once(z, req('GET', '/hello'))).status).toBe(200);
+          expect(first(await once(z, req('GET', '/'))).status).toBe(404);
+        });
+      } else if (entry.kind === 'correct') {
         it('gives the SPEC statuses in a scripted conversation', async () => {
           await conversation(z);
         });
