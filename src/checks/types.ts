@@ -105,6 +105,12 @@ export interface CheckRun {
    * counted once, there (see src/runner/root-causes.ts).
    */
   because?: { check: string; finding: FindingCode | RunnerFinding };
+  /**
+   * A failure that breaks a sentence other than the check's own, at that sentence's level: an answer
+   * with no status line to a versioned request line breaks RFC 9110 §2.2 (MUST) whatever the check's
+   * level for the status code (src/checks/answer-grammar.ts). The result then carries this level and source.
+   */
+  breaks?: { level: Level; source: Source };
   exchanges: Exchange[];
 }
 
