@@ -13,7 +13,6 @@ export const RFC = {
   recover: s('RFC 9110 §2.4', 'Unless noted otherwise, a recipient MAY attempt to recover a usable protocol element from an invalid construct.'),
   higherMinor: s('RFC 9110 §2.5', 'A recipient that receives a message with a major version number that it implements and a minor version number higher than what it implements SHOULD process the message as if it were in the highest minor version within that major version to which the recipient is conformant.'),
   majorRefused: s('RFC 9110 §2.5', "A server can send a 505 (HTTP Version Not Supported) response if it wishes, for any reason, to refuse service of the client's major protocol version."),
-  userinfoError: s('RFC 9110 §4.2.4', 'Before making use of an "http" or "https" URI reference received from an untrusted source, a recipient SHOULD parse for userinfo and treat its presence as an error; it is likely being used to obscure the authority for the sake of phishing attacks.'),
   obsTextOpaque: s('RFC 9110 §5.5', 'A recipient SHOULD treat other allowed octets in field content (i.e., obs-text) as opaque data.'),
   connectionOptionsCase: s('RFC 9110 §7.6.1', 'Connection options are case-insensitive.'),
   unknownFieldsIgnored: s('RFC 9110 §5.1', 'Other recipients SHOULD ignore unrecognized header and trailer fields.'),

@@ -19,7 +19,7 @@ const BAD: Script = { reply: response(400, 'Bad Request', ['Connection: close', 
 async function run(id: string, script: Script, profile?: Profile) {
   const server = await startScripted(script);
   try {
-    return { run: await runAgainst(check(id), server.port, profile, 500), received: server.received };
+    return { run: await runAgainst(check(id), server.port, profile, 3000), received: server.received };
   } finally {
     await server.close();
   }

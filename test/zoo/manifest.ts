@@ -78,6 +78,10 @@ const entries: Entry[] = [
   ['trailers-as-request', 'python', 'buggy', 'Stops reading a chunked body at the last chunk, so trailer fields are read as the next request.'],
   ['upgrade-101', 'python', 'buggy', 'Answers 101 Switching Protocols to any Upgrade (naming no protocol, HTTP/1.0 too), then carries on in HTTP/1.1.'],
   ['cl-over-te', 'python', 'buggy', 'With both Content-Length and Transfer-Encoding, reads Content-Length and keeps the connection open, so a request hidden in a chunk is answered (TE.CL smuggling).'],
+  ['close-ignored-when-pipelined', 'python', 'buggy', 'Honours "Connection: close" only once nothing more is buffered, so a request pipelined behind it is answered too.'],
+  ['method-letters-only', 'python', 'buggy', 'Takes a method to be letters only, so the valid token M-SEARCH is refused with 400.'],
+  ['strip-header-names', 'python', 'buggy', 'Cleans field names with str.strip(), so "Content-Length\\x85" is a Content-Length and "Host : x" a Host.'],
+  ['splitlines-head', 'python', 'buggy', 'Splits the request head with str.splitlines(), so a bare CR ends a field line and can hide a Content-Length.'],
 
   ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],
   ['hostile-drip', 'python', 'hostile', 'Sends a valid-looking response one byte per second, never finishing.'],

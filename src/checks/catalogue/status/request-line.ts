@@ -271,14 +271,6 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
     accept: ['ok'],
   }),
   caseCheck({
-    id: 'status.target.absolute-form-userinfo-is-400',
-    requirement: 'An absolute-form target with userinfo ("http://user:pass@localhost/", llhttp\'s "host:port and basic auth") is a URI a recipient SHOULD treat as an error (it is likely used to obscure the authority): 400.',
-    source: RFC.userinfoError,
-    level: 'SHOULD',
-    request: 'GET http://user:pass@{authority}{known} HTTP/1.1\r\nHost: localhost\r\n\r\n',
-    accept: [400],
-  }),
-  caseCheck({
     id: 'status.target.fragment-rejected',
     requirement: 'A fragment ("#x") is not part of any request-target form: the server answers 400, or MAY recover the target by ignoring the fragment.',
     source: RFC.recover,

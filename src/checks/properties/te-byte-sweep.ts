@@ -14,7 +14,7 @@ import { teByteSweep, type TeByteCase } from '../../arbitraries/te-byte-sweep.js
  * pipelined behind is answered as itself (or the connection closes). Refusing it (400) passes.
  */
 const SWEEP_SPEC: Omit<FramingSpec, 'request'> = {
-  id: 'framing.prop.te-byte-sweep',
+  id: 'status.prop.te-byte-sweep',
   requirement: '',
   cite: 'RFC 9112 §6.1',
   source: PEER.clAndTe,
@@ -26,8 +26,8 @@ const SWEEP_SPEC: Omit<FramingSpec, 'request'> = {
 };
 
 export const teByteSweepProperty = defineProperty<TeByteCase>({
-  id: 'framing.prop.te-byte-sweep',
-  family: 'framing',
+  id: 'status.prop.te-byte-sweep',
+  family: 'status',
   level: 'MUST',
   requirement:
     'A Transfer-Encoding line with one control byte or byte over 0x7E before or after its name or value (smuggler\'s sweep), beside a Content-Length that covers the whole body, never desyncs the connection: the request hidden after the last chunk is not answered, and the GET pipelined behind is answered as itself (or the connection closed).',
@@ -45,4 +45,5 @@ export const teByteSweepProperty = defineProperty<TeByteCase>({
   },
 });
 
+/** In the status family, beside status.prop.malformed-rejected (which sends malformed Content-Lengths): both generate malformed request heads. */
 export const framingProperties = [teByteSweepProperty];
