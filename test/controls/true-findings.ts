@@ -35,6 +35,15 @@ export const TRUE_FINDINGS: Readonly<Record<string, Readonly<Record<string, stri
       'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
     'status.header.host-with-space-is-400':
       'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains … a Host header field with an invalid field value."',
+    // "Connection: close<TAB>" is answered "Connection: keep-alive" and the GET pipelined behind it too:
+    // the tab is OWS, not part of the value (RFC 9112 §5.1), so the option is close.
+    'connection.close.option-with-trailing-tab-honoured':
+      'RFC 9112 §9.6: "A server that receives a \"close\" connection option MUST initiate closure of the connection … The server MUST NOT process any further requests received on that connection." (RFC 9112 §5.1: a field line value does not include its optional whitespace)',
+    // HTTP Garden #45: "Invalid" pipelined behind a valid GET with "Connection: close" is parsed while the
+    // static file is read, and the default clientError handler answers 400 and destroys the socket: the
+    // valid request's 200 is lost, and bytes after a close option were processed as a request.
+    'connection.pipelining.valid-answered-before-invalid':
+      'RFC 9112 §9.6: "The server MUST NOT process any further requests received on that connection."',
   },
   'python-http-server': {
     // http.server never looks at Host: a comma list,

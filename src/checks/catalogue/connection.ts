@@ -6,7 +6,6 @@ import { RFC } from '../rfc.js';
 import { checkGroup } from '../group.js';
 import { framingCheck } from '../pipeline.js';
 import { PEER } from '../peer-sources.js';
-import { SERVES } from '../rfc.js';
 
 /**
  * Does the last response end the connection by its own terms: it says "Connection: close", or it is an
@@ -188,9 +187,9 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   {
     id: 'connection.pipelining.valid-answered-before-invalid',
     level: 'MUST',
-    requirement: 'A valid request with "Connection: close" followed on the same connection by bytes that are no request ("Invalid") gets its own answer: what follows it is never read (RFC 9112 §9.6), and cannot take the answer of the request before it away (HTTP Garden #45).',
-    source: SERVES('a valid request is answered, whatever the client sends after it on the same connection; after "Connection: close" the server MUST NOT process further requests (RFC 9112 §9.6), so the bytes after it change nothing'),
-    cite: 'RFC 9112 §9.6, §9.3',
+    requirement: 'A valid request with "Connection: close" followed on the same connection by bytes that are no request ("Invalid", HTTP Garden #45) gets its own answer: the server "MUST NOT process any further requests received on that connection" (RFC 9112 §9.6), so the bytes after it are never answered, and cannot take the answer of the request before them away.',
+    source: RFC.closeNoFurther,
+    cite: 'RFC 9112 §9.6',
     async run(ctx) {
       const r: SentRequest = { plan: { bytes: Buffer.from(fill(get(['Connection: close']), ctx) + 'Invalid\r\n\r\n', 'latin1') }, methods: ['GET'] };
       const ok = ctx.profile.baselineStatuses;
