@@ -20,8 +20,12 @@ export function carriesVersion(bytes: Uint8Array): boolean {
   return line.split(' ').filter((w) => w.length > 0).length >= 3;
 }
 
-/** The first bytes the server sent, when they are not the start of an HTTP/1.x status line (`HTTP/1.1 `). */
+/**
+ * The first bytes the server sent, when they hold no HTTP/1.x response at all: no status line could be
+ * read from them (a response after stray bytes is the wire checks' to judge) and they do not start one.
+ */
 export function notHttp1(ex: Exchange): string | undefined {
+  if (ex.finals.length > 0 || (ex.partial !== null && ex.partial.status !== null)) return undefined;
   const received = Buffer.concat(ex.transcript.filter((e) => e.dir === 'received').map((e) => e.bytes));
   if (received.length === 0) return undefined;
   const head = received.toString('latin1', 0, 9);
@@ -45,6 +49,9 @@ export function withAnswerGrammar(run: CheckRun, request: SentRequest | undefine
       verdict: 'fail',
       reason: `the answer is not an HTTP/1.x response: it starts ${JSON.stringify(bad)}, with no status line, to a request line that carries a version (RFC 9110 §2.2: a sender MUST NOT generate protocol elements that do not match the grammar)`,
       breaks: { level: 'MUST', source: RFC.senderGrammar },
+      // A server whose every answer lacks a status line is judged once, by the wire check of status
+      // lines; one that drops it only for some requests (Python's refused versions) fails here alone.
+      because: { check: 'wire.status-line.well-formed', finding: 'status-line-garbage' },
     };
   }
   return run;

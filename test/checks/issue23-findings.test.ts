@@ -40,11 +40,17 @@ describe.concurrent('issue 23: the findings on the production servers', () => {
       expect(bad.breaks?.level).toBe('MUST');
       expect(bad.breaks?.source).toMatchObject({ rfc: 'RFC 9110 §2.2' });
       expect(bad.reason).toMatch(/not an HTTP\/1\.x response/);
+      expect(bad.because?.check).toBe('wire.status-line.well-formed');
       const good = (await run(id, BAD)).run;
       expect(good.verdict, good.reason).toBe('pass');
       expect(good.breaks).toBeUndefined();
     });
   }
+
+  it('a response after stray bytes (a banner) is an answer: the wire checks judge the bytes, not §2.2 here', async () => {
+    const r = (await run('status.version.lowercase-is-400', { reply: 'Welcome!\r\n' + response(400, 'Bad Request', ['Connection: close', DATE]), close: true })).run;
+    expect(r.breaks).toBeUndefined();
+  });
 
   it('a version-less (HTTP/0.9-style) line keeps its level: no §2.2 failure for an answer without a status line', async () => {
     const r = (await run('status.version.http0-9-rejected', NO_STATUS_LINE)).run;
