@@ -199,8 +199,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
       const expected = [`the GET answered as alone (${own ?? 'no answer'}), then the connection closed`];
       if (own === null) return result('blocked', `not judged: the GET alone got ${describeExchange(alone)}`, expected, alone, req(text));
       const ex = await ctx.send(r, { settleMs: Math.min(300, ctx.timeoutMs) });
-      const first = ex.finals[0];
-      if (first && first.status === own) return result('pass', describeExchange(ex), expected, ex, r);
+      if (statusOf(ex) === own) return result('pass', describeExchange(ex), expected, ex, r);
       return result('fail', `the valid GET before the invalid bytes got ${describeExchange(ex)}, where alone it gets ${own}`, expected, ex, r);
     },
   },
