@@ -1,14 +1,15 @@
 import type { CheckDecl } from './group.js';
 import type { Check, CheckContext, Level, Source } from './types.js';
 import { adopts } from './level.js';
-import { withKnownHost } from '../model/profile.js';
+import { withAnswerGrammar } from './answer-grammar.js';
+import { knownAuthority, withKnownHost } from '../model/profile.js';
 import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
 /**
  * A check that is one request and a set of acceptable outcomes: most of the catalogue. The request is
  * raw text (Latin-1, so `\x00` is the NUL byte); `{name}` becomes a record name unique to the run and
  * check, `{known}` the profile's known path (and then `Host: localhost` the profile's Host and header
- * fields, see withKnownHost), `{body:N}` a JSON object body of about N bytes.
+ * fields, see withKnownHost), `{authority}` the authority of the profile's Host (for absolute-form targets), `{body:N}` a JSON object body of about N bytes.
  */
 export interface CaseSpec {
   id: string;
@@ -36,6 +37,7 @@ export function fill(template: string, ctx: CheckContext): string {
   return t
     .replaceAll('{name}', ctx.name())
     .replaceAll('{known}', ctx.profile.knownPath)
+    .replaceAll('{authority}', knownAuthority(ctx.profile))
     .replace(/\{body:(\d+)\}/g, (_, n: string) => jsonBodyOfSize(Number(n)));
 }
 
@@ -58,7 +60,7 @@ export function caseCheck(c: CaseSpec): CheckDecl {
   const check: CheckDecl = {
     id: c.id,
     requirement: c.requirement,
-    run: (ctx) => (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx)),
+    run: async (ctx) => withAnswerGrammar(await (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx))),
     expectation: (profile) => (ruled && adopts(profile, 'reference') ? ruled : rfc),
   };
   return finish(check, c);

@@ -44,6 +44,8 @@ export const PEER = {
   fieldNameCaseInsensitive: s('RFC 9110 §5.1', 'Field names are case-insensitive and ought to be registered within the "Hypertext Transfer Protocol (HTTP) Field Name Registry".'),
   fieldValueEmpty: s('RFC 9110 §5.5', 'field-value = *field-content'),
   imfFixdate: s('RFC 9110 §5.6.7', 'When a sender generates a field that contains one or more timestamps defined as HTTP-date, the sender MUST generate those timestamps in the IMF-fixdate format.'),
+  closeNoFurther: s('RFC 9112 §9.6', 'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it sends the final response to the request that contained the "close" connection option. The server SHOULD send a "close" connection option in its final response on that connection. The server MUST NOT process any further requests received on that connection.'),
+  connectionOptionsCase: s('RFC 9110 §7.6.1', 'Connection options are case-insensitive.'),
 } as const;
 
 /** Attaches a check's source (the field the catalogue's Check type carries as `source`). */

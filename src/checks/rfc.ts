@@ -13,6 +13,8 @@ export const RFC = {
   recover: s('RFC 9110 §2.4', 'Unless noted otherwise, a recipient MAY attempt to recover a usable protocol element from an invalid construct.'),
   higherMinor: s('RFC 9110 §2.5', 'A recipient that receives a message with a major version number that it implements and a minor version number higher than what it implements SHOULD process the message as if it were in the highest minor version within that major version to which the recipient is conformant.'),
   majorRefused: s('RFC 9110 §2.5', "A server can send a 505 (HTTP Version Not Supported) response if it wishes, for any reason, to refuse service of the client's major protocol version."),
+  obsTextOpaque: s('RFC 9110 §5.5', 'A recipient SHOULD treat other allowed octets in field content (i.e., obs-text) as opaque data.'),
+  connectionOptionsCase: s('RFC 9110 §7.6.1', 'Connection options are case-insensitive.'),
   unknownFieldsIgnored: s('RFC 9110 §5.1', 'Other recipients SHOULD ignore unrecognized header and trailer fields.'),
   fieldNameCaseInsensitive: s('RFC 9110 §5.1', 'Field names are case-insensitive and ought to be registered within the "Hypertext Transfer Protocol (HTTP) Field Name Registry".'),
   fieldOrder: s('RFC 9110 §5.3', 'The order in which field lines with differing field names are received in a section is not significant.'),
@@ -76,6 +78,7 @@ export const RFC = {
   http10Close: s('RFC 9112 §9.3', 'If the received protocol is HTTP/1.0, the "keep-alive" connection option is present, either the recipient is not a proxy or the message is a response, and the recipient wishes to honor the HTTP/1.0 "keep-alive" mechanism, the connection will persist after the current response; otherwise, the connection will close after the current response.'),
   pipelineOrder: s('RFC 9112 §9.3.2', 'A server MAY process a sequence of pipelined requests in parallel if they all have safe methods, but it MUST send the corresponding responses in the same order that the requests were received.'),
   closeOption: s('RFC 9112 §9.6', 'A server that receives a "close" connection option MUST initiate closure of the connection after it sends the final response to the request that contained the "close" connection option.'),
+  closeNoFurther: s('RFC 9112 §9.6', 'A server that receives a "close" connection option MUST initiate closure of the connection (see below) after it sends the final response to the request that contained the "close" connection option. The server SHOULD send a "close" connection option in its final response on that connection. The server MUST NOT process any further requests received on that connection.'),
   announceClose: s('RFC 9112 §9.6', 'A server that does not support persistent connections MUST send the "close" connection option in every response message that does not have a 1xx (Informational) status code.'),
   http2Preface: s('RFC 9113 §3.4', 'The server connection preface consists of a potentially empty SETTINGS frame (Section 6.5) that MUST be the first frame the server sends in the HTTP/2 connection.'),
 } as const;

@@ -112,6 +112,12 @@ export interface CheckRun {
   because?: { check: string; finding: FindingCode | RunnerFinding };
   /** What the rest of the run learns from this check: the baseline's status (see `learnsBaseline`). */
   learned?: { baselineStatus: number };
+  /**
+   * A failure that breaks a sentence other than the check's own, at that sentence's level: an answer
+   * with no status line to a versioned request line breaks RFC 9110 §2.2 (MUST) whatever the check's
+   * level for the status code (src/checks/answer-grammar.ts). The result then carries this level and source.
+   */
+  breaks?: { level: Level; source: Source };
   exchanges: Exchange[];
 }
 

@@ -23,6 +23,11 @@ export type Capability = 'reference' | 'byo-http' | 'text-file' | 'record-dialog
 export interface Profile {
   name: string;
   /**
+   * What the profile asks differently from the RFC, and why, in a sentence or two (a built-in course
+   * profile says where its assignment departs from RFC 9110/9112).
+   */
+  note?: string;
+  /**
    * Rule sets whose stricter answers this profile asks for, beyond the RFC (see `Source` in
    * src/checks/types.ts): `reference` = the reference protocol's 405 over 501, 505 for HTTP/2, bare LF
    * served, Content-Length on every body, 414 for a long target… Absent: the checks judge the RFC only.
@@ -146,6 +151,16 @@ export function knownHost(profile: Pick<Profile, 'baseline'>): string {
   return profile.baseline.host ?? 'localhost';
 }
 
+/**
+ * The authority of the known host (`127.0.0.1` for a Host-routed `127.0.0.1/index.html`): what an
+ * absolute-form target (`http://AUTHORITY/path`) names, so that it agrees with the Host the profile sends.
+ */
+export function knownAuthority(profile: Pick<Profile, 'baseline'>): string {
+  const host = knownHost(profile);
+  const slash = host.indexOf('/');
+  return slash === -1 ? host : host.slice(0, slash);
+}
+
 /** The header fields of a request for the known path: the profile's Host, then its baseline header fields. */
 export function knownHeaders(profile: Pick<Profile, 'baseline'>): Array<[string, string]> {
   return [['Host', knownHost(profile)], ...Object.entries(profile.baseline.headers ?? {})];
@@ -260,11 +275,15 @@ const ASSIGNMENT_SKIPS: readonly string[] = [
 /** The popular "build your own HTTP server" routes. */
 export const byoHttpProfile: Profile = {
   name: 'byo-http',
+  note:
+    'The CodeCrafters "build your own HTTP server" course, whose tester fails any response that carries a Date or a Server header field (its check against a server that is not the student\'s own): the profile does not require Date (RFC 9110 §6.6.1\'s MUST is not asked, wire.date.present skipped) and asks no Server. RFC 9112\'s Host-header rules are not asked either: the course never teaches them.',
   capabilities: ['byo-http'],
   baseline: { method: 'GET', target: '/' },
   baselineStatuses: [200],
   knownPath: '/',
-  skip: ASSIGNMENT_SKIPS,
+  // The course's tester forbids Date (see the note): its presence is not asked. Its format, when sent,
+  // still is (wire.date.imf-fixdate).
+  skip: [...ASSIGNMENT_SKIPS, 'wire.date.present'],
   weights: COURSE_WEIGHTS,
 };
 
@@ -287,6 +306,14 @@ const DIALOGUE_FRAMING_SKIPS: readonly string[] = [
   'framing.content-length.body-longer-than-declared',
   'framing.body.post-without-body-is-400',
   'framing.body.zero-length-is-400',
+  // A POST whose hidden Content-Length is not read is followed by a GET: a dialogue server takes that
+  // GET's request line for the answer to its 300 prompt.
+  'framing.hidden-length.bare-cr-before-field-not-read',
+  'framing.hidden-length.bare-cr-inside-name-not-read',
+  'framing.hidden-length.obs-fold-not-read',
+  'framing.hidden-length.whitespace-before-first-field-not-read',
+  'framing.hidden-length.nbsp-after-name-not-read',
+  'framing.hidden-length.name-split-over-lines-not-read',
 ];
 
 /** A JSON file of records; POST, PUT and DELETE as a two-step dialogue on one connection. */

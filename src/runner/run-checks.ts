@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
-import type { Canary, Check, CheckContext, CheckRun, SentRequest, Verdict } from '../checks/types.js';
+import { citeOf, type Canary, type Check, type CheckContext, type CheckRun, type SentRequest, type Verdict } from '../checks/types.js';
 import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import { UNROUTED_HOST_ID } from '../checks/catalogue/robustness.js';
@@ -141,6 +141,13 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   if (run.byteReplay === false) r.byteReplay = false;
   if (run.because) r.because = run.because;
   if (run.learned) r.learned = run.learned;
+  if (run.breaks && run.verdict === 'fail') {
+    // The failure breaks another sentence than the check's own: the result says which, at its level.
+    r.level = run.breaks.level;
+    r.source = run.breaks.source;
+    const cite = citeOf(run.breaks.source);
+    if (cite) r.cite = cite;
+  }
   if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
   return r;
 }
@@ -152,9 +159,13 @@ export function notRun(check: Pick<Check, 'id' | 'family' | 'level' | 'requireme
   return r;
 }
 
-/** Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. */
-function levelled(check: Check, profile: Profile, v: CheckRun['verdict'], strict: boolean): Verdict {
-  return levelledVerdict(levelUnder(check, profile), v, strict);
+/**
+ * Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. A
+ * failure that breaks another sentence (`run.breaks`) is judged at that sentence's level.
+ */
+function levelled(check: Check, profile: Profile, run: CheckRun, strict: boolean): Verdict {
+  if (run.verdict === 'fail' && run.breaks) return levelledVerdict(run.breaks.level, run.verdict, strict);
+  return levelledVerdict(levelUnder(check, profile), run.verdict, strict);
 }
 
 /** A verdict that rests on a deadline: it failed and one of its exchanges ran out of time. */
@@ -234,7 +245,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     } catch (err) {
       return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    let res = toResult(check, opts.profile, run, levelled(check, opts.profile, run.verdict, strict), Math.round(performance.now() - c0));
+    let res = toResult(check, opts.profile, run, levelled(check, opts.profile, run, strict), Math.round(performance.now() - c0));
     // Its requests met a server started again in between (it exits after each client): a pass stands,
     // but a failure may be only what the first process lost, so it is not judged.
     const exit = s.exitsAfterServing;

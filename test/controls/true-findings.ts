@@ -35,6 +35,15 @@ export const TRUE_FINDINGS: Readonly<Record<string, Readonly<Record<string, stri
       'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains more than one Host header field line or a Host header field with an invalid field value."',
     'status.header.host-with-space-is-400':
       'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to … any request message that contains … a Host header field with an invalid field value."',
+    // "Connection: close<TAB>" is answered "Connection: keep-alive" and the GET pipelined behind it too:
+    // the tab is OWS, not part of the value (RFC 9112 §5.1), so the option is close.
+    'connection.close.option-with-trailing-tab-honoured':
+      'RFC 9112 §9.6: "A server that receives a \"close\" connection option MUST initiate closure of the connection … The server MUST NOT process any further requests received on that connection." (RFC 9112 §5.1: a field line value does not include its optional whitespace)',
+    // HTTP Garden #45: "Invalid" pipelined behind a valid GET with "Connection: close" is parsed while the
+    // static file is read, and the default clientError handler answers 400 and destroys the socket: the
+    // valid request's 200 is lost, and bytes after a close option were processed as a request.
+    'connection.pipelining.valid-answered-before-invalid':
+      'RFC 9112 §9.6: "The server MUST NOT process any further requests received on that connection."',
   },
   'python-http-server': {
     // http.server never looks at Host: a comma list,
@@ -66,5 +75,19 @@ export const TRUE_FINDINGS: Readonly<Record<string, Readonly<Record<string, stri
     'robustness.garbage.http2-preface-rejected':
       'RFC 9110 §2.2: "A sender MUST NOT generate protocol elements that do not match the grammar defined by the corresponding ABNF rules." (HTTP-message = start-line CRLF …, RFC 9112 §2.1)',
     'status.prop.malformed-rejected': 'RFC 9110 §2.2 (as above: an answer with no status line)',
+    // The same bug on each request line whose version http.server refuses (400 for a malformed one, 505
+    // for another major): its error page goes out HTTP/0.9-style, with no status line, to a request that
+    // carries a version. The status code is a SHOULD; an answer that is no HTTP/1.x response is a MUST.
+    'status.version.http2-is-505': 'RFC 9110 §2.2 (as above: "HTTP/2" answered with no status line)',
+    'status.version.http2-0-is-505': 'RFC 9110 §2.2 (as above: "HTTP/2.0" answered with no status line)',
+    'status.version.http3-is-505': 'RFC 9110 §2.2 (as above: "HTTP/3" answered with no status line)',
+    'status.version.http3-0-is-505': 'RFC 9110 §2.2 (as above: "HTTP/3.0" answered with no status line)',
+    'status.version.http9-9-is-505': 'RFC 9110 §2.2 (as above: "HTTP/9.9" answered with no status line)',
+    'status.version.lowercase-is-400': 'RFC 9110 §2.2 (as above: "http/1.1" answered with no status line)',
+    'status.version.no-minor-is-400': 'RFC 9110 §2.2 (as above: "HTTP/1" answered with no status line)',
+    'status.version.three-parts-is-400': 'RFC 9110 §2.2 (as above: "HTTP/1.1.1" answered with no status line)',
+    'status.version.https-scheme-is-400': 'RFC 9110 §2.2 (as above: "HTTPS/1.1" answered with no status line)',
+    'status.version.garbage-is-400': 'RFC 9110 §2.2 (as above: "FOO/1.1" answered with no status line)',
+    'status.version.letters-is-400': 'RFC 9110 §2.2 (as above: "HTTP/A.B" answered with no status line)',
   },
 };

@@ -83,6 +83,10 @@ const entries: Entry[] = [
   ['closes-unannounced', 'python', 'buggy', 'Closes the connection after every response without sending `Connection: close` first.'],
   ['root-404', 'python', 'correct', 'Of no assignment, graded under `any`: `/` is not a resource (404), /hello is; correct otherwise.', 'any'],
   ['cl-over-te', 'python', 'buggy', 'With both Content-Length and Transfer-Encoding, reads Content-Length and keeps the connection open, so a request hidden in a chunk is answered (TE.CL smuggling).'],
+  ['close-ignored-when-pipelined', 'python', 'buggy', 'Honours "Connection: close" only once nothing more is buffered, so a request pipelined behind it is answered too.'],
+  ['method-letters-only', 'python', 'buggy', 'Takes a method to be letters only, so the valid token M-SEARCH is refused with 400.'],
+  ['strip-header-names', 'python', 'buggy', 'Cleans field names with str.strip(), so "Content-Length\\x85" is a Content-Length and "Host : x" a Host.'],
+  ['splitlines-head', 'python', 'buggy', 'Splits the request head with str.splitlines(), so a bare CR ends a field line and can hide a Content-Length.'],
 
   ['hostile-silent', 'python', 'hostile', 'Accepts connections and never answers or closes them.'],
   ['hostile-drip', 'python', 'hostile', 'Sends a valid-looking response one byte per second, never finishing.'],

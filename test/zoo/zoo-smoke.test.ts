@@ -461,6 +461,27 @@ const BUG_CHECKS: Record<string, (z: StartedZoo) => Promise<void>> = {
     expect(res?.status).toBe(400);
     c.close();
   },
+  'close-ignored-when-pipelined': async (z) => {
+    // A GET pipelined behind one that says "Connection: close" is answered too, where no further request may be.
+    const reply = await rawRequest(z.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n', { responses: 2, timeoutMs: 2000 });
+    expect(reply.responses.map((r) => r.status)).toEqual([300, 300]);
+  },
+  'method-letters-only': async (z) => {
+    // M-SEARCH is a valid token: the base answers 405; this one refuses the request line.
+    expect(first(await once(z, 'M-SEARCH / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(400);
+  },
+  'strip-header-names': async (z) => {
+    // "Content-Length\x85" is read as Content-Length: the GET after the head is swallowed as a body.
+    const get = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+    const reply = await rawRequest(z.port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length\x85: ${get.length}\r\n\r\n${get}`, { responses: 2, timeoutMs: 1500 });
+    expect(reply.responses.map((r) => r.status)).toEqual([405]);
+  },
+  'splitlines-head': async (z) => {
+    // A bare CR ends the line: "X-A: a\rContent-Length: N" holds a Content-Length, and the GET after the head is swallowed.
+    const get = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
+    const reply = await rawRequest(z.port, `POST / HTTP/1.1\r\nHost: x\r\nX-A: a\rContent-Length: ${get.length}\r\n\r\n${get}`, { responses: 2, timeoutMs: 1500 });
+    expect(reply.responses.map((r) => r.status)).toEqual([405]);
+  },
   'te-xchunked': async (z) => {
     // A correct server answers 501 (an unknown coding) and closes; this one decodes the body as chunked.
     const body = '7\r\n{"a":1}\r\n0\r\n\r\n';

@@ -5,6 +5,8 @@ import { answered, closes, describeExchange, req, result, statusOf } from '../ve
 import { RFC } from '../rfc.js';
 import { checkGroup } from '../group.js';
 import { AFTER_UNANNOUNCED_CLOSE } from '../follows.js';
+import { framingCheck } from '../pipeline.js';
+import { PEER } from '../peer-sources.js';
 
 /** Requests sent on one kept-alive connection; turns a refused connection into a failing run. */
 async function onConnection(
@@ -124,6 +126,73 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
         return result('pass', 'the server does not pipeline; it answered the first and closed, saying so', expected, ex, pipelined);
       }
       return result('fail', `pipelined requests got ${describeExchange(ex)} (each alone got ${singles.join(', ')})`, expected, ex, pipelined);
+    },
+  },
+  framingCheck({
+    id: 'connection.close.pipelined-request-not-answered',
+    source: PEER.closeNoFurther,
+    requirement: 'RFC 9112 §9.6: a server that receives a "close" connection option MUST initiate closure of the connection after the final response to that request, and "MUST NOT process any further requests received on that connection": a GET pipelined right behind it is never answered.',
+    cite: 'RFC 9112 §9.6',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    method: 'GET',
+    refuse: [],
+    close: 'fail',
+    serve: 'close-after',
+  }),
+  framingCheck({
+    id: 'connection.close.option-in-a-list-honoured',
+    source: PEER.closeNoFurther,
+    requirement: 'Connection is a list of options (llhttp\'s "close, token, upgrade, token, keep-alive"): "close" among them is the close option, whatever else is listed (keep-alive too), so RFC 9112 §9.6 applies: the server closes after its response and answers nothing pipelined behind.',
+    cite: 'RFC 9112 §9.6',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nConnection: close, token, upgrade, token, keep-alive\r\n\r\n',
+    method: 'GET',
+    refuse: [],
+    close: 'fail',
+    serve: 'close-after',
+  }),
+  framingCheck({
+    id: 'connection.close.option-with-trailing-tab-honoured',
+    source: PEER.closeNoFurther,
+    requirement: '"Connection: close<TAB>": the tab is optional whitespace around the value (RFC 9112 §5.1), so the option is "close" and RFC 9112 §9.6 applies: the server closes after its response and answers nothing pipelined behind.',
+    cite: 'RFC 9112 §9.6',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nConnection: close\t\r\n\r\n',
+    method: 'GET',
+    refuse: [],
+    close: 'fail',
+    serve: 'close-after',
+  }),
+  framingCheck({
+    id: 'connection.close.option-uppercase-honoured',
+    source: PEER.connectionOptionsCase,
+    requirement: 'RFC 9110 §7.6.1: "Connection options are case-insensitive." "CLOSE" is the close option, so RFC 9112 §9.6 applies: the server closes after its response and answers nothing pipelined behind.',
+    cite: 'RFC 9110 §7.6.1; RFC 9112 §9.6',
+    level: 'MUST',
+    request: 'GET {known} HTTP/1.1\r\nHost: localhost\r\nConnection: CLOSE\r\n\r\n',
+    method: 'GET',
+    refuse: [],
+    close: 'fail',
+    serve: 'close-after',
+  }),
+  {
+    id: 'connection.pipelining.valid-answered-before-invalid',
+    level: 'MUST',
+    requirement: 'A valid request with "Connection: close" followed on the same connection by bytes that are no request ("Invalid", HTTP Garden #45) gets its own answer: the server "MUST NOT process any further requests received on that connection" (RFC 9112 §9.6), so the bytes after it are never answered, and cannot take the answer of the request before them away.',
+    source: RFC.closeNoFurther,
+    cite: 'RFC 9112 §9.6',
+    async run(ctx) {
+      const text = fill(get(['Connection: close']), ctx);
+      // Judged against the same GET's own answer on a fresh connection, not a fixed status.
+      const alone = await ctx.send(req(text), { headOnly: true });
+      const own = statusOf(alone);
+      const r: SentRequest = { plan: { bytes: Buffer.from(text + 'Invalid\r\n\r\n', 'latin1') }, methods: ['GET'] };
+      const expected = [`the GET answered as alone (${own ?? 'no answer'}), then the connection closed`];
+      if (own === null) return result('blocked', `not judged: the GET alone got ${describeExchange(alone)}`, expected, alone, req(text));
+      const ex = await ctx.send(r, { settleMs: Math.min(300, ctx.timeoutMs) });
+      if (statusOf(ex) === own) return result('pass', describeExchange(ex), expected, ex, r);
+      return result('fail', `the valid GET before the invalid bytes got ${describeExchange(ex)}, where alone it gets ${own}`, expected, ex, r);
     },
   },
 ]);

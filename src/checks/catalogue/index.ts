@@ -12,6 +12,7 @@ import { storeChecks } from './store/records.js';
 import { smugglingChecks } from './framing/smuggling.js';
 import { transferEncodingChecks } from './framing/transfer-encoding.js';
 import { chunkedChecks } from './framing/chunked.js';
+import { hiddenLengthChecks } from './framing/hidden-length.js';
 import { trailerChecks } from './framing/trailers.js';
 import { upgradeChecks } from './status/upgrade.js';
 import { expectChecks } from './status/expect.js';
@@ -40,6 +41,7 @@ export const allChecks: Check[] = [
   ...smugglingChecks,
   ...transferEncodingChecks,
   ...chunkedChecks,
+  ...hiddenLengthChecks,
   ...trailerChecks,
   ...upgradeChecks,
   ...expectChecks,

@@ -298,9 +298,11 @@ export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'f
   }),
   framingCheck({
     id: 'framing.transfer-encoding.chunked-not-last-rejected',
-    requirement: 'If chunked is not the final transfer coding of a request, the server MUST respond 400 and close (another refusal that closes, such as 501, only warns: nothing of the body is read as a request).',
+    requirement: 'If chunked is not the final transfer coding of a request, the server MUST respond 400 and close (RFC 9112 §6.3); the final coding here, gzip, is one a server need not understand, and such a coding SHOULD get 501 (RFC 9112 §6.1): both name an answer for these bytes, so 400 or 501, then close, passes (another refusal that closes only warns: nothing of the body is read as a request).',
     source: RFC.chunkedNotLast,
+    cite: 'RFC 9112 §6.3, §6.1',
     judge: 'unrecoverable',
+    statuses: [400, 501],
     request: post(['Transfer-Encoding: chunked, gzip'], CHUNKED),
     method: 'POST',
     accept: [400, 501],

@@ -12,6 +12,10 @@ const NOT_FINAL =
   'RFC 9112 §6.3: "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad Request) status code and then close the connection." (RFC 9112 §6.1: a coding the server does not understand SHOULD get 501.)';
 const IS_CHUNKED =
   'RFC 9112 §7.1: "A recipient MUST be able to parse and decode the chunked transfer coding."; this value names chunked as the final coding, so the body is read as chunked and the pipelined request answered as itself (or the request refused with 400, then close).';
+const NOT_FINAL_UNKNOWN =
+  'RFC 9112 §6.3: "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad Request) status code and then close the connection." The final coding here (gzip) is one a server need not understand, and RFC 9112 §6.1 says "A server that receives a request message with a transfer coding it does not understand SHOULD respond with 501 (Not Implemented)": both sentences name an answer for the same bytes, so 400 or 501, then close, passes; another refusal that closes only warns.';
+const EMPTY_VALUE =
+  'RFC 9112 §6.3: "If a Transfer-Encoding header field is present in a request and the chunked transfer coding is not the final encoding, the message body length cannot be determined reliably; the server MUST respond with the 400 (Bad Request) status code and then close the connection." An empty Transfer-Encoding is present and names no coding, so no coding is one the server "does not understand" (RFC 9112 §6.1\'s 501 does not apply): 400, then close; another refusal that closes (501, or 411 from a server that ignored the field and wants a length) only warns.';
 const EMPTY_ELEMENTS =
   'RFC 9110 §5.6.1: "a recipient MUST parse and ignore a reasonable number of empty list elements"; the value is chunked, the body is read as chunked and the pipelined request answered as itself.';
 const NOT_A_FIELD =
@@ -35,12 +39,12 @@ export const transferEncodingChecks: Check[] = checkGroup({ prefix: 'framing', f
   framingCheck({
     id: 'framing.te-lookalike.chunked-then-gzip-is-400',
     source: PEER.chunkedNotLast,
-    requirement: NOT_FINAL,
-    cite: 'RFC 9112 §6.3',
+    requirement: NOT_FINAL_UNKNOWN,
+    cite: 'RFC 9112 §6.3, §6.1',
     level: 'MUST',
     request: postKnown(['Transfer-Encoding: chunked, gzip'], BODY),
-    refuse: [400],
-    refuseWarn: [501, '4xx', '5xx'],
+    refuse: [400, 501],
+    refuseWarn: ['4xx', '5xx'],
     serve: 'no',
   }),
   framingCheck({
@@ -57,7 +61,7 @@ export const transferEncodingChecks: Check[] = checkGroup({ prefix: 'framing', f
   framingCheck({
     id: 'framing.te-lookalike.empty-value-refused',
     source: PEER.chunkedNotLast,
-    requirement: NOT_FINAL,
+    requirement: EMPTY_VALUE,
     cite: 'RFC 9112 §6.3',
     level: 'MUST',
     request: postKnown(['Transfer-Encoding: '], BODY),

@@ -71,6 +71,26 @@ function invalidVersion(c: { id: string; version: string }): CheckDecl {
   });
 }
 
+/**
+ * A rare method that is a valid token (llhttp's method cases): the request line is valid, so the answer
+ * is the server's choice for a method (served, 501, 405, 404…) but never 400 (Bad Request) or silence,
+ * which say the request line is broken. RFC 9110 §9.1 names 501 or 405 for a method not implemented.
+ */
+function validRareMethod(c: { id: string; method: string; lines?: readonly string[]; body?: string; target?: string }): CheckDecl {
+  const body = c.body ?? '';
+  const lines = [...(c.lines ?? []), ...(body ? [`Content-Length: ${body.length}`] : [])];
+  return caseCheck({
+    id: c.id,
+    requirement: `"${c.method}" is a valid method token (method = token, RFC 9110 §9.1): a server that does not implement it SHOULD answer 501 (or 405 when it knows it); whatever it answers, it is not 400 (the request line is valid) and not a close without an answer.`,
+    source: RFC.methodNotImplemented,
+    level: 'SHOULD',
+    request: get(lines, { method: c.method, ...(c.target ? { target: c.target } : {}) }).replace(/\r\n\r\n$/, '\r\n\r\n' + body),
+    method: c.method,
+    accept: ['2xx', '3xx', 401, 403, 404, 405, 406, 409, 410, 411, 413, 415, 422, '5xx'],
+    rule: { note: 'the reference protocol answers 405 to every method it does not implement (501 warned)', accept: [405], warn: [501] },
+  });
+}
+
 /** Request-line syntax: methods, targets, versions (Http11Probe's COMP/RFC request-line cases, our ids). */
 export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
   // --- methods -----------------------------------------------------------------------------------
@@ -98,8 +118,14 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
     request: get([], { method: 'A'.repeat(1000) }),
     method: 'GET',
     accept: [501, 405],
-    rule: { note: 'the reference protocol rejects a long method with 405, 501, 400 or 414', accept: [405, 501, 400, 414] },
+    rule: { note: 'the reference protocol answers 405 to every method it does not implement, a long one too (501 warned)', accept: [405], warn: [501] },
   }),
+  validRareMethod({ id: 'status.method.hyphenated-token-not-400', method: 'M-SEARCH', lines: ['MAN: "ssdp:discover"'] }),
+  validRareMethod({ id: 'status.method.purge-not-400', method: 'PURGE' }),
+  validRareMethod({ id: 'status.method.query-with-body-not-400', method: 'QUERY', lines: ['Content-Type: text/plain'], body: 'select surname' }),
+  validRareMethod({ id: 'status.method.report-not-400', method: 'REPORT' }),
+  validRareMethod({ id: 'status.method.link-not-400', method: 'LINK', lines: ['Link: <http://example.com/profiles/joe>; rel="tag"'] }),
+  validRareMethod({ id: 'status.method.source-not-400', method: 'SOURCE' }),
   notATokenMethod({ id: 'status.method.control-character-is-400', method: 'G\x01ET' }),
   notATokenMethod({ id: 'status.method.nul-byte-is-400', method: 'GE\x00T' }),
   notATokenMethod({ id: 'status.method.separator-in-token-is-400', method: 'GE(T' }),
@@ -156,6 +182,15 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
     level: 'MAY',
     request: 'GET\t{known}\tHTTP/1.1\r\nHost: localhost\r\n\r\n',
     accept: [400, 'ok'],
+  }),
+  caseCheck({
+    id: 'status.request-line.lf-before-version-is-400',
+    requirement: 'A bare LF between the target and the version ("GET /<LF>HTTP/1.1", HTTP Garden #9) is no SP: read with LF as a line end it is a version-less line and a field line without a colon; either way the request line is invalid and the server SHOULD answer 400 (a close, or 505, also refuses it), not serve it as HTTP/1.1.',
+    source: RFC.invalidRequestLine,
+    level: 'SHOULD',
+    request: 'GET {known}\nHTTP/1.1\r\nHost: localhost\r\n\r\n',
+    accept: [400, 'close', 505],
+    rule: REF_400,
   }),
   caseCheck({
     id: 'status.request-line.leading-crlf-ignored',
@@ -230,7 +265,9 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
     id: 'status.target.absolute-form-accepted',
     requirement: 'A server MUST accept the absolute-form of the request target (GET http://localhost/ HTTP/1.1): it is served as the origin-form would be.',
     source: RFC.absoluteForm,
-    request: 'GET http://localhost{known} HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    // The target's authority is the profile's (a Host-routed profile's host without its route), so it
+    // agrees with the Host line the profile sends.
+    request: 'GET http://{authority}{known} HTTP/1.1\r\nHost: localhost\r\n\r\n',
     accept: ['ok'],
   }),
   caseCheck({
@@ -248,7 +285,6 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
     request: get([], { target: '/' + 'a'.repeat(16 * 1024) }),
     accept: [414, '2xx', '3xx', 404, 403, 410, 500],
     warn: ['close'],
-    rule: { note: 'the reference protocol refuses a long target with 414 (431, 400 or 404 accepted until the reference server sends 414)', accept: [414, 431, 400, 404], warn: ['close'] },
   }),
   caseCheck({
     id: 'status.target.asterisk-with-get-is-400',

@@ -31,6 +31,7 @@ REASONS = {
     408: 'Request Timeout',
     409: 'Conflict',
     413: 'Content Too Large',
+    414: 'URI Too Long',
     431: 'Request Header Fields Too Large',
     500: 'Internal Server Error',
     501: 'Not Implemented',
@@ -273,12 +274,12 @@ class StudentServer:
             m = HEAD_END_RE.search(c.buf)
             if m:
                 if m.start() > self.MAX_HEAD:
-                    raise HttpError(431, 'header section too large', close=True)
+                    raise self.head_too_large(c)
                 head = c.take(m.start())
                 del c.buf[:m.end() - m.start()]
                 return head
             if len(c.buf) > self.MAX_HEAD:
-                raise HttpError(431, 'header section too large', close=True)
+                raise self.head_too_large(c)
             if c.buf and started is None:
                 started = time.monotonic()
             if started is None:
@@ -295,6 +296,13 @@ class StudentServer:
                 return None
             if not data:
                 return None
+
+    def head_too_large(self, c):
+        """RFC 9112 3: a request line longer than the server will parse gets 414; the rest of the head 431."""
+        line_end = c.buf.find(b'\n', 0, self.MAX_HEAD + 1)
+        if line_end == -1:
+            return HttpError(414, 'request line too long', close=True)
+        return HttpError(431, 'header section too large', close=True)
 
     def parse_request_line(self, line):
         parts = line.split(' ')

@@ -21,7 +21,7 @@ BODY_TIMEOUT = 10
 STATUS = {
     200: 'OK', 201: 'Created', 204: 'No Content', 300: 'Multiple Choices', 400: 'Bad Request',
     404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict',
-    413: 'Content Too Large', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+    413: 'Content Too Large', 414: 'URI Too Long', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
     501: 'Not Implemented', 505: 'HTTP Version Not Supported',
 }
 KNOWN = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
@@ -136,13 +136,14 @@ async def read_lines(reader, first):
             try:
                 line = pending + await reader.readline()
             except ValueError:  # longer than the stream's limit
-                raise Refuse(431, 'header section too large')
+                # RFC 9112 3: a request line longer than the server will parse gets 414; the rest of the head 431.
+                raise Refuse(431 if lines else 414, 'header section too large')
         pending = b''
         if not line.endswith(b'\n'):
             raise Gone()
         size += len(line)
         if size > MAX_HEAD + 2:
-            raise Refuse(431, 'header section too large')
+            raise Refuse(431 if lines else 414, 'header section too large')
         text = strip_eol(line).decode('latin-1')
         if text == '':
             if lines:

@@ -15,7 +15,7 @@ const BODY_MS = 10000; // no progress on a body for that long: 408
 const REASONS = {
   200: 'OK', 201: 'Created', 204: 'No Content', 300: 'Multiple Choices', 400: 'Bad Request',
   404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict',
-  413: 'Content Too Large', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
+  413: 'Content Too Large', 414: 'URI Too Long', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   501: 'Not Implemented', 505: 'HTTP Version Not Supported',
 };
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -256,7 +256,8 @@ class Connection {
         const window = this.buf.toString('latin1', 0, Math.min(this.buf.length, MAX_HEAD + 4));
         const end = /\n\r?\n/.exec(window);
         if (!end || end.index > MAX_HEAD) {
-          if (this.buf.length > MAX_HEAD) throw new HttpError(431, 'header section too large');
+          // RFC 9112 §3: a request line longer than the server will parse gets 414; the rest of the head 431.
+          if (this.buf.length > MAX_HEAD) throw new HttpError(window.indexOf('\n') === -1 || window.indexOf('\n') > MAX_HEAD ? 414 : 431, 'header section too large');
           return false;
         }
         this.buf = this.buf.subarray(end.index + end[0].length);
