@@ -13,6 +13,7 @@ import { levelUnder } from '../../src/checks/level.js';
 import { caseJudgement, malformedRejected } from '../../src/checks/properties/status.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { judgeStatus, resolveAccepts } from '../../src/checks/verify.js';
+import { withAnswerGrammar } from '../../src/checks/answer-grammar.js';
 import { anyProfile, referenceProfile, type Profile } from '../../src/model/profile.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
@@ -25,7 +26,8 @@ function answer(text: string): Exchange {
   p.feed(bytes);
   p.end();
   const finals = [...p.done];
-  return { kind: 'response', responses: finals, finals, partial: null, connection: 'closed', sentBytes: 40, receivedBytes: bytes.length, elapsedMs: 2, transcript: [] };
+  const kind = finals.length > 0 ? 'response' : 'closed-without-response';
+  return { kind, responses: finals, finals, partial: null, connection: 'closed', sentBytes: 40, receivedBytes: bytes.length, elapsedMs: 2, transcript: [{ dir: 'received', atMs: 1, bytes }] };
 }
 
 const ANSWERS: Record<string, Exchange> = {
@@ -34,6 +36,8 @@ const ANSWERS: Record<string, Exchange> = {
   bad: answer('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n'),
   version: answer('HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n\r\n'),
   error: answer('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n'),
+  // No status line at all (Python's http.server to a version it refuses): RFC 9110 §2.2, a MUST in both.
+  page: answer('<html><body>Bad request version</body></html>\n'),
 };
 
 function cases(profile: Profile) {
@@ -66,7 +70,9 @@ describe('a property case and the catalogue check of the same malformation judge
         for (const [name, ex] of Object.entries(ANSWERS)) {
           const ctx = { profile, timeoutMs: 1000, send: async () => ex, name: () => 'x' } as unknown as CheckContext;
           const failed = (await malformedRejected.verify(ctx, g)) !== null;
-          const byCheck = judgeStatus(ex, resolveAccepts(check.expectation!(profile), profile.baselineStatuses)).verdict === 'fail' && levelUnder(check, profile) === 'MUST';
+          // As the check judges the same answer: its statuses at its level, and §2.2 at MUST.
+          const own = judgeStatus(ex, resolveAccepts(check.expectation!(profile), profile.baselineStatuses)).verdict === 'fail' && levelUnder(check, profile) === 'MUST';
+          const byCheck = own || withAnswerGrammar({ verdict: 'pass', reason: '', expected: [], actual: '', request: { plan: { bytes: g.bytes }, methods: [g.method] }, exchanges: [ex] }).breaks?.level === 'MUST';
           expect(failed, `${g.label} answered ${name}, as ${check.id} judges it`).toBe(byCheck);
         }
       }

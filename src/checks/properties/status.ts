@@ -2,6 +2,7 @@ import { defineProperty } from '../property.js';
 import type { Check, CheckContext, Level, SentRequest } from '../types.js';
 import { describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../verify.js';
 import { levelUnder } from '../level.js';
+import { withAnswerGrammar } from '../answer-grammar.js';
 import { allChecks } from '../catalogue/index.js';
 import type { Profile } from '../../model/profile.js';
 import { malformedRequest } from '../../arbitraries/malformations.js';
@@ -31,9 +32,12 @@ async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const { expectation: exp, level } = caseJudgement(g, ctx.profile);
   const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
-  const { verdict, reason } = judgeStatus(ex, exp);
-  if (verdict !== 'fail' || level !== 'MUST') return null;
-  return { reason: `${g.label}: ${reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
+  const judged = judgeStatus(ex, exp);
+  // An answer with no status line to a versioned request line breaks RFC 9110 §2.2 (a MUST) here as in
+  // every catalogue check (src/checks/answer-grammar.ts): the same bytes, the same level.
+  const run = withAnswerGrammar({ verdict: judged.verdict, reason: judged.reason, expected: [], actual: '', request, exchanges: [ex] });
+  if (run.verdict !== 'fail' || (level !== 'MUST' && run.breaks?.level !== 'MUST')) return null;
+  return { reason: `${g.label}: ${run.reason}`, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
 }
 
 export const malformedRejected = defineProperty({
