@@ -89,7 +89,7 @@ describe.concurrent('grade of a class with no --profile', () => {
       ['bob', 'any', 20261121, undefined],
     ]);
     for (const page of ['ann.html', 'bob.html']) expect(readFileSync(path.join(f('reports'), page), 'utf8')).toContain('<dt>profile</dt><dd>any</dd>');
-    expect(readFileSync(path.join(f('reports'), 'index.html'), 'utf8')).toContain('<p class="judged">Judged by profile any, seed 20261121.</p>');
+    expect(readFileSync(path.join(f('reports'), 'index.html'), 'utf8')).toContain('<p class="judged">Judged by profile any, seed 20261121; GET / answered 300: ');
     expect(readFileSync(f('junit.xml'), 'utf8').match(/<property name="profile" value="any"\/>/g)).toHaveLength(2);
     expect(readFileSync(f('summary.md'), 'utf8')).toContain('profile any, seed 20261121');
   }, 120_000);

@@ -708,9 +708,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'status.target.very-long-is-rejected',
     'store.body.over-limit-is-413',
   ],
-  'root-404': [
-    'status.target.very-long-is-rejected',
-  ],
+  'root-404': [],
   'rejected-post-stores': [
     'store.conflict.rejected-post-changes-nothing',
     'store.prop.model',
