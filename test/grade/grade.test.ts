@@ -80,7 +80,7 @@ describe('wiregrade grade', () => {
     );
     const seconds = (performance.now() - t0) / 1000;
     expect(code, c.stderr).toBe(0);
-    expect(seconds).toBeLessThan(170);
+    expect(seconds).toBeLessThan(200);
 
     // One table row per submission, one CSV row each, one HTML report each.
     for (const s of slugs) expect(c.stdout).toContain(s);
@@ -120,7 +120,7 @@ describe('wiregrade grade', () => {
     // No student process survives the run.
     expect(trackedGroups()).toEqual([]);
     expect(liveGradedProcesses(scratch)).toEqual([]);
-  }, 220_000); // its own bound is 170 s (above: two rounds of six, each at most its 60 s limit, and the starts); vitest's default 60 s cut it short under load
+  }, 240_000); // its own bound is 200 s (above: two rounds of six, each at most its 60 s limit, and the starts); vitest's default 60 s cut it short under load
 
   it('says clearly when --sandbox is asked for but bubblewrap is not there, and records which sandbox ran', async () => {
     const dir = tmp('wg-sb-');

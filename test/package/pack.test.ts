@@ -13,7 +13,7 @@
  * The copy keeps the build away from the repository's own dist/, which other test files run.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,7 +122,10 @@ describe.skipIf(!npm)(`npm pack, then install with no registry${npm ? '' : ' (sk
     for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'reference-server', 'action.yml', 'action', 'examples', 'docs']) {
       if (existsSync(path.join(REPO, entry))) cpSync(path.join(REPO, entry), path.join(src, entry), { recursive: true });
     }
-    symlinkSync(realpathSync(path.join(REPO, 'node_modules')), path.join(src, 'node_modules'));
+    // A real copy, not a link: npm pack, in a folder whose node_modules is a symlink, bundled only the
+    // bundled packages themselves and not their own dependencies (pure-rand, ajv…) in a fresh clone.
+    cpSync(realpathSync(path.join(REPO, 'node_modules')), path.join(src, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+    cpSync(path.join(REPO, 'package-lock.json'), path.join(src, 'package-lock.json'));
     const packed = await run('npm', ['pack', '--json', '--pack-destination', work], src, 280_000);
     expect(packed.stderr.split('\n').filter((l) => /\berror\b/i.test(l))).toEqual([]);
     expect(packed.code).toBe(0);
