@@ -5,7 +5,7 @@
  * kills every server and exits 130.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { main } from '../../src/cli/main.js';
 import { CSV_HEADER } from '../../src/reporters/csv.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+import { processesUnder, waitFor } from '../helpers/processes.js';
 import { tempFolders } from '../helpers/tmp.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,32 +35,6 @@ function csvRecords(text: string): Array<Record<string, string>> {
   return rows.map((r) => Object.fromEntries(head!.map((h, i) => [h, r[i] ?? ''])));
 }
 
-/** Live processes whose cwd is under `root`. */
-function processesUnder(root: string): string[] {
-  const out: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
-      if (cwd.startsWith(root) && state !== 'Z') out.push(`${pid} in ${cwd}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t0 = Date.now();
-    const tick = (): void => {
-      if (cond()) resolve(true);
-      else if (Date.now() - t0 > ms) resolve(false);
-      else setTimeout(tick, 50);
-    };
-    tick();
-  });
-}
 
 const QUICK = ['--cmd', 'python3 server.py {port}', '--checks', 'status.version', '--runs', '0', '--no-color'];
 

@@ -5,7 +5,7 @@
  * loaded machine does not change a score.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { allProperties } from '../../src/checks/properties/index.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
+import { processesUnder, waitFor } from '../helpers/processes.js';
 import { START_MS } from '../helpers/env.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -159,30 +160,10 @@ describe.concurrent('the grader stays truthful', () => {
 
   /** Live processes whose cwd is under `root`, and the scratch folders left there. */
   function leftovers(root: string): { processes: string[]; folders: string[] } {
-    const processes: string[] = [];
-    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-      try {
-        const cwd = readlinkSync(`/proc/${pid}/cwd`);
-        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
-        if (cwd.startsWith(root) && state !== 'Z') processes.push(`${pid} in ${cwd}`);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return { processes, folders: existsSync(root) ? readdirSync(root) : [] };
+    return { processes: processesUnder(root), folders: existsSync(root) ? readdirSync(root) : [] };
   }
 
-  function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const t0 = Date.now();
-      const tick = (): void => {
-        if (cond()) resolve(true);
-        else if (Date.now() - t0 > ms) resolve(false);
-        else setTimeout(tick, 50);
-      };
-      tick();
-    });
-  }
+
 
   describe.concurrent('signals during a class', () => {
     for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {

@@ -11,17 +11,18 @@ import { notRun } from '../../src/runner/run-checks.js';
 import { familyScores, scoreRun } from '../../src/runner/score.js';
 import type { CheckResult, RunResult } from '../../src/runner/types.js';
 import { latin1 } from '../../src/wire/bytes.js';
-import { sent } from './fixtures.js';
+import { runResult, sent } from './fixtures.js';
 
 const ENV = { canRestart: true, canary: true };
 
 function run(profile: Profile, checks: CheckResult[]): RunResult {
-  return { target: { host: '127.0.0.1', port: 40123 }, profile: profile.name, seed: 20261121, strict: false, startedAt: '2026-12-06T01:00:00.000Z', durationMs: 61_000, checks, invocation: { profile: profile.name } };
+  // Data only (no socket): the shared fixture's target, the grader's port of a server that is gone.
+  return runResult(checks, { profile: profile.name, seed: 20261121, durationMs: 61_000, invocation: { profile: profile.name } });
 }
 
 function graded(submission: string, r: RunResult, launch: LaunchOutcome): GradeResult {
   const failed = r.checks.find((c) => c.verdict === 'fail');
-  return { submission, command: 'python3 server.py 40123', run: r, score: scoreRun(r), families: familyScores(r), launch, restarts: 0, deaths: [], sandbox: 'none', timedOut: false, durationMs: 900, ...(failed ? { topFailure: failed.id } : {}) };
+  return { submission, command: `python3 server.py ${r.target.port}`, run: r, score: scoreRun(r), families: familyScores(r), launch, restarts: 0, deaths: [], sandbox: 'none', timedOut: false, durationMs: 900, ...(failed ? { topFailure: failed.id } : {}) };
 }
 
 /** Every check of the catalogue blocked (or skipped by the profile), as when the server exited before it listened. */
