@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prettyJson, toGradeJson, type JsonGrade } from '../../src/reporters/json.js';
 import { renderHtmlReport } from '../../src/reporters/html.js';
-import { neverStarted, typical } from './grade-size-fixtures.js';
+import { neverStarted, typical, GRADER_PORT } from './grade-size-fixtures.js';
 
 /**
  * Reports sized for a class (issue 25): the JSON of a submission that never started under 20 KB, of a
@@ -66,7 +66,7 @@ describe('grade reports sized for a class', () => {
     expect(j.rerun).toBe('wiregrade fuzz --target 127.0.0.1:PORT --checks ID --profile any --no-corpus --runs 0');
     expect(j.regrade).toBe("wiregrade grade --cwd . --cmd 'python3 server.py {port}' --profile any --seed 20261121 --checks ID");
     // The grader's port is history (`target`), never a command's.
-    expect(j.target).toBe('127.0.0.1:40123');
-    expect(JSON.stringify(j.checks).includes('40123')).toBe(false);
+    expect(j.target).toBe(`127.0.0.1:${GRADER_PORT}`);
+    expect(JSON.stringify(j.checks).includes(String(GRADER_PORT))).toBe(false);
   });
 });

@@ -15,9 +15,14 @@ import { runResult, sent } from './fixtures.js';
 
 const ENV = { canRestart: true, canary: true };
 
+/**
+ * The grader's port in these results: data only, never bound or connected to (no socket here), and a
+ * number no request of the catalogue holds (8080 is in a Host check), so a test can tell it apart.
+ */
+export const GRADER_PORT = 40123;
+
 function run(profile: Profile, checks: CheckResult[]): RunResult {
-  // Data only (no socket): the shared fixture's target, the grader's port of a server that is gone.
-  return runResult(checks, { profile: profile.name, seed: 20261121, durationMs: 61_000, invocation: { profile: profile.name } });
+  return runResult(checks, { target: { host: '127.0.0.1', port: GRADER_PORT }, profile: profile.name, seed: 20261121, durationMs: 61_000, invocation: { profile: profile.name } });
 }
 
 function graded(submission: string, r: RunResult, launch: LaunchOutcome): GradeResult {
