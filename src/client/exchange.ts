@@ -113,6 +113,13 @@ export interface ExchangeOptions {
   silenceMs?: number;
 }
 
+/**
+ * The largest request the quiet window applies to. A 1 MiB request line is in the kernel's buffers
+ * within milliseconds, and a student server reading it 8 bytes at a time answers 200 ms later idle, a
+ * second or more on a loaded machine: its silence then says nothing about the server's pace.
+ */
+export const QUIET_WINDOW_MAX_REQUEST_BYTES = 64 * 1024;
+
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
 export class KeepAliveConnection {
   private readonly parser = new ResponseParser();
@@ -166,7 +173,10 @@ export class KeepAliveConnection {
     };
     let end: WaitEnd | undefined;
     // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
-    const quietMs = opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() ? opts.silenceMs : undefined;
+    // A request over QUIET_WINDOW_MAX_REQUEST_BYTES gets the whole deadline: "sent" only means handed to
+    // the kernel, and the server's time to read it is not in the pace of its small answers.
+    const quietMs =
+      opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() && plan.bytes.length <= QUIET_WINDOW_MAX_REQUEST_BYTES ? opts.silenceMs : undefined;
     if (quietMs !== undefined) {
       const first = await this.conn.waitFor(() => done() || sendDone, deadline);
       if (first !== 'done' || done()) end = first;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, KeepAliveConnection, retain, RETAINED_RECEIVED_BYTES, type ExchangeOptions } from '../../src/client/exchange.js';
+import { exchange, KeepAliveConnection, QUIET_WINDOW_MAX_REQUEST_BYTES, retain, RETAINED_RECEIVED_BYTES, type ExchangeOptions } from '../../src/client/exchange.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { answered, matches, statusOf } from '../../src/checks/verify.js';
 import { latin1 } from '../../src/wire/bytes.js';
@@ -224,6 +224,14 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect(ex.kind).toBe('response');
     expect(ex.finals.map((r) => r.status)).toEqual([200]);
     expect(ex.elapsedMs).toBeGreaterThan(200);
+  });
+
+  it('a request over QUIET_WINDOW_MAX_REQUEST_BYTES gets the whole deadline: its reading is not the server\'s pace', async () => {
+    const big = { bytes: latin1('GET /' + 'a'.repeat(QUIET_WINDOW_MAX_REQUEST_BYTES) + ' HTTP/1.1\r\nHost: a\r\n\r\n') };
+    const ex = await run((s) => setTimeout(() => s.write(ok(200)), 600), { timeoutMs: 3000, silenceMs: 150 }, big);
+    expect(ex.kind).toBe('response');
+    const small = await run((s) => setTimeout(() => s.write(ok(200)), 600), { timeoutMs: 3000, silenceMs: 150 });
+    expect(small.kind).toBe('timeout'); // the same answer time after a small request is a silence
   });
 
   it('quiet after the first of two pipelined answers: a timeout once the window has passed', async () => {
