@@ -34,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { table } from 'table';
-import { allProperties } from '../src/checks/properties/index.js';
+import { allProperties } from '../properties/index.js';
 import { allChecks } from '../src/checks/catalogue/index.js';
 import type { PropertyDef } from '../src/checks/property.js';
 import type { SentRequest } from '../src/checks/types.js';

@@ -51,7 +51,7 @@ function useDist() {
   const stamp = path.join(root, 'dist', '.built');
   if (!existsSync(stamp)) return false;
   if (!existsSync(path.join(root, 'src'))) return true; // an installed package: only dist/ is there
-  return newestSource(['src', 'reference-server']) < statSync(stamp).mtimeMs;
+  return newestSource(['src', 'properties', 'reference-server']) < statSync(stamp).mtimeMs;
 }
 
 let main;

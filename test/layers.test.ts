@@ -1,9 +1,9 @@
 /**
- * The layer rule of docs/architecture.md, held true: the folders of src/ listed in "How it is built", in that order,
- * and each source file imports only from its own folder or from folders above it in the list. The one
- * exception it names (the properties use the arbitraries, which use two leaves of src/checks
- * and nothing else of it) is the only one allowed; src/cli may start the bundled server, and
- * reference-server/ imports nothing from src/.
+ * The layer rule of docs/architecture.md, held true: the folders of src/ and the top-level properties/
+ * listed in "How it is built", in that order, and each source file imports only from its own folder or
+ * from folders above it in the list, with no exception; src/cli may start the bundled server, and
+ * reference-server/ imports nothing from src/. And no import circle, between files of one folder
+ * included (a type-only import counts: it is a dependency a reader follows all the same).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,10 +12,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** All that src/arbitraries may import from src/checks (the exception docs/architecture.md names). */
-const ARBITRARIES_MAY_USE = ['src/checks/verify.ts', 'src/checks/level.ts'];
-/** The checks that may use src/arbitraries, though it is below src/checks. */
-const PROPERTIES = 'src/checks/properties/';
+/** The layers outside src/: the properties and their generators (properties/arbitraries/). */
+const TOP_LAYERS = ['properties'];
 
 function sources(dir: string): string[] {
   const out: string[] = [];
@@ -34,10 +32,52 @@ function importsOf(file: string): string[] {
   return specs.map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
-/** `src/<folder>` of a repo path, or null outside src/. */
+/** `src/<folder>` or a top layer (`properties`) of a repo path, or null outside them. */
 function layerOf(file: string): string | null {
   const m = /^src\/([^/]+)\//.exec(file);
-  return m ? `src/${m[1]}` : null;
+  if (m) return `src/${m[1]}`;
+  const top = file.slice(0, file.indexOf('/'));
+  return TOP_LAYERS.includes(top) ? top : null;
+}
+
+/** The import circles of the files of `src/` and the top layers. */
+const circles = (files: readonly string[]): string[][] => circlesOf(Object.fromEntries(files.map((f) => [f, importsOf(f)])));
+
+/** The circles of an import graph (file → the files it imports): each the files that reach each other (Tarjan's components). */
+function circlesOf(imports: Record<string, readonly string[]>): string[][] {
+  const graph = new Map(Object.entries(imports).map(([f, to]) => [f, to.filter((t) => t !== f)]));
+  const files = [...graph.keys()];
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return found;
 }
 
 /** The folders the "How it is built" block of docs/architecture.md lists, in order. */
@@ -45,18 +85,20 @@ function readmeLayers(): string[] {
   const readme = readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## How it is built'));
   const block = section.slice(section.indexOf('```') + 3, section.indexOf('```', section.indexOf('```') + 3));
-  return [...block.matchAll(/^(src\/[a-z0-9-]+)\s/gm)].map((m) => m[1]!);
+  return [...block.matchAll(/^(src\/[a-z0-9-]+|[a-z0-9-]+(?=\/\s))/gm)].map((m) => m[1]!).filter((l) => l.startsWith('src/') || TOP_LAYERS.includes(l));
 }
 
 describe('layers', () => {
   const layers = readmeLayers();
-  const files = sources('src');
+  const files = [...sources('src'), ...TOP_LAYERS.flatMap((l) => sources(l))];
 
-  it('docs/architecture.md lists every folder of src/, once each', () => {
-    const folders = readdirSync(path.join(root, 'src'))
-      .filter((n) => statSync(path.join(root, 'src', n)).isDirectory())
-      .map((n) => `src/${n}`)
-      .sort();
+  it('docs/architecture.md lists every folder of src/ and the top layers, once each', () => {
+    const folders = [
+      ...readdirSync(path.join(root, 'src'))
+        .filter((n) => statSync(path.join(root, 'src', n)).isDirectory())
+        .map((n) => `src/${n}`),
+      ...TOP_LAYERS,
+    ].sort();
     expect([...layers].sort()).toEqual(folders);
     expect(new Set(layers).size).toBe(layers.length);
   });
@@ -65,7 +107,7 @@ describe('layers', () => {
     const rank = new Map(layers.map((l, i) => [l, i]));
     const violations: string[] = [];
     let crossing = 0;
-    const excepted: string[] = [];
+    let fromProperties = 0;
     for (const file of files) {
       const from = layerOf(file)!;
       for (const target of importsOf(file)) {
@@ -77,21 +119,20 @@ describe('layers', () => {
         }
         if (to === from) continue;
         crossing += 1;
-        if (from === 'src/arbitraries' && to === 'src/checks' && !ARBITRARIES_MAY_USE.includes(target)) {
-          violations.push(`${file} imports ${target}: the arbitraries use only ${ARBITRARIES_MAY_USE.join(' and ')} of src/checks`);
-          continue;
-        }
-        if (file.startsWith(PROPERTIES) && to === 'src/arbitraries') {
-          excepted.push(`${file} -> ${target}`);
-          continue;
-        }
+        if (from === 'properties') fromProperties += 1;
         if (rank.get(to)! > rank.get(from)!) violations.push(`${file} (${from}) imports ${target} (${to}, below it)`);
       }
     }
     expect(violations).toEqual([]);
-    // The scan saw the imports it is about: hundreds cross a folder, and the exception is really used.
+    // The scan saw the imports it is about: hundreds cross a folder, the properties' among them.
     expect(crossing).toBeGreaterThan(200);
-    expect(excepted.length).toBeGreaterThan(0);
+    expect(fromProperties).toBeGreaterThan(20);
+  });
+
+  it('has no import circle, inside a folder or across folders', () => {
+    expect(circles(files)).toEqual([]);
+    // The finder finds one: two files of a made-up folder that import each other.
+    expect(circlesOf({ 'x/a.ts': ['x/b.ts'], 'x/b.ts': ['x/c.ts'], 'x/c.ts': ['x/a.ts'], 'x/d.ts': ['x/a.ts'] })).toEqual([['x/a.ts', 'x/b.ts', 'x/c.ts']]);
   });
 
   it('reference-server/ imports nothing from src/', () => {

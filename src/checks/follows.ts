@@ -5,27 +5,11 @@
  * stays a failure, listed under its root in every report, and is deducted once, at the root.
  */
 import type { Exchange } from '../client/exchange.js';
+import type { FollowRule, RootFinding } from './types.js';
 import { answered, closes } from './verify.js';
 
-/**
- * What a failure must show to follow from its root:
- * - `closed-unannounced`: the server closed the connection after an HTTP/1.1 answer that did not say
- *   "Connection: close", before the answers this check asked for on that connection (the root judges
- *   exactly that: RFC 9112 §9.3);
- * - `same-case`: the two checks send the same malformation or the same way of sending, so a
- *   failure of both is one bug by construction (a property and the catalogue check of its case; a
- *   smuggling check and the framing check of the length or coding it hides behind);
- * - `same-crash`: the server crashed (a non-zero exit or a signal) after this check's connection ended,
- *   as it did after the root's, with the same last words (a traceback's last line): a crash on
- *   disconnect is one bug, whichever way the client closed.
- */
-export type RootFinding = 'closed-unannounced' | 'same-case' | 'same-crash';
-
-export interface FollowRule {
-  /** The check whose failure this one follows from (its id, written in full). */
-  root: string;
-  when: RootFinding;
-}
+// The rule's types are declared with the check's (src/checks/types.ts), so that file imports nothing back.
+export type { FollowRule, RootFinding } from './types.js';
 
 /** What a rule looks at in a result: its exchanges, and what the runner added (a death, an exit after serving). */
 export interface Judged {

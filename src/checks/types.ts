@@ -4,6 +4,40 @@ import type { Profile } from '../model/profile.js';
 import type { FindingCode } from '../http1/findings.js';
 
 /**
+ * An acceptable outcome: a status code, a status class, or `close` (the server closed or reset the
+ * connection without sending any byte of a response).
+ */
+export type Accept = number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'close' | 'ok';
+
+export interface StatusExpectation {
+  accept: readonly Accept[];
+  /** Outcomes that are tolerated with a warning (the RFC allows them, the assignment prefers `accept`). */
+  warn?: readonly Accept[];
+  /** After the response, the server MUST close the connection. */
+  mustClose?: boolean;
+}
+
+/**
+ * What a failure must show to follow from its root:
+ * - `closed-unannounced`: the server closed the connection after an HTTP/1.1 answer that did not say
+ *   "Connection: close", before the answers this check asked for on that connection (the root judges
+ *   exactly that: RFC 9112 §9.3);
+ * - `same-case`: the two checks send the same malformation or the same way of sending, so a
+ *   failure of both is one bug by construction (a property and the catalogue check of its case; a
+ *   smuggling check and the framing check of the length or coding it hides behind);
+ * - `same-crash`: the server crashed (a non-zero exit or a signal) after this check's connection ended,
+ *   as it did after the root's, with the same last words (a traceback's last line): a crash on
+ *   disconnect is one bug, whichever way the client closed.
+ */
+export type RootFinding = 'closed-unannounced' | 'same-case' | 'same-crash';
+
+export interface FollowRule {
+  /** The check whose failure this one follows from (its id, written in full). */
+  root: string;
+  when: RootFinding;
+}
+
+/**
  * What a check is about; each id prefix belongs to one family (README, "Where each check lives"):
  * `framing` is how a request's body is delimited (Content-Length, Transfer-Encoding, chunked, trailers,
  * smuggling); `connection` is persistence, closing and pipelining; `assignment` the rules of a course
@@ -101,7 +135,7 @@ export interface CheckRun {
    * When the verdict rests on the status of `request` alone (after `setup`, each on its own connection),
    * the outcomes it accepts: a corpus entry can then be replayed from its bytes, without the check.
    */
-  expectation?: import('./verify.js').StatusExpectation;
+  expectation?: StatusExpectation;
   /** false when sending the bytes again does not reproduce the failure (it took a reset or a half-close). */
   byteReplay?: false;
   /**
@@ -126,7 +160,7 @@ export interface CheckRun {
  * `died-on-unrouted-host`: the server died on a request whose Host carries none of the profile's routes
  * (see `robustness.unrouted-host.server-survives`).
  */
-export type RunnerFinding = 'died-on-unrouted-host' | 'exited-cleanly' | import('./follows.js').RootFinding;
+export type RunnerFinding = 'died-on-unrouted-host' | 'exited-cleanly' | RootFinding;
 
 export interface CheckContext {
   readonly target: Endpoint;
@@ -208,8 +242,8 @@ export interface Check {
    * profile, as data, so a property case of the same malformation is judged by them, at this check's
    * level (the same bytes get the same level everywhere).
    */
-  expectation?: (profile: Profile) => import('./verify.js').StatusExpectation;
+  expectation?: (profile: Profile) => StatusExpectation;
   /** The failures this one can follow from (one bug, one deduction): see src/checks/follows.ts. */
-  follows?: readonly import('./follows.js').FollowRule[];
+  follows?: readonly FollowRule[];
   run(ctx: CheckContext): Promise<CheckRun>;
 }

@@ -1,21 +1,10 @@
 import type { Exchange } from '../client/exchange.js';
 import { header, type ParsedResponse } from '../http1/response-parser.js';
 import { latin1, utf8 } from '../wire/bytes.js';
-import type { CheckContext, CheckRun, RunVerdict, SentRequest } from './types.js';
+import type { Accept, CheckContext, CheckRun, RunVerdict, SentRequest, StatusExpectation } from './types.js';
 
-/**
- * An acceptable outcome: a status code, a status class, or `close` (the server closed or reset the
- * connection without sending any byte of a response).
- */
-export type Accept = number | '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'close' | 'ok';
-
-export interface StatusExpectation {
-  accept: readonly Accept[];
-  /** Outcomes that are tolerated with a warning (the RFC allows them, the assignment prefers `accept`). */
-  warn?: readonly Accept[];
-  /** After the response, the server MUST close the connection. */
-  mustClose?: boolean;
-}
+// An acceptable outcome and a status expectation are declared with the check (src/checks/types.ts).
+export type { Accept, StatusExpectation } from './types.js';
 
 /** A request from text (Latin-1, so any byte can be written as \xNN) sent whole. */
 export function req(text: string | Uint8Array, method = 'GET'): SentRequest {

@@ -3,7 +3,7 @@ import type { Check } from '../checks/types.js';
 import type { PropertyDef } from '../checks/property.js';
 import { allChecks } from '../checks/catalogue/index.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
-import { allProperties } from '../checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { UsageError } from './io.js';
 
 export { BASELINE_ID };

@@ -5,7 +5,7 @@ import { startOracle } from './oracle.js';
 import { gradeSubmission, type GradeOptions } from '../runner/grade.js';
 import { DEFAULT_LIMITS, bubblewrapPath } from '../supervise/limits.js';
 import type { GradeResult } from '../runner/grade-types.js';
-import { freePort } from '../supervise/launch.js';
+import { freePort } from '../supervise/ports.js';
 import { exitCleanlyOnSignals } from '../supervise/cleanup.js';
 import { toClassCsv } from '../reporters/csv.js';
 import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js';

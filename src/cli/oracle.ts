@@ -1,4 +1,5 @@
-import { launchServer, freePort } from '../supervise/launch.js';
+import { launchServer } from '../supervise/launch.js';
+import { freePort } from '../supervise/ports.js';
 import type { Endpoint } from '../wire/types.js';
 import { parseTarget } from './args.js';
 import { UsageError } from './io.js';

@@ -15,8 +15,8 @@ import { closeQuietly, resolveTarget } from './target.js';
 import { resolveProfile } from './profile.js';
 
 /**
- * A user's regression corpus: a folder in the working directory. (The project's own seed corpus lives in
- * test/corpus-seed/, where no `fuzz` run writes unless it is named with --corpus.)
+ * A user's regression corpus: a folder in the working directory. (The project's own corpus is corpus/
+ * in the repository, which `npm run fuzz` names with --corpus.)
  */
 export const DEFAULT_CORPUS = 'wiregrade-corpus';
 

@@ -8,25 +8,12 @@ import { profiles, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
-import type { ResultCause } from './causes.js';
+import type { ReplayResult } from './types.js';
 import { runChecks } from './run-checks.js';
 import { runProperty } from './run-properties.js';
 import { Scheduler } from './scheduler.js';
 
-/** The words Schemathesis users know: the failure is gone, is still there, or could not be checked. */
-export type ReplayVerdict = 'FIXED' | 'FAILED' | 'ERROR';
-
-export interface ReplayResult {
-  file: string;
-  check: string;
-  verdict: ReplayVerdict;
-  reason: string;
-  durationMs: number;
-  /** What the runner added: the server died after this entry, or the entry was not replayed (blocked). */
-  cause?: ResultCause;
-  /** Nothing accepted a connection for this entry. */
-  refused?: boolean;
-}
+export type { ReplayResult, ReplayVerdict } from './types.js';
 
 type Outcome = Omit<ReplayResult, 'file' | 'check' | 'durationMs'> & { exchanges?: readonly Exchange[] };
 

@@ -1,9 +1,23 @@
 import type { Check, CheckRun, Verdict } from '../checks/types.js';
 import type { CorpusProblem } from '../corpus/store.js';
-import type { ReplayResult } from './replay-corpus.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Area } from '../model/profile.js';
 import type { BlockCause, ResultCause, Unreachable } from './causes.js';
+
+/** The words Schemathesis users know: the failure is gone, is still there, or could not be checked. */
+export type ReplayVerdict = 'FIXED' | 'FAILED' | 'ERROR';
+
+export interface ReplayResult {
+  file: string;
+  check: string;
+  verdict: ReplayVerdict;
+  reason: string;
+  durationMs: number;
+  /** What the runner added: the server died after this entry, or the entry was not replayed (blocked). */
+  cause?: ResultCause;
+  /** Nothing accepted a connection for this entry. */
+  refused?: boolean;
+}
 
 /** What a result keeps of its check's declaration: who it is, and what it asks, under the run's profile. */
 export type CheckMeta = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'>;

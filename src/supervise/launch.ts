@@ -7,13 +7,18 @@
  * servers under test die on a connection that sends nothing. Nothing here prints.
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatEndpoint } from '../wire/endpoint.js';
 import { isListening, listenTableAvailable } from '../wire/listen-table.js';
 import { trackGroup, untrackGroup } from './cleanup.js';
 import { groupListeningPorts } from './port-owner.js';
+import { groupAlive, signalGroup } from './process-group.js';
+import { probeByConnect } from './ports.js';
+import { TailBuffer } from './tail-buffer.js';
+
+// What the rest of the project (and the tests) take from here: the launcher's parts, each in its file.
+export { freePort, probeByConnect } from './ports.js';
+export { groupAlive, groupMembers } from './process-group.js';
+export { TailBuffer } from './tail-buffer.js';
 
 export interface LaunchOptions {
   /** argv, or a shell command line run with `/bin/sh -c`. */
@@ -90,107 +95,6 @@ const POLL_SLOW_MS = 100;
 const TERM_GRACE_MS = 500;
 const KILL_WAIT_MS = 5_000;
 
-/** Keeps the last `cap` bytes written to it, whatever the total. */
-export class TailBuffer {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  /** Total bytes ever pushed. */
-  total = 0;
-
-  constructor(private readonly cap: number) {}
-
-  push(chunk: Buffer): void {
-    this.total += chunk.length;
-    if (this.cap <= 0) return;
-    if (chunk.length >= this.cap) {
-      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.cap))];
-      this.size = this.cap;
-      return;
-    }
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.size > this.cap) {
-      const first = this.chunks[0]!;
-      const excess = this.size - this.cap;
-      if (first.length <= excess) {
-        this.chunks.shift();
-        this.size -= first.length;
-      } else {
-        // Copy, so the dropped part of a large chunk is not kept alive by a view into it.
-        this.chunks[0] = Buffer.from(first.subarray(excess));
-        this.size -= excess;
-      }
-    }
-  }
-
-  get length(): number {
-    return this.size;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
-  }
-
-  toString(): string {
-    return this.toBuffer().toString('utf8');
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Process groups
-
-function readProcStat(pid: string): { state: string; pgrp: number } | null {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // "pid (comm) S ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
-    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '', pgrp: Number(rest[2]) };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The live members of process group `pgid` (zombies excluded), or null where /proc is not available.
- * Zombies are left out on purpose: when a group leader dies before its children, the children are
- * re-parented to PID 1, and in some containers PID 1 never reaps them; they are dead all the same.
- */
-export function groupMembers(pgid: number): number[] | null {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return null;
-  }
-  const live: number[] = [];
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readProcStat(name);
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') live.push(Number(name));
-  }
-  return live;
-}
-
-/** Does any live process remain in group `pgid`? */
-export function groupAlive(pgid: number): boolean {
-  const members = groupMembers(pgid);
-  if (members) return members.length > 0;
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
 export { trackedGroups } from './cleanup.js';
 
 async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -204,37 +108,6 @@ async function waitUntil(cond: () => boolean, timeoutMs: number): Promise<boolea
 
 // ---------------------------------------------------------------------------------------------------
 // Readiness
-
-/**
- * Fallback readiness probe for systems without /proc/net/tcp: connect and send a complete, valid
- * request (`GET / HTTP/1.1` with Host and `Connection: close`), so that even a fragile server sees an
- * ordinary client rather than an empty connection. True once the connection is accepted.
- */
-export function probeByConnect(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    let done = false;
-    const finish = (ok: boolean): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      resolve(ok);
-    };
-    const timer = setTimeout(() => {
-      finish(false);
-      socket.destroy();
-    }, timeoutMs);
-    socket.on('error', () => finish(false));
-    socket.on('connect', () => {
-      finish(true);
-      socket.end(`GET / HTTP/1.1\r\nHost: ${formatEndpoint({ host, port })}\r\nConnection: close\r\n\r\n`);
-      socket.resume();
-      // Read (and drop) the answer, then go; never keep the server's connection for long.
-      setTimeout(() => socket.destroy(), 1000).unref();
-    });
-    socket.on('close', () => finish(false));
-  });
-}
 
 function makeProbe(opts: LaunchOptions, pid: number | undefined): () => Promise<boolean> {
   const mode = opts.probe ?? 'auto';
@@ -250,64 +123,6 @@ function makeProbe(opts: LaunchOptions, pid: number | undefined): () => Promise<
     return () => isListening(opts.port, opts.host);
   }
   return () => probeByConnect(opts.port, opts.host ?? '127.0.0.1');
-}
-
-/**
- * A port that was free on 127.0.0.1 a moment ago, taken from below the kernel's ephemeral range
- * (/proc/sys/net/ipv4/ip_local_port_range). A port from inside that range (what binding port 0 gives)
- * can be handed to an outgoing connection, or to another port-0 listener, between this pick and the
- * server's own bind; a grade makes thousands of connections, and a class or a test suite runs many
- * grades at once, so that happens. Candidates are spread by the process id and a counter (no randomness:
- * nothing here bears on a verdict), each bound once to check it; after PORT_TRIES taken ones, port 0.
- */
-export async function freePort(): Promise<number> {
-  const high = ephemeralLow();
-  const span = high - PORT_LOW;
-  for (let i = 0; i < PORT_TRIES && span > 0; i++) {
-    const port = PORT_LOW + ((process.pid * 7919 + portCounter++ * 104_729) % span);
-    if (await bindable(port)) return port;
-  }
-  return bindZero();
-}
-
-const PORT_LOW = 10_000;
-const PORT_TRIES = 50;
-let portCounter = 0;
-
-/** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
-function ephemeralLow(): number {
-  try {
-    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    return Number.isInteger(low) && low > PORT_LOW ? low : 32_768;
-  } catch {
-    return 32_768;
-  }
-}
-
-function bindable(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}
-
-function bindZero(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        srv.close();
-        reject(new Error('could not read the bound port'));
-        return;
-      }
-      srv.close(() => resolve(addr.port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------------

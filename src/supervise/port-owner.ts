@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { listenTableAvailable, readListenTable } from '../wire/listen-table.js';
-import { groupMembers } from './launch.js';
+import { groupMembers } from './process-group.js';
 
 /** The socket inodes process `pid` holds open (empty when it cannot be read). */
 function socketInodes(pid: number): Set<number> {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { Deadline, sleep } from './deadline.js';
 import { splitBytes } from './bytes.js';
-import type { Endpoint, OpenResult, SendPlan, TranscriptEvent, WaitEnd } from './types.js';
+import type { Endpoint, SendPlan, TranscriptEvent, WaitEnd } from './types.js';
 
 export const DEFAULT_CAP_BYTES = 4 * 1024 * 1024;
 
@@ -12,6 +12,12 @@ export interface OpenOptions {
 }
 
 export type SendResult = { ok: true; sentBytes: number } | { ok: false; sentBytes: number; error: 'closed' | 'reset' };
+
+/** How opening a connection ended. */
+export type OpenResult =
+  | { ok: true; conn: Connection }
+  /** `code`: the error's errno code (`ECONNRESET`: the server reset the connection as it was made). */
+  | { ok: false; kind: 'refused' | 'timeout' | 'error'; message: string; code?: string };
 
 /**
  * One TCP connection to a server that may be broken in any way. Every byte received is kept (up to the

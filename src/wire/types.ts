@@ -26,7 +26,3 @@ export interface TranscriptEvent {
 /** How a wait on a connection ended. */
 export type WaitEnd = 'done' | 'closed' | 'reset' | 'timeout' | 'overflow';
 
-export type OpenResult =
-  | { ok: true; conn: import('./connection.js').Connection }
-  /** `code`: the error's errno code (`ECONNRESET`: the server reset the connection as it was made). */
-  | { ok: false; kind: 'refused' | 'timeout' | 'error'; message: string; code?: string };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonObject, notAJsonObject } from '../../src/arbitraries/json.js';
+import { jsonObject, notAJsonObject } from '../../properties/arbitraries/json.js';
 import {
   badContentLength,
   badVersion,
@@ -11,9 +11,9 @@ import {
   oversizedHeaders,
   payloadSize,
   unknownMethod,
-} from '../../src/arbitraries/malformations.js';
-import { headerSet, headerSetWith, validRead, type GenRequest } from '../../src/arbitraries/requests.js';
-import { splitPlan, splitPlanAtLeastTwo, type SplitPlan } from '../../src/arbitraries/split-plan.js';
+} from '../../properties/arbitraries/malformations.js';
+import { headerSet, headerSetWith, validRead, type GenRequest } from '../../properties/arbitraries/requests.js';
+import { splitPlan, splitPlanAtLeastTwo, type SplitPlan } from '../../properties/arbitraries/split-plan.js';
 import type { Accept } from '../../src/checks/verify.js';
 import { anyProfile, referenceProfile } from '../../src/model/profile.js';
 import { DEFAULT_LIMITS } from '../../reference-server/limits.js';
@@ -22,7 +22,7 @@ import { route } from '../../reference-server/routes.js';
 import { RecordStore } from '../../reference-server/store.js';
 
 /**
- * The arbitraries of src/arbitraries: they generate what their doc comments promise, and a failing
+ * The arbitraries of properties/arbitraries: they generate what their doc comments promise, and a failing
  * predicate shrinks to the small counterexample a report should show (a split request to two pieces,
  * the plainest request, the first cut).
  */

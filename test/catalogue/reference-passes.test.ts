@@ -4,7 +4,7 @@ import { referenceTarget } from '../helpers/target.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { applies, referenceProfile } from '../../src/model/profile.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 
 
 describe('the catalogue', () => {

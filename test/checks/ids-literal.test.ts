@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import type { Family } from '../../src/checks/types.js';
 import { everything } from '../../src/cli/catalogue.js';
 import { profiles } from '../../src/model/profile.js';
@@ -34,8 +34,8 @@ const PLACES: Record<string, { family: Family; checks?: string }> = {
   kv: { family: 'assignment', checks: 'src/checks/catalogue/assignments/key-value.ts' },
   differential: { family: 'differential' },
 };
-/** Every property (`<prefix>.prop.<name>`) is declared in this folder, beside the catalogue. */
-const PROPERTIES = 'src/checks/properties/';
+/** Every property (`<prefix>.prop.<name>`) is declared in this folder, at the top of the repository. */
+const PROPERTIES = 'properties/';
 
 /** The TypeScript sources (tests excluded) of a file or a folder, by path relative to the repo. */
 function sources(place: string): Map<string, string> {

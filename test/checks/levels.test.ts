@@ -5,7 +5,7 @@ import { anyProfile, profiles, referenceProfile, type Profile } from '../../src/
 import { profileFileSchema, profileFrom } from '../../src/model/profile-file.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { runProperty } from '../../src/runner/run-properties.js';
-import { malformedRejected } from '../../src/checks/properties/status.js';
+import { malformedRejected } from '../../properties/status.js';
 import { response, scripted, type Answer, type Scripted } from './scripted-server.js';
 
 /**

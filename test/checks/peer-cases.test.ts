@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
-import * as malformations from '../../src/arbitraries/malformations.js';
+import { allProperties } from '../../properties/index.js';
+import * as malformations from '../../properties/arbitraries/malformations.js';
 
 /** docs/peer-cases.md names only checks and generators that exist, and maps every peer case once. */
 const doc = readFileSync(new URL('../../docs/peer-cases.md', import.meta.url), 'utf8');
@@ -16,7 +16,7 @@ describe('docs/peer-cases.md', () => {
     expect(named.filter((id) => !known.has(id))).toEqual([]);
   });
 
-  it('names only generators that src/arbitraries/malformations.ts exports', () => {
+  it('names only generators that properties/arbitraries/malformations.ts exports', () => {
     const gens = [...doc.matchAll(/generator `([A-Za-z]+)`/g)].map((m) => m[1]!);
     expect(gens.length).toBeGreaterThan(3);
     for (const g of gens) expect(typeof (malformations as Record<string, unknown>)[g], g).toBe('function');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
-import { SWEEP_BYTES, SWEEP_PLACES, teByteSweep, teLine } from '../../src/arbitraries/te-byte-sweep.js';
+import { allProperties } from '../../properties/index.js';
+import { SWEEP_BYTES, SWEEP_PLACES, teByteSweep, teLine } from '../../properties/arbitraries/te-byte-sweep.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { RFC } from '../../src/checks/rfc.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 
 describe('every check states its source and its level as the source words it', () => {
   const all = [...allChecks, ...allProperties];

@@ -3,11 +3,11 @@ import { referenceTarget } from '../helpers/target.js';
 import { loadCorpus } from '../../src/corpus/store.js';
 import { replayCorpus } from '../../src/runner/replay-corpus.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { startZoo } from '../helpers/zoo.js';
 
 /** The project's committed corpus (never a `fuzz` run's default, so no run rewrites it by accident). */
-const SEED = 'test/corpus-seed';
+const SEED = 'corpus';
 
 /**
  * The committed corpus holds failures of other servers (the zoo's). Against the reference server each

@@ -22,7 +22,7 @@ describe('fuzz with a corpus entry that kills the server', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wg-deadly-'));
     made.push(dir);
     const corpus = path.join(dir, 'corpus');
-    cpSync(path.join(REPO, 'test/corpus-seed/status.header.no-colon-is-400'), path.join(corpus, 'status.header.no-colon-is-400'), { recursive: true });
+    cpSync(path.join(REPO, 'corpus/status.header.no-colon-is-400'), path.join(corpus, 'status.header.no-colon-is-400'), { recursive: true });
     const json = path.join(dir, 'report.json');
     const z = await startZoo('crash-no-colon');
     try {

@@ -8,7 +8,7 @@ import { freshenNames } from '../../src/corpus/codec.js';
 import { entryKey, loadCorpus, saveEntry, type EntryDraft } from '../../src/corpus/store.js';
 import { replayCorpus } from '../../src/runner/replay-corpus.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { fixedResponseServer, OK_300 } from '../cli/helpers.js';
 
@@ -98,7 +98,7 @@ describe('record names are made fresh at replay time', () => {
   });
 
   it('the committed seed corpus replayed twice in a row against one fresh reference server gives the same verdicts', async () => {
-    const { entries, problems } = await loadCorpus(path.join(root, 'test/corpus-seed'));
+    const { entries, problems } = await loadCorpus(path.join(root, 'corpus'));
     expect(problems).toEqual([]);
     const server = await startReferenceServer({ host: '127.0.0.1', port: 0 });
     try {

@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';
 import { KEEPS_SERVING_ID } from '../../src/runner/scheduler.js';
 import { freePort } from '../../src/supervise/launch.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';

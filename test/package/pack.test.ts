@@ -119,7 +119,7 @@ describe.skipIf(!npm)(`npm pack, then install with no registry${npm ? '' : ' (sk
     // and the runtime dependencies that are bundled into the tarball).
     const src = path.join(work, 'src-copy');
     mkdirSync(src);
-    for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'reference-server', 'action.yml', 'action', 'examples', 'docs']) {
+    for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'scripts', 'src', 'properties', 'reference-server', 'action.yml', 'action', 'examples', 'docs']) {
       if (existsSync(path.join(REPO, entry))) cpSync(path.join(REPO, entry), path.join(src, entry), { recursive: true });
     }
     // A real copy, not a link: npm pack, in a folder whose node_modules is a symlink, bundled only the

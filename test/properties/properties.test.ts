@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../reference-server/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { runProperty } from '../../src/runner/run-properties.js';
 import { referenceProfile, type Profile } from '../../src/model/profile.js';
 import { referenceTarget } from '../helpers/target.js';
@@ -19,7 +19,7 @@ const referenceAsOperations: Profile = {
 };
 
 /**
- * Every property, defined once in src/checks/properties/, run here against WIREGRADE_TARGET (or the bundled
+ * Every property, defined once in properties/, run here against WIREGRADE_TARGET (or the bundled
  * reference server): each must hold. Modest run counts keep `npm test` quick; `npm run bench` and
  * `wiregrade fuzz --runs 1000` run the large ones. The seed is fixed (WIREGRADE_SEED overrides it) so a
  * failure here replays with `wiregrade fuzz --seed S --path P --checks ID`.

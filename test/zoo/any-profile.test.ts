@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { anyProfile } from '../../src/model/profile.js';
 import { runSession } from '../../src/runner/session.js';
 import { startZoo } from '../helpers/zoo.js';

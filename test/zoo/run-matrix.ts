@@ -3,7 +3,7 @@ import { anyProfile, referenceProfile } from '../../src/model/profile.js';
 import { runSession, type SessionResult } from '../../src/runner/session.js';
 import type { RunResult } from '../../src/runner/types.js';
 import { DEFAULT_RUNS } from '../../src/cli/fuzz.js';
-import { allProperties } from '../../src/checks/properties/index.js';
+import { allProperties } from '../../properties/index.js';
 import { startZoo } from '../helpers/zoo.js';
 import { zooServer } from './manifest.js';
 import { INTENDED_PROPERTIES } from './intended.js';

@@ -12,7 +12,7 @@ import { loadCorpus } from '../../src/corpus/store.js';
 import { zoo } from './manifest.js';
 import { runMatrixRow } from './run-matrix.js';
 
-const dir = process.argv[2] ?? 'test/corpus-seed';
+const dir = process.argv[2] ?? 'corpus';
 let added = 0;
 for (const z of zoo.filter((s) => s.kind === 'buggy')) {
   const loaded = await loadCorpus(dir);

@@ -1,13 +1,13 @@
-import { RFC, STREAM } from '../rfc.js';
+import { RFC, STREAM } from '../src/checks/rfc.js';
 import fc from 'fast-check';
-import { defineProperty } from '../property.js';
-import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE } from '../follows.js';
-import type { CheckContext, SentRequest } from '../types.js';
-import { answered, closes, describeExchange, statusOf } from '../verify.js';
-import { splitPlanAtLeastTwo } from '../../arbitraries/split-plan.js';
-import { validRead, type GenRequest } from '../../arbitraries/requests.js';
-import { serializeRequest } from '../../http1/request.js';
-import { knownHeaders } from '../../model/profile.js';
+import { defineProperty } from '../src/checks/property.js';
+import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE } from '../src/checks/follows.js';
+import type { CheckContext, SentRequest } from '../src/checks/types.js';
+import { answered, closes, describeExchange, statusOf } from '../src/checks/verify.js';
+import { splitPlanAtLeastTwo } from './arbitraries/split-plan.js';
+import { validRead, type GenRequest } from './arbitraries/requests.js';
+import { serializeRequest } from '../src/http1/request.js';
+import { knownHeaders } from '../src/model/profile.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;

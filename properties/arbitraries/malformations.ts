@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { serializeRequest, type RequestParts } from '../http1/request.js';
-import { knownHeaders, type Profile } from '../model/profile.js';
-import { adopts } from '../checks/level.js';
+import { serializeRequest, type RequestParts } from '../../src/http1/request.js';
+import { knownHeaders, type Profile } from '../../src/model/profile.js';
+import { adopts } from '../../src/checks/level.js';
 import type { GenRequest } from './requests.js';
 import { jsonObject, notAJsonObject } from './json.js';
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { defineProperty } from '../property.js';
-import type { CheckContext, SentRequest } from '../types.js';
-import { describeExchange, header, statusOf } from '../verify.js';
-import type { DifferentialRules } from '../../model/profile.js';
-import { exchange, type Exchange } from '../../client/exchange.js';
-import { serializeRequest } from '../../http1/request.js';
-import { jsonObject } from '../../arbitraries/json.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { CheckContext, SentRequest } from '../src/checks/types.js';
+import { describeExchange, header, statusOf } from '../src/checks/verify.js';
+import type { DifferentialRules } from '../src/model/profile.js';
+import { exchange, type Exchange } from '../src/client/exchange.js';
+import { serializeRequest } from '../src/http1/request.js';
+import { jsonObject } from './arbitraries/json.js';
 
 /**
  * One step of a generated sequence: a method, a target from a small set (the known path, `/`, this

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { defineProperty } from '../property.js';
-import type { CheckContext, SentRequest } from '../types.js';
-import { bodyJson, describeExchange, statusOf } from '../verify.js';
-import { serializeRequest } from '../../http1/request.js';
-import { jsonObject, notAJsonObject, type JsonObject } from '../../arbitraries/json.js';
-import type { Exchange } from '../../client/exchange.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { CheckContext, SentRequest } from '../src/checks/types.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
+import { serializeRequest } from '../src/http1/request.js';
+import { jsonObject, notAJsonObject, type JsonObject } from './arbitraries/json.js';
+import type { Exchange } from '../src/client/exchange.js';
 
 /** The model: what the store must hold for this run's names. */
 interface Model {

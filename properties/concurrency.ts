@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { defineProperty } from '../property.js';
-import { AFTER_IDLE_BLOCKS } from '../follows.js';
-import type { SentRequest } from '../types.js';
-import { bodyJson, describeExchange, statusOf } from '../verify.js';
-import { serializeRequest } from '../../http1/request.js';
-import { Connection } from '../../wire/connection.js';
+import { defineProperty } from '../src/checks/property.js';
+import { AFTER_IDLE_BLOCKS } from '../src/checks/follows.js';
+import type { SentRequest } from '../src/checks/types.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
+import { serializeRequest } from '../src/http1/request.js';
+import { Connection } from '../src/wire/connection.js';
 
 function write(method: string, target: string, obj: unknown): SentRequest {
   return {

@@ -1,4 +1,4 @@
-import type { PropertyDef } from '../property.js';
+import type { PropertyDef } from '../src/checks/property.js';
 import { metamorphicProperties } from './metamorphic.js';
 import { statusProperties } from './status.js';
 import { storeModel } from './store-model.js';

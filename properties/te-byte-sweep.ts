@@ -1,10 +1,10 @@
-import { defineProperty } from '../property.js';
-import { fill } from '../case.js';
-import { FOLLOW_UP, fillFraming, judgeFraming, postKnown, type FramingSpec } from '../pipeline.js';
-import { PEER } from '../peer-sources.js';
-import type { SentRequest } from '../types.js';
-import { describeExchange } from '../verify.js';
-import { teByteSweep, type TeByteCase } from '../../arbitraries/te-byte-sweep.js';
+import { defineProperty } from '../src/checks/property.js';
+import { fill } from '../src/checks/case.js';
+import { FOLLOW_UP, fillFraming, judgeFraming, postKnown, type FramingSpec } from '../src/checks/pipeline.js';
+import { PEER } from '../src/checks/peer-sources.js';
+import type { SentRequest } from '../src/checks/types.js';
+import { describeExchange } from '../src/checks/verify.js';
+import { teByteSweep, type TeByteCase } from './arbitraries/te-byte-sweep.js';
 
 /**
  * How each case of the byte sweep is judged: Content-Length covers the whole body, the mangled

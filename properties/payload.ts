@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { defineProperty } from '../property.js';
-import type { SentRequest } from '../types.js';
-import { describeExchange, statusOf } from '../verify.js';
-import { jsonBodyOfSize } from '../case.js';
-import { payloadSize } from '../../arbitraries/malformations.js';
-import { splitPlan } from '../../arbitraries/split-plan.js';
-import { serializeRequest } from '../../http1/request.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { SentRequest } from '../src/checks/types.js';
+import { describeExchange, statusOf } from '../src/checks/verify.js';
+import { jsonBodyOfSize } from '../src/checks/case.js';
+import { payloadSize } from './arbitraries/malformations.js';
+import { splitPlan } from './arbitraries/split-plan.js';
+import { serializeRequest } from '../src/http1/request.js';
 
 /** The reference protocol's body limit. */
 export const BODY_LIMIT = 1024 * 1024;

@@ -1,12 +1,12 @@
-import { defineProperty } from '../property.js';
-import type { Check, CheckContext, Level, SentRequest } from '../types.js';
-import { describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../verify.js';
-import { levelUnder } from '../level.js';
-import { withAnswerGrammar } from '../answer-grammar.js';
-import { allChecks } from '../catalogue/index.js';
-import type { Profile } from '../../model/profile.js';
-import { malformedRequest } from '../../arbitraries/malformations.js';
-import { validRead, type GenRequest } from '../../arbitraries/requests.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { Check, CheckContext, Level, SentRequest } from '../src/checks/types.js';
+import { describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../src/checks/verify.js';
+import { levelUnder } from '../src/checks/level.js';
+import { withAnswerGrammar } from '../src/checks/answer-grammar.js';
+import { allChecks } from '../src/checks/catalogue/index.js';
+import type { Profile } from '../src/model/profile.js';
+import { malformedRequest } from './arbitraries/malformations.js';
+import { validRead, type GenRequest } from './arbitraries/requests.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
-import { jsonObject, type JsonObject } from '../../arbitraries/json.js';
-import { defineProperty } from '../property.js';
-import type { CheckContext, SentRequest } from '../types.js';
-import { bodyJson, describeExchange, statusOf } from '../verify.js';
-import type { Exchange } from '../../client/exchange.js';
-import type { Operation, Operations } from '../../model/profile.js';
-import { fillOp, operationRequest } from '../catalogue/store/operations.js';
+import { jsonObject, type JsonObject } from './arbitraries/json.js';
+import { defineProperty } from '../src/checks/property.js';
+import type { CheckContext, SentRequest } from '../src/checks/types.js';
+import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
+import type { Exchange } from '../src/client/exchange.js';
+import type { Operation, Operations } from '../src/model/profile.js';
+import { fillOp, operationRequest } from '../src/checks/catalogue/store/operations.js';
 import { StoreMismatch } from './store-model.js';
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { serializeRequest } from '../http1/request.js';
-import type { Accept } from '../checks/verify.js';
-import { knownHeaders, type Profile } from '../model/profile.js';
+import { serializeRequest } from '../../src/http1/request.js';
+import type { Accept } from '../../src/checks/verify.js';
+import { knownHeaders, type Profile } from '../../src/model/profile.js';
 
 /** A generated request and what the profile says it must get. */
 export interface GenRequest {
