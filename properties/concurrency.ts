@@ -65,6 +65,7 @@ export const concurrentWriters = defineProperty({
 
 export const idleDoesNotDelay = defineProperty({
   id: 'robustness.prop.idle-connections-do-not-block',
+  impact: 'denial-of-service',
   family: 'robustness',
   level: 'MUST',
   follows: AFTER_IDLE_BLOCKS,

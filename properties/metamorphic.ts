@@ -20,6 +20,7 @@ function sent(g: GenRequest, plan?: { splits: number[]; pausesMs: number[] }): S
 
 export const splitInvariance = defineProperty({
   id: 'metamorphic.prop.split-invariance',
+  impact: 'desync',
   family: 'metamorphic',
   level: 'MUST',
   follows: AFTER_SPLIT,
@@ -67,6 +68,7 @@ export const headerOrderAndCase = defineProperty({
 
 export const keepAliveEquivalence = defineProperty({
   id: 'metamorphic.prop.keep-alive-equivalence',
+  impact: 'desync',
   family: 'metamorphic',
   level: 'MUST',
   follows: AFTER_UNANNOUNCED_CLOSE,

@@ -1,5 +1,5 @@
 import type { CheckDecl } from './group.js';
-import type { Check, CheckContext, Level, Source } from './types.js';
+import type { Check, CheckContext, Impact, Level, Source } from './types.js';
 import { adopts } from './level.js';
 import { withAnswerGrammar } from './answer-grammar.js';
 import { knownAuthority, withKnownHost } from '../model/profile.js';
@@ -29,6 +29,7 @@ export interface CaseSpec {
   warn?: readonly Accept[];
   mustClose?: boolean;
   needs?: Check['needs'];
+  impact?: Impact;
 }
 
 export function fill(template: string, ctx: CheckContext): string {
@@ -67,15 +68,16 @@ export function caseCheck(c: CaseSpec): CheckDecl {
 }
 
 /**
- * Sets the optional fields every check builder shares: level, source, rule, cite, needs (the group fills
+ * Sets the optional fields every check builder shares: level, source, rule, cite, needs, impact (the group fills
  * in what a check leaves out: its family, a level, needs, a profile check's source; see group.ts).
  */
-export function finish(check: CheckDecl, c: { level?: Level; source?: Source; cite?: string; needs?: Check['needs']; rule?: { note: string; level?: Level } }): CheckDecl {
+export function finish(check: CheckDecl, c: { level?: Level; source?: Source; cite?: string; needs?: Check['needs']; impact?: Impact; rule?: { note: string; level?: Level } }): CheckDecl {
   if (c.level) check.level = c.level;
   if (c.source) check.source = c.source;
   if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };
   if (c.cite) check.cite = c.cite;
   if (c.needs) check.needs = c.needs;
+  if (c.impact) check.impact = c.impact;
   return check;
 }
 

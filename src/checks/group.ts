@@ -1,5 +1,5 @@
 import type { Need } from '../model/profile.js';
-import type { Check, Family, Level } from './types.js';
+import type { Check, Family, Impact, Level } from './types.js';
 
 /**
  * What one catalogue file declares once for all its checks, as h2spec's TestGroup does: the id prefix
@@ -15,6 +15,8 @@ export interface CheckGroup {
   level?: Level;
   /** The capability a check needs when it names none (see `Need`). */
   needs?: Need;
+  /** The impact of a check's failure when it names none (see `Impact`). */
+  impact?: Impact;
 }
 
 /**
@@ -38,7 +40,14 @@ export function checkGroup(g: CheckGroup, checks: readonly CheckDecl[]): Check[]
     const check: Check = { ...c, family: g.family, level: c.level ?? g.level ?? 'MUST' };
     const needs = c.needs ?? g.needs;
     if (needs) check.needs = needs;
+    const impact = c.impact ?? g.impact;
+    if (impact) check.impact = impact;
     if (!check.source && needs && isCapability(needs)) check.source = { profile: needs, note: c.cite ?? c.requirement };
     return check;
   });
+}
+
+/** A declaration with the impact of its failure (for checks made by a shared builder; see `Impact`). */
+export function withImpact<T extends object>(impact: Impact, decl: T): T & { impact: Impact } {
+  return { ...decl, impact };
 }

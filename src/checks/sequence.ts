@@ -1,7 +1,7 @@
 import type { Exchange } from '../client/exchange.js';
 import { fill, finish } from './case.js';
 import type { CheckDecl } from './group.js';
-import type { Check, CheckContext, CheckRun, Level, SentRequest, Source } from './types.js';
+import type { Check, CheckContext, CheckRun, Impact, Level, SentRequest, Source } from './types.js';
 import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
 
 /**
@@ -24,6 +24,7 @@ export interface SequenceSpec {
   cite?: string;
   level?: Level;
   needs?: Check['needs'];
+  impact?: Impact;
   steps: readonly Step[];
 }
 

@@ -18,6 +18,14 @@ export interface StatusExpectation {
 }
 
 /**
+ * What a failure of a check costs beyond the sentence it breaks: `security` (a request smuggled past a
+ * proxy, a file read or written outside the server's folder, a command run), at any level;
+ * `denial-of-service` (one idle or slow client blocks everyone) and `desync` (the framing of messages: a
+ * client can get another request's answer) for a failed MUST.
+ */
+export type Impact = 'security' | 'denial-of-service' | 'desync';
+
+/**
  * What a failure must show to follow from its root:
  * - `closed-unannounced`: the server closed the connection after an HTTP/1.1 answer that did not say
  *   "Connection: close", before the answers this check asked for on that connection (the root judges
@@ -43,7 +51,9 @@ export interface FollowRule {
  * smuggling); `connection` is persistence, closing and pipelining; `assignment` the rules of a course
  * assignment's own protocol (the `byo`, `text`, `dialogue` and `kv` prefixes).
  */
-export type Family = 'robustness' | 'metamorphic' | 'wire' | 'status' | 'framing' | 'connection' | 'store' | 'assignment' | 'differential' | 'security';
+export const FAMILIES = ['robustness', 'metamorphic', 'wire', 'status', 'framing', 'connection', 'store', 'assignment', 'differential', 'security'] as const;
+/** One of FAMILIES, whose order is the order reports list families in. */
+export type Family = (typeof FAMILIES)[number];
 /**
  * The keyword of the sentence a check tests. MUST: a broken one is a `fail`. SHOULD: a `warn` (a `fail`
  * only with --strict). MAY: the RFC lets the server choose, so every answer it allows passes; what is
@@ -162,6 +172,12 @@ export interface CheckRun {
  */
 export type RunnerFinding = 'died-on-unrouted-host' | 'exited-cleanly' | RootFinding;
 
+/** A death a check's bug explains: `finding` names it; `when` tells it from the rest by its request and how the server went down. */
+export interface DeathRule {
+  finding: Extract<RunnerFinding, 'died-on-unrouted-host' | 'exited-cleanly'>;
+  when: (death: { request?: SentRequest; down: { kind: string; code?: number | null; signal?: string | null } }, profile: Profile) => boolean;
+}
+
 export interface CheckContext {
   readonly target: Endpoint;
   /** Per-exchange deadline. */
@@ -245,5 +261,18 @@ export interface Check {
   expectation?: (profile: Profile) => StatusExpectation;
   /** The failures this one can follow from (one bug, one deduction): see src/checks/follows.ts. */
   follows?: readonly FollowRule[];
+  /**
+   * What a failure costs beyond the broken sentence, so reports list it first (see Impact). Declared on
+   * the check, or once for its group (CheckGroup.impact).
+   */
+  impact?: Impact;
+  /**
+   * Deaths this check's bug explains (one bug, one deduction, for deaths): when the server died after
+   * another unit's request and `when` holds for that death, that unit's failure is listed under this
+   * check when this one fails too (see src/runner/root-causes.ts).
+   */
+  explainsDeaths?: DeathRule;
+  /** Runs right after the baseline, before every check about something else (src/checks/catalogue/index.ts). */
+  runsEarly?: boolean;
   run(ctx: CheckContext): Promise<CheckRun>;
 }

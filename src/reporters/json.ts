@@ -1,6 +1,6 @@
 import type { BlockCause, ResultCause } from '../runner/causes.js';
 import { blockWhy, phraseUnreachable, reasonOf, phraseBaselineAnswer } from './causes.js';
-import type { Family, Level, SentRequest, Source, Verdict } from '../checks/types.js';
+import type { Family, Impact, Level, SentRequest, Source, Verdict } from '../checks/types.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
 import type { FamilyScore, GradeResult, LaunchOutcome, ServerDeath } from '../runner/grade-types.js';
 import { showBytes } from '../wire/bytes.js';
@@ -85,6 +85,8 @@ export interface JsonCheck {
    * sentence (`quote`) is left out when the requirement already quotes it word for word.
    */
   source?: Source | { rfc: string };
+  /** A failure's impact beyond the broken sentence, as its check declares it (`security`, `denial-of-service`, `desync`). */
+  impact?: Impact;
   /** What the runner added (a death after this check's request, a block, a root cause), as data … */
   cause?: ResultCause;
   /** … and in words. */
@@ -195,6 +197,8 @@ function jsonCheck(result: RunResult, c: CheckResult, opts: JsonReportOptions = 
     return j;
   };
   // The sentence a failure rests on (every check's is in `wiregrade list --json`).
+  // What a failure costs beyond the sentence (security, denial-of-service, desync), as its check declares.
+  if (c.impact && c.verdict === 'fail') out.impact = c.impact;
   if (c.source && (c.verdict === 'fail' || c.verdict === 'error')) {
     out.source = compact && 'quote' in c.source && c.requirement.includes(c.source.quote) ? { rfc: c.source.rfc } : c.source;
   }

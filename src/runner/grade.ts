@@ -12,7 +12,7 @@ import { launchWhenFree, portBusy } from '../supervise/start.js';
 import { trackFolder, untrackFolder } from '../supervise/cleanup.js';
 import { groupListeningPorts } from '../supervise/port-owner.js';
 import type { BlockCause, LaunchFailure } from './causes.js';
-import { notRun } from './run-checks.js';
+import { notRun } from './plan.js';
 import type { DeathRecord, RestartPolicy, ServerControl } from './scheduler.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';

@@ -1,5 +1,7 @@
 import type { FollowRule } from '../checks/follows.js';
 import { shows } from '../checks/follows.js';
+import type { Check } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
 import type { CheckResult } from './types.js';
 
 /** The declarations' rules of one bug, one deduction, by check id. */
@@ -53,4 +55,22 @@ export function linkRootCauses(checks: CheckResult[], rules: FollowRules = new M
 /** The failures that follow from `root`, in run order. */
 export function dependantsOf(checks: readonly CheckResult[], root: string): CheckResult[] {
   return checks.filter((c) => c.rootCause === root);
+}
+
+/**
+ * Deaths as one bug, one deduction: a failure the runner charged with a death (`cause.kind` `died`) and
+ * linked to nothing yet is linked to the first unit whose declared `explainsDeaths` rule holds for that
+ * death (its request, how the server went down), in the order the units run. linkRootCauses then lists it
+ * under that unit when the unit fails too.
+ */
+export function explainDeaths(checks: readonly CheckResult[], units: ReadonlyArray<Pick<Check, 'id' | 'explainsDeaths'>>, profile: Profile): CheckResult[] {
+  const rules = units.filter((u) => u.explainsDeaths);
+  if (rules.length === 0) return [...checks];
+  return checks.map((c) => {
+    const cause = c.cause;
+    if (c.verdict !== 'fail' || c.because || cause?.kind !== 'died') return c;
+    const death = { ...(c.request ? { request: c.request } : {}), down: cause.down };
+    const by = rules.find((u) => u.id !== c.id && u.explainsDeaths!.when(death, profile));
+    return by ? { ...c, because: { check: by.id, finding: by.explainsDeaths!.finding } } : c;
+  });
 }

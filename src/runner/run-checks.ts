@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import { citeOf, type Canary, type Check, type CheckContext, type CheckRun, type SentRequest, type Verdict } from '../checks/types.js';
-import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
+import { levelledVerdict, levelUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
-import { UNROUTED_HOST_ID } from '../checks/catalogue/robustness.js';
 import { statusOf } from '../checks/verify.js';
-import { requestField } from '../http1/request.js';
 import type { Endpoint } from '../wire/types.js';
-import { applies, learnedProfile, pointsFor, routesInHost, skipReason, type Profile } from '../model/profile.js';
-import type { CheckMeta, CheckResult, RunEvent, RunResult } from './types.js';
-import type { BlockCause, Unreachable } from './causes.js';
-import { followRulesOf, linkRootCauses } from './root-causes.js';
+import { applies, learnedProfile, pointsFor, skipReason, type Profile } from '../model/profile.js';
+import type { CheckResult, RunEvent, RunResult } from './types.js';
+import type { Unreachable } from './causes.js';
+import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
+import { notRun, unitMeta } from './plan.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
@@ -113,20 +112,10 @@ export function makeContext(
   };
 }
 
-/** The metadata a result carries for a check under a profile: its level, source and cite as the profile judges it. */
-function meta(check: CheckMeta & Pick<Check, 'profileRule'>, profile: Profile): CheckMeta {
-  const m: CheckMeta = { id: check.id, family: check.family, level: levelUnder(check, profile), requirement: check.requirement };
-  const cite = citeUnder(check, profile);
-  if (cite) m.cite = cite;
-  const source = sourceUnder(check, profile);
-  if (source) m.source = source;
-  return m;
-}
-
 /** The result of a check, holding its metadata and its run (the verdict after levels). */
 function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdict, durationMs: number): CheckResult {
   const r: CheckResult = {
-    ...meta(check, profile),
+    ...unitMeta(check, profile),
     verdict,
     runs: 1,
     failures: verdict === 'fail' ? 1 : 0,
@@ -149,13 +138,6 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
     if (cite) r.cite = cite;
   }
   if (verdict === 'fail' || verdict === 'warn' || verdict === 'error') r.exchanges = run.exchanges;
-  return r;
-}
-
-/** A check that did not run: skipped by the profile, blocked (with its cause), or errored. */
-export function notRun(check: Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule'>, profile: Profile, verdict: 'blocked' | 'skip' | 'error', reason: string, by?: BlockCause): CheckResult {
-  const r: CheckResult = { ...meta(check, profile), verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
-  if (by) r.cause = { kind: 'blocked', by };
   return r;
 }
 
@@ -184,12 +166,6 @@ export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null
     out.request = { plan: sent.plan, methods: sent.methods };
     delete out.setup;
     delete out.expectation;
-    // Under a profile that routes by Host, a death on a request with the plain `Host: localhost` (no
-    // route) is the bug robustness.unrouted-host.server-survives judges; when that check fails too,
-    // this one follows from it.
-    if (routesInHost(profile) && /^localhost(:\d+)?$/i.test(requestField(sent.plan.bytes, 'host') ?? '')) {
-      out.because = { check: UNROUTED_HOST_ID, finding: 'died-on-unrouted-host' };
-    }
   }
   if (a.culprit && !out.exchanges) out.exchanges = [a.culprit];
   return out;
@@ -201,17 +177,6 @@ export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>, profil
   if (a.chargedTo === 'unit') return chargeDeath(res, a, profile);
   if (a.judged || res.verdict === 'pass' || res.verdict === 'warn') return res;
   return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
-}
-
-/**
- * A death that was a clean exit (code 0, no signal) is the program ending by itself, not a crash on the
- * request: when robustness.server.keeps-serving fails too, it follows from that one root cause (a server
- * that exits after a client, seen here by a check whose other clients were cut off).
- */
-function exitedCleanly(res: CheckResult): CheckResult {
-  const c = res.cause;
-  if (res.verdict !== 'fail' || res.because || c?.kind !== 'died' || c.down.kind !== 'exited' || c.down.code !== 0 || c.down.signal !== null) return res;
-  return { ...res, because: { check: KEEPS_SERVING_ID, finding: 'exited-cleanly' } };
 }
 
 /** The result of KEEPS_SERVING_ID once the server was seen to exit after serving correctly. */
@@ -349,14 +314,17 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
-  if (!opts.scheduler) finish(result, s, opts.checks);
+  if (!opts.scheduler) finish(result, s, opts.checks, opts.profile);
   result.durationMs = Math.round(performance.now() - t0);
   return result;
 }
 
-/** Applies what only the end of a run knows: the root cause of a server that exits after serving, and where the run stopped. */
-export function finish(result: RunResult, s: Scheduler, units: ReadonlyArray<Pick<Check, 'id' | 'follows'>>): void {
-  result.checks = linkRootCauses(result.checks.map((c) => exitedCleanly(chargeExitsAfterServing(c, s))), followRulesOf(units));
+/**
+ * Applies what only the end of a run knows: the root cause of a server that exits after serving, the
+ * deaths a unit's declared rule explains, the rules of one bug, one deduction, and where the run stopped.
+ */
+export function finish(result: RunResult, s: Scheduler, units: ReadonlyArray<Pick<Check, 'id' | 'follows' | 'explainsDeaths'>>, profile: Profile): void {
+  result.checks = linkRootCauses(explainDeaths(result.checks.map((c) => chargeExitsAfterServing(c, s)), units, profile), followRulesOf(units));
   if (s.stopped) result.stopped = s.stopped;
 }
 

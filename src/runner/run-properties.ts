@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext, CheckRun } from '../checks/types.js';
-import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
+import { levelledVerdict, levelUnder } from '../checks/level.js';
 import { applies, pointsFor, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { applyAfter, confirmDeadline, makeContext, notRun, restsOnDeadline } from './run-checks.js';
+import { applyAfter, confirmDeadline, makeContext, restsOnDeadline } from './run-checks.js';
+import { notRun, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
 
@@ -66,14 +67,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     new Map(),
     opts.scheduler,
   );
-  const base = {
-    id: def.id,
-    family: def.family,
-    level: levelUnder(def, opts.profile),
-    requirement: def.requirement,
-    ...(citeUnder(def, opts.profile) ? { cite: citeUnder(def, opts.profile)! } : {}),
-    ...(sourceUnder(def, opts.profile) ? { source: sourceUnder(def, opts.profile)! } : {}),
-  };
+  const base = unitMeta(def, opts.profile);
   const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
   if (!applies(def, opts.profile, env)) {
     const reason = skipReason(def, opts.profile, env);

@@ -1,9 +1,10 @@
-import type { Family } from '../checks/types.js';
+import { FAMILIES, type Family } from '../checks/types.js';
 import { AREAS, type Area } from '../model/profile.js';
 import type { FamilyScore } from './grade-types.js';
 import type { CheckResult, RunResult } from './types.js';
 
-export const FAMILY_ORDER: readonly Family[] = ['robustness', 'metamorphic', 'wire', 'status', 'framing', 'connection', 'store', 'assignment', 'differential', 'security'];
+/** The order reports list families in: the one list of them (src/checks/types.ts). */
+export const FAMILY_ORDER: readonly Family[] = FAMILIES;
 
 /**
  * The points one check is worth and earned. Each MUST check is worth its weight (the profile's points,

@@ -121,7 +121,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     onEvent: shifted,
   });
   result.checks.push(...outcomes.map((o) => o.result));
-  finish(result, s, [...opts.checks, ...opts.properties]);
+  finish(result, s, [...opts.checks, ...opts.properties], opts.profile);
   result.durationMs = Math.round(performance.now() - t0);
   return { result, propertyFailures: outcomes.filter((o) => o.failure), replayed };
 }

@@ -20,7 +20,7 @@ export interface ReplayResult {
 }
 
 /** What a result keeps of its check's declaration: who it is, and what it asks, under the run's profile. */
-export type CheckMeta = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source'>;
+export type CheckMeta = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'impact'>;
 
 /** What a result keeps of the check's own run (see CheckRun): its words, its requests, its root finding. */
 export type RunRecord = Pick<CheckRun, 'reason' | 'expected' | 'actual'> &

@@ -4,12 +4,15 @@ import { renderClassTable, renderGradeTable } from '../../src/reporters/grade-ta
 import { classRows, gradeStatus, topFailureOf } from '../../src/reporters/grading.js';
 import { renderHtmlReport } from '../../src/reporters/html.js';
 import { renderText } from '../../src/reporters/text.js';
-import { failCheck, runResult, sent } from './fixtures.js';
+import { declaredImpact, failCheck, runResult, sent } from './fixtures.js';
 import { grade } from './grade-fixtures.js';
 
-/** Seven failures in run order: SHOULD and MUST ones, a smuggling finding, and (7th) the one that crashed the server. */
+/**
+ * Seven failures in run order: SHOULD and MUST ones, a smuggling finding, and (7th) the one that crashed
+ * the server. Each carries the impact its check declares in the catalogue, as a run's result does.
+ */
 function fail(id: string, level: 'MUST' | 'SHOULD' = 'MUST'): CheckResult {
-  return { ...failCheck, id, level, request: sent('GET / HTTP/1.1\r\n\r\n') };
+  return { ...failCheck, id, level, request: sent('GET / HTTP/1.1\r\n\r\n'), ...declaredImpact(id) };
 }
 const checks: CheckResult[] = [
   fail('wire.line-ends.crlf'),

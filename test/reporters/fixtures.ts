@@ -2,6 +2,8 @@ import type { Exchange } from '../../src/client/exchange.js';
 import type { SentRequest } from '../../src/checks/types.js';
 import type { CheckResult, RunResult } from '../../src/runner/types.js';
 import { latin1 } from '../../src/wire/bytes.js';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { allProperties } from '../../properties/index.js';
 
 export function sent(text: string, method = 'GET', splits?: number[], pausesMs?: number[]): SentRequest {
   const plan: SentRequest['plan'] = { bytes: latin1(text) };
@@ -61,6 +63,7 @@ export const failCheck = base('status.version.http2-is-505', {
 
 export const splitFailCheck = base('metamorphic.split.any-byte', {
   family: 'metamorphic',
+  impact: 'desync', // as every metamorphic.split check declares
   verdict: 'fail',
   failures: 1,
   runs: 40,
@@ -117,4 +120,10 @@ export function runResult(checks: CheckResult[], over: Partial<RunResult> = {}):
     checks,
     ...over,
   };
+}
+
+/** The impact the catalogue or a property declares for `id` (what a run's result of it carries), as a spreadable field. */
+export function declaredImpact(id: string): Pick<CheckResult, 'impact'> {
+  const impact = [...allChecks, ...allProperties].find((c) => c.id === id)?.impact;
+  return impact ? { impact } : {};
 }

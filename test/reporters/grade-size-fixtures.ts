@@ -7,7 +7,7 @@ import { catalogue, properties } from '../../src/cli/catalogue.js';
 import type { Exchange } from '../../src/client/exchange.js';
 import { anyProfile, applies, skipReason, type Profile } from '../../src/model/profile.js';
 import type { GradeResult, LaunchOutcome } from '../../src/runner/grade-types.js';
-import { notRun } from '../../src/runner/run-checks.js';
+import { notRun } from '../../src/runner/plan.js';
 import { familyScores, scoreRun } from '../../src/runner/score.js';
 import type { CheckResult, RunResult } from '../../src/runner/types.js';
 import { latin1 } from '../../src/wire/bytes.js';

@@ -23,11 +23,15 @@ describe('toJsonReport', () => {
     for (const c of report.checks) {
       const keys = Object.keys(c);
       if (['fail', 'warn', 'error'].includes(c.verdict)) {
-        expect(keys).toEqual([...CHECK_KEYS, ...(c.cause ? ['cause', 'reason'] : []), 'firstFailure']);
+        expect(keys).toEqual([...CHECK_KEYS, ...(c.verdict === 'fail' && c.impact ? ['impact'] : []), ...(c.cause ? ['cause', 'reason'] : []), 'firstFailure']);
       } else {
         expect(keys).toEqual([...CHECK_KEYS, ...(c.cause ? ['cause', 'reason'] : [])]);
       }
     }
+  });
+
+  it('gives a failure the impact its check declares (the split failure: desync), and nothing else one', () => {
+    expect(report.checks.filter((c) => c.impact).map((c) => [c.id, c.impact])).toEqual([['metamorphic.split.any-byte', 'desync']]);
   });
 
   it("gives each check the time it took", () => {

@@ -8,7 +8,7 @@ import { renderText } from '../../src/reporters/text.js';
 import { main } from '../../src/cli/main.js';
 import { startZoo } from '../helpers/zoo.js';
 import { captureIO } from '../cli/helpers.js';
-import { failCheck, runResult, sent, warnCheck } from './fixtures.js';
+import { declaredImpact, failCheck, runResult, sent, warnCheck } from './fixtures.js';
 
 /**
  * Issue 20 item 6: the text report of a server with 40+ failures is ordered by consequence (the death,
@@ -17,7 +17,7 @@ import { failCheck, runResult, sent, warnCheck } from './fixtures.js';
  */
 
 function fail(id: string, over: Partial<CheckResult> = {}): CheckResult {
-  return { ...failCheck, id, family: id.split('.')[0] as CheckResult['family'], cite: undefined, request: sent('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), ...over };
+  return { ...failCheck, id, family: id.split('.')[0] as CheckResult['family'], cite: undefined, request: sent('GET / HTTP/1.1\r\nHost: x\r\n\r\n'), ...declaredImpact(id), ...over };
 }
 
 // In run order: the Host details first, the consequential ones last (the report must reorder them).

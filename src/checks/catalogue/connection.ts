@@ -108,6 +108,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   },
   {
     id: 'connection.pipelining.answers-in-order',
+    impact: 'desync',
     level: 'MUST',
     follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'A server MUST send the responses to pipelined requests in the same order the requests were received.',
@@ -178,6 +179,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
   }),
   {
     id: 'connection.pipelining.valid-answered-before-invalid',
+    impact: 'desync',
     level: 'MUST',
     requirement: 'A valid request with "Connection: close" followed on the same connection by bytes that are no request ("Invalid", HTTP Garden #45) gets its own answer: the server "MUST NOT process any further requests received on that connection" (RFC 9112 §9.6), so the bytes after it are never answered, and cannot take the answer of the request before them away.',
     source: RFC.closeNoFurther,

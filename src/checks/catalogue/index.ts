@@ -26,14 +26,8 @@ import { keyValueChecks } from './assignments/key-value.js';
 import { securityChecks } from './security.js';
 import { operationsChecks } from './store/operations.js';
 
-/** Declared with the robustness checks; run second (see below). */
-const unroutedHostSurvives = robustnessChecks.find((c) => c.id === 'robustness.unrouted-host.server-survives')!;
-
-/** Every deterministic check, in the order they run (the baseline first). Ids are unique and stable. */
-export const allChecks: Check[] = [
-  ...baselineChecks,
-  // Second: under a Host-routed profile, the only check that sends a Host without a route to the known path.
-  unroutedHostSurvives,
+/** Every deterministic check after the baseline, in file order. */
+const declared: Check[] = [
   ...wireChecks,
   ...requestLineChecks,
   ...headerChecks,
@@ -52,7 +46,7 @@ export const allChecks: Check[] = [
   ...storeChecks,
   ...connectionChecks,
   ...metamorphicChecks,
-  ...robustnessChecks.filter((c) => c !== unroutedHostSurvives),
+  ...robustnessChecks,
   ...byoHttpChecks,
   ...textFileChecks,
   ...recordDialogueChecks,
@@ -60,6 +54,12 @@ export const allChecks: Check[] = [
   ...operationsChecks,
   ...securityChecks,
 ];
+
+/**
+ * Every deterministic check, in the order they run: the baseline first, then the checks that declare
+ * `runsEarly`, then the rest in file order. Ids are unique and stable.
+ */
+export const allChecks: Check[] = [...baselineChecks, ...declared.filter((c) => c.runsEarly === true), ...declared.filter((c) => c.runsEarly !== true)];
 
 const seen = new Set<string>();
 for (const c of allChecks) {

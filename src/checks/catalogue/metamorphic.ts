@@ -39,6 +39,8 @@ function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) =
     requirement,
     source: STREAM,
     cite: 'RFC 9112 §2 (HTTP/1.1 messages are a byte stream; TCP segmentation is not part of the message)',
+    // A server that answers a split request differently reads message boundaries from its reads.
+    impact: 'desync',
     async run(ctx) {
       const plain = req(fill(get(), ctx));
       const p = plan(plain.plan.bytes);
@@ -104,6 +106,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   )),
   {
     id: 'metamorphic.split.body-after-head-same-answer',
+    impact: 'desync',
     level: 'MUST',
     follows: AFTER_SPLIT,
     requirement: 'A POST whose body arrives 100 ms after its head gets the same answer as when it arrives whole.',
@@ -140,6 +143,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   },
   {
     id: 'metamorphic.keep-alive.same-answer-as-new-connection',
+    impact: 'desync',
     level: 'MUST',
     follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'A request sent as the second on a kept-alive connection gets the same answer as on a new connection.',

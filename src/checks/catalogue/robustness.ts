@@ -7,7 +7,8 @@ import type { Check, CheckContext, CheckRun, Source } from '../types.js';
 import { answered, describeExchange, expectedWords, judgeStatus, req, result, type StatusExpectation } from '../verify.js';
 import type { Exchange } from '../../client/exchange.js';
 import { adopts } from '../level.js';
-import { knownHost, withKnownHost } from '../../model/profile.js';
+import { knownHost, routesInHost, withKnownHost } from '../../model/profile.js';
+import { requestField } from '../../http1/request.js';
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
 import { AFTER_CRASH_ON_CLOSE, AFTER_IDLE_BLOCKS, EMPTY_CONNECTION } from '../follows.js';
@@ -178,6 +179,12 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     // check it happened after.
     id: 'robustness.server.keeps-serving',
     level: 'MUST',
+    // A death that was a clean exit (code 0, no signal) is the program ending by itself, not a crash on
+    // the request: seen by a check whose other clients were cut off, it is this bug.
+    explainsDeaths: {
+      finding: 'exited-cleanly',
+      when: ({ down }) => down.kind === 'exited' && down.code === 0 && down.signal === null,
+    },
     follows: AFTER_CRASH_ON_CLOSE,
     requirement: 'A server keeps serving new clients after it has answered one: it does not exit (or stop accepting) after a connection ends.',
     source: survives('a server serves client after client over its lifetime (RFC 9112 §9: connections are independent); one that exits after a client is charged here once'),
@@ -254,6 +261,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
   ),
   {
     id: 'robustness.idle-client.does-not-block-others',
+    impact: 'denial-of-service',
     level: 'MUST',
     requirement: 'A client that connects and sends nothing does not stop the server from answering other clients.',
     source: survives('one idle client does not stop the server answering others (RFC 9112 §9: connections are independent)'),
@@ -263,6 +271,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
   },
   {
     id: 'robustness.slow-client.does-not-block-others',
+    impact: 'denial-of-service',
     level: 'MUST',
     follows: AFTER_IDLE_BLOCKS,
     requirement: 'A client that has sent half of its request line and stalls does not stop the server from answering other clients.',
@@ -273,6 +282,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
   },
   {
     id: 'robustness.concurrency.20-clients-answered',
+    impact: 'denial-of-service',
     level: 'MUST',
     requirement: 'Twenty clients connecting at once are all answered (no listen(1) backlog refusals, no lost requests).',
     source: survives('twenty simultaneous clients are all answered (RFC 9112 §9)'),
@@ -308,6 +318,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
   }),
   caseCheck({
     id: 'robustness.size.2kib-request-answered',
+    impact: 'desync',
     requirement: 'A valid 2 KiB request (larger than one 1024-byte recv) is read whole and answered as a small one is (a 431 is a limit the server may set).',
     source: STREAM,
     request: get(['X-Padding: ' + 'p'.repeat(2048)]),
@@ -321,9 +332,16 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
    * charged here, once, and not to an RFC check.
    */
   {
-    // UNROUTED_HOST_ID below names this check for the runner's root causes.
     id: 'robustness.unrouted-host.server-survives',
     level: 'MUST',
+    // Under a Host-routed profile, the only check that sends a Host without a route to the known path:
+    // run right after the baseline, before a check about something else sends the plain Host.
+    runsEarly: true,
+    // A death on any request with the plain "Host: localhost" (no route) under such a profile is this bug.
+    explainsDeaths: {
+      finding: 'died-on-unrouted-host',
+      when: ({ request }, profile) => routesInHost(profile) && request !== undefined && /^localhost(:\d+)?$/i.test(requestField(request.plan.bytes, 'host') ?? ''),
+    },
     requirement: 'A server that takes its routes from the Host header keeps serving after a request whose Host carries no route ("Host: localhost"): it may refuse it (404, 400), but not die.',
     source: { profile: 'any', note: 'a client may send any valid Host (RFC 9112 §3.2: "Host = uri-host [ \":\" port ]"); whatever a client sends, the server stays up for the next one' },
     cite: 'RFC 9112 §3.2',
@@ -340,6 +358,3 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     },
   },
 ]);
-
-/** The check a death on a request without the profile's Host route follows from (src/runner/run-checks.ts). */
-export const UNROUTED_HOST_ID = 'robustness.unrouted-host.server-survives';

@@ -289,4 +289,4 @@ const injectionCheck: CheckDecl = {
 };
 
 /** Path traversal (read and write) and command injection, judged with the canary of `grade`. */
-export const securityChecks: Check[] = checkGroup({ prefix: 'security', family: 'security' }, [readCheck, writeCheck, injectionCheck]);
+export const securityChecks: Check[] = checkGroup({ prefix: 'security', family: 'security', impact: 'security' }, [readCheck, writeCheck, injectionCheck]);

@@ -33,7 +33,7 @@ function invalid(id: string, firstChunk: string): CheckDecl {
   return framingCheck(spec);
 }
 
-export const chunkedChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
+export const chunkedChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
   invalid('framing.chunked-syntax.hex-prefix-0x-refused', `0x7\r\n${DATA}\r\n`),
   invalid('framing.chunked-syntax.plus-sign-refused', `+7\r\n${DATA}\r\n`),
   invalid('framing.chunked-syntax.underscore-in-size-refused', `0_7\r\n${DATA}\r\n`),

@@ -2,7 +2,7 @@ import { caseCheck, fill, write, type CaseSpec } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { describeExchange, result, type Accept } from '../../verify.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup, withImpact, type CheckDecl } from '../../group.js';
 import { withKnownHost } from '../../../model/profile.js';
 
 const BODY = '{"a":1}';
@@ -135,10 +135,10 @@ function invalidContentLength(c: { id: string; lines: readonly string[] }): Chec
 }
 
 /** Message framing: Content-Length, Transfer-Encoding, chunked, bodies shorter and longer than declared. */
-export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing' }, [
+export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
   // --- Content-Length ---------------------------------------------------------------------------
-  invalidContentLength({ id: 'framing.content-length.conflicting-is-400', lines: ['Content-Length: 7', 'Content-Length: 8'] }),
-  invalidContentLength({ id: 'framing.content-length.conflicting-list-is-400', lines: ['Content-Length: 7, 8'] }),
+  withImpact('security', invalidContentLength({ id: 'framing.content-length.conflicting-is-400', lines: ['Content-Length: 7', 'Content-Length: 8'] })),
+  withImpact('security', invalidContentLength({ id: 'framing.content-length.conflicting-list-is-400', lines: ['Content-Length: 7, 8'] })),
   invalidContentLength({ id: 'framing.content-length.non-numeric-is-400', lines: ['Content-Length: abc'] }),
   invalidContentLength({ id: 'framing.content-length.negative-is-400', lines: ['Content-Length: -7'] }),
   invalidContentLength({ id: 'framing.content-length.plus-sign-is-400', lines: ['Content-Length: +7'] }),
@@ -230,6 +230,7 @@ export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'f
   // --- Transfer-Encoding ------------------------------------------------------------------------
   framingCheck({
     id: 'framing.transfer-encoding.with-content-length-is-400',
+    impact: 'security',
     requirement: CL_AND_TE,
     source: RFC.clAndTe,
     judge: 'close-after',

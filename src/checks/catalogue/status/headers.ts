@@ -1,7 +1,7 @@
 import { caseCheck, get } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check, Source } from '../../types.js';
-import { checkGroup, type CheckDecl } from '../../group.js';
+import { checkGroup, withImpact, type CheckDecl } from '../../group.js';
 
 const HOST_400 = 'A server MUST respond with 400 (Bad Request) to any HTTP/1.1 request that lacks a Host header field, has more than one, or has one with an invalid value.';
 const REJECT_OR_CLEAN = 'A field value containing CR, LF or NUL is invalid: the recipient MUST reject the message (400) or replace each such character with SP.';
@@ -35,7 +35,7 @@ export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'sta
     request: 'GET {known} HTTP/1.1\r\nAccept: */*\r\n\r\n',
     accept: [400],
   }),
-  headerCase('status.header.duplicate-host-is-400', HOST_400, RFC.host400, ['Host: other'], { accept: [400] }),
+  withImpact('security', headerCase('status.header.duplicate-host-is-400', HOST_400, RFC.host400, ['Host: other'], { accept: [400] })),
   caseCheck({
     id: 'status.header.host-with-space-is-400',
     requirement: HOST_400,
@@ -75,6 +75,7 @@ export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'sta
   recoverable('status.header.non-ascii-name-is-400', 'A field name is a token; a byte over 0x7F in it is invalid (RFC 9110 §5.1).', ['X-T\xe9st: value']),
   caseCheck({
     id: 'status.header.obs-fold-rejected-or-unfolded',
+    impact: 'security',
     requirement: 'A server that receives obs-fold in a request MUST either reject it with 400 or replace each obs-fold with SP before use.',
     source: RFC.obsFold,
     request: get(['X-Test: a', ' b']),
@@ -92,6 +93,7 @@ export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'sta
   }),
   caseCheck({
     id: 'status.header.nul-in-value-rejected',
+    impact: 'security',
     requirement: REJECT_OR_CLEAN,
     source: RFC.fieldValueCrLfNul,
     request: get(['X-Test: a\x00b']),
@@ -100,6 +102,7 @@ export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'sta
   }),
   caseCheck({
     id: 'status.header.bare-cr-in-value-rejected',
+    impact: 'security',
     requirement: 'A bare CR inside a field value is invalid: the server MUST reject the message (400) or replace the CR with SP.',
     source: RFC.fieldValueCrLfNul,
     request: get(['X-Test: a\rb']),
@@ -117,6 +120,7 @@ export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'sta
   }),
   caseCheck({
     id: 'status.header.bare-cr-line-end-rejected',
+    impact: 'security',
     requirement: 'A bare CR is not a line end: the recipient MUST consider the element invalid or replace the CR with SP, and either way the Host line ("localhost X-Test: a") is then invalid: 400 (or another 4xx, or a close), never served.',
     source: RFC.bareCr,
     request: 'GET {known} HTTP/1.1\r\nHost: localhost\rX-Test: a\r\n\r\n',

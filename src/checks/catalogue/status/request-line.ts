@@ -222,6 +222,7 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
   }),
   caseCheck({
     id: 'status.target.dot-dot-segment-rejected',
+    impact: 'security',
     requirement: 'A name that does not match the record pattern ("/../x") is answered 400 (404 tolerated), never served from outside the store.',
     cite: 'docs/reference-protocol.md#requests-and-answers; RFC 3986 §5.2.4',
     needs: 'reference',
@@ -230,6 +231,7 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
   }),
   caseCheck({
     id: 'status.target.dot-dot-write-rejected',
+    impact: 'security',
     requirement: 'A write to a name with dot-dot segments ("POST /../../x") is answered 400 (or 404): a server must never store outside its own folder.',
     cite: 'docs/reference-protocol.md#requests-and-answers; RFC 3986 §5.2.4',
     needs: 'reference',
@@ -239,6 +241,7 @@ export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family:
   }),
   caseCheck({
     id: 'status.target.percent-nul-rejected',
+    impact: 'security',
     requirement: 'A name with an encoded NUL ("/%00") does not match the record pattern: 400 (or 404).',
     cite: 'docs/reference-protocol.md#requests-and-answers',
     needs: 'reference',

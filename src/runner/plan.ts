@@ -1,0 +1,32 @@
+/**
+ * What a unit (a check or a property) is under the run's profile, resolved in one place for every kind
+ * of unit and every path a result takes (run, skipped, blocked, never started): its level, source and
+ * cite as the profile judges it, and the impact its failure has. The loops ask this; none builds the
+ * metadata of a result by itself.
+ */
+import type { Check } from '../checks/types.js';
+import { citeUnder, levelUnder, sourceUnder } from '../checks/level.js';
+import type { Profile } from '../model/profile.js';
+import type { BlockCause } from './causes.js';
+import type { CheckMeta, CheckResult } from './types.js';
+
+/** The declaration a unit's metadata is read from (a check's, or a property's: it has the same fields). */
+export type UnitDecl = CheckMeta & Pick<Check, 'profileRule'>;
+
+/** The metadata a result carries for a unit under a profile. */
+export function unitMeta(unit: UnitDecl, profile: Profile): CheckMeta {
+  const m: CheckMeta = { id: unit.id, family: unit.family, level: levelUnder(unit, profile), requirement: unit.requirement };
+  const cite = citeUnder(unit, profile);
+  if (cite) m.cite = cite;
+  const source = sourceUnder(unit, profile);
+  if (source) m.source = source;
+  if (unit.impact) m.impact = unit.impact;
+  return m;
+}
+
+/** The result of a unit that did not run: skipped (with why), blocked (with its typed cause) or an error. */
+export function notRun(unit: UnitDecl, profile: Profile, verdict: 'blocked' | 'skip' | 'error', reason: string, by?: BlockCause): CheckResult {
+  const r: CheckResult = { ...unitMeta(unit, profile), verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
+  if (by) r.cause = { kind: 'blocked', by };
+  return r;
+}
