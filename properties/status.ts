@@ -7,6 +7,7 @@ import { allChecks } from '../src/checks/catalogue/index.js';
 import type { Profile } from '../src/model/profile.js';
 import { malformedRequest } from './arbitraries/malformations.js';
 import { validRead, type GenRequest } from './arbitraries/requests.js';
+import { CLOSE_WINDOW_MS, window } from '../src/checks/windows.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;
@@ -31,7 +32,7 @@ export function caseJudgement(g: GenRequest, profile: Profile): { expectation: S
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const { expectation: exp, level } = caseJudgement(g, ctx.profile);
-  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
+  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) } : {}) });
   const judged = judgeStatus(ex, exp);
   // An answer with no status line to a versioned request line breaks RFC 9110 §2.2 (a MUST) here as in
   // every catalogue check (src/checks/answer-grammar.ts): the same bytes, the same level.

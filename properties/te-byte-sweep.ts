@@ -5,6 +5,7 @@ import { PEER } from '../src/checks/peer-sources.js';
 import type { SentRequest } from '../src/checks/types.js';
 import { describeExchange } from '../src/checks/verify.js';
 import { teByteSweep, type TeByteCase } from './arbitraries/te-byte-sweep.js';
+import { EXTRA_ANSWER_WINDOW_MS, window } from '../src/checks/windows.js';
 
 /**
  * How each case of the byte sweep is judged: Content-Length covers the whole body, the mangled
@@ -38,7 +39,7 @@ export const teByteSweepProperty = defineProperty<TeByteCase>({
     const spec: FramingSpec = { ...SWEEP_SPEC, request: postKnown(['Content-Length: {length}', c.line], '0\r\n\r\n{smuggled}') };
     const text = fillFraming(spec.request, ctx) + fill(FOLLOW_UP, ctx);
     const request: SentRequest = { plan: { bytes: Buffer.from(text, 'latin1') }, methods: ['POST', 'GET'] };
-    const ex = await ctx.send(request, { settleMs: Math.min(200, ctx.timeoutMs) });
+    const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs) });
     const j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
     if (j.verdict !== 'fail') return null;
     return { reason: `${c.label}: ${j.reason}`, expected: j.expected, actual: describeExchange(ex), request, exchanges: [ex] };

@@ -4,6 +4,7 @@ import { withSource, type PeerSource } from './peer-sources.js';
 import type { CheckDecl } from './group.js';
 import type { CheckContext, CheckRun, Level, SentRequest } from './types.js';
 import { describeAccept, describeExchange, header, type Accept } from './verify.js';
+import { EXTRA_ANSWER_WINDOW_MS, window } from './windows.js';
 
 /**
  * Framing checks judged by what matters on the wire (RFC 9112 §6.3, §11.2): a request whose framing is
@@ -200,7 +201,7 @@ export function framingCheck(spec: FramingSpec): CheckDecl {
     async run(ctx: CheckContext): Promise<CheckRun> {
       const text = fillFraming(spec.request, ctx) + fill(FOLLOW_UP, ctx);
       const request: SentRequest = { plan: { bytes: Buffer.from(text, 'latin1') }, methods: [spec.method ?? spec.request.split(' ')[0] ?? 'POST', 'GET'] };
-      const ex = await ctx.send(request, { settleMs: Math.min(200, ctx.timeoutMs) });
+      const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs) });
       let j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
       if (j.verdict === 'fail' && j.byFollowUp === true && !(await pipelines(ctx))) {
         j = { ...j, verdict: 'blocked', reason: `not judged: the server does not answer two plain pipelined GETs either (connection.pipelining.answers-in-order); ${j.reason}` };

@@ -2,6 +2,7 @@ import type { Exchange } from '../client/exchange.js';
 import { header, type ParsedResponse } from '../http1/response-parser.js';
 import { latin1, utf8 } from '../wire/bytes.js';
 import type { Accept, CheckContext, CheckRun, RunVerdict, SentRequest, StatusExpectation } from './types.js';
+import { CLOSE_WINDOW_MS, window } from './windows.js';
 
 // An acceptable outcome and a status expectation are declared with the check (src/checks/types.ts).
 export type { Accept, StatusExpectation } from './types.js';
@@ -148,7 +149,7 @@ export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectat
   return async (ctx: CheckContext): Promise<CheckRun> => {
     const exp = resolveAccepts(expectation, ctx.profile.baselineStatuses);
     const request = build(ctx);
-    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: Math.min(1000, ctx.timeoutMs) } : {}) });
+    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) } : {}) });
     const { verdict, reason } = judgeStatus(ex, exp);
     return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
   };

@@ -12,6 +12,7 @@ import type { ReplayResult } from './types.js';
 import { runChecks } from './run-checks.js';
 import { runProperty } from './run-properties.js';
 import { Scheduler } from './scheduler.js';
+import { CLOSE_WINDOW_MS, window } from '../checks/windows.js';
 
 export type { ReplayResult, ReplayVerdict } from './types.js';
 
@@ -44,7 +45,7 @@ async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest
     if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   }
   const exp = resolveAccepts({ accept: judge.accept, warn: judge.warn, mustClose: judge.mustClose }, profile.baselineStatuses);
-  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, settleMs: judge.mustClose ? Math.min(1000, o.timeoutMs) : 0 });
+  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, settleMs: judge.mustClose ? window(CLOSE_WINDOW_MS, o.timeoutMs) : 0 });
   if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   const j = judgeStatus(ex, exp);
   return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason, exchanges: [ex] } : { verdict: 'FIXED', reason: describeExchange(ex), exchanges: [ex] };

@@ -7,6 +7,7 @@ import { checkGroup } from '../group.js';
 import { AFTER_UNANNOUNCED_CLOSE } from '../follows.js';
 import { framingCheck } from '../pipeline.js';
 import { PEER } from '../peer-sources.js';
+import { BEHIND_WINDOW_MS, CLOSE_WINDOW_MS, window } from '../windows.js';
 
 /** Requests sent on one kept-alive connection; turns a refused connection into a failing run. */
 async function onConnection(
@@ -70,7 +71,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
     source: RFC.closeOption,
     async run(ctx) {
       const r = req(fill(get(['Connection: close']), ctx));
-      const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
+      const ex = await ctx.send(r, { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) });
       const expected = ['a response, then the connection closed'];
       if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection === 'open') return result('fail', 'answered, but the connection stayed open after "Connection: close"', expected, ex, r);
@@ -85,7 +86,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
     profileRule: { rules: 'reference', note: 'the reference protocol closes after every HTTP/1.0 response' },
     async run(ctx) {
       const r = req(`GET ${ctx.profile.knownPath} HTTP/1.0\r\n\r\n`);
-      const ex = await ctx.send(r, { settleMs: Math.min(1000, ctx.timeoutMs) });
+      const ex = await ctx.send(r, { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) });
       const expected = ['a response, then the connection closed'];
       if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection === 'open') return result('fail', 'answered an HTTP/1.0 request, but kept the connection open', expected, ex, r);
@@ -192,7 +193,7 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
       const r: SentRequest = { plan: { bytes: Buffer.from(text + 'Invalid\r\n\r\n', 'latin1') }, methods: ['GET'] };
       const expected = [`the GET answered as alone (${own ?? 'no answer'}), then the connection closed`];
       if (own === null) return result('blocked', `not judged: the GET alone got ${describeExchange(alone)}`, expected, alone, req(text));
-      const ex = await ctx.send(r, { settleMs: Math.min(300, ctx.timeoutMs) });
+      const ex = await ctx.send(r, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs) });
       if (statusOf(ex) === own) return result('pass', describeExchange(ex), expected, ex, r);
       return result('fail', `the valid GET before the invalid bytes got ${describeExchange(ex)}, where alone it gets ${own}`, expected, ex, r);
     },

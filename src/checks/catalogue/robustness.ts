@@ -12,6 +12,7 @@ import { requestField } from '../../http1/request.js';
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
 import { AFTER_CRASH_ON_CLOSE, AFTER_IDLE_BLOCKS, EMPTY_CONNECTION } from '../follows.js';
+import { AFTER_HALF_CLOSE_MS, FIRST_ANSWER_WINDOW_MS, GARBAGE_ANSWER_WINDOW_MS, window } from '../windows.js';
 
 /** What every server owes any client, whatever it implements: it stays up, answers, and serves no garbage. */
 const survives = (note: string): Source => ({ profile: 'any', note });
@@ -122,7 +123,7 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): CheckDecl {
     independent: true,
     async run(ctx) {
       const sent = { plan: { bytes }, methods: ['GET'] };
-      const ex = await ctx.send(sent, { timeoutMs: Math.min(500, ctx.timeoutMs), headOnly: true });
+      const ex = await ctx.send(sent, { timeoutMs: window(GARBAGE_ANSWER_WINDOW_MS, ctx.timeoutMs), headOnly: true });
       const s = ex.finals[0]?.status ?? null;
       if (s !== null && s < 400) {
         return result('fail', `${what} was answered ${describeExchange(ex)}, as if it were a request`, ['4xx, a close, or no answer'], ex, sent);
@@ -159,7 +160,7 @@ function http2PrefaceCheck(): CheckDecl {
     profileRule: { rules: 'reference', note: 'the reference protocol speaks only HTTP/1.1: it refuses the preface with 505, a 4xx or a close' },
     async run(ctx) {
       const request = req('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'PRI');
-      const ex = await ctx.send(request, { headOnly: true, timeoutMs: Math.min(1000, ctx.timeoutMs) });
+      const ex = await ctx.send(request, { headOnly: true, timeoutMs: window(FIRST_ANSWER_WINDOW_MS, ctx.timeoutMs) });
       const bytes = received(ex);
       const expected = [...(adopts(ctx.profile, 'reference') ? [] : ['an HTTP/2 SETTINGS frame (h2c with prior knowledge)']), ...expectedWords(rfcExp)];
       if (!adopts(ctx.profile, 'reference') && isH2Settings(bytes)) {
@@ -243,7 +244,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
       await c.send({ bytes: latin1(fill(get(), ctx)) });
       // Reset once the server has started answering (so it has surely accepted and read the request),
       // then give it a moment to trip over the reset before the next client is tried.
-      await c.waitFor(() => c.receivedBytes > 0, new Deadline(Math.min(1000, ctx.timeoutMs)));
+      await c.waitFor(() => c.receivedBytes > 0, new Deadline(window(FIRST_ANSWER_WINDOW_MS, ctx.timeoutMs)));
       c.reset();
       await sleep(100);
     },
@@ -256,7 +257,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     async (c, ctx) => {
       await c.send({ bytes: latin1(fill(get(), ctx)) });
       c.endWrite();
-      await c.waitFor(() => false, new Deadline(Math.min(500, ctx.timeoutMs)));
+      await c.waitFor(() => false, new Deadline(window(AFTER_HALF_CLOSE_MS, ctx.timeoutMs)));
     },
   ),
   {

@@ -13,6 +13,7 @@ import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, Level, SentRequest, Source } from '../../types.js';
 import { describeExchange, result } from '../../verify.js';
 import { checkGroup, type CheckDecl } from '../../group.js';
+import { BEHIND_WINDOW_MS, window } from '../../windows.js';
 
 /** The bytes after the head: a complete GET of the known path (its length is the hidden Content-Length). */
 const NEXT = 'GET {known} HTTP/1.1\r\nHost: localhost\r\n\r\n';
@@ -35,7 +36,7 @@ async function judgeHidden(ctx: CheckContext, spec: HiddenSpec): Promise<CheckRu
   const head = fill(`POST {known} HTTP/1.1\r\n${(spec.first ?? []).map(line).join('')}Host: localhost\r\n${spec.lines.map(line).join('')}\r\n`, ctx);
   const request: SentRequest = { plan: { bytes: Buffer.from(head + next, 'latin1') }, methods: ['POST', 'GET'] };
   const ok = ctx.profile.baselineStatuses;
-  const ex = await ctx.send(request, { settleMs: Math.min(300, ctx.timeoutMs) });
+  const ex = await ctx.send(request, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs) });
   const expected = [`400 (or another refusal), then the connection closed`, `the request answered, then the GET after its head answered ${ok.join('/')} as itself`, 'one answer, then the connection closed'];
   const [first, second] = ex.finals;
   const closed = ex.connection !== 'open';

@@ -4,6 +4,7 @@ import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js'
 import { describeExchange, result, type Accept } from '../../verify.js';
 import { checkGroup, withImpact, type CheckDecl } from '../../group.js';
 import { withKnownHost } from '../../../model/profile.js';
+import { FOLLOW_UP_WINDOW_MS, window } from '../../windows.js';
 
 const BODY = '{"a":1}';
 const INVALID_CL = 'A Content-Length that is not a valid non-negative decimal (or several different ones) makes the framing invalid: the server MUST respond 400 and then close the connection.';
@@ -60,7 +61,7 @@ async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckR
   const method = spec.method ?? text.split(' ')[0] ?? 'POST';
   const request: SentRequest = { plan: { bytes: Buffer.from(text + followUp, 'latin1') }, methods: [method, 'GET'] };
   const ok = ctx.profile.baselineStatuses;
-  const ex = await ctx.send(request, { settleMs: Math.min(500, ctx.timeoutMs) });
+  const ex = await ctx.send(request, { settleMs: window(FOLLOW_UP_WINDOW_MS, ctx.timeoutMs) });
   const [first, second] = ex.finals;
   const named = (spec.statuses ?? [400]).map(String).join(' or ');
   const expected =

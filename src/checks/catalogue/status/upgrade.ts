@@ -8,6 +8,7 @@ import type { Check, CheckContext, CheckRun, Level } from '../../types.js';
 import { describeExchange, header, req, result } from '../../verify.js';
 import { PEER, withSource, type PeerSource } from '../../peer-sources.js';
 import { checkGroup, type CheckDecl } from '../../group.js';
+import { EXTRA_ANSWER_WINDOW_MS, window } from '../../windows.js';
 
 const MAY_IGNORE =
   'RFC 9110 §7.8: "A server MAY ignore a received Upgrade header field if it wishes to continue using the current protocol on that connection." A 101 "MUST send an Upgrade header field to indicate the new protocol(s) to which the connection is being switched" and "MUST NOT switch to a protocol that was not indicated by the client"; no server speaks the made-up protocol asked for here, so the request is answered in HTTP/1.1.';
@@ -39,7 +40,7 @@ function upgradeCheck(spec: UpgradeSpec): CheckDecl {
       const text = fill(spec.request, ctx);
       const request = req(text, text.split(' ')[0] ?? 'GET');
       // 101 ends HTTP/1.1 on the connection (the parser takes it as final): watch for what follows it.
-      const ex = await ctx.send(request, { headOnly: true, settleMs: Math.min(200, ctx.timeoutMs) });
+      const ex = await ctx.send(request, { headOnly: true, settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs) });
       const expected = [
         spec.http10 ? 'a final response with no 1xx before it' : 'the request answered in HTTP/1.1 (the Upgrade ignored)',
         ...(spec.switchAllowed ? ['101 with an Upgrade header naming a protocol the client asked for'] : []),
