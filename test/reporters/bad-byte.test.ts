@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { caretLines, describeBadByte, firstBadByte } from '../../src/reporters/bad-byte.js';
+import { palette } from '../../src/reporters/ansi.js';
+import { renderFailure } from '../../src/reporters/text.js';
+import { exchangeReceiving, failCheck, runResult } from './fixtures.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 /** The offset and line of the first bad byte, or null. */
@@ -72,5 +75,19 @@ describe('caretLines', () => {
       'byte 0 (line 1): expected "H" of "HTTP/" (a response starts with its status line, RFC 9112 §4)\n<html><body>Bad version</body></html>\n^',
     );
     expect(describeBadByte(b('HTTP/1.1 200 OK\r\n\r\n'))).toBeNull();
+  });
+});
+
+describe('the text report of a failure', () => {
+  it('shows the first bad byte of a response a strict client cannot parse, with a caret under it', () => {
+    const broken = { ...failCheck, exchanges: [exchangeReceiving('HTTP/1.1 200 OK\r\nContent-Type : text/plain\r\nContent-Length: 0\r\n\r\n', 'response')] };
+    const text = renderFailure(runResult([broken]), broken, palette(false));
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('  bad byte: '));
+    expect(lines[at]).toBe('  bad byte: byte 29 (line 2): expected ":" right after the field name (no whitespace before the colon, RFC 9112 §5.1)');
+    expect(lines[at + 1]).toBe(`${' '.repeat(12)}Content-Type : text/plain\\r\\n`);
+    expect(lines[at + 2]).toBe(`${' '.repeat(12)}            ^`);
+    // A well-formed answer gets no such line.
+    expect(renderFailure(runResult([failCheck]), failCheck, palette(false))).not.toContain('bad byte:');
   });
 });
