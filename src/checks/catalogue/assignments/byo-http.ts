@@ -83,6 +83,42 @@ function on(ctx: CheckContext, c: KeepAliveConnection, r: SentRequest, settleMs 
   return c.exchange(r.plan, { methods: r.methods, timeoutMs: ctx.timeoutMs, settleMs });
 }
 
+/** The connections' indexes, the last opened first (the course's order: the listen backlog cannot answer it). */
+const LAST_OPENED_FIRST: readonly number[] = Array.from({ length: CONNECTIONS }, (_, i) => CONNECTIONS - 1 - i);
+
+interface EchoRound {
+  /** Tells the strings of this round apart (`ctx.name(label + connection)`). */
+  label: string;
+  expected: string[];
+  /** Which request it was, as the start of a sentence: connection `i`, request `k` of the round. */
+  which: (i: number, k: number) => string;
+  /** The reason of a pass. */
+  passed: string;
+  /** A premise another check judges: the run is `blocked`, for this reason, when it gives one. */
+  blockIf?: (ex: Exchange, i: number, k: number) => string | null;
+}
+
+/**
+ * GET /echo/{s} on `conns[i]` for each `i` of `order` (a connection may come twice), each with a string
+ * of its own: the first not answered 200 with its own string fails the run.
+ */
+async function echoEach(ctx: CheckContext, conns: readonly KeepAliveConnection[], order: readonly number[], round: EchoRound): Promise<CheckRun> {
+  const exchanges: Exchange[] = [];
+  const sent: SentRequest[] = [];
+  for (const [k, i] of order.entries()) {
+    const s = ctx.name(`${round.label}${k + 1}`);
+    const r = echo(s);
+    const ex = await on(ctx, conns[i]!, r);
+    exchanges.push(ex);
+    const bad = notEcho(ex, s);
+    if (bad) return result('fail', `${round.which(i, k)} ${bad}`, round.expected, ex, r, { exchanges, ...(sent.length > 0 ? { setup: [...sent] } : {}) });
+    const blocked = round.blockIf?.(ex, i, k);
+    if (blocked) return result('blocked', `not judged: ${blocked}`, round.expected, ex, r, { exchanges });
+    sent.push(r);
+  }
+  return result('pass', round.passed, round.expected, exchanges.at(-1), undefined, { exchanges });
+}
+
 /** Why an answer to GET /echo/{s} is not the string, or null when it is. */
 function notEcho(ex: Exchange, s: string): string | null {
   if (!answered(ex) || ex.kind !== 'response') return `got ${describeExchange(ex)}`;
@@ -209,35 +245,25 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     follows: AFTER_IDLE_BLOCKS,
     requirement: `${CONNECTIONS} connections opened before any request is sent are each served, the last opened first (so the listen backlog alone cannot pass it), each answer carrying its own connection's /echo string; once they are closed, ${CONNECTIONS} new ones are served too (the course's concurrent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.1`,
-    run: (ctx) =>
-      onConnections(ctx, CONNECTIONS, async (conns) => {
-        const expected = [`200 with its own /echo string on each of ${CONNECTIONS} connections open at once, served last-opened first`];
-        const exchanges: Exchange[] = [];
-        for (let i = conns.length - 1; i >= 0; i--) {
-          const s = ctx.name(`c${i + 1}`);
-          const r = echo(s);
-          const ex = await on(ctx, conns[i]!, r);
-          exchanges.push(ex);
-          const bad = notEcho(ex, s);
-          if (bad) return result('fail', `with ${CONNECTIONS} connections open, the request on connection ${i + 1} (request ${CONNECTIONS - i} of ${CONNECTIONS}, the last opened first) ${bad}`, expected, ex, r, { exchanges });
-        }
-        return result('pass', `each of ${CONNECTIONS} open connections was served, the last opened first`, expected, exchanges.at(-1), undefined, { exchanges });
-      }).then(async (first) => {
-        if (first.verdict !== 'pass') return first;
-        return onConnections(ctx, CONNECTIONS, async (conns) => {
-          const expected = [`200 on each of ${CONNECTIONS} new connections after the first ${CONNECTIONS} were closed`];
-          const exchanges: Exchange[] = [];
-          for (let i = 0; i < conns.length; i++) {
-            const s = ctx.name(`n${i + 1}`);
-            const r = echo(s);
-            const ex = await on(ctx, conns[i]!, r);
-            exchanges.push(ex);
-            const bad = notEcho(ex, s);
-            if (bad) return result('fail', `after ${CONNECTIONS} connections were served and closed, the request on new connection ${i + 1} ${bad}`, expected, ex, r, { exchanges });
-          }
-          return result('pass', `${CONNECTIONS} connections open at once were served, last opened first, and ${CONNECTIONS} new ones after them`, expected, exchanges.at(-1), undefined, { exchanges });
-        });
-      }),
+    async run(ctx) {
+      const open = await onConnections(ctx, CONNECTIONS, (conns) =>
+        echoEach(ctx, conns, LAST_OPENED_FIRST, {
+          label: 'c',
+          expected: [`200 with its own /echo string on each of ${CONNECTIONS} connections open at once, served last-opened first`],
+          which: (i, k) => `with ${CONNECTIONS} connections open, the request on connection ${i + 1} (request ${k + 1} of ${CONNECTIONS}, the last opened first)`,
+          passed: `each of ${CONNECTIONS} open connections was served, the last opened first`,
+        }),
+      );
+      if (open.verdict !== 'pass') return open;
+      return onConnections(ctx, CONNECTIONS, (conns) =>
+        echoEach(ctx, conns, [...conns.keys()], {
+          label: 'n',
+          expected: [`200 on each of ${CONNECTIONS} new connections after the first ${CONNECTIONS} were closed`],
+          which: (i) => `after ${CONNECTIONS} connections were served and closed, the request on new connection ${i + 1}`,
+          passed: `${CONNECTIONS} connections open at once were served, last opened first, and ${CONNECTIONS} new ones after them`,
+        }),
+      );
+    },
   },
   {
     id: 'byo.gzip.accept-gzip-gets-gzip',
@@ -345,24 +371,16 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     requirement: `${CONNECTIONS} connections opened at once are each served, the last opened first, and then each serves a second request, in the order opened: persistent connections of several clients at once (the course's concurrent-persistent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.3`,
     run: (ctx) =>
-      onConnections(ctx, CONNECTIONS, async (conns) => {
-        const expected = [`200 with its own string to two requests on each of ${CONNECTIONS} connections held open at once`];
-        const exchanges: Exchange[] = [];
-        const sent: SentRequest[] = [];
-        const order = [...conns.keys()].reverse().concat([...conns.keys()]);
-        for (const [k, i] of order.entries()) {
-          const round = k < conns.length ? 1 : 2;
-          const s = ctx.name(`k${round}${i + 1}`);
-          const r = echo(s);
-          const ex = await on(ctx, conns[i]!, r);
-          exchanges.push(ex);
-          const bad = notEcho(ex, s);
-          if (bad) return result('fail', `request ${round} on connection ${i + 1} of ${CONNECTIONS} held open ${bad}`, expected, ex, r, { exchanges, ...(sent.length ? { setup: [...sent] } : {}) });
-          if (round === 1 && closes(ex)) return result('blocked', `not judged: the answer on connection ${i + 1} says "Connection: close" (byo.persistent.two-requests-one-connection judges that)`, expected, ex, r, { exchanges });
-          sent.push(r);
-        }
-        return result('pass', `two requests answered on each of ${CONNECTIONS} connections held open at once`, expected, exchanges.at(-1), undefined, { exchanges });
-      }),
+      onConnections(ctx, CONNECTIONS, (conns) =>
+        echoEach(ctx, conns, [...LAST_OPENED_FIRST, ...conns.keys()], {
+          label: 'k',
+          expected: [`200 with its own string to two requests on each of ${CONNECTIONS} connections held open at once`],
+          which: (i, k) => `request ${k < CONNECTIONS ? 1 : 2} on connection ${i + 1} of ${CONNECTIONS} held open`,
+          passed: `two requests answered on each of ${CONNECTIONS} connections held open at once`,
+          // A server that closes after each answer, saying so, is judged by byo.persistent.two-requests-one-connection.
+          blockIf: (ex, i, k) => (k < CONNECTIONS && closes(ex) ? `the answer on connection ${i + 1} says "Connection: close" (byo.persistent.two-requests-one-connection judges that)` : null),
+        }),
+      ),
   },
   {
     id: 'byo.persistent.close-request-closes',
