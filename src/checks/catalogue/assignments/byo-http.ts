@@ -63,6 +63,11 @@ async function askEncoded(ctx: CheckContext, s: string, accept: string, settleMs
   return { run: result('fail', `with Accept-Encoding: ${accept} the answer is ${describeExchange(ex)}, where without it GET /echo/${s} gets 200`, expected, ex, request, { setup: [plain], exchanges: [alone, ex] }) };
 }
 
+/** A lone "Accept-Encoding: gzip" not answered 200 is byo.gzip.accept-gzip-gets-gzip's failure: a check that needs it first is blocked. */
+function behindLoneGzip(run: CheckRun): CheckRun {
+  return run.verdict === 'fail' ? { ...run, verdict: 'blocked', reason: `not judged: ${run.reason} (byo.gzip.accept-gzip-gets-gzip judges that)` } : run;
+}
+
 /** Opens `n` connections (all before any request is sent), runs `steps`, and closes them all. */
 async function onConnections(ctx: CheckContext, n: number, steps: (conns: KeepAliveConnection[]) => Promise<CheckRun>): Promise<CheckRun> {
   const conns: KeepAliveConnection[] = [];
@@ -310,7 +315,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
       const expected = ['200 with Content-Encoding: gzip'];
       // A lone "gzip" first: a server that never compresses fails byo.gzip.accept-gzip-gets-gzip, not this.
       const alone = await askEncoded(ctx, ctx.name('gz'), 'gzip');
-      if ('run' in alone) return alone.run.verdict === 'fail' ? { ...alone.run, verdict: 'blocked', reason: `not judged: ${alone.run.reason} (byo.gzip.accept-gzip-gets-gzip judges that)` } : alone.run;
+      if ('run' in alone) return behindLoneGzip(alone.run);
       if (contentCodings(alone.r).join() !== 'gzip') return result('blocked', `not judged: a lone "Accept-Encoding: gzip" got ${codingWords(alone.r)} (byo.gzip.accept-gzip-gets-gzip judges that)`, expected, alone.ex, alone.request);
       const got = await askEncoded(ctx, ctx.name('gl'), 'unknown-1, gzip, unknown-2');
       if ('run' in got) return got.run;
@@ -326,7 +331,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     async run(ctx) {
       const s = ctx.name('gzb');
       const got = await askEncoded(ctx, s, 'gzip', Math.min(300, ctx.timeoutMs));
-      if ('run' in got) return got.run;
+      if ('run' in got) return behindLoneGzip(got.run);
       const expected = [`a body that gunzips to ${JSON.stringify(s)}, its Content-Length the compressed size`];
       const { ex, request, r } = got;
       if (contentCodings(r).join() !== 'gzip') return result('blocked', `not judged: "Accept-Encoding: gzip" got ${codingWords(r)} (byo.gzip.accept-gzip-gets-gzip judges that)`, expected, ex, request);
