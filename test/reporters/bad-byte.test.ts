@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { caretLines, describeBadByte, firstBadByte } from '../../src/reporters/bad-byte.js';
 import { palette } from '../../src/reporters/ansi.js';
 import { renderFailure } from '../../src/reporters/text.js';
+import { renderHtmlReport } from '../../src/reporters/html.js';
 import { exchangeReceiving, failCheck, runResult } from './fixtures.js';
+import { grade } from './grade-fixtures.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 /** The offset and line of the first bad byte, or null. */
@@ -89,5 +91,15 @@ describe('the text report of a failure', () => {
     expect(lines[at + 2]).toBe(`${' '.repeat(12)}            ^`);
     // A well-formed answer gets no such line.
     expect(renderFailure(runResult([failCheck]), failCheck, palette(false))).not.toContain('bad byte:');
+  });
+});
+
+describe('the HTML report of a failure', () => {
+  it('shows the bad byte under the bytes received, escaped', () => {
+    const broken = { ...failCheck, exchanges: [exchangeReceiving('HTTP/1.1 200 OK\r\nX-Tag<b>: 1\r\n\r\n', 'response')] };
+    const html = renderHtmlReport(grade('erin', [broken]));
+    expect(html).toContain('The first byte a strict client cannot parse');
+    expect(html).toContain('byte 22 (line 2): expected a field-name character or &quot;:&quot;\nX-Tag&lt;b&gt;: 1\\r\\n\n     ^</pre>');
+    expect(renderHtmlReport(grade('erin', [failCheck]))).not.toContain('strict client cannot parse');
   });
 });
