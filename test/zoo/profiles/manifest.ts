@@ -1,6 +1,6 @@
 /**
  * The profile zoo: for each built-in assignment profile other than `reference` (issue 8), one correct
- * server written to it and three buggy ones, each with ONE classic bug that the profile's grading
+ * server written to it and buggy ones, each with ONE classic bug that the profile's grading
  * should catch. Student-style Python 3.11 (socket + threading, stdlib only).
  *
  * Layout: `<profile>/<slug>/server.py`, run as `python3 server.py PORT` with its folder as cwd. The
