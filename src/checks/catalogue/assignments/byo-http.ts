@@ -247,6 +247,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   }),
   {
     id: 'byo.concurrent.open-connections-each-served',
+    source: { profile: 'byo-http', note: 'the course\'s concurrent-connections stage: several clients connected at once are each served' },
     follows: AFTER_IDLE_BLOCKS,
     requirement: `${CONNECTIONS} connections opened before any request is sent are each served, the last opened first (so the listen backlog alone cannot pass it), each answer carrying its own connection's /echo string; once they are closed, ${CONNECTIONS} new ones are served too (the course's concurrent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.1`,
@@ -272,6 +273,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.gzip.accept-gzip-gets-gzip',
+    source: { profile: 'byo-http', note: 'the course\'s compression-headers stage: Accept-Encoding: gzip gets Content-Encoding: gzip (RFC 9110 §8.4)' },
     requirement: 'GET /echo/{s} with "Accept-Encoding: gzip" answers 200 with "Content-Encoding: gzip" (the course\'s compression stage; RFC 9110 §8.4: Content-Encoding names the coding applied to the content).',
     cite: `${CITE}; RFC 9110 §8.4, §12.5.3`,
     async run(ctx) {
@@ -286,6 +288,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.gzip.unsupported-coding-not-applied',
+    source: { profile: 'byo-http', note: 'the course\'s compression-headers stage: no Content-Encoding for codings the server lacks (RFC 9110 §12.5.3 says SHOULD; the course requires it)' },
     requirement: 'GET /echo/{s} whose Accept-Encoding names only codings the server does not have ("invalid-encoding"; "unknown-1, unknown-2") answers 200 with the plain string and no Content-Encoding (RFC 9110 §12.5.3: the origin server SHOULD then send the response without any content coding; the course requires it).',
     cite: `${CITE}; RFC 9110 §12.5.3`,
     async run(ctx) {
@@ -309,6 +312,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.gzip.chosen-from-a-list',
+    source: { profile: 'byo-http', note: 'the course\'s multiple-compression-schemes stage: gzip is found in an Accept-Encoding list (RFC 9110 §12.5.3)' },
     requirement: 'Accept-Encoding is a comma-separated list (RFC 9110 §12.5.3): "unknown-1, gzip, unknown-2" gets "Content-Encoding: gzip" on GET /echo/{s}, as a lone "gzip" does (the course\'s multiple-compression-schemes stage).',
     cite: `${CITE}; RFC 9110 §12.5.3`,
     async run(ctx) {
@@ -326,6 +330,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.gzip.body-is-the-gzipped-string',
+    source: { profile: 'byo-http', note: 'the course\'s gzip-compression stage: the body is the gzip of the string, Content-Length its size (RFC 9110 §8.4, §8.6)' },
     requirement: 'An answer with "Content-Encoding: gzip" carries the string gzip-compressed: the body gunzips to s, and Content-Length counts the compressed bytes, not the string\'s (RFC 9110 §8.4: the coding is applied to the content; RFC 9110 §8.6: Content-Length is the length of that content; the course\'s gzip-compression stage).',
     cite: `${CITE}; RFC 9110 §8.4, §8.6`,
     async run(ctx) {
@@ -350,6 +355,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.persistent.two-requests-one-connection',
+    source: { profile: 'byo-http', note: 'the course\'s persistent-connections stage: connections persist (RFC 9112 §9.3\'s default, which the RFC lets a server decline and the course does not)' },
     follows: AFTER_UNANNOUNCED_CLOSE,
     requirement: 'Two requests on one connection (GET /echo/{a}, then GET /echo/{b}) are each answered with their own string, the connection kept open between them (the course\'s persistent-connection stage; RFC 9112 §9.3: an HTTP/1.1 connection persists by default. The RFC lets a server close after saying "Connection: close"; this assignment does not).',
     cite: `${CITE}; RFC 9112 §9.3`,
@@ -372,6 +378,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.persistent.several-connections-kept',
+    source: { profile: 'byo-http', note: 'the course\'s concurrent-persistent-connections stage: several clients keep their connections at once' },
     follows: [{ root: 'byo.concurrent.open-connections-each-served', when: 'same-case' }, ...AFTER_UNANNOUNCED_CLOSE],
     requirement: `${CONNECTIONS} connections opened at once are each served, the last opened first, and then each serves a second request, in the order opened: persistent connections of several clients at once (the course's concurrent-persistent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.3`,
@@ -389,6 +396,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
   },
   {
     id: 'byo.persistent.close-request-closes',
+    source: { profile: 'byo-http', note: 'the course\'s connection-closure stage: Connection: close is answered with Connection: close, then a close (RFC 9112 §9.6: MUST close, SHOULD say so)' },
     follows: [{ root: 'connection.close.server-closes-after-response', when: 'same-case' }],
     requirement: 'On a kept connection, a request with "Connection: close" is answered with "Connection: close", and the server then closes the connection (RFC 9112 §9.6: the server MUST close after that response and SHOULD send the close option in it; the course\'s connection-closure stage asks both).',
     cite: `${CITE}; RFC 9112 §9.6`,
