@@ -249,7 +249,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     id: 'byo.concurrent.open-connections-each-served',
     source: { profile: 'byo-http', note: 'the course\'s concurrent-connections stage: several clients connected at once are each served' },
     follows: AFTER_IDLE_BLOCKS,
-    requirement: `${CONNECTIONS} connections opened before any request is sent are each served, the last opened first (so the listen backlog alone cannot pass it), each answer carrying its own connection's /echo string; once they are closed, ${CONNECTIONS} new ones are served too (the course's concurrent-connections stage).`,
+    requirement: `Each of ${CONNECTIONS} connections opened before any request is sent is served, the last opened first (so the listen backlog alone cannot pass it), each answer carrying its own connection's /echo string; once they are closed, ${CONNECTIONS} new ones are served too (the course's concurrent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.1`,
     async run(ctx) {
       const open = await onConnections(ctx, CONNECTIONS, (conns) =>
@@ -380,7 +380,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     id: 'byo.persistent.several-connections-kept',
     source: { profile: 'byo-http', note: 'the course\'s concurrent-persistent-connections stage: several clients keep their connections at once' },
     follows: [{ root: 'byo.concurrent.open-connections-each-served', when: 'same-case' }, ...AFTER_UNANNOUNCED_CLOSE],
-    requirement: `${CONNECTIONS} connections opened at once are each served, the last opened first, and then each serves a second request, in the order opened: persistent connections of several clients at once (the course's concurrent-persistent-connections stage).`,
+    requirement: `Each of ${CONNECTIONS} connections opened at once is served, the last opened first, and then serves a second request, in the order opened: persistent connections of several clients at once (the course's concurrent-persistent-connections stage).`,
     cite: `${CITE}; RFC 9112 §9.3`,
     run: (ctx) =>
       onConnections(ctx, CONNECTIONS, (conns) =>
