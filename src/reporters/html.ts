@@ -15,6 +15,7 @@ import { areaRows, scoreRows, classJudgedBy, compareSubmissions, gradeNotes, gra
 import { gradeReplay, gradeRerun, PORT_PLACEHOLDER, ranOnGradersPort, regradeCommand } from './own-server.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
+import { describeBadByte } from './bad-byte.js';
 
 /** How many bytes of each direction of one exchange are shown. */
 export const BYTES_CAP = 4096;
@@ -137,6 +138,9 @@ function exchangesSection(c: CheckResult): string {
     const sent = concatBytes(x.transcript.filter((e) => e.dir === 'sent').map((e) => e.bytes));
     const got = concatBytes(x.transcript.filter((e) => e.dir === 'received').map((e) => e.bytes));
     parts.push(bytesBlock('Sent by wiregrade', sent), bytesBlock('Received from your server', got));
+    // A response head a strict client cannot parse: the line, and a caret under its first bad byte.
+    const bad = describeBadByte(got);
+    if (bad) parts.push(`<p class="dir">The first byte a strict client cannot parse</p><pre class="bytes">${escapeHtml(bad)}</pre>`);
   });
   const cuts = c.request?.plan.splits ?? [];
   if (cuts.length) {

@@ -8,6 +8,7 @@ import { palette, type Palette } from './ansi.js';
 import { formatEndpoint, plural } from './format.js';
 import { replayFor, rerunCommand, shellQuote } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
+import { describeBadByte } from './bad-byte.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { FAMILY_ORDER } from '../runner/score.js';
 import { dependantsOf } from '../runner/root-causes.js';
@@ -122,6 +123,9 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
   if (c.request) lines.push(field('request', showRequest(c.request)));
   const got = receivedBytes(c.exchanges);
   if (got) lines.push(field('received', got.length ? showBytes(got, 300) : '(no bytes)'));
+  // A response a strict client cannot parse: the line, and a caret under its first bad byte.
+  const bad = got ? describeBadByte(got) : null;
+  if (bad) lines.push(field('bad byte', bad));
   const seq = c.request ? [...setup, c.request] : setup;
   if (c.corpusFile) lines.push(field('corpus', c.corpusFile));
   if (seq.length) {

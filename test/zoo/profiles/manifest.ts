@@ -1,6 +1,6 @@
 /**
  * The profile zoo: for each built-in assignment profile other than `reference` (issue 8), one correct
- * server written to it and three buggy ones, each with ONE classic bug that the profile's grading
+ * server written to it and buggy ones, each with ONE classic bug that the profile's grading
  * should catch. Student-style Python 3.11 (socket + threading, stdlib only).
  *
  * Layout: `<profile>/<slug>/server.py`, run as `python3 server.py PORT` with its folder as cwd. The
@@ -42,12 +42,19 @@ type Entry = [profile: ProfileName, slug: string, kind: 'correct' | 'buggy', bug
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const entries: Entry[] = [
-  ['byo-http', 'correct', 'correct', 'The build-your-own-HTTP-server routes (/, /echo/{s}, /user-agent, /files/{name}), done right.'],
+  ['byo-http', 'correct', 'correct', 'The build-your-own-HTTP-server routes (/, /echo/{s} with gzip, /user-agent, /files/{name}), persistent and concurrent connections, done right.'],
   ['byo-http', 'user-agent-case', 'buggy', 'Looks the User-Agent header up case-sensitively, so `user-agent: x` gives an empty body.'],
   ['byo-http', 'files-truncated', 'buggy', 'Reads a request body with a single recv(1024), so a POSTed file over 1 KiB is stored cut.'],
   ['byo-http', 'unknown-path-200', 'buggy', 'Answers 200 (empty body) instead of 404 for a path it does not know.'],
   ['byo-http', 'post-201-unframed', 'buggy', 'Writes the 201 of a POST by hand as `HTTP/1.1 201 Created\\r\\n\\r\\n OK`: no Content-Length on a connection it keeps open, so a client never finds the end of the answer.'],
   ['byo-http', 'echo-gzip-shell', 'buggy', 'Compresses /echo/{s} for `Accept-Encoding: gzip` with `printf %s {s} | gzip` in a shell, so the echoed text runs as a command.'],
+  ['byo-http', 'concurrent-pool-of-two', 'buggy', 'Hands each connection to a pool of two worker threads, so while two connections stay open a third client is accepted and never answered.'],
+  ['byo-http', 'gzip-wrong-header', 'buggy', 'Looks for gzip in the request\'s Content-Encoding instead of its Accept-Encoding, so /echo/{s} is never compressed.'],
+  ['byo-http', 'gzip-any-accept-encoding', 'buggy', 'Compresses /echo/{s} whenever the request has an Accept-Encoding header, so `Accept-Encoding: invalid-encoding` gets a gzip body.'],
+  ['byo-http', 'gzip-exact-match', 'buggy', 'Compresses only when Accept-Encoding is exactly `gzip`, so `unknown-1, gzip, unknown-2` gets plain text.'],
+  ['byo-http', 'gzip-length-of-text', 'buggy', 'Sends the gzip body of /echo/{s} with the Content-Length of the text before compression.'],
+  ['byo-http', 'closes-after-each', 'buggy', 'Answers every request with `Connection: close` and closes (the first stages\' loop), so no connection persists.'],
+  ['byo-http', 'close-not-announced', 'buggy', 'Closes after a request with `Connection: close`, but its answer does not say `Connection: close`.'],
 
   ['text-file', 'correct', 'correct', 'One text resource /index.txt (plus the ones POST creates): GET, HEAD, PUT, PATCH, POST, 204, 405, 505, done right.'],
   ['text-file', 'patch-replaces-text', 'buggy', 'PATCH replaces the content instead of appending the body to it.'],

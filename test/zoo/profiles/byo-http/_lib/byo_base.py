@@ -2,17 +2,20 @@
 
 Routes:
     GET /               200, empty body
-    GET /echo/{s}       200 text/plain, body s
+    GET /echo/{s}       200 text/plain, body s (gzip-compressed, with Content-Encoding: gzip, when
+                        the request's Accept-Encoding lists gzip)
     GET /user-agent     200 text/plain, body = the User-Agent header's value
     GET /files/{name}   200 application/octet-stream with the file's bytes, or 404
     POST /files/{name}  store the body in files/{name} byte for byte, 201
     any other path      404 (a method other than GET, HEAD, POST: 405)
-HEAD is answered like GET, without the body. Files live in ./files (created at start).
+HEAD is answered like GET, without the body. Files live in ./files (created at start). Connections
+persist (HttpServer's keep-alive) and each has its own thread.
 
 Every server of this profile subclasses ByoServer and overrides ONE method, where its bug lives.
 The HTTP plumbing (reading requests, keep-alive, writing responses) is HttpServer, in ../_common.
 Run: python3 server.py PORT
 """
+import gzip
 import os
 import re
 import sys
@@ -58,7 +61,24 @@ class ByoServer(HttpServer):
         return self.unknown_path(req)
 
     def echo(self, req, s):
+        if self.accepts_gzip(req):
+            return 200, {'Content-Type': 'text/plain', 'Content-Encoding': 'gzip'}, gzip.compress(s.encode('latin-1'))
         return text(s)
+
+    def accepts_gzip(self, req):
+        """Does Accept-Encoding list gzip (a list of codings, each maybe with ;q=, q=0 meaning "not this")?"""
+        for value in req.header_values('accept-encoding'):
+            for item in value.split(','):
+                coding, _, params = item.partition(';')
+                if coding.strip().lower() != 'gzip':
+                    continue
+                q = re.search(r'q\s*=\s*([0-9.]+)', params)
+                try:
+                    if q is None or float(q.group(1)) > 0:
+                        return True
+                except ValueError:
+                    return True
+        return False
 
     def user_agent(self, req):
         return req.header('user-agent', '')
