@@ -239,9 +239,10 @@ export const referenceProfile: Profile = {
 };
 
 /**
- * `any`: no assignment at all. RFC 9110/9112 at their own levels around one known-good path (`--path`,
- * default `/`) that must answer 200: the MUSTs fail, the SHOULDs (404 for unknown paths, 501/405 for
- * unknown methods, 400 for an invalid request line) warn, and no rule set narrows the RFC's choices.
+ * `any`: no assignment at all. RFC 9110/9112 at their own levels around one known path (`--path`,
+ * default `/`), whose answer to the baseline GET (whatever its status: `learnsBaseline`) is what "served"
+ * means for the rest of the run: the MUSTs fail, the SHOULDs (404 for unknown paths, 501/405 for unknown
+ * methods, 400 for an invalid request line) warn, and no rule set narrows the RFC's choices.
  */
 export function anyProfile(path = '/'): Profile {
   return { name: 'any', capabilities: [], baseline: { method: 'GET', target: path }, baselineStatuses: [200], learnsBaseline: true, knownPath: path };

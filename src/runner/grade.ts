@@ -6,14 +6,13 @@ import type { Check } from '../checks/types.js';
 import { applies, skipReason, type Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
-import type { LaunchedServer } from '../supervise/launch.js';
 import { bubblewrapPath, wrapCommand, type ProcessLimits } from '../supervise/limits.js';
 import { launchWhenFree, portBusy } from '../supervise/start.js';
 import { trackFolder, untrackFolder } from '../supervise/cleanup.js';
-import { groupListeningPorts } from '../supervise/port-owner.js';
 import type { BlockCause, LaunchFailure } from './causes.js';
 import { notRun } from './plan.js';
-import type { DeathRecord, RestartPolicy, ServerControl } from './scheduler.js';
+import type { RestartPolicy, ServerControl } from './scheduler.js';
+import { superviseSubmission, type SupervisedServer } from './grade-control.js';
 import { familyScores, scoreRun } from './score.js';
 import { runSession } from './session.js';
 import { plantCanary } from './canary.js';
@@ -66,12 +65,6 @@ async function folderBytes(dir: string, cap: number): Promise<number> {
   return total;
 }
 
-/** The last non-empty line of a process's output (a traceback ends with the exception), at most 200 characters. */
-export function lastLine(text: string): string | undefined {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0).pop();
-  return line === undefined ? undefined : line.slice(0, 200);
-}
-
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
   const checks = [...o.checks, ...o.properties].map((c) =>
     applies(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true })),
@@ -96,8 +89,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
   const sandbox: GradeResult['sandbox'] = !o.sandbox ? 'none' : bwrap ? 'bubblewrap' : 'unavailable';
   const argv = wrapCommand(cmd, scratch, o.limits, bwrap);
   const deaths: ServerDeath[] = [];
-  let server: LaunchedServer | null = null;
-  let restarts = 0;
+  let supervised: SupervisedServer | undefined;
   const wall = new AbortController();
   const wallCause: BlockCause = { kind: 'wall-time', limitMs: o.limits.wallMs };
   const wallTimer = setTimeout(() => wall.abort(wallCause), o.limits.wallMs);
@@ -128,46 +120,10 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
             : { kind: 'never-listened', stderrTail: first.stderrTail, listensOn: f.kind === 'never-listened' ? f.listensOn : [], ...(f.kind === 'never-listened' && f.waitedMs !== undefined ? { waitedMs: f.waitedMs } : {}) };
       return notStarted(launch, f);
     }
-    server = first.server;
     const launch: LaunchOutcome = { kind: 'listening', startMs: first.startMs };
 
-    let lastRestartMs: number | undefined;
-    const recorded = new WeakMap<DeathRecord, ServerDeath>();
-    let lastStderr = '';
-    const restart = async (): Promise<{ ok: true } | { ok: false; failure: LaunchFailure }> => {
-      const r0 = performance.now();
-      lastStderr = server!.stderrTail();
-      await server!.kill('SIGKILL');
-      const again = await launchWhenFree(argv, scratch, o.port, o.startTimeoutMs);
-      lastRestartMs = Math.round(performance.now() - r0);
-      if (!again.ok) return { ok: false, failure: again.failure };
-      server = again.server;
-      return { ok: true };
-    };
-    const control: ServerControl = {
-      exited: () => {
-        const s = server;
-        if (s === null || s.isAlive()) return null;
-        const said = lastLine(s.stderrTail());
-        return { ...(s.exitInfo() ?? { code: null, signal: null }), ...(said ? { said } : {}) };
-      },
-      restart,
-      listening: async () => {
-        const ports = server ? await groupListeningPorts(server.pid) : null;
-        return ports === null ? true : ports.includes(o.port);
-      },
-      onRecharge: (d) => {
-        const rec = recorded.get(d);
-        if (rec) rec.chargedTo = d.chargedTo;
-      },
-      onDeath: (d) => {
-        const exit = d.down.kind === 'exited' ? d.down : { code: null, signal: null };
-        const death: ServerDeath = { afterCheck: d.after, chargedTo: d.chargedTo, down: d.down, code: exit.code, signal: exit.signal, stderrTail: d.restarted ? lastStderr : (server?.stderrTail() ?? ''), restarted: d.restarted, ...(d.restarted && lastRestartMs !== undefined ? { restartMs: lastRestartMs } : {}) };
-        deaths.push(death);
-        recorded.set(d, death);
-        if (d.restarted) restarts++;
-      },
-    };
+    supervised = superviseSubmission(first.server, { argv, cwd: scratch, port: o.port, startTimeoutMs: o.startTimeoutMs }, deaths);
+    const control = supervised.control;
 
     if (o.beforeSession) await o.beforeSession({ host: '127.0.0.1', port: o.port }, control);
     const { result: run } = await runSession({
@@ -199,14 +155,14 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       score: scoreRun(run),
       families: familyScores(run),
       launch,
-      restarts,
+      restarts: supervised.restarts(),
       timedOut: wall.signal.aborted,
       durationMs: Math.round(performance.now() - t0),
       ...(failed ? { topFailure: failed.id } : {}),
     };
   } finally {
     clearTimeout(wallTimer);
-    await server?.kill();
+    await (supervised?.server() ?? null)?.kill();
     await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
     untrackFolder(root);
   }
