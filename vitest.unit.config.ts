@@ -15,6 +15,7 @@ export const UNIT_TESTS = [
   'test/checks/peer-cases.test.ts',
   'test/checks/sources.test.ts',
   'test/checks/verify.test.ts',
+  'test/checks/byo-course.test.ts',
   'test/cli/jobs.test.ts',
   'test/corpus/store.test.ts',
   'test/docs/**/*.test.ts',
