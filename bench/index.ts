@@ -40,7 +40,7 @@ import type { PropertyDef } from '../src/checks/property.js';
 import type { SentRequest } from '../src/checks/types.js';
 import { DEFAULT_TIMEOUT_MS } from '../src/cli/fuzz.js';
 import { GRADE_SEED } from '../src/cli/grade.js';
-import { referenceProfile } from '../src/model/profile.js';
+import { referenceProfile } from '../src/model/builtin-profiles.js';
 import { gradeSubmission } from '../src/runner/grade.js';
 import { DEFAULT_LIMITS } from '../src/supervise/limits.js';
 import type { GradeResult } from '../src/runner/grade-types.js';

@@ -7,7 +7,7 @@ import { answered, closes, describeExchange, statusOf } from '../src/checks/veri
 import { splitPlanAtLeastTwo } from './arbitraries/split-plan.js';
 import { validRead, type GenRequest } from './arbitraries/requests.js';
 import { serializeRequest } from '../src/http1/request.js';
-import { knownHeaders } from '../src/model/profile.js';
+import { knownHeaders } from '../src/model/profile-policy.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;

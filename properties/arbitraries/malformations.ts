@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { serializeRequest, type RequestParts } from '../../src/http1/request.js';
-import { knownHeaders, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { knownHeaders } from '../../src/model/profile-policy.js';
 import { adopts } from '../../src/checks/level.js';
 import type { GenRequest } from './requests.js';
 import { jsonObject, notAJsonObject } from './json.js';

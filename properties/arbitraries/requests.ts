@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { serializeRequest } from '../../src/http1/request.js';
 import type { Accept } from '../../src/checks/verify.js';
-import { knownHeaders, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { knownHeaders } from '../../src/model/profile-policy.js';
 
 /** A generated request and what the profile says it must get. */
 export interface GenRequest {

@@ -2,7 +2,7 @@ import type { CheckDecl } from './group.js';
 import type { Check, CheckContext, Impact, Level, Source } from './types.js';
 import { adopts } from './level.js';
 import { withAnswerGrammar } from './answer-grammar.js';
-import { knownAuthority, withKnownHost } from '../model/profile.js';
+import { knownAuthority, withKnownHost } from '../model/profile-policy.js';
 import { expectStatus, req, type Accept, type StatusExpectation } from './verify.js';
 
 /**

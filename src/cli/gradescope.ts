@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { profiles } from '../model/profile.js';
+import { profiles } from '../model/builtin-profiles.js';
 import { GRADESCOPE_VISIBILITIES } from '../reporters/gradescope.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { zipArchive, type ZipEntry } from '../util/zip.js';

@@ -14,7 +14,7 @@ import { runDetect, type DetectFlags } from './detect.js';
 import { version } from './version.js';
 import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
 import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
-import { profiles } from '../model/profile.js';
+import { profiles } from '../model/builtin-profiles.js';
 import { addReportOptions } from './report-files.js';
 import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
 import { CPU_SHARE_PER_GRADE, defaultJobs, MAX_DEFAULT_JOBS } from './jobs.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ProfileError, loadProfileFile } from '../model/profile-file.js';
-import { anyProfile, profiles, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { anyProfile, profiles } from '../model/builtin-profiles.js';
 import { UsageError } from './io.js';
 import { editDistance, requireMatches } from './catalogue.js';
 

@@ -1,4 +1,4 @@
-import { referenceProfile } from '../model/profile.js';
+import { referenceProfile } from '../model/builtin-profiles.js';
 import { Scheduler } from '../runner/scheduler.js';
 import { promises as fs } from 'node:fs';
 import { removeEntry } from '../corpus/store.js';

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { RECORD_DIALOGUE, type Dialogue, type Profile } from './profile.js';
+import type { Dialogue, Profile } from './profile.js';
+import { RECORD_DIALOGUE } from './builtin-profiles.js';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const status = z.int('a status code is a whole number').min(100, 'a status code is from 100 to 599').max(599, 'a status code is from 100 to 599');

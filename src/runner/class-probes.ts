@@ -12,7 +12,8 @@
  * Pure: no sockets. Record names and values are drawn from the seed, so every submission gets the same bytes.
  */
 import fc from 'fast-check';
-import { knownHeaders, type Operation, type Operations, type Profile } from '../model/profile.js';
+import type { Operation, Operations, Profile } from '../model/profile.js';
+import { knownHeaders } from '../model/profile-policy.js';
 import { latin1, utf8 } from '../wire/bytes.js';
 import { serializeRequest } from '../http1/request.js';
 

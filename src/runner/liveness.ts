@@ -3,7 +3,8 @@
  * connection and then answers with any bytes at all, or closes (or resets) it. A malformed answer is an
  * answer: its form is judged by the checks that judge answers, never taken for a death.
  */
-import { knownHost, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { knownHost } from '../model/profile-policy.js';
 import { latin1 } from '../wire/bytes.js';
 import { Connection } from '../wire/connection.js';
 import { Deadline, sleep } from '../wire/deadline.js';

@@ -4,7 +4,8 @@ import { describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.
 import { exchange } from '../client/exchange.js';
 import { decodeExample, freshenNames, nextRunTag } from '../corpus/codec.js';
 import type { CorpusEntry } from '../corpus/store.js';
-import { profiles, type Profile } from '../model/profile.js';
+import type { Profile } from '../model/profile.js';
+import { profiles } from '../model/builtin-profiles.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';

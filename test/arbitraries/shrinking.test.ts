@@ -15,7 +15,7 @@ import {
 import { headerSet, headerSetWith, validRead, type GenRequest } from '../../properties/arbitraries/requests.js';
 import { splitPlan, splitPlanAtLeastTwo, type SplitPlan } from '../../properties/arbitraries/split-plan.js';
 import type { Accept } from '../../src/checks/verify.js';
-import { anyProfile, referenceProfile } from '../../src/model/profile.js';
+import { anyProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { DEFAULT_LIMITS } from '../../reference-server/limits.js';
 import { RequestParser } from '../../reference-server/parser.js';
 import { route } from '../../reference-server/routes.js';

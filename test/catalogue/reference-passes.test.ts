@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { referenceTarget } from '../helpers/target.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { runChecks } from '../../src/runner/run-checks.js';
-import { applies, referenceProfile } from '../../src/model/profile.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { applies } from '../../src/model/profile-policy.js';
 import { allProperties } from '../../properties/index.js';
 
 

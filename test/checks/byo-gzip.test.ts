@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { byoHttpProfile } from '../../src/model/profile.js';
+import { byoHttpProfile } from '../../src/model/builtin-profiles.js';
 import { runAgainst, startScripted } from './peer-scripted.js';
 
 /**

@@ -4,7 +4,8 @@ import { ResponseParser } from '../../src/http1/response-parser.js';
 import { caseCheck, fill, get, jsonBodyOfSize, write } from '../../src/checks/case.js';
 import { runSteps, sequenceCheck, type Step } from '../../src/checks/sequence.js';
 import type { CheckContext, SentRequest } from '../../src/checks/types.js';
-import { anyProfile, keyValueProfile, referenceProfile, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { anyProfile, keyValueProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
 /**

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { allProperties } from '../../properties/index.js';
 import { citeUnder } from '../../src/checks/level.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 
 /**
  * Every cite a report shows a student must lead somewhere: an RFC section, or a heading of the docs in

@@ -12,7 +12,7 @@ import { allChecks } from '../../src/checks/catalogue/index.js';
 import { allProperties } from '../../properties/index.js';
 import type { Family } from '../../src/checks/types.js';
 import { everything } from '../../src/cli/catalogue.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { FAMILY_ORDER } from '../../src/runner/score.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

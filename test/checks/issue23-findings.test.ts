@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { byoHttpProfile, profiles, skippedBy, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { byoHttpProfile, profiles } from '../../src/model/builtin-profiles.js';
+import { skippedBy } from '../../src/model/profile-policy.js';
 import { carriesVersion } from '../../src/checks/answer-grammar.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
 

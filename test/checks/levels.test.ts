@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import type { Verdict } from '../../src/checks/types.js';
-import { anyProfile, profiles, referenceProfile, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { anyProfile, profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { profileFileSchema, profileFrom } from '../../src/model/profile-file.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { runProperty } from '../../src/runner/run-properties.js';

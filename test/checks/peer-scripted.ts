@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { makeContext } from '../../src/runner/run-checks.js';
-import { anyProfile, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
 import type { Check, CheckRun } from '../../src/checks/types.js';
 
 /**

@@ -17,7 +17,7 @@ import {
   type Accept,
   type StatusExpectation,
 } from '../../src/checks/verify.js';
-import { anyProfile, referenceProfile } from '../../src/model/profile.js';
+import { anyProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
 /**

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { requireMatches } from '../../src/cli/catalogue.js';
 import { captureIO, commandArgs } from './helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTarget } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { captureIO, fixedResponseServer, OK_300 } from './helpers.js';
 
 const made: string[] = [];

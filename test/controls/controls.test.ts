@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { anyProfile } from '../../src/model/profile.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
 import { runSession } from '../../src/runner/session.js';
 import { allProperties } from '../../properties/index.js';
 import { controls, startControl } from './servers.js';

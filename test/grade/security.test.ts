@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { readTargets, writeTargets, injections } from '../../src/checks/catalogue/security.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { gradeSubmission } from '../../src/runner/grade.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';
 import { byConsequence, consequenceOf } from '../../src/reporters/consequence.js';

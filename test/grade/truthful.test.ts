@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { main } from '../../src/cli/main.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { gradeSubmission } from '../../src/runner/grade.js';
 import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';

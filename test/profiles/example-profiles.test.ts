@@ -8,7 +8,9 @@ import { validRead } from '../../properties/arbitraries/requests.js';
 import { fill } from '../../src/checks/case.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { loadProfileFile, ProfileError } from '../../src/model/profile-file.js';
-import { applies, profiles, routesInHost, withKnownHost, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
+import { applies, routesInHost, withKnownHost } from '../../src/model/profile-policy.js';
 import { probeBytes } from '../../src/runner/liveness.js';
 import { tempFolders } from '../helpers/tmp.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { loadProfileFile } from '../../src/model/profile-file.js';
-import { profiles } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { launchServer, freePort, type LaunchedServer } from '../../src/supervise/launch.js';
 import { captureIO } from '../cli/helpers.js';
 import { PROFILE_ZOO_DIR } from '../zoo/profiles/manifest.js';

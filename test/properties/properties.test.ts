@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { allProperties } from '../../properties/index.js';
 import { runProperty } from '../../src/runner/run-properties.js';
-import { referenceProfile, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { referenceTarget } from '../helpers/target.js';
 
 /** The reference protocol written as a profile file's operations, for store.prop.operations. */

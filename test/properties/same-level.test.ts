@@ -14,7 +14,8 @@ import { caseJudgement, malformedRejected } from '../../properties/status.js';
 import type { CheckContext } from '../../src/checks/types.js';
 import { judgeStatus, resolveAccepts } from '../../src/checks/verify.js';
 import { withAnswerGrammar } from '../../src/checks/answer-grammar.js';
-import { anyProfile, referenceProfile, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { anyProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
 const PROFILES: readonly Profile[] = [anyProfile(), referenceProfile];

@@ -5,7 +5,9 @@
  */
 import { catalogue, properties } from '../../src/cli/catalogue.js';
 import type { Exchange } from '../../src/client/exchange.js';
-import { anyProfile, applies, skipReason, type Profile } from '../../src/model/profile.js';
+import type { Profile } from '../../src/model/profile.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
+import { applies, skipReason } from '../../src/model/profile-policy.js';
 import type { GradeResult, LaunchOutcome } from '../../src/runner/grade-types.js';
 import { notRun } from '../../src/runner/plan.js';
 import { familyScores, scoreRun } from '../../src/runner/score.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import { ResponseParser } from '../../src/http1/response-parser.js';
-import { anyProfile } from '../../src/model/profile.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
 import { classProbes, type ClassProbe } from '../../src/runner/class-probes.js';
 import type { SubmissionSignatures } from '../../src/runner/class-run.js';
 import { answerOf, readBackOf, signatureKey, type ProbeSignature } from '../../src/runner/class-signature.js';

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
-import { referenceProfile } from '../../src/model/profile.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 

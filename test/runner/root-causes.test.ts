@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { referenceProfile } from '../../src/model/profile.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { linkRootCauses } from '../../src/runner/root-causes.js';
 import { scoreRun } from '../../src/runner/score.js';
 import { runSession } from '../../src/runner/session.js';

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
-import { profiles, referenceProfile } from '../../src/model/profile.js';
+import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { probeBytes } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { KEEPS_SERVING_ID, Scheduler, type DeathRecord, type ServerControl } from '../../src/runner/scheduler.js';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Family } from '../../src/checks/types.js';
-import { COURSE_WEIGHTS, profiles } from '../../src/model/profile.js';
+import { COURSE_WEIGHTS } from '../../src/model/profile.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
 import { areaScores, checkShares, scoreRun } from '../../src/runner/score.js';
 import type { CheckResult, RunResult } from '../../src/runner/types.js';
 import { toGradescope } from '../../src/reporters/gradescope.js';

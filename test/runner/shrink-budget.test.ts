@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import type { PropertyDef } from '../../src/checks/property.js';
-import { referenceProfile } from '../../src/model/profile.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
 import { sleep } from '../../src/wire/deadline.js';
 

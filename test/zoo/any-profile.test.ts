@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { allProperties } from '../../properties/index.js';
-import { anyProfile } from '../../src/model/profile.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
 import { runSession } from '../../src/runner/session.js';
 import { startZoo } from '../helpers/zoo.js';
 import { failingIds, MATRIX_SEED, MATRIX_TIMEOUT_MS } from './run-matrix.js';

@@ -1,5 +1,5 @@
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { anyProfile, referenceProfile } from '../../src/model/profile.js';
+import { anyProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { runSession, type SessionResult } from '../../src/runner/session.js';
 import type { RunResult } from '../../src/runner/types.js';
 import { DEFAULT_RUNS } from '../../src/cli/fuzz.js';

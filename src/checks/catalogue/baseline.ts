@@ -1,4 +1,4 @@
-import { withKnownHost } from '../../model/profile.js';
+import { withKnownHost } from '../../model/profile-policy.js';
 import type { Check } from '../types.js';
 import { describeExchange, req, statusOf } from '../verify.js';
 import { checkGroup } from '../group.js';

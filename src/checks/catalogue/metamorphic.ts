@@ -1,6 +1,6 @@
 import type { Exchange } from '../../client/exchange.js';
 import { fill, get, write } from '../case.js';
-import { withKnownHost } from '../../model/profile.js';
+import { withKnownHost } from '../../model/profile-policy.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
 import { answered, closes, describeExchange, header, req, result, statusOf } from '../verify.js';
 import { RFC, STREAM } from '../rfc.js';

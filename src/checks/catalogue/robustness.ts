@@ -7,7 +7,7 @@ import type { Check, CheckContext, CheckRun, Source } from '../types.js';
 import { answered, describeExchange, expectedWords, judgeStatus, req, result, type StatusExpectation } from '../verify.js';
 import type { Exchange } from '../../client/exchange.js';
 import { adopts } from '../level.js';
-import { knownHost, routesInHost, withKnownHost } from '../../model/profile.js';
+import { knownHost, routesInHost, withKnownHost } from '../../model/profile-policy.js';
 import { requestField } from '../../http1/request.js';
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';

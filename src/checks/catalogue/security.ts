@@ -11,7 +11,8 @@ import { sleep } from '../../wire/deadline.js';
 import type { Canary, Check, CheckRun, SentRequest, Source } from '../types.js';
 import { describeExchange, req, result } from '../verify.js';
 import { checkGroup, type CheckDecl } from '../group.js';
-import { withKnownHost, type Profile } from '../../model/profile.js';
+import type { Profile } from '../../model/profile.js';
+import { withKnownHost } from '../../model/profile-policy.js';
 
 const CITE = 'docs/checks.md#security-checks';
 const SECURE = (note: string): Source => ({ profile: 'any', note });

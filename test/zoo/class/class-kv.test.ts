@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anyProfile, profiles } from '../../../src/model/profile.js';
+import { anyProfile, profiles } from '../../../src/model/builtin-profiles.js';
 import { loadProfileFile } from '../../../src/model/profile-file.js';
 import { classProbes } from '../../../src/runner/class-probes.js';
 import { probeSubmission, type SubmissionSignatures } from '../../../src/runner/class-run.js';

@@ -6,7 +6,7 @@
  * the correct ones get none. The class page of that class is parsed for its structure.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { anyProfile } from '../../../src/model/profile.js';
+import { anyProfile } from '../../../src/model/builtin-profiles.js';
 import { classProbes } from '../../../src/runner/class-probes.js';
 import { probeSubmission, type SubmissionSignatures } from '../../../src/runner/class-run.js';
 import { classOutliers, type ClassFinding, type ClassOutcome } from '../../../src/runner/class-outliers.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../../src/checks/catalogue/index.js';
-import { profiles } from '../../../src/model/profile.js';
+import { profiles } from '../../../src/model/builtin-profiles.js';
 import { loadProfileFile } from '../../../src/model/profile-file.js';
 import { freePort, launchServer } from '../../../src/supervise/launch.js';
 import { runSession } from '../../../src/runner/session.js';

@@ -2,7 +2,7 @@ import type { Check, CheckContext } from '../../types.js';
 import { sequenceCheck, type Step } from '../../sequence.js';
 import { bodyText, req } from '../../verify.js';
 import { checkGroup } from '../../group.js';
-import { knownHost, routesInHost } from '../../../model/profile.js';
+import { knownHost, routesInHost } from '../../../model/profile-policy.js';
 
 const CITE = 'docs/checks.md#the-key-value-assignment';
 

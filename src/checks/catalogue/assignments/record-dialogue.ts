@@ -1,5 +1,7 @@
 import type { Exchange } from '../../../client/exchange.js';
-import { knownHost, RECORD_DIALOGUE, type Dialogue, type DialogueStep } from '../../../model/profile.js';
+import type { Dialogue, DialogueStep } from '../../../model/profile.js';
+import { RECORD_DIALOGUE } from '../../../model/builtin-profiles.js';
+import { knownHost } from '../../../model/profile-policy.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { bodyJson, bodyText, describeExchange, req, result, statusOf, answered } from '../../verify.js';
 import { checkGroup, type CheckDecl } from '../../group.js';

@@ -3,7 +3,7 @@ import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
 import { describeExchange, result, type Accept } from '../../verify.js';
 import { checkGroup, withImpact, type CheckDecl } from '../../group.js';
-import { withKnownHost } from '../../../model/profile.js';
+import { withKnownHost } from '../../../model/profile-policy.js';
 import { FOLLOW_UP_WINDOW_MS, window } from '../../windows.js';
 
 const BODY = '{"a":1}';
