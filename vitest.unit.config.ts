@@ -24,6 +24,7 @@ export const UNIT_TESTS = [
   'test/runner/pace.test.ts',
   'test/runner/score.test.ts',
   'test/runner/shrink-budget.test.ts',
+  'test/runner/unit-loop.test.ts',
   'test/setup/**/*.test.ts',
   'test/util/**/*.test.ts',
 ];

@@ -13,6 +13,7 @@ import type { ReplayResult } from './types.js';
 import { runChecks } from './run-checks.js';
 import { runProperty } from './run-properties.js';
 import { Scheduler } from './scheduler.js';
+import { runUnit } from './unit-loop.js';
 import { CLOSE_WINDOW_MS, window } from '../checks/windows.js';
 
 export type { ReplayResult, ReplayVerdict } from './types.js';
@@ -88,25 +89,29 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise
 export async function replayCorpus(entries: readonly CorpusEntry[], o: ReplayOptions): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
   const families = new Map<string, Family>([...o.checks, ...o.properties].map((c) => [c.id, c.family]));
+  // Alone (no session), a scheduler of the replay's own: it only confirms deadline verdicts.
+  const s = o.scheduler ?? new Scheduler({ target: o.target, profile: o.profile ?? profiles.reference!, timeoutMs: o.timeoutMs });
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const t0 = performance.now();
     const unit = { id: e.manifest.check, family: families.get(e.manifest.check) ?? 'robustness' };
     let r: Outcome;
-    const block = o.scheduler?.blockCause(unit);
-    if (block) {
-      r = { verdict: 'ERROR', reason: '', cause: { kind: 'blocked', by: block } };
-    } else {
-      try {
-        r = await replayOne(e, o, nextRunTag());
-      } catch (err) {
-        r = { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` };
-      }
-      if (o.scheduler) {
-        const a = await o.scheduler.after(unit, r.exchanges ?? []);
-        if (a?.chargedTo === 'unit') r = { ...r, verdict: 'FAILED', cause: Scheduler.died(a) };
-      }
-    }
+    // The same loop as a check's (under the session's scheduler): the gate, a confirmation of a deadline
+    // verdict (the entry again with a longer deadline), the watch, and a death confirmed by replaying the
+    // entry again on the restarted server. Alone (`wiregrade replay`), only the confirmation.
+    const end = await runUnit(unit, s, {
+      run: async (_attempt, timeoutMs) => {
+        try {
+          return await replayOne(e, { ...o, timeoutMs }, nextRunTag());
+        } catch (err) {
+          return { verdict: 'ERROR', reason: `the replay itself failed: ${err instanceof Error ? err.message : String(err)}` } satisfies Outcome;
+        }
+      },
+      verdict: (x) => (x.verdict === 'FAILED' ? 'fail' : x.verdict === 'FIXED' ? 'pass' : 'error'),
+      exchanges: (x) => x.exchanges ?? [],
+    }, { timeoutMs: o.timeoutMs, watched: o.scheduler !== undefined });
+    if ('blocked' in end) r = { verdict: 'ERROR', reason: '', cause: { kind: 'blocked', by: end.blocked } };
+    else r = end.after?.chargedTo === 'unit' ? { ...end.outcome, verdict: 'FAILED', cause: Scheduler.died(end.after) } : end.outcome;
     const { exchanges: _dropped, ...kept } = r;
     const res: ReplayResult = { file: e.file, check: e.manifest.check, ...kept, durationMs: Math.round(performance.now() - t0) };
     out.push(res);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, type ExchangeOptions } from '../client/exchange.js';
 import { citeOf, type Canary, type Check, type CheckContext, type CheckRun, type SentRequest, type Verdict } from '../checks/types.js';
 import { levelledVerdict, levelUnder } from '../checks/level.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
@@ -11,6 +11,9 @@ import type { CheckResult, RunEvent, RunResult } from './types.js';
 import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
 import { notRun, unitMeta } from './plan.js';
+import { confirmDeadline, restsOnDeadline } from './deadlines.js';
+
+export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, restsOnDeadline } from './deadlines.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
@@ -40,16 +43,6 @@ export interface RunOptions {
 
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 6);
-}
-
-/** A confirmation of a verdict that rests on a deadline uses this many times the deadline … */
-export const CONFIRM_FACTOR = 2;
-/** … and at least this long: on a machine loaded enough, a correct server can take more than 2 s. */
-export const CONFIRM_MIN_MS = 5000;
-
-/** The deadline a confirmation runs with. */
-export function confirmDeadline(timeoutMs: number): number {
-  return Math.max(timeoutMs * CONFIRM_FACTOR, CONFIRM_MIN_MS);
 }
 
 /**
@@ -151,10 +144,6 @@ function levelled(check: Check, profile: Profile, run: CheckRun, strict: boolean
   return levelledVerdict(levelUnder(check, profile), run.verdict, strict);
 }
 
-/** A verdict that rests on a deadline: it failed and one of its exchanges ran out of time. */
-export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
-  return verdict === 'fail' && exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
-}
 
 /**
  * Charges a death found after a unit to its result: the unit fails for it, and its request becomes the

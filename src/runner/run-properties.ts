@@ -5,7 +5,8 @@ import { levelledVerdict, levelUnder } from '../checks/level.js';
 import type { Profile } from '../model/profile.js';
 import { applies, pointsFor, skipReason } from '../model/profile-policy.js';
 import type { Endpoint } from '../wire/types.js';
-import { applyAfter, confirmDeadline, makeContext, restsOnDeadline } from './run-checks.js';
+import { applyAfter, makeContext } from './run-checks.js';
+import { runUnit } from './unit-loop.js';
 import { notRun, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
@@ -160,23 +161,21 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
     const def = defs[i]!;
     opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
     let outcome: PropertyOutcome;
-    if (applies(def, opts.profile, env)) await s.before(def);
-    const block = applies(def, opts.profile, env) ? s.blockCause(def) : null;
-    if (block) {
-      outcome = { result: notRun(def, opts.profile, 'blocked', '', block) };
+    const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
+    if (!applies(def, opts.profile, env)) {
+      outcome = await runProperty(def, o, left); // a skip, with its reason
     } else {
-      const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
-      outcome = await runProperty(def, o, left);
-      if (restsOnDeadline(outcome.result.verdict, outcome.result.exchanges ?? []) && !opts.control?.exited() && s.shouldConfirm()) {
-        // Confirm before it counts: the same cases with a longer deadline (a loaded machine is no bug).
-        outcome = await runProperty(def, { ...o, timeoutMs: confirmDeadline(opts.timeoutMs) }, left);
-        s.confirmed(outcome.result.verdict === 'fail');
-      }
-      if (outcome.result.verdict !== 'skip') {
-        const a = await s.after(def, outcome.result.exchanges ?? [], (outcome.held ?? 0) > 0);
-        if (a) opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted });
-        if (a) outcome = { ...outcome, result: applyAfter(outcome.result, a, opts.profile) };
-      }
+      // The same loop as a check's: the gate, a confirmation of a deadline verdict (the same cases with a
+      // longer deadline), the watch, and a death confirmed by running the property again on the
+      // restarted server (the same seed: the same cases).
+      const end = await runUnit(def, s, {
+        run: (attempt, timeoutMs) => runProperty(def, { ...o, timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) }, left),
+        verdict: (r) => r.result.verdict,
+        exchanges: (r) => r.result.exchanges ?? [],
+        answeredBefore: (r) => (r.held ?? 0) > 0,
+      }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted }) });
+      if ('blocked' in end) outcome = { result: notRun(def, opts.profile, 'blocked', '', end.blocked) };
+      else outcome = end.after ? { ...end.outcome, result: applyAfter(end.outcome.result, end.after, opts.profile) } : end.outcome;
     }
     const weight = pointsFor(opts.profile, def.id);
     if (weight !== 1) outcome.result.weight = weight;

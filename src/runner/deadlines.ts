@@ -1,0 +1,21 @@
+/**
+ * Deadline verdicts: which verdicts rest on a deadline, and the longer deadline that confirms one before
+ * it counts (a loaded machine must not fail a server). Every kind of unit confirms the same way
+ * (unit-loop.ts).
+ */
+import type { Exchange } from '../client/exchange.js';
+
+/** A confirmation of a verdict that rests on a deadline uses this many times the deadline … */
+export const CONFIRM_FACTOR = 2;
+/** … and at least this long: on a machine loaded enough, a correct server can take more than 2 s. */
+export const CONFIRM_MIN_MS = 5000;
+
+/** The deadline a confirmation runs with. */
+export function confirmDeadline(timeoutMs: number): number {
+  return Math.max(timeoutMs * CONFIRM_FACTOR, CONFIRM_MIN_MS);
+}
+
+/** A verdict that rests on a deadline: it failed and one of its exchanges ran out of time. */
+export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
+  return verdict === 'fail' && exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
+}
