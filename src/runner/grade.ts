@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
-import { applies, skipReason } from '../model/profile-policy.js';
+import { applies, skipReason, type UnitEnv } from '../model/profile-policy.js';
 import type { Endpoint } from '../wire/types.js';
 import type { GradeResult, LaunchOutcome, ServerDeath } from './grade-types.js';
 import { bubblewrapPath, wrapCommand, type ProcessLimits } from '../supervise/limits.js';
@@ -67,8 +67,10 @@ async function folderBytes(dir: string, cap: number): Promise<number> {
 }
 
 function emptyRun(o: GradeOptions, by: BlockCause): RunResult {
+  // What a grade provides: the oracle if any, a server it restarts, a canary.
+  const env: UnitEnv = { oracle: o.oracle, canRestart: true, canary: true };
   const checks = [...o.checks, ...o.properties].map((c) =>
-    applies(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true }) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, { oracle: o.oracle, canRestart: true, canary: true })),
+    applies(c, o.profile, env) ? notRun(c, o.profile, 'blocked', '', by) : notRun(c, o.profile, 'skip', skipReason(c, o.profile, env)),
   );
   return { target: { host: '127.0.0.1', port: o.port }, profile: o.profile.name, seed: o.seed, strict: o.strict, ...(o.profile.weights ? { weights: o.profile.weights } : {}), startedAt: new Date().toISOString(), durationMs: 0, checks };
 }

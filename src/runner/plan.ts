@@ -7,6 +7,8 @@
 import type { Check } from '../checks/types.js';
 import { citeUnder, levelUnder, sourceUnder } from '../checks/level.js';
 import type { Profile } from '../model/profile.js';
+import type { UnitEnv } from '../model/profile-policy.js';
+import type { ServerControl } from './scheduler.js';
 import type { BlockCause } from './causes.js';
 import type { CheckMeta, CheckResult } from './types.js';
 
@@ -29,4 +31,9 @@ export function notRun(unit: UnitDecl, profile: Profile, verdict: 'blocked' | 's
   const r: CheckResult = { ...unitMeta(unit, profile), verdict, runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' };
   if (by) r.cause = { kind: 'blocked', by };
   return r;
+}
+
+/** What a run provides that a unit may need (see `applies`): an oracle, a server it can restart, a canary. */
+export function unitEnv(o: { oracle?: unknown; control?: ServerControl; canary?: unknown }): UnitEnv {
+  return { oracle: o.oracle, canRestart: o.control !== undefined, canary: o.canary };
 }

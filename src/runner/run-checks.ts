@@ -10,7 +10,7 @@ import { applies, learnedProfile, pointsFor, skipReason } from '../model/profile
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
-import { notRun, unitMeta } from './plan.js';
+import { notRun, unitEnv, unitMeta } from './plan.js';
 import { confirmDeadline, restsOnDeadline } from './deadlines.js';
 
 export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, restsOnDeadline } from './deadlines.js';
@@ -265,7 +265,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   // The baseline runs first; the rest keep their catalogue order.
   const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
   opts.onEvent?.({ type: 'start', total: ordered.length });
-  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined, canary: opts.canary };
+  const env = unitEnv(opts);
   const memos = new Map<string, Promise<unknown>>();
 
   for (let i = 0; i < ordered.length; i++) {

@@ -7,7 +7,7 @@ import { applies, pointsFor, skipReason } from '../model/profile-policy.js';
 import type { Endpoint } from '../wire/types.js';
 import { applyAfter, makeContext } from './run-checks.js';
 import { runUnit } from './unit-loop.js';
-import { notRun, unitMeta } from './plan.js';
+import { notRun, unitEnv, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
 
@@ -70,7 +70,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     opts.scheduler,
   );
   const base = unitMeta(def, opts.profile);
-  const env = { oracle: opts.oracle, canRestart: opts.control?.restart !== undefined };
+  const env = unitEnv(opts);
   if (!applies(def, opts.profile, env)) {
     const reason = skipReason(def, opts.profile, env);
     return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
@@ -156,7 +156,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
   const started = performance.now();
   const s = opts.scheduler ?? new Scheduler({ target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.control ? { control: opts.control } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const o: PropertyRunOptions = { ...opts, scheduler: s };
-  const env = { oracle: opts.oracle, canRestart: opts.control !== undefined };
+  const env = unitEnv(opts);
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i]!;
     opts.onEvent?.({ type: 'check-start', id: def.id, index: i });
