@@ -64,14 +64,14 @@ export function caseCheck(c: CaseSpec): CheckDecl {
     run: async (ctx) => withAnswerGrammar(await (byRule && adopts(ctx.profile, 'reference') ? byRule(ctx) : byRfc(ctx))),
     expectation: (profile) => (ruled && adopts(profile, 'reference') ? ruled : rfc),
   };
-  return finish(check, c);
+  return withSharedFields(check, c);
 }
 
 /**
  * Sets the optional fields every check builder shares: level, source, rule, cite, needs, impact (the group fills
  * in what a check leaves out: its family, a level, needs, a profile check's source; see group.ts).
  */
-export function finish(check: CheckDecl, c: { level?: Level; source?: Source; cite?: string; needs?: Check['needs']; impact?: Impact; rule?: { note: string; level?: Level } }): CheckDecl {
+export function withSharedFields(check: CheckDecl, c: { level?: Level; source?: Source; cite?: string; needs?: Check['needs']; impact?: Impact; rule?: { note: string; level?: Level } }): CheckDecl {
   if (c.level) check.level = c.level;
   if (c.source) check.source = c.source;
   if (c.rule) check.profileRule = { rules: 'reference', note: c.rule.note, ...(c.rule.level ? { level: c.rule.level } : {}) };

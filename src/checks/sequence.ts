@@ -1,5 +1,5 @@
 import type { Exchange } from '../client/exchange.js';
-import { fill, finish } from './case.js';
+import { fill, withSharedFields } from './case.js';
 import type { CheckDecl } from './group.js';
 import type { Check, CheckContext, CheckRun, Impact, Level, SentRequest, Source } from './types.js';
 import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
@@ -91,5 +91,5 @@ export function sequenceCheck(s: SequenceSpec): CheckDecl {
     requirement: s.requirement,
     run: (ctx) => runSteps(ctx, s.steps),
   };
-  return finish(check, s);
+  return withSharedFields(check, s);
 }
