@@ -19,3 +19,15 @@ export function confirmDeadline(timeoutMs: number): number {
 export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
   return verdict === 'fail' && exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
 }
+
+/**
+ * A verdict a confirmation (the unit again with confirmDeadline) must stand behind before the run takes
+ * it: a failure that rests on a deadline, and a unit that could not judge because an exchange ran out of
+ * time (`blocked` with a timeout, no refusal). Such a `blocked` is no charge, but it is a silence of the
+ * server as much as a failure's is: confirmed, it counts toward the class of confirmed silences, and a
+ * loaded machine does not leave unjudged a unit the server would answer within the longer deadline.
+ */
+export function confirmsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
+  if (verdict === 'blocked') return exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
+  return restsOnDeadline(verdict, exchanges);
+}

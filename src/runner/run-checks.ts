@@ -11,9 +11,9 @@ import type { CheckResult, RunEvent, RunResult } from './types.js';
 import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
-import { confirmDeadline, restsOnDeadline } from './deadlines.js';
+import { runUnit } from './unit-loop.js';
 
-export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, restsOnDeadline } from './deadlines.js';
+export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, confirmsOnDeadline, restsOnDeadline } from './deadlines.js';
 import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
@@ -176,52 +176,45 @@ export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckRe
   return { ...res, verdict: 'fail', failures: 1, cause: { kind: 'exits-after-serving', times: e.times, firstAfter: e.firstAfter, down: e.down } };
 }
 
+/** One run of a check, or the error it threw (an error of ours: the run is not watched). */
+type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
+
 /**
- * Runs one check under the scheduler: gating, the run, a confirmation of a verdict that rests on a
- * deadline (the same check again with a longer deadline, confirmDeadline: a loaded machine must not
- * fail a server), and the liveness watch afterwards.
+ * Runs one check through the unit loop (unit-loop.ts: the gate, a deadline verdict confirmed with the
+ * longer deadline, the watch, a death confirmed by running it again), then makes its result: the level
+ * under the profile, a failure not judged when its requests met a server started again in between, and
+ * what the watch found.
  */
 async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
-  if (!opts.unwatched) await s.before(check);
   const c0 = performance.now();
-  let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
-  for (let attempt = 0; ; attempt++) {
-    const block = s.blockCause(check, firstDeath !== undefined);
-    if (block) return notRun(check, opts.profile, 'blocked', '', block);
-    let run: CheckRun;
-    const revival: Revival = { revived: false };
-    try {
-      run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s, revival));
-      if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
-        const longer = { ...opts, timeoutMs: confirmDeadline(opts.timeoutMs) };
-        run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s, revival));
-        s.confirmed(run.verdict === 'fail');
+  // Whether the server was started again during an attempt: its run or the run that confirms it.
+  let revival: Revival = { revived: false };
+  const end = await runUnit<CheckAttempt>(check, s, {
+    run: async (attempt, timeoutMs, confirming, rerun) => {
+      // What was gathered from a server that was gone (the wire samples) is gathered again.
+      if (rerun === 'preceded' && !confirming) memos.clear();
+      if (!confirming) revival = { revived: false };
+      const ctxTag = confirming ? `${tag}c${attempt}` : attempt === 0 ? tag : `${tag}r${attempt}`;
+      try {
+        const run = await check.run(makeContext({ ...opts, timeoutMs }, check.id, ctxTag, confirming ? new Map() : memos, s, revival));
+        return { run, revived: revival.revived };
+      } catch (err) {
+        return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
       }
-    } catch (err) {
-      return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    let res = toResult(check, opts.profile, run, levelled(check, opts.profile, run, strict), Math.round(performance.now() - c0));
-    // Its requests met a server started again in between (it exits after each client): a pass stands,
-    // but a failure may be only what the first process lost, so it is not judged.
-    const exit = s.exitsAfterServing;
-    if (revival.revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
-    if (opts.unwatched) return res;
-    const a = await s.after(check, run.exchanges);
-    if (a) opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted });
-    // The server was gone before this check reached it: once it is back, the check runs again.
-    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {
-      memos.clear(); // what was gathered from the gone server (the wire samples) is gathered again
-      continue;
-    }
-    // A death is confirmed before it counts: the same check again on the restarted server must take it
-    // down again. If it does not, the first death was not this check's.
-    if (a?.chargedTo === 'unit' && a.restarted && attempt === 0) {
-      firstDeath = a;
-      continue;
-    }
-    if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record, check.family);
-    return a ? applyAfter(res, a, opts.profile) : res;
-  }
+    },
+    verdict: (a) => (a.error !== undefined ? 'error' : a.run.verdict),
+    exchanges: (a) => (a.error !== undefined ? [] : a.run.exchanges),
+    settled: (a) => a.error !== undefined,
+  }, { timeoutMs: opts.timeoutMs, watched: !opts.unwatched, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
+  if ('blocked' in end) return notRun(check, opts.profile, 'blocked', '', end.blocked);
+  const attempt = end.outcome;
+  if (attempt.error !== undefined) return notRun(check, opts.profile, 'error', attempt.error);
+  let res = toResult(check, opts.profile, attempt.run, levelled(check, opts.profile, attempt.run, strict), Math.round(performance.now() - c0));
+  // Its requests met a server started again in between (it exits after each client): a pass stands,
+  // but a failure may be only what the first process lost, so it is not judged.
+  const exit = s.exitsAfterServing;
+  if (attempt.revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
+  return end.after ? applyAfter(res, end.after, opts.profile) : res;
 }
 
 /**

@@ -8,21 +8,24 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { confirmDeadline, restsOnDeadline } from './deadlines.js';
+import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
 export interface UnitRun<R> {
   /**
-   * Runs the unit once. `attempt` counts the runs after a restart (0 first); `timeoutMs` is the deadline
-   * (a confirmation's is longer, and `confirming` says so).
+   * Runs the unit once. `attempt` counts the runs after a restart (0 first), and `rerun` says why it runs
+   * again: the server was gone before the unit reached it (`preceded`), or to confirm a death (`death`).
+   * `timeoutMs` is the deadline (a confirmation's is longer, and `confirming` says so).
    */
-  run(attempt: number, timeoutMs: number, confirming: boolean): Promise<R>;
+  run(attempt: number, timeoutMs: number, confirming: boolean, rerun?: 'preceded' | 'death'): Promise<R>;
   /** The verdict, in the words of a check's run (`fail` is a failure). */
   verdict(r: R): string;
   exchanges(r: R): readonly Exchange[];
   /** The unit saw every answer it asked for before the server went (a property's cases that held). */
   answeredBefore?(r: R): boolean;
+  /** An outcome that ends the loop as it is, unwatched (the unit itself threw: an error of ours, not the server's). */
+  settled?(r: R): boolean;
 }
 
 export interface UnitLoopOptions {
@@ -37,32 +40,40 @@ export interface UnitLoopOptions {
 /** How the loop ended: the unit was not run (its typed cause), or its last outcome and what the watch found after it. */
 export type UnitLoopEnd<R> = { blocked: BlockCause } | { outcome: R; after: AfterUnit };
 
-/** A unit whose first run needs confirming: a failure that rests on a deadline, while the server is still there. */
+/** A unit whose run needs confirming: a verdict that rests on a deadline, while the server is still there. */
 function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions, s: Scheduler): boolean {
-  return restsOnDeadline(u.verdict(r), u.exchanges(r)) && !o.control?.exited() && s.shouldConfirm();
+  return confirmsOnDeadline(u.verdict(r), u.exchanges(r)) && !o.control?.exited() && s.shouldConfirm();
 }
 
 /** Runs one unit through the loop (see the file's header). */
 export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: UnitLoopOptions): Promise<UnitLoopEnd<R>> {
   if (o.watched) await s.before(unit);
   let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
+  let rerun: 'preceded' | 'death' | undefined;
   for (let attempt = 0; ; attempt++) {
     const block = s.blockCause(unit, firstDeath !== undefined);
     if (block) return { blocked: block };
-    let r = await u.run(attempt, o.timeoutMs, false);
+    let r = await u.run(attempt, o.timeoutMs, false, rerun);
+    if (u.settled?.(r)) return { outcome: r, after: null };
     if (needsConfirming(u, r, o, s)) {
-      r = await u.run(attempt, confirmDeadline(o.timeoutMs), true);
-      s.confirmed(u.verdict(r) === 'fail');
+      const first = u.verdict(r);
+      r = await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun);
+      if (u.settled?.(r)) return { outcome: r, after: null };
+      s.confirmed(u.verdict(r) === first);
     }
     if (!o.watched) return { outcome: r, after: null };
     const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false);
     if (a) o.onDown?.(a);
     // The server was gone before this unit reached it: once it is back, the unit runs again.
-    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) continue;
+    if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {
+      rerun = 'preceded';
+      continue;
+    }
     // A death is confirmed before it counts: the same unit again on the restarted server must take it
     // down again. If it does not, the first death was not this unit's.
     if (a?.chargedTo === 'unit' && a.restarted && attempt === 0) {
       firstDeath = a;
+      rerun = 'death';
       continue;
     }
     if (firstDeath && a?.chargedTo !== 'unit') s.unconfirmed(firstDeath.record, unit.family);
