@@ -4,8 +4,8 @@
  * cite as the profile judges it, and the impact its failure has. The loops ask this; none builds the
  * metadata of a result by itself.
  */
-import type { Check } from '../checks/types.js';
-import { citeUnder, levelUnder, sourceUnder } from '../checks/level.js';
+import type { Check, CheckRun, Verdict } from '../checks/types.js';
+import { citeUnder, levelledVerdict, levelUnder, sourceUnder } from '../checks/level.js';
 import type { Profile } from '../model/profile.js';
 import type { UnitEnv } from '../model/profile-policy.js';
 import type { ServerControl } from './scheduler.js';
@@ -36,4 +36,13 @@ export function notRun(unit: UnitDecl, profile: Profile, verdict: 'blocked' | 's
 /** What a run provides that a unit may need (see `applies`): an oracle, a server it can restart, a canary. */
 export function unitEnv(o: { oracle?: unknown; control?: ServerControl; canary?: unknown }): UnitEnv {
   return { oracle: o.oracle, canRestart: o.control !== undefined, canary: o.canary };
+}
+
+/**
+ * Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. A
+ * failure that breaks another sentence (`run.breaks`) is judged at that sentence's level.
+ */
+export function levelled(unit: UnitDecl, profile: Profile, run: Pick<CheckRun, 'verdict' | 'breaks'>, strict: boolean): Verdict {
+  if (run.verdict === 'fail' && run.breaks) return levelledVerdict(run.breaks.level, run.verdict, strict);
+  return levelledVerdict(levelUnder(unit, profile), run.verdict, strict);
 }

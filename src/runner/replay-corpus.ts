@@ -10,7 +10,9 @@ import type { Endpoint } from '../wire/types.js';
 import type { Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
 import type { ReplayResult } from './types.js';
-import { runChecks } from './run-checks.js';
+import { makeContext } from './context.js';
+import { levelled } from './plan.js';
+import { applies, skipReason } from '../model/profile-policy.js';
 import { runProperty } from './run-properties.js';
 import { Scheduler } from './scheduler.js';
 import { runUnit } from './unit-loop.js';
@@ -62,12 +64,15 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise
   if (judge.kind === 'check') {
     const check = o.checks.find((c) => c.id === m.check);
     if (!check) return { verdict: 'ERROR', reason: `no check named ${m.check} in this wiregrade` };
-    const r = await runChecks({ target: o.target, checks: [check], profile, timeoutMs: o.timeoutMs, seed: 0, runTag: tag, strict: o.strict === true, unwatched: true });
-    if (r.unreachable) return { verdict: 'ERROR', reason: r.unreachable.message, refused: true };
-    const c = r.checks[0]!;
-    if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
-    if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason, exchanges: c.exchanges ?? [] };
-    return { verdict: 'ERROR', reason: `the check was ${c.verdict}: ${c.reason}` };
+    if (!applies(check, profile)) return { verdict: 'ERROR', reason: `the check was skip: ${skipReason(check, profile)}` };
+    // The check itself, once, in a context of its own (the loop around the entry watches the server).
+    const run = await check.run(makeContext({ target: o.target, profile, timeoutMs: o.timeoutMs }, check.id, tag, new Map()));
+    const refused = run.exchanges.find((x) => x.kind === 'refused');
+    if (refused && run.exchanges.every((x) => x.kind === 'refused')) return { verdict: 'ERROR', reason: refused.message ?? 'the target refused the connection', refused: true };
+    const verdict = levelled(check, profile, run, o.strict === true);
+    if (verdict === 'pass' || verdict === 'warn') return { verdict: 'FIXED', reason: run.reason };
+    if (verdict === 'fail') return { verdict: 'FAILED', reason: run.reason, exchanges: run.exchanges };
+    return { verdict: 'ERROR', reason: `the check was ${verdict}: ${run.reason}` };
   }
   const prop = o.properties.find((p) => p.id === m.check);
   if (!prop) return { verdict: 'ERROR', reason: `no property named ${m.check} in this wiregrade` };

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, type ExchangeOptions } from '../client/exchange.js';
-import { citeOf, type Canary, type Check, type CheckContext, type CheckRun, type SentRequest, type Verdict } from '../checks/types.js';
-import { levelledVerdict, levelUnder } from '../checks/level.js';
+import { citeOf, type Canary, type Check, type CheckRun, type Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
@@ -10,11 +7,13 @@ import { applies, learnedProfile, pointsFor, skipReason } from '../model/profile
 import type { CheckResult, RunEvent, RunResult } from './types.js';
 import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
-import { notRun, unitEnv, unitMeta } from './plan.js';
+import { levelled, notRun, unitEnv, unitMeta } from './plan.js';
 import { runUnit } from './unit-loop.js';
+import { makeContext, type Revival } from './context.js';
+import { applyAfter, chargeExitsAfterServing } from './charges.js';
+import { Scheduler, type ServerControl } from './scheduler.js';
 
 export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, confirmsOnDeadline, restsOnDeadline } from './deadlines.js';
-import { KEEPS_SERVING_ID, Scheduler, type AfterUnit, type ServerControl } from './scheduler.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -35,75 +34,8 @@ export interface RunOptions {
   runTag?: string;
   /** The session's scheduler, when the checks are part of a larger run (corpus, properties). */
   scheduler?: Scheduler;
-  /** Do not watch the server after each check (a corpus entry replayed inside another unit). */
-  unwatched?: boolean;
   /** The security canary around the server's folder (grading only). */
   canary?: Canary;
-}
-
-function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 6);
-}
-
-/**
- * Whether a unit's server was started again in the middle of it (it exits after each client): its
- * requests then met more than one process, so a failure may be only the state the first one lost.
- */
-export interface Revival {
-  revived: boolean;
-}
-
-/** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
-export function makeContext(
-  opts: Pick<RunOptions, 'target' | 'timeoutMs' | 'profile' | 'oracle' | 'control' | 'canary'>,
-  checkId: string,
-  tag: string,
-  memos: Map<string, Promise<unknown>>,
-  scheduler?: Scheduler,
-  revival: Revival = { revived: false },
-): CheckContext {
-  const prefix = `wg${tag}${shortHash(checkId)}`;
-  const control = opts.control;
-  // A refused connection after a clean exit (code 0: the program ended by itself, as one that exits
-  // after each client does) is answered by starting the server again for the unit
-  // (Scheduler.reviveAfterServing); a crash is never revived, the runner charges it after the unit.
-  const revive = async (): Promise<boolean> => {
-    if (!scheduler || !control) return false;
-    const ok = await scheduler.reviveAfterServing(checkId);
-    if (ok) revival.revived = true;
-    return ok;
-  };
-  return {
-    target: opts.target,
-    ...(opts.oracle ? { oracle: opts.oracle } : {}),
-    ...(control ? { restartServer: async () => (await control.restart()).ok } : {}),
-    ...(opts.canary ? { canary: opts.canary } : {}),
-    timeoutMs: opts.timeoutMs,
-    profile: opts.profile,
-    name: (label = '') => (label ? `${prefix}-${label}` : prefix),
-    send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
-      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
-      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
-      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
-      let ex = await go();
-      if (ex.kind === 'refused' && (await revive())) ex = await go();
-      scheduler?.sawExchange(ex);
-      return ex;
-    },
-    memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
-      let p = memos.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = make();
-        memos.set(key, p);
-      }
-      return p;
-    },
-    openConnection: async () => {
-      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
-      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
-      return 'refused' in s ? null : s;
-    },
-  };
 }
 
 /** The result of a check, holding its metadata and its run (the verdict after levels). */
@@ -135,46 +67,7 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   return r;
 }
 
-/**
- * Applies the level under the profile: a broken SHOULD (or MAY) is a warning unless the run is strict. A
- * failure that breaks another sentence (`run.breaks`) is judged at that sentence's level.
- */
-function levelled(check: Check, profile: Profile, run: CheckRun, strict: boolean): Verdict {
-  if (run.verdict === 'fail' && run.breaks) return levelledVerdict(run.breaks.level, run.verdict, strict);
-  return levelledVerdict(levelUnder(check, profile), run.verdict, strict);
-}
 
-
-/**
- * Charges a death found after a unit to its result: the unit fails for it, and its request becomes the
- * one after which the server went away (so the replay reproduces the death).
- */
-export function chargeDeath(res: CheckResult, a: Extract<Exclude<AfterUnit, null>, { chargedTo: 'unit' }>, profile: Pick<Profile, 'baseline'>): CheckResult {
-  const out: CheckResult = { ...res, verdict: 'fail', failures: Math.max(1, res.failures), cause: Scheduler.died(a) };
-  const sent = a.culprit?.request;
-  if (sent) {
-    out.request = { plan: sent.plan, methods: sent.methods };
-    delete out.setup;
-    delete out.expectation;
-  }
-  if (a.culprit && !out.exchanges) out.exchanges = [a.culprit];
-  return out;
-}
-
-/** What a death found after a unit does to its result (see Scheduler.after). */
-export function applyAfter(res: CheckResult, a: Exclude<AfterUnit, null>, profile: Pick<Profile, 'baseline'>): CheckResult {
-  if (a.chargedTo === 'none') return res;
-  if (a.chargedTo === 'unit') return chargeDeath(res, a, profile);
-  if (a.judged || res.verdict === 'pass' || res.verdict === 'warn') return res;
-  return { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: a.down } } };
-}
-
-/** The result of KEEPS_SERVING_ID once the server was seen to exit after serving correctly. */
-export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckResult {
-  const e = s.exitsAfterServing;
-  if (!e || res.id !== KEEPS_SERVING_ID) return res;
-  return { ...res, verdict: 'fail', failures: 1, cause: { kind: 'exits-after-serving', times: e.times, firstAfter: e.firstAfter, down: e.down } };
-}
 
 /** One run of a check, or the error it threw (an error of ours: the run is not watched). */
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
@@ -205,7 +98,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     verdict: (a) => (a.error !== undefined ? 'error' : a.run.verdict),
     exchanges: (a) => (a.error !== undefined ? [] : a.run.exchanges),
     settled: (a) => a.error !== undefined,
-  }, { timeoutMs: opts.timeoutMs, watched: !opts.unwatched, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
+  }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
   if ('blocked' in end) return notRun(check, opts.profile, 'blocked', '', end.blocked);
   const attempt = end.outcome;
   if (attempt.error !== undefined) return notRun(check, opts.profile, 'error', attempt.error);
@@ -214,7 +107,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   // but a failure may be only what the first process lost, so it is not judged.
   const exit = s.exitsAfterServing;
   if (attempt.revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
-  return end.after ? applyAfter(res, end.after, opts.profile) : res;
+  return end.after ? applyAfter(res, end.after) : res;
 }
 
 /**

@@ -5,7 +5,8 @@ import { levelledVerdict, levelUnder } from '../checks/level.js';
 import type { Profile } from '../model/profile.js';
 import { applies, pointsFor, skipReason } from '../model/profile-policy.js';
 import type { Endpoint } from '../wire/types.js';
-import { applyAfter, makeContext } from './run-checks.js';
+import { applyAfter } from './charges.js';
+import { makeContext } from './context.js';
 import { runUnit } from './unit-loop.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
@@ -175,7 +176,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
         answeredBefore: (r) => (r.held ?? 0) > 0,
       }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted }) });
       if ('blocked' in end) outcome = { result: notRun(def, opts.profile, 'blocked', '', end.blocked) };
-      else outcome = end.after ? { ...end.outcome, result: applyAfter(end.outcome.result, end.after, opts.profile) } : end.outcome;
+      else outcome = end.after ? { ...end.outcome, result: applyAfter(end.outcome.result, end.after) } : end.outcome;
     }
     const weight = pointsFor(opts.profile, def.id);
     if (weight !== 1) outcome.result.weight = weight;

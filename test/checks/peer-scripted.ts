@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { makeContext } from '../../src/runner/run-checks.js';
+import { makeContext } from '../../src/runner/context.js';
 import type { Profile } from '../../src/model/profile.js';
 import { anyProfile } from '../../src/model/builtin-profiles.js';
 import type { Check, CheckRun } from '../../src/checks/types.js';

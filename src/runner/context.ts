@@ -1,0 +1,86 @@
+/**
+ * The context a unit runs in (a check, a property, a corpus entry's check): its target, deadline and
+ * profile, the server's control and the run's scheduler (the quiet window, the flood cap, a revival after
+ * a clean exit), the oracle and the canary, and record names no other unit or run uses.
+ */
+import { createHash } from 'node:crypto';
+import { exchange, KeepAliveConnection, type ExchangeOptions } from '../client/exchange.js';
+import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import type { Scheduler, ServerControl } from './scheduler.js';
+
+/** What a context is made from. */
+export interface ContextOptions {
+  target: Endpoint;
+  timeoutMs: number;
+  profile: Profile;
+  oracle?: Endpoint;
+  control?: ServerControl;
+  canary?: Canary;
+}
+
+function shortHash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 6);
+}
+
+/**
+ * Whether a unit's server was started again in the middle of it (it exits after each client): its
+ * requests then met more than one process, so a failure may be only the state the first one lost.
+ */
+export interface Revival {
+  revived: boolean;
+}
+
+/** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
+export function makeContext(
+  opts: ContextOptions,
+  checkId: string,
+  tag: string,
+  memos: Map<string, Promise<unknown>>,
+  scheduler?: Scheduler,
+  revival: Revival = { revived: false },
+): CheckContext {
+  const prefix = `wg${tag}${shortHash(checkId)}`;
+  const control = opts.control;
+  // A refused connection after a clean exit (code 0: the program ended by itself, as one that exits
+  // after each client does) is answered by starting the server again for the unit
+  // (Scheduler.reviveAfterServing); a crash is never revived, the runner charges it after the unit.
+  const revive = async (): Promise<boolean> => {
+    if (!scheduler || !control) return false;
+    const ok = await scheduler.reviveAfterServing(checkId);
+    if (ok) revival.revived = true;
+    return ok;
+  };
+  return {
+    target: opts.target,
+    ...(opts.oracle ? { oracle: opts.oracle } : {}),
+    ...(control ? { restartServer: async () => (await control.restart()).ok } : {}),
+    ...(opts.canary ? { canary: opts.canary } : {}),
+    timeoutMs: opts.timeoutMs,
+    profile: opts.profile,
+    name: (label = '') => (label ? `${prefix}-${label}` : prefix),
+    send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
+      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
+      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
+      let ex = await go();
+      if (ex.kind === 'refused' && (await revive())) ex = await go();
+      scheduler?.sawExchange(ex);
+      return ex;
+    },
+    memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
+      let p = memos.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = make();
+        memos.set(key, p);
+      }
+      return p;
+    },
+    openConnection: async () => {
+      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
+      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
+      return 'refused' in s ? null : s;
+    },
+  };
+}
