@@ -2,8 +2,8 @@
  * What every unit of a run (a check, a property, a regression-corpus entry) goes through, in one place:
  * whether it may run at all (baseline gating, a server that is gone, a restart budget spent, the wall
  * limit), and afterwards whether the server is still there, whom a death is charged to, and whether the
- * server is started again. The loops in run-checks.ts, run-properties.ts and session.ts only run units;
- * the policy is here. Returns data; never prints.
+ * server is started again. Every unit goes through the one loop of unit-loop.ts, which asks all of this
+ * here; the policy is here. Returns data; never prints.
  */
 import { retain, type Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
