@@ -41,7 +41,7 @@ export interface FuzzFlags extends ReportFlags {
   replayCommands?: string;
   oracle?: string;
   oracleCmd?: string;
-  /** The known-good path of the `any` profile. */
+  /** `--path`: the known path of the `any` profile (not a replay: `--replay-path` is replayPath). */
   path?: string;
   /** Absent: `reference` for the bundled server, `any` (the RFC only) for a --target. */
   profile?: string;
@@ -74,7 +74,8 @@ export interface FuzzSettings {
   seed: number | null;
   runs: number;
   maxTimeMs: number | null;
-  path: string | null;
+  /** `--replay-path`: the property case to replay (fast-check's path), or null. */
+  casePath: string | null;
   profile: Profile;
   color: boolean;
   /** How the text report shows failures and warnings. */
@@ -113,7 +114,7 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     seed: flags.seed === undefined ? null : parseInteger('--seed', flags.seed, INT32_MIN, INT32_MAX),
     runs: flags.runs === undefined ? DEFAULT_RUNS : parseInteger('--runs', flags.runs, 0, 1_000_000),
     maxTimeMs: flags.maxTime === undefined ? null : parseInteger('--max-time', flags.maxTime, 1, 86_400) * 1000,
-    path: flags.replayPath === undefined ? null : parseReplayPath(flags.replayPath),
+    casePath: flags.replayPath === undefined ? null : parseReplayPath(flags.replayPath),
     profile,
     color: flags.color,
     text: {
@@ -145,7 +146,7 @@ export function exitCodeFor(result: RunResult): number {
 export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   const s = await fuzzSettings(flags);
   const selected = selectChecks(catalogue(), s.prefixes, properties());
-  if (s.path !== null && selected.properties.length !== 1) {
+  if (s.casePath !== null && selected.properties.length !== 1) {
     throw new UsageError('--replay-path replays one property case: name exactly one property with --checks');
   }
   const profile = s.profile;
@@ -190,8 +191,8 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       seed,
       runs: s.runs,
       ...(s.maxTimeMs !== null ? { maxTimeMs: s.maxTimeMs } : {}),
-      ...(s.path !== null ? { path: s.path } : {}),
-      ...(flags.replayCommands !== undefined ? { replayPath: flags.replayCommands } : {}),
+      ...(s.casePath !== null ? { casePath: s.casePath } : {}),
+      ...(flags.replayCommands !== undefined ? { commandsPath: flags.replayCommands } : {}),
       strict: s.strict,
       examples: examplesOf(replaying),
       ...(oracle ? { oracle: oracle.endpoint } : {}),

@@ -80,7 +80,7 @@ async function replayOne(e: CorpusEntry, o: ReplayOptions, tag: string): Promise
   const out =
     judge.example !== undefined
       ? await runProperty(prop, { ...base, examples: new Map([[prop.id, [decodeExample(judge.example)]]]) })
-      : await runProperty(prop, { ...base, path: judge.path, ...(judge.replayPath ? { replayPath: judge.replayPath } : {}) });
+      : await runProperty(prop, { ...base, casePath: judge.path, ...(judge.replayPath ? { commandsPath: judge.replayPath } : {}) });
   const c = out.result;
   if (c.verdict === 'pass' || c.verdict === 'warn') return { verdict: 'FIXED', reason: c.reason };
   if (c.verdict === 'fail') return { verdict: 'FAILED', reason: c.reason, exchanges: c.exchanges ?? [] };

@@ -22,9 +22,9 @@ export interface PropertyRunOptions {
   /** A time budget for all properties together (shared equally); none by default. */
   maxTimeMs?: number;
   /** Replays exactly one failing case: fast-check's counterexample path (needs the same seed). */
-  path?: string;
-  /** With `path`, for a model-based property: the command sequence's own replay path. */
-  replayPath?: string;
+  casePath?: string;
+  /** With `casePath`, for a model-based property: the command sequence's own replay path. */
+  commandsPath?: string;
   strict?: boolean;
   runTag?: string;
   onEvent?: (e: RunEvent) => void;
@@ -84,7 +84,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const budgetMs = opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs);
   let waitedMs = 0;
   let budgetSpent = false;
-  const prop = fc.asyncProperty(def.arbitrary(ctx, opts.replayPath ? { replayPath: opts.replayPath } : {}), async (value) => {
+  const prop = fc.asyncProperty(def.arbitrary(ctx, opts.commandsPath ? { replayPath: opts.commandsPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
     const shrinking = last !== null;
     if (shrinking && waitedMs >= budgetMs) {
@@ -110,7 +110,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   });
   const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);
   const params: fc.Parameters<[T]> = { seed: opts.seed, numRuns: opts.runs, examples };
-  if (opts.path) params.path = opts.path;
+  if (opts.casePath) params.path = opts.casePath;
   if (timeLimitMs) {
     params.interruptAfterTimeLimit = timeLimitMs;
     params.markInterruptAsFailure = false;

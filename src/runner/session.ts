@@ -20,10 +20,10 @@ export interface SessionOptions {
   runs: number;
   /** Time budget for the property-based part, in ms. */
   maxTimeMs?: number;
-  /** Replay one property case: fast-check's counterexample path (with the same seed). */
-  path?: string;
-  /** With `path`, for a model-based property: the command sequence's replay path. */
-  replayPath?: string;
+  /** Replay one property case: fast-check's counterexample path (with the same seed; `--replay-path`). */
+  casePath?: string;
+  /** With `casePath`, for a model-based property: the command sequence's replay path (`--replay-commands`). */
+  commandsPath?: string;
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
   control?: ServerControl;
@@ -115,8 +115,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     ...base,
     runs: opts.runs,
     ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
-    ...(opts.path !== undefined ? { path: opts.path } : {}),
-    ...(opts.replayPath !== undefined ? { replayPath: opts.replayPath } : {}),
+    ...(opts.casePath !== undefined ? { casePath: opts.casePath } : {}),
+    ...(opts.commandsPath !== undefined ? { commandsPath: opts.commandsPath } : {}),
     ...(opts.examples ? { examples: opts.examples } : {}),
     onEvent: shifted,
   });
