@@ -67,8 +67,6 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
   return r;
 }
 
-
-
 /** One run of a check, or the error it threw (an error of ours: the run is not watched). */
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
