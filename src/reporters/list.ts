@@ -1,4 +1,4 @@
-import { citeOf, type Check, type ProfileRule, type Source } from '../checks/types.js';
+import { citeOf, type Check, type FollowRule, type Impact, type ProfileRule, type Source } from '../checks/types.js';
 
 export interface CheckListEntry {
   id: string;
@@ -12,10 +12,14 @@ export interface CheckListEntry {
   source?: Source;
   /** The stricter answer a rule set asks for, judged at its level (MUST unless said) under a profile that adopts it. */
   profileRule?: ProfileRule;
+  /** What a failure costs beyond the sentence: security, denial-of-service or desync (read first in reports). */
+  impact?: Impact;
+  /** The failures this one can follow from (one bug, one deduction), each with what it must show. */
+  follows?: readonly FollowRule[];
 }
 
 /** What a listed check needs: a deterministic check or a property both have these. */
-export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule'>;
+export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule' | 'impact' | 'follows'>;
 
 export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] {
   return checks.map((c) => {
@@ -24,11 +28,13 @@ export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] 
     if (cite) e.cite = cite;
     if (c.source) e.source = c.source;
     if (c.profileRule) e.profileRule = c.profileRule;
+    if (c.impact) e.impact = c.impact;
+    if (c.follows && c.follows.length > 0) e.follows = c.follows;
     return e;
   });
 }
 
-/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule? }. */
+/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule?, impact?, follows? }. */
 export function renderCheckListJson(checks: readonly Listable[]): string {
   return JSON.stringify(checkListEntries(checks), null, 2) + '\n';
 }

@@ -58,6 +58,13 @@ describe('wiregrade list', () => {
     const crlf = entries.find((e) => e.id === 'status.header.bare-lf-line-ends-accepted')!;
     expect(crlf).toMatchObject({ level: 'MAY', cite: 'RFC 9112 §2.2', profileRule: { rules: 'reference' } });
     expect((crlf.source as { quote: string }).quote).toMatch(/a recipient MAY recognize a single LF/);
+    // The rules declared on a check come with it: its impact, and the failures it follows from.
+    expect(entries.find((e) => e.id === 'framing.smuggling.cl-te-embedded-get-not-answered')).toMatchObject({ impact: 'security' });
+    expect(entries.find((e) => e.id === 'robustness.slow-client.does-not-block-others')).toMatchObject({
+      impact: 'denial-of-service',
+      follows: [{ root: 'robustness.idle-client.does-not-block-others', when: expect.any(String) }],
+    });
+    expect(entries.find((e) => e.id === BASELINE)).not.toHaveProperty('impact');
     const filtered = JSON.parse((await list('status.header.', '--json')).stdout) as Array<{ id: string }>;
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((e) => e.id.startsWith('status.header.'))).toBe(true);
