@@ -178,6 +178,19 @@ export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[])
 }
 
 /**
+ * A check's verdict that a confirmation (the check again with confirmDeadline) must stand behind before
+ * the run takes it: a failure that rests on a deadline (restsOnDeadline), and a check that could not
+ * judge because an exchange ran out of time (`blocked` with a timeout, no refusal). Such a `blocked` is
+ * no charge, but it is a silence of the server as much as a failure's is: confirmed, it is one of the
+ * CONFIRMED_CLASS silences after which the quiet window applies, and a loaded machine does not leave
+ * unjudged a check the server would answer within the longer deadline.
+ */
+export function confirmsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
+  if (verdict === 'blocked') return exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
+  return restsOnDeadline(verdict, exchanges);
+}
+
+/**
  * Charges a death found after a unit to its result: the unit fails for it, and its request becomes the
  * one after which the server went away (so the replay reproduces the death).
  */
@@ -227,8 +240,8 @@ export function chargeExitsAfterServing(res: CheckResult, s: Scheduler): CheckRe
 
 /**
  * Runs one check under the scheduler: gating, the run, a confirmation of a verdict that rests on a
- * deadline (the same check again with a longer deadline, confirmDeadline: a loaded machine must not
- * fail a server), and the liveness watch afterwards.
+ * deadline (confirmsOnDeadline: the same check again with a longer deadline, confirmDeadline: a loaded
+ * machine must not fail a server, nor leave a check unjudged), and the liveness watch afterwards.
  */
 async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
   if (!opts.unwatched) await s.before(check);
@@ -241,10 +254,11 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     const revival: Revival = { revived: false };
     try {
       run = await check.run(makeContext(opts, check.id, attempt === 0 ? tag : `${tag}r${attempt}`, memos, s, revival));
-      if (restsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
+      if (confirmsOnDeadline(run.verdict, run.exchanges) && !opts.control?.exited() && s.shouldConfirm()) {
+        const first = run.verdict;
         const longer = { ...opts, timeoutMs: confirmDeadline(opts.timeoutMs) };
         run = await check.run(makeContext(longer, check.id, `${tag}c${attempt}`, new Map(), s, revival));
-        s.confirmed(run.verdict === 'fail');
+        s.confirmed(run.verdict === first);
       }
     } catch (err) {
       return notRun(check, opts.profile, 'error', `the check itself failed: ${err instanceof Error ? err.message : String(err)}`);
