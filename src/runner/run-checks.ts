@@ -180,13 +180,15 @@ export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[])
 /**
  * A check's verdict that a confirmation (the check again with confirmDeadline) must stand behind before
  * the run takes it: a failure that rests on a deadline (restsOnDeadline), and a check that could not
- * judge because an exchange ran out of time (`blocked` with a timeout, no refusal). Such a `blocked` is
- * no charge, but it is a silence of the server as much as a failure's is: confirmed, it is one of the
- * CONFIRMED_CLASS silences after which the quiet window applies, and a loaded machine does not leave
- * unjudged a check the server would answer within the longer deadline.
+ * judge because one exchange ran out of time (`blocked` with exactly one timeout, no refusal). Such a
+ * `blocked` is no charge, but it is a silence of the server as much as a failure's is: confirmed, it is
+ * one of the CONFIRMED_CLASS silences after which the quiet window applies, and a loaded machine does not
+ * leave unjudged a check the server would answer within the longer deadline. Only one timeout: a check
+ * that gave up after several silent requests (the security checks stop after 2) would wait the long
+ * deadline for each of them again, for a verdict that charges nothing.
  */
 export function confirmsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
-  if (verdict === 'blocked') return exchanges.some((e) => e.kind === 'timeout') && !exchanges.some((e) => e.kind === 'refused');
+  if (verdict === 'blocked') return exchanges.filter((e) => e.kind === 'timeout').length === 1 && !exchanges.some((e) => e.kind === 'refused');
   return restsOnDeadline(verdict, exchanges);
 }
 

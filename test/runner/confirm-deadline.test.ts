@@ -1,7 +1,7 @@
 /**
  * Which verdicts are confirmed with the long deadline before the run takes them, without a network: a
  * failure that rests on a deadline, and a check that could not judge because an exchange ran out of time
- * (blocked with a timeout). Both count toward the class of confirmed silences after which no more
+ * (blocked with one timeout). Both count toward the class of confirmed silences after which no more
  * confirmations run; a confirmation that gives another verdict stands and turns confirmations on for good.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,11 +42,14 @@ async function run(checks: Check[]) {
 }
 
 describe('confirmations of verdicts that rest on a deadline', () => {
-  it('confirmsOnDeadline: a failure or a blocked check with a timed-out exchange; not a refusal, not a pass', () => {
+  it('confirmsOnDeadline: a failure with a timed-out exchange, a blocked check with one; not a refusal, not a pass', () => {
     expect(confirmsOnDeadline('fail', [ex('timeout')])).toBe(true);
     expect(confirmsOnDeadline('blocked', [ex('timeout')])).toBe(true);
     expect(confirmsOnDeadline('blocked', [ex('closed-without-response')])).toBe(false);
     expect(confirmsOnDeadline('blocked', [ex('timeout'), ex('refused')])).toBe(false);
+    // A blocked check that gave up after several silent requests: the long deadline for each again is not worth it.
+    expect(confirmsOnDeadline('blocked', [ex('timeout'), ex('timeout')])).toBe(false);
+    expect(confirmsOnDeadline('fail', [ex('timeout'), ex('timeout')])).toBe(true);
     expect(confirmsOnDeadline('pass', [ex('timeout')])).toBe(false);
     expect(confirmsOnDeadline('warn', [ex('timeout')])).toBe(false);
   });
