@@ -120,20 +120,33 @@ export interface ExchangeOptions {
  */
 export const QUIET_WINDOW_MAX_REQUEST_BYTES = 64 * 1024;
 
+/**
+ * The quiet window (ExchangeOptions.silenceMs) for an exchange with deadline `timeoutMs`, or undefined
+ * for the whole deadline: what the runner has learned of the server (Scheduler.silenceMs).
+ */
+export type QuietWindow = (timeoutMs: number) => number | undefined;
+
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
 export class KeepAliveConnection {
   private readonly parser = new ResponseParser();
   private readonly started = performance.now();
   private sawEnd = false;
 
-  private constructor(readonly conn: Connection) {
+  private constructor(
+    readonly conn: Connection,
+    private readonly quiet?: QuietWindow,
+  ) {
     conn.onChunk((c) => this.parser.feed(c));
   }
 
-  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
+  /**
+   * `quiet`: the run's quiet window for an exchange with a given deadline (Scheduler.silenceMs), asked at
+   * each exchange that does not set `silenceMs` itself, as a fresh connection's exchange gets it.
+   */
+  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES, quiet?: QuietWindow): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
     const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
     if (!r.ok) return { refused: r.message, how: r.kind };
-    return new KeepAliveConnection(r.conn);
+    return new KeepAliveConnection(r.conn, quiet);
   }
 
   private syncEnd(): void {
@@ -145,6 +158,10 @@ export class KeepAliveConnection {
 
   /** Sends `plan`, then reads until `methods.length` more final responses, a close, or the deadline. */
   async exchange(plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
+    if (opts.silenceMs === undefined && this.quiet) {
+      const silenceMs = this.quiet(opts.timeoutMs);
+      if (silenceMs !== undefined) opts = { ...opts, silenceMs };
+    }
     const t0 = performance.now();
     const deadline = new Deadline(opts.timeoutMs);
     const before = this.parser.done.length;

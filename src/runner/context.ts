@@ -78,8 +78,12 @@ export function makeContext(
       return p;
     },
     openConnection: async () => {
-      let s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
-      if ('refused' in s && (await revive())) s = await KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes);
+      // Its exchanges get the run's quiet window as ctx.send's do (only the window: an idle end of a
+      // close-delimited body would end the parse of a connection its check goes on using).
+      const quiet = scheduler ? (t: number) => scheduler.silenceMs(t) : undefined;
+      const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet);
+      let s = await open();
+      if ('refused' in s && (await revive())) s = await open();
       return 'refused' in s ? null : s;
     },
   };

@@ -5,7 +5,7 @@
  * server is started again. Every unit goes through the one loop of unit-loop.ts, which asks all of this
  * here; the policy is here. Returns data; never prints.
  */
-import { retain, type Exchange } from '../client/exchange.js';
+import { QUIET_WINDOW_MAX_REQUEST_BYTES, retain, type Exchange } from '../client/exchange.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -140,9 +140,14 @@ const PACE_MIN_SAMPLES = 5;
 /**
  * How long the server took to answer: from the last byte sent before its first byte back to that first
  * byte (null for an exchange with no answer, or one sent in paused pieces, whose time is the pauses').
+ * Null too for a request over QUIET_WINDOW_MAX_REQUEST_BYTES: such a request never gets the quiet window,
+ * and its answer time is the server's time to read it (a 1 MiB body read 8 bytes at a time: 300 ms),
+ * not the pace of the small answers the window is for; in the pace, it turned the window off for the
+ * next 20 answers.
  */
 export function firstByteMs(x: Exchange): number | null {
   if (x.kind === 'refused' || (x.request?.plan.pausesMs ?? []).some((p) => p > 0)) return null;
+  if ((x.request?.plan.bytes.length ?? 0) > QUIET_WINDOW_MAX_REQUEST_BYTES) return null;
   let lastSent: number | null = null;
   for (const e of x.transcript) {
     if (e.dir === 'sent') lastSent = e.atMs;

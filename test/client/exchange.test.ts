@@ -242,6 +242,45 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 
+  it('a kept-alive connection asks its quiet window at each exchange that sets none; one that sets it keeps its own', async () => {
+    // Answers the first request on a connection, and nothing after it.
+    const port = await serve((s) => s.write(ok(200)));
+    const asked: number[] = [];
+    const c = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000, undefined, (t) => {
+      asked.push(t);
+      return 150;
+    });
+    if ('refused' in c) throw new Error(c.refused);
+    try {
+      expect((await c.exchange(GET, { methods: ['GET'], timeoutMs: 3000 })).kind).toBe('response');
+      const t0 = performance.now();
+      const second = await c.exchange(GET, { methods: ['GET'], timeoutMs: 3000 });
+      expect(second.kind).toBe('timeout');
+      expect(performance.now() - t0).toBeLessThan(1500);
+      expect(asked).toEqual([3000, 3000]);
+      const t1 = performance.now();
+      const own = await c.exchange(GET, { methods: ['GET'], timeoutMs: 800, silenceMs: 600 });
+      expect(own.kind).toBe('timeout');
+      expect(performance.now() - t1).toBeGreaterThanOrEqual(590);
+      expect(asked).toHaveLength(2);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('a kept-alive connection with no quiet window (none learned) waits out the deadline', async () => {
+    const port = await serve(() => undefined);
+    const c = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000, undefined, () => undefined);
+    if ('refused' in c) throw new Error(c.refused);
+    try {
+      const ex = await c.exchange(GET, { methods: ['GET'], timeoutMs: 700 });
+      expect(ex.kind).toBe('timeout');
+      expect(ex.elapsedMs).toBeGreaterThanOrEqual(690);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('retain: a flood keeps the first RETAINED_RECEIVED_BYTES and the count of the rest', async () => {
     const chunk = 'HTTP/1.1 200 OK\r\n\r\n' + 'b'.repeat(64 * 1024);
     const ex = await run((s) => {

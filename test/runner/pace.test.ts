@@ -5,7 +5,7 @@
  * deadline; a close-delimited body that overflowed the cap makes later reads use the flood cap.
  */
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../src/client/exchange.js';
+import { QUIET_WINDOW_MAX_REQUEST_BYTES, type Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
@@ -37,6 +37,21 @@ describe('the silence window', () => {
     const paused = { ...answered(7), request: { plan: { bytes: new Uint8Array(10), splits: [5], pausesMs: [200] }, methods: ['GET'] } };
     expect(firstByteMs(paused)).toBeNull();
     expect(firstByteMs({ ...answered(7), transcript: [] })).toBeNull();
+  });
+
+  it('firstByteMs: none for a request over QUIET_WINDOW_MAX_REQUEST_BYTES (its answer time is the reading of it)', () => {
+    const request = (n: number) => ({ request: { plan: { bytes: new Uint8Array(n) }, methods: ['GET'] } });
+    expect(firstByteMs({ ...answered(300), ...request(QUIET_WINDOW_MAX_REQUEST_BYTES) })).toBe(300);
+    expect(firstByteMs({ ...answered(300), ...request(QUIET_WINDOW_MAX_REQUEST_BYTES + 1) })).toBeNull();
+  });
+
+  it('a slow answer to a request over 64 KiB does not widen the window of the small ones', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
+    for (let i = 0; i < 3; i++) s.confirmed(true);
+    const big = { ...answered(300), request: { plan: { bytes: new Uint8Array(1024 * 1024) }, methods: ['POST'] } };
+    await s.after({ id: 'big', family: 'robustness' }, [big]);
+    expect(s.silenceMs(2000)).toBe(SILENCE_FLOOR_MS); // 20 × 300 ms would have been past the deadline
   });
 
   it('is none until the server\'s silences are a confirmed class, then a multiple of its pace with a floor', async () => {

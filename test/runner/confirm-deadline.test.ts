@@ -1,0 +1,80 @@
+/**
+ * Which verdicts are confirmed with the long deadline before the run takes them, without a network: a
+ * failure that rests on a deadline, and a check that could not judge because an exchange ran out of time
+ * (blocked with one timeout). Both count toward the class of confirmed silences after which no more
+ * confirmations run; a confirmation that gives another verdict stands and turns confirmations on for good.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
+import type { Check, CheckRun, RunVerdict } from '../../src/checks/types.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { confirmDeadline, confirmsOnDeadline, runChecks } from '../../src/runner/run-checks.js';
+import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
+
+const TIMEOUT = 100;
+const LONG = confirmDeadline(TIMEOUT);
+
+function ex(kind: OutcomeKind): Exchange {
+  // Bytes came back (a partial answer): the scheduler's watch asks the fake process, not the socket.
+  return { kind, responses: [], finals: [], partial: null, connection: 'open', sentBytes: 10, receivedBytes: 5, elapsedMs: 1, transcript: [] };
+}
+
+/** A check that answers `verdict` with one exchange of `kind` (or what `confirm` says with the long deadline), and records each deadline it ran with. */
+function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map<string, number[]>, confirm?: RunVerdict): Check {
+  return {
+    id,
+    family: 'framing',
+    level: 'MUST',
+    requirement: 'a fake',
+    async run(ctx): Promise<CheckRun> {
+      deadlines.set(id, [...(deadlines.get(id) ?? []), ctx.timeoutMs]);
+      const v = ctx.timeoutMs === LONG && confirm ? confirm : verdict;
+      return { verdict: v, reason: v, expected: [], actual: v, exchanges: [ex(v === verdict ? kind : 'response')] };
+    },
+  };
+}
+
+const control = { exited: () => null, restart: async () => ({ ok: true as const }) };
+const baseline = (d: Map<string, number[]>) => fake(BASELINE_ID, 'pass', 'response', d);
+
+async function run(checks: Check[]) {
+  return runChecks({ target: { host: '127.0.0.1', port: 9 }, checks, profile: referenceProfile, timeoutMs: TIMEOUT, seed: 1, control });
+}
+
+describe('confirmations of verdicts that rest on a deadline', () => {
+  it('confirmsOnDeadline: a failure with a timed-out exchange, a blocked check with one; not a refusal, not a pass', () => {
+    expect(confirmsOnDeadline('fail', [ex('timeout')])).toBe(true);
+    expect(confirmsOnDeadline('blocked', [ex('timeout')])).toBe(true);
+    expect(confirmsOnDeadline('blocked', [ex('closed-without-response')])).toBe(false);
+    expect(confirmsOnDeadline('blocked', [ex('timeout'), ex('refused')])).toBe(false);
+    // A blocked check that gave up after several silent requests: the long deadline for each again is not worth it.
+    expect(confirmsOnDeadline('blocked', [ex('timeout'), ex('timeout')])).toBe(false);
+    expect(confirmsOnDeadline('fail', [ex('timeout'), ex('timeout')])).toBe(true);
+    expect(confirmsOnDeadline('pass', [ex('timeout')])).toBe(false);
+    expect(confirmsOnDeadline('warn', [ex('timeout')])).toBe(false);
+  });
+
+  it('blocked checks that ran out of time are confirmed, and three of them make the class: the fourth is taken as it is', async () => {
+    const d = new Map<string, number[]>();
+    const checks = [baseline(d), ...[1, 2, 3, 4].map((i) => fake(`framing.b${i}`, 'blocked', 'timeout', d))];
+    const r = await run(checks);
+    expect(r.checks.map((c) => c.verdict)).toEqual(['pass', 'blocked', 'blocked', 'blocked', 'blocked']);
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.b${i}`))).toEqual([[TIMEOUT, LONG], [TIMEOUT, LONG], [TIMEOUT, LONG], [TIMEOUT]]);
+  });
+
+  it('a blocked check that is not a deadline (the connection closed) is not confirmed, and does not count', async () => {
+    const d = new Map<string, number[]>();
+    const checks = [baseline(d), fake('framing.closed', 'blocked', 'closed-without-response', d), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d))];
+    await run(checks);
+    expect(d.get('framing.closed')).toEqual([TIMEOUT]);
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
+  });
+
+  it('a confirmation that judges what the short deadline left blocked stands, and confirmations stay on', async () => {
+    const d = new Map<string, number[]>();
+    const checks = [baseline(d), fake('framing.slow', 'blocked', 'timeout', d, 'pass'), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d))];
+    const r = await run(checks);
+    expect(r.checks.find((c) => c.id === 'framing.slow')?.verdict).toBe('pass');
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 2]);
+  });
+});
