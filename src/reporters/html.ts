@@ -22,8 +22,18 @@ export const BYTES_CAP = 4096;
 /** How many exchanges of one check are shown (the last ones: a sequence fails at its end). */
 const MAX_EXCHANGES = 4;
 const MAX_DEATHS = 10;
-/** Failures shown in full in a report; the rest get a line each. */
+/** Failures shown in full in a report at most; the rest get a line each. */
 const MAX_FULL_FAILURES = 20;
+/** Failures are shown in full while they take less than this … */
+const FULL_FAILURES_BYTES = 48 * 1024;
+/** … and in short while all of them take less than this; the rest by id (see renderHtmlReport). */
+const FAILURES_BYTES = 96 * 1024;
+
+/** `text` on one line, at most `max` characters (an ellipsis when cut). */
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ');
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+}
 
 /**
  * Escapes text for HTML content and attribute values, and shows control characters (other than tab and
@@ -343,19 +353,48 @@ export function renderHtmlReport(g: GradeResult): string {
   body.push(`<h2 id="failures">Failures (${failures.length})</h2>`);
   if (failures.length) {
     body.push(`<nav aria-label="failures"><ul>${failures.map((c) => `<li><a href="#${anchor(c.id)}"><code>${escapeHtml(c.id)}</code></a></li>`).join('')}</ul></nav>`);
-    // In full, the first MAX_FULL_FAILURES (in the order of their consequence); the rest in one line each,
-    // so a report stays small whatever the server does (the JSON report and the corpus have them all).
-    for (const c of failures.slice(0, MAX_FULL_FAILURES)) body.push(failureSection(g, c));
-    if (failures.length > MAX_FULL_FAILURES) {
-      const rest = failures.slice(MAX_FULL_FAILURES);
-      body.push(
-        `<h3>${plural(rest.length, 'more failure')}, in short</h3><ul>${rest
-          .map((c) => {
-            const replay = gradeReplay(g, c);
-            return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code> — ${escapeHtml(c.requirement)}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
-          })
-          .join('')}</ul>`,
-      );
+    // In full, the first failures (in the order of their consequence) while they take less than
+    // FULL_FAILURES_BYTES (and at most MAX_FULL_FAILURES); then in short (the requirement, expected and
+    // got, the replay) while the failures take less than FAILURES_BYTES; the rest by id and what was got.
+    // So a report stays small whatever the server does (the JSON report and the corpus have them all).
+    let used = 0;
+    let full = 0;
+    while (full < failures.length && full < MAX_FULL_FAILURES && used < FULL_FAILURES_BYTES) {
+      const section = failureSection(g, failures[full]!);
+      body.push(section);
+      used += section.length;
+      full++;
+    }
+    const rest = failures.slice(full);
+    if (rest.length > 0) {
+      const item = (c: CheckResult, withRequirement: boolean): string => {
+        const replay = gradeReplay(g, c);
+        return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code>${withRequirement ? ` — ${escapeHtml(c.requirement)}` : ''}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
+      };
+      const bare = (c: CheckResult): string => `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code>: got ${escapeHtml(oneLine(c.actual, 80))}</li>`;
+      // Failures in a row that break the same requirement (26 smuggling checks quote one RFC sentence)
+      // share it: the requirement once, its checks under it.
+      const runs: CheckResult[][] = [];
+      for (const c of rest) {
+        const last = runs[runs.length - 1];
+        if (last && last[0]!.requirement === c.requirement) last.push(c);
+        else runs.push([c]);
+      }
+      const short: string[] = [];
+      const byId: CheckResult[] = [];
+      for (const run of runs) {
+        if (used >= FAILURES_BYTES) {
+          byId.push(...run);
+          continue;
+        }
+        const html = run.length === 1 ? item(run[0]!, true) : `<li>${escapeHtml(run[0]!.requirement)} (${run.length} checks)<ul>${run.map((c) => item(c, false)).join('')}</ul></li>`;
+        short.push(html);
+        used += html.length;
+      }
+      body.push(`<h3>${plural(rest.length - byId.length, 'more failure')}, in short</h3><ul>${short.join('')}</ul>`);
+      if (byId.length > 0) {
+        body.push(`<h3>${plural(byId.length, 'more failure')}, by id</h3><p>Each in full in the JSON report (<code>--json</code>) and in <code>wiregrade fuzz --checks ID</code> against your server.</p><ul>${byId.map(bare).join('')}</ul>`);
+      }
     }
   } else {
     body.push('<p>No check failed.</p>');

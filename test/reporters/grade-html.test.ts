@@ -138,6 +138,25 @@ describe('renderHtmlReport', () => {
     expect(text).not.toContain('An empty request does not kill the server.');
   });
 
+  it('stays small whatever fails: failures in full, then in short (one requirement over a run of checks that share it), then by id, every one anchored', () => {
+    const big = 'x'.repeat(3000);
+    const many: CheckResult[] = Array.from({ length: 300 }, (_, i) => ({
+      ...hostileFailCheck,
+      id: `status.case.n${i}-is-400`,
+      requirement: i % 3 === 0 ? `requirement ${i}` : 'one sentence shared by a run of checks',
+      actual: `200 OK ${big}`,
+      request: sent(`GET /${i}${big} HTTP/1.1\r\nHost: x\r\n\r\n`),
+    }));
+    const page = renderHtmlReport(grade('erin', many));
+    expect(page.length).toBeLessThan(200 * 1024);
+    for (const c of many) expect(page, c.id).toContain(`id="check-${c.id}"`);
+    expect(page).toMatch(/<h3>\d+ more failures, in short<\/h3>/);
+    expect(page).toMatch(/<h3>\d+ more failures, by id<\/h3>/);
+    // A run of checks with one requirement states it once, with its count.
+    expect(page).toMatch(/one sentence shared by a run of checks \(2 checks\)<ul>/);
+    expect(page.split('one sentence shared by a run of checks').length - 1).toBeLessThan(many.length / 3);
+  });
+
   it('uses headings in order (one h1, then h2 sections, h3 per failure)', () => {
     const levels = [...html.matchAll(/<h([1-6])\b/g)].map((m) => Number(m[1]));
     expect(levels[0]).toBe(1);
