@@ -1,13 +1,12 @@
 import { defineProperty } from '../src/checks/property.js';
 import type { Check, CheckContext, Level, SentRequest } from '../src/checks/types.js';
-import { describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../src/checks/verify.js';
+import { closeWatch, describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../src/checks/verify.js';
 import { levelUnder } from '../src/checks/level.js';
 import { withAnswerGrammar } from '../src/checks/answer-grammar.js';
 import { allChecks } from '../src/checks/catalogue/index.js';
 import type { Profile } from '../src/model/profile.js';
 import { malformedRequest } from './arbitraries/malformations.js';
 import { validRead, type GenRequest } from './arbitraries/requests.js';
-import { CLOSE_WINDOW_MS, window } from '../src/checks/windows.js';
 
 const fresh = (ctx: CheckContext) => {
   let n = 0;
@@ -32,7 +31,7 @@ export function caseJudgement(g: GenRequest, profile: Profile): { expectation: S
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const { expectation: exp, level } = caseJudgement(g, ctx.profile);
-  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) } : {}) });
+  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(exp, ctx.timeoutMs) : {}) });
   const judged = judgeStatus(ex, exp);
   // An answer with no status line to a versioned request line breaks RFC 9110 §2.2 (a MUST) here as in
   // every catalogue check (src/checks/answer-grammar.ts): the same bytes, the same level.

@@ -2,8 +2,7 @@ import type { Exchange } from '../client/exchange.js';
 import { fill, withSharedFields } from './case.js';
 import type { CheckDecl } from './group.js';
 import type { Check, CheckContext, CheckRun, Impact, Level, SentRequest, Source } from './types.js';
-import { describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
-import { CLOSE_WINDOW_MS, window } from './windows.js';
+import { closeWatch, describeExchange, expectedWords, judgeStatus, req, resolveAccepts, type StatusExpectation } from './verify.js';
 
 /**
  * One step of a sequence: a request on a fresh connection, the outcomes it must get, and optionally a
@@ -43,7 +42,7 @@ export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promi
   for (const step of steps) {
     const request = build(step, ctx);
     const exp = resolveAccepts(step.expect, ctx.profile.baselineStatuses);
-    const ex = await ctx.send(request, { headOnly: step.also === undefined, ...(exp.mustClose ? { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) } : {}) });
+    const ex = await ctx.send(request, { headOnly: step.also === undefined, ...(exp.mustClose ? closeWatch(exp, ctx.timeoutMs) : {}) });
     exchanges.push(ex);
     const judged = judgeStatus(ex, exp);
     let verdict = judged.verdict;

@@ -1,4 +1,4 @@
-import type { Exchange } from '../client/exchange.js';
+import type { Exchange, ExchangeOptions } from '../client/exchange.js';
 import { header, type ParsedResponse } from '../http1/response-parser.js';
 import { latin1, utf8 } from '../wire/bytes.js';
 import type { Accept, CheckContext, CheckRun, RunVerdict, SentRequest, StatusExpectation } from './types.js';
@@ -144,12 +144,22 @@ export function resolveAccepts(exp: StatusExpectation, ok: readonly number[]): S
   return { ...exp, accept: map(exp.accept), warn: map(exp.warn ?? []) };
 }
 
+/**
+ * The watch for a close that a `mustClose` expectation needs: CLOSE_WINDOW_MS after an answer whose
+ * status it accepts (or tolerates); none after an answer that fails by its status alone, which no close
+ * changes (a buggy server answering 200 where 400-and-close is asked would cost a second per check).
+ */
+export function closeWatch(exp: StatusExpectation, timeoutMs: number): Pick<ExchangeOptions, 'settleMs' | 'settleIf'> {
+  const judgedByClose = (status: number | null): boolean => status !== null && [...exp.accept, ...(exp.warn ?? [])].some((a) => a !== 'close' && a !== 'ok' && (typeof a === 'number' ? status === a : Math.floor(status / 100) === Number(a[0])));
+  return { settleMs: window(CLOSE_WINDOW_MS, timeoutMs), settleIf: (finals) => finals.length === 0 || judgedByClose(finals[0]!.status) };
+}
+
 /** The run function of a check that sends one request and expects one of a set of outcomes. */
 export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectation: StatusExpectation) {
   return async (ctx: CheckContext): Promise<CheckRun> => {
     const exp = resolveAccepts(expectation, ctx.profile.baselineStatuses);
     const request = build(ctx);
-    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { settleMs: window(CLOSE_WINDOW_MS, ctx.timeoutMs) } : {}) });
+    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(exp, ctx.timeoutMs) : {}) });
     const { verdict, reason } = judgeStatus(ex, exp);
     return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
   };

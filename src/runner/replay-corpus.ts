@@ -1,6 +1,6 @@
 import type { PropertyDef } from '../checks/property.js';
 import type { Check } from '../checks/types.js';
-import { describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.js';
+import { closeWatch, describeExchange, judgeStatus, resolveAccepts } from '../checks/verify.js';
 import { exchange } from '../client/exchange.js';
 import { decodeExample, freshenNames, nextRunTag } from '../corpus/codec.js';
 import type { CorpusEntry } from '../corpus/store.js';
@@ -16,7 +16,6 @@ import { applies, skipReason } from '../model/profile-policy.js';
 import { runProperty } from './run-properties.js';
 import { Scheduler } from './scheduler.js';
 import { runUnit } from './unit-loop.js';
-import { CLOSE_WINDOW_MS, window } from '../checks/windows.js';
 
 export type { ReplayResult, ReplayVerdict } from './types.js';
 
@@ -49,7 +48,7 @@ async function replayStatus(e: CorpusEntry, judge: Extract<CorpusEntry['manifest
     if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   }
   const exp = resolveAccepts({ accept: judge.accept, warn: judge.warn, mustClose: judge.mustClose }, profile.baselineStatuses);
-  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, settleMs: judge.mustClose ? window(CLOSE_WINDOW_MS, o.timeoutMs) : 0 });
+  const ex = await exchange(o.target, last.plan, { methods: last.methods, timeoutMs: o.timeoutMs, headOnly: true, ...(exp.mustClose ? closeWatch(exp, o.timeoutMs) : {}) });
   if (ex.kind === 'refused') return { verdict: 'ERROR', reason: `the target refused the connection (${ex.message ?? ''})`, refused: true, exchanges: [ex] };
   const j = judgeStatus(ex, exp);
   return j.verdict === 'fail' ? { verdict: 'FAILED', reason: j.reason, exchanges: [ex] } : { verdict: 'FIXED', reason: describeExchange(ex), exchanges: [ex] };
