@@ -1,7 +1,7 @@
 import { detectProfile } from '../runner/detect.js';
 import { renderDetection } from '../reporters/detect.js';
 import { parseInteger, parseTarget } from './args.js';
-import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
+import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { UsageError, type CliIO } from './io.js';
 
 export interface DetectFlags {

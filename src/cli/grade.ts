@@ -12,7 +12,7 @@ import { renderClassTable, renderGradeTable } from '../reporters/grade-table.js'
 import { submissionSlugs } from '../reporters/slug.js';
 import { loadCorpus } from '../corpus/store.js';
 import { saveFailures } from './corpus.js';
-import { DEFAULT_TIMEOUT_MS } from './fuzz.js';
+import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { version } from './version.js';
 import { prettyJson, toGradeJson } from '../reporters/json.js';
 import { writeFileAtomic } from '../util/write-file.js';
@@ -58,8 +58,7 @@ export interface GradeFlags extends ReportFlags, ClassFlags {
   color: boolean;
 }
 
-/** The fixed default seed of `grade`: the same server gets the same score every time. */
-export const GRADE_SEED = 20261121;
+export { GRADE_SEED } from './defaults.js';
 
 async function isDir(p: string): Promise<boolean> {
   return (await fs.stat(p).catch(() => null))?.isDirectory() === true;

@@ -17,7 +17,7 @@ import { GRADESCOPE_VISIBILITIES } from '../reporters/gradescope.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import { zipArchive, type ZipEntry } from '../util/zip.js';
 import { parseInteger, splitPrefixes } from './args.js';
-import { GRADE_SEED } from './grade.js';
+import { GRADE_SEED } from './defaults.js';
 import { UsageError, type CliIO } from './io.js';
 import { resolveProfile } from './profile.js';
 import { version } from './version.js';

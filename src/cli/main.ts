@@ -7,16 +7,17 @@
  */
 import { Writable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
-import { DEFAULT_TIMEOUT_MS, runFuzz, type FuzzFlags } from './fuzz.js';
+import type { FuzzFlags } from './fuzz.js';
+import { DEFAULT_CORPUS, DEFAULT_TIMEOUT_MS, GRADE_SEED } from './defaults.js';
 import { processIO, UsageError, type CliIO } from './io.js';
-import { runList, type ListFlags } from './list.js';
-import { runDetect, type DetectFlags } from './detect.js';
+import type { ListFlags } from './list.js';
+import type { DetectFlags } from './detect.js';
 import { version } from './version.js';
-import { DEFAULT_CORPUS, runReplay, type ReplayFlags } from './replay.js';
-import { GRADE_SEED, runGrade, type GradeFlags } from './grade.js';
+import type { ReplayFlags } from './replay.js';
+import type { GradeFlags } from './grade.js';
 import { profiles } from '../model/builtin-profiles.js';
 import { addReportOptions } from './report-files.js';
-import { runGradescopeInit, type GradescopeInitFlags } from './gradescope.js';
+import type { GradescopeInitFlags } from './gradescope.js';
 import { CPU_SHARE_PER_GRADE, defaultJobs, MAX_DEFAULT_JOBS } from './jobs.js';
 
 const COMMANDS = ['fuzz', 'grade', 'replay', 'detect', 'list', 'serve', 'gradescope'] as const;
@@ -86,7 +87,8 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
   addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: 0 no failure (warnings are fine), 1 failures or errors, 2 usage or configuration error (or an unreadable corpus file), 3 target unreachable.')
     .action((flags: FuzzFlags) => {
-      run.job = () => runFuzz(flags, io);
+      // Each command's code is loaded when it runs (fuzz does not carry grade's, nor zod unless a profile file or a corpus asks for it).
+      run.job = async () => (await import('./fuzz.js')).runFuzz(flags, io);
     });
 
   program
@@ -127,7 +129,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
   addReportOptions(program.commands.at(-1)!)
     .addHelpText('after', '\nExit codes: one submission: 0 full marks (or at least --fail-under), 1 points lost; a class: 0 once graded; 2 usage error.')
     .action((submissions: string | undefined, flags: GradeFlags) => {
-      run.job = () => runGrade(submissions, flags, io);
+      run.job = async () => (await import('./grade.js')).runGrade(submissions, flags, io);
     });
 
   program
@@ -144,7 +146,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: 0 every entry FIXED, 1 any FAILED, 2 any ERROR (unreadable entry, unknown check), 3 target unreachable.')
     .action((where: string, flags: ReplayFlags) => {
-      run.job = () => runReplay(where, flags, io);
+      run.job = async () => (await import('./replay.js')).runReplay(where, flags, io);
     });
 
   program
@@ -154,7 +156,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each probe', String(DEFAULT_TIMEOUT_MS))
     .option('--json', 'the probes and the verdict as JSON')
     .action((flags: DetectFlags) => {
-      run.job = async () => runDetect(flags, io);
+      run.job = async () => (await import('./detect.js')).runDetect(flags, io);
     });
 
   program
@@ -164,7 +166,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--json', 'a JSON array (with the RFC sentence and profile rule of each check)')
     .option('--verbose', 'each check with its source, the RFC sentence quoted and the profile rule')
     .action((prefixes: string[], flags: ListFlags) => {
-      run.job = async () => runList(prefixes, flags, io);
+      run.job = async () => (await import('./list.js')).runList(prefixes, flags, io);
     });
 
   program
@@ -185,7 +187,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--package <spec>', 'what setup.sh installs: a packed .tgz, shipped in the zip and installed offline (default: this wiregrade, packed with npm pack), or a registry spec such as wiregrade@0.1.0')
     .option('--node-version <x.y.z>', 'the Node.js version setup.sh installs (default: this one, at least 20.18)')
     .action((flags: GradescopeInitFlags) => {
-      run.job = () => runGradescopeInit(flags, io);
+      run.job = async () => (await import('./gradescope.js')).runGradescopeInit(flags, io);
     });
 
   // Never parsed here: main() hands `serve`'s arguments to the reference server's own CLI. Listed for --help.

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { ProfileError, loadProfileFile } from '../model/profile-file.js';
 import type { Profile } from '../model/profile.js';
 import { anyProfile, profiles } from '../model/builtin-profiles.js';
 import { UsageError } from './io.js';
@@ -40,6 +39,8 @@ export async function resolveProfile(nameOrFile: string, knownPath?: string): Pr
     throw new UsageError(`unknown profile '${nameOrFile}': not a built-in profile (${Object.keys(profiles).join(', ')}) and no such file${near ? `; did you mean '${near}'?` : ''}`);
   }
   let profile: Profile;
+  // The profile file's schema (zod) is loaded only for a profile file.
+  const { ProfileError, loadProfileFile } = await import('../model/profile-file.js');
   try {
     profile = await loadProfileFile(nameOrFile, profiles);
   } catch (err) {

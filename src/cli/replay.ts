@@ -14,11 +14,8 @@ import { UsageError, type CliIO } from './io.js';
 import { closeQuietly, resolveTarget } from './target.js';
 import { resolveProfile } from './profile.js';
 
-/**
- * A user's regression corpus: a folder in the working directory. (The project's own corpus is corpus/
- * in the repository, which `npm run fuzz` names with --corpus.)
- */
-export const DEFAULT_CORPUS = 'wiregrade-corpus';
+export { DEFAULT_CORPUS } from './defaults.js';
+import { DEFAULT_CORPUS } from './defaults.js';
 
 export interface ReplayFlags {
   target?: string;

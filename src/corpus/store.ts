@@ -3,7 +3,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SentRequest } from '../checks/types.js';
 import { writeFileAtomic, writeFileExclusive } from '../util/write-file.js';
-import { manifestSchema, type Manifest } from './schema.js';
+import type { Manifest } from './schema.js';
+
+/** The manifest's schema (zod), loaded when an entry is first read or written: a run without a corpus does not carry it. */
+const schema = async () => (await import('./schema.js')).manifestSchema;
 
 /** An entry as loaded: its manifest, where it lives, and its requests with their exact bytes. */
 export interface CorpusEntry {
@@ -55,7 +58,7 @@ async function loadOne(file: string): Promise<CorpusEntry | CorpusProblem> {
   } catch {
     return { file, problem: 'is not valid JSON' };
   }
-  const parsed = manifestSchema.safeParse(raw);
+  const parsed = (await schema()).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { file, problem: `is not a wiregrade corpus manifest (${issue.path.join('.') || 'top level'}: ${issue.message})` };
@@ -167,7 +170,7 @@ export async function saveEntry(dir: string, draft: EntryDraft, known: ReadonlyS
       pausesMs: [...(r.plan.pausesMs ?? [])],
     }));
     for (let i = 0; i < draft.requests.length; i++) await writeFileAtomic(path.join(folder, requests[i]!.file), draft.requests[i]!.plan.bytes);
-    const manifest: Manifest = manifestSchema.parse({ ...draft.manifest, requests });
+    const manifest: Manifest = (await schema()).parse({ ...draft.manifest, requests });
     if (await writeFileExclusive(file, JSON.stringify(manifest, null, 2) + '\n')) return { file, added: true };
     // Taken between the check and the write (another run): try the next name.
   }

@@ -26,8 +26,11 @@ const MAX_DEATHS = 10;
 const MAX_FULL_FAILURES = 20;
 /** Failures are shown in full while they take less than this … */
 const FULL_FAILURES_BYTES = 48 * 1024;
-/** … and in short while all of them take less than this; the rest by id (see renderHtmlReport). */
+/** … and in short while all of them take less than this; the rest by id (see renderHtmlReport) … */
 const FAILURES_BYTES = 96 * 1024;
+/** … each with its replay (when at most MAX_SHORT_REPLAY characters) while they take less than this. */
+const REPLAYS_BYTES = 120 * 1024;
+const MAX_SHORT_REPLAY = 400;
 
 /** `text` on one line, at most `max` characters (an ellipsis when cut). */
 function oneLine(text: string, max: number): string {
@@ -371,7 +374,15 @@ export function renderHtmlReport(g: GradeResult): string {
         const replay = gradeReplay(g, c);
         return `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code>${withRequirement ? ` — ${escapeHtml(c.requirement)}` : ''}<br><span class="sub">expected ${escapeHtml(c.expected.join(' or '))}; got ${escapeHtml(c.actual)}</span>${replay ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : ''}</li>`;
       };
-      const bare = (c: CheckResult): string => `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code>: got ${escapeHtml(oneLine(c.actual, 80))}</li>`;
+      // By id: what was got, and the replay while the failures take less than REPLAYS_BYTES (a student
+      // acts on a replay; a long one is left to the JSON report).
+      const bare = (c: CheckResult): string => {
+        const replay = used < REPLAYS_BYTES ? gradeReplay(g, c) : null;
+        const shown = replay !== null && replay.length <= MAX_SHORT_REPLAY ? `<pre class="cmd">${escapeHtml(replay)}</pre>` : '';
+        const html = `<li id="${anchor(c.id)}"><code>${escapeHtml(c.id)}</code>: got ${escapeHtml(oneLine(c.actual, 80))}${shown}</li>`;
+        used += html.length;
+        return html;
+      };
       // Failures in a row that break the same requirement (26 smuggling checks quote one RFC sentence)
       // share it: the requirement once, its checks under it.
       const runs: CheckResult[][] = [];
@@ -393,7 +404,7 @@ export function renderHtmlReport(g: GradeResult): string {
       }
       body.push(`<h3>${plural(rest.length - byId.length, 'more failure')}, in short</h3><ul>${short.join('')}</ul>`);
       if (byId.length > 0) {
-        body.push(`<h3>${plural(byId.length, 'more failure')}, by id</h3><p>Each in full in the JSON report (<code>--json</code>) and in <code>wiregrade fuzz --checks ID</code> against your server.</p><ul>${byId.map(bare).join('')}</ul>`);
+        body.push(`<h3>${plural(byId.length, 'more failure')}, by id</h3><p>Each in full in the JSON report (<code>--json</code>) and in <code>wiregrade fuzz --checks ID</code> against your server.</p><ul>${byId.map((c) => bare(c)).join('')}</ul>`);
       }
     }
   } else {
