@@ -10,7 +10,7 @@
 import { blockWhy, phraseUnreachable } from '../src/reporters/causes.js';
 import { readFileSync } from 'node:fs';
 import { allChecks } from '../src/checks/catalogue/index.js';
-import { DEFAULT_TIMEOUT_MS } from '../src/cli/fuzz.js';
+import { DEFAULT_TIMEOUT_MS } from '../src/cli/defaults.js';
 import { referenceProfile } from '../src/model/builtin-profiles.js';
 import { runChecks } from '../src/runner/run-checks.js';
 import { countVerdicts } from '../src/runner/types.js';

@@ -114,8 +114,13 @@ export function matches(ex: Exchange, a: Accept): boolean {
   }
   if (!answered(ex) || a === 'ok') return false;
   const s = statusOf(ex);
-  if (s === null) return false;
-  return typeof a === 'number' ? s === a : Math.floor(s / 100) === Number(a[0]);
+  return s !== null && statusMatches(s, a);
+}
+
+/** Does a status code match an accept token (a code or a class; `close` and `ok` match no code by themselves)? */
+export function statusMatches(status: number, a: Accept): boolean {
+  if (a === 'close' || a === 'ok') return false;
+  return typeof a === 'number' ? status === a : Math.floor(status / 100) === Number(a[0]);
 }
 
 /** Judges an exchange against a status expectation. */
@@ -150,7 +155,7 @@ export function resolveAccepts(exp: StatusExpectation, ok: readonly number[]): S
  * changes (a buggy server answering 200 where 400-and-close is asked would cost a second per check).
  */
 export function closeWatch(exp: StatusExpectation, timeoutMs: number): Pick<ExchangeOptions, 'settleMs' | 'settleIf'> {
-  const judgedByClose = (status: number | null): boolean => status !== null && [...exp.accept, ...(exp.warn ?? [])].some((a) => a !== 'close' && a !== 'ok' && (typeof a === 'number' ? status === a : Math.floor(status / 100) === Number(a[0])));
+  const judgedByClose = (status: number | null): boolean => status !== null && [...exp.accept, ...(exp.warn ?? [])].some((a) => statusMatches(status, a));
   return { settleMs: window(CLOSE_WINDOW_MS, timeoutMs), settleIf: (finals) => finals.length === 0 || judgedByClose(finals[0]!.status) };
 }
 

@@ -52,7 +52,6 @@ export interface FuzzFlags extends ReportFlags {
   verbose?: boolean;
 }
 
-export { DEFAULT_TIMEOUT_MS } from './defaults.js';
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
 /** Cases per property by default: enough to find the zoo's bugs, small enough for a quick first run. */
 export const DEFAULT_RUNS = 50;

@@ -58,7 +58,6 @@ export interface GradeFlags extends ReportFlags, ClassFlags {
   color: boolean;
 }
 
-export { GRADE_SEED } from './defaults.js';
 
 async function isDir(p: string): Promise<boolean> {
   return (await fs.stat(p).catch(() => null))?.isDirectory() === true;

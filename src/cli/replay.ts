@@ -14,7 +14,6 @@ import { UsageError, type CliIO } from './io.js';
 import { closeQuietly, resolveTarget } from './target.js';
 import { resolveProfile } from './profile.js';
 
-export { DEFAULT_CORPUS } from './defaults.js';
 import { DEFAULT_CORPUS } from './defaults.js';
 
 export interface ReplayFlags {

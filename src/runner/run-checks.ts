@@ -13,8 +13,6 @@ import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 
-export { CONFIRM_FACTOR, CONFIRM_MIN_MS, confirmDeadline, confirmsOnDeadline, restsOnDeadline } from './deadlines.js';
-
 export interface RunOptions {
   target: Endpoint;
   checks: readonly Check[];

@@ -164,7 +164,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
     let outcome: PropertyOutcome;
     const left = opts.maxTimeMs === undefined ? undefined : Math.max(1, (opts.maxTimeMs - (performance.now() - started)) / (defs.length - i));
     if (!applies(def, opts.profile, env)) {
-      outcome = await runProperty(def, o, left); // a skip, with its reason
+      outcome = { result: notRun(def, opts.profile, 'skip', skipReason(def, opts.profile, env)) };
     } else {
       // The same loop as a check's: the gate, a confirmation of a deadline verdict (the same cases with a
       // longer deadline), the watch, and a death confirmed by running the property again on the

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import type { Check, CheckRun, RunVerdict } from '../../src/checks/types.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { confirmDeadline, confirmsOnDeadline, runChecks } from '../../src/runner/run-checks.js';
+import { confirmDeadline, confirmsOnDeadline } from '../../src/runner/deadlines.js';
+import { runChecks } from '../../src/runner/run-checks.js';
 import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
 
 const TIMEOUT = 100;

@@ -4,35 +4,12 @@
  */
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
+import type { Exchange } from '../../src/client/exchange.js';
+import { ex, fakeServer } from './fake-server.js';
 import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { probeBytes } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
-import { KEEPS_SERVING_ID, Scheduler, type DeathRecord, type ServerControl } from '../../src/runner/scheduler.js';
-
-function ex(kind: OutcomeKind, receivedBytes = kind === 'response' ? 40 : 0): Exchange {
-  return { kind, responses: [], finals: [], partial: null, connection: 'closed', sentBytes: 10, receivedBytes, elapsedMs: 1, transcript: [] };
-}
-
-/** A process that is "dead" from `kill()` until the next restart. */
-function fakeServer(): ServerControl & { kill(): void; deaths: DeathRecord[]; restarts: number } {
-  let dead = false;
-  const deaths: DeathRecord[] = [];
-  return {
-    deaths,
-    restarts: 0,
-    kill() {
-      dead = true;
-    },
-    exited: () => (dead ? { code: 1, signal: null } : null),
-    async restart() {
-      dead = false;
-      this.restarts++;
-      return { ok: true };
-    },
-    onDeath: (d) => void deaths.push(d),
-  };
-}
+import { KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const make = (control: ServerControl, perFamily = 2) =>

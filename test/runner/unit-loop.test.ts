@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
+import type { Exchange } from '../../src/client/exchange.js';
+import { ex, fakeServer, type FakeServer } from './fake-server.js';
 import type { PropertyDef } from '../../src/checks/property.js';
 import type { Check, CheckRun } from '../../src/checks/types.js';
 import type { CorpusEntry } from '../../src/corpus/store.js';
@@ -14,32 +15,8 @@ import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { confirmDeadline } from '../../src/runner/deadlines.js';
 import { replayCorpus } from '../../src/runner/replay-corpus.js';
 import { runProperties } from '../../src/runner/run-properties.js';
-import { KEEPS_SERVING_ID, Scheduler, type DeathRecord, type ServerControl } from '../../src/runner/scheduler.js';
+import { KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
-
-function ex(kind: OutcomeKind): Exchange {
-  return { kind, responses: [], finals: [], partial: null, connection: 'closed', sentBytes: 10, receivedBytes: 0, elapsedMs: 1, transcript: [] };
-}
-
-/** A process that is "dead" from `kill()` until the next restart; it records every death and restart. */
-function fakeServer(): ServerControl & { kill(): void; deaths: DeathRecord[]; restarts: number } {
-  let dead = false;
-  const deaths: DeathRecord[] = [];
-  return {
-    deaths,
-    restarts: 0,
-    kill() {
-      dead = true;
-    },
-    exited: () => (dead ? { code: 1, signal: null } : null),
-    async restart() {
-      dead = false;
-      this.restarts++;
-      return { ok: true };
-    },
-    onDeath: (d) => void deaths.push(d),
-  };
-}
 
 const target = { host: '127.0.0.1', port: 9 };
 const scheduler = (control: ServerControl) => new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily: 3, total: 10, hangs: 1, afterServingMs: 60_000 } });
@@ -51,7 +28,7 @@ interface Outcome {
 }
 
 /** A unit that fails with a reset; it kills the server on the runs `kills` names (0: the first). */
-function killer(srv: ReturnType<typeof fakeServer>, kills: readonly number[]) {
+function killer(srv: FakeServer, kills: readonly number[]) {
   const runs: Array<{ attempt: number; timeoutMs: number; confirming: boolean }> = [];
   return {
     runs,

@@ -1,7 +1,7 @@
 import { caseCheck, fill, write, type CaseSpec } from '../../case.js';
 import { RFC } from '../../rfc.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../../types.js';
-import { describeExchange, result, type Accept } from '../../verify.js';
+import { describeExchange, result, statusMatches, type Accept } from '../../verify.js';
 import { checkGroup, withImpact, type CheckDecl } from '../../group.js';
 import { withKnownHost } from '../../../model/profile-policy.js';
 import { FOLLOW_UP_WINDOW_MS, window } from '../../windows.js';
@@ -88,7 +88,7 @@ async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckR
     if (spec.judge === 'unrecoverable') {
       const last = statuses[statuses.length - 1] ?? null;
       if (!spec.inBody && last !== null && last < 400) return result('fail', `a request whose framing is invalid was served (${describeExchange(ex)})`, expected, ex, request);
-      if (!spec.inBody && !statuses.some((st) => st !== null && (spec.statuses ?? [400]).some((a) => statusIs(st, a)))) return result('warn', `refused with ${describeExchange(ex)} (the RFC names ${named}); nothing behind it was read as a request`, expected, ex, request);
+      if (!spec.inBody && !statuses.some((st) => st !== null && (spec.statuses ?? [400]).some((a) => statusMatches(st, a)))) return result('warn', `refused with ${describeExchange(ex)} (the RFC names ${named}); nothing behind it was read as a request`, expected, ex, request);
     }
     return result('pass', describeExchange(ex), expected, ex, request);
   }
@@ -98,12 +98,6 @@ async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckR
   }
   if (second.status !== null && ok.includes(second.status)) return result('pass', `answered ${first.status}, then the GET behind ${second.status}`, expected, ex, request);
   return result('fail', `answered ${first.status}, then the GET pipelined behind got ${describeExchange(ex)}: bytes of the body were read as a request (desync)`, expected, ex, request);
-}
-
-function statusIs(status: number, a: Accept): boolean {
-  if (typeof a === 'number') return status === a;
-  if (a === 'close' || a === 'ok') return false;
-  return Math.floor(status / 100) === Number(a[0]);
 }
 
 /**
