@@ -31,7 +31,7 @@ export function caseJudgement(g: GenRequest, profile: Profile): { expectation: S
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const { expectation: exp, level } = caseJudgement(g, ctx.profile);
-  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(exp, ctx.timeoutMs) : {}) });
+  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(ctx.timeoutMs) : {}) });
   const judged = judgeStatus(ex, exp);
   // An answer with no status line to a versioned request line breaks RFC 9110 §2.2 (a MUST) here as in
   // every catalogue check (src/checks/answer-grammar.ts): the same bytes, the same level.

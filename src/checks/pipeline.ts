@@ -3,7 +3,7 @@ import { fill } from './case.js';
 import { withSource, type PeerSource } from './peer-sources.js';
 import type { CheckDecl } from './group.js';
 import type { CheckContext, CheckRun, Level, SentRequest } from './types.js';
-import { describeAccept, describeExchange, header, type Accept } from './verify.js';
+import { describeAccept, describeExchange, header, statusMatches, type Accept } from './verify.js';
 import { EXTRA_ANSWER_WINDOW_MS, window } from './windows.js';
 
 /**
@@ -73,12 +73,6 @@ function announcesClose(r: Exchange['finals'][number]): boolean {
   return /(^|,)\s*close\s*(,|$)/i.test(header(r, 'connection') ?? '');
 }
 
-/** Does a status match an accepted outcome (a code or a class)? `close` and `ok` never match a status here. */
-function statusMatches(status: number | null, a: Accept): boolean {
-  if (status === null || a === 'close' || a === 'ok') return false;
-  return typeof a === 'number' ? status === a : Math.floor(status / 100) === Number(a[0]);
-}
-
 function words(xs: readonly Accept[]): string {
   return xs.map(describeAccept).join(' or ');
 }
@@ -128,8 +122,8 @@ export function judgeFraming(ex: Exchange, spec: FramingSpec, ok: readonly numbe
     }
     return { verdict: 'fail', reason: `no response to the request: ${describeExchange(ex)}`, expected };
   }
-  const refused = refuse.some((a) => statusMatches(first.status, a));
-  const refusedWarn = !refused && refuseWarn.some((a) => statusMatches(first.status, a));
+  const refused = first.status !== null && refuse.some((a) => statusMatches(first.status!, a));
+  const refusedWarn = !refused && first.status !== null && refuseWarn.some((a) => statusMatches(first.status!, a));
   const extra = finals.length > 2 || (finals.length === 2 && received.toString('latin1', finals[1]!.end, finals[1]!.end + 5) === 'HTTP/');
   if ((refused || refusedWarn) && finals.length === 1 && closed) {
     if (refusedWarn) return { verdict: 'warn', reason: `tolerated: refused with ${first.status} and closed (preferred: ${refuse.length > 0 ? words(refuse) : 'the request read'})`, expected };

@@ -42,7 +42,7 @@ export async function runSteps(ctx: CheckContext, steps: readonly Step[]): Promi
   for (const step of steps) {
     const request = build(step, ctx);
     const exp = resolveAccepts(step.expect, ctx.profile.baselineStatuses);
-    const ex = await ctx.send(request, { headOnly: step.also === undefined, ...(exp.mustClose ? closeWatch(exp, ctx.timeoutMs) : {}) });
+    const ex = await ctx.send(request, { headOnly: step.also === undefined, ...(exp.mustClose ? closeWatch(ctx.timeoutMs) : {}) });
     exchanges.push(ex);
     const judged = judgeStatus(ex, exp);
     let verdict = judged.verdict;

@@ -90,11 +90,6 @@ export interface ExchangeOptions {
    */
   settleMs?: number;
   /**
-   * With `settleMs`: watch only when this holds for the final responses received (a check that judges a
-   * close only after an answer it accepts does not wait to see one after an answer that already fails).
-   */
-  settleIf?: (finals: readonly ParsedResponse[]) => boolean;
-  /**
    * The caller judges only the status and headers: when the last expected response's body is delimited
    * by the connection closing, the exchange is done once its head has arrived. A server whose bodies
    * have no length on a kept-open connection is then judged on that by the wire checks alone, not timed
@@ -242,7 +237,7 @@ export class KeepAliveConnection {
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
     let connection: Exchange['connection'] = this.conn.state;
-    if (end === 'done' && (opts.settleMs ?? 0) > 0 && (opts.settleIf?.(this.parser.done.slice(before).filter((r) => !r.interim)) ?? true)) {
+    if (end === 'done' && (opts.settleMs ?? 0) > 0) {
       connection = await this.conn.watchClose(Math.min(opts.settleMs ?? 0, Math.max(deadline.remaining(), 50)));
       this.syncEnd();
     }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
-import { ResponseParser, type ParsedResponse } from '../../src/http1/response-parser.js';
+import { ResponseParser } from '../../src/http1/response-parser.js';
 import type { CheckContext, SentRequest } from '../../src/checks/types.js';
 import {
   answerOf,
-  closeWatch,
   answered,
   describeAccept,
   describeExchange,
@@ -295,29 +294,10 @@ describe('verify: expectStatus, the run of a one-request check', () => {
     const seen: Array<{ req: SentRequest; opts: unknown }> = [];
     const exOpen = build({ kind: 'response', bytes: head('HTTP/1.1 400 Bad Request'), connection: 'open' });
     const run = await expectStatus(() => req('GET / HTTP/1.1\r\n\r\n'), { accept: [400], mustClose: true })(ctx(exOpen, seen, 5000));
-    expect(seen[0]!.opts).toMatchObject({ headOnly: true, settleMs: 1000, settleIf: expect.any(Function) });
+    expect(seen[0]!.opts).toEqual({ headOnly: true, settleMs: 1000 });
     expect(run.verdict).toBe('fail');
     const seen2: Array<{ req: SentRequest; opts: unknown }> = [];
     await expectStatus(() => req('GET / HTTP/1.1\r\n\r\n'), { accept: [400], mustClose: true })(ctx(exOpen, seen2, 300));
-    expect(seen2[0]!.opts).toMatchObject({ headOnly: true, settleMs: 300 });
-  });
-});
-
-describe('closeWatch: the close after an answer is watched only when the answer alone does not fail', () => {
-  const watch = (exp: StatusExpectation) => closeWatch(exp, 2000);
-  const finals = (status: number) => [{ status } as ParsedResponse];
-  it('watches after an accepted or tolerated status, and when nothing final came', () => {
-    const w = watch({ accept: [400, '5xx'], warn: [404], mustClose: true });
-    expect(w.settleMs).toBe(1000);
-    expect(w.settleIf!(finals(400))).toBe(true);
-    expect(w.settleIf!(finals(503))).toBe(true);
-    expect(w.settleIf!(finals(404))).toBe(true);
-    expect(w.settleIf!([])).toBe(true);
-  });
-  it('does not wait after a status that fails by itself (no close changes that verdict)', () => {
-    const w = watch({ accept: [400, 'close'], mustClose: true });
-    expect(w.settleIf!(finals(200))).toBe(false);
-    expect(w.settleIf!(finals(301))).toBe(false);
-    expect(closeWatch({ accept: [400], mustClose: true }, 300).settleMs).toBe(300); // never past the deadline
+    expect(seen2[0]!.opts).toEqual({ headOnly: true, settleMs: 300 });
   });
 });
