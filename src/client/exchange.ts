@@ -126,6 +126,13 @@ export const QUIET_WINDOW_MAX_REQUEST_BYTES = 64 * 1024;
  */
 export type QuietWindow = (timeoutMs: number) => number | undefined;
 
+/**
+ * How long a connection whose server announced its close waits for that close before sending its own
+ * FIN. 100 ms was too short beside a loaded suite: our FIN crossed the server's, its side waited in
+ * TIME_WAIT, and a server without SO_REUSEADDR took 63 s to bind its port again after a restart.
+ */
+export const ANNOUNCED_CLOSE_WAIT_MS = 1000;
+
 /** A connection on which requests are exchanged one after another (keep-alive, pipelining, dialogues). */
 export class KeepAliveConnection {
   private readonly parser = new ResponseParser();
@@ -282,7 +289,7 @@ export class KeepAliveConnection {
    * is let to close first.
    */
   close(): Promise<void> {
-    return this.conn.close(100, this.expectsServerClose());
+    return this.conn.close(100, this.expectsServerClose(), ANNOUNCED_CLOSE_WAIT_MS);
   }
 
   private expectsServerClose(): boolean {

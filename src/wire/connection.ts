@@ -226,7 +226,7 @@ export class Connection {
   /**
    * Closes the connection without harming the server:
    * - when the server closed first (its FIN came before ours; with `expectPeerClose`, we wait up to
-   *   `graceMs` for it), with a reset: its side of the connection
+   *   `peerCloseMs` for it), with a reset: its side of the connection
    *   then ends at once instead of waiting in TIME_WAIT for a minute, which would keep a server without
    *   SO_REUSEADDR from binding its port again after a restart. The server has closed its socket, so
    *   the reset reaches no reader;
@@ -235,12 +235,13 @@ export class Connection {
    *   unread bytes makes the kernel send a RST, which some servers take as a crash of the client (and
    *   some die of); the grader must not cause what it is judging.
    */
-  async close(graceMs = 100, expectPeerClose = false): Promise<void> {
+  async close(graceMs = 100, expectPeerClose = false, peerCloseMs = graceMs): Promise<void> {
     if (this.socket.destroyed) return this.destroy();
     if (!this.peerEnded && expectPeerClose && this.state === 'open') {
-      // The server said (or was asked) it would close: let it go first, so its side ends with our reset
-      // rather than in TIME_WAIT.
-      await this.waitFor(() => this.peerEnded, new Deadline(graceMs));
+      // The server said (or was asked) it would close: let it go first (up to `peerCloseMs`), so its
+      // side ends with our reset rather than in TIME_WAIT. A server that keeps its word closes within
+      // milliseconds; the wait is only long for one that does not, or on a loaded machine.
+      await this.waitFor(() => this.peerEnded, new Deadline(peerCloseMs));
     }
     if (this.peerEnded && !this.ended) return this.reset();
     this.ended = true;
