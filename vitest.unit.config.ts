@@ -25,6 +25,7 @@ export const UNIT_TESTS = [
   'test/runner/score.test.ts',
   'test/runner/shrink-budget.test.ts',
   'test/runner/unit-loop.test.ts',
+  'test/runner/side-by-side.test.ts',
   'test/setup/**/*.test.ts',
   'test/util/**/*.test.ts',
 ];

@@ -17,6 +17,8 @@ export interface CheckGroup {
   needs?: Need;
   /** The impact of a check's failure when it names none (see `Impact`). */
   impact?: Impact;
+  /** Its checks may run side by side when they say nothing else (see Check.sideBySide). */
+  sideBySide?: boolean;
 }
 
 /**
@@ -42,6 +44,9 @@ export function checkGroup(g: CheckGroup, checks: readonly CheckDecl[]): Check[]
     if (needs) check.needs = needs;
     const impact = c.impact ?? g.impact;
     if (impact) check.impact = impact;
+    const sideBySide = c.sideBySide ?? g.sideBySide;
+    if (sideBySide) check.sideBySide = true;
+    else delete check.sideBySide;
     if (!check.source && needs && isCapability(needs)) check.source = { profile: needs, note: c.cite ?? c.requirement };
     return check;
   });

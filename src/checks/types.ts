@@ -274,5 +274,13 @@ export interface Check {
   explainsDeaths?: DeathRule;
   /** Runs right after the baseline, before every check about something else (src/checks/catalogue/index.ts). */
   runsEarly?: boolean;
+  /**
+   * May run beside other such checks, each on connections of its own, when the graded server has shown it
+   * serves a second client while one stalls (src/runner/side-by-side.ts): its requests change no state
+   * another check reads (no listing, no shared record, no restart), it judges only the answers on its own
+   * connections, and no request is large enough to keep the server busy for others (over 64 KiB). Declared
+   * on the check, or once for its group (CheckGroup.sideBySide); `false` on a check overrides its group.
+   */
+  sideBySide?: boolean;
   run(ctx: CheckContext): Promise<CheckRun>;
 }

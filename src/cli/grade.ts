@@ -39,6 +39,7 @@ export interface GradeFlags extends ReportFlags, ClassFlags {
   timeoutMs: string;
   maxTime?: string;
   strict?: boolean;
+  serial?: boolean;
   jobs?: string;
   sandbox?: boolean;
   timeLimit: string;
@@ -180,6 +181,7 @@ export async function runGrade(submissionsDir: string | undefined, flags: GradeF
         runs,
         timeoutMs,
         strict: flags.strict === true,
+        ...(flags.serial === true ? { serial: true } : {}),
         limits,
         sandbox: flags.sandbox === true,
         startTimeoutMs,

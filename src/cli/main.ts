@@ -108,6 +108,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))
     .option('--max-time <seconds>', 'a time budget for the property-based checks of each submission')
     .option('--strict', 'SHOULD requirements count like MUST')
+    .option('--serial', 'one check at a time (by default, when a server answers a second client while one stalls, checks that use only connections of their own run side by side)')
     .option('--jobs <n>', `submissions graded at once (default: ${defaultJobs()} here, ${1 / CPU_SHARE_PER_GRADE} per core, at most ${MAX_DEFAULT_JOBS}, since a grade mostly waits on sockets; 1 when they share a fixed port)`)
     .option('--sandbox', 'run each server under bubblewrap: the system read-only, only its scratch copy writable')
     .option('--scratch <dir>', 'where the scratch copies of submissions go (default: the system temp folder)')

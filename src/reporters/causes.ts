@@ -3,7 +3,7 @@
  * refusal or a block becomes a sentence. Every reporter phrases causes through here.
  */
 import type { BlockCause, DownCause, LaunchFailure, ResultCause, Unreachable } from '../runner/causes.js';
-import type { CheckResult, RunResult } from '../runner/types.js';
+import type { CheckResult, RunResult, SideBySide } from '../runner/types.js';
 
 /** `exit code 1`, `signal SIGSEGV`. */
 export function describeExit(code: number | null, signal: string | null): string {
@@ -143,6 +143,27 @@ export function phraseBaselineAnswer(b: NonNullable<RunResult['baselineAnswer']>
     return `${asked} answered ${b.status}: a request is judged "served" when it is answered ${b.status} as ${asked} was; to judge by a path your server serves, name it with --path (e.g. --path /index.html)`;
   }
   return `${asked} answered ${b.status}: a request is judged "served" when it is answered ${b.status} as ${asked} was (the RFC says a request is processed, not that it gets 200)`;
+}
+
+const FELL_BACK: Record<NonNullable<Extract<SideBySide, { mode: 'side-by-side' }>['fellBack']>['why'], string> = {
+  exited: 'the server exited',
+  hung: 'the server stopped answering',
+  refused: 'a connection was refused',
+  error: 'a check could not run',
+  revived: 'the server exited after serving a client',
+};
+
+/** How the checks ran (side by side or one at a time), and why: what the grade assumed of the server. */
+export function phraseSideBySide(sb: SideBySide): string {
+  if (sb.mode === 'serial') {
+    if (sb.why === 'asked') return 'one check at a time (--serial)';
+    if (sb.why === 'exits-after-serving') return 'one check at a time: the server exited after serving a client';
+    if (sb.why === 'baseline-failed') return 'one check at a time: the baseline request was not served';
+    return 'one check at a time: the server did not answer a client while one other stalled, or while three did';
+  }
+  const ran = `checks side by side: ${sb.ran} in ${sb.batches} ${sb.batches === 1 ? 'batch' : 'batches'} of up to ${sb.width} (the server answered a client while ${sb.width} others stalled)`;
+  const back = sb.fellBack ? `; one at a time from ${sb.fellBack.after} on, where ${FELL_BACK[sb.fellBack.why]} during a batch (that batch ran again, one check at a time)` : '';
+  return `${ran}${back}; --serial runs one at a time`;
 }
 
 export function phraseUnreachable(u: Unreachable): string {

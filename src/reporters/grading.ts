@@ -10,7 +10,7 @@ import type { FamilyScore, GradeResult, ServerDeath } from '../runner/grade-type
 import type { CheckResult } from '../runner/types.js';
 import type { BlockCause } from '../runner/causes.js';
 import { areaScores, FAMILY_ORDER } from '../runner/score.js';
-import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable, phraseBaselineAnswer } from './causes.js';
+import { blockWhy, describeExit, phraseLaunchFailure, phraseUnreachable, phraseBaselineAnswer, phraseSideBySide } from './causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { formatEndpoint, formatPercent, formatPoints, formatSeconds, plural } from './format.js';
 
@@ -119,7 +119,7 @@ function describeDeath(d: ServerDeath): string {
  * for its medium (`printable` for a terminal, XML or HTML escaping).
  */
 export interface GradeNote {
-  kind: 'launch' | 'restarts' | 'sandbox' | 'timeout' | 'stopped' | 'unreachable';
+  kind: 'launch' | 'restarts' | 'sandbox' | 'side-by-side' | 'timeout' | 'stopped' | 'unreachable';
   /** Something went wrong (shown in red). */
   bad: boolean;
   text: string;
@@ -128,7 +128,7 @@ export interface GradeNote {
 
 const MAX_DEATHS_LISTED = 5;
 
-/** The notes about the launch, deaths and restarts, the sandbox, the time limit and a stopped run, in that order. */
+/** The notes about the launch, deaths and restarts, the sandbox, how the checks ran, the time limit and a stopped run, in that order. */
 export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {}): GradeNote[] {
   const notes: GradeNote[] = [];
   const port = g.run.target.port;
@@ -177,6 +177,7 @@ export function gradeNotes(g: GradeResult, opts: { startTimeoutMs?: number } = {
   if (g.sandbox === 'bubblewrap') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: bubblewrap' });
   else if (g.sandbox === 'unavailable') notes.push({ kind: 'sandbox', bad: true, text: 'a sandbox was asked for but bubblewrap could not be used: the server ran without one' });
   else if (g.launch.kind !== 'not-launched') notes.push({ kind: 'sandbox', bad: false, text: 'sandbox: none' });
+  if (g.run.sideBySide) notes.push({ kind: 'side-by-side', bad: false, text: phraseSideBySide(g.run.sideBySide) });
 
   if (g.timedOut) notes.push({ kind: 'timeout', bad: true, text: 'timed out: the submission hit its wall-time limit and was stopped' });
   if (g.run.stopped) {

@@ -1,7 +1,7 @@
 import type { BlockCause, ResultCause } from '../runner/causes.js';
-import { blockWhy, phraseUnreachable, reasonOf, phraseBaselineAnswer } from './causes.js';
+import { blockWhy, phraseUnreachable, reasonOf, phraseBaselineAnswer, phraseSideBySide } from './causes.js';
 import type { Family, Impact, Level, SentRequest, Source, Verdict } from '../checks/types.js';
-import { countVerdicts, type CheckResult, type RunResult } from '../runner/types.js';
+import { countVerdicts, type CheckResult, type RunResult, type SideBySide } from '../runner/types.js';
 import type { FamilyScore, GradeResult, LaunchOutcome, ServerDeath } from '../runner/grade-types.js';
 import { showBytes } from '../wire/bytes.js';
 import { formatEndpoint } from './format.js';
@@ -145,6 +145,8 @@ export interface JsonReport {
   unreachable?: { kind: string; message: string; reason: string };
   /** Present only when the server went away and the run stopped sending: the cause as data, and in words. */
   stopped?: { afterCheck: string; cause: BlockCause; reason: string };
+  /** Grading: whether the checks ran side by side or one at a time, as data and in words. */
+  sideBySide?: SideBySide & { reason: string };
   /** The regression corpus: entries replayed first (FIXED / FAILED / ERROR), unreadable files, entries added. */
   corpus?: {
     dir: string;
@@ -266,6 +268,7 @@ export function toJsonReport(result: RunResult, opts: JsonReportOptions = {}): J
   if (result.baselineAnswer) report.baselineAnswer = { ...result.baselineAnswer, reason: phraseBaselineAnswer(result.baselineAnswer) };
   if (result.unreachable) report.unreachable = { ...result.unreachable, reason: phraseUnreachable(result.unreachable) };
   if (result.stopped) report.stopped = { ...result.stopped, reason: blockWhy(result.stopped.cause) };
+  if (result.sideBySide) report.sideBySide = { ...result.sideBySide, reason: phraseSideBySide(result.sideBySide) };
   if (result.corpus) {
     report.corpus = {
       dir: result.corpus.dir,

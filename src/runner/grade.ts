@@ -35,6 +35,8 @@ export interface GradeOptions {
   timeoutMs: number;
   maxTimeMs?: number;
   strict: boolean;
+  /** One check at a time, never side by side (`--serial`). */
+  serial?: boolean;
   limits: ProcessLimits;
   /** Run the server under bubblewrap: the system read-only, only the scratch copy writable. */
   sandbox: boolean;
@@ -138,6 +140,7 @@ export async function gradeSubmission(o: GradeOptions): Promise<GradeResult> {
       seed: o.seed,
       runs: o.runs,
       strict: o.strict,
+      ...(o.serial ? { serial: true } : {}),
       ...(o.maxTimeMs !== undefined ? { maxTimeMs: o.maxTimeMs } : {}),
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       control,

@@ -4,7 +4,7 @@ import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Profile } from '../model/profile.js';
 import { applies, learnedProfile, pointsFor, skipReason } from '../model/profile-policy.js';
-import type { CheckResult, RunEvent, RunResult } from './types.js';
+import type { CheckResult, RunEvent, RunResult, SideBySide } from './types.js';
 import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
 import { levelled, notRun, unitEnv, unitMeta } from './plan.js';
@@ -12,6 +12,9 @@ import { runUnit } from './unit-loop.js';
 import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
+import { runBatch, sideBySideWidth } from './side-by-side.js';
+import type { Prerun } from './unit-loop.js';
+import type { Exchange } from '../client/exchange.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -34,6 +37,8 @@ export interface RunOptions {
   scheduler?: Scheduler;
   /** The security canary around the server's folder (grading only). */
   canary?: Canary;
+  /** One check at a time, never side by side (`--serial`; see side-by-side.ts). */
+  serial?: boolean;
 }
 
 /** The result of a check, holding its metadata and its run (the verdict after levels). */
@@ -74,35 +79,54 @@ type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { e
  * under the profile, a failure not judged when its requests met a server started again in between, and
  * what the watch found.
  */
-async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean): Promise<CheckResult> {
-  const c0 = performance.now();
-  // Whether the server was started again during an attempt: its run or the run that confirms it.
-  let revival: Revival = { revived: false };
+/** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
+async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number): Promise<CheckAttempt> {
+  // Whether the server was started again during the attempt (it exits after each client).
+  const revival: Revival = { revived: false };
+  try {
+    const run = await check.run(makeContext({ ...opts, timeoutMs }, check.id, ctxTag, memos, s, revival));
+    return { run, revived: revival.revived };
+  } catch (err) {
+    return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** The tag of an attempt's context: a first run, a rerun after a restart, or a confirmation. */
+function attemptTag(tag: string, attempt: number, confirming: boolean): string {
+  return confirming ? `${tag}c${attempt}` : attempt === 0 ? tag : `${tag}r${attempt}`;
+}
+
+const attemptVerdict = (a: CheckAttempt): string => (a.error !== undefined ? 'error' : a.run.verdict);
+const attemptExchanges = (a: CheckAttempt): Exchange[] => (a.error !== undefined ? [] : a.run.exchanges);
+const attemptSettled = (a: CheckAttempt): boolean => a.error !== undefined;
+const revivedIn = (a: CheckAttempt): boolean => a.error === undefined && a.revived;
+
+async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean, pre?: Prerun<CheckAttempt>, startedAt = performance.now()): Promise<CheckResult> {
+  const c0 = startedAt;
+  // Whether the server was started again during the attempt the verdict comes from (or the first run it confirms).
+  let revived = pre ? revivedIn(pre.first) : false;
   const end = await runUnit<CheckAttempt>(check, s, {
     run: async (attempt, timeoutMs, confirming, rerun) => {
       // What was gathered from a server that was gone (the wire samples) is gathered again.
       if (rerun === 'preceded' && !confirming) memos.clear();
-      if (!confirming) revival = { revived: false };
-      const ctxTag = confirming ? `${tag}c${attempt}` : attempt === 0 ? tag : `${tag}r${attempt}`;
-      try {
-        const run = await check.run(makeContext({ ...opts, timeoutMs }, check.id, ctxTag, confirming ? new Map() : memos, s, revival));
-        return { run, revived: revival.revived };
-      } catch (err) {
-        return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
-      }
+      const a = await attemptCheck(check, opts, s, confirming ? new Map() : memos, attemptTag(tag, attempt, confirming), timeoutMs);
+      // The revival of a first run counts for the confirmation that follows it, as before.
+      revived = (confirming && revived) || revivedIn(a);
+      return a;
     },
-    verdict: (a) => (a.error !== undefined ? 'error' : a.run.verdict),
-    exchanges: (a) => (a.error !== undefined ? [] : a.run.exchanges),
-    settled: (a) => a.error !== undefined,
-  }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
+    verdict: attemptVerdict,
+    exchanges: attemptExchanges,
+    settled: attemptSettled,
+  }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), ...(pre ? { pre } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
   if ('blocked' in end) return notRun(check, opts.profile, 'blocked', '', end.blocked);
   const attempt = end.outcome;
   if (attempt.error !== undefined) return notRun(check, opts.profile, 'error', attempt.error);
+  if (pre?.confirm !== undefined && attempt === pre.confirm) revived ||= revivedIn(pre.confirm);
   let res = toResult(check, opts.profile, attempt.run, levelled(check, opts.profile, attempt.run, strict), Math.round(performance.now() - c0));
   // Its requests met a server started again in between (it exits after each client): a pass stands,
   // but a failure may be only what the first process lost, so it is not judged.
   const exit = s.exitsAfterServing;
-  if (attempt.revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
+  if (revived && res.verdict === 'fail' && exit) res = { ...res, verdict: 'blocked', failures: 0, cause: { kind: 'blocked', by: { kind: 'left-after-serving', down: exit.down } } };
   return end.after ? applyAfter(res, end.after) : res;
 }
 
@@ -149,15 +173,38 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   opts.onEvent?.({ type: 'start', total: ordered.length });
   const env = unitEnv(opts);
   const memos = new Map<string, Promise<unknown>>();
+  // Side by side (side-by-side.ts): only with a server we own; asked of the server before the first batch.
+  let side: SideBySide | 'not-asked' | 'not-owned' = !opts.control ? 'not-owned' : opts.serial ? { mode: 'serial', why: 'asked' } : 'not-asked';
+  // The outcomes of the current batch, by index into `ordered`.
+  let batch = new Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>();
 
   for (let i = 0; i < ordered.length; i++) {
     const check = ordered[i]!;
+    if (!batch.has(i) && opts.control && (side === 'not-asked' || (typeof side === 'object' && side.mode === 'side-by-side' && !side.fellBack))) {
+      const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null && s.exitsAfterServing === null;
+      if (side === 'not-asked' && batchFrom(ordered, i, 2, runs).length >= 2) {
+        const width = await sideBySideWidth(opts.target, opts.profile, opts.timeoutMs);
+        side = width > 1 ? { mode: 'side-by-side', width, ran: 0, batches: 0 } : { mode: 'serial', why: 'one-client-at-a-time' };
+        // The question itself was clients that stalled: a server it took down is started again, uncharged
+        // (robustness.slow-client.does-not-block-others asks it again, and is charged with what follows).
+        if (opts.control.exited()) {
+          await opts.control.restart();
+          side = { mode: 'serial', why: 'one-client-at-a-time' };
+        }
+      }
+      if (typeof side === 'object' && side.mode === 'side-by-side') {
+        const members = batchFrom(ordered, i, side.width, runs);
+        if (members.length >= 2) batch = await runSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
+      }
+    }
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
     if (!applies(check, opts.profile, env)) {
       res = notRun(check, opts.profile, 'skip', skipReason(check, opts.profile, env));
     } else {
-      res = await runCheckUnit(check, opts, s, tag, memos, strict);
+      const pre = batch.get(i);
+      batch.delete(i);
+      res = await runCheckUnit(check, opts, s, tag, memos, strict, pre?.pre, pre?.startedAt);
       if (i === 0 && !opts.scheduler) {
         const u = unreachableFrom(res);
         if (u) {
@@ -186,9 +233,57 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
+  if (typeof side === 'object') result.sideBySide = side;
+  // Never asked: say why, when it is the server's doing (a catalogue without two such checks says nothing).
+  else if (side === 'not-asked' && s.exitsAfterServing) result.sideBySide = { mode: 'serial', why: 'exits-after-serving' };
+  else if (side === 'not-asked' && s.baselineFailed !== null && opts.checks.some((c) => c.sideBySide)) result.sideBySide = { mode: 'serial', why: 'baseline-failed' };
   if (!opts.scheduler) finish(result, s, opts.checks, opts.profile);
   result.durationMs = Math.round(performance.now() - t0);
   return result;
+}
+
+/**
+ * The batch that starts at `i`: the indices of the next checks, in order, that may run side by side and
+ * will run (`runs`), at most `width` of them; checks that will not run in between are passed
+ * over, and the first that may not run side by side ends it.
+ */
+function batchFrom(ordered: readonly Check[], i: number, width: number, runs: (c: Check) => boolean): number[] {
+  const members: number[] = [];
+  for (let k = i; k < ordered.length && members.length < width; k++) {
+    const c = ordered[k]!;
+    if (c.sideBySide !== true) break;
+    if (runs(c)) members.push(k);
+  }
+  return members;
+}
+
+/**
+ * Runs a batch's first attempts (and the confirmations they call for) side by side; returns them by index,
+ * to go through the loop in order, or nothing when the batch was not kept (then side by side is off).
+ */
+async function runSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'side-by-side' }>): Promise<Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>> {
+  const took = checks.map(() => 0);
+  const end = await runBatch<CheckAttempt>(checks.length, {
+    run: async (k, timeoutMs, confirming) => {
+      const t = performance.now();
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tag, 0, confirming), timeoutMs);
+      took[k]! += performance.now() - t;
+      return a;
+    },
+    verdict: attemptVerdict,
+    exchanges: attemptExchanges,
+    settled: attemptSettled,
+  }, { s, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  const out = new Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>();
+  if ('dropped' in end) {
+    side.fellBack = { after: checks[0]!.id, why: end.dropped };
+    return out;
+  }
+  side.batches++;
+  side.ran += checks.length;
+  // A check's time is its own attempts', not the batch's.
+  end.kept.forEach((pre, k) => out.set(indices[k]!, { pre, startedAt: performance.now() - took[k]! }));
+  return out;
 }
 
 /**

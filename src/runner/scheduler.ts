@@ -394,15 +394,17 @@ export class Scheduler {
    * again within the budgets. A unit that passed with every exchange answered did not cause its server's
    * exit: the server left after serving correctly, which is one root cause (KEEPS_SERVING_ID), not a
    * failure of every check it happened after. `answeredBefore`: the unit had answers it kept no record
-   * of (a property's cases that held) before the exchanges given.
+   * of (a property's cases that held) before the exchanges given. `knownAlive`: see below.
    */
-  async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false): Promise<AfterUnit> {
+  async after(unit: Unit, exchanges: readonly Exchange[], answeredBefore = false, knownAlive = false): Promise<AfterUnit> {
     this.lastUnit = unit.id;
     this.observe(exchanges);
     this.measure(exchanges);
     // The unit's verdict is made: what its result keeps of each exchange is bounded from here on.
     for (const x of exchanges) retain(x);
-    const down = await this.down(exchanges, unit.survival === true);
+    // `knownAlive`: the unit ran side by side with others, and the server was seen to be there after them
+    // all (side-by-side.ts): it is not asked again.
+    const down = knownAlive ? null : await this.down(exchanges, unit.survival === true);
     if (exchanges.some((x) => x.receivedBytes > 0)) this.everAnswered = true;
     if (down === null) return null;
     if (down.kind === 'hung' && !this.everAnswered) {

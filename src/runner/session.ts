@@ -27,6 +27,8 @@ export interface SessionOptions {
   strict?: boolean;
   onEvent?: (e: RunEvent) => void;
   control?: ServerControl;
+  /** One check at a time, never side by side (`--serial`). */
+  serial?: boolean;
   /** Aborted with a BlockCause as its reason (wall limit, signal): what has not run is blocked. */
   signal?: AbortSignal;
   oracle?: Endpoint;
@@ -74,6 +76,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     scheduler: s,
     ...(opts.strict !== undefined ? { strict: opts.strict } : {}),
     ...(opts.control ? { control: opts.control } : {}),
+    ...(opts.serial ? { serial: true } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.oracle ? { oracle: opts.oracle } : {}),
   };
@@ -109,6 +112,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
 
   const more = await runChecks({ ...base, ...canary, checks: rest, onEvent: shifted });
   result.checks.push(...more.checks);
+  if (more.sideBySide) result.sideBySide = more.sideBySide;
   offset += rest.length;
 
   const outcomes = await runProperties(opts.properties, {

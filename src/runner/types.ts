@@ -74,6 +74,8 @@ export interface RunResult {
   baselineAnswer?: { method: string; target: string; status: number };
   /** Set when the server went away and the run stopped sending anything more. */
   stopped?: { afterCheck: string; cause: BlockCause };
+  /** Whether checks ran side by side (grading a server that serves two clients at once; see side-by-side.ts). */
+  sideBySide?: SideBySide;
   checks: CheckResult[];
   /** The regression corpus: what was replayed before anything new, and what this run added. */
   corpus?: CorpusSummary;
@@ -118,3 +120,14 @@ export function countVerdicts(checks: readonly CheckResult[]): Record<Verdict, n
   for (const r of checks) c[r.verdict]++;
   return c;
 }
+
+/** What a run did side by side, for the report (it says what it assumed). */
+export type SideBySide =
+  /** `ran` checks in `batches` batches; `fellBack`: the batch after which it went back to one at a time. */
+  | { mode: 'side-by-side'; width: number; ran: number; batches: number; fellBack?: { after: string; why: 'exited' | 'hung' | 'refused' | 'error' | 'revived' } }
+  /** The server did not answer a client while one other stalled, or while three did: every check ran one at a time. */
+  | { mode: 'serial'; why: 'one-client-at-a-time' }
+  /** `--serial` asked for one at a time. */
+  | { mode: 'serial'; why: 'asked' }
+  /** Before any two checks could run side by side, the server exited after serving a client, or the baseline failed. */
+  | { mode: 'serial'; why: 'exits-after-serving' | 'baseline-failed' };

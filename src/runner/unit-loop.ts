@@ -28,41 +28,58 @@ export interface UnitRun<R> {
   settled?(r: R): boolean;
 }
 
-export interface UnitLoopOptions {
+export interface UnitLoopOptions<R = unknown> {
   timeoutMs: number;
   control?: ServerControl;
   /** Gate and watch the server around the unit (false: a unit replayed inside another one). */
   watched: boolean;
   /** The server went down after this unit (restarted or not), as soon as it is known. */
   onDown?: (a: Exclude<AfterUnit, null>) => void;
+  /**
+   * The unit's first outcome (and its confirmation's), already run side by side with others while the
+   * server was seen to stay up (side-by-side.ts): the loop takes them instead of running the unit again,
+   * and, when nothing else ran, does not ask again whether the server is there.
+   */
+  pre?: Prerun<R>;
+}
+
+/** A unit's outcomes run ahead of the loop (see UnitLoopOptions.pre). */
+export interface Prerun<R> {
+  first: R;
+  /** The confirmation with the longer deadline, when the first outcome rested on a deadline. */
+  confirm?: R;
 }
 
 /** How the loop ended: the unit was not run (its typed cause), or its last outcome and what the watch found after it. */
 export type UnitLoopEnd<R> = { blocked: BlockCause } | { outcome: R; after: AfterUnit };
 
 /** A unit whose run needs confirming: a verdict that rests on a deadline, while the server is still there. */
-function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions, s: Scheduler): boolean {
+function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions<R>, s: Scheduler): boolean {
   return confirmsOnDeadline(u.verdict(r), u.exchanges(r)) && !o.control?.exited() && s.shouldConfirm();
 }
 
 /** Runs one unit through the loop (see the file's header). */
-export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: UnitLoopOptions): Promise<UnitLoopEnd<R>> {
+export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: UnitLoopOptions<R>): Promise<UnitLoopEnd<R>> {
   if (o.watched) await s.before(unit);
   let firstDeath: Extract<AfterUnit, { chargedTo: 'unit' }> | undefined;
   let rerun: 'preceded' | 'death' | undefined;
   for (let attempt = 0; ; attempt++) {
     const block = s.blockCause(unit, firstDeath !== undefined);
     if (block) return { blocked: block };
-    let r = await u.run(attempt, o.timeoutMs, false, rerun);
+    // Outcomes run side by side are taken as they are; the server was there after them.
+    const pre = attempt === 0 ? o.pre : undefined;
+    let ranHere = pre === undefined;
+    let r = pre ? pre.first : await u.run(attempt, o.timeoutMs, false, rerun);
     if (u.settled?.(r)) return { outcome: r, after: null };
     if (needsConfirming(u, r, o, s)) {
       const first = u.verdict(r);
-      r = await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun);
+      if (pre?.confirm === undefined) ranHere = true;
+      r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));
       if (u.settled?.(r)) return { outcome: r, after: null };
       s.confirmed(u.verdict(r) === first);
     }
     if (!o.watched) return { outcome: r, after: null };
-    const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false);
+    const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere);
     if (a) o.onDown?.(a);
     // The server was gone before this unit reached it: once it is back, the unit runs again.
     if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {

@@ -294,6 +294,7 @@ export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = {
     'metamorphic.prop.keep-alive-equivalence',
   ],
   'correct-asyncio': [],
+  'correct-pool-8': [],
   'correct-node': [],
   'correct-threaded': [],
   'crash-on-close': [

@@ -39,6 +39,7 @@ const entries: Entry[] = [
   ['correct-threaded', 'python', 'correct', 'The base: a thread per connection, buffered reads until the header end, a lock around the store.'],
   ['correct-node', 'node', 'correct', 'Written independently on node:net: one parser state machine per connection.'],
   ['correct-asyncio', 'python', 'correct', 'Written independently on asyncio streams.'],
+  ['correct-pool-8', 'python', 'correct', 'The base with a fixed pool of 8 worker threads: a ninth client waits in the queue (a design, not a bug; side by side, it gets batches of 7).'],
 
   ['single-recv', 'python', 'buggy', 'Reads each request with one recv(1024), so a request split across segments or longer than 1 KiB is cut.'],
   ['recv-until-short', 'python', 'buggy', 'Reads a request with recv(1024) until a read comes back short, taking that as the end of the request.'],

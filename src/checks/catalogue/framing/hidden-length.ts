@@ -58,7 +58,7 @@ function hidden(spec: HiddenSpec): CheckDecl {
 
 const NO_LENGTH = 'There is then no Content-Length field: the request has no body (RFC 9112 §6.3), and the GET after its head is answered as itself (or the request refused, 400 then close).';
 
-export const hiddenLengthChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
+export const hiddenLengthChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync', sideBySide: true }, [
   hidden({
     id: 'framing.hidden-length.bare-cr-before-field-not-read',
     requirement: `"X-A: a<CR>Content-Length: N": a bare CR is no line end; RFC 9112 §2.2 says the recipient MUST consider it invalid or replace it with SP. ${NO_LENGTH}`,

@@ -130,7 +130,7 @@ function invalidContentLength(c: { id: string; lines: readonly string[] }): Chec
 }
 
 /** Message framing: Content-Length, Transfer-Encoding, chunked, bodies shorter and longer than declared. */
-export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
+export const framingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync', sideBySide: true }, [
   // --- Content-Length ---------------------------------------------------------------------------
   withImpact('security', invalidContentLength({ id: 'framing.content-length.conflicting-is-400', lines: ['Content-Length: 7', 'Content-Length: 8'] })),
   withImpact('security', invalidContentLength({ id: 'framing.content-length.conflicting-list-is-400', lines: ['Content-Length: 7, 8'] })),

@@ -22,7 +22,7 @@ function clte(te: string): string {
   return postKnown(['Content-Length: {length}', te], '0\r\n\r\n{smuggled}');
 }
 
-export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'security' }, [
+export const smugglingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'security', sideBySide: true }, [
   // --- CL.TE: Content-Length and Transfer-Encoding together ---------------------------------------
   framingCheck({
     id: 'framing.smuggling.cl-te-embedded-get-not-answered',

@@ -15,7 +15,7 @@ const NOT_MERGED =
 
 const DATA = '7\r\n{"a":1}\r\n';
 
-export const trailerChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
+export const trailerChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync', sideBySide: true }, [
   framingCheck({
     id: 'framing.trailers.field-not-read-as-next-request',
     source: PEER.chunkedMust,

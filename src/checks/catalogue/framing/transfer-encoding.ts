@@ -23,7 +23,7 @@ const NOT_A_FIELD =
 
 const BODY = '{smuggled-chunk}0\r\n\r\n';
 
-export const transferEncodingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync' }, [
+export const transferEncodingChecks: Check[] = checkGroup({ prefix: 'framing', family: 'framing', impact: 'desync', sideBySide: true }, [
   // --- chunked is not the final coding: 400 (or 501), then close --------------------------------
   framingCheck({
     id: 'framing.te-lookalike.xchunked-refused',

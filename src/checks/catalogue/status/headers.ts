@@ -27,7 +27,7 @@ function recoverable(id: string, requirement: string, lines: readonly string[]):
 const LIMIT = { accept: ['ok', '4xx', 'close'] as const, source: RFC.fieldLimits };
 
 /** Header-field syntax: Host, names, values, folding, whitespace, control characters, sizes. */
-export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
+export const headerChecks: Check[] = checkGroup({ prefix: 'status', family: 'status', sideBySide: true }, [
   caseCheck({
     id: 'status.header.missing-host-is-400',
     requirement: HOST_400,

@@ -8,7 +8,7 @@ import { RFC } from '../../rfc.js';
 const HOST_400 =
   'RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status code to any HTTP/1.1 request message that lacks a Host header field and to any request message that contains more than one Host header field line or a Host header field with an invalid field value."';
 
-export const hostChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
+export const hostChecks: Check[] = checkGroup({ prefix: 'status', family: 'status', sideBySide: true }, [
   withSource(caseCheck({
     id: 'status.host.identical-duplicate-is-400',
     requirement: HOST_400 + ' Two identical Host lines are still more than one.',

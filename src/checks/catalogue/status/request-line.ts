@@ -92,7 +92,7 @@ function validRareMethod(c: { id: string; method: string; lines?: readonly strin
 }
 
 /** Request-line syntax: methods, targets, versions (Http11Probe's COMP/RFC request-line cases, our ids). */
-export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
+export const requestLineChecks: Check[] = checkGroup({ prefix: 'status', family: 'status', sideBySide: true }, [
   // --- methods -----------------------------------------------------------------------------------
   unimplementedMethod({ id: 'status.method.unknown-token-is-405', method: 'FOO' }),
   unimplementedMethod({ id: 'status.method.options-is-405', method: 'OPTIONS', also: '; a server that implements OPTIONS answers it 2xx', alsoAccept: ['2xx'] }),

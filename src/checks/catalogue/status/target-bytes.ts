@@ -22,7 +22,7 @@ function invalidTarget(id: string, target: string, what: string): CheckDecl {
   }), PEER.invalidRequestLine);
 }
 
-export const targetByteChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
+export const targetByteChecks: Check[] = checkGroup({ prefix: 'status', family: 'status', sideBySide: true }, [
   invalidTarget('status.target-bytes.raw-nul-rejected', '/a\x00b', 'a NUL byte'),
   invalidTarget('status.target-bytes.raw-non-ascii-rejected', '/caf\xc3\xa9', 'the UTF-8 bytes of "é", not percent-encoded'),
   invalidTarget('status.target-bytes.overlong-utf8-rejected', '/\xc0\xafetc', 'an overlong UTF-8 encoding of "/"'),

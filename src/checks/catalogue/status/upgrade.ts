@@ -70,7 +70,7 @@ function upgradeCheck(spec: UpgradeSpec): CheckDecl {
 
 const UNKNOWN = 'wiregrade-unknown/1.0';
 
-export const upgradeChecks: Check[] = checkGroup({ prefix: 'status', family: 'status' }, [
+export const upgradeChecks: Check[] = checkGroup({ prefix: 'status', family: 'status', sideBySide: true }, [
   upgradeCheck({
     id: 'status.upgrade.unknown-protocol-not-switched',
     source: PEER.upgrade101Header,

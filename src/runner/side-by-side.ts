@@ -1,0 +1,131 @@
+/**
+ * Checks side by side (issue 22). When the runner owns the server (grading) and the server answers a
+ * client while others have each sent half a request line and stall, consecutive checks that declare
+ * `sideBySide` (Check.sideBySide: their own connections, no shared state, no large request) run their
+ * first attempt at once, as many as the server was seen to serve at once (sideBySideWidth); so do the
+ * confirmations of the verdicts among them that rest on a deadline. Only when the server is still there
+ * afterwards (its process runs, no connection was refused, its socket answers when a check met silence)
+ * are the outcomes kept: each then goes through the one loop (unit-loop.ts) in catalogue order as if it
+ * had just run, with the same pace, class of confirmed silences and charges. Otherwise nothing of the
+ * batch is kept: a server that is gone or hangs is started again, with no charge, and the batch runs one
+ * check at a time as it would without this, which finds and charges the death; side by side is then off
+ * for the rest of the run. A server that does not serve several clients at once is never run side by
+ * side. Returns data; never prints. */
+import type { Exchange } from '../client/exchange.js';
+import type { Profile } from '../model/profile.js';
+import { Connection } from '../wire/connection.js';
+import { latin1 } from '../wire/bytes.js';
+import { sleep } from '../wire/deadline.js';
+import type { Endpoint } from '../wire/types.js';
+import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
+import { probeAlive, probeOnce } from './liveness.js';
+import type { Scheduler, ServerControl } from './scheduler.js';
+import type { Prerun } from './unit-loop.js';
+import type { SideBySide } from './types.js';
+
+/** How long a process is watched for its exit after a batch with an unanswered exchange (as after one check). */
+const EXIT_GRACE_MS = 250;
+
+/**
+ * The clients asked to stall, in this order, while the server is asked to answer one more: 1 first (a
+ * server that serves one client at a time is found at once), then the widest first.
+ */
+export const STALLED_TRIED = [1, 16, 7, 3] as const;
+
+/**
+ * How many checks may run side by side: the most clients of STALLED_TRIED (after the first) that may each
+ * have sent half a request line and stall while the server still answers one more client (robustness.
+ * slow-client.does-not-block-others asks it with one). A server with a pool of 8 threads then gets
+ * batches of 7, not 16 whose last ones would wait in its queue and look silent. 0: one check at a time
+ * (it does not answer a client while one stalls, or not while 3 do).
+ */
+export async function sideBySideWidth(target: Endpoint, profile: Profile, timeoutMs: number): Promise<number> {
+  const [first, ...widths] = STALLED_TRIED;
+  if (!(await answersWhileStalled(target, profile, timeoutMs, first))) return 0;
+  for (const width of widths) {
+    if (await answersWhileStalled(target, profile, timeoutMs, width)) return width;
+  }
+  return 0;
+}
+
+/** Does the server answer the liveness probe while `stalled` other clients have sent half a request line? */
+async function answersWhileStalled(target: Endpoint, profile: Profile, timeoutMs: number, stalled: number): Promise<boolean> {
+  const open: Connection[] = [];
+  try {
+    for (let i = 0; i < stalled; i++) {
+      const r = await Connection.open(target, { connectTimeoutMs: timeoutMs });
+      if (!r.ok) return false;
+      open.push(r.conn);
+      await r.conn.send({ bytes: latin1('GET / HTTP/1.1\r\nHost: loc') });
+    }
+    await sleep(50);
+    return (await probeOnce(target, profile, timeoutMs)) === 'answered';
+  } finally {
+    await Promise.all(open.map((c) => c.close()));
+  }
+}
+
+/** How a batch's units run once, and what is read of an outcome (the unit loop's UnitRun, for a batch). */
+export interface BatchRun<R> {
+  /** Runs unit `i` of the batch once, with the given deadline (`confirming`: the longer one). */
+  run(i: number, timeoutMs: number, confirming: boolean): Promise<R>;
+  verdict(r: R): string;
+  exchanges(r: R): readonly Exchange[];
+  /** An outcome the loop takes as it is (the check itself threw): a batch with one is not kept. */
+  settled(r: R): boolean;
+}
+
+export interface BatchEnv {
+  s: Scheduler;
+  control: ServerControl;
+  target: Endpoint;
+  profile: Profile;
+  timeoutMs: number;
+}
+
+/** A batch's outcomes to go through the loop, or why none are kept. */
+export type BatchEnd<R> = { kept: Prerun<R>[] } | { dropped: NonNullable<Extract<SideBySide, { mode: 'side-by-side' }>['fellBack']>['why'] };
+
+/**
+ * Runs `n` units side by side (first attempts, then the confirmations the loop would ask for now), and
+ * keeps their outcomes only when the server is still there (see the file's header). A server found gone
+ * or hung is started again before this returns, with no charge.
+ */
+export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Promise<BatchEnd<R>> {
+  const { s, control } = env;
+  const revivals = s.exitsAfterServing?.times ?? 0;
+  const firsts = await Promise.all(Array.from({ length: n }, (_, i) => u.run(i, env.timeoutMs, false)));
+  const kept: Prerun<R>[] = firsts.map((first) => ({ first }));
+  if (!firsts.some((r) => u.settled(r)) && !control.exited()) {
+    const confirm = s.shouldConfirm() ? firsts.flatMap((r, i) => (confirmsOnDeadline(u.verdict(r), u.exchanges(r)) ? [i] : [])) : [];
+    const confirmed = await Promise.all(confirm.map((i) => u.run(i, confirmDeadline(env.timeoutMs), true)));
+    confirm.forEach((i, k) => (kept[i]!.confirm = confirmed[k]!));
+  }
+  const outcomes = kept.flatMap((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]));
+  const exchanges = outcomes.flatMap((r) => [...u.exchanges(r)]);
+  let why: Extract<BatchEnd<R>, { dropped: unknown }>['dropped'] | null = null;
+  if (outcomes.some((r) => u.settled(r))) why = 'error';
+  else if ((s.exitsAfterServing?.times ?? 0) !== revivals) why = 'revived';
+  else if (exchanges.some((x) => x.kind === 'refused')) why = 'refused';
+  // A connection that ended without an answer may be the process dying: a moment to see it go.
+  const incomplete = exchanges.some((x) => x.kind !== 'response');
+  const exited = incomplete ? await exitWithin(control, EXIT_GRACE_MS) : control.exited() !== null;
+  if (exited) why = 'exited';
+  else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
+    // Silence: is the server still answering anyone (not hung by one of the batch's requests)?
+    const probe = await probeAlive(env.target, env.profile, env.timeoutMs);
+    if (probe !== null) why = control.exited() ? 'exited' : 'hung';
+  }
+  if (why === null) return { kept };
+  if (why === 'exited' || why === 'hung') await control.restart();
+  return { dropped: why };
+}
+
+async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {
+  const end = performance.now() + ms;
+  for (;;) {
+    if (c.exited()) return true;
+    if (performance.now() >= end) return false;
+    await sleep(10);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Checks side by side (src/runner/side-by-side.ts) change how long a grade takes, never what it finds: a
+ * zoo server graded side by side and graded with `--serial` gets the same verdict for every check and
+ * the same deaths, charged to the same checks. Four kinds of server: one that crashes on a request of a
+ * batch (the batch is dropped, the server started again, the batch run one check at a time), a silent one
+ * (its deadline verdicts confirmed in the batch), one with a pool of 8 threads (batches of 7, so none waits
+ * in its queue), and one that serves one client at a time (never side by side).
+ */
+import { cpSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
+import { gradeSubmission } from '../../src/runner/grade.js';
+import type { GradeResult } from '../../src/runner/grade-types.js';
+import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
+import { freePort } from '../../src/supervise/launch.js';
+import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+import { tempFolders } from '../helpers/tmp.js';
+import { START_MS } from '../helpers/env.js';
+
+const tmp = tempFolders();
+
+async function grade(slug: string, prefixes: readonly string[], serial: boolean): Promise<GradeResult> {
+  const dir = path.join(tmp('wg-side-'), slug);
+  cpSync(path.join(ZOO_SERVERS_DIR, slug), dir, { recursive: true });
+  cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, '_lib'), { recursive: true });
+  return gradeSubmission({
+    submission: slug,
+    cmd: 'python3 server.py {port}',
+    dir,
+    port: await freePort(),
+    profile: profiles.reference!,
+    checks: allChecks.filter((c) => c.id === BASELINE_ID || prefixes.some((p) => c.id.startsWith(p))),
+    properties: [],
+    seed: 20261121,
+    runs: 0,
+    timeoutMs: 2000,
+    strict: false,
+    ...(serial ? { serial: true } : {}),
+    limits: { ...DEFAULT_LIMITS, wallMs: 120_000 },
+    sandbox: false,
+    startTimeoutMs: START_MS,
+  });
+}
+
+const verdicts = (g: GradeResult) => Object.fromEntries(g.run.checks.map((c) => [c.id, c.verdict]));
+const charged = (g: GradeResult) => g.run.checks.filter((c) => c.cause?.kind === 'died').map((c) => c.id);
+
+/** Grades a zoo server both ways, at once (each its own process and port). */
+async function bothWays(slug: string, prefixes: readonly string[]): Promise<{ side: GradeResult; serial: GradeResult }> {
+  const [side, serial] = await Promise.all([grade(slug, prefixes, false), grade(slug, prefixes, true)]);
+  expect(serial.run.sideBySide).toEqual({ mode: 'serial', why: 'asked' });
+  return { side, serial };
+}
+
+describe.concurrent('checks side by side find what one check at a time finds', () => {
+  it('a server that crashes on a header line without a colon: the batch is dropped and run again one at a time, and the crash charged to its check', async () => {
+    const { side, serial } = await bothWays('crash-no-colon', ['status.header.']);
+    expect(side.run.sideBySide).toMatchObject({ mode: 'side-by-side', fellBack: { why: 'exited' } });
+    expect(verdicts(side)).toEqual(verdicts(serial));
+    expect(charged(side)).toEqual(charged(serial));
+    expect(charged(side)).toContain('status.header.no-colon-is-400');
+  }, 150_000);
+
+  it('a server that never answers some requests: their deadline verdicts are confirmed side by side, and the same', async () => {
+    const { side, serial } = await bothWays('single-recv', ['framing.smuggling.cl-te-embedded-', 'status.request-line.']);
+    expect(side.run.sideBySide).toMatchObject({ mode: 'side-by-side' });
+    expect(side.run.sideBySide).not.toHaveProperty('fellBack');
+    expect(verdicts(side)).toEqual(verdicts(serial));
+    expect(verdicts(side)['framing.smuggling.cl-te-embedded-get-not-answered']).toBe('fail');
+  }, 150_000);
+
+  it('a server with a pool of 8 threads gets batches of 7, and passes every check as one at a time does', async () => {
+    const { side, serial } = await bothWays('correct-pool-8', ['status.', 'framing.']);
+    expect(side.run.sideBySide).toMatchObject({ mode: 'side-by-side', width: 7 });
+    expect(side.run.sideBySide).not.toHaveProperty('fellBack');
+    expect(verdicts(side)).toEqual(verdicts(serial));
+    expect(side.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([]);
+  }, 150_000);
+
+  it('a server that serves one client at a time is graded one check at a time', async () => {
+    const g = await grade('single-thread-blocking', ['status.request-line.'], false);
+    expect(g.run.sideBySide).toEqual({ mode: 'serial', why: 'one-client-at-a-time' });
+  }, 150_000);
+});

@@ -1,0 +1,137 @@
+/**
+ * Checks side by side (src/runner/side-by-side.ts), without a network: a batch's outcomes are kept only
+ * when the server is still there after them all; a batch during which the server exited, or a connection
+ * was refused, keeps nothing and the server is started again (uncharged); the verdicts that rest on a
+ * deadline are confirmed in the batch, with the longer deadline, at once; and the loop takes a kept
+ * outcome as it is, without running the unit again.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/client/exchange.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { confirmDeadline } from '../../src/runner/deadlines.js';
+import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { runBatch, type BatchRun } from '../../src/runner/side-by-side.js';
+import { runUnit } from '../../src/runner/unit-loop.js';
+import { ex, fakeServer, type FakeServer } from './fake-server.js';
+
+const target = { host: '127.0.0.1', port: 9 };
+const TIMEOUT = 100;
+const scheduler = (control: ServerControl) => new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control });
+
+interface Outcome {
+  verdict: string;
+  exchanges: readonly Exchange[];
+}
+
+/** A timeout after part of an answer: a failure that rests on a deadline, on a server that is there. */
+const partialTimeout = (): Exchange => ex('timeout', 12);
+
+/**
+ * Units whose outcome is given per index; `during(i)` runs inside unit i's first attempt (a kill), and
+ * every call is recorded with how many were in flight when it started.
+ */
+function units(outcomes: Outcome[], during: (i: number) => void = () => {}) {
+  const calls: Array<{ i: number; timeoutMs: number; confirming: boolean; inFlight: number }> = [];
+  let inFlight = 0;
+  const u: BatchRun<Outcome> = {
+    run: async (i, timeoutMs, confirming) => {
+      calls.push({ i, timeoutMs, confirming, inFlight: ++inFlight });
+      await new Promise((r) => setTimeout(r, 5));
+      if (!confirming) during(i);
+      inFlight--;
+      return outcomes[i]!;
+    },
+    verdict: (r) => r.verdict,
+    exchanges: (r) => r.exchanges,
+    settled: (r) => r.verdict === 'error',
+  };
+  return { u, calls };
+}
+
+const env = (s: Scheduler, srv: FakeServer) => ({ s, control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT });
+
+describe('a batch side by side', () => {
+  it('runs its units at once and keeps every outcome when the server is still there', async () => {
+    const srv = fakeServer();
+    const outcomes = [{ verdict: 'pass', exchanges: [ex('response')] }, { verdict: 'fail', exchanges: [ex('response')] }, { verdict: 'pass', exchanges: [ex('response')] }];
+    const { u, calls } = units(outcomes);
+    const end = await runBatch(3, u, env(scheduler(srv), srv));
+    expect('kept' in end && end.kept.map((p) => p.first)).toEqual(outcomes);
+    // All three were in flight together: the third started before the first ended.
+    expect(Math.max(...calls.map((c) => c.inFlight))).toBe(3);
+    expect(srv.restarts).toBe(0);
+  });
+
+  it('confirms the verdicts that rest on a deadline in the batch, at once, with the longer deadline', async () => {
+    const srv = fakeServer();
+    const late = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const { u, calls } = units([late, { verdict: 'pass', exchanges: [ex('response')] }, late]);
+    const end = await runBatch(3, u, env(scheduler(srv), srv));
+    const confirms = calls.filter((c) => c.confirming);
+    expect(confirms.map((c) => c.i)).toEqual([0, 2]);
+    expect(confirms.every((c) => c.timeoutMs === confirmDeadline(TIMEOUT))).toBe(true);
+    expect('kept' in end && end.kept.map((p) => p.confirm !== undefined)).toEqual([true, false, true]);
+  });
+
+  it('keeps nothing when the server exited during the batch, and starts it again, uncharged', async () => {
+    const srv = fakeServer();
+    const { u } = units([0, 1, 2].map(() => ({ verdict: 'fail', exchanges: [ex('reset')] })), (i) => i === 1 && srv.kill());
+    const end = await runBatch(3, u, env(scheduler(srv), srv));
+    expect(end).toEqual({ dropped: 'exited' });
+    expect(srv.restarts).toBe(1);
+    expect(srv.deaths).toEqual([]);
+    expect(srv.exited()).toBeNull();
+  });
+
+  it('keeps nothing when a connection was refused, or a unit could not run', async () => {
+    const srv = fakeServer();
+    const refused = units([{ verdict: 'pass', exchanges: [ex('response')] }, { verdict: 'fail', exchanges: [ex('refused')] }]);
+    expect(await runBatch(2, refused.u, env(scheduler(srv), srv))).toEqual({ dropped: 'refused' });
+    const threw = units([{ verdict: 'pass', exchanges: [ex('response')] }, { verdict: 'error', exchanges: [] }]);
+    expect(await runBatch(2, threw.u, env(scheduler(srv), srv))).toEqual({ dropped: 'error' });
+    expect(srv.restarts).toBe(0);
+  });
+});
+
+describe('the loop with an outcome run side by side', () => {
+  it('takes the outcome and its confirmation as they are, and counts the confirmation toward the class of silences', async () => {
+    const srv = fakeServer();
+    const s = scheduler(srv);
+    let runs = 0;
+    const first = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const confirm = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const u = {
+      run: async (): Promise<Outcome> => {
+        runs++;
+        return first;
+      },
+      verdict: (r: Outcome) => r.verdict,
+      exchanges: (r: Outcome) => r.exchanges,
+    };
+    for (let k = 0; k < 3; k++) {
+      const end = await runUnit({ id: `framing.u${k}`, family: 'framing' }, s, u, { timeoutMs: TIMEOUT, control: srv, watched: true, pre: { first, confirm } });
+      expect('outcome' in end && end.outcome).toBe(confirm);
+    }
+    expect(runs).toBe(0);
+    // Three confirmations that found the same failure: the server's silences are a class.
+    expect(s.shouldConfirm()).toBe(false);
+  });
+
+  it('runs the confirmation itself when the batch did not (the class of silences was not yet decided then)', async () => {
+    const srv = fakeServer();
+    const s = scheduler(srv);
+    const calls: boolean[] = [];
+    const first = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const u = {
+      run: async (_a: number, _t: number, confirming: boolean): Promise<Outcome> => {
+        calls.push(confirming);
+        return { verdict: 'pass', exchanges: [ex('response')] };
+      },
+      verdict: (r: Outcome) => r.verdict,
+      exchanges: (r: Outcome) => r.exchanges,
+    };
+    const end = await runUnit({ id: 'framing.u', family: 'framing' }, s, u, { timeoutMs: TIMEOUT, control: srv, watched: true, pre: { first } });
+    expect(calls).toEqual([true]);
+    expect('outcome' in end && end.outcome.verdict).toBe('pass');
+  });
+});
