@@ -27,7 +27,7 @@
  *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, zoofuzz, rss, class, startup)
  *   npm run bench -- --class-size 40    a smaller class
  */
-import { blockWhy } from '../src/reporters/causes.js';
+import { blockWhy, phraseSideBySide } from '../src/reporters/causes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -420,8 +420,9 @@ function gradeSummary(g: GradeResult) {
   };
 }
 
-async function grade(submission: string, cmd: string, dir: string): Promise<GradeResult> {
+async function grade(submission: string, cmd: string, dir: string, serial = false): Promise<GradeResult> {
   return gradeSubmission({
+    ...(serial ? { serial: true } : {}),
     submission,
     cmd,
     dir,
@@ -458,7 +459,22 @@ async function benchGrade() {
   } finally {
     await copy.remove();
   }
-  return { settings: { runs: GRADE_RUNS, seed: GRADE_SEED, timeoutMs: DEFAULT_TIMEOUT_MS }, reference, hanging };
+  // A zoo server that never answers the requests it cannot read whole: side by side (the default), and
+  // one check at a time (--serial) as the baseline, one after the other in this run.
+  const silentCopy = await copyZoo('single-recv');
+  let silent: ReturnType<typeof gradeSummary> & { sideBySide: string };
+  let silentSerial: ReturnType<typeof gradeSummary>;
+  try {
+    progress('grade: single-recv (silent on requests it cannot read whole), side by side');
+    const g = await grade('single-recv', 'python3 server.py {port}', silentCopy.dir);
+    silent = { ...gradeSummary(g), sideBySide: g.run.sideBySide ? phraseSideBySide(g.run.sideBySide) : 'not asked' };
+    progress(`grade: single-recv ${silent.score.points}/${silent.score.max} in ${ms(silent.durationMs)}; --serial next`);
+    silentSerial = gradeSummary(await grade('single-recv', 'python3 server.py {port}', silentCopy.dir, true));
+    progress(`grade: single-recv --serial ${silentSerial.score.points}/${silentSerial.score.max} in ${ms(silentSerial.durationMs)}`);
+  } finally {
+    await silentCopy.remove();
+  }
+  return { settings: { runs: GRADE_RUNS, seed: GRADE_SEED, timeoutMs: DEFAULT_TIMEOUT_MS }, reference, hanging, silent, silentSerial };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -685,6 +701,12 @@ addTarget(gradeRes, 'grade: hostile-silent (hangs)', '< 30 s', (g) => ({
   baseline: `reference: ${ms(g.reference.durationMs)}`,
   value: g.hanging.durationMs,
   pass: g.hanging.durationMs < TARGETS.gradeHangingMs,
+}));
+addTarget(gradeRes, 'grade: zoo single-recv (silent on what it cannot read whole)', '< 30 s', (g) => ({
+  figure: `${ms(g.silent.durationMs)} (${g.silent.score.points}/${g.silent.score.max}; ${g.silent.sideBySide})`,
+  baseline: `--serial: ${ms(g.silentSerial.durationMs)} (${g.silentSerial.score.points}/${g.silentSerial.score.max})`,
+  value: g.silent.durationMs,
+  pass: g.silent.durationMs < TARGETS.gradeHangingMs && g.silent.score.points === g.silentSerial.score.points,
 }));
 addTarget(rss, 'grader peak RSS vs hostile-flood (largest of 3)', '< 200 MB', (r) => ({
   figure: `${mb(r.flood.peakBytes)} = ${mib(r.flood.peakBytes)} (${ms(r.flood.durationMs)}; ${r.flood.summary.fail ?? 0} fail, ${r.flood.summary.blocked ?? 0} blocked)`,

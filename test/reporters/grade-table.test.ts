@@ -120,6 +120,21 @@ describe('renderGradeTable', () => {
     expect(gradeNotes(grade('x')).some((n) => n.kind === 'restarts')).toBe(false);
   });
 
+  it('says how the checks ran: side by side and how wide, where it went back to one at a time, or why one at a time', () => {
+    const note = (sideBySide: NonNullable<ReturnType<typeof runResult>['sideBySide']>) =>
+      gradeNotes(grade('x', allChecks, { run: { ...runResult(allChecks), sideBySide } })).find((n) => n.kind === 'side-by-side')!;
+    const side = note({ mode: 'side-by-side', width: 7, ran: 230, batches: 33 });
+    expect(side).toEqual({ kind: 'side-by-side', bad: false, text: 'checks side by side: 230 in 33 batches of up to 7 (the server answered a client while 7 others stalled); --serial runs one at a time' });
+    expect(note({ mode: 'side-by-side', width: 16, ran: 16, batches: 1, fellBack: { after: 'status.header.no-colon-is-400', why: 'exited' } }).text).toBe(
+      'checks side by side: 16 in 1 batch of up to 16 (the server answered a client while 16 others stalled); one at a time from status.header.no-colon-is-400 on, where the server exited during a batch (that batch ran again, one check at a time); --serial runs one at a time',
+    );
+    expect(note({ mode: 'serial', why: 'one-client-at-a-time' }).text).toBe('one check at a time: the server did not answer a client while one other stalled, or while three did');
+    expect(note({ mode: 'serial', why: 'asked' }).text).toBe('one check at a time (--serial)');
+    expect(note({ mode: 'serial', why: 'exits-after-serving' }).text).toBe('one check at a time: the server exited after serving a client');
+    // A run that never came to ask (fuzz, or no two such checks) says nothing.
+    expect(gradeNotes(grade('x')).some((n) => n.kind === 'side-by-side')).toBe(false);
+  });
+
   it('explains a server that exited before listening, with its last stderr lines', () => {
     const t = renderGradeTable(crashedAtStart(), { color: false });
     expect(t).toContain('✗ the server exited before listening (exit code 1)\n    last lines on stderr:\n      Traceback (most recent call last):');

@@ -24,7 +24,7 @@ async function onConnection(
 }
 
 /** Persistence, Connection: close, HTTP/1.0, pipelining (RFC 9112 §9). */
-export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', family: 'connection' }, [
+export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', family: 'connection', sideBySide: true }, [
   {
     id: 'connection.keep-alive.second-request-answered',
     level: 'MUST',

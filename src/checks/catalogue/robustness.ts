@@ -121,6 +121,7 @@ function garbageCheck(id: string, what: string, bytes: Uint8Array): CheckDecl {
     source: survives('bytes that are no request are not served as one (an invalid request line SHOULD get 400, RFC 9112 §3), and the server lives on'),
     cite: 'RFC 9112 §2.2, §3',
     independent: true,
+    sideBySide: true,
     async run(ctx) {
       const sent = { plan: { bytes }, methods: ['GET'] };
       const ex = await ctx.send(sent, { timeoutMs: window(GARBAGE_ANSWER_WINDOW_MS, ctx.timeoutMs), headOnly: true });
