@@ -12,7 +12,7 @@ import { runUnit } from './unit-loop.js';
 import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
-import { runBatch, sideBySideWidth } from './side-by-side.js';
+import { keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 
@@ -176,11 +176,11 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   // Side by side (side-by-side.ts): only with a server we own; asked of the server before the first batch.
   let side: SideBySide | 'not-asked' | 'not-owned' = !opts.control ? 'not-owned' : opts.serial ? { mode: 'serial', why: 'asked' } : 'not-asked';
   // The outcomes of the current batch, by index into `ordered`.
-  let batch = new Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>();
+  let batch: Batch = new Map();
 
   for (let i = 0; i < ordered.length; i++) {
     const check = ordered[i]!;
-    if (!batch.has(i) && opts.control && (side === 'not-asked' || (typeof side === 'object' && side.mode === 'side-by-side' && !side.fellBack))) {
+    if (batch.size === 0 && opts.control && (side === 'not-asked' || (typeof side === 'object' && side.mode === 'side-by-side' && !side.fellBack))) {
       const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null && s.exitsAfterServing === null;
       if (side === 'not-asked' && batchFrom(ordered, i, 2, runs).length >= 2) {
         const width = await sideBySideWidth(opts.target, opts.profile, opts.timeoutMs);
@@ -202,9 +202,11 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     if (!applies(check, opts.profile, env)) {
       res = notRun(check, opts.profile, 'skip', skipReason(check, opts.profile, env));
     } else {
-      const pre = batch.get(i);
+      const kept = batch.get(i);
       batch.delete(i);
-      res = await runCheckUnit(check, opts, s, tag, memos, strict, pre?.pre, pre?.startedAt);
+      const pre = kept && stillHolds(kept, s, opts.timeoutMs) ? kept : undefined;
+      // A check's time is its own attempts', not the batch's nor the wait for its turn.
+      res = await runCheckUnit(check, opts, s, tag, memos, strict, pre?.pre, pre ? performance.now() - pre.tookMs : undefined);
       if (i === 0 && !opts.scheduler) {
         const u = unreachableFrom(res);
         if (u) {
@@ -257,12 +259,22 @@ function batchFrom(ordered: readonly Check[], i: number, width: number, runs: (c
   return members;
 }
 
+/** A batch's kept outcomes by index into the run's order, each with its own time and what its exchanges were read with. */
+type Batch = Map<number, { pre: Prerun<CheckAttempt>; tookMs: number; readWith: ReadWith }>;
+
+/** Does a kept outcome stand as if the check ran now (see keptStands)? */
+function stillHolds(kept: { pre: Prerun<CheckAttempt>; readWith: ReadWith }, s: Scheduler, timeoutMs: number): boolean {
+  const confirmed = kept.pre.confirm === undefined ? null : attemptExchanges(kept.pre.confirm);
+  return keptStands(attemptExchanges(kept.pre.first), confirmed, kept.readWith, readWith(s, timeoutMs));
+}
+
 /**
  * Runs a batch's first attempts (and the confirmations they call for) side by side; returns them by index,
  * to go through the loop in order, or nothing when the batch was not kept (then side by side is off).
  */
-async function runSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'side-by-side' }>): Promise<Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>> {
+async function runSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'side-by-side' }>): Promise<Batch> {
   const took = checks.map(() => 0);
+  const readWithThen = readWith(s, opts.timeoutMs);
   const end = await runBatch<CheckAttempt>(checks.length, {
     run: async (k, timeoutMs, confirming) => {
       const t = performance.now();
@@ -274,15 +286,14 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
     exchanges: attemptExchanges,
     settled: attemptSettled,
   }, { s, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
-  const out = new Map<number, { pre: Prerun<CheckAttempt>; startedAt: number }>();
+  const out: Batch = new Map();
   if ('dropped' in end) {
     side.fellBack = { after: checks[0]!.id, why: end.dropped };
     return out;
   }
   side.batches++;
   side.ran += checks.length;
-  // A check's time is its own attempts', not the batch's.
-  end.kept.forEach((pre, k) => out.set(indices[k]!, { pre, startedAt: performance.now() - took[k]! }));
+  end.kept.forEach((pre, k) => out.set(indices[k]!, { pre, tookMs: took[k]!, readWith: readWithThen }));
   return out;
 }
 

@@ -19,7 +19,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import type { Scheduler, ServerControl } from './scheduler.js';
+import { firstByteMs, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
@@ -119,6 +119,41 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   if (why === null) return { kept };
   if (why === 'exited' || why === 'hung') await control.restart();
   return { dropped: why };
+}
+
+/** What a run's exchanges are read with (Scheduler.exchangeDefaults), at the deadline and at a confirmation's. */
+export interface ReadWith {
+  at: ReturnType<Scheduler['exchangeDefaults']>;
+  confirming: ReturnType<Scheduler['exchangeDefaults']>;
+}
+
+export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
+  return { at: s.exchangeDefaults(timeoutMs), confirming: s.exchangeDefaults(confirmDeadline(timeoutMs)) };
+}
+
+/**
+ * Does an outcome kept from a batch stand as if its check ran now? The scheduler learns as units go through
+ * the loop (the idle end of a body framed by a close that does not come, the flood cap, the quiet window
+ * once silences are a class, re-measured from the pace), and a check that runs later is read with what was
+ * learned by then. The outcome (`first`, and `confirmed` when the batch confirmed it) was read with `then`;
+ * the run reads with `now`. It stands when reading it now could not have ended otherwise:
+ * - the idle end and the cap are the same now, or its exchanges all ended by themselves (an answer, a
+ *   close, a reset, an overflow) and it needed no confirmation;
+ * - every answer came within the quiet window the run would wait now;
+ * - an exchange that met silence (no byte) waited at least the quiet window now (a shorter window ends it
+ *   the same way; a longer one might have seen an answer), and one that got part of an answer waited
+ *   exactly that window.
+ * Otherwise the check runs again, one at a time, as it would have without side by side.
+ */
+export function keptStands(first: readonly Exchange[], confirmed: readonly Exchange[] | null, then: ReadWith, now: ReadWith): boolean {
+  const sameIdleAndCap = then.at.closeIdleMs === now.at.closeIdleMs && then.at.capBytes === now.at.capBytes && then.confirming.closeIdleMs === now.confirming.closeIdleMs && then.confirming.capBytes === now.confirming.capBytes;
+  if (!sameIdleAndCap && (confirmed !== null || first.some((x) => x.kind === 'timeout'))) return false;
+  const windowThen = then.at.silenceMs ?? Infinity;
+  const windowNow = now.at.silenceMs ?? Infinity;
+  return first.every((x) => {
+    if (x.kind !== 'timeout') return (firstByteMs(x) ?? 0) <= windowNow;
+    return x.receivedBytes === 0 ? windowNow <= windowThen : windowNow === windowThen;
+  });
 }
 
 async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {

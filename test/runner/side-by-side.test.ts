@@ -2,15 +2,16 @@
  * Checks side by side (src/runner/side-by-side.ts), without a network: a batch's outcomes are kept only
  * when the server is still there after them all; a batch during which the server exited, or a connection
  * was refused, keeps nothing and the server is started again (uncharged); the verdicts that rest on a
- * deadline are confirmed in the batch, with the longer deadline, at once; and the loop takes a kept
- * outcome as it is, without running the unit again.
+ * deadline are confirmed in the batch, with the longer deadline, at once; a kept outcome stands only when
+ * what the run learned meanwhile could not have changed it; and the loop takes a kept outcome as it is,
+ * without running the unit again.
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { confirmDeadline } from '../../src/runner/deadlines.js';
 import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
-import { runBatch, type BatchRun } from '../../src/runner/side-by-side.js';
+import { keptStands, runBatch, type BatchRun, type ReadWith } from '../../src/runner/side-by-side.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
 import { ex, fakeServer, type FakeServer } from './fake-server.js';
 
@@ -133,5 +134,37 @@ describe('the loop with an outcome run side by side', () => {
     const end = await runUnit({ id: 'framing.u', family: 'framing' }, s, u, { timeoutMs: TIMEOUT, control: srv, watched: true, pre: { first } });
     expect(calls).toEqual([true]);
     expect('outcome' in end && end.outcome.verdict).toBe('pass');
+  });
+});
+
+describe('a kept outcome, once the run has learned more', () => {
+  const read = (at: ReadWith['at'], confirming: ReadWith['confirming'] = {}): ReadWith => ({ at, confirming });
+  /** An exchange answered `ms` after its request. */
+  const answeredAfter = (ms: number): Exchange => ({ ...ex('response'), transcript: [{ dir: 'sent', atMs: 0, bytes: new Uint8Array(10) }, { dir: 'received', atMs: ms, bytes: new Uint8Array(40) }] });
+  const silent = (): Exchange => ex('timeout', 0);
+
+  it('stands when the run reads exchanges as it did then', () => {
+    expect(keptStands([silent()], [silent()], read({ silenceMs: 500 }), read({ silenceMs: 500 }))).toBe(true);
+  });
+
+  it('does not stand when the idle end of a close-framed body was learned meanwhile and it waited on a deadline', () => {
+    expect(keptStands([partialTimeout()], null, read({}), read({ closeIdleMs: 300 }))).toBe(false);
+    expect(keptStands([ex('response')], [ex('response')], read({}), read({ closeIdleMs: 300 }, { closeIdleMs: 300 }))).toBe(false);
+    // An answer that ended by itself did not depend on it.
+    expect(keptStands([ex('response')], null, read({}), read({ closeIdleMs: 300 }))).toBe(true);
+  });
+
+  it('keeps a silence that waited at least the quiet window now, not one that waited less', () => {
+    // Read then with the whole deadline, now with a quiet window of 500 ms: it would end the same way.
+    expect(keptStands([silent()], null, read({}), read({ silenceMs: 500 }))).toBe(true);
+    // Read then with 500 ms, now with the whole deadline: an answer might have come.
+    expect(keptStands([silent()], null, read({ silenceMs: 500 }), read({}))).toBe(false);
+    // Part of an answer, then silence: only the same window gives the same end.
+    expect(keptStands([partialTimeout()], null, read({}), read({ silenceMs: 500 }))).toBe(false);
+  });
+
+  it('does not keep an answer that came later than the quiet window the run would wait now', () => {
+    expect(keptStands([answeredAfter(800)], null, read({}), read({ silenceMs: 500 }))).toBe(false);
+    expect(keptStands([answeredAfter(20)], null, read({}), read({ silenceMs: 500 }))).toBe(true);
   });
 });

@@ -1,7 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zooServer } from './manifest.js';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { profiles } from '../../src/model/builtin-profiles.js';
+import { gradeSubmission } from '../../src/runner/grade.js';
+import type { GradeResult } from '../../src/runner/grade-types.js';
+import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
+import { freePort } from '../../src/supervise/launch.js';
+import { allProperties } from '../../properties/index.js';
+import { tempFolders } from '../helpers/tmp.js';
+import { START_MS } from '../helpers/env.js';
+import { ZOO_SERVERS_DIR, zooServer } from './manifest.js';
 import { failingIds, runMatrixRow } from './run-matrix.js';
+
+const tmp = tempFolders();
 
 /**
  * The verdicts are load-proof with the silence window (a deadline from the server's own pace) and the
@@ -34,6 +47,55 @@ describe.skipIf(process.env.WIREGRADE_LOAD_TEST !== '1')('verdicts under load', 
       }
       expect(rounds[1]).toEqual(rounds[0]);
       expect(rounds[2]).toEqual(rounds[0]);
+    } finally {
+      for (const l of loops) l.kill('SIGKILL');
+    }
+  }, 900_000);
+});
+
+/**
+ * The same for `grade` (issue 22's acceptance), where checks run side by side: a correct server, one that
+ * never answers what it cannot read whole, and one that crashes on a header line without a colon, graded
+ * three times each, all at once, beside two busy loops; and once each with --serial, on the same loaded
+ * machine. Every grade of a server gives every check the same verdict, side by side or not.
+ */
+const GRADED = ['correct-threaded', 'single-recv', 'crash-no-colon'];
+
+async function gradeZoo(slug: string, serial: boolean): Promise<GradeResult> {
+  const dir = path.join(tmp('wg-load-'), slug);
+  cpSync(path.join(ZOO_SERVERS_DIR, slug), dir, { recursive: true });
+  cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, '_lib'), { recursive: true });
+  return gradeSubmission({
+    submission: slug,
+    cmd: 'python3 server.py {port}',
+    dir,
+    port: await freePort(),
+    profile: profiles.reference!,
+    checks: allChecks,
+    properties: allProperties,
+    seed: 20261121,
+    runs: 5,
+    timeoutMs: 2000,
+    strict: false,
+    ...(serial ? { serial: true } : {}),
+    limits: DEFAULT_LIMITS,
+    sandbox: false,
+    startTimeoutMs: START_MS,
+  });
+}
+
+describe.skipIf(process.env.WIREGRADE_LOAD_TEST !== '1')('grades under load, side by side', () => {
+  it('three grades of three servers beside two busy loops, and one with --serial: identical verdicts', async () => {
+    const loops: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 900000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
+    try {
+      const runs = await Promise.all(GRADED.flatMap((slug) => [false, false, false, true].map(async (serial) => ({ slug, serial, g: await gradeZoo(slug, serial) }))));
+      for (const slug of GRADED) {
+        const mine = runs.filter((r) => r.slug === slug);
+        const verdicts = mine.map((r) => Object.fromEntries(r.g.run.checks.map((c) => [c.id, c.verdict])));
+        for (const [k, v] of verdicts.entries()) expect(v, `${slug}, grade ${k + 1} (${mine[k]!.serial ? '--serial' : 'side by side'})`).toEqual(verdicts[0]);
+        expect(mine.every((r) => !r.g.timedOut), `${slug}: no grade hit its time limit`).toBe(true);
+      }
+      expect(runs.find((r) => r.slug === 'single-recv' && !r.serial)!.g.run.sideBySide).toMatchObject({ mode: 'side-by-side' });
     } finally {
       for (const l of loops) l.kill('SIGKILL');
     }
