@@ -16,10 +16,12 @@ export interface CheckListEntry {
   impact?: Impact;
   /** The failures this one can follow from (one bug, one deduction), each with what it must show. */
   follows?: readonly FollowRule[];
+  /** May run beside other such checks when grading a server that serves several clients at once. */
+  sideBySide?: true;
 }
 
 /** What a listed check needs: a deterministic check or a property both have these. */
-export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule' | 'impact' | 'follows'>;
+export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule' | 'impact' | 'follows' | 'sideBySide'>;
 
 export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] {
   return checks.map((c) => {
@@ -30,11 +32,12 @@ export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] 
     if (c.profileRule) e.profileRule = c.profileRule;
     if (c.impact) e.impact = c.impact;
     if (c.follows && c.follows.length > 0) e.follows = c.follows;
+    if (c.sideBySide) e.sideBySide = true;
     return e;
   });
 }
 
-/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule?, impact?, follows? }. */
+/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule?, impact?, follows?, sideBySide? }. */
 export function renderCheckListJson(checks: readonly Listable[]): string {
   return JSON.stringify(checkListEntries(checks), null, 2) + '\n';
 }

@@ -73,12 +73,6 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 /** One run of a check, or the error it threw (an error of ours: the run is not watched). */
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
-/**
- * Runs one check through the unit loop (unit-loop.ts: the gate, a deadline verdict confirmed with the
- * longer deadline, the watch, a death confirmed by running it again), then makes its result: the level
- * under the profile, a failure not judged when its requests met a server started again in between, and
- * what the watch found.
- */
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
 async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number): Promise<CheckAttempt> {
   // Whether the server was started again during the attempt (it exits after each client).
@@ -101,6 +95,13 @@ const attemptExchanges = (a: CheckAttempt): Exchange[] => (a.error !== undefined
 const attemptSettled = (a: CheckAttempt): boolean => a.error !== undefined;
 const revivedIn = (a: CheckAttempt): boolean => a.error === undefined && a.revived;
 
+/**
+ * Runs one check through the unit loop (unit-loop.ts: the gate, a deadline verdict confirmed with the
+ * longer deadline, the watch, a death confirmed by running it again), then makes its result: the level
+ * under the profile, a failure not judged when its requests met a server started again in between, and
+ * what the watch found. `pre`: its outcomes already run side by side (see side-by-side.ts), and
+ * `startedAt` then when its own time started.
+ */
 async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, strict: boolean, pre?: Prerun<CheckAttempt>, startedAt = performance.now()): Promise<CheckResult> {
   const c0 = startedAt;
   // Whether the server was started again during the attempt the verdict comes from (or the first run it confirms).
@@ -151,7 +152,9 @@ function unreachableFrom(res: CheckResult): Unreachable | null {
 
 /**
  * Runs the deterministic catalogue against one target, one check at a time (a single-threaded server
- * must not have one check's connection blamed on another), and returns the data. Never prints.
+ * must not have one check's connection blamed on another), or, when grading a server seen to serve several
+ * clients at once, the checks that declare `sideBySide` in batches (side-by-side.ts), each outcome then
+ * taken in catalogue order; returns the data. Never prints.
  */
 export async function runChecks(opts: RunOptions): Promise<RunResult> {
   const t0 = performance.now();

@@ -65,6 +65,10 @@ describe('wiregrade list', () => {
       follows: [{ root: 'robustness.idle-client.does-not-block-others', when: expect.any(String) }],
     });
     expect(entries.find((e) => e.id === BASELINE)).not.toHaveProperty('impact');
+    // Whether it may run side by side (grading): a framing check may, the 64 KiB extension and the baseline may not.
+    expect(entries.find((e) => e.id === 'framing.smuggling.cl-te-embedded-get-not-answered')).toMatchObject({ sideBySide: true });
+    expect(entries.find((e) => e.id === 'framing.chunked-syntax.64kib-extension-ignored-or-4xx')).not.toHaveProperty('sideBySide');
+    expect(entries.find((e) => e.id === BASELINE)).not.toHaveProperty('sideBySide');
     const filtered = JSON.parse((await list('status.header.', '--json')).stdout) as Array<{ id: string }>;
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((e) => e.id.startsWith('status.header.'))).toBe(true);
