@@ -462,6 +462,8 @@ async function benchGrade() {
   // A zoo server that never answers the requests it cannot read whole: side by side (the default), and
   // one check at a time (--serial) as the baseline, one after the other in this run.
   const silentCopy = await copyZoo('single-recv');
+  // The grade runs a scratch copy of the submission folder alone: the shared base goes inside it.
+  await fs.cp(path.join(path.dirname(silentCopy.dir), '_lib'), path.join(silentCopy.dir, '_lib'), { recursive: true });
   let silent: ReturnType<typeof gradeSummary> & { sideBySide: string };
   let silentSerial: ReturnType<typeof gradeSummary>;
   try {
@@ -706,7 +708,8 @@ addTarget(gradeRes, 'grade: zoo single-recv (silent on what it cannot read whole
   figure: `${ms(g.silent.durationMs)} (${g.silent.score.points}/${g.silent.score.max}; ${g.silent.sideBySide})`,
   baseline: `--serial: ${ms(g.silentSerial.durationMs)} (${g.silentSerial.score.points}/${g.silentSerial.score.max})`,
   value: g.silent.durationMs,
-  pass: g.silent.durationMs < TARGETS.gradeHangingMs && g.silent.score.points === g.silentSerial.score.points,
+  // A grade whose server never started is no figure at all.
+  pass: g.silent.launch === 'listening' && g.silent.durationMs < TARGETS.gradeHangingMs && g.silent.score.points === g.silentSerial.score.points,
 }));
 addTarget(rss, 'grader peak RSS vs hostile-flood (largest of 3)', '< 200 MB', (r) => ({
   figure: `${mb(r.flood.peakBytes)} = ${mib(r.flood.peakBytes)} (${ms(r.flood.durationMs)}; ${r.flood.summary.fail ?? 0} fail, ${r.flood.summary.blocked ?? 0} blocked)`,

@@ -140,9 +140,9 @@ export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
  * - the idle end and the cap are the same now, or its exchanges all ended by themselves (an answer, a
  *   close, a reset, an overflow) and it needed no confirmation;
  * - every answer came within the quiet window the run would wait now;
- * - an exchange that met silence (no byte) waited at least the quiet window now (a shorter window ends it
- *   the same way; a longer one might have seen an answer), and one that got part of an answer waited
- *   exactly that window.
+ * - an exchange that ran out of time waited at least the quiet window now (a longer window might have seen
+ *   more), and no pause in what it received was as long as that window (which would have ended it there):
+ *   read now, it ends with the same bytes, at the window or at the deadline.
  * Otherwise the check runs again, one at a time, as it would have without side by side.
  */
 export function keptStands(first: readonly Exchange[], confirmed: readonly Exchange[] | null, then: ReadWith, now: ReadWith): boolean {
@@ -152,8 +152,19 @@ export function keptStands(first: readonly Exchange[], confirmed: readonly Excha
   const windowNow = now.at.silenceMs ?? Infinity;
   return first.every((x) => {
     if (x.kind !== 'timeout') return (firstByteMs(x) ?? 0) <= windowNow;
-    return x.receivedBytes === 0 ? windowNow <= windowThen : windowNow === windowThen;
+    return windowNow <= windowThen && longestPauseMs(x) < windowNow - 1;
   });
+}
+
+/** The longest wait for bytes inside an exchange: from a byte sent or received to the next byte received. */
+function longestPauseMs(x: Exchange): number {
+  let longest = 0;
+  let prev: number | null = null;
+  for (const e of x.transcript) {
+    if (e.dir === 'received' && prev !== null) longest = Math.max(longest, e.atMs - prev);
+    prev = e.atMs;
+  }
+  return longest;
 }
 
 async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {

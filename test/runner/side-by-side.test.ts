@@ -159,8 +159,18 @@ describe('a kept outcome, once the run has learned more', () => {
     expect(keptStands([silent()], null, read({}), read({ silenceMs: 500 }))).toBe(true);
     // Read then with 500 ms, now with the whole deadline: an answer might have come.
     expect(keptStands([silent()], null, read({ silenceMs: 500 }), read({}))).toBe(false);
-    // Part of an answer, then silence: only the same window gives the same end.
-    expect(keptStands([partialTimeout()], null, read({}), read({ silenceMs: 500 }))).toBe(false);
+  });
+
+  it('keeps part of an answer then silence only when no pause in it was as long as the quiet window now', () => {
+    const partial = (pauses: number[]): Exchange => {
+      let t = 0;
+      const transcript = [{ dir: 'sent' as const, atMs: 0, bytes: new Uint8Array(10) }, ...pauses.map((p) => ({ dir: 'received' as const, atMs: (t += p), bytes: new Uint8Array(20) }))];
+      return { ...ex('timeout', 20 * pauses.length), transcript };
+    };
+    // The head came at once, then nothing: a 500 ms window ends it with the same bytes.
+    expect(keptStands([partial([3])], null, read({}), read({ silenceMs: 500 }))).toBe(true);
+    // A second piece came 700 ms after the first: a 500 ms window would have ended it before that piece.
+    expect(keptStands([partial([3, 700])], null, read({}), read({ silenceMs: 500 }))).toBe(false);
   });
 
   it('does not keep an answer that came later than the quiet window the run would wait now', () => {
