@@ -6,43 +6,19 @@
  * (its deadline verdicts confirmed in the batch), one with a pool of 8 threads (batches of 7, so none waits
  * in its queue), and one that serves one client at a time (never side by side).
  */
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
-import { profiles } from '../../src/model/builtin-profiles.js';
-import { gradeSubmission } from '../../src/runner/grade.js';
 import type { GradeResult } from '../../src/runner/grade-types.js';
-import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
-import { freePort } from '../../src/supervise/launch.js';
-import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+import { gradeZoo } from '../helpers/grade-zoo.js';
 import { tempFolders } from '../helpers/tmp.js';
-import { START_MS } from '../helpers/env.js';
 
 const tmp = tempFolders();
 
-async function grade(slug: string, prefixes: readonly string[], serial: boolean): Promise<GradeResult> {
-  const dir = path.join(tmp('wg-side-'), slug);
-  cpSync(path.join(ZOO_SERVERS_DIR, slug), dir, { recursive: true });
-  cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, '_lib'), { recursive: true });
-  return gradeSubmission({
-    submission: slug,
-    cmd: 'python3 server.py {port}',
-    dir,
-    port: await freePort(),
-    profile: profiles.reference!,
-    checks: allChecks.filter((c) => c.id === BASELINE_ID || prefixes.some((p) => c.id.startsWith(p))),
-    properties: [],
-    seed: 20261121,
-    runs: 0,
-    timeoutMs: 2000,
-    strict: false,
-    ...(serial ? { serial: true } : {}),
-    limits: { ...DEFAULT_LIMITS, wallMs: 120_000 },
-    sandbox: false,
-    startTimeoutMs: START_MS,
-  });
+/** Grades a zoo server on the baseline and the checks under `prefixes`, without properties. */
+function grade(slug: string, prefixes: readonly string[], serial: boolean): Promise<GradeResult> {
+  const checks = allChecks.filter((c) => c.id === BASELINE_ID || prefixes.some((p) => c.id.startsWith(p)));
+  return gradeZoo(slug, tmp('wg-side-'), { checks, serial, wallMs: 120_000 });
 }
 
 const verdicts = (g: GradeResult) => Object.fromEntries(g.run.checks.map((c) => [c.id, c.verdict]));

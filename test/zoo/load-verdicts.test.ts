@@ -1,17 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { profiles } from '../../src/model/builtin-profiles.js';
-import { gradeSubmission } from '../../src/runner/grade.js';
-import type { GradeResult } from '../../src/runner/grade-types.js';
-import { DEFAULT_LIMITS } from '../../src/supervise/limits.js';
-import { freePort } from '../../src/supervise/launch.js';
 import { allProperties } from '../../properties/index.js';
+import { gradeZoo } from '../helpers/grade-zoo.js';
 import { tempFolders } from '../helpers/tmp.js';
-import { START_MS } from '../helpers/env.js';
-import { ZOO_SERVERS_DIR, zooServer } from './manifest.js';
+import { zooServer } from './manifest.js';
 import { failingIds, runMatrixRow } from './run-matrix.js';
 
 const tmp = tempFolders();
@@ -61,34 +54,11 @@ describe.skipIf(process.env.WIREGRADE_LOAD_TEST !== '1')('verdicts under load', 
  */
 const GRADED = ['correct-threaded', 'single-recv', 'crash-no-colon'];
 
-async function gradeZoo(slug: string, serial: boolean): Promise<GradeResult> {
-  const dir = path.join(tmp('wg-load-'), slug);
-  cpSync(path.join(ZOO_SERVERS_DIR, slug), dir, { recursive: true });
-  cpSync(path.join(ZOO_SERVERS_DIR, '_lib'), path.join(dir, '_lib'), { recursive: true });
-  return gradeSubmission({
-    submission: slug,
-    cmd: 'python3 server.py {port}',
-    dir,
-    port: await freePort(),
-    profile: profiles.reference!,
-    checks: allChecks,
-    properties: allProperties,
-    seed: 20261121,
-    runs: 5,
-    timeoutMs: 2000,
-    strict: false,
-    ...(serial ? { serial: true } : {}),
-    limits: DEFAULT_LIMITS,
-    sandbox: false,
-    startTimeoutMs: START_MS,
-  });
-}
-
 describe.skipIf(process.env.WIREGRADE_LOAD_TEST !== '1')('grades under load, side by side', () => {
   it('three grades of three servers beside two busy loops, and one with --serial: identical verdicts', async () => {
     const loops: ChildProcess[] = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 900000; while (Date.now() < end) {}'], { stdio: 'ignore' }));
     try {
-      const runs = await Promise.all(GRADED.flatMap((slug) => [false, false, false, true].map(async (serial) => ({ slug, serial, g: await gradeZoo(slug, serial) }))));
+      const runs = await Promise.all(GRADED.flatMap((slug) => [false, false, false, true].map(async (serial) => ({ slug, serial, g: await gradeZoo(slug, tmp('wg-load-'), { checks: allChecks, properties: allProperties, runs: 5, serial }) }))));
       for (const slug of GRADED) {
         const mine = runs.filter((r) => r.slug === slug);
         const verdicts = mine.map((r) => Object.fromEntries(r.g.run.checks.map((c) => [c.id, c.verdict])));
