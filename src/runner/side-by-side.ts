@@ -10,7 +10,8 @@
  * batch is kept: a server that is gone or hangs is started again, with no charge, and the batch runs one
  * check at a time as it would without this, which finds and charges the death; side by side is then off
  * for the rest of the run. A server that does not serve several clients at once is never run side by
- * side. Returns data; never prints. */
+ * side. Returns data; never prints.
+ */
 import type { Exchange } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
 import { Connection } from '../wire/connection.js';
@@ -19,7 +20,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import { firstByteMs, type Scheduler, type ServerControl } from './scheduler.js';
+import type { Scheduler, ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
@@ -137,23 +138,24 @@ export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
  * once silences are a class, re-measured from the pace), and a check that runs later is read with what was
  * learned by then. The outcome (`first`, and `confirmed` when the batch confirmed it) was read with `then`;
  * the run reads with `now`. It stands when reading it now could not have ended otherwise:
- * - the idle end and the cap are the same now, or its exchanges all ended by themselves (an answer, a
- *   close, a reset, an overflow) and it needed no confirmation;
- * - every answer came within the quiet window the run would wait now;
- * - an exchange that ran out of time waited at least the quiet window now (a longer window might have seen
- *   more), and no pause in what it received was as long as that window (which would have ended it there):
- *   read now, it ends with the same bytes, at the window or at the deadline.
+ * - what it is read with is the same; or
+ * - the idle end and the cap are the same (or its exchanges all ended by themselves, and it needed no
+ *   confirmation), and for the quiet window:
+ *   - a window as long or longer now: an exchange that ended by itself ends the same; one that ran out of
+ *     time did so at the same window (a longer one might have seen more);
+ *   - a shorter window now: an exchange that ran out of time never paused that long before (read now, it
+ *     ends with the same bytes, at the window or at the deadline), and one that ended by itself took less
+ *     than that window in all.
  * Otherwise the check runs again, one at a time, as it would have without side by side.
  */
 export function keptStands(first: readonly Exchange[], confirmed: readonly Exchange[] | null, then: ReadWith, now: ReadWith): boolean {
+  if (JSON.stringify(then) === JSON.stringify(now)) return true;
   const sameIdleAndCap = then.at.closeIdleMs === now.at.closeIdleMs && then.at.capBytes === now.at.capBytes && then.confirming.closeIdleMs === now.confirming.closeIdleMs && then.confirming.capBytes === now.confirming.capBytes;
   if (!sameIdleAndCap && (confirmed !== null || first.some((x) => x.kind === 'timeout'))) return false;
   const windowThen = then.at.silenceMs ?? Infinity;
   const windowNow = now.at.silenceMs ?? Infinity;
-  return first.every((x) => {
-    if (x.kind !== 'timeout') return (firstByteMs(x) ?? 0) <= windowNow;
-    return windowNow <= windowThen && longestPauseMs(x) < windowNow - 1;
-  });
+  if (windowNow >= windowThen) return first.every((x) => x.kind !== 'timeout' || windowNow === windowThen);
+  return first.every((x) => (x.kind === 'timeout' ? longestPauseMs(x) : x.elapsedMs) < windowNow - 1);
 }
 
 /** The longest wait for bytes inside an exchange: from a byte sent or received to the next byte received. */

@@ -140,7 +140,7 @@ describe('the loop with an outcome run side by side', () => {
 describe('a kept outcome, once the run has learned more', () => {
   const read = (at: ReadWith['at'], confirming: ReadWith['confirming'] = {}): ReadWith => ({ at, confirming });
   /** An exchange answered `ms` after its request. */
-  const answeredAfter = (ms: number): Exchange => ({ ...ex('response'), transcript: [{ dir: 'sent', atMs: 0, bytes: new Uint8Array(10) }, { dir: 'received', atMs: ms, bytes: new Uint8Array(40) }] });
+  const answeredAfter = (ms: number): Exchange => ({ ...ex('response'), elapsedMs: ms + 1, transcript: [{ dir: 'sent', atMs: 0, bytes: new Uint8Array(10) }, { dir: 'received', atMs: ms, bytes: new Uint8Array(40) }] });
   const silent = (): Exchange => ex('timeout', 0);
 
   it('stands when the run reads exchanges as it did then', () => {
@@ -173,8 +173,10 @@ describe('a kept outcome, once the run has learned more', () => {
     expect(keptStands([partial([3, 700])], null, read({}), read({ silenceMs: 500 }))).toBe(false);
   });
 
-  it('does not keep an answer that came later than the quiet window the run would wait now', () => {
+  it('does not keep an answer that took longer than the quiet window the run would wait now', () => {
     expect(keptStands([answeredAfter(800)], null, read({}), read({ silenceMs: 500 }))).toBe(false);
     expect(keptStands([answeredAfter(20)], null, read({}), read({ silenceMs: 500 }))).toBe(true);
+    // A window as long or longer now: an answer that came ends the same.
+    expect(keptStands([answeredAfter(800)], null, read({ silenceMs: 900 }), read({ silenceMs: 1200 }))).toBe(true);
   });
 });
