@@ -12,7 +12,7 @@ import { runUnit } from './unit-loop.js';
 import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
-import { keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
+import { EXIT_GRACE_MS, exitWithin, keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 
@@ -185,12 +185,15 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     const check = ordered[i]!;
     if (batch.size === 0 && opts.control && (side === 'not-asked' || (typeof side === 'object' && side.mode === 'side-by-side' && !side.fellBack))) {
       const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null && s.exitsAfterServing === null;
-      if (side === 'not-asked' && batchFrom(ordered, i, 2, runs).length >= 2) {
+      // A server on its way out after the last unit's client is not asked: its exit is the loop's to see and
+      // charge (Scheduler.before), and then nothing runs side by side (it exits after serving).
+      if (side === 'not-asked' && batchFrom(ordered, i, 2, runs).length >= 2 && !(await exitWithin(opts.control, EXIT_GRACE_MS))) {
         const width = await sideBySideWidth(opts.target, opts.profile, opts.timeoutMs);
         side = width > 1 ? { mode: 'side-by-side', width, ran: 0, batches: 0 } : { mode: 'serial', why: 'one-client-at-a-time' };
-        // The question itself was clients that stalled: a server it took down is started again, uncharged
-        // (robustness.slow-client.does-not-block-others asks it again, and is charged with what follows).
-        if (opts.control.exited()) {
+        // It was there a moment before: if it goes now (watched as after a check), the question itself, clients
+        // that stalled and closed, took it down. It is started again, uncharged (robustness.slow-client.
+        // does-not-block-others asks it again, and is charged with it).
+        if (await exitWithin(opts.control, EXIT_GRACE_MS)) {
           await opts.control.restart();
           side = { mode: 'serial', why: 'one-client-at-a-time' };
         }

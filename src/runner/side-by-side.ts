@@ -24,8 +24,11 @@ import type { Scheduler, ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
-/** How long a process is watched for its exit after a batch with an unanswered exchange (as after one check). */
-const EXIT_GRACE_MS = 250;
+/**
+ * How long a process is watched for its exit after a batch with an unanswered exchange (as after one
+ * check), and before the server is asked how many clients it serves at once.
+ */
+export const EXIT_GRACE_MS = 250;
 
 /**
  * The clients asked to stall, in this order, while the server is asked to answer one more: 1 first (a
@@ -169,7 +172,8 @@ function longestPauseMs(x: Exchange): number {
   return longest;
 }
 
-async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {
+/** Has the process exited within `ms` (watched every 10 ms)? */
+export async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {
   const end = performance.now() + ms;
   for (;;) {
     if (c.exited()) return true;
