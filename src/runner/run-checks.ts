@@ -11,8 +11,8 @@ import { levelled, notRun, unitEnv, unitMeta } from './plan.js';
 import { runUnit } from './unit-loop.js';
 import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
-import { Scheduler, type ServerControl } from './scheduler.js';
-import { EXIT_GRACE_MS, exitWithin, keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
+import { EXIT_GRACE_MS, exitWithin, Scheduler, type ServerControl } from './scheduler.js';
+import { keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 
@@ -194,7 +194,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         // that stalled and closed, took it down. It is started again, uncharged (robustness.slow-client.
         // does-not-block-others asks it again, and is charged with it).
         if (await exitWithin(opts.control, EXIT_GRACE_MS)) {
-          await opts.control.restart();
+          await s.restartUncharged(check.id);
           side = { mode: 'serial', why: 'one-client-at-a-time' };
         }
       }
@@ -291,7 +291,7 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
-  }, { s, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  }, { s, first: checks[0]!.id, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
   const out: Batch = new Map();
   if ('dropped' in end) {
     side.fellBack = { after: checks[0]!.id, why: end.dropped };

@@ -104,7 +104,7 @@ export type AfterUnit =
   | { chargedTo: 'keeps-serving'; down: DownCause; restarted: boolean; judged: boolean; preceded: boolean };
 
 /** How long a process whose connection just ended without an answer is watched for its exit. */
-const EXIT_GRACE_MS = 250;
+export const EXIT_GRACE_MS = 250;
 /**
  * The watch once the server has shown, three times in a row, that it ends connections without a complete
  * answer and lives on (a habit, such as a head with no blank line): a process that crashes is seen
@@ -115,7 +115,8 @@ const EXIT_GRACE_MS = 250;
 const HABIT_GRACE_MS = 60;
 const HABIT_AFTER = 3;
 
-async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number | null; signal: string | null } | null> {
+/** The process's exit, when it exits within `ms` (watched every 10 ms), else null. */
+export async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number | null; signal: string | null } | null> {
   const end = performance.now() + ms;
   for (;;) {
     const e = c.exited();
@@ -456,6 +457,19 @@ export class Scheduler {
     this.exitsAfterServing ??= { times: 0, firstAfter: record.after, down: record.down };
     this.exitsAfterServing.times++;
     this.o.control?.onRecharge?.(record);
+  }
+
+  /**
+   * Starts the server again with no charge and outside the budgets: after side by side took it down (the
+   * question of how many clients it serves, or a batch that is then run one check at a time and charges
+   * the death itself; each happens at most once in a run). A start that fails stops the run, after `after`.
+   */
+  async restartUncharged(after: string): Promise<boolean> {
+    const c = this.o.control;
+    if (!c) return false;
+    const r = await c.restart();
+    if (!r.ok) this.stopped = { afterCheck: after, cause: { kind: 'restart-failed', after, failure: r.failure } };
+    return r.ok;
   }
 
   private async restartAfter(unit: Unit, down: DownCause, served: boolean): Promise<boolean> {

@@ -20,15 +20,9 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import type { Scheduler, ServerControl } from './scheduler.js';
+import { EXIT_GRACE_MS, exitWithin, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
-
-/**
- * How long a process is watched for its exit after a batch with an unanswered exchange (as after one
- * check), and before the server is asked how many clients it serves at once.
- */
-export const EXIT_GRACE_MS = 250;
 
 /**
  * The clients asked to stall, in this order, while the server is asked to answer one more: 1 first (a
@@ -81,6 +75,8 @@ export interface BatchRun<R> {
 
 export interface BatchEnv {
   s: Scheduler;
+  /** The unit the batch starts with (where a run stops whose server cannot be started again). */
+  first: string;
   control: ServerControl;
   target: Endpoint;
   profile: Profile;
@@ -113,7 +109,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   else if (exchanges.some((x) => x.kind === 'refused')) why = 'refused';
   // A connection that ended without an answer may be the process dying: a moment to see it go.
   const incomplete = exchanges.some((x) => x.kind !== 'response');
-  const exited = incomplete ? await exitWithin(control, EXIT_GRACE_MS) : control.exited() !== null;
+  const exited = (incomplete ? await exitWithin(control, EXIT_GRACE_MS) : control.exited()) !== null;
   if (exited) why = 'exited';
   else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
     // Silence: is the server still answering anyone (not hung by one of the batch's requests)?
@@ -121,7 +117,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
     if (probe !== null) why = control.exited() ? 'exited' : 'hung';
   }
   if (why === null) return { kept };
-  if (why === 'exited' || why === 'hung') await control.restart();
+  if (why === 'exited' || why === 'hung') await s.restartUncharged(env.first);
   return { dropped: why };
 }
 
@@ -170,14 +166,4 @@ function longestPauseMs(x: Exchange): number {
     prev = e.atMs;
   }
   return longest;
-}
-
-/** Has the process exited within `ms` (watched every 10 ms)? */
-export async function exitWithin(c: ServerControl, ms: number): Promise<boolean> {
-  const end = performance.now() + ms;
-  for (;;) {
-    if (c.exited()) return true;
-    if (performance.now() >= end) return false;
-    await sleep(10);
-  }
 }

@@ -13,7 +13,7 @@ import { confirmDeadline } from '../../src/runner/deadlines.js';
 import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 import { keptStands, runBatch, type BatchRun, type ReadWith } from '../../src/runner/side-by-side.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
-import { ex, fakeServer, type FakeServer } from './fake-server.js';
+import { ex, fakeServer } from './fake-server.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const TIMEOUT = 100;
@@ -49,7 +49,7 @@ function units(outcomes: Outcome[], during: (i: number) => void = () => {}) {
   return { u, calls };
 }
 
-const env = (s: Scheduler, srv: FakeServer) => ({ s, control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT });
+const env = (s: Scheduler, srv: ServerControl) => ({ s, first: 'status.first', control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT });
 
 describe('a batch side by side', () => {
   it('runs its units at once and keeps every outcome when the server is still there', async () => {
@@ -82,6 +82,15 @@ describe('a batch side by side', () => {
     expect(srv.restarts).toBe(1);
     expect(srv.deaths).toEqual([]);
     expect(srv.exited()).toBeNull();
+  });
+
+  it('stops the run after the batch when the server it took down cannot be started again', async () => {
+    const srv = fakeServer();
+    const failing: ServerControl = { ...srv, exited: () => srv.exited(), restart: async () => ({ ok: false, failure: { kind: 'exited', code: 1, signal: null, addressInUse: true } }) };
+    const s = scheduler(failing);
+    const { u } = units([0, 1].map(() => ({ verdict: 'fail', exchanges: [ex('reset')] })), (i) => i === 0 && srv.kill());
+    expect(await runBatch(2, u, env(s, failing))).toEqual({ dropped: 'exited' });
+    expect(s.stopped).toMatchObject({ afterCheck: 'status.first', cause: { kind: 'restart-failed', after: 'status.first' } });
   });
 
   it('keeps nothing when a connection was refused, or a unit could not run', async () => {
