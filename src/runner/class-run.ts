@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { exchange, type Exchange } from '../client/exchange.js';
 import type { Endpoint } from '../wire/types.js';
 import type { ClassProbe, ProbeRequest, ProbeSet } from './class-probes.js';
+import { confirmDeadline, CONFIRMED_CLASS } from './deadlines.js';
 import { answerOf, readBackOf, stageOf, type Answer, type ProbeSignature } from './class-signature.js';
 
 /** What the class phase needs of a server it did not start: is it dead, and start it again. */
@@ -19,6 +20,8 @@ export interface ClassServerControl {
 export interface ClassRunOptions {
   /** Deadline of one exchange (connect, send, read). */
   timeoutMs?: number;
+  /** The longer deadline a probe is waited on until the server's hangs are a class (default: confirmDeadline(timeoutMs)). */
+  confirmTimeoutMs?: number;
   /** After an answer: how long to watch for more bytes. */
   settleMs?: number;
   /** A body delimited by a close on a connection kept open ends after this idle pause. */
@@ -44,8 +47,15 @@ export interface SubmissionSignatures {
   restarts: number;
 }
 
-async function send(target: Endpoint, r: ProbeRequest, o: Required<Omit<ClassRunOptions, 'control'>>): Promise<Exchange> {
-  return exchange(target, { bytes: r.bytes }, { methods: [r.method], timeoutMs: o.timeoutMs, settleMs: o.settleMs, closeIdleMs: o.closeIdleMs, capBytes: o.capBytes });
+type Settings = Required<Omit<ClassRunOptions, 'control' | 'confirmTimeoutMs'>>;
+
+async function send(target: Endpoint, r: ProbeRequest, o: Settings, timeoutMs: number): Promise<Exchange> {
+  return exchange(target, { bytes: r.bytes }, { methods: [r.method], timeoutMs, settleMs: o.settleMs, closeIdleMs: o.closeIdleMs, capBytes: o.capBytes });
+}
+
+/** Whether any answer of a probe (a setup stage's or the signed one) was a silence until the deadline. */
+function hung(sig: ProbeSignature): boolean {
+  return sig.answer.kind === 'hang' || sig.setup.some((s) => s.split('/').includes('hang'));
 }
 
 /**
@@ -59,6 +69,13 @@ export async function probeSubmission(submission: string, target: Endpoint, set:
   let restarts = 0;
   let down = false;
   let silent = 0;
+  // A hang is a verdict that rests on a deadline, and a hang the rest of the class does not share is a
+  // finding: on a loaded machine a correct server can miss the 1.5 s deadline. So, as the checks do
+  // (deadlines.ts), a probe is waited on with a confirmation's longer deadline until the server has
+  // hung CONFIRMED_CLASS times under it; after that its silences are a class, and the deadline is the
+  // short one. A server that answers within the long deadline pays nothing for it.
+  let confirmedHangs = 0;
+  const longMs = options.confirmTimeoutMs ?? confirmDeadline(o.timeoutMs);
   for (const p of set.probes) {
     // A server that answers none of several probes in a row (silent, dripping) is not probed further:
     // each would only wait out its deadline. What is not probed is not compared.
@@ -66,7 +83,7 @@ export async function probeSubmission(submission: string, target: Endpoint, set:
       signatures[p.id] = { setup: [], answer: { kind: 'not-run' } };
       continue;
     }
-    const sig = await runProbe(target, p, o);
+    const sig = await runProbe(target, p, o, confirmedHangs < CONFIRMED_CLASS ? longMs : o.timeoutMs);
     // A process that just crashed may not be reaped yet: a probe without an answer looks again shortly.
     if (o.control && o.control.exited() === null && (sig.answer.kind !== 'answer' || sig.setup.some((s) => /[a-z]/.test(s)))) await sleep(60);
     if (o.control && o.control.exited() !== null) {
@@ -79,18 +96,19 @@ export async function probeSubmission(submission: string, target: Endpoint, set:
       }
     }
     signatures[p.id] = sig;
+    if (hung(sig)) confirmedHangs++;
     silent = sig.answer.kind === 'hang' ? silent + 1 : 0;
   }
   return { submission, signatures, durationMs: Math.round(performance.now() - t0), restarts };
 }
 
-async function runProbe(target: Endpoint, p: ClassProbe, o: Required<Omit<ClassRunOptions, 'control'>>): Promise<ProbeSignature> {
+async function runProbe(target: Endpoint, p: ClassProbe, o: Settings, timeoutMs: number): Promise<ProbeSignature> {
   const setup: string[] = [];
   for (const stage of p.setup) {
-    const answers: Answer[] = (await Promise.all(stage.map((r) => send(target, r, o)))).map((ex) => answerOf(ex));
+    const answers: Answer[] = (await Promise.all(stage.map((r) => send(target, r, o, timeoutMs)))).map((ex) => answerOf(ex));
     setup.push(stageOf(answers));
   }
-  const exs = await Promise.all(p.final.map((r) => send(target, r, o)));
+  const exs = await Promise.all(p.final.map((r) => send(target, r, o, timeoutMs)));
   const answer = answerOf(exs[0]!, { compareBytes: p.compareBytes === true });
   const sig: ProbeSignature = { setup, answer };
   if (p.markers) sig.readBack = readBackOf(exs.map((ex) => ex.finals[0]?.body ?? new Uint8Array()), p.markers);

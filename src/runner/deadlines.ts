@@ -10,6 +10,9 @@ export const CONFIRM_FACTOR = 2;
 /** … and at least this long: on a machine loaded enough, a correct server can take more than 2 s. */
 export const CONFIRM_MIN_MS = 5000;
 
+/** Confirmations in a row that found the same failure, after which a server's silences are a class (taken as they are). */
+export const CONFIRMED_CLASS = 3;
+
 /** The deadline a confirmation runs with. */
 export function confirmDeadline(timeoutMs: number): number {
   return Math.max(timeoutMs * CONFIRM_FACTOR, CONFIRM_MIN_MS);

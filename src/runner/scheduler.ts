@@ -13,6 +13,7 @@ import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes
 import { probeAlive } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
+import { CONFIRMED_CLASS } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -128,8 +129,6 @@ export async function exitWithin(c: ServerControl, ms: number): Promise<{ code: 
 /** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
 export const FLOOD_CAP_BYTES = 256 * 1024;
 
-/** Confirmations in a row that found the same failure, after which a server's silences are a class (taken as they are). */
-const CONFIRMED_CLASS = 3;
 /** The silence window is this many times the slowest recent answer … */
 export const SILENCE_FACTOR = 20;
 /** … and at least this long (a scheduling hiccup of a loaded machine is far shorter). */
