@@ -10,7 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    globalSetup: ['test/setup/target.ts'],
+    globalSetup: ['test/setup/target.ts', 'test/setup/python.ts'],
     // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines): six
     // files at a time keep both cores busy, also when two busy loops compete for them (measured with
     // two loops: four workers 5:25, six 4:17, every verdict the same).
