@@ -12,11 +12,14 @@ export const LONGEST_FIRST: readonly string[] = [
   'test/zoo/matrix-2.test.ts',
   'test/zoo/profiles/profile-matrix.test.ts',
   'test/grade/grade.test.ts',
+  'test/zoo/class/class-kv.test.ts',
   'test/grade/report-size.test.ts',
   'test/grade/truthful.test.ts',
   'test/zoo/zoo-smoke.test.ts',
   'test/controls/controls.test.ts',
   'test/package/pack.test.ts',
+  // (short, but ~40 s of one core beside the others: started late, it would end after them)
+  'test/typecheck.test.ts',
 ];
 
 export default class LongestFirst extends BaseSequencer {
