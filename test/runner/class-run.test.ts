@@ -12,25 +12,23 @@ import { probeSubmission } from '../../src/runner/class-run.js';
 import { CONFIRMED_CLASS } from '../../src/runner/deadlines.js';
 
 const open: net.Server[] = [];
+const sockets = new Set<net.Socket>();
 afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => new Promise<void>((r) => { s.close(() => r()); })));
+  for (const x of sockets) x.destroy();
+  sockets.clear();
+  await Promise.all(open.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
 });
 
 /** A server whose first `silentFirst` connections get nothing, and every later one a 200 after `delayMs`. */
 async function server(delayMs: number, silentFirst: number): Promise<number> {
   let n = 0;
-  const sockets = new Set<net.Socket>();
   const s = net.createServer((sock) => {
     sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
     sock.on('error', () => {});
     if (n++ < silentFirst) return;
     const t = setTimeout(() => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'), delayMs);
     sock.on('close', () => clearTimeout(t));
   });
-  s.on('close', () => sockets.forEach((x) => x.destroy()));
-  const close = s.close.bind(s);
-  s.close = (cb?: (err?: Error) => void) => { sockets.forEach((x) => x.destroy()); return close(cb); };
   open.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return (s.address() as net.AddressInfo).port;
