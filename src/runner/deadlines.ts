@@ -3,7 +3,7 @@
  * it counts (a loaded machine must not fail a server). Every kind of unit confirms the same way
  * (unit-loop.ts).
  */
-import type { Exchange } from '../client/exchange.js';
+import { QUIET_WINDOW_MAX_REQUEST_BYTES, type Exchange } from '../client/exchange.js';
 
 /** A confirmation of a verdict that rests on a deadline uses this many times the deadline … */
 export const CONFIRM_FACTOR = 2;
@@ -36,4 +36,22 @@ export function restsOnDeadline(verdict: string, exchanges: readonly Exchange[])
 export function confirmsOnDeadline(verdict: string, exchanges: readonly Exchange[]): boolean {
   if (verdict === 'blocked') return exchanges.filter((e) => e.kind === 'timeout').length === 1 && !exchanges.some((e) => e.kind === 'refused');
   return restsOnDeadline(verdict, exchanges);
+}
+
+/**
+ * A failure the class of confirmed silences (CONFIRMED_CLASS) does not cover: one that rests on a
+ * deadline (restsOnDeadline) with a timeout on a request over QUIET_WINDOW_MAX_REQUEST_BYTES. The
+ * server's time to read a large request is not the time it takes to not answer a small one: a server
+ * reading a 1 MiB request line 8 bytes at a time answers in 150 ms idle and in more than a second beside a
+ * loaded suite. Such a failure is confirmed whatever the class says, and its confirmation neither counts
+ * toward the class nor breaks it: it decides its own verdict only. (A `blocked` one charges nothing and is
+ * taken as it is once the class stands, as a small one is.)
+ */
+export function confirmsOutsideClass(verdict: string, exchanges: readonly Exchange[]): boolean {
+  return restsOnDeadline(verdict, exchanges) && largeSilence(exchanges);
+}
+
+/** A timeout on a request over QUIET_WINDOW_MAX_REQUEST_BYTES (see confirmsOutsideClass). */
+export function largeSilence(exchanges: readonly Exchange[]): boolean {
+  return exchanges.some((e) => e.kind === 'timeout' && (e.request?.plan.bytes.length ?? 0) > QUIET_WINDOW_MAX_REQUEST_BYTES);
 }

@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { confirmDeadline, confirmsOnDeadline } from './deadlines.js';
+import { confirmDeadline, confirmsOnDeadline, confirmsOutsideClass, largeSilence } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -55,7 +55,8 @@ export type UnitLoopEnd<R> = { blocked: BlockCause } | { outcome: R; after: Afte
 
 /** A unit whose run needs confirming: a verdict that rests on a deadline, while the server is still there. */
 function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions<R>, s: Scheduler): boolean {
-  return confirmsOnDeadline(u.verdict(r), u.exchanges(r)) && !o.control?.exited() && s.shouldConfirm();
+  if (o.control?.exited()) return false;
+  return s.shouldConfirm() ? confirmsOnDeadline(u.verdict(r), u.exchanges(r)) : confirmsOutsideClass(u.verdict(r), u.exchanges(r));
 }
 
 /** Runs one unit through the loop (see the file's header). */
@@ -73,10 +74,12 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     if (u.settled?.(r)) return { outcome: r, after: null };
     if (needsConfirming(u, r, o, s)) {
       const first = u.verdict(r);
+      // A large request's silence is outside the class of silences (confirmsOutsideClass): its confirmation decides its own verdict only.
+      const inClass = !largeSilence(u.exchanges(r));
       if (pre?.confirm === undefined) ranHere = true;
       r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));
       if (u.settled?.(r)) return { outcome: r, after: null };
-      s.confirmed(u.verdict(r) === first);
+      if (inClass) s.confirmed(u.verdict(r) === first);
     }
     if (!o.watched) return { outcome: r, after: null };
     const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere);

@@ -8,20 +8,23 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import type { Check, CheckRun, RunVerdict } from '../../src/checks/types.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { confirmDeadline, confirmsOnDeadline } from '../../src/runner/deadlines.js';
+import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
+import { confirmDeadline, confirmsOnDeadline, largeSilence } from '../../src/runner/deadlines.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
 
 const TIMEOUT = 100;
 const LONG = confirmDeadline(TIMEOUT);
 
-function ex(kind: OutcomeKind): Exchange {
+function ex(kind: OutcomeKind, requestBytes?: number): Exchange {
   // Bytes came back (a partial answer): the scheduler's watch asks the fake process, not the socket.
-  return { kind, responses: [], finals: [], partial: null, connection: 'open', sentBytes: 10, receivedBytes: 5, elapsedMs: 1, transcript: [] };
+  const e: Exchange = { kind, responses: [], finals: [], partial: null, connection: 'open', sentBytes: 10, receivedBytes: 5, elapsedMs: 1, transcript: [] };
+  if (requestBytes === undefined) return e;
+  return { ...e, sentBytes: requestBytes, request: { plan: { bytes: new Uint8Array(requestBytes), pausesMs: [] } } as unknown as Exchange['request'] };
 }
 
 /** A check that answers `verdict` with one exchange of `kind` (or what `confirm` says with the long deadline), and records each deadline it ran with. */
-function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map<string, number[]>, confirm?: RunVerdict): Check {
+function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map<string, number[]>, confirm?: RunVerdict, requestBytes?: number): Check {
   return {
     id,
     family: 'framing',
@@ -30,7 +33,7 @@ function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map
     async run(ctx): Promise<CheckRun> {
       deadlines.set(id, [...(deadlines.get(id) ?? []), ctx.timeoutMs]);
       const v = ctx.timeoutMs === LONG && confirm ? confirm : verdict;
-      return { verdict: v, reason: v, expected: [], actual: v, exchanges: [ex(v === verdict ? kind : 'response')] };
+      return { verdict: v, reason: v, expected: [], actual: v, exchanges: [ex(v === verdict ? kind : 'response', requestBytes)] };
     },
   };
 }
@@ -77,5 +80,37 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     const r = await run(checks);
     expect(r.checks.find((c) => c.id === 'framing.slow')?.verdict).toBe('pass');
     expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('a silence on a large request is confirmed even once silences are a class: reading it is not the pace of small answers', async () => {
+    const big = QUIET_WINDOW_MAX_REQUEST_BYTES + 1;
+    expect(largeSilence([ex('timeout', big)])).toBe(true);
+    expect(largeSilence([ex('timeout', QUIET_WINDOW_MAX_REQUEST_BYTES)])).toBe(false);
+    expect(largeSilence([ex('response', big)])).toBe(false);
+    const d = new Map<string, number[]>();
+    // Three small silences make the class; a fourth is taken as it is; the large one is still confirmed, and its confirmation's pass stands.
+    const checks = [
+      baseline(d),
+      ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)),
+      fake('framing.big', 'fail', 'timeout', d, 'pass', big),
+      // A blocked one charges nothing: taken as it is once the class stands, as a small one is.
+      fake('framing.big-blocked', 'blocked', 'timeout', d, 'pass', big),
+    ];
+    const r = await run(checks);
+    expect(d.get('framing.big-blocked')).toEqual([TIMEOUT]);
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
+    expect(d.get('framing.big')).toEqual([TIMEOUT, LONG]);
+    expect(r.checks.find((c) => c.id === 'framing.big')?.verdict).toBe('pass');
+  });
+
+  it('a large request\'s confirmation that flips neither breaks the class nor counts toward it', async () => {
+    const big = QUIET_WINDOW_MAX_REQUEST_BYTES + 1;
+    const d = new Map<string, number[]>();
+    // Before the class: the large one is confirmed (and flips) but does not count; three small ones still make the class.
+    const checks = [baseline(d), fake('framing.big', 'fail', 'timeout', d, 'pass', big), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d))];
+    const r = await run(checks);
+    expect(d.get('framing.big')).toEqual([TIMEOUT, LONG]);
+    expect(r.checks.find((c) => c.id === 'framing.big')?.verdict).toBe('pass');
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
   });
 });
