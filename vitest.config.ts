@@ -15,7 +15,7 @@ export default defineConfig({
     // 2-core machine). No test depends on a fresh module state: none mocks a module, and a test that
     // changes process.env or a global puts it back.
     isolate: false,
-    globalSetup: ['test/setup/target.ts', 'test/setup/python.ts'],
+    globalSetup: ['test/setup/target.ts', 'test/setup/python.ts', 'test/setup/compiled-cli.ts'],
     // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines): six
     // files at a time keep both cores busy, also when two busy loops compete for them (measured with
     // two loops: four workers 5:25, six 4:17, every verdict the same).

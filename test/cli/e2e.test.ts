@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAfterFirstChunkServer, isListening, silentServer, type TinyServer } from './helpers.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/wiregrade.js');
+const bin = WIREGRADE_BIN;
 
 interface Done {
   code: number | null;

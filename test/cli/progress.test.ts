@@ -3,11 +3,10 @@ import { ClassProgress, Progress } from '../../src/cli/progress.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from './helpers.js';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('progress on a terminal', () => {
   it("shows a property's case out of its runs and the time it has taken", () => {
@@ -32,7 +31,7 @@ describe('progress on a terminal', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'wg-progress-'));
     try {
       const c = captureIO({ isTTY: true });
-      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--profile', 'reference', '--checks', 'baseline', 'status.prop.valid-served', '--runs', '3'], c.io);
+      const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${WIREGRADE_BIN} serve --port {port}`, '--profile', 'reference', '--checks', 'baseline', 'status.prop.valid-served', '--runs', '3'], c.io);
       expect(code, c.stderr).toBe(0);
       expect(c.stderr).toMatch(/\[1\/2\] baseline\.valid-request-answered/);
       expect(c.stderr).toMatch(/\[2\/2\] status\.prop\.valid-served · case 3\/3/);

@@ -11,6 +11,7 @@ import { allChecks } from '../../src/checks/catalogue/index.js';
 import { allProperties } from '../../properties/index.js';
 import { startReferenceServer } from '../../reference-server/index.js';
 import { fixedResponseServer, OK_300 } from '../cli/helpers.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dirs: string[] = [];
@@ -120,7 +121,7 @@ describe('where a corpus lives', () => {
     const broken = await fixedResponseServer(OK_300); // answers HTTP/2 with 300: fails http2-is-505
     try {
       const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(root, 'bin/wiregrade.js'), 'fuzz', '--profile', 'reference', '--target', `127.0.0.1:${broken.port}`, '--checks', 'status.version.http2-is-505', '--runs', '0', '--no-color'], {
+        const child = spawn(process.execPath, [WIREGRADE_BIN, 'fuzz', '--profile', 'reference', '--target', `127.0.0.1:${broken.port}`, '--checks', 'status.version.http2-is-505', '--runs', '0', '--no-color'], {
           cwd,
           stdio: 'ignore',
           env: { ...process.env, NO_COLOR: '1' },

@@ -15,6 +15,7 @@ import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { processesUnder, waitFor } from '../helpers/processes.js';
 import { tempFolders } from '../helpers/tmp.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempFolders();
@@ -88,7 +89,7 @@ describe.concurrent('Ctrl-C during a class', () => {
     const f = (name: string): string => path.join(out, name);
     const child: ChildProcess = spawn(
       process.execPath,
-      [path.join(REPO, 'bin/wiregrade.js'), 'grade', cls, ...QUICK, '--jobs', '1', '--scratch', scratch, '--json', f('class.json'), '--csv', f('class.csv'), '--report', f('reports')],
+      [WIREGRADE_BIN, 'grade', cls, ...QUICK, '--jobs', '1', '--scratch', scratch, '--json', f('class.json'), '--csv', f('class.csv'), '--report', f('reports')],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let err = '';

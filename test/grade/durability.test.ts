@@ -1,13 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wg-durable-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,7 +27,7 @@ async function durability(cmd: string, submission: string): Promise<{ verdict: s
 describe('durability across kill -9 (grade, persistent profiles)', () => {
   it('the reference server with --data keeps every acknowledged write', async () => {
     const sub = mkdtempSync(path.join(dir, 'ref-'));
-    const r = await durability(`${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port} --data store.json`, sub);
+    const r = await durability(`${process.execPath} ${WIREGRADE_BIN} serve --port {port} --data store.json`, sub);
     expect(r.reason).toBe('');
     expect(r.verdict).toBe('pass');
   });

@@ -5,13 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
 import { tempFolders } from '../helpers/tmp.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempFolders();
 
 interface GradeJson {
@@ -29,7 +28,7 @@ describe('wiregrade grade on the reference server', () => {
       [0, 1, 2].map(async (i) => {
         const file = path.join(empty, `r${i}.json`);
         const c = captureIO();
-        const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${REPO}/bin/wiregrade.js serve --port {port}`, '--profile', 'reference', '--runs', '5', '--json', file], c.io);
+        const code = await main(['grade', '--cwd', empty, '--cmd', `${process.execPath} ${WIREGRADE_BIN} serve --port {port}`, '--profile', 'reference', '--runs', '5', '--json', file], c.io);
         expect(code, c.stdout + c.stderr).toBe(0);
         return JSON.parse(readFileSync(file, 'utf8')) as GradeJson;
       }),

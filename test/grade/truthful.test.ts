@@ -24,6 +24,7 @@ import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
 import { processesUnder, waitFor } from '../helpers/processes.js';
 import { START_MS } from '../helpers/env.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = tempFolders();
@@ -171,7 +172,7 @@ describe.concurrent('the grader stays truthful', () => {
         const cls = tmp('wg-sigclass-');
         for (const s of ['correct-threaded', 'single-recv', 'lf-line-ends']) submission(s, cls);
         const scratch = tmp('wg-sigscratch-');
-        const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/wiregrade.js'), 'grade', cls, '--cmd', 'python3 server.py {port}', '--jobs', '2', '--scratch', scratch, '--runs', '5', '--no-color'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child: ChildProcess = spawn(process.execPath, [WIREGRADE_BIN, 'grade', cls, '--cmd', 'python3 server.py {port}', '--jobs', '2', '--scratch', scratch, '--runs', '5', '--no-color'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
         let err = '';
         child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
         const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

@@ -14,6 +14,7 @@ import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -76,7 +77,7 @@ async function runAutograder(autograder: string, slug: string, env: NodeJS.Proce
   const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
     const child = spawn(path.join(root, 'run_autograder'), [], {
       cwd: root,
-      env: { ...process.env, AUTOGRADER_ROOT: root, WIREGRADE_BIN: path.join(REPO, 'bin', 'wiregrade.js'), NO_COLOR: '1', ...env },
+      env: { ...process.env, AUTOGRADER_ROOT: root, WIREGRADE_BIN, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

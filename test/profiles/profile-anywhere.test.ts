@@ -2,16 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../cli/helpers.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 /**
  * Profile files load from anywhere: a folder outside the repository with no wiregrade installed, with and
  * without `"type": "module"`, as .ts, .mts, .js, .mjs or .json; `wiregrade/config` names the running
  * wiregrade's module.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const made: string[] = [];
 afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
@@ -27,7 +26,7 @@ export default defineConfig({ name: 'lab-3', extends: 'any' });
 
 function run(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/wiregrade.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [WIREGRADE_BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

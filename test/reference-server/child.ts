@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { REFERENCE_SERVER_ARGS } from '../helpers/cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -31,7 +32,7 @@ export async function killAllChildren(): Promise<void> {
  * ends. Does not wait for it to listen.
  */
 export function spawnServer(args: readonly string[]): Omit<ChildServer, 'port'> {
-  const child = spawn(process.execPath, ['bin/run-ts.js', 'reference-server/main.ts', ...args], {
+  const child = spawn(process.execPath, [...REFERENCE_SERVER_ARGS, ...args], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../helpers/raw.js';
 import { startZoo, type StartedZoo } from '../helpers/zoo.js';
+import { WIREGRADE_BIN } from '../helpers/cli.js';
 
 /**
  * hostile-endless-body: a complete, valid head with no length, then a body that never ends. Every read
@@ -54,7 +55,7 @@ describe('hostile-endless-body', () => {
   it('fuzz ends with exit 1, the real-client check failed at its cap, and the grader under 200 MB all along', async () => {
     const z = await startZoo('hostile-endless-body');
     running.push(z);
-    const child = spawn(process.execPath, [path.join(root, 'bin/wiregrade.js'), 'fuzz', '--target', `127.0.0.1:${z.port}`, '--profile', 'reference', '--no-corpus', '--json', '-'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WIREGRADE_BIN, 'fuzz', '--target', `127.0.0.1:${z.port}`, '--profile', 'reference', '--no-corpus', '--json', '-'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
     child.stderr.resume();
