@@ -208,9 +208,11 @@ export class Scheduler {
    */
   async before(unit: Unit): Promise<void> {
     const c = this.o.control;
+    // A run that has stopped (its wall time, an interrupt) runs no more units: no moment to wait for each.
+    if (!c || this.stopped || this.o.signal?.aborted) return;
     // A server that has made a habit of exiting after a client may still be on its way out: a moment.
-    const e = c && (this.exitsAfterServing?.times ?? 0) >= HABIT_AFTER ? await exitWithin(c, EXIT_GRACE_MS) : c?.exited();
-    if (!c || !e || this.stopped) return;
+    const e = (this.exitsAfterServing?.times ?? 0) >= HABIT_AFTER ? await exitWithin(c, EXIT_GRACE_MS) : c.exited();
+    if (!e || this.stopped) return;
     if (this.survivedInARow >= HABIT_AFTER) this.graceMissed = true;
     const down: DownCause = { kind: 'exited', ...e };
     this.exitsAfterServing ??= { times: 0, firstAfter: this.lastUnit ?? unit.id, down };

@@ -8,6 +8,8 @@ import { captureIO } from '../cli/helpers.js';
 import { ZOO_SERVERS_DIR } from '../zoo/manifest.js';
 import { tempFolders } from '../helpers/tmp.js';
 import { START_MS } from '../helpers/env.js';
+import { gradeZoo } from '../helpers/grade-zoo.js';
+import { allChecks } from '../../src/checks/catalogue/index.js';
 
 const tmp = tempFolders();
 
@@ -121,6 +123,15 @@ describe('wiregrade grade', () => {
     expect(trackedGroups()).toEqual([]);
     expect(liveGradedProcesses(scratch)).toEqual([]);
   }, 240_000); // its own bound is 200 s (above: two rounds of six, each at most its 60 s limit, and the starts); vitest's default 60 s cut it short under load
+
+  it('ends at its wall-time limit for a server that exits after each client (the rest blocked, not waited on one by one)', async () => {
+    // Each unit of such a server began with a 250 ms watch for its exit, also once the limit had stopped
+    // the run: some 300 blocked units made a 10 s limit take 89 s.
+    const g = await gradeZoo('one-client-exits', tmp('wg-wall-'), { checks: allChecks, wallMs: 3000 });
+    expect(g.timedOut).toBe(true);
+    expect(g.durationMs).toBeLessThan(3000 + 3000);
+    expect(g.run.checks.filter((c) => c.verdict === 'blocked').length).toBeGreaterThan(100);
+  });
 
   it('says clearly when --sandbox is asked for but bubblewrap is not there, and records which sandbox ran', async () => {
     const dir = tmp('wg-sb-');
