@@ -37,6 +37,12 @@ export interface Exchange {
   request?: { plan: SendPlan; methods: readonly string[] };
   /** Received bytes dropped from `transcript` once the exchange was judged (see retain): only their count is kept. */
   droppedBytes?: number;
+  /**
+   * On a fresh connection whose server was asked (or said) it would close, and was waited on to close
+   * first (ExchangeOptions.peerCloseMs): whether it kept the connection open through the whole wait.
+   * Undefined when there was no such wait.
+   */
+  closeIgnored?: boolean;
 }
 
 /**
@@ -111,6 +117,12 @@ export interface ExchangeOptions {
    * long deadline, from the server's measured pace (Scheduler.silenceMs).
    */
   silenceMs?: number;
+  /**
+   * How long the closing of a fresh connection waits for the server to close first, when it was asked
+   * (or said) it would (ANNOUNCED_CLOSE_WAIT_MS unless set). The runner shortens it for a server seen
+   * ignoring `Connection: close` (Scheduler.peerCloseMs).
+   */
+  peerCloseMs?: number;
 }
 
 /**
@@ -288,8 +300,8 @@ export class KeepAliveConnection {
    * (`Connection: close`, or HTTP/1.0 without keep-alive), or our last request asked it to, the server
    * is let to close first.
    */
-  close(): Promise<void> {
-    return this.conn.close(100, this.expectsServerClose(), ANNOUNCED_CLOSE_WAIT_MS);
+  close(peerCloseMs: number = ANNOUNCED_CLOSE_WAIT_MS): Promise<boolean | undefined> {
+    return this.conn.close(100, this.expectsServerClose(), peerCloseMs);
   }
 
   private expectsServerClose(): boolean {
@@ -323,9 +335,13 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
       request: { plan, methods: opts.methods },
     };
   }
+  let ex: Exchange;
   try {
-    return await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
-  } finally {
-    await s.close();
+    ex = await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
+  } catch (err) {
+    await s.close(opts.peerCloseMs);
+    throw err;
   }
+  const closeIgnored = await s.close(opts.peerCloseMs);
+  return closeIgnored === undefined ? ex : { ...ex, closeIgnored };
 }

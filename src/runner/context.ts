@@ -63,7 +63,9 @@ export function makeContext(
     send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
       // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
-      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...o, methods: o.methods ?? req.methods });
+      // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
+      const peerCloseMs = scheduler?.peerCloseMs();
+      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...(peerCloseMs !== undefined ? { peerCloseMs } : {}), ...o, methods: o.methods ?? req.methods });
       let ex = await go();
       if (ex.kind === 'refused' && (await revive())) ex = await go();
       scheduler?.sawExchange(ex);

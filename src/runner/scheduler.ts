@@ -126,6 +126,12 @@ export async function exitWithin(c: ServerControl, ms: number): Promise<{ code: 
   }
 }
 
+/**
+ * The wait for the close of a server seen ignoring `Connection: close` (Scheduler.peerCloseMs): the whole
+ * ANNOUNCED_CLOSE_WAIT_MS cost a never-closing server a second per request that asked it to close.
+ */
+export const IGNORED_CLOSE_WAIT_MS = 100;
+
 /** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
 export const FLOOD_CAP_BYTES = 256 * 1024;
 
@@ -327,6 +333,21 @@ export class Scheduler {
    */
   floodCapBytes: number | undefined;
 
+  /** Fresh connections in a row whose server kept them open through the wait for its announced close. */
+  private closesIgnored = 0;
+
+  /**
+   * How long a fresh connection's close waits for the server to close first (ExchangeOptions.peerCloseMs),
+   * or undefined for the whole ANNOUNCED_CLOSE_WAIT_MS. The wait is there so that a server that closes
+   * as asked closes first (its side then ends with our reset, not in TIME_WAIT). A server that kept
+   * CONFIRMED_CLASS connections in a row open through the whole wait ignores `Connection: close`: its
+   * connections are closed after IGNORED_CLOSE_WAIT_MS, and one that closes within that turns the whole
+   * wait back on. Only the time of our close changes, never what was read.
+   */
+  peerCloseMs(): number | undefined {
+    return this.closesIgnored >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
+  }
+
   /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
   exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
@@ -343,6 +364,8 @@ export class Scheduler {
    * stays an overflow.
    */
   sawExchange(e: Exchange): void {
+    if (e.closeIgnored === true) this.closesIgnored++;
+    else if (e.closeIgnored === false) this.closesIgnored = 0;
     if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;
     }

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange } from '../../src/client/exchange.js';
+import { ANNOUNCED_CLOSE_WAIT_MS, exchange } from '../../src/client/exchange.js';
 import { latin1 } from '../../src/wire/bytes.js';
 import { lingeringOn } from '../../src/wire/listen-table.js';
 
@@ -60,5 +60,23 @@ describe('closing', () => {
     }
     await new Promise((r) => setTimeout(r, 100));
     expect(await lingeringOn(port)).toBe(0);
+  });
+
+  it('says whether the server kept a connection open through the wait for the close it was asked for, and waits as long as told', async () => {
+    const close = latin1('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const ignores = await serve((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    const t0 = performance.now();
+    const kept = await exchange({ host: '127.0.0.1', port: ignores }, { bytes: close }, { methods: ['GET'], timeoutMs: 2000 });
+    const waited = performance.now() - t0;
+    expect(kept.closeIgnored).toBe(true);
+    expect(waited).toBeGreaterThanOrEqual(ANNOUNCED_CLOSE_WAIT_MS - 5);
+    const t1 = performance.now();
+    const short = await exchange({ host: '127.0.0.1', port: ignores }, { bytes: close }, { methods: ['GET'], timeoutMs: 2000, peerCloseMs: 50 });
+    expect(short.closeIgnored).toBe(true);
+    expect(performance.now() - t1).toBeLessThan(ANNOUNCED_CLOSE_WAIT_MS - 100);
+    const closes = await serve((s) => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    expect((await exchange({ host: '127.0.0.1', port: closes }, { bytes: close }, { methods: ['GET'], timeoutMs: 2000 })).closeIgnored).toBe(false);
+    // Not asked to close, not waited on: nothing to say.
+    expect((await exchange({ host: '127.0.0.1', port: ignores }, GET, { methods: ['GET'], timeoutMs: 2000 })).closeIgnored).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import { ex, fakeServer } from './fake-server.js';
 import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { probeBytes } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
-import { KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const make = (control: ServerControl, perFamily = 2) =>
@@ -95,6 +95,20 @@ describe('Scheduler', () => {
     expect(s.blockCause({ id: 'status.c', family: 'status' })).toEqual({ kind: 'restart-budget', family: 'status', limit: 2 });
     expect(s.blockCause({ id: 'store.d', family: 'store' })).toBeNull();
     expect(srv.restarts).toBe(2);
+  });
+
+  it('waits less for the close of a server seen ignoring Connection: close three times in a row, and the whole wait again once one closes', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    const seen = (closeIgnored: boolean) => s.sawExchange({ ...ex('response'), closeIgnored });
+    expect(s.peerCloseMs()).toBeUndefined();
+    seen(true);
+    seen(true);
+    s.sawExchange(ex('response')); // no wait, nothing learned
+    expect(s.peerCloseMs()).toBeUndefined();
+    seen(true);
+    expect(s.peerCloseMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+    seen(false);
+    expect(s.peerCloseMs()).toBeUndefined();
   });
 
   it('gates on the baseline and on a server that is gone for good', async () => {
