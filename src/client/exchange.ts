@@ -38,9 +38,9 @@ export interface Exchange {
   /** Received bytes dropped from `transcript` once the exchange was judged (see retain): only their count is kept. */
   droppedBytes?: number;
   /**
-   * On a fresh connection whose server was asked (or said) it would close, and was waited on to close
-   * first (ExchangeOptions.peerCloseMs): whether it kept the connection open through the whole wait.
-   * Undefined when there was no such wait.
+   * On a fresh connection whose server was asked (or said) it would close: whether it kept the
+   * connection open through the whole wait for that close (ExchangeOptions.peerCloseMs); false when it
+   * closed, before or during the wait. Undefined when no close was asked for or announced.
    */
   closeIgnored?: boolean;
 }

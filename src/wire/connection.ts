@@ -234,8 +234,9 @@ export class Connection {
    *   closes too, for at most `graceMs`; only then the socket is destroyed. Destroying a socket with
    *   unread bytes makes the kernel send a RST, which some servers take as a crash of the client (and
    *   some die of); the grader must not cause what it is judging.
-   * Returns, when it waited for the server's close: whether the server kept the connection open through
-   * the whole wait (`true`: it did not close as it said or was asked to); otherwise undefined.
+   * Returns, with `expectPeerClose`: whether the server kept the connection open through the whole wait
+   * (`true`: it did not close as it said or was asked to; `false`: it closed, before or during the
+   * wait); otherwise undefined.
    */
   async close(graceMs = 100, expectPeerClose = false, peerCloseMs = graceMs): Promise<boolean | undefined> {
     if (this.socket.destroyed) {
@@ -243,11 +244,11 @@ export class Connection {
       return undefined;
     }
     let keptOpen: boolean | undefined;
-    if (!this.peerEnded && expectPeerClose && this.state === 'open') {
+    if (expectPeerClose) {
       // The server said (or was asked) it would close: let it go first (up to `peerCloseMs`), so its
       // side ends with our reset rather than in TIME_WAIT. A server that keeps its word closes within
       // milliseconds; the wait is only long for one that does not, or on a loaded machine.
-      await this.waitFor(() => this.peerEnded, new Deadline(peerCloseMs));
+      if (!this.peerEnded && this.state === 'open') await this.waitFor(() => this.peerEnded, new Deadline(peerCloseMs));
       keptOpen = !this.peerEnded && this.state === 'open';
     }
     if (this.peerEnded && !this.ended) {
