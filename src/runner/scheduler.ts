@@ -13,7 +13,7 @@ import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes
 import { probeAlive } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
-import { CONFIRMED_CLASS } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -284,6 +284,15 @@ export class Scheduler {
 
   shouldConfirm(): boolean {
     return this.flipped || this.confirmedInARow < CONFIRMED_CLASS;
+  }
+
+  /**
+   * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
+   * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after
+   * that only a failure on a large request (confirmsOutsideClass).
+   */
+  needsConfirming(verdict: string, exchanges: readonly Exchange[]): boolean {
+    return this.shouldConfirm() ? confirmsOnDeadline(verdict, exchanges) : confirmsOutsideClass(verdict, exchanges);
   }
 
   /**

@@ -18,7 +18,7 @@ import { Connection } from '../wire/connection.js';
 import { latin1 } from '../wire/bytes.js';
 import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
-import { confirmDeadline, confirmsOnDeadline, confirmsOutsideClass } from './deadlines.js';
+import { confirmDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
 import { EXIT_GRACE_MS, exitWithin, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
@@ -97,9 +97,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   const firsts = await Promise.all(Array.from({ length: n }, (_, i) => u.run(i, env.timeoutMs, false)));
   const kept: Prerun<R>[] = firsts.map((first) => ({ first }));
   if (!firsts.some((r) => u.settled(r)) && !control.exited()) {
-    const confirm = firsts.flatMap((r, i) =>
-      (s.shouldConfirm() ? confirmsOnDeadline : confirmsOutsideClass)(u.verdict(r), u.exchanges(r)) ? [i] : [],
-    );
+    const confirm = firsts.flatMap((r, i) => (s.needsConfirming(u.verdict(r), u.exchanges(r)) ? [i] : []));
     const confirmed = await Promise.all(confirm.map((i) => u.run(i, confirmDeadline(env.timeoutMs), true)));
     confirm.forEach((i, k) => (kept[i]!.confirm = confirmed[k]!));
   }

@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { confirmDeadline, confirmsOnDeadline, confirmsOutsideClass, largeSilence } from './deadlines.js';
+import { confirmDeadline, largeSilence } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -55,8 +55,7 @@ export type UnitLoopEnd<R> = { blocked: BlockCause } | { outcome: R; after: Afte
 
 /** A unit whose run needs confirming: a verdict that rests on a deadline, while the server is still there. */
 function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions<R>, s: Scheduler): boolean {
-  if (o.control?.exited()) return false;
-  return s.shouldConfirm() ? confirmsOnDeadline(u.verdict(r), u.exchanges(r)) : confirmsOutsideClass(u.verdict(r), u.exchanges(r));
+  return !o.control?.exited() && s.needsConfirming(u.verdict(r), u.exchanges(r));
 }
 
 /** Runs one unit through the loop (see the file's header). */

@@ -129,7 +129,7 @@ describe('wiregrade grade', () => {
     // the run: some 300 blocked units made a 10 s limit take 89 s.
     const g = await gradeZoo('one-client-exits', tmp('wg-wall-'), { checks: allChecks, wallMs: 3000 });
     expect(g.timedOut).toBe(true);
-    expect(g.durationMs).toBeLessThan(3000 + 3000);
+    expect(g.durationMs).toBeLessThan(3000 + 5000); // the start and the final kill besides, on a loaded machine
     expect(g.run.checks.filter((c) => c.verdict === 'blocked').length).toBeGreaterThan(100);
   });
 
