@@ -21,6 +21,7 @@ export const UNIT_TESTS = [
   'test/docs/**/*.test.ts',
   'test/reporters/**/*.test.ts',
   'test/runner/class-phase.test.ts',
+  'test/runner/exit-within.test.ts',
   'test/runner/pace.test.ts',
   'test/runner/score.test.ts',
   'test/runner/shrink-budget.test.ts',

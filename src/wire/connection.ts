@@ -81,10 +81,12 @@ export class Connection {
         });
       };
       const onConnect = (): void => finish({ ok: true, conn: new Connection(socket, opts.capBytes ?? DEFAULT_CAP_BYTES) });
-      const timer = setTimeout(() => {
+      // (as in waitFor: a connection made while the loop was held up is taken before the timeout)
+      const timer = setTimeout(() => setImmediate(() => {
+        if (settled) return;
         socket.destroy();
         finish({ ok: false, kind: 'timeout', message: `no TCP connection within ${opts.connectTimeoutMs} ms` });
-      }, opts.connectTimeoutMs);
+      }), opts.connectTimeoutMs);
       socket.once('error', onError);
       socket.once('connect', onConnect);
     });
@@ -193,12 +195,18 @@ export class Connection {
         const r = check();
         if (r) finish(r);
       };
+      let settled = false;
       const finish = (r: WaitEnd): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         this.listeners.delete(listener);
         resolve(r);
       };
-      const timer = setTimeout(() => finish(check() ?? 'timeout'), deadline.remaining());
+      // At the deadline, the events that came in meanwhile are handled first (setImmediate runs after the
+      // loop's I/O phase): a loop held up by other work wakes with its timer before it reads an answer that
+      // came in time.
+      const timer = setTimeout(() => setImmediate(() => finish(check() ?? 'timeout')), deadline.remaining());
       this.listeners.add(listener);
     });
   }

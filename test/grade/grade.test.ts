@@ -101,12 +101,13 @@ describe('wiregrade grade', () => {
     expect(new Set(slugs.map((s) => g(s).score.max)).size).toBe(1);
     // Crashes are charged to the check that caused them; the server is restarted and grading goes on.
     // Each death is confirmed (the check runs again on the restarted server and kills it again): twice each.
-    expect(g('crash-no-body').deaths.map((d) => d.chargedTo)).toEqual(['framing.body.post-without-body-is-400', 'framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400', 'status.body.put-empty-is-400']);
+    const said = (s: string) => JSON.stringify({ deaths: g(s).deaths, failing: failing(s) }, ['afterCheck', 'chargedTo', 'down', 'kind', 'code', 'said', 'deaths', 'failing']);
+    expect(g('crash-no-body').deaths.map((d) => d.chargedTo), said('crash-no-body')).toEqual(['framing.body.post-without-body-is-400', 'framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400', 'status.body.put-empty-is-400']);
     expect(g('crash-no-body').restarts).toBe(6);
     expect(failing('crash-no-body').sort()).toEqual(['framing.body.post-without-body-is-400', 'framing.body.zero-length-is-400', 'status.body.put-empty-is-400']);
     expect(g('crash-on-empty').deaths[0]!.afterCheck).toBe('robustness.empty-connection.server-survives');
     // A server that exits after every client: one root cause, every death charged to it.
-    expect(failing('one-client-exits')).toEqual(['robustness.server.keeps-serving']);
+    expect(failing('one-client-exits'), said('one-client-exits')).toEqual(['robustness.server.keeps-serving']);
     expect(new Set(g('one-client-exits').deaths.map((d) => d.chargedTo))).toEqual(new Set(['robustness.server.keeps-serving']));
     // Bugs without crashes: exactly their checks.
     expect(failing('no-505')).toContain('status.version.http2-is-505');
