@@ -4,7 +4,7 @@
  * a clean exit), the oracle and the canary, and record names no other unit or run uses.
  */
 import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -30,6 +30,18 @@ function shortHash(s: string): string {
  */
 export interface Revival {
   revived: boolean;
+}
+
+/**
+ * Did this exchange meet a process that was leaving (it had served its client and was exiting)? A refused
+ * connection; or, from a server known to exit after serving, a connection ended with no byte of an answer:
+ * it was taken into the listening socket's queue of the process on its way out, and reset when it exited
+ * (a loaded machine makes that moment longer). Either way the server is started again and the request
+ * sent to it (a crash never is: Scheduler.reviveAfterServing).
+ */
+function metLeavingProcess(ex: Exchange, scheduler: Scheduler | undefined): boolean {
+  if (ex.kind === 'refused') return true;
+  return (scheduler?.exitsAfterServing ?? null) !== null && ex.receivedBytes === 0 && (ex.kind === 'reset' || ex.kind === 'closed-without-response');
 }
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
@@ -67,7 +79,7 @@ export function makeContext(
       const peerCloseMs = scheduler?.peerCloseMs();
       const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...(peerCloseMs !== undefined ? { peerCloseMs } : {}), ...o, methods: o.methods ?? req.methods });
       let ex = await go();
-      if (ex.kind === 'refused' && (await revive())) ex = await go();
+      if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
       scheduler?.sawExchange(ex);
       return ex;
     },
