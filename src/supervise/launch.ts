@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isListening, listenTableAvailable } from '../wire/listen-table.js';
 import { trackGroup, untrackGroup } from './cleanup.js';
-import { groupListeningPorts } from './port-owner.js';
+import { groupListeningPorts, groupListensOn } from './port-owner.js';
 import { groupAlive, signalGroup } from './process-group.js';
 import { probeByConnect } from './ports.js';
 import { TailBuffer } from './tail-buffer.js';
@@ -115,10 +115,7 @@ function makeProbe(opts: LaunchOptions, pid: number | undefined): () => Promise<
     if (opts.ownListener && pid !== undefined) {
       // Ready once a socket of the server's own process group listens on the port: a listener of
       // another process on the same port is not the submission.
-      return async () => {
-        const ports = await groupListeningPorts(pid);
-        return ports === null ? isListening(opts.port, opts.host) : ports.includes(opts.port);
-      };
+      return async () => (await groupListensOn(pid, opts.port)) ?? isListening(opts.port, opts.host);
     }
     return () => isListening(opts.port, opts.host);
   }

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { listenTableAvailable, readListenTable } from '../wire/listen-table.js';
-import { groupMembers } from './process-group.js';
+import { groupFromLeader, groupMembers } from './process-group.js';
 
 /** The socket inodes process `pid` holds open (empty when it cannot be read). */
 function socketInodes(pid: number): Set<number> {
@@ -70,4 +70,20 @@ export async function groupListeningPorts(pgid: number): Promise<number[] | null
   for (const pid of members) for (const i of socketInodes(pid)) inodes.add(i);
   const ports = (await readListenTable()).filter((e) => inodes.has(e.inode)).map((e) => e.port);
   return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * Does a process of group `pgid` listen on `port`? Null when that cannot be known (no /proc). Polled while
+ * a server starts: the group is found from its leader down, and a group that holds no socket yet (a
+ * server still loading) is answered without reading the kernel's socket table, whose read costs
+ * milliseconds of kernel time once thousands of closed connections wait in it.
+ */
+export async function groupListensOn(pgid: number, port: number): Promise<boolean | null> {
+  if (!listenTableAvailable()) return null;
+  const members = groupFromLeader(pgid) ?? groupMembers(pgid);
+  if (members === null) return null;
+  const inodes = new Set<number>();
+  for (const pid of members) for (const i of socketInodes(pid)) inodes.add(i);
+  if (inodes.size === 0) return false;
+  return (await readListenTable()).some((e) => e.port === port && inodes.has(e.inode));
 }
