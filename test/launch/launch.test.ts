@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePort,
+  groupAlive,
   groupMembers,
   launchServer,
   probeByConnect,
@@ -17,6 +18,8 @@ import {
   type LaunchResult,
 } from '../../src/supervise/launch.js';
 import { isListening } from '../../src/wire/listen-table.js';
+import { groupFromLeader } from '../../src/supervise/process-group.js';
+import { groupListensOn } from '../../src/supervise/port-owner.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -216,12 +219,32 @@ describe('launchServer', () => {
     const result = await launchServer({ cmd: `sleep 1000 & python3 delayed.py ${port}`, cwd: dir, port });
     const server = listening(result);
     started.push(server);
-    // The shell, sleep and python are all in the server's group.
+    // The shell, sleep and python are all in the server's group; found from the leader down, the same.
     expect(groupMembers(server.pid)!.length).toBeGreaterThanOrEqual(2);
+    expect(groupFromLeader(server.pid)!.sort()).toEqual(groupMembers(server.pid)!.sort());
+    // The group listens on its port (its python child does), and on no other.
+    expect(await groupListensOn(server.pid, port)).toBe(true);
+    expect(await groupListensOn(server.pid, port + 1)).toBe(false);
     await server.kill();
     expect(server.isAlive()).toBe(false);
     expectGroupGone(server.pid);
     expect(await isListening(port)).toBe(false);
+  });
+
+  it('tells a group that holds no socket yet from one that listens, without reading every process', async () => {
+    const port = await freePort();
+    const sleeper = spawn('sh', ['-c', 'sleep 30 & wait'], { detached: true, stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(groupFromLeader(sleeper.pid!)!.length).toBe(2);
+      expect(await groupListensOn(sleeper.pid!, port)).toBe(false);
+    } finally {
+      process.kill(-sleeper.pid!, 'SIGKILL');
+    }
+    // A leader that is gone: not answered from the leader down.
+    for (let i = 0; i < 100 && sleeper.exitCode === null && sleeper.signalCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(groupFromLeader(sleeper.pid!)).toBeNull();
+    expect(groupAlive(sleeper.pid!)).toBe(false);
   });
 
   it('detects listening without connecting: a server that dies on its first connection survives launch', async () => {
