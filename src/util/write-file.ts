@@ -5,9 +5,16 @@ import path from 'node:path';
 /**
  * Writes `data` (text as UTF-8, or bytes exactly) to `file` so that a reader sees the old content or the new, never half of it: a temp
  * file in the same directory, fsync, rename over the target, then fsync of the directory (best effort).
- * The temp file is removed when anything fails.
+ * The temp file is removed when anything fails. A device or a pipe is written to directly.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  // A target that is not a regular file (`--json /dev/null`, /dev/stdout, a named pipe) is written to as
+  // it is: renamed over, /dev/null became a regular file, and every later write to it landed there.
+  const st = await fs.stat(file).catch(() => null);
+  if (st !== null && !st.isFile() && !st.isDirectory()) {
+    await fs.writeFile(file, data);
+    return;
+  }
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle: fs.FileHandle | undefined;

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,23 @@ describe('writeFileAtomic', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'wg-write-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes to a pipe or a device as it is, never renaming a file over it (--json /dev/null)', async () => {
+    // A named pipe of our own stands for /dev/null: renamed over, /dev/null became a regular file.
+    const fifo = path.join(dir, 'report.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const read = new Promise<string>((resolve, reject) => {
+      let text = '';
+      const r = createReadStream(fifo, 'utf8');
+      r.on('data', (d) => (text += String(d)));
+      r.on('end', () => resolve(text));
+      r.on('error', reject);
+    });
+    await writeFileAtomic(fifo, 'a report');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(await read).toBe('a report');
+    expect(readdirSync(dir)).toEqual(['report.pipe']);
+  });
 
   it('writes a new file and replaces an old one, leaving no temp file', async () => {
     const f = path.join(dir, 'report.json');
