@@ -160,12 +160,25 @@ export function closeWatch(timeoutMs: number): Pick<ExchangeOptions, 'settleMs'>
   return { settleMs: window(CLOSE_WINDOW_MS, timeoutMs) };
 }
 
+/**
+ * Does the first answer fail `exp` by its status alone, whatever the connection does after it (it matches
+ * no accepted or tolerated status)? Then the close watch after it decides nothing (ExchangeOptions.decided).
+ */
+export function failsByStatus(exp: StatusExpectation): (finals: readonly ParsedResponse[]) => boolean {
+  return (finals) => {
+    const first = finals[0];
+    if (first === undefined) return false;
+    const s = first.status;
+    return s === null || ![...exp.accept, ...(exp.warn ?? [])].some((a) => statusMatches(s, a));
+  };
+}
+
 /** The run function of a check that sends one request and expects one of a set of outcomes. */
 export function expectStatus(build: (ctx: CheckContext) => SentRequest, expectation: StatusExpectation) {
   return async (ctx: CheckContext): Promise<CheckRun> => {
     const exp = resolveAccepts(expectation, ctx.profile.baselineStatuses);
     const request = build(ctx);
-    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(ctx.timeoutMs) : {}) });
+    const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { ...closeWatch(ctx.timeoutMs), decided: failsByStatus(exp) } : {}) });
     const { verdict, reason } = judgeStatus(ex, exp);
     return { verdict, reason, expected: expectedWords(exp), actual: describeExchange(ex), request, expectation: exp, exchanges: [ex] };
   };

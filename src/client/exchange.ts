@@ -43,6 +43,12 @@ export interface Exchange {
    * closed, before or during the wait. Undefined when no close was asked for or announced.
    */
   closeIgnored?: boolean;
+  /**
+   * When the answers already decided the caller's verdict (ExchangeOptions.decided) and the settle after
+   * them was watched: whether the server kept the connection open through that whole watch (false: it
+   * closed or reset it during the watch). Undefined otherwise.
+   */
+  keptOpenAfterDecided?: boolean;
 }
 
 /**
@@ -123,6 +129,18 @@ export interface ExchangeOptions {
    * ignoring `Connection: close` (Scheduler.peerCloseMs).
    */
   peerCloseMs?: number;
+  /**
+   * The answers so far already decide the caller's verdict whatever the connection does next (a status
+   * that fails by itself). The settle after them (`settleMs`) is then only a courtesy, letting a server
+   * that closes after an answer close first; with `decidedSettleMs` set, it is cut to that.
+   */
+  decided?: (finals: readonly ParsedResponse[]) => boolean;
+  /**
+   * The settle after answers that decided the verdict (see `decided`). The runner sets it for a server
+   * seen keeping the connection open through such settles several times in a row
+   * (Scheduler.decidedSettleMs): it does not close after such answers.
+   */
+  decidedSettleMs?: number;
 }
 
 /**
@@ -256,9 +274,14 @@ export class KeepAliveConnection {
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
     let connection: Exchange['connection'] = this.conn.state;
+    let keptOpenAfterDecided: boolean | undefined;
     if (end === 'done' && (opts.settleMs ?? 0) > 0) {
-      connection = await this.conn.watchClose(Math.min(opts.settleMs ?? 0, Math.max(deadline.remaining(), 50)));
+      let settleMs = opts.settleMs ?? 0;
+      const decided = opts.decided?.(this.parser.done.slice(before).filter((r) => !r.interim)) === true;
+      if (decided && opts.decidedSettleMs !== undefined) settleMs = Math.min(settleMs, opts.decidedSettleMs);
+      connection = await this.conn.watchClose(Math.min(settleMs, Math.max(deadline.remaining(), 50)));
       this.syncEnd();
+      if (decided) keptOpenAfterDecided = connection === 'open';
     }
     const responses = this.parser.done.slice(before);
     if (headOnlyPartial && !responses.includes(headOnlyPartial)) responses.push(headOnlyPartial);
@@ -285,6 +308,7 @@ export class KeepAliveConnection {
       request: { plan, methods: opts.methods },
     };
     if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
+    if (keptOpenAfterDecided !== undefined) ex.keptOpenAfterDecided = keptOpenAfterDecided;
     return ex;
   }
 

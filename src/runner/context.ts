@@ -77,7 +77,10 @@ export function makeContext(
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
       const peerCloseMs = scheduler?.peerCloseMs();
-      const go = () => exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...(peerCloseMs !== undefined ? { peerCloseMs } : {}), ...o, methods: o.methods ?? req.methods });
+      // … and after an answer that already decided the verdict (a server that does not close after those).
+      const decidedSettleMs = scheduler?.decidedSettleMs();
+      const go = () =>
+        exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...(peerCloseMs !== undefined ? { peerCloseMs } : {}), ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}), ...o, methods: o.methods ?? req.methods });
       let ex = await go();
       if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
       scheduler?.sawExchange(ex);

@@ -369,6 +369,21 @@ export class Scheduler {
     return this.closesIgnored >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
   }
 
+  /** Settles after an answer that already decided its check's verdict, in a row, through which the server kept the connection open. */
+  private openAfterDecided = 0;
+
+  /**
+   * The watch for a close after an answer that already decided its check's verdict (a 201 where a 400
+   * and a close were owed: ExchangeOptions.decidedSettleMs), or undefined for the whole watch. The watch
+   * decides nothing there; it lets a server that closes after such an answer close first (its side then
+   * does not wait in TIME_WAIT). A server that kept the connection open through CONFIRMED_CLASS such
+   * watches in a row does not: later ones last IGNORED_CLOSE_WAIT_MS, and a close seen within one turns
+   * the whole watch back on. Only the time of our close changes, never a verdict.
+   */
+  decidedSettleMs(): number | undefined {
+    return this.openAfterDecided >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
+  }
+
   /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
   exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
@@ -387,6 +402,8 @@ export class Scheduler {
   sawExchange(e: Exchange): void {
     if (e.closeIgnored === true) this.closesIgnored++;
     else if (e.closeIgnored === false) this.closesIgnored = 0;
+    if (e.keptOpenAfterDecided === true) this.openAfterDecided++;
+    else if (e.keptOpenAfterDecided === false) this.openAfterDecided = 0;
     if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;
     }

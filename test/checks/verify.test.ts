@@ -9,6 +9,7 @@ import {
   describeExchange,
   expectStatus,
   expectedWords,
+  failsByStatus,
   judgeStatus,
   matches,
   req,
@@ -294,10 +295,27 @@ describe('verify: expectStatus, the run of a one-request check', () => {
     const seen: Array<{ req: SentRequest; opts: unknown }> = [];
     const exOpen = build({ kind: 'response', bytes: head('HTTP/1.1 400 Bad Request'), connection: 'open' });
     const run = await expectStatus(() => req('GET / HTTP/1.1\r\n\r\n'), { accept: [400], mustClose: true })(ctx(exOpen, seen, 5000));
-    expect(seen[0]!.opts).toEqual({ headOnly: true, settleMs: 1000 });
+    expect(seen[0]!.opts).toMatchObject({ headOnly: true, settleMs: 1000, decided: expect.any(Function) });
     expect(run.verdict).toBe('fail');
     const seen2: Array<{ req: SentRequest; opts: unknown }> = [];
     await expectStatus(() => req('GET / HTTP/1.1\r\n\r\n'), { accept: [400], mustClose: true })(ctx(exOpen, seen2, 300));
-    expect(seen2[0]!.opts).toEqual({ headOnly: true, settleMs: 300 });
+    expect(seen2[0]!.opts).toMatchObject({ headOnly: true, settleMs: 300 });
+  });
+
+  it('tells the exchange which first answers decide the verdict whatever the close (failsByStatus): those matching no accepted or tolerated status', () => {
+    const decided = failsByStatus({ accept: [400, '5xx'], warn: [413, 'close'], mustClose: true });
+    const parsed = (line: string) => build({ kind: 'response', bytes: head(line), connection: 'open' }).finals;
+    expect(decided(parsed('HTTP/1.1 201 Created'))).toBe(true);
+    expect(decided(parsed('HTTP/1.1 200 OK'))).toBe(true);
+    expect(decided(parsed('HTTP/1.1 400 Bad Request'))).toBe(false);
+    expect(decided(parsed('HTTP/1.1 503 Busy'))).toBe(false);
+    expect(decided(parsed('HTTP/1.1 413 Too Large'))).toBe(false);
+    expect(decided([])).toBe(false);
+    // Whatever the close, those fail by status in judgeStatus too.
+    for (const line of ['HTTP/1.1 201 Created', 'HTTP/1.1 200 OK']) {
+      for (const connection of ['open', 'closed'] as const) {
+        expect(judgeStatus(build({ kind: 'response', bytes: head(line), connection }), { accept: [400, '5xx'], warn: [413, 'close'], mustClose: true }).verdict).toBe('fail');
+      }
+    }
   });
 });

@@ -80,4 +80,35 @@ describe('closing', () => {
     // Not asked to close, not waited on: nothing to say.
     expect((await exchange({ host: '127.0.0.1', port: ignores }, GET, { methods: ['GET'], timeoutMs: 2000 })).closeIgnored).toBeUndefined();
   });
+
+  it('cuts the watch after an answer that already decides the verdict to decidedSettleMs, and only then, and says whether the server kept the connection open through it', async () => {
+    // A server that keeps the connection open after a 201 where the check wanted 400 and a close.
+    const keeps = await serve((s) => s.write('HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok'));
+    const timed = async (o: Partial<Parameters<typeof exchange>[2]>) => {
+      const t0 = performance.now();
+      const ex = await exchange({ host: '127.0.0.1', port: keeps }, GET, { methods: ['GET'], timeoutMs: 3000, settleMs: 1000, ...o });
+      return { ex, ms: performance.now() - t0 };
+    };
+    const failsBy201 = (finals: readonly { status: number | null }[]) => finals[0]?.status === 201;
+    const whole = await timed({ decided: failsBy201 });
+    // Without decidedSettleMs (the server was not seen keeping such connections open), the whole watch.
+    expect(whole.ms).toBeGreaterThanOrEqual(995);
+    expect(whole.ex.keptOpenAfterDecided).toBe(true);
+    const cut = await timed({ decided: failsBy201, decidedSettleMs: 50 });
+    expect(cut.ms).toBeLessThan(whole.ms - 500);
+    expect(cut.ex.keptOpenAfterDecided).toBe(true);
+    // An answer that does not decide (the close would): the whole watch, decidedSettleMs or not.
+    const undecided = await timed({ decided: () => false, decidedSettleMs: 50 });
+    expect(undecided.ms).toBeGreaterThanOrEqual(995);
+    expect(undecided.ex.keptOpenAfterDecided).toBeUndefined();
+    // A server that closes after the answer: seen closing within the watch.
+    const closes = await serve((s) => s.end('HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok'));
+    const closed = await exchange({ host: '127.0.0.1', port: closes }, GET, { methods: ['GET'], timeoutMs: 3000, settleMs: 1000, decided: failsBy201 });
+    expect(closed.keptOpenAfterDecided).toBe(false);
+    for (const r of [whole, cut, undecided]) {
+      expect(r.ex.kind).toBe('response');
+      expect(r.ex.finals.map((f) => f.status)).toEqual([201]);
+      expect(r.ex.connection).toBe('open');
+    }
+  });
 });

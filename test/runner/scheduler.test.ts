@@ -111,6 +111,22 @@ describe('Scheduler', () => {
     expect(s.peerCloseMs()).toBeUndefined();
   });
 
+  it('watches less after answers that decided their verdict once the server kept three such connections open in a row, and the whole watch again once it closes one', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    const seen = (keptOpenAfterDecided: boolean) => s.sawExchange({ ...ex('response'), keptOpenAfterDecided });
+    expect(s.decidedSettleMs()).toBeUndefined();
+    seen(true);
+    seen(true);
+    s.sawExchange(ex('response')); // no such watch, nothing learned
+    expect(s.decidedSettleMs()).toBeUndefined();
+    seen(true);
+    expect(s.decidedSettleMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+    // (the other streak is its own)
+    expect(s.peerCloseMs()).toBeUndefined();
+    seen(false);
+    expect(s.decidedSettleMs()).toBeUndefined();
+  });
+
   it('gates on the baseline and on a server that is gone for good', async () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
     s.baselineFailed = 'baseline.valid-request-answered';
