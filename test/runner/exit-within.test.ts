@@ -8,14 +8,7 @@
 import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { exitWithin, type ServerControl } from '../../src/runner/scheduler.js';
-
-/** Holds the loop for `ms` (what a long synchronous piece of work does). */
-function hold(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy
-  }
-}
+import { holdLoop } from '../helpers/hold-loop.js';
 
 it('sees an exit that came while the loop was held past the watch', async () => {
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
@@ -24,9 +17,9 @@ it('sees an exit that came while the loop was held past the watch', async () => 
   const control = { exited: () => exit } as unknown as ServerControl;
   const watching = exitWithin(control, 100);
   // The process ends while the loop is held, well past the watch's 100 ms, and before it looks again.
-  hold(50);
+  holdLoop(50);
   child.kill('SIGTERM');
-  hold(600);
+  holdLoop(600);
   expect(exit).toBeNull();
   expect(await watching).toEqual({ code: null, signal: 'SIGTERM' });
 });

@@ -8,14 +8,7 @@ import { once } from 'node:events';
 import { afterEach, expect, it } from 'vitest';
 import { Connection } from '../../src/wire/connection.js';
 import { Deadline } from '../../src/wire/deadline.js';
-
-/** Holds the loop for `ms` (what a long synchronous piece of work does). */
-function hold(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy
-  }
-}
+import { holdLoop } from '../helpers/hold-loop.js';
 
 const children: ChildProcess[] = [];
 afterEach(async () => {
@@ -46,7 +39,7 @@ it('reads the answer that came while the loop was held past the deadline, instea
   try {
     const waiting = conn.waitFor(() => conn.received().length > 0, new Deadline(300));
     // The answer comes at about 100 ms, the deadline passes at 300 ms: both while the loop is held.
-    hold(1500);
+    holdLoop(1500);
     expect(conn.received().length).toBe(0);
     expect(await waiting).not.toBe('timeout');
     expect(Buffer.from(conn.received()).toString()).toBe('hi');
