@@ -148,7 +148,7 @@ describe('caseCheck', () => {
     expect(run.verdict).toBe('pass');
     expect(run.expectation).toEqual({ accept: [300], warn: [], mustClose: true });
     expect(sent[0]!.methods).toEqual(['HEAD']);
-    expect(sent[0]!.opts).toEqual({ headOnly: true, settleMs: 400 });
+    expect(sent[0]!.opts).toEqual({ headOnly: true, settleMs: 400, decided: expect.any(Function) });
     // The same answer on a connection left open fails the close rule.
     const open = await check.run(fakeCtx(() => answer(300), referenceProfile).ctx);
     expect(open.verdict).toBe('fail');
