@@ -44,7 +44,9 @@ export function matrixSuite(part: number, parts: number): void {
         // A difference says why: each unexpected failure with its reason, each missing one with its verdict.
         const unexpected = result.checks.filter((c) => (c.verdict === 'fail' || c.verdict === 'error') && !z.expectFailing.includes(c.id));
         const missing = z.expectFailing.filter((id) => !unexpected.some((c) => c.id === id) && result.checks.find((c) => c.id === id)?.verdict !== 'fail');
-        const why = [...unexpected.map((c) => `unexpected ${c.id}: ${c.reason}`), ...missing.map((id) => `missing ${id}: ${result.checks.find((c) => c.id === id)?.verdict ?? 'absent'}`)].join('\n');
+        // (and, when the run stopped early, after which check and why: a server found gone)
+        const stopped = result.stopped ? [`the run stopped after ${result.stopped.afterCheck}: ${JSON.stringify(result.stopped.cause)}`] : [];
+        const why = [...unexpected.map((c) => `unexpected ${c.id}: ${c.reason}`), ...missing.map((id) => `missing ${id}: ${result.checks.find((c) => c.id === id)?.verdict ?? 'absent'}`), ...stopped].join('\n');
         expect(failingIds(result), why).toEqual([...z.expectFailing].sort());
         for (const id of INTENDED_PROPERTIES[z.slug] ?? []) {
           const c = result.checks.find((x) => x.id === id)!;
