@@ -235,7 +235,8 @@ describe('launchServer', () => {
     const port = await freePort();
     const sleeper = spawn('sh', ['-c', 'sleep 30 & wait'], { detached: true, stdio: 'ignore' });
     try {
-      await new Promise((r) => setTimeout(r, 100));
+      // The shell and the sleep it forked (which may take a moment on a loaded machine).
+      for (let i = 0; i < 100 && (groupFromLeader(sleeper.pid!) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
       expect(groupFromLeader(sleeper.pid!)!.length).toBe(2);
       expect(await groupListensOn(sleeper.pid!, port)).toBe(false);
     } finally {
@@ -244,6 +245,8 @@ describe('launchServer', () => {
     // A leader that is gone: not answered from the leader down.
     for (let i = 0; i < 100 && sleeper.exitCode === null && sleeper.signalCode === null; i++) await new Promise((r) => setTimeout(r, 20));
     expect(groupFromLeader(sleeper.pid!)).toBeNull();
+    // (its child, killed with it, may take a moment to end on a loaded machine)
+    for (let i = 0; i < 100 && groupAlive(sleeper.pid!); i++) await new Promise((r) => setTimeout(r, 20));
     expect(groupAlive(sleeper.pid!)).toBe(false);
   });
 
