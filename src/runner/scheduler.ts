@@ -174,6 +174,24 @@ export function firstByteMs(x: Exchange): number | null {
   return null;
 }
 
+/**
+ * Waits for a server's close, in a row, through which it kept the connection open (`true`), reset by one
+ * it closed (`false`); nothing learned from an exchange without such a wait (undefined). After
+ * CONFIRMED_CLASS in a row, such waits last IGNORED_CLOSE_WAIT_MS (Scheduler.peerCloseMs, decidedSettleMs).
+ */
+class KeptOpenStreak {
+  private n = 0;
+
+  saw(keptOpen: boolean | undefined): void {
+    if (keptOpen === true) this.n++;
+    else if (keptOpen === false) this.n = 0;
+  }
+
+  waitMs(): number | undefined {
+    return this.n >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
+  }
+}
+
 export class Scheduler {
   baselineFailed: string | null = null;
   /**
@@ -355,7 +373,7 @@ export class Scheduler {
   floodCapBytes: number | undefined;
 
   /** Fresh connections in a row whose server kept them open through the wait for its announced close. */
-  private closesIgnored = 0;
+  private readonly closesIgnored = new KeptOpenStreak();
 
   /**
    * How long a fresh connection's close waits for the server to close first (ExchangeOptions.peerCloseMs),
@@ -366,11 +384,11 @@ export class Scheduler {
    * wait back on. Only the time of our close changes, never what was read.
    */
   peerCloseMs(): number | undefined {
-    return this.closesIgnored >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
+    return this.closesIgnored.waitMs();
   }
 
   /** Settles after an answer that already decided its check's verdict, in a row, through which the server kept the connection open. */
-  private openAfterDecided = 0;
+  private readonly openAfterDecided = new KeptOpenStreak();
 
   /**
    * The watch for a close after an answer that already decided its check's verdict (a 201 where a 400
@@ -381,7 +399,7 @@ export class Scheduler {
    * the whole watch back on. Only the time of our close changes, never a verdict.
    */
   decidedSettleMs(): number | undefined {
-    return this.openAfterDecided >= CONFIRMED_CLASS ? IGNORED_CLOSE_WAIT_MS : undefined;
+    return this.openAfterDecided.waitMs();
   }
 
   /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
@@ -400,10 +418,8 @@ export class Scheduler {
    * stays an overflow.
    */
   sawExchange(e: Exchange): void {
-    if (e.closeIgnored === true) this.closesIgnored++;
-    else if (e.closeIgnored === false) this.closesIgnored = 0;
-    if (e.keptOpenAfterDecided === true) this.openAfterDecided++;
-    else if (e.keptOpenAfterDecided === false) this.openAfterDecided = 0;
+    this.closesIgnored.saw(e.closeIgnored);
+    this.openAfterDecided.saw(e.keptOpenAfterDecided);
     if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;
     }

@@ -29,6 +29,13 @@ function socketInodes(pid: number): Set<number> {
   return out;
 }
 
+/** The socket inodes the processes `pids` hold open. */
+function groupSocketInodes(pids: readonly number[]): Set<number> {
+  const inodes = new Set<number>();
+  for (const pid of pids) for (const i of socketInodes(pid)) inodes.add(i);
+  return inodes;
+}
+
 /** The command line of `pid`, shortened, or null. */
 function commandOf(pid: number): string | null {
   try {
@@ -66,8 +73,7 @@ export async function groupListeningPorts(pgid: number): Promise<number[] | null
   if (!listenTableAvailable()) return null;
   const members = groupMembers(pgid);
   if (members === null) return null;
-  const inodes = new Set<number>();
-  for (const pid of members) for (const i of socketInodes(pid)) inodes.add(i);
+  const inodes = groupSocketInodes(members);
   const ports = (await readListenTable()).filter((e) => inodes.has(e.inode)).map((e) => e.port);
   return [...new Set(ports)].sort((a, b) => a - b);
 }
@@ -82,8 +88,7 @@ export async function groupListensOn(pgid: number, port: number): Promise<boolea
   if (!listenTableAvailable()) return null;
   const members = groupFromLeader(pgid) ?? groupMembers(pgid);
   if (members === null) return null;
-  const inodes = new Set<number>();
-  for (const pid of members) for (const i of socketInodes(pid)) inodes.add(i);
+  const inodes = groupSocketInodes(members);
   if (inodes.size === 0) return false;
   return (await readListenTable()).some((e) => e.port === port && inodes.has(e.inode));
 }

@@ -7,11 +7,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { makeContext } from '../../src/runner/context.js';
 import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 import { freePort } from '../../src/supervise/launch.js';
+import { childrenKilledAfterEach } from '../helpers/children.js';
 
 /** Answers one client, then stays (listening) for 700 ms before it exits with code 0. */
 const LEAVES_SLOWLY = `
@@ -29,15 +30,7 @@ time.sleep(0.7)
 sys.exit(0)
 `;
 
-const started: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of started.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await once(c, 'exit');
-    }
-  }
-});
+const started = childrenKilledAfterEach();
 
 async function start(port: number): Promise<ChildProcess> {
   const child = spawn('python3', ['-c', LEAVES_SLOWLY, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -97,34 +97,25 @@ describe('Scheduler', () => {
     expect(srv.restarts).toBe(2);
   });
 
-  it('waits less for the close of a server seen ignoring Connection: close three times in a row, and the whole wait again once one closes', () => {
+  // Two streaks of the same rule, each its own: waits for an asked-for close (peerCloseMs), and watches
+  // after an answer that already decided its verdict (decidedSettleMs).
+  it.each([
+    { what: 'for the close of a server seen ignoring Connection: close', field: 'closeIgnored', wait: 'peerCloseMs', other: 'decidedSettleMs' },
+    { what: 'after answers that decided their verdict, once the server kept such connections open', field: 'keptOpenAfterDecided', wait: 'decidedSettleMs', other: 'peerCloseMs' },
+  ] as const)('waits less $what three times in a row, and the whole wait again once it closes one', ({ field, wait, other }) => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
-    const seen = (closeIgnored: boolean) => s.sawExchange({ ...ex('response'), closeIgnored });
-    expect(s.peerCloseMs()).toBeUndefined();
+    const seen = (kept: boolean) => s.sawExchange({ ...ex('response'), [field]: kept });
+    expect(s[wait]()).toBeUndefined();
     seen(true);
     seen(true);
     s.sawExchange(ex('response')); // no wait, nothing learned
-    expect(s.peerCloseMs()).toBeUndefined();
+    expect(s[wait]()).toBeUndefined();
     seen(true);
-    expect(s.peerCloseMs()).toBe(IGNORED_CLOSE_WAIT_MS);
-    seen(false);
-    expect(s.peerCloseMs()).toBeUndefined();
-  });
-
-  it('watches less after answers that decided their verdict once the server kept three such connections open in a row, and the whole watch again once it closes one', () => {
-    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
-    const seen = (keptOpenAfterDecided: boolean) => s.sawExchange({ ...ex('response'), keptOpenAfterDecided });
-    expect(s.decidedSettleMs()).toBeUndefined();
-    seen(true);
-    seen(true);
-    s.sawExchange(ex('response')); // no such watch, nothing learned
-    expect(s.decidedSettleMs()).toBeUndefined();
-    seen(true);
-    expect(s.decidedSettleMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+    expect(s[wait]()).toBe(IGNORED_CLOSE_WAIT_MS);
     // (the other streak is its own)
-    expect(s.peerCloseMs()).toBeUndefined();
+    expect(s[other]()).toBeUndefined();
     seen(false);
-    expect(s.decidedSettleMs()).toBeUndefined();
+    expect(s[wait]()).toBeUndefined();
   });
 
   it('gates on the baseline and on a server that is gone for good', async () => {

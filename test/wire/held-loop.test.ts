@@ -3,22 +3,15 @@
  * other grades' judging). The deadline's timer fires before the loop reads the bytes that came in
  * meanwhile; a read that ended there would call an answer that came in time a silence.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Connection } from '../../src/wire/connection.js';
 import { Deadline } from '../../src/wire/deadline.js';
 import { holdLoop } from '../helpers/hold-loop.js';
+import { childrenKilledAfterEach } from '../helpers/children.js';
 
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of children.splice(0)) {
-    if (c.exitCode === null && c.signalCode === null) {
-      c.kill('SIGKILL');
-      await once(c, 'exit');
-    }
-  }
-});
+const children = childrenKilledAfterEach();
 
 /** A server in another process (it must answer while this loop is held): "hi" 100 ms after each accept. */
 async function answersAfter100ms(): Promise<number> {
