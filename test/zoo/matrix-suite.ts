@@ -3,6 +3,7 @@ import type { CheckResult } from '../../src/runner/types.js';
 import { zoo, type ZooServer } from './manifest.js';
 import { INTENDED_PROPERTIES } from './intended.js';
 import { failingIds, runMatrixRow } from './run-matrix.js';
+import { expectChargedOnce, ROOT_CAUSES } from './root-causes.js';
 
 /**
  * How small a property's shrunk counterexample is: pieces of a split request, requests of a sequence
@@ -29,7 +30,7 @@ function byCost(rows: ZooServer[]): ZooServer[] {
  * The self-test matrix, one part of it: every non-hostile zoo server runs the catalogue and its
  * intended properties (all of them for a correct server); the checks that fail must be exactly the
  * server's expectFailing, no more, no fewer. A property-targeted server must be caught by its
- * intended property, with a small shrunk case.
+ * intended property, with a small shrunk case. A server of ROOT_CAUSES is charged its bug once.
  */
 export function matrixSuite(part: number, parts: number): void {
   const rows: ZooServer[] = byCost(zoo.filter((z) => z.kind !== 'hostile')).filter((_, i) => i % parts === part);
@@ -38,7 +39,8 @@ export function matrixSuite(part: number, parts: number): void {
   // others (the scheduler confirms any verdict that rests on a deadline).
   describe.concurrent(`the zoo matrix (part ${part + 1} of ${parts})`, () => {
     for (const z of rows) {
-      const title = z.kind === 'correct' ? `${z.slug}: no check fails` : `${z.slug}: fails exactly its ${z.expectFailing.length} check(s)`;
+      const root = ROOT_CAUSES[z.slug]?.root;
+      const title = z.kind === 'correct' ? `${z.slug}: no check fails` : `${z.slug}: fails exactly its ${z.expectFailing.length} check(s)${root ? `, charged once to ${root}` : ''}`;
       it(title, async () => {
         const { result } = await runMatrixRow(z.slug);
         // A difference says why: each unexpected failure with its reason, each missing one with its verdict.
@@ -58,6 +60,8 @@ export function matrixSuite(part: number, parts: number): void {
           if (id === 'store.prop.model') expect(size.requests, 'a store-model failure shrinks to two or three commands').toBeLessThanOrEqual(3);
           if (id === 'store.prop.concurrent-writers') expect(size.requests, 'a lost update shrinks to a few concurrent writes').toBeLessThanOrEqual(4);
         }
+        // One bug, one deduction (root-causes.ts): 200-for-everything has other bugs besides.
+        if (root) expectChargedOnce(result, z.slug, z.slug !== '200-for-everything');
       }, 240_000); // a server that hangs on some requests (recv-8-until-short) takes about two minutes
     }
   });
