@@ -96,7 +96,7 @@ const entries: Entry[] = [
   ['hostile-garbage', 'python', 'hostile', 'Answers every request with random binary garbage, then closes.'],
   ['hostile-crash-at-start', 'python', 'hostile', 'Raises an exception at start, before it listens.'],
   ['hostile-never-binds', 'python', 'hostile', 'Runs forever without ever listening.'],
-  ['hostile-floods-stdout', 'python', 'hostile', 'Prints debug lines to stdout in a tight loop while serving correctly.'],
+  ['hostile-floods-stdout', 'python', 'hostile', 'Prints debug lines to stdout in a loop (about 11 MB a second) while serving correctly.'],
   ['hostile-endless-body', 'python', 'hostile', 'Answers every request with a complete head that gives no length, then an endless body, and never closes.'],
   ['hostile-hardcoded-port', 'python', 'hostile', 'Ignores its argument and always listens on the port it hard-coded (otherwise the correct base server).'],
 ];
