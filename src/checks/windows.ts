@@ -13,6 +13,8 @@ export const EXTRA_ANSWER_WINDOW_MS = 200;
 export const FOLLOW_UP_WINDOW_MS = 500;
 /** Watch for an answer to the request behind a hidden Content-Length, or for the close after a pipelined invalid request. */
 export const BEHIND_WINDOW_MS = 300;
+/** Watch for bytes after an answer's declared end (a compressed body sent past its Content-Length). */
+export const EXTRA_BODY_WINDOW_MS = 300;
 /** Wait for any answer to bytes that are not a request (garbage, a TLS hello): silence is a pass there. */
 export const GARBAGE_ANSWER_WINDOW_MS = 500;
 /** Wait for an answer to the HTTP/2 preface, or the first byte of an answer before a client resets. */

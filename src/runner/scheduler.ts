@@ -144,6 +144,12 @@ export async function exitWithin(c: ServerControl, ms: number): Promise<{ code: 
  */
 export const IGNORED_CLOSE_WAIT_MS = 100;
 
+/**
+ * How long a close-delimited body may go quiet before it is taken as ended, once the server was seen
+ * leaving such a body open past the deadline (Scheduler.closeIdleMs).
+ */
+export const CLOSE_IDLE_MS = 300;
+
 /** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
 export const FLOOD_CAP_BYTES = 256 * 1024;
 
@@ -430,7 +436,7 @@ export class Scheduler {
     for (const e of exchanges) this.sawExchange(e);
     if (this.closeIdleMs !== undefined) return;
     if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
-      this.closeIdleMs = Math.min(300, this.o.timeoutMs);
+      this.closeIdleMs = Math.min(CLOSE_IDLE_MS, this.o.timeoutMs);
     }
   }
 

@@ -8,6 +8,7 @@ import { answered, bodyText, closes, describeExchange, header, req, result, stat
 import { garbage } from '../robustness.js';
 import { checkGroup } from '../../group.js';
 import { AFTER_IDLE_BLOCKS, AFTER_UNANNOUNCED_CLOSE } from '../../follows.js';
+import { CLOSE_WINDOW_MS, EXTRA_BODY_WINDOW_MS, window } from '../../windows.js';
 
 const CITE = 'docs/checks.md#the-byo-http-assignment';
 
@@ -335,7 +336,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
     cite: `${CITE}; RFC 9110 §8.4, §8.6`,
     async run(ctx) {
       const s = ctx.name('gzb');
-      const got = await askEncoded(ctx, s, 'gzip', Math.min(300, ctx.timeoutMs));
+      const got = await askEncoded(ctx, s, 'gzip', window(EXTRA_BODY_WINDOW_MS, ctx.timeoutMs));
       if ('run' in got) return behindLoneGzip(got.run);
       const expected = [`a body that gunzips to ${JSON.stringify(s)}, its Content-Length the compressed size`];
       const { ex, request, r } = got;
@@ -411,7 +412,7 @@ export const byoHttpChecks: Check[] = checkGroup({ prefix: 'byo', family: 'assig
         const bad = notEcho(first, a);
         if (bad) return result('blocked', `not judged: the first request ${bad}`, expected, first, ra);
         if (closes(first)) return result('blocked', 'not judged: the first answer already says "Connection: close" (byo.persistent.two-requests-one-connection judges that)', expected, first, ra);
-        const second = await on(ctx, c!, rb, Math.min(1000, ctx.timeoutMs));
+        const second = await on(ctx, c!, rb, window(CLOSE_WINDOW_MS, ctx.timeoutMs));
         const more = { setup: [ra], exchanges: [first, second] };
         const bad2 = notEcho(second, b);
         if (bad2) return result('fail', `the request with "Connection: close" ${bad2}`, expected, second, rb, more);
