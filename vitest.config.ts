@@ -19,9 +19,9 @@ export default defineConfig({
     // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines). The two
     // parts of the zoo matrix hold a worker each for over three minutes at about a fifth of a core; with
     // six workers the other ~110 files had four, and ran on for 90 s after the matrix (295 s in all);
-    // with eight they fit beside it (217 s, the matrix's 209 s the longest file). Eight once flipped a
-    // split verdict of the matrix (a server that reads until a short read, its thread later than the 100 ms
-    // pause); the split checks now wait until the server has read the first piece (src/wire/peer-unread.ts).
+    // with eight they fit beside it (217 s, the matrix's 209 s the longest file). Measured again in fresh
+    // clones (docs/testing.md), since eight once flipped a split verdict of the matrix (a server that reads
+    // until a short read, its thread later than the 100 ms pause).
     maxWorkers: 8,
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run three at a time in
     // a file: they wait on sockets, not on the cores (four loaded two busy cores enough to slow a correct

@@ -109,11 +109,6 @@ export interface ExchangeOptions {
    */
   headOnly?: boolean;
   /**
-   * A split request: after its first pause, the next piece waits until a server on this machine has
-   * read the pieces before (Connection.send's `readBeforeNext`), so the split holds on a loaded machine.
-   */
-  readBeforeNext?: boolean;
-  /**
    * A response whose body is delimited by the connection closing, on a connection the server keeps
    * open, never ends. With this set, such a body is taken as ended once nothing more arrived for this
    * long (the response is then `bodyEndedBy: 'idle'`) instead of waiting out the whole deadline. The
@@ -214,7 +209,7 @@ export class KeepAliveConnection {
     const recvBefore = this.conn.receivedBytes;
     // Read while sending: a server may answer (or close) before the request is complete.
     let sendDone = false;
-    const sending = this.conn.send(plan, deadline, opts.readBeforeNext ? { readBeforeNext: true } : {}).then((r) => {
+    const sending = this.conn.send(plan, deadline).then((r) => {
       sendDone = true;
       this.conn.wake();
       return r;

@@ -1,33 +1,14 @@
 import net from 'node:net';
 import { Deadline, sleep } from './deadline.js';
 import { splitBytes } from './bytes.js';
-import { peerUnreadBytes } from './peer-unread.js';
 import type { Endpoint, SendPlan, TranscriptEvent, WaitEnd } from './types.js';
 
 export const DEFAULT_CAP_BYTES = 4 * 1024 * 1024;
-
-/**
- * With `readBeforeNext` (SendOptions), after the first pause of at least this long the next piece waits
- * until a server on this machine has read the ones before (peer-unread.ts): the first read is where a
- * server that stops at a short read goes wrong, and such a pause is there so that it reads the first
- * piece alone. Asked only by the deterministic split checks: each wait reads the kernel's table of
- * sockets, 17 ms at the 8,500 sockets of a test run, too much for every case of a property.
- */
-export const READ_WAIT_MIN_PAUSE_MS = 20;
-/** How long that wait lasts at most; then the send goes on as before. */
-export const READ_WAIT_MAX_MS = 500;
-const READ_POLL_MS = 10;
 
 export interface OpenOptions {
   connectTimeoutMs: number;
   /** Stop reading (and report `overflow`) once this many bytes have arrived. */
   capBytes?: number;
-}
-
-/** How a plan is sent. */
-export interface SendOptions {
-  /** Wait after the first pause until the server has read the pieces before (READ_WAIT_MIN_PAUSE_MS). */
-  readBeforeNext?: boolean;
 }
 
 export type SendResult = { ok: true; sentBytes: number } | { ok: false; sentBytes: number; error: 'closed' | 'reset' };
@@ -168,23 +149,16 @@ export class Connection {
 
   /**
    * Sends the plan's pieces with their pauses. The pauses are bounded by `deadline` (a pause is cut
-   * short when the deadline passes; the rest is then sent at once). With `readBeforeNext`, after the
-   * first pause of at least READ_WAIT_MIN_PAUSE_MS a server on this machine is also given until it has
-   * read the pieces before (at most READ_WAIT_MAX_MS): the split then holds on a loaded machine too.
+   * short when the deadline passes; the rest is then sent at once).
    */
-  async send(plan: SendPlan, deadline?: Deadline, opts: SendOptions = {}): Promise<SendResult> {
+  async send(plan: SendPlan, deadline?: Deadline): Promise<SendResult> {
     const pieces = splitBytes(plan.bytes, plan.splits ?? []);
     let sent = 0;
-    let waitedForRead = opts.readBeforeNext !== true;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
       if (i > 0) {
         const pause = plan.pausesMs?.[i - 1] ?? 0;
         if (pause > 0) await sleep(deadline ? Math.min(pause, deadline.remaining()) : pause);
-        if (pause >= READ_WAIT_MIN_PAUSE_MS && !waitedForRead && sent > 0) {
-          waitedForRead = true;
-          await this.untilPeerRead(new Deadline(deadline ? Math.min(READ_WAIT_MAX_MS, deadline.remaining()) : READ_WAIT_MAX_MS));
-        }
       }
       if (piece.length === 0) continue;
       this.transcript.push({ dir: 'sent', atMs: this.now(), bytes: piece });
@@ -197,22 +171,6 @@ export class Connection {
       this.sentBytes += piece.length;
     }
     return { ok: true, sentBytes: sent };
-  }
-
-  /**
-   * Waits until the server has read every byte sent so far (its receive queue is empty), the connection
-   * ends, the server is not in this machine's table (a server elsewhere: nothing to wait for), or
-   * `until` passes.
-   */
-  private async untilPeerRead(until: Deadline): Promise<void> {
-    const serverPort = this.socket.remotePort;
-    const clientPort = this.socket.localPort;
-    if (serverPort === undefined || clientPort === undefined) return;
-    while (this.state === 'open') {
-      const unread = await peerUnreadBytes(serverPort, clientPort);
-      if (unread === null || unread === 0 || until.expired()) return;
-      await sleep(Math.min(READ_POLL_MS, until.remaining()));
-    }
   }
 
   /**

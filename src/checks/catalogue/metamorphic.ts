@@ -7,15 +7,12 @@ import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
 import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE, following } from '../follows.js';
 
-/**
- * Sends `a` and `b` (each on a fresh connection) and requires the same status. A split `b` waits after
- * its first pause until the server has read the first piece (ExchangeOptions.readBeforeNext).
- */
+/** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
 async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
   const ea = await ctx.send(a, { headOnly: true });
   const expected = [`the same status as the plain request (${describeExchange(ea)})`];
   if (!answered(ea)) return result('blocked', `not judged: the plain request got ${describeExchange(ea)}`, expected, ea, a);
-  const eb = await ctx.send(b, { headOnly: true, ...((b.plan.splits?.length ?? 0) > 0 ? { readBeforeNext: true } : {}) });
+  const eb = await ctx.send(b, { headOnly: true });
   if (answered(eb) && statusOf(eb) === statusOf(ea)) return result('pass', `${what}: ${describeExchange(eb)} both times`, expected, eb, b, { exchanges: [ea, eb] });
   return result('fail', `${what} got ${describeExchange(eb)}, but the plain request got ${describeExchange(ea)}`, expected, eb, b, { exchanges: [ea, eb] });
 }
