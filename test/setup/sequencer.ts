@@ -12,6 +12,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const LONGEST_FIRST: readonly string[] = [
   'test/zoo/matrix-1.test.ts',
   'test/zoo/matrix-2.test.ts',
+  'test/zoo/matrix-3.test.ts',
   'test/zoo/profiles/profile-matrix.test.ts',
   'test/zoo/class/class-kv.test.ts',
   'test/grade/grade.test.ts',

@@ -1,3 +1,3 @@
 import { matrixSuite } from './matrix-suite.js';
 
-matrixSuite(0, 2);
+matrixSuite(0, 3);

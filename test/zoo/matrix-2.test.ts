@@ -1,3 +1,3 @@
 import { matrixSuite } from './matrix-suite.js';
 
-matrixSuite(1, 2);
+matrixSuite(1, 3);
