@@ -57,9 +57,14 @@ async function waitPortFree(port: number, lingering: boolean, limitMs = PORT_HEL
  */
 export async function launchWhenFree(argv: string[], cwd: string, port: number, startTimeoutMs: number): Promise<StartOutcome> {
   if ((await waitPortFree(port, false)) === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: '' };
-  const lingered = (await lingeringOn(port).catch(() => 0)) > 0;
   const first = await launchOnce(argv, cwd, port, startTimeoutMs);
-  if (first.ok || !lingered || first.failure.kind === 'port-busy') return first;
+  if (first.ok || first.failure.kind === 'port-busy') return first;
+  // Asked only now, of a start that failed: the lingering connections are found in the whole table of
+  // sockets, tens of milliseconds of kernel time with the thousands a class run leaves in TIME_WAIT, and
+  // most starts succeed. A connection that lingered before the start lingers still (up to a minute); one
+  // gone meanwhile left the server its "address already in use".
+  const lingered = (await lingeringOn(port).catch(() => 0)) > 0 || (first.failure.kind === 'exited' && first.failure.addressInUse);
+  if (!lingered) return first;
   if ((await waitPortFree(port, true)) === null) return { ok: false, failure: { kind: 'port-held', port, waitedMs: PORT_HELD_MAX_MS }, stderrTail: first.stderrTail };
   return launchOnce(argv, cwd, port, startTimeoutMs);
 }
