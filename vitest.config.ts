@@ -16,12 +16,12 @@ export default defineConfig({
     // changes process.env or a global puts it back.
     isolate: false,
     globalSetup: ['test/setup/target.ts', 'test/setup/python.ts', 'test/setup/compiled-cli.ts'],
-    // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines). The two
-    // parts of the zoo matrix hold a worker each for over three minutes at about a fifth of a core; with
+    // Two cores, but most test files wait on sockets (a graded server's answers, its deadlines). The zoo
+    // matrix holds a worker per file for two to three and a half minutes at about a fifth of a core; with
     // six workers the other ~110 files had four, and ran on for 90 s after the matrix (295 s in all);
-    // with eight they fit beside it (217 s, the matrix's 209 s the longest file). Measured again in fresh
-    // clones (docs/testing.md), since eight once flipped a split verdict of the matrix (a server that reads
-    // until a short read, its thread later than the 100 ms pause).
+    // with eight they fit beside it (217-255 s). Measured again in fresh clones (docs/testing.md), since
+    // eight once flipped a split verdict of the matrix (a server that reads until a short read, its
+    // thread later than the 100 ms pause).
     maxWorkers: 8,
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run three at a time in
     // a file: they wait on sockets, not on the cores (four loaded two busy cores enough to slow a correct
