@@ -2,10 +2,10 @@
  * The order vitest starts test files in: the longest first, so they end with the rest. Vitest's own
  * order puts files it has no timing for (a fresh clone, CI) by size, and the zoo matrix files are three
  * lines long: started last, their 150-second rows would end a minute after everything else. The list
- * is measured (`npx vitest run --reporter=json`, eight workers: the matrix files 186–204 s, then files
- * of 138 s down to 16 s); the rest keep vitest's order. A working copy's vitest cache orders files by
- * their last duration; with only the first ten listed, a fresh clone took 247 s where the working copy
- * took 217 s.
+ * is measured (`npx vitest run --reporter=json`, eight workers, when the matrix had two files of
+ * 186–204 s: then files of 138 s down to 16 s); the rest keep vitest's order. A working copy's vitest
+ * cache orders files by their last duration; with only the first ten listed, a fresh clone took 247 s
+ * where the working copy took 217 s.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
