@@ -61,8 +61,8 @@ export function matrixSuite(part: number, parts: number): void {
           if (id === 'store.prop.model') expect(size.requests, 'a store-model failure shrinks to two or three commands').toBeLessThanOrEqual(3);
           if (id === 'store.prop.concurrent-writers') expect(size.requests, 'a lost update shrinks to a few concurrent writes').toBeLessThanOrEqual(4);
         }
-        // One bug, one deduction (root-causes.ts): 200-for-everything has other bugs besides.
-        if (root) expectChargedOnce(result, z.slug, z.slug !== '200-for-everything');
+        // One bug, one deduction (root-causes.ts).
+        if (root) expectChargedOnce(result, z.slug);
       }, 240_000); // a server that hangs on some requests (recv-8-until-short) takes about two minutes
     }
   });
