@@ -77,6 +77,17 @@ function words(xs: readonly Accept[]): string {
   return xs.map(describeAccept).join(' or ');
 }
 
+/**
+ * After this first answer, does the spec owe no close (so the settle watches only for an answer more)?
+ * A request that may be served and was (not refused): the follow-up is answered, and nothing else.
+ * A refusal, or a request the server MUST close after (`close-after`), owes the close.
+ */
+export function owesNoClose(spec: Pick<FramingSpec, 'serve' | 'refuse' | 'refuseWarn'>, first: Exchange['finals'][number] | undefined): boolean {
+  if (spec.serve !== 'yes' || first === undefined || first.status === null) return false;
+  const status = first.status;
+  return ![...spec.refuse, ...(spec.refuseWarn ?? [])].some((a) => statusMatches(status, a));
+}
+
 /** Judges one exchange of (questionable request + follow-up) against the spec. Exported for tests. */
 export interface FramingJudgement {
   verdict: CheckRun['verdict'];
@@ -195,7 +206,7 @@ export function framingCheck(spec: FramingSpec): CheckDecl {
     async run(ctx: CheckContext): Promise<CheckRun> {
       const text = fillFraming(spec.request, ctx) + fill(FOLLOW_UP, ctx);
       const request: SentRequest = { plan: { bytes: Buffer.from(text, 'latin1') }, methods: [spec.method ?? spec.request.split(' ')[0] ?? 'POST', 'GET'] };
-      const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs) });
+      const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: (finals) => owesNoClose(spec, finals[0]) });
       let j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
       if (j.verdict === 'fail' && j.byFollowUp === true && !(await pipelines(ctx))) {
         j = { ...j, verdict: 'blocked', reason: `not judged: the server does not answer two plain pipelined GETs either (connection.pipelining.answers-in-order); ${j.reason}` };

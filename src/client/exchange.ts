@@ -141,6 +141,26 @@ export interface ExchangeOptions {
    * (Scheduler.decidedSettleMs): it does not close after such answers.
    */
   decidedSettleMs?: number;
+  /**
+   * The settle after the answers (`settleMs`) watches only for what a correct server never sends (an
+   * answer more, a close it did not announce, bytes past a body's end), not for a close the answers
+   * oblige: `true`, or a function of the final answers that says so. Such a watch is cut to `watchMs`
+   * when that is set. A watch for an owed close is never cut: a correct server ends it itself by closing,
+   * and a late close cut short would be a failure of a correct server.
+   */
+  settleWatchesFaults?: boolean | ((finals: readonly ParsedResponse[]) => boolean);
+  /**
+   * The request is bytes that are not one (garbage, a TLS hello): no answer at all is as good as any
+   * refusal, and the deadline is only how long to watch for a wrong one. It is cut to `watchMs` when that
+   * is set.
+   */
+  answerOptional?: boolean;
+  /**
+   * How long a watch for what a correct server never sends lasts (see settleWatchesFaults,
+   * answerOptional), from the server's measured pace: a server sends what it wrongly sends at the pace it
+   * answers. The runner sets it (Scheduler.watchMs); unset, such watches last their whole window.
+   */
+  watchMs?: number;
 }
 
 /**
@@ -277,7 +297,10 @@ export class KeepAliveConnection {
     let keptOpenAfterDecided: boolean | undefined;
     if (end === 'done' && (opts.settleMs ?? 0) > 0) {
       let settleMs = opts.settleMs ?? 0;
-      const decided = opts.decided?.(this.parser.done.slice(before).filter((r) => !r.interim)) === true;
+      const finals = this.parser.done.slice(before).filter((r) => !r.interim);
+      const decided = opts.decided?.(finals) === true;
+      const watchesFaults = typeof opts.settleWatchesFaults === 'function' ? opts.settleWatchesFaults(finals) : opts.settleWatchesFaults === true;
+      if (watchesFaults && opts.watchMs !== undefined) settleMs = Math.min(settleMs, opts.watchMs);
       if (decided && opts.decidedSettleMs !== undefined) settleMs = Math.min(settleMs, opts.decidedSettleMs);
       connection = await this.conn.watchClose(Math.min(settleMs, Math.max(deadline.remaining(), 50)));
       this.syncEnd();
@@ -342,6 +365,7 @@ export class KeepAliveConnection {
 /** One request (or a pipelined batch) on a fresh connection, which is closed afterwards. */
 export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
   const t0 = performance.now();
+  if (opts.answerOptional === true && opts.watchMs !== undefined && opts.watchMs < opts.timeoutMs) opts = { ...opts, timeoutMs: opts.watchMs };
   const s = await KeepAliveConnection.open(endpoint, opts.timeoutMs, opts.capBytes);
   if ('refused' in s) {
     return {

@@ -79,8 +79,18 @@ export function makeContext(
       const peerCloseMs = scheduler?.peerCloseMs();
       // … and after an answer that already decided the verdict (a server that does not close after those).
       const decidedSettleMs = scheduler?.decidedSettleMs();
+      // … and how long a watch for what a correct server never sends lasts (its pace).
+      const watchMs = scheduler?.watchMs();
       const go = () =>
-        exchange(opts.target, req.plan, { timeoutMs: opts.timeoutMs, ...learned, ...(peerCloseMs !== undefined ? { peerCloseMs } : {}), ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}), ...o, methods: o.methods ?? req.methods });
+        exchange(opts.target, req.plan, {
+          timeoutMs: opts.timeoutMs,
+          ...learned,
+          ...(peerCloseMs !== undefined ? { peerCloseMs } : {}),
+          ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}),
+          ...(watchMs !== undefined ? { watchMs } : {}),
+          ...o,
+          methods: o.methods ?? req.methods,
+        });
       let ex = await go();
       if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
       scheduler?.sawExchange(ex);

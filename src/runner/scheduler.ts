@@ -157,6 +157,13 @@ export const FLOOD_CAP_BYTES = 256 * 1024;
 export const SILENCE_FACTOR = 20;
 /** … and at least this long (a scheduling hiccup of a loaded machine is far shorter). */
 export const SILENCE_FLOOR_MS = 500;
+/**
+ * A watch for what a correct server never sends (an answer more, an unannounced close: see
+ * ExchangeOptions.watchMs) lasts SILENCE_FACTOR times the slowest recent answer, and at least this long.
+ * Cutting such a watch short can only miss a fault, never fail a correct server; the pace it comes from
+ * already widens on a loaded machine.
+ */
+export const WATCH_FLOOR_MS = 50;
 /** How many recent answers the pace is measured over, and how many it needs at least. */
 const PACE_SAMPLES = 20;
 const PACE_MIN_SAMPLES = 5;
@@ -359,6 +366,21 @@ export class Scheduler {
   silenceMs(timeoutMs: number): number | undefined {
     if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm() || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
     const w = Math.max(SILENCE_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
+    return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
+  }
+
+  /**
+   * How long a watch for what a correct server never sends lasts now (ExchangeOptions.watchMs: an answer
+   * more after the ones asked for, a close it did not announce, an answer to bytes that are not a
+   * request), or undefined for the check's whole window: SILENCE_FACTOR times the slowest of the server's
+   * recent answers, at least WATCH_FLOOR_MS. A server sends what it wrongly sends at the pace it answers.
+   * Unlike the quiet window, it needs no class of confirmed silences (a watch cut short can miss a fault,
+   * but never fails a correct server), only the pace; a confirmation that flipped a verdict (the server's
+   * timing is not what its pace says) turns it off for good.
+   */
+  watchMs(): number | undefined {
+    if (this.flipped || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
+    const w = Math.max(WATCH_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
     return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { framingSpecs, type FramingSpec } from '../../src/checks/pipeline.js';
+import { framingSpecs, owesNoClose, type FramingSpec } from '../../src/checks/pipeline.js';
+import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
 
 /**
@@ -123,5 +124,21 @@ describe.concurrent('framing checks judged by the request pipelined behind them'
     const body = sent.slice(sent.indexOf('\r\n\r\n') + 4, sent.lastIndexOf('GET / HTTP/1.1'));
     expect(body).toMatch(/^0\r\n\r\nGET \/\S+-smuggled HTTP\/1\.1\r\n/);
     expect(sent).toContain(`Content-Length: ${Buffer.byteLength(body, 'latin1')}\r\n`);
+  });
+});
+
+describe('which settles of a framing check may be cut to the server\'s pace', () => {
+  const answer = (status: number): ParsedResponse => ({ status }) as ParsedResponse;
+
+  it('only a request that may be served, and was: a refusal, or a request the server MUST close after, owes its close', () => {
+    const specs = [...framingSpecs.values()];
+    expect(specs.filter((s) => s.serve === 'yes').length).toBeGreaterThan(10);
+    expect(specs.some((s) => s.serve !== 'yes')).toBe(true);
+    for (const spec of specs) {
+      const refusal = typeof spec.refuse[0] === 'number' ? spec.refuse[0] : 400;
+      expect(owesNoClose(spec, answer(200)), spec.id).toBe(spec.serve === 'yes');
+      if (spec.refuse.length > 0) expect(owesNoClose(spec, answer(refusal)), spec.id).toBe(false);
+      expect(owesNoClose(spec, undefined), spec.id).toBe(false);
+    }
   });
 });

@@ -112,3 +112,41 @@ describe('closing', () => {
     }
   });
 });
+
+describe('a watch for what a correct server never sends (watchMs)', () => {
+  const keep = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+
+  it('cuts a settle that watches for faults, and only such a settle', async () => {
+    const port = await serve((s) => s.write(keep));
+    const t = { host: '127.0.0.1', port };
+    const cut = await exchange(t, GET, { methods: ['GET'], timeoutMs: 5000, settleMs: 1200, settleWatchesFaults: true, watchMs: 60 });
+    expect(cut.kind).toBe('response');
+    expect(cut.connection).toBe('open');
+    expect(cut.elapsedMs).toBeLessThan(900);
+    // A settle that watches for a close the answers oblige is never cut: a late close must be seen.
+    const owed = await exchange(t, GET, { methods: ['GET'], timeoutMs: 5000, settleMs: 1200, settleWatchesFaults: () => false, watchMs: 60 });
+    expect(owed.elapsedMs).toBeGreaterThanOrEqual(1100);
+    // Without the runner's pace, a fault watch lasts its whole window.
+    const whole = await exchange(t, GET, { methods: ['GET'], timeoutMs: 5000, settleMs: 1200, settleWatchesFaults: true });
+    expect(whole.elapsedMs).toBeGreaterThanOrEqual(1100);
+  });
+
+  it('still sees a fault that comes within it: a close after the answer', async () => {
+    const port = await serve((s) => {
+      s.write(keep);
+      setTimeout(() => s.end(), 20);
+    });
+    const ex = await exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 5000, settleMs: 1200, settleWatchesFaults: true, watchMs: 400 });
+    expect(ex.connection).toBe('closed');
+  });
+
+  it('cuts the deadline of bytes whose answer is optional (silence is as good as a refusal)', async () => {
+    const port = await serve(() => {});
+    const t = { host: '127.0.0.1', port };
+    const cut = await exchange(t, GET, { methods: ['GET'], timeoutMs: 1200, answerOptional: true, watchMs: 80 });
+    expect(cut.kind).toBe('timeout');
+    expect(cut.elapsedMs).toBeLessThan(900);
+    const plain = await exchange(t, GET, { methods: ['GET'], timeoutMs: 1200, watchMs: 80 });
+    expect(plain.elapsedMs).toBeGreaterThanOrEqual(1100);
+  });
+});

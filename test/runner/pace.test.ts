@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES, type Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 
 const target = { host: '127.0.0.1', port: 9 };
@@ -78,6 +78,30 @@ describe('the silence window', () => {
     s.confirmed(false);
     for (let i = 0; i < 5; i++) s.confirmed(true);
     expect(s.silenceMs(2000)).toBeUndefined();
+  });
+});
+
+describe('the watch for what a correct server never sends', () => {
+  it('needs only the pace (no class of silences): a multiple of the slowest recent answer, with its own floor, under the deadline', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 4; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
+    expect(s.watchMs()).toBeUndefined(); // too few answers to know the pace: the whole window
+    await s.after({ id: 'c4', family: 'status' }, [answered(1)]);
+    expect(s.watchMs()).toBe(WATCH_FLOOR_MS); // 20 × 1 ms is under the floor
+    expect(s.silenceMs(2000)).toBeUndefined(); // the quiet window still waits for its class
+    await s.after({ id: 'slow', family: 'status' }, [answered(7)]);
+    expect(s.watchMs()).toBe(SILENCE_FACTOR * 7);
+    await s.after({ id: 'slower', family: 'status' }, [answered(120)]);
+    expect(s.watchMs()).toBeUndefined(); // 20 × 120 ms is past the deadline: each check's own window
+  });
+
+  it('a confirmation that flips a verdict turns it off for good', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
+    expect(s.watchMs()).toBe(WATCH_FLOOR_MS);
+    s.confirmed(false);
+    for (let i = 0; i < 5; i++) s.confirmed(true);
+    expect(s.watchMs()).toBeUndefined();
   });
 });
 

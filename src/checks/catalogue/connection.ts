@@ -100,7 +100,8 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
     source: RFC.announceClose,
     async run(ctx) {
       const r = req(fill(get(), ctx));
-      const ex = await ctx.send(r, { settleMs: 300 });
+      // A close it did not announce is the fault watched for; a correct server keeps the connection open.
+      const ex = await ctx.send(r, { settleMs: 300, settleWatchesFaults: true });
       const expected = ['the connection kept open, or "Connection: close" in the response (or an HTTP/1.0 response)'];
       if (!answered(ex)) return result('blocked', `not judged: the request got ${describeExchange(ex)}`, expected, ex, r);
       if (ex.connection !== 'open' && !closes(ex)) return result('fail', 'closed the connection after an HTTP/1.1 response that did not say "Connection: close"', expected, ex, r);
@@ -193,7 +194,8 @@ export const connectionChecks: Check[] = checkGroup({ prefix: 'connection', fami
       const r: SentRequest = { plan: { bytes: Buffer.from(text + 'Invalid\r\n\r\n', 'latin1') }, methods: ['GET'] };
       const expected = [`the GET answered as alone (${own ?? 'no answer'}), then the connection closed`];
       if (own === null) return result('blocked', `not judged: the GET alone got ${describeExchange(alone)}`, expected, alone, req(text));
-      const ex = await ctx.send(r, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs) });
+      // The verdict is the GET's answer; the settle only lets a server that closes after the invalid bytes close first.
+      const ex = await ctx.send(r, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: true });
       if (statusOf(ex) === own) return result('pass', describeExchange(ex), expected, ex, r);
       return result('fail', `the valid GET before the invalid bytes got ${describeExchange(ex)}, where alone it gets ${own}`, expected, ex, r);
     },

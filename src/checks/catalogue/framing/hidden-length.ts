@@ -36,7 +36,8 @@ async function judgeHidden(ctx: CheckContext, spec: HiddenSpec): Promise<CheckRu
   const head = fill(`POST {known} HTTP/1.1\r\n${(spec.first ?? []).map(line).join('')}Host: localhost\r\n${spec.lines.map(line).join('')}\r\n`, ctx);
   const request: SentRequest = { plan: { bytes: Buffer.from(head + next, 'latin1') }, methods: ['POST', 'GET'] };
   const ok = ctx.profile.baselineStatuses;
-  const ex = await ctx.send(request, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs) });
+  // Once both are answered, the verdict is the GET's status: the settle watches only for an answer more.
+  const ex = await ctx.send(request, { settleMs: window(BEHIND_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: true });
   const expected = [`400 (or another refusal), then the connection closed`, `the request answered, then the GET after its head answered ${ok.join('/')} as itself`, 'one answer, then the connection closed'];
   const [first, second] = ex.finals;
   const closed = ex.connection !== 'open';

@@ -61,7 +61,8 @@ async function judgeOnWire(ctx: CheckContext, spec: FramingSpec): Promise<CheckR
   const method = spec.method ?? text.split(' ')[0] ?? 'POST';
   const request: SentRequest = { plan: { bytes: Buffer.from(text + followUp, 'latin1') }, methods: [method, 'GET'] };
   const ok = ctx.profile.baselineStatuses;
-  const ex = await ctx.send(request, { settleMs: window(FOLLOW_UP_WINDOW_MS, ctx.timeoutMs) });
+  // Valid framing owes no close: its settle watches only for a third answer. Invalid framing owes one.
+  const ex = await ctx.send(request, { settleMs: window(FOLLOW_UP_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: spec.judge === 'readable' });
   const [first, second] = ex.finals;
   const named = (spec.statuses ?? [400]).map(String).join(' or ');
   const expected =

@@ -40,7 +40,7 @@ function upgradeCheck(spec: UpgradeSpec): CheckDecl {
       const text = fill(spec.request, ctx);
       const request = req(text, text.split(' ')[0] ?? 'GET');
       // 101 ends HTTP/1.1 on the connection (the parser takes it as final): watch for what follows it.
-      const ex = await ctx.send(request, { headOnly: true, settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs) });
+      const ex = await ctx.send(request, { headOnly: true, settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: true });
       const expected = [
         spec.http10 ? 'a final response with no 1xx before it' : 'the request answered in HTTP/1.1 (the Upgrade ignored)',
         ...(spec.switchAllowed ? ['101 with an Upgrade header naming a protocol the client asked for'] : []),
