@@ -202,6 +202,11 @@ export interface CheckContext {
   /** Opens a connection for several exchanges; `null` when the server refused it. */
   openConnection(): Promise<KeepAliveConnection | null>;
   /**
+   * The slowest of the server's recent answer times (ms), once the run has measured enough of them;
+   * undefined before, and where no run measures (a check replayed on its own).
+   */
+  paceMs?(): number | undefined;
+  /**
    * The security canary (grading only; absent otherwise): a file wiregrade planted beside the
    * submission's scratch copy, outside the folder the server runs in, for the `security.*` checks.
    */

@@ -22,6 +22,22 @@ export const FIRST_ANSWER_WINDOW_MS = 1000;
 /** Give a server a moment to trip over a client's half-close before the next client is tried. */
 export const AFTER_HALF_CLOSE_MS = 500;
 
+/**
+ * The pause between the pieces of a split request: long enough that the server reads the first piece
+ * alone before the second arrives (a server that takes a short read for the whole request goes wrong
+ * only then). SPLIT_PAUSE_MS on a server that answers in milliseconds; SPLIT_PAUSE_FACTOR times its
+ * slowest recent answer when that is more (a loaded machine also makes the server's thread late to read:
+ * a pause of 100 ms let recv-8-until-short read both pieces in one late read, once in some fourteen
+ * whole test-suite runs); at most a third of the deadline, which the pauses count in.
+ */
+export const SPLIT_PAUSE_MS = 100;
+export const SPLIT_PAUSE_FACTOR = 10;
+
+/** The split pause for a server whose slowest recent answer took `paceMs` (see SPLIT_PAUSE_MS). */
+export function splitPauseMs(paceMs: number | undefined, timeoutMs: number): number {
+  return Math.round(Math.max(SPLIT_PAUSE_MS, Math.min(SPLIT_PAUSE_FACTOR * (paceMs ?? 0), timeoutMs / 3)));
+}
+
 /** A window capped by the run's deadline. */
 export function window(ms: number, timeoutMs: number): number {
   return Math.min(ms, timeoutMs);

@@ -104,6 +104,7 @@ export function makeContext(
       }
       return p;
     },
+    paceMs: () => scheduler?.paceMs(),
     openConnection: async () => {
       // Its exchanges get the run's quiet window as ctx.send's do (only the window: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).

@@ -384,6 +384,11 @@ export class Scheduler {
     return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
   }
 
+  /** The slowest of the server's recent answer times, once at least PACE_MIN_SAMPLES are measured (CheckContext.paceMs). */
+  paceMs(): number | undefined {
+    return this.answerTimes.length < PACE_MIN_SAMPLES ? undefined : Math.max(...this.answerTimes);
+  }
+
   /** Records a confirmation's outcome: did the longer deadline give the same failure? */
   confirmed(same: boolean): void {
     if (same) this.confirmedInARow++;

@@ -6,6 +6,7 @@ import { answered, closes, describeExchange, header, req, result, statusOf } fro
 import { RFC, STREAM } from '../rfc.js';
 import { checkGroup, type CheckDecl } from '../group.js';
 import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE, following } from '../follows.js';
+import { splitPauseMs } from '../windows.js';
 
 /** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
 async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
@@ -32,7 +33,7 @@ const EVERY_BYTE_FIRST_PAUSES = 8;
 const EVERY_BYTE_FIRST_PAUSE_MS = 40;
 const EVERY_BYTE_PAUSE_MS = 2;
 
-function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) => { splits: number[]; pauseMs: number | number[] }, what: string): CheckDecl {
+function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array, pauseMs: number) => { splits: number[]; pauseMs: number | number[] }, what: string): CheckDecl {
   return {
     id,
     level: 'MUST',
@@ -43,7 +44,7 @@ function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array) =
     impact: 'desync',
     async run(ctx) {
       const plain = req(fill(get(), ctx));
-      const p = plan(plain.plan.bytes);
+      const p = plan(plain.plan.bytes, splitPauseMs(ctx.paceMs?.(), ctx.timeoutMs));
       return sameStatus(ctx, plain, split(plain, p.splits, p.pauseMs), what);
     },
   };
@@ -80,8 +81,8 @@ async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequ
 export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', family: 'metamorphic' }, [
   splitCheck(
     'metamorphic.split.two-pieces-same-answer',
-    'A request that arrives in two TCP segments, 100 ms apart, gets the same answer as when it arrives whole.',
-    (b) => ({ splits: [Math.floor(b.length / 2)], pauseMs: 100 }),
+    'A request that arrives in two TCP segments, 100 ms apart (more on a server that answers slowly), gets the same answer as when it arrives whole.',
+    (b, pauseMs) => ({ splits: [Math.floor(b.length / 2)], pauseMs }),
     'the request split in two',
   ),
   following(AFTER_SPLIT, splitCheck(
@@ -96,13 +97,13 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   following(AFTER_SPLIT, splitCheck(
     'metamorphic.split.inside-blank-line-same-answer',
     'A request whose final CRLF CRLF is cut in the middle (between the two CRLFs) gets the same answer.',
-    (b) => ({ splits: [b.length - 2], pauseMs: 100 }),
+    (b, pauseMs) => ({ splits: [b.length - 2], pauseMs }),
     'the request split inside its blank line',
   )),
   following(AFTER_SPLIT, splitCheck(
     'metamorphic.split.after-request-line-same-answer',
     'A request whose request line arrives before its headers gets the same answer.',
-    (b) => ({ splits: [Buffer.from(b).indexOf('\n') + 1], pauseMs: 100 }),
+    (b, pauseMs) => ({ splits: [Buffer.from(b).indexOf('\n') + 1], pauseMs }),
     'the request line sent before the headers',
   )),
   {
@@ -110,7 +111,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
     impact: 'desync',
     level: 'MUST',
     follows: AFTER_SPLIT,
-    requirement: 'A POST whose body arrives 100 ms after its head gets the same answer as when it arrives whole.',
+    requirement: 'A POST whose body arrives 100 ms after its head (more on a server that answers slowly) gets the same answer as when it arrives whole.',
     source: STREAM,
     cite: 'RFC 9112 §6',
     needs: 'reference',
@@ -118,7 +119,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
       const whole = req(write('POST', `/${ctx.name('a')}`, '{"k":"v"}'), 'POST');
       const text = write('POST', `/${ctx.name('b')}`, '{"k":"v"}');
       const parted = req(text, 'POST');
-      return sameStatus(ctx, whole, split(parted, [text.indexOf('\r\n\r\n') + 4], 100), 'the POST with its body sent separately');
+      return sameStatus(ctx, whole, split(parted, [text.indexOf('\r\n\r\n') + 4], splitPauseMs(ctx.paceMs?.(), ctx.timeoutMs)), 'the POST with its body sent separately');
     },
   },
   {

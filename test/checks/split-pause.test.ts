@@ -1,0 +1,92 @@
+/**
+ * The pause between the pieces of a split request follows the server's pace: 100 ms on a server that
+ * answers in milliseconds, ten times its slowest recent answer when that is more (a loaded machine makes
+ * the server's thread late to read, and a late read takes both pieces at once), at most a third of the
+ * deadline the pauses count in.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/client/exchange.js';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { SPLIT_PAUSE_MS, splitPauseMs } from '../../src/checks/windows.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { makeContext } from '../../src/runner/context.js';
+import { Scheduler } from '../../src/runner/scheduler.js';
+
+describe('splitPauseMs', () => {
+  it('is 100 ms until the pace says more, ten times the slowest answer then, never over a third of the deadline', () => {
+    expect(splitPauseMs(undefined, 2000)).toBe(SPLIT_PAUSE_MS);
+    expect(splitPauseMs(3, 2000)).toBe(SPLIT_PAUSE_MS);
+    expect(splitPauseMs(30, 2000)).toBe(300);
+    expect(splitPauseMs(300, 1000)).toBe(333);
+    expect(splitPauseMs(30, 200)).toBe(SPLIT_PAUSE_MS); // a deadline too short for more keeps the 100 ms
+  });
+});
+
+/** An answered exchange whose first byte came `ms` after the request's last byte. */
+function answered(ms: number): Exchange {
+  return {
+    kind: 'response',
+    responses: [],
+    finals: [],
+    partial: null,
+    connection: 'closed',
+    sentBytes: 10,
+    receivedBytes: 40,
+    elapsedMs: ms + 1,
+    transcript: [
+      { dir: 'sent', atMs: 1, bytes: new Uint8Array(10) },
+      { dir: 'received', atMs: 1 + ms, bytes: new Uint8Array(40) },
+    ],
+  };
+}
+
+const servers: net.Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+/** A server that answers 200 to every head, and records the gap between the pieces of each request. */
+async function gapRecorder(): Promise<{ port: number; gaps: number[] }> {
+  const gaps: number[] = [];
+  const srv = net.createServer((sock) => {
+    sock.on('error', () => {});
+    let buf = '';
+    let last: number | null = null;
+    sock.on('data', (d) => {
+      const now = performance.now();
+      if (last !== null) gaps.push(now - last);
+      last = now;
+      buf += d.toString('latin1');
+      if (buf.includes('\r\n\r\n')) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+  });
+  servers.push(srv);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  return { port: (srv.address() as net.AddressInfo).port, gaps };
+}
+
+describe('metamorphic.split.two-pieces-same-answer', () => {
+  const check = allChecks.find((c) => c.id === 'metamorphic.split.two-pieces-same-answer')!;
+
+  async function gapWith(answerMs: number | null): Promise<number> {
+    const { port, gaps } = await gapRecorder();
+    const target = { host: '127.0.0.1', port };
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    if (answerMs !== null) for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(answerMs)], false, true);
+    const run = await check.run(makeContext({ target, timeoutMs: 2000, profile: referenceProfile }, check.id, 't', new Map(), s));
+    expect(run.verdict).toBe('pass');
+    expect(gaps).toHaveLength(1);
+    return gaps[0]!;
+  }
+
+  it('pauses 100 ms before the second piece on a server whose pace is not known or fast', async () => {
+    const gap = await gapWith(null);
+    expect(gap).toBeGreaterThanOrEqual(95);
+    expect(gap).toBeLessThan(350);
+  });
+
+  it('pauses ten times the slowest recent answer on a slow one', async () => {
+    expect(await gapWith(45)).toBeGreaterThanOrEqual(440);
+  });
+});
