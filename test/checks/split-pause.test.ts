@@ -6,12 +6,12 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Exchange } from '../../src/client/exchange.js';
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { SPLIT_PAUSE_MS, splitPauseMs } from '../../src/checks/windows.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { makeContext } from '../../src/runner/context.js';
 import { Scheduler } from '../../src/runner/scheduler.js';
+import { answeredIn as answered } from '../runner/fake-server.js';
 
 describe('splitPauseMs', () => {
   it('is 100 ms until the pace says more, ten times the slowest answer then, never over a third of the deadline', () => {
@@ -22,24 +22,6 @@ describe('splitPauseMs', () => {
     expect(splitPauseMs(30, 200)).toBe(SPLIT_PAUSE_MS); // a deadline too short for more keeps the 100 ms
   });
 });
-
-/** An answered exchange whose first byte came `ms` after the request's last byte. */
-function answered(ms: number): Exchange {
-  return {
-    kind: 'response',
-    responses: [],
-    finals: [],
-    partial: null,
-    connection: 'closed',
-    sentBytes: 10,
-    receivedBytes: 40,
-    elapsedMs: ms + 1,
-    transcript: [
-      { dir: 'sent', atMs: 1, bytes: new Uint8Array(10) },
-      { dir: 'received', atMs: 1 + ms, bytes: new Uint8Array(40) },
-    ],
-  };
-}
 
 const servers: net.Server[] = [];
 afterEach(async () => {

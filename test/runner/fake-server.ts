@@ -1,5 +1,6 @@
 /**
- * The runner's tests without a network: an exchange of a given outcome, and a server "process" that is
+ * The runner's tests without a network: an exchange of a given outcome (or answered in a given time),
+ * and a server "process" that is
  * dead from kill() until the next restart, recording each death and restart.
  */
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
@@ -7,6 +8,18 @@ import type { DeathRecord, ServerControl } from '../../src/runner/scheduler.js';
 
 export function ex(kind: OutcomeKind, receivedBytes = kind === 'response' ? 40 : 0): Exchange {
   return { kind, responses: [], finals: [], partial: null, connection: 'closed', sentBytes: 10, receivedBytes, elapsedMs: 1, transcript: [] };
+}
+
+/** An answered exchange whose first byte came `ms` after the request's last byte (the pace, firstByteMs). */
+export function answeredIn(ms: number): Exchange {
+  return {
+    ...ex('response'),
+    elapsedMs: ms + 1,
+    transcript: [
+      { dir: 'sent', atMs: 1, bytes: new Uint8Array(10) },
+      { dir: 'received', atMs: 1 + ms, bytes: new Uint8Array(40) },
+    ],
+  };
 }
 
 export type FakeServer = ServerControl & { kill(): void; deaths: DeathRecord[]; restarts: number };

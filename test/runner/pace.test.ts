@@ -5,31 +5,14 @@
  * deadline; a close-delimited body that overflowed the cap makes later reads use the flood cap.
  */
 import { describe, expect, it } from 'vitest';
-import { QUIET_WINDOW_MAX_REQUEST_BYTES, type Exchange } from '../../src/client/exchange.js';
+import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
+import { answeredIn as answered } from './fake-server.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const fakeControl = { exited: () => null, restart: async () => ({ ok: true as const }) };
-
-/** An answered exchange whose first byte came `ms` after the request's last byte. */
-function answered(ms: number): Exchange {
-  return {
-    kind: 'response',
-    responses: [],
-    finals: [],
-    partial: null,
-    connection: 'closed',
-    sentBytes: 10,
-    receivedBytes: 40,
-    elapsedMs: ms + 1,
-    transcript: [
-      { dir: 'sent', atMs: 1, bytes: new Uint8Array(10) },
-      { dir: 'received', atMs: 1 + ms, bytes: new Uint8Array(40) },
-    ],
-  };
-}
 
 describe('the silence window', () => {
   it('firstByteMs: from the last byte sent to the first byte back; none for a request sent with pauses', () => {
