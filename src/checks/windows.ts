@@ -2,7 +2,9 @@
  * The fixed windows the checks wait in, named once. Each is a number of milliseconds, never more than the
  * run's deadline (`--timeout-ms`): `window(CLOSE_WINDOW_MS, ctx.timeoutMs)`. A window is how long a check
  * watches for something that may or may not come (a close, a second answer, a crash); the deadline is how
- * long it waits for an answer it needs.
+ * long it waits for an answer it needs. A check that says its window watches only for a fault (an answer
+ * more, a close it did not announce: ExchangeOptions.settleWatchesFaults, answerOptional) has it cut to the
+ * server's pace by the runner (Scheduler.watchMs); a window for a close the answers oblige is never cut.
  */
 
 /** Watch for the close after an answer the server MUST (or SHOULD) close after. */
