@@ -3,8 +3,10 @@
  * `wiregrade grade CLASS_DIR` process, as a course runs it, and the start-up time of the command.
  *
  * - The class: N submissions (default 200), each a copy of a zoo server with `{port}` in the command:
- *   half correct (the threaded and the asyncio Python servers, alternating), half with one planted bug
- *   each (a rotation of classic buggy zoo servers, a crashing one included). Graded with the default
+ *   half correct (the threaded and the asyncio Python servers, alternating), half the zoo's mix of the
+ *   others (a rotation of classic buggy zoo servers, a crashing one and one that hangs on what it cannot
+ *   read whole included, and hostile ones: silent, resetting, answering garbage, crashing at start, an
+ *   endless body). Graded with the default
  *   --jobs, then a slice of the same class with --jobs 1, in the same run; both as submissions per
  *   minute. A class's grade is only worth its speed if it stays right under load, so the figures come
  *   with a check: every correct submission full marks, every planted bug points lost.
@@ -22,7 +24,11 @@ const BIN = path.join(REPO, 'bin', 'wiregrade.js');
 
 export const CORRECT = ['correct-threaded', 'correct-asyncio'] as const;
 /** Planted bugs: each loses points on the catalogue alone, one crashes the server (deaths and restarts). */
-export const PLANTED = ['no-505', 'post-200', 'missing-is-200', 'head-with-body', 'lf-line-ends', 'unknown-method-400', 'garbage-405', 'patch-replaces', 'delete-keeps', 'crash-no-body', 'wrong-content-length', 'no-reason-phrase'] as const;
+export const PLANTED = ['no-505', 'post-200', 'missing-is-200', 'head-with-body', 'lf-line-ends', 'unknown-method-400', 'garbage-405', 'patch-replaces', 'delete-keeps', 'crash-no-body', 'wrong-content-length', 'no-reason-phrase', 'single-recv'] as const;
+/** Hostile submissions, in the same rotation: each must lose points too (most get none). */
+export const HOSTILE = ['hostile-silent', 'hostile-reset', 'hostile-garbage', 'hostile-crash-at-start', 'hostile-endless-body'] as const;
+/** The half of the class that is not correct, in the order it is dealt out. */
+const NOT_CORRECT: readonly string[] = [...PLANTED, ...HOSTILE];
 
 export interface ClassRun {
   jobs: string;
@@ -42,7 +48,7 @@ export interface ClassRun {
 export async function generateClass(root: string, size: number): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < size; i++) {
-    const slug = i % 2 === 0 ? CORRECT[(i / 2) % CORRECT.length]! : PLANTED[((i - 1) / 2) % PLANTED.length]!;
+    const slug = i % 2 === 0 ? CORRECT[(i / 2) % CORRECT.length]! : NOT_CORRECT[((i - 1) / 2) % NOT_CORRECT.length]!;
     const name = `s${String(i + 1).padStart(3, '0')}-${slug}`;
     const dir = path.join(root, name);
     await fs.cp(path.join(ZOO_SERVERS_DIR, slug), dir, { recursive: true });
