@@ -82,7 +82,9 @@ export async function gradeClass(classDir: string, jobs: number | null, timeoutM
     const json = path.join(work, 'class.json');
     const scratch = path.join(work, 'scratch');
     await fs.mkdir(scratch);
-    const args = ['grade', classDir, '--cmd', 'python3 server.py {port}', '--json', json, '--scratch', scratch, '--no-color', ...(jobs === null ? [] : ['--jobs', String(jobs)])];
+    // The zoo's servers implement the reference protocol, and their planted bugs are bugs of it: graded
+    // by `grade`'s default profile (`any`, the RFC only), most of them rightly keep full marks.
+    const args = ['grade', classDir, '--cmd', 'python3 server.py {port}', '--profile', 'reference', '--json', json, '--scratch', scratch, '--no-color', ...(jobs === null ? [] : ['--jobs', String(jobs)])];
     const t0 = performance.now();
     const r = await run(args, timeoutMs);
     const wallMs = performance.now() - t0;

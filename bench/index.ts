@@ -799,7 +799,7 @@ if (gradeRes?.ok) {
 }
 if (classRes?.ok) {
   const c = classRes.value;
-  process.stdout.write(`\nA class: generated submissions (half correct, half the zoo's buggy and hostile servers), python3 server.py {port}, ${c.cores} cores\n`);
+  process.stdout.write(`\nA class: generated submissions (half correct, half the zoo's buggy and hostile servers), python3 server.py {port}, --profile reference, ${c.cores} cores\n`);
   process.stdout.write(
     table([
       ['--jobs', 'submissions', 'wall time', 'per minute', 'correct: full marks', 'bugs: points lost', 'wrong grades'],
