@@ -1,7 +1,7 @@
 /**
  * The runner's tests without a network: an exchange of a given outcome (or answered in a given time),
- * and a server "process" that is
- * dead from kill() until the next restart, recording each death and restart.
+ * and a server "process" that is dead from kill() until the next restart, recording each death and
+ * restart.
  */
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import type { DeathRecord, ServerControl } from '../../src/runner/scheduler.js';
