@@ -20,8 +20,8 @@ export default defineConfig({
     // matrix holds a worker per file for two to three and a half minutes at about a fifth of a core; with
     // six workers the other ~110 files had four, and ran on for 90 s after the matrix (295 s in all);
     // with eight they fit beside it (217-255 s). Measured again in fresh clones (docs/testing.md), since
-    // eight once flipped a split verdict of the matrix (a server that reads until a short read, its
-    // thread later than the 100 ms pause).
+    // eight flipped a split verdict of the matrix twice (a server that reads until a short read, its
+    // thread later than the 100 ms pause; the split pauses now grow with the server's pace).
     maxWorkers: 8,
     // Tests marked concurrent (the zoo matrix, the controls: each its own server) run three at a time in
     // a file: they wait on sockets, not on the cores (four loaded two busy cores enough to slow a correct

@@ -215,6 +215,8 @@ export class KeepAliveConnection {
 
   /** Sends `plan`, then reads until `methods.length` more final responses, a close, or the deadline. */
   async exchange(plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
+    // Bytes whose answer is optional are watched for an answer only as long as the server's pace says.
+    if (opts.answerOptional === true && opts.watchMs !== undefined && opts.watchMs < opts.timeoutMs) opts = { ...opts, timeoutMs: opts.watchMs };
     if (opts.silenceMs === undefined && this.quiet) {
       const silenceMs = this.quiet(opts.timeoutMs);
       if (silenceMs !== undefined) opts = { ...opts, silenceMs };
@@ -365,7 +367,6 @@ export class KeepAliveConnection {
 /** One request (or a pipelined batch) on a fresh connection, which is closed afterwards. */
 export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
   const t0 = performance.now();
-  if (opts.answerOptional === true && opts.watchMs !== undefined && opts.watchMs < opts.timeoutMs) opts = { ...opts, timeoutMs: opts.watchMs };
   const s = await KeepAliveConnection.open(endpoint, opts.timeoutMs, opts.capBytes);
   if ('refused' in s) {
     return {

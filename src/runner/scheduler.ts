@@ -364,8 +364,15 @@ export class Scheduler {
    * deadline never gets a window).
    */
   silenceMs(timeoutMs: number): number | undefined {
-    if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm() || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
-    const w = Math.max(SILENCE_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
+    if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
+    return this.fromPace(SILENCE_FLOOR_MS);
+  }
+
+  /** SILENCE_FACTOR times the pace (paceMs), at least `floorMs`; undefined without a pace or when not under the deadline. */
+  private fromPace(floorMs: number): number | undefined {
+    const pace = this.paceMs();
+    if (pace === undefined) return undefined;
+    const w = Math.max(floorMs, SILENCE_FACTOR * pace);
     return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
   }
 
@@ -379,9 +386,7 @@ export class Scheduler {
    * timing is not what its pace says) turns it off for good.
    */
   watchMs(): number | undefined {
-    if (this.flipped || this.answerTimes.length < PACE_MIN_SAMPLES) return undefined;
-    const w = Math.max(WATCH_FLOOR_MS, SILENCE_FACTOR * Math.max(...this.answerTimes));
-    return w < this.o.timeoutMs ? Math.ceil(w) : undefined;
+    return this.flipped ? undefined : this.fromPace(WATCH_FLOOR_MS);
   }
 
   /** The slowest of the server's recent answer times, once at least PACE_MIN_SAMPLES are measured (CheckContext.paceMs). */
