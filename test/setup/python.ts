@@ -1,11 +1,14 @@
 /**
  * Global setup: the zoo's Python servers (and the students' servers of the grade tests) are started with
- * `python3 …` some four hundred times a run. When the first `python3` on PATH is a version manager's
- * shim (pyenv's is a bash script that runs five more before Python: 70 ms of CPU a start, and its Python
- * imports certifi at every start), the tests put a folder first on PATH whose `python3` is the first real
- * interpreter further down PATH of the same version as the shim's, or else the one the shim runs. The
- * same Python, without the shim's cost; nothing changes for a machine whose `python3` is already a
- * binary. The folder goes at the end.
+ * `python3 …` some 650 times a run. The tests put a folder first on PATH whose `python3` runs the real
+ * interpreter with `-S`, for two costs that are the machine's, not the servers':
+ * - when the first `python3` on PATH is a version manager's shim (pyenv's is a bash script that runs five
+ *   more before Python: 70 ms of CPU a start), the interpreter is the first real binary further down PATH
+ *   of the same version as the shim's, or else the one the shim runs;
+ * - `-S` skips the `site` module: a `.pth` file in site-packages runs at every start (this machine's
+ *   sandbox has one that imports certifi: about 55 ms of CPU a start, 36 s a run). The servers use only
+ *   the standard library, which `-S` keeps; a server that imports an installed package would fail here.
+ * The same Python, without those costs. The folder goes at the end.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -45,13 +48,14 @@ function describe(file: string): { exe: string; version: string } | null {
 }
 
 /**
- * The interpreter to put first, or null when the first `python3` on PATH is already a binary (or there is
- * none). A binary further down PATH only when it is the same version as the one the shim runs (the
- * servers meet the Python the machine chose), else the shim's own interpreter.
+ * The interpreter the wrapper runs: the first `python3` on PATH when it is a binary; when it is a shim, a
+ * binary further down PATH of the same version as the one the shim runs (the servers meet the Python the
+ * machine chose), else the shim's own interpreter. Null when there is no `python3`.
  */
 export function fasterPython(): string | null {
   const all = pythonsOnPath();
-  if (all.length === 0 || isBinary(all[0]!)) return null;
+  if (all.length === 0) return null;
+  if (isBinary(all[0]!)) return fs.realpathSync(all[0]!);
   const chosen = describe(all[0]!);
   if (!chosen) return null;
   const binary = all.slice(1).find((f) => isBinary(f) && describe(f)?.version === chosen.version);
@@ -62,7 +66,8 @@ export default function setup(): () => void {
   const exe = fasterPython();
   if (!exe) return () => {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrade-python-'));
-  fs.symlinkSync(exe, path.join(dir, 'python3'));
+  // `exec`: the wrapper's process becomes Python's (the same pid and process group a grade kills).
+  fs.writeFileSync(path.join(dir, 'python3'), `#!/bin/sh\nexec '${exe.replaceAll("'", `'\\''`)}' -S "$@"\n`, { mode: 0o755 });
   const before = process.env.PATH;
   process.env.PATH = `${dir}${path.delimiter}${before ?? ''}`;
   return () => {
