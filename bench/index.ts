@@ -50,7 +50,7 @@ import type { SessionResult } from '../src/runner/session.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../src/runner/types.js';
 import { copyZoo, startZoo } from '../test/helpers/zoo.js';
 import { INTENDED_PROPERTIES } from '../test/zoo/intended.js';
-import { zoo } from '../test/zoo/manifest.js';
+import { zoo, zooServer } from '../test/zoo/manifest.js';
 import { failingIds, MATRIX_SEED, runMatrixRow } from '../test/zoo/run-matrix.js';
 import { rawLoop, type RawLoopResult } from './bench-raw.js';
 import type { FloodChildReport } from './bench-flood-child.js';
@@ -553,10 +553,11 @@ const ZOO_FUZZ = ['single-recv', 'wrong-content-length', 'correct-threaded'];
 /** What each was measured at before issue 22's work on it, for the table's baseline column. */
 const ZOO_FUZZ_BEFORE: Readonly<Record<string, string>> = { 'single-recv': '165 s before issue 22', 'wrong-content-length': '110 s before blocked deadlines were confirmed' };
 
-function fuzzWall(port: number): Promise<{ wallMs: number; code: number | null; summary: Record<string, number> }> {
+/** `wiregrade fuzz SERVER --profile reference --no-corpus --json -` as its own process; SERVER: `--target …` or `--cmd … --cwd …`. */
+function fuzzWall(server: string[]): Promise<{ wallMs: number; code: number | null; summary: Record<string, number> }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'wiregrade.js'), 'fuzz', '--target', `127.0.0.1:${port}`, '--profile', 'reference', '--no-corpus', '--json', '-'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'wiregrade.js'), 'fuzz', ...server, '--profile', 'reference', '--no-corpus', '--json', '-'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -576,15 +577,25 @@ function fuzzWall(port: number): Promise<{ wallMs: number; code: number | null; 
 }
 
 async function benchZooFuzz() {
-  const rows: Array<{ slug: string; wallMs: number; code: number | null; summary: Record<string, number> }> = [];
+  type Timed = Awaited<ReturnType<typeof fuzzWall>>;
+  const rows: Array<{ slug: string } & Timed & { cmd: Timed }> = [];
   for (const slug of ZOO_FUZZ) {
     const z = await startZoo(slug);
+    let r: Timed;
     try {
-      const r = await fuzzWall(z.port);
-      rows.push({ slug, ...r });
-      progress(`zoofuzz ${slug}: ${ms(r.wallMs)}`);
+      r = await fuzzWall(['--target', `127.0.0.1:${z.port}`]);
+      progress(`zoofuzz ${slug}: ${ms(r.wallMs)}; --cmd next`);
     } finally {
       await z.stop();
+    }
+    // The same server started by fuzz itself (`--cmd`): restarts after a death, silences side by side.
+    const copy = await copyZoo(slug);
+    try {
+      const cmd = await fuzzWall(['--cmd', zooServer(slug).lang === 'python' ? 'python3 server.py {port}' : `${JSON.stringify(process.execPath)} server.js {port}`, '--cwd', copy.dir]);
+      rows.push({ slug, ...r, cmd });
+      progress(`zoofuzz ${slug} --cmd: ${ms(cmd.wallMs)}`);
+    } finally {
+      await copy.remove();
     }
   }
   return { rows };
@@ -724,13 +735,22 @@ addTarget(rss, 'grader peak RSS vs hostile-endless-body (largest of 3)', '< 200 
   pass: r.endless.peakBytes < TARGETS.rssBytes,
 }));
 for (const [i, slug] of ZOO_FUZZ.entries()) {
-  addTarget(zooFuzz, `fuzz (defaults) of zoo ${slug}`, '< 20 s', (z) => {
+  addTarget(zooFuzz, `fuzz --target (defaults) of zoo ${slug}`, '< 20 s', (z) => {
     const r = z.rows[i]!;
     return {
       figure: `${ms(r.wallMs)} (exit ${r.code}; ${r.summary.fail ?? 0} fail, ${r.summary.blocked ?? 0} blocked)`,
       baseline: ZOO_FUZZ_BEFORE[slug] ?? `single-recv: ${ms(z.rows[0]?.wallMs ?? NaN)}`,
       value: r.wallMs,
       pass: r.wallMs < TARGETS.zooFuzzMs,
+    };
+  });
+  addTarget(zooFuzz, `fuzz --cmd (fuzz starts it) of zoo ${slug}`, '< 20 s', (z) => {
+    const r = z.rows[i]!;
+    return {
+      figure: `${ms(r.cmd.wallMs)} (exit ${r.cmd.code}; ${r.cmd.summary.fail ?? 0} fail, ${r.cmd.summary.blocked ?? 0} blocked)`,
+      baseline: `--target, same run: ${ms(r.wallMs)}`,
+      value: r.cmd.wallMs,
+      pass: r.cmd.wallMs < TARGETS.zooFuzzMs,
     };
   });
 }

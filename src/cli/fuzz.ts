@@ -29,6 +29,11 @@ import { gradeOfRun } from '../runner/run-view.js';
 /** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
 export interface FuzzFlags extends ReportFlags {
   target?: string;
+  /** `--cmd`: the command that starts the user's own server (fuzz-server.ts), with `--cwd`, `--port`, `--start-timeout-ms`. */
+  cmd?: string;
+  cwd?: string;
+  port?: string;
+  startTimeoutMs?: string;
   checks?: string[];
   strict?: boolean;
   timeoutMs: string;
@@ -43,7 +48,7 @@ export interface FuzzFlags extends ReportFlags {
   oracleCmd?: string;
   /** `--path`: the known path of the `any` profile (not a replay: `--replay-path` is replayPath). */
   path?: string;
-  /** Absent: `reference` for the bundled server, `any` (the RFC only) for a --target. */
+  /** Absent: `reference` for the bundled server, `any` (the RFC only) for a --target or a --cmd. */
   profile?: string;
   color: boolean;
   /** Text report: failures in full (`--max-failures N`), all of them (`--all`), each warning (`--verbose`). */
@@ -53,6 +58,8 @@ export interface FuzzFlags extends ReportFlags {
 }
 
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
+import { DEFAULT_START_TIMEOUT_MS } from '../supervise/launch.js';
+import { ownServerSettings, startOwnServer, StartFailed, type OwnServer, type OwnServerSettings } from './fuzz-server.js';
 /** Cases per property by default: enough to find the zoo's bugs, small enough for a quick first run. */
 export const DEFAULT_RUNS = 50;
 
@@ -66,6 +73,8 @@ const INT32_MAX = 2 ** 31 - 1;
 
 export interface FuzzSettings {
   target: Endpoint | null;
+  /** `--cmd`: the server wiregrade starts, restarts after a death, and stops at the end. */
+  own: OwnServerSettings | null;
   prefixes: string[];
   strict: boolean;
   timeoutMs: number;
@@ -86,10 +95,11 @@ export interface FuzzSettings {
 
 /**
  * The profile a fuzz run judges by: the one given, else `reference` for the bundled reference server
- * (it implements that protocol) and `any` for a --target (wiregrade cannot know the assignment: the RFC only).
+ * (it implements that protocol) and `any` for a --target or a --cmd (wiregrade cannot know the
+ * assignment: the RFC only).
  */
-export function profileNameOf(flags: Pick<FuzzFlags, 'profile' | 'target'>): string {
-  return flags.profile ?? (flags.target === undefined ? 'reference' : 'any');
+export function profileNameOf(flags: Pick<FuzzFlags, 'profile' | 'target' | 'cmd'>): string {
+  return flags.profile ?? (flags.target === undefined && flags.cmd === undefined ? 'reference' : 'any');
 }
 
 /** Validates every flag before anything runs; throws a UsageError with one sentence. */
@@ -103,8 +113,10 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     if (!st?.isDirectory()) throw new UsageError(`cannot write the JSON report to ${json}: the directory ${dir} does not exist`);
   }
   const reports = await reportSettings(flags, { classMode: false });
+  const own = await ownServerSettings(flags, DEFAULT_START_TIMEOUT_MS);
   return {
     reports,
+    own,
     target: flags.target === undefined ? null : parseTarget(flags.target),
     prefixes: splitPrefixes(flags.checks ?? []),
     strict: flags.strict === true,
@@ -155,26 +167,46 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
 
   const loaded = s.corpus === null ? { entries: [], problems: [] } : await loadAndReport(s.corpus, io);
   const replaying = selectEntries(loaded.entries, profile, selected.checks, selected.properties);
-  const { target, server } = await resolveTarget(s.target, io);
-  let oracle: Oracle | null;
-  try {
-    oracle = await startOracle(flags);
-  } catch (err) {
-    await closeQuietly(server);
-    throw err;
-  }
-  io.err(`seed: ${seed}\n`);
-  if (flags.profile === undefined && flags.target !== undefined) {
-    io.err(`profile: any (RFC 9110/9112 only, known path ${profile.knownPath}); --profile NAME|FILE judges by an assignment's rules\n`);
-  }
-
+  // A signal ends the run at once: the bundled server, the user's server (its whole process group) and
+  // any oracle process go with this process, the terminal gets its line back, and nothing is
+  // half-written (reports are written whole, then renamed).
   const progress = new Progress(io, io.isTTY && !jsonToStdout);
-  // A signal ends the run at once: the bundled server and any oracle process go with this process, the
-  // terminal gets its line back, and nothing is half-written (reports are written whole, then renamed).
   const offSignals = exitCleanlyOnSignals(() => {
     progress.clear();
     io.err('wiregrade: interrupted\n');
   });
+  let own: OwnServer | null = null;
+  let target: Endpoint;
+  let server: Awaited<ReturnType<typeof resolveTarget>>['server'] = null;
+  let oracle: Oracle | null = null;
+  try {
+    if (s.own) {
+      try {
+        own = await startOwnServer(s.own);
+      } catch (err) {
+        if (!(err instanceof StartFailed)) throw err;
+        offSignals();
+        io.err(`wiregrade: ${err.message}\n`);
+        return 3;
+      }
+      target = own.target;
+      io.err(`started your server on ${formatEndpoint(target)} (${s.own.cmd}, in ${s.own.cwd}); it is started again after a crash, and stopped at the end\n`);
+    } else {
+      ({ target, server } = await resolveTarget(s.target, io));
+    }
+    oracle = await startOracle(flags);
+  } catch (err) {
+    await closeQuietly(server);
+    await own?.stop();
+    await oracle?.stop();
+    offSignals();
+    throw err;
+  }
+  io.err(`seed: ${seed}\n`);
+  if (flags.profile === undefined && (flags.target !== undefined || flags.cmd !== undefined)) {
+    io.err(`profile: any (RFC 9110/9112 only, known path ${profile.knownPath}); --profile NAME|FILE judges by an assignment's rules\n`);
+  }
+
   let result: RunResult;
   let propertyFailures: PropertyOutcome[] = [];
   try {
@@ -196,6 +228,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       strict: s.strict,
       examples: examplesOf(replaying),
       ...(oracle ? { oracle: oracle.endpoint } : {}),
+      ...(own ? { control: own.supervised.control } : {}),
       onEvent: (e) => progress.onEvent(e),
     }));
     result.invocation = {
@@ -204,6 +237,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       ...(s.timeoutMs !== DEFAULT_TIMEOUT_MS ? { timeoutMs: s.timeoutMs } : {}),
       ...(flags.oracle !== undefined ? { oracle: flags.oracle } : {}),
       ...(flags.oracleCmd !== undefined ? { oracleCmd: flags.oracleCmd } : {}),
+      ...(s.own ? { cmd: s.own.cmd, ...(flags.cwd !== undefined ? { cwd: s.own.cwd } : {}), ...(s.own.port !== null ? { port: s.own.port } : {}) } : {}),
     };
     if (s.corpus !== null) {
       result.corpus = { dir: s.corpus, replayed, problems: loaded.problems, notSelected: loaded.entries.length - replaying.length, added: [] };
@@ -211,6 +245,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
   } finally {
     progress.clear();
     await closeQuietly(server);
+    await own?.stop();
     await oracle?.stop();
     offSignals();
   }

@@ -8,14 +8,7 @@
  */
 import type { GradeResult } from '../runner/grade-types.js';
 import type { CheckResult, RunResult } from '../runner/types.js';
-import { replayFor, rerunCommand, shellQuote } from './replay.js';
-
-/** What a reader puts in place of the port. */
-export const PORT_PLACEHOLDER = 'PORT';
-
-/** Port 0 is never a server's port: in a command built for the placeholder target it marks the place of PORT. */
-const MARK_PORT = 0;
-const HOST = '127.0.0.1';
+import { PLACEHOLDER_TARGET, PORT_PLACEHOLDER, replayFor, rerunCommand, shellQuote, withPortPlaceholder } from './replay.js';
 
 /** Did wiregrade start this server (on a port of its choosing, stopped since)? */
 export function ranOnGradersPort(g: Pick<GradeResult, 'launch'>): boolean {
@@ -24,16 +17,7 @@ export function ranOnGradersPort(g: Pick<GradeResult, 'launch'>): boolean {
 
 /** The run as commands should see it: aimed at 127.0.0.1, port to fill in, when wiregrade started the server. */
 export function commandRun(g: Pick<GradeResult, 'launch' | 'run'>): RunResult {
-  return ranOnGradersPort(g) ? { ...g.run, target: { host: HOST, port: MARK_PORT } } : g.run;
-}
-
-/**
- * A command (or report text) built from commandRun with the port placeholder in place: `… | nc 127.0.0.1
- * PORT`, `nc -z 127.0.0.1 PORT`, `--target 127.0.0.1:PORT`. Only those spots change: a request's bytes
- * are inside printf's quotes, never at the end of a line or after `--target `.
- */
-export function withPortPlaceholder(text: string): string {
-  return text.replace(/ 127\.0\.0\.1 0(?![0-9.:])/g, ` ${HOST} ${PORT_PLACEHOLDER}`).replace(/--target 127\.0\.0\.1:0(?= |$)/gm, `--target ${HOST}:${PORT_PLACEHOLDER}`);
+  return ranOnGradersPort(g) ? { ...g.run, target: PLACEHOLDER_TARGET } : g.run;
 }
 
 /** Text built from commandRun(g) (a failure's block), with the placeholder in place when wiregrade started the server. */

@@ -87,6 +87,32 @@ export function replaySequence(target: Endpoint, request: SentRequest | undefine
   return lines.join('\n');
 }
 
+/** What a reader puts in place of the port of a server wiregrade started and has stopped since. */
+export const PORT_PLACEHOLDER = 'PORT';
+
+/** Port 0 is never a server's port: in a command built for the placeholder target it marks the place of PORT. */
+export const MARK_PORT = 0;
+
+/** The target a command is built for when the server's port is gone: 127.0.0.1, its port MARK_PORT (see withPortPlaceholder). */
+export const PLACEHOLDER_TARGET: Endpoint = { host: '127.0.0.1', port: MARK_PORT };
+
+/**
+ * A command (or report text) built for PLACEHOLDER_TARGET, with the placeholder in place: `… | nc
+ * 127.0.0.1 PORT`, `nc -z 127.0.0.1 PORT`, `--target 127.0.0.1:PORT`. Only those spots change: a
+ * request's bytes are inside printf's quotes, never at the end of a line or after `--target `.
+ */
+export function withPortPlaceholder(text: string): string {
+  return text.replace(/ 127\.0\.0\.1 0(?![0-9.:])/g, ` 127.0.0.1 ${PORT_PLACEHOLDER}`).replace(/--target 127\.0\.0\.1:0(?= |$)/gm, `--target 127.0.0.1:${PORT_PLACEHOLDER}`);
+}
+
+/**
+ * Did `fuzz --cmd` start the server on a port of wiregrade's choosing (`{port}`), stopped since? Then a
+ * command aimed at its target reaches nothing: it is aimed at PORT, the port of the reader's own server.
+ */
+export function portIsGone(result: Pick<RunResult, 'invocation'>): boolean {
+  return result.invocation?.cmd !== undefined && result.invocation.port === undefined;
+}
+
 /**
  * The `printf | nc` form is printed only while it stays short: the requests of a failure together hold at
  * most this many bytes. Longer ones replay from their corpus entry (`wiregrade replay FILE`).
@@ -114,8 +140,17 @@ function invocationFlags(result: Pick<RunResult, 'profile' | 'strict' | 'invocat
  * failure that took a reset or a half-close); otherwise, when the failure
  * is in a corpus entry, `wiregrade replay ENTRY --target HOST:PORT` (with the flags the judgement
  * depends on); otherwise null (the request is too long to paste: the rerun command reproduces it).
+ * Aimed at PORT when the server's port is gone (portIsGone).
  */
 export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile' | 'byteReplay'>): string | null {
+  if (portIsGone(result)) {
+    const r = replayAt({ ...result, target: PLACEHOLDER_TARGET }, c);
+    return r === null ? null : withPortPlaceholder(r);
+  }
+  return replayAt(result, c);
+}
+
+function replayAt(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'request' | 'setup' | 'corpusFile' | 'byteReplay'>): string | null {
   const all = [...(c.setup ?? []), ...(c.request ? [c.request] : [])];
   if (all.length === 0) return null;
   const size = all.reduce((n, r) => n + r.plan.bytes.length, 0);
@@ -125,14 +160,19 @@ export function replayFor(result: Pick<RunResult, 'target' | 'profile' | 'strict
 }
 
 /**
- * The wiregrade command that runs this check again against the same target, with every flag of the run
+ * The wiregrade command that runs this check again against the same target (or, for `fuzz --cmd`, a
+ * server started the same way), with every flag of the run
  * that matters (the profile as given, `--path`, `--strict`, `--timeout-ms`, the oracle), and `--no-corpus`
  * (it runs exactly this check, writes nothing). For a property it
  * replays the exact failing case: the same seed and fast-check path.
  */
 export function rerunCommand(result: Pick<RunResult, 'target' | 'profile' | 'strict' | 'invocation'>, c: Pick<CheckResult, 'id' | 'property'>): string {
   const inv = result.invocation;
-  const parts = ['wiregrade fuzz', '--target', formatEndpoint(result.target), '--checks', c.id, ...invocationFlags(result)];
+  // A server wiregrade started (`fuzz --cmd`) is started again the same way: its port is gone.
+  const server = inv?.cmd !== undefined
+    ? ['--cmd', shellQuote(inv.cmd), ...(inv.cwd !== undefined ? ['--cwd', shellQuote(inv.cwd)] : []), ...(inv.port !== undefined ? ['--port', String(inv.port)] : [])]
+    : ['--target', formatEndpoint(result.target)];
+  const parts = ['wiregrade fuzz', ...server, '--checks', c.id, ...invocationFlags(result)];
   if (result.strict) parts.push('--strict');
   if (inv?.oracle) parts.push('--oracle', shellQuote(inv.oracle));
   if (inv?.oracleCmd) parts.push('--oracle-cmd', shellQuote(inv.oracleCmd));

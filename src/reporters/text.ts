@@ -6,7 +6,7 @@ import { countVerdicts, type CheckResult, type RunResult } from '../runner/types
 import { concatBytes, showBytes } from '../wire/bytes.js';
 import { palette, type Palette } from './ansi.js';
 import { formatEndpoint, plural } from './format.js';
-import { replayFor, rerunCommand, shellQuote } from './replay.js';
+import { PLACEHOLDER_TARGET, PORT_PLACEHOLDER, portIsGone, replayFor, rerunCommand, shellQuote, withPortPlaceholder } from './replay.js';
 import { renderCorpusSection } from './corpus.js';
 import { describeBadByte } from './bad-byte.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
@@ -198,13 +198,17 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   // A corpus entry replayed first that took the server down is a failure of this run too: listed first.
   const corpusDeaths = (result.corpus?.replayed ?? []).filter((r) => r.verdict === 'FAILED' && deathHeadline(r) && !failedIds.has(r.check));
   const full = opts.all ? failures.length : Math.max(0, opts.maxFailures ?? DEFAULT_FULL_FAILURES);
+  // A server `fuzz --cmd` started on a port of its own is gone: commands are aimed at PORT.
+  const gone = portIsGone(result);
+  const commandTarget = gone ? PLACEHOLDER_TARGET : result.target;
+  const aimed = (text: string): string => (gone ? withPortPlaceholder(text) : text);
   if (failures.length || corpusDeaths.length) {
     const following = result.checks.filter((c) => c.verdict === 'fail' && c.rootCause).length;
     const n = failures.length + corpusDeaths.length;
     out.push('', p.bold(`Failures (${n}${following ? `, and ${following} that follow from them` : ''}), most serious first:`));
     for (const r of corpusDeaths) {
       out.push('', `${p.red('✗')} ${p.bold(r.check)} [corpus] ${p.red(p.bold(deathHeadline(r)!))} — the regression corpus entry ${r.file}, replayed first`);
-      out.push(field('replay', `wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(result.target)}`));
+      out.push(field('replay', aimed(`wiregrade replay ${shellQuote(r.file)} --target ${formatEndpoint(commandTarget)}`)));
     }
     for (const c of failures.slice(0, full)) {
       out.push('', renderFailure(result, c, p));
@@ -256,7 +260,10 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     );
   }
 
-  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, result.target, new Set([...failedIds, ...corpusDeaths.map((r) => r.check)])));
+  if (result.corpus) out.push('', ...renderCorpusSection(result.corpus, p, commandTarget, new Set([...failedIds, ...corpusDeaths.map((r) => r.check)])).map(aimed));
+  if (gone && (failures.length > 0 || corpusDeaths.length > 0)) {
+    out.push('', p.dim(`The replay commands are aimed at your own server: start it and put the port it listens on for ${PORT_PLACEHOLDER} (wiregrade's port is gone); the rerun commands start it themselves.`));
+  }
 
   out.push('', finalLine(result));
   return out.join('\n') + '\n';

@@ -94,6 +94,10 @@ export interface Invocation {
   /** `--oracle HOST:PORT` / `--oracle-cmd CMD`. */
   oracle?: string;
   oracleCmd?: string;
+  /** `fuzz --cmd CMD` (as given, `{port}` included), its `--cwd` when given, and `--port N` when given. */
+  cmd?: string;
+  cwd?: string;
+  port?: number;
 }
 
 export interface CorpusSummary {

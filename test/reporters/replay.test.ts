@@ -136,3 +136,27 @@ describe('replayFor', () => {
     expect(replayFor(run, { request: short, setup: [plan(new Uint8Array(0))] })!.split('\n')[0]).toBe('nc -z 127.0.0.1 8080');
   });
 });
+
+describe('the commands of a `fuzz --cmd` run', () => {
+  const short = plan(latin1('GET / HTTP/2\r\n\r\n'));
+  const long = plan(latin1('GET /' + 'a'.repeat(4096) + ' HTTP/1.1\r\n\r\n'));
+  it('aim the replays at PORT when fuzz chose the port, and rerun by starting the server the same way', async () => {
+    const { replayFor, rerunCommand, portIsGone } = await import('../../src/reporters/replay.js');
+    const run = { target, profile: 'any', strict: false, invocation: { profile: 'any', cmd: 'python3 server.py {port}', cwd: 'lab 3' } };
+    expect(portIsGone(run)).toBe(true);
+    expect(replayFor(run, { request: short })).toMatch(/ \| nc -w 2 127\.0\.0\.1 PORT$/);
+    expect(replayFor(run, { request: short, setup: [plan(new Uint8Array(0))] })!.split('\n')[0]).toBe('nc -z 127.0.0.1 PORT');
+    expect(replayFor(run, { request: long, corpusFile: 'c/x.json' })).toBe('wiregrade replay c/x.json --target 127.0.0.1:PORT --profile any');
+    expect(rerunCommand(run, { id: 'status.version.http2-is-505' })).toBe("wiregrade fuzz --cmd 'python3 server.py {port}' --cwd 'lab 3' --checks status.version.http2-is-505 --profile any --no-corpus --runs 0");
+  });
+  it('keep the port a server listens on by itself (--port), and a --target as it is', async () => {
+    const { replayFor, rerunCommand, portIsGone } = await import('../../src/reporters/replay.js');
+    const fixed = { target, profile: 'any', strict: false, invocation: { profile: 'any', cmd: 'python3 server.py', port: 8080 } };
+    expect(portIsGone(fixed)).toBe(false);
+    expect(replayFor(fixed, { request: short })).toMatch(/ \| nc -w 2 127\.0\.0\.1 8080$/);
+    expect(rerunCommand(fixed, { id: 'x.y' })).toBe("wiregrade fuzz --cmd 'python3 server.py' --port 8080 --checks x.y --profile any --no-corpus --runs 0");
+    const given = { target, profile: 'any', strict: false, invocation: { profile: 'any' } };
+    expect(portIsGone(given)).toBe(false);
+    expect(rerunCommand(given, { id: 'x.y' })).toBe('wiregrade fuzz --target 127.0.0.1:8080 --checks x.y --profile any --no-corpus --runs 0');
+  });
+});
