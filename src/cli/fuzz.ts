@@ -34,6 +34,8 @@ export interface FuzzFlags extends ReportFlags {
   cwd?: string;
   port?: string;
   startTimeoutMs?: string;
+  /** With --cmd: one check at a time, never side by side. */
+  serial?: boolean;
   checks?: string[];
   strict?: boolean;
   timeoutMs: string;
@@ -229,6 +231,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       examples: examplesOf(replaying),
       ...(oracle ? { oracle: oracle.endpoint } : {}),
       ...(own ? { control: own.supervised.control } : {}),
+      ...(flags.serial ? { serial: true } : {}),
       onEvent: (e) => progress.onEvent(e),
     }));
     result.invocation = {

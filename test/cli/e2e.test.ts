@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAfterFirstChunkServer, isListening, silentServer, type TinyServer } from './helpers.js';
 import { WIREGRADE_BIN } from '../helpers/cli.js';
+import { waitFor } from '../helpers/processes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = WIREGRADE_BIN;
@@ -89,5 +92,47 @@ describe('bin/wiregrade.js', () => {
       const m = /bundled reference server on 127\.0\.0\.1:(\d+)/.exec(r.stderr);
       expect(await isListening(Number(m![1]))).toBe(false);
     });
+
+    it('kills the whole process group of a --cmd server and exits 130', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'wg-sigint-cmd-'));
+      try {
+        // A server that starts a child of its own (the group's second process), then listens.
+        writeFileSync(path.join(dir, 'server.py'), [
+          'import socket, subprocess, sys',
+          "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])",
+          "open('child.pid', 'w').write(str(child.pid))",
+          's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
+          "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(8)",
+          'while True:',
+          '    c, _ = s.accept()',
+          "    c.recv(65536); c.sendall(b'HTTP/1.1 200 OK\\r\\nContent-Length: 2\\r\\n\\r\\nok')",
+          '',
+        ].join('\n'));
+        let sent = false;
+        const r = await run(['fuzz', '--no-corpus', '--cmd', 'python3 server.py {port}', '--cwd', dir], (soFar, child) => {
+          if (!sent && soFar.includes('seed: ')) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 200);
+          }
+        });
+        expect(sent).toBe(true);
+        expect(r.code).toBe(130);
+        const m = /started your server on 127\.0\.0\.1:(\d+) /.exec(r.stderr);
+        expect(await isListening(Number(m![1]))).toBe(false);
+        const childPid = Number(readFileSync(path.join(dir, 'child.pid'), 'utf8'));
+        expect(await waitFor(() => !pidAlive(childPid), 3000), `pid ${childPid} survived`).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
+
+/** Is `pid` a live process (not gone, not a zombie waiting for its reaper)? */
+function pidAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -57,7 +57,8 @@ describe('fuzz --cmd', () => {
     expect(version.filter((x) => x.verdict === 'pass').length).toBeGreaterThan(0);
     expect(r.stopped).toBeUndefined();
     // Its port is gone: the replay is aimed at PORT; the rerun starts the server the same way.
-    expect(c.stdout).toMatch(/^  replay: +.*\| nc -w \d+ 127\.0\.0\.1 PORT$/m);
+    expect(c.stdout).toMatch(/^ {2}replay: +(nc -z|\(printf) .*127\.0\.0\.1 PORT$/m);
+    expect(c.stdout).toMatch(/\| nc -w \d+ 127\.0\.0\.1 PORT$/m);
     expect(c.stdout).not.toContain(`127.0.0.1 ${port}`);
     expect(c.stdout).toContain(`rerun:    wiregrade fuzz --cmd 'python3 server.py {port}' --cwd ${dir} --checks robustness.empty-connection.server-survives --profile any --no-corpus --runs 0`);
     expect(c.stdout).toContain('The replay commands are aimed at your own server: start it and put the port it listens on for PORT');
