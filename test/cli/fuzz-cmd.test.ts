@@ -86,6 +86,20 @@ describe('fuzz --cmd', () => {
     expect(trackedGroups()).toEqual([]);
   });
 
+  it('--serial runs one check at a time, as the report says it would', async () => {
+    const dir = await zooFolder('correct-threaded');
+    const ran = async (extra: string[]): Promise<RunResult> => {
+      const json = path.join(tmp('wg-fuzz-cmd-'), 'run.json');
+      const c = captureIO();
+      expect(await main(['fuzz', '--cmd', 'python3 server.py {port}', '--cwd', dir, '--checks', 'status.version', '--runs', '0', '--no-corpus', '--json', json, ...extra], c.io), c.stderr).toBe(0);
+      return JSON.parse(readFileSync(json, 'utf8')) as RunResult;
+    };
+    const side = await ran([]);
+    expect(side.sideBySide).toMatchObject({ mode: 'side-by-side' });
+    expect(side.sideBySide?.reason).toContain('--serial runs one at a time');
+    expect((await ran(['--serial'])).sideBySide).toMatchObject({ mode: 'serial', why: 'asked' });
+  });
+
   it('says in one sentence when the server does not start (exit 3), and refuses bad usage (exit 2)', async () => {
     const dir = tmp('wg-fuzz-cmd-bad-');
     const c = captureIO();
