@@ -9,6 +9,7 @@ import type { RunResult } from '../runner/types.js';
 import { formatEndpoint } from '../reporters/format.js';
 import { renderJson } from '../reporters/json.js';
 import { renderText } from '../reporters/text.js';
+import { silenceHint } from '../reporters/hints.js';
 import { writeFileAtomic } from '../util/write-file.js';
 import type { Endpoint } from '../wire/types.js';
 import { parseInteger, parseTarget, splitPrefixes } from './args.js';
@@ -265,6 +266,9 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
     io.err(unreachableSentence(target, result.unreachable) + '\n');
   } else {
     io.out(jsonToStdout ? renderJson(result) : renderText(result, { ...s.text, color: s.color && (io.color ?? io.isTTY), ...(s.json !== null ? { jsonFile: s.json } : {}) }));
+    // A --target that left many requests unanswered: the faster way, once.
+    const hint = s.target !== null ? silenceHint(result) : null;
+    if (hint) io.err(`hint: ${hint}\n`);
   }
   if (s.json !== null && !jsonToStdout) {
     try {
