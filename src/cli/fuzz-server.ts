@@ -9,7 +9,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { superviseSubmission, type SupervisedServer } from '../runner/grade-control.js';
-import type { ServerDeath } from '../runner/grade-types.js';
 import { phraseLaunchFailure } from '../reporters/causes.js';
 import { freePort } from '../supervise/ports.js';
 import { launchWhenFree } from '../supervise/start.js';
@@ -57,8 +56,6 @@ export async function ownServerSettings(flags: OwnServerFlags, defaultStartMs: n
 export interface OwnServer {
   target: Endpoint;
   supervised: SupervisedServer;
-  /** Every death the run saw, whom it was charged to, and whether the server was started again. */
-  deaths: ServerDeath[];
   /** Kills the whole process group (of the server running now). */
   stop(): Promise<void>;
 }
@@ -77,12 +74,11 @@ export async function startOwnServer(s: OwnServerSettings): Promise<OwnServer> {
     const tail = first.stderrTail.trim().split('\n').slice(-3).join(' / ');
     throw new StartFailed(`your server did not start (${cmd}, in ${s.cwd}): ${phraseLaunchFailure(first.failure)}${tail ? `; it said: ${tail}` : ''}`);
   }
-  const deaths: ServerDeath[] = [];
-  const supervised = superviseSubmission(first.server, { argv, cwd, port, startTimeoutMs: s.startTimeoutMs }, deaths);
+  // (the deaths are in the run's results, each on the check it is charged to)
+  const supervised = superviseSubmission(first.server, { argv, cwd, port, startTimeoutMs: s.startTimeoutMs }, []);
   return {
     target: { host: '127.0.0.1', port },
     supervised,
-    deaths,
     stop: async () => {
       await supervised.server()?.kill();
     },

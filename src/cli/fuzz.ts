@@ -26,6 +26,8 @@ import type { PropertyOutcome } from '../runner/run-properties.js';
 import { version } from './version.js';
 import { reportSettings, writeReports, type ReportFlags, type ReportSettings } from './report-files.js';
 import { gradeOfRun } from '../runner/run-view.js';
+import { DEFAULT_START_TIMEOUT_MS } from '../supervise/launch.js';
+import { ownServerSettings, startOwnServer, StartFailed, type OwnServer, type OwnServerSettings } from './fuzz-server.js';
 
 /** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
 export interface FuzzFlags extends ReportFlags {
@@ -61,8 +63,6 @@ export interface FuzzFlags extends ReportFlags {
 }
 
 import { DEFAULT_TIMEOUT_MS } from './defaults.js';
-import { DEFAULT_START_TIMEOUT_MS } from '../supervise/launch.js';
-import { ownServerSettings, startOwnServer, StartFailed, type OwnServer, type OwnServerSettings } from './fuzz-server.js';
 /** Cases per property by default: enough to find the zoo's bugs, small enough for a quick first run. */
 export const DEFAULT_RUNS = 50;
 

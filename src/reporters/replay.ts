@@ -91,7 +91,7 @@ export function replaySequence(target: Endpoint, request: SentRequest | undefine
 export const PORT_PLACEHOLDER = 'PORT';
 
 /** Port 0 is never a server's port: in a command built for the placeholder target it marks the place of PORT. */
-export const MARK_PORT = 0;
+const MARK_PORT = 0;
 
 /** The target a command is built for when the server's port is gone: 127.0.0.1, its port MARK_PORT (see withPortPlaceholder). */
 export const PLACEHOLDER_TARGET: Endpoint = { host: '127.0.0.1', port: MARK_PORT };

@@ -140,3 +140,20 @@ describe('a failure names the sentence it breaks', () => {
     expect(text).toContain('source:   the reference profile: the reference protocol answers 405');
   });
 });
+
+describe('renderText of a `fuzz --cmd` run', () => {
+  it('aims every replay at PORT when fuzz chose the port, says so once, and reruns with --cmd', () => {
+    const cmd = { invocation: { profile: 'reference', cmd: 'python3 server.py {port}' } };
+    const corpus = { dir: 'wiregrade-corpus', replayed: [{ file: 'wiregrade-corpus/a.json', check: 'store.put-creates', verdict: 'FAILED' as const, reason: 'still 500', durationMs: 3 }], problems: [], notSelected: 0, added: [] };
+    const t = renderText(runResult(all, { ...cmd, corpus }), { color: false });
+    expect(t).not.toMatch(/nc (-w \d+ |-z )?127\.0\.0\.1 8080|--target 127\.0\.0\.1:8080/); // (the last line still says where it ran)
+    expect(t).toMatch(/\| nc -w \d+ 127\.0\.0\.1 PORT$/m);
+    expect(t).toContain('wiregrade replay wiregrade-corpus/a.json --target 127.0.0.1:PORT');
+    expect(t).toContain(`rerun:    wiregrade fuzz --cmd 'python3 server.py {port}' --checks ${failCheck.id} `);
+    expect(t.match(/The replay commands are aimed at your own server: start it and put the port it listens on for PORT/g)).toHaveLength(1);
+    // A --target run keeps its port, and needs no such sentence.
+    const given = renderText(runResult(all, { corpus }), { color: false });
+    expect(given).toContain('wiregrade replay wiregrade-corpus/a.json --target 127.0.0.1:8080');
+    expect(given).not.toContain('aimed at your own server');
+  });
+});
