@@ -28,7 +28,7 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
 });
 
-/** A server that answers 200 to every head, and records the gap between the pieces of each request. */
+/** A server that answers 200 to every head, and records the gap between its reads of each request. */
 async function gapRecorder(): Promise<{ port: number; gaps: number[] }> {
   const gaps: number[] = [];
   const srv = net.createServer((sock) => {
@@ -58,14 +58,19 @@ describe('metamorphic.split.two-pieces-same-answer', () => {
     if (answerMs !== null) for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(answerMs)], false, true);
     const run = await check.run(makeContext({ target, timeoutMs: 2000, profile: referenceProfile }, check.id, 't', new Map(), s));
     expect(run.verdict).toBe('pass');
+    // The server read the pieces apart (the split request arrived in two reads) …
     expect(gaps).toHaveLength(1);
-    return gaps[0]!;
+    // … and the pause is the one between our two writes, from the exchange's own transcript: the gap the
+    // server measures between its reads also holds its event loop's delays, up or down, under load.
+    const split = run.exchanges.map((x) => x.transcript.filter((e) => e.dir === 'sent')).filter((sent) => sent.length === 2);
+    expect(split).toHaveLength(1);
+    return split[0]![1]!.atMs - split[0]![0]!.atMs;
   }
 
   it('pauses 100 ms before the second piece on a server whose pace is not known or fast', async () => {
     const gap = await gapWith(null);
     expect(gap).toBeGreaterThanOrEqual(95);
-    expect(gap).toBeLessThan(350);
+    expect(gap).toBeLessThan(440); // (the slow server's pause is at least that; a timer may fire late under load)
   });
 
   it('pauses ten times the slowest recent answer on a slow one', async () => {
