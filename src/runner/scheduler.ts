@@ -163,7 +163,7 @@ export const SILENCE_FLOOR_MS = 500;
  * Cutting such a watch short can only miss a fault, never fail a correct server; the pace it comes from
  * already widens on a loaded machine.
  */
-export const WATCH_FLOOR_MS = 50;
+export const WATCH_FLOOR_MS = 20;
 /** How many recent answers the pace is measured over, and how many it needs at least. */
 const PACE_SAMPLES = 20;
 const PACE_MIN_SAMPLES = 5;
