@@ -13,7 +13,7 @@ import { concatBytes, showBytes } from '../wire/bytes.js';
 import { formatDuration, formatEndpoint, formatPercent, formatPoints, plural } from './format.js';
 import { areaRows, scoreRows, classJudgedBy, compareSubmissions, gradeNotes, gradeStatus, lastLines, orderedFamilies, partialSentence, topFailureOf, type PartialClass } from './grading.js';
 import { gradeReplay, gradeRerun, ranOnGradersPort, regradeCommand } from './own-server.js';
-import { PORT_PLACEHOLDER } from './replay.js';
+import { PORT_PLACEHOLDER, portIsGone } from './replay.js';
 import { dependantsOf } from '../runner/root-causes.js';
 import { byConsequence, serverDownAfter } from './consequence.js';
 import { describeBadByte } from './bad-byte.js';
@@ -199,8 +199,8 @@ function failureSection(g: GradeResult, c: CheckResult): string {
 
   const replay = gradeReplay(g, c);
   const own = ranOnGradersPort(g);
-  // Graded on a port of wiregrade's choosing, since stopped: the commands are aimed at the reader's own server.
-  const startIt = own ? `Start your server, put the port it listens on for ${PORT_PLACEHOLDER}, then` : `With the server running at ${escapeHtml(formatEndpoint(g.run.target))},`;
+  // Run on a port of wiregrade's choosing, since stopped (a grade, a `fuzz --cmd`): the commands are aimed at the reader's own server.
+  const startIt = own || portIsGone(g.run) ? `Start your server, put the port it listens on for ${PORT_PLACEHOLDER}, then` : `With the server running at ${escapeHtml(formatEndpoint(g.run.target))},`;
   parts.push('<h4>How to reproduce</h4>');
   if (replay?.startsWith('wiregrade replay ')) {
     parts.push(`<p>${startIt} send the exact bytes, saved in the regression corpus, with wiregrade:</p>`, `<pre class="cmd">${escapeHtml(replay)}</pre>`);

@@ -4,14 +4,16 @@ import type { RunResult } from './types.js';
 import { formatEndpoint } from '../wire/endpoint.js';
 
 /**
- * A run of `fuzz` (a server wiregrade did not start) seen as a grade, so the same reporters (JUnit,
- * Gradescope, HTML, Markdown) render both: scored by the same rule, launch `not-launched`, no deaths.
+ * A run of `fuzz` seen as a grade, so the same reporters (JUnit, Gradescope, HTML, Markdown) render both:
+ * scored by the same rule, launch `not-launched` (no start of a submission's copy; a `fuzz --cmd` run's
+ * commands are aimed at PORT by the reporters themselves), its deaths on the checks they are charged to.
  */
 export function gradeOfRun(run: RunResult, submission = formatEndpoint(run.target)): GradeResult {
   const topFailure = run.checks.find((c) => c.verdict === 'fail')?.id;
+  const cmd = run.invocation?.cmd;
   return {
     submission,
-    command: `wiregrade fuzz --target ${formatEndpoint(run.target)}`,
+    command: cmd !== undefined ? `wiregrade fuzz --cmd ${JSON.stringify(cmd)}` : `wiregrade fuzz --target ${formatEndpoint(run.target)}`,
     run,
     score: scoreRun(run),
     families: familyScores(run),

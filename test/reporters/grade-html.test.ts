@@ -207,3 +207,19 @@ describe('a failure quotes the sentence it breaks', () => {
     expect(text).toContain('Asked by the reference profile: the reference protocol answers 405');
   });
 });
+
+describe('the HTML report of a `fuzz --cmd` run (--report)', () => {
+  it('aims the reproduction at PORT, and names the command that started the server', async () => {
+    const { gradeOfRun } = await import('../../src/runner/run-view.js');
+    const { failCheck } = await import('./fixtures.js');
+    const failing = { ...failCheck, request: sent('GET / HTTP/2.0\r\nHost: x\r\n\r\n') };
+    const h = renderHtmlReport(gradeOfRun(runResult([failing], { invocation: { profile: 'any', cmd: 'python3 server.py {port}' } })));
+    expect(h).toContain('Start your server, put the port it listens on for PORT, then');
+    expect(h).toContain('nc -w 2 127.0.0.1 PORT');
+    expect(h).not.toContain('127.0.0.1 8080');
+    expect(h).toContain(escapeHtml('wiregrade fuzz --cmd "python3 server.py {port}"'));
+    // A --target run keeps its target.
+    const t = renderHtmlReport(gradeOfRun(runResult([failing])));
+    expect(t).toContain('With the server running at 127.0.0.1:8080,');
+  });
+});
