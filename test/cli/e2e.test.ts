@@ -117,10 +117,14 @@ describe('bin/wiregrade.js', () => {
         });
         expect(sent).toBe(true);
         expect(r.code).toBe(130);
+        // SIGKILL went to the whole group as wiregrade exited; the kernel ends those processes a moment later.
         const m = /started your server on 127\.0\.0\.1:(\d+) /.exec(r.stderr);
-        expect(await isListening(Number(m![1]))).toBe(false);
+        const port = Number(m![1]);
         const childPid = Number(readFileSync(path.join(dir, 'child.pid'), 'utf8'));
         expect(await waitFor(() => !pidAlive(childPid), 3000), `pid ${childPid} survived`).toBe(true);
+        const t0 = Date.now();
+        while ((await isListening(port)) && Date.now() - t0 < 3000) await new Promise((res) => setTimeout(res, 50));
+        expect(await isListening(port)).toBe(false);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
