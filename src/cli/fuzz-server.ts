@@ -10,6 +10,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { superviseSubmission, type SupervisedServer } from '../runner/grade-control.js';
 import { phraseLaunchFailure } from '../reporters/causes.js';
+import { lastLines } from '../reporters/grading.js';
+import { DEFAULT_START_TIMEOUT_MS } from '../supervise/launch.js';
 import { freePort } from '../supervise/ports.js';
 import { launchWhenFree } from '../supervise/start.js';
 import type { Endpoint } from '../wire/types.js';
@@ -36,7 +38,7 @@ export interface OwnServerSettings {
 }
 
 /** Validates the flags that start the server; null when there is no --cmd. Throws a UsageError with one sentence. */
-export async function ownServerSettings(flags: OwnServerFlags, defaultStartMs: number): Promise<OwnServerSettings | null> {
+export async function ownServerSettings(flags: OwnServerFlags): Promise<OwnServerSettings | null> {
   if (flags.cmd === undefined) {
     for (const [flag, v] of [['--cwd', flags.cwd], ['--port', flags.port], ['--start-timeout-ms', flags.startTimeoutMs]] as const) {
       if (v !== undefined) throw new UsageError(`${flag} goes with --cmd (the command that starts your server)`);
@@ -50,7 +52,7 @@ export async function ownServerSettings(flags: OwnServerFlags, defaultStartMs: n
   const port = flags.port === undefined ? null : parseInteger('--port', flags.port, 1, 65535);
   const cwd = flags.cwd ?? '.';
   if (!(await fs.stat(cwd).catch(() => null))?.isDirectory()) throw new UsageError(`there is no folder ${cwd} (--cwd)`);
-  return { cmd: flags.cmd, cwd, port, startTimeoutMs: parseInteger('--start-timeout-ms', flags.startTimeoutMs ?? String(defaultStartMs), 100, 600_000) };
+  return { cmd: flags.cmd, cwd, port, startTimeoutMs: parseInteger('--start-timeout-ms', flags.startTimeoutMs ?? String(DEFAULT_START_TIMEOUT_MS), 100, 600_000) };
 }
 
 export interface OwnServer {
@@ -71,7 +73,7 @@ export async function startOwnServer(s: OwnServerSettings): Promise<OwnServer> {
   const argv = ['/bin/sh', '-c', cmd];
   const first = await launchWhenFree(argv, cwd, port, s.startTimeoutMs);
   if (!first.ok) {
-    const tail = first.stderrTail.trim().split('\n').slice(-3).join(' / ');
+    const tail = lastLines(first.stderrTail, 3).join(' / ');
     throw new StartFailed(`your server did not start (${cmd}, in ${s.cwd}): ${phraseLaunchFailure(first.failure)}${tail ? `; it said: ${tail}` : ''}`);
   }
   // (the deaths are in the run's results, each on the check it is charged to)

@@ -26,7 +26,6 @@ import type { PropertyOutcome } from '../runner/run-properties.js';
 import { version } from './version.js';
 import { reportSettings, writeReports, type ReportFlags, type ReportSettings } from './report-files.js';
 import { gradeOfRun } from '../runner/run-view.js';
-import { DEFAULT_START_TIMEOUT_MS } from '../supervise/launch.js';
 import { ownServerSettings, startOwnServer, StartFailed, type OwnServer, type OwnServerSettings } from './fuzz-server.js';
 
 /** The flags of `wiregrade fuzz` as commander hands them over (strings, unvalidated). */
@@ -116,7 +115,7 @@ export async function fuzzSettings(flags: FuzzFlags): Promise<FuzzSettings> {
     if (!st?.isDirectory()) throw new UsageError(`cannot write the JSON report to ${json}: the directory ${dir} does not exist`);
   }
   const reports = await reportSettings(flags, { classMode: false });
-  const own = await ownServerSettings(flags, DEFAULT_START_TIMEOUT_MS);
+  const own = await ownServerSettings(flags);
   return {
     reports,
     own,

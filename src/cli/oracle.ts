@@ -1,3 +1,4 @@
+import { lastLines } from '../reporters/grading.js';
 import { launchServer } from '../supervise/launch.js';
 import { freePort } from '../supervise/ports.js';
 import type { Endpoint } from '../wire/types.js';
@@ -21,7 +22,7 @@ export async function startOracle(flags: { oracle?: string; oracleCmd?: string }
   const port = await freePort();
   const r = await launchServer({ cmd: flags.oracleCmd.replaceAll('{port}', String(port)), cwd: process.cwd(), port, env: { PORT: String(port) } });
   if (r.kind !== 'listening') {
-    const tail = r.stderrTail.trim().split('\n').slice(-3).join(' / ');
+    const tail = lastLines(r.stderrTail, 3).join(' / ');
     throw new UsageError(`the oracle (--oracle-cmd) did not start listening on port ${port}${tail ? `: ${tail}` : ''}`);
   }
   return { endpoint: { host: '127.0.0.1', port }, stop: () => r.server.kill() };

@@ -98,9 +98,10 @@ describe('bin/wiregrade.js', () => {
       try {
         // A server that starts a child of its own (the group's second process), then listens.
         writeFileSync(path.join(dir, 'server.py'), [
-          'import socket, subprocess, sys',
+          'import os, socket, subprocess, sys',
           "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])",
           "open('child.pid', 'w').write(str(child.pid))",
+          "open('server.pid', 'w').write(str(os.getpid()))",
           's = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)',
           "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(8)",
           'while True:',
@@ -126,6 +127,16 @@ describe('bin/wiregrade.js', () => {
         while ((await isListening(port)) && Date.now() - t0 < 3000) await new Promise((res) => setTimeout(res, 50));
         expect(await isListening(port)).toBe(false);
       } finally {
+        // Whatever the outcome, neither the server nor its child outlives the test.
+        for (const f of ['server.pid', 'child.pid']) {
+          try {
+            const pid = Number(readFileSync(path.join(dir, f), 'utf8'));
+            // (only while it is still this test's Python: a pid can be reused once its process is gone)
+            if (pidAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('python')) process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone already (the case the test asserts), or never started
+          }
+        }
         rmSync(dir, { recursive: true, force: true });
       }
     });

@@ -69,8 +69,8 @@ describe('the watch for what a correct server never sends', () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
     for (let i = 0; i < 4; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
     expect(s.watchMs()).toBeUndefined(); // too few answers to know the pace: the whole window
-    await s.after({ id: 'c4', family: 'status' }, [answered(0.5)]);
-    expect(s.watchMs()).toBe(WATCH_FLOOR_MS); // 20 × 1 ms is at the floor, not over it
+    await s.after({ id: 'c4', family: 'status' }, [answered(1)]);
+    expect(s.watchMs()).toBe(WATCH_FLOOR_MS); // 20 × 1 ms is not over the floor
     expect(s.silenceMs(2000)).toBeUndefined(); // the quiet window still waits for its class
     await s.after({ id: 'slow', family: 'status' }, [answered(7)]);
     expect(s.watchMs()).toBe(SILENCE_FACTOR * 7);
