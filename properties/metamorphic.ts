@@ -20,6 +20,7 @@ function sent(g: GenRequest, plan?: { splits: number[]; pausesMs: number[] }): S
 
 export const splitInvariance = defineProperty({
   id: 'metamorphic.prop.split-invariance',
+  casesSideBySide: true,
   impact: 'desync',
   family: 'metamorphic',
   level: 'MUST',
@@ -47,6 +48,7 @@ export const splitInvariance = defineProperty({
 
 export const headerOrderAndCase = defineProperty({
   id: 'metamorphic.prop.header-order-and-case',
+  casesSideBySide: true,
   family: 'metamorphic',
   level: 'MUST',
   requirement: 'The order of header fields and the case of their names do not change the status.',
@@ -68,6 +70,7 @@ export const headerOrderAndCase = defineProperty({
 
 export const keepAliveEquivalence = defineProperty({
   id: 'metamorphic.prop.keep-alive-equivalence',
+  casesSideBySide: true,
   impact: 'desync',
   family: 'metamorphic',
   level: 'MUST',
@@ -103,6 +106,7 @@ export const keepAliveEquivalence = defineProperty({
 
 export const headIsGetWithoutBody = defineProperty({
   id: 'metamorphic.prop.head-is-get-without-body',
+  casesSideBySide: true,
   family: 'metamorphic',
   level: 'MUST',
   requirement: "HEAD gets GET's status and Content-Length, and no body.",
@@ -144,6 +148,7 @@ export const headIsGetWithoutBody = defineProperty({
 
 export const repeatedGetAgrees = defineProperty({
   id: 'metamorphic.prop.repeated-get-agrees',
+  casesSideBySide: true,
   family: 'metamorphic',
   level: 'MUST',
   requirement: 'Two identical GETs in a row get the same status and body.',

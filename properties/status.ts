@@ -53,6 +53,7 @@ export const malformedRejected = defineProperty({
 
 export const validServed = defineProperty({
   id: 'status.prop.valid-served',
+  casesSideBySide: true,
   family: 'status',
   level: 'MUST',
   requirement: "Every generated valid request (GET or HEAD, any header order and case) gets the profile's status.",

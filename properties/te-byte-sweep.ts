@@ -28,6 +28,7 @@ const SWEEP_SPEC: Omit<FramingSpec, 'request'> = {
 
 export const teByteSweepProperty = defineProperty<TeByteCase>({
   id: 'status.prop.te-byte-sweep',
+  casesSideBySide: true,
   family: 'status',
   level: 'MUST',
   requirement:

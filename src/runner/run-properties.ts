@@ -8,6 +8,7 @@ import type { Endpoint } from '../wire/types.js';
 import { applyAfter } from './charges.js';
 import { makeContext } from './context.js';
 import { runUnit } from './unit-loop.js';
+import { caseKey, casesAhead } from './property-cases.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
@@ -37,6 +38,11 @@ export interface PropertyRunOptions {
   scheduler?: Scheduler;
   /** The shrink's budget of time waiting on deadlines (default shrinkBudgetMs(timeoutMs)). */
   shrinkBudgetMs?: number;
+  /**
+   * How many cases of a property that declares `casesSideBySide` may run ahead at once (property-cases.ts):
+   * the width the catalogue's checks ran side by side at, with a server we own. Absent: one at a time.
+   */
+  aheadWidth?: number;
 }
 
 export interface PropertyOutcome {
@@ -76,10 +82,27 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     const reason = skipReason(def, opts.profile, env);
     return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
   }
+  // The cases that already held side by side (property-cases.ts): fast-check's run takes them as held.
+  const ahead = new Map<string, number>();
+  if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.control && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
+    const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
+    const env = { s: opts.scheduler, first: def.id, control: opts.control, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
+    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, env)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+  }
+  const heldAhead = (value: T): boolean => {
+    if (ahead.size === 0) return false;
+    const key = caseKey(value);
+    const n = ahead.get(key);
+    if (n === undefined) return false;
+    if (n > 1) ahead.set(key, n - 1);
+    else ahead.delete(key);
+    return true;
+  };
   let last: Omit<CheckRun, 'verdict'> | null = null;
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
   let held = 0;
+  let heldSideBySide = 0;
   // The shrink's time in cases that waited on a deadline, and whether it stopped at its budget.
   const budgetMs = opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs);
   let waitedMs = 0;
@@ -94,6 +117,11 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     }
     cases++;
     opts.onEvent?.({ type: 'property-progress', id: def.id, cases, runs: opts.runs, elapsedMs: Math.round(performance.now() - t0) });
+    if (!shrinking && heldAhead(value)) {
+      held++;
+      heldSideBySide++;
+      return true;
+    }
     const c0 = performance.now();
     const failure = await def.verify(ctx, value);
     if (shrinking && failure?.exchanges.some((e) => e.kind === 'timeout')) waitedMs += performance.now() - c0;
@@ -120,7 +148,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const failedRun = details.failed && last !== null;
   if (!failedRun && down === null) {
     const verdict = details.failed ? 'error' : 'pass';
-    const reason = details.failed ? `the property itself failed: ${String(details.errorInstance ?? 'unknown error')}` : `${cases} cases held`;
+    const reason = details.failed ? `the property itself failed: ${String(details.errorInstance ?? 'unknown error')}` : `${cases} cases held${heldSideBySide > 0 ? ` (${heldSideBySide} of them run side by side)` : ''}`;
     return { result: { ...base, verdict, runs: cases, failures: 0, durationMs, reason, expected: [], actual: reason } };
   }
   if (!failedRun && down !== null) {
@@ -157,6 +185,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
   const started = performance.now();
   const s = opts.scheduler ?? new Scheduler({ target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.control ? { control: opts.control } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   const o: PropertyRunOptions = { ...opts, scheduler: s };
+  const { aheadWidth: _ahead, ...serialOpts } = o;
   const env = unitEnv(opts);
   for (let i = 0; i < defs.length; i++) {
     const def = defs[i]!;
@@ -170,7 +199,8 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
       // longer deadline), the watch, and a death confirmed by running the property again on the
       // restarted server (the same seed: the same cases).
       const end = await runUnit(def, s, {
-        run: (attempt, timeoutMs) => runProperty(def, { ...o, timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) }, left),
+        // Only a first run has cases run ahead: a confirmation or a rerun after a death runs them one at a time.
+        run: (attempt, timeoutMs, confirming) => runProperty(def, { ...(attempt === 0 && !confirming ? o : serialOpts), timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) }, left),
         verdict: (r) => r.result.verdict,
         exchanges: (r) => r.result.exchanges ?? [],
         answeredBefore: (r) => (r.held ?? 0) > 0,

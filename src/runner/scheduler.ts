@@ -310,6 +310,19 @@ export class Scheduler {
     return this.survivedInARow >= HABIT_AFTER && !this.graceMissed ? HABIT_GRACE_MS : EXIT_GRACE_MS;
   }
 
+  /**
+   * The process's exit after exchanges (a unit's, or a side-by-side batch's together): when some ended
+   * without a complete answer (`incomplete`), it is watched for the grace (the habit's once it has lived
+   * on after such ends three times in a row), and living on counts toward the habit; else it is looked
+   * at once.
+   */
+  async exitAfter(c: ServerControl, incomplete: boolean): Promise<{ code: number | null; signal: string | null } | null> {
+    const e = incomplete ? await exitWithin(c, this.exitGraceMs()) : c.exited();
+    if (e) this.survivedInARow = 0;
+    else if (incomplete) this.survivedInARow++;
+    return e;
+  }
+
   /** Some exchange so far got bytes back: the server has answered someone. */
   private everAnswered = false;
 
@@ -479,12 +492,8 @@ export class Scheduler {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen;
       // so may the end of a survival check's connection (a crash on disconnect comes just after it).
       const incomplete = survival || exchanges.some((x) => x.kind !== 'response');
-      const e = incomplete ? await exitWithin(c, this.exitGraceMs()) : c.exited();
-      if (e) {
-        this.survivedInARow = 0;
-        return { kind: 'exited', ...e };
-      }
-      if (incomplete) this.survivedInARow++;
+      const e = await this.exitAfter(c, incomplete);
+      if (e) return { kind: 'exited', ...e };
       // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check
       // would itself be a client, and some servers serve one client and exit. A refusal is asked of the
       // kernel's table of listening sockets instead.

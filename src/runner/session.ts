@@ -115,8 +115,12 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   if (more.sideBySide) result.sideBySide = more.sideBySide;
   offset += rest.length;
 
+  // Property cases run ahead side by side only where the catalogue's checks did, and stayed kept.
+  const side = more.sideBySide;
+  const aheadWidth = side?.mode === 'side-by-side' && side.fellBack === undefined ? side.width : undefined;
   const outcomes = await runProperties(opts.properties, {
     ...base,
+    ...(aheadWidth !== undefined ? { aheadWidth } : {}),
     runs: opts.runs,
     ...(opts.maxTimeMs !== undefined ? { maxTimeMs: opts.maxTimeMs } : {}),
     ...(opts.casePath !== undefined ? { casePath: opts.casePath } : {}),

@@ -20,7 +20,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { confirmDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import { EXIT_GRACE_MS, exitWithin, type Scheduler, type ServerControl } from './scheduler.js';
+import type { Scheduler, ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
@@ -107,9 +107,9 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   if (outcomes.some((r) => u.settled(r))) why = 'error';
   else if ((s.exitsAfterServing?.times ?? 0) !== revivals) why = 'revived';
   else if (exchanges.some((x) => x.kind === 'refused')) why = 'refused';
-  // A connection that ended without an answer may be the process dying: a moment to see it go.
-  const incomplete = exchanges.some((x) => x.kind !== 'response');
-  const exited = (incomplete ? await exitWithin(control, EXIT_GRACE_MS) : control.exited()) !== null;
+  // A connection that ended without an answer may be the process dying: a moment to see it go (the same
+  // watch as after a unit, one for the whole batch: the habit's short one once the server has lived on).
+  const exited = (await s.exitAfter(control, exchanges.some((x) => x.kind !== 'response'))) !== null;
   if (exited) why = 'exited';
   else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
     // Silence: is the server still answering anyone (not hung by one of the batch's requests)?

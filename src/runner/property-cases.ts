@@ -1,0 +1,97 @@
+/**
+ * A property's cases side by side (issue 22). When the server serves several clients at once (the
+ * catalogue's checks ran side by side and stayed kept, side-by-side.ts), a property that declares
+ * `casesSideBySide` (its cases change no state another case reads, and none is large) has the cases
+ * fast-check is about to generate run ahead, `width` at a time, each on connections of its own. A case
+ * that held with every exchange answered (bytes back, no deadline, no refusal) is remembered as held, and
+ * fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
+ * without sending it again. Nothing else is remembered: a case that failed, met silence, a close with
+ * nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink and every
+ * replay rests on a case run alone, as before. A wave that was not all clean holds ends the running
+ * ahead (that server is not one whose cases overlap well). Only when the server is still there after a
+ * wave (runBatch: its process runs, nothing was refused, a silence is asked of its socket) is the wave
+ * kept; a server gone or hung is started again, uncharged, and the property runs as without this, which
+ * finds and charges what happened. Returns data; never prints.
+ */
+import fc from 'fast-check';
+import type { Exchange } from '../client/exchange.js';
+import type { PropertyDef } from '../checks/property.js';
+import type { CheckContext } from '../checks/types.js';
+import { runBatch, type BatchEnv } from './side-by-side.js';
+
+/** How a generated value is known again in fast-check's run: its printed form (fast-check's own). */
+export function caseKey(value: unknown): string {
+  return fc.stringify(value);
+}
+
+/** A case that ran ahead: whether it held, and what its exchanges were (a refused connection counts as one). */
+interface AheadCase {
+  held: boolean;
+  exchanges: Exchange[];
+  refused: boolean;
+  threw: boolean;
+}
+
+/** Did the case hold with every exchange answered (bytes back, no deadline reached, nothing refused)? */
+export function heldClean(c: Pick<AheadCase, 'held' | 'exchanges' | 'refused' | 'threw'>): boolean {
+  return c.held && !c.refused && !c.threw && c.exchanges.length > 0 && c.exchanges.every((x) => x.kind !== 'timeout' && x.kind !== 'refused' && x.receivedBytes > 0);
+}
+
+/** The context of one case run ahead: `ctx`, with every exchange it makes recorded in `into`. */
+function recording(ctx: CheckContext, into: AheadCase): CheckContext {
+  return {
+    ...ctx,
+    send: async (req, o) => {
+      const x = await ctx.send(req, o);
+      into.exchanges.push(x);
+      return x;
+    },
+    openConnection: async () => {
+      const conn = await ctx.openConnection();
+      if (!conn) {
+        into.refused = true;
+        return null;
+      }
+      const exchange = conn.exchange.bind(conn);
+      conn.exchange = async (...args: Parameters<typeof exchange>) => {
+        const x = await exchange(...args);
+        into.exchanges.push(x);
+        return x;
+      };
+      return conn;
+    },
+  };
+}
+
+/**
+ * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time, and
+ * returns the keys (caseKey) of those that held cleanly, one entry per case (see the file's header).
+ */
+export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: BatchEnv): Promise<string[]> {
+  const held: string[] = [];
+  for (let start = 0; start < values.length; start += width) {
+    const wave = values.slice(start, start + width);
+    const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false }));
+    const end = await runBatch<AheadCase>(wave.length, {
+      run: async (i) => {
+        const c = cases[i]!;
+        try {
+          c.held = (await def.verify(recording(ctx, c), wave[i]!)) === null;
+        } catch {
+          c.threw = true;
+        }
+        return c;
+      },
+      // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
+      verdict: () => 'pass',
+      exchanges: (c) => c.exchanges,
+      settled: (c) => c.threw,
+    }, env);
+    if ('dropped' in end) return [];
+    cases.forEach((c, i) => {
+      if (heldClean(c)) held.push(caseKey(wave[i]));
+    });
+    if (!cases.every(heldClean)) break;
+  }
+  return held;
+}

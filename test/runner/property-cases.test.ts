@@ -1,0 +1,173 @@
+/**
+ * A property's cases side by side (src/runner/property-cases.ts). Without a network: which cases are
+ * remembered as held (only those that held with every exchange answered), a wave that was not all clean
+ * holds ends the running ahead, and a server that exits during a wave keeps nothing and is started again,
+ * uncharged. On loopback (a tiny server of the test's own): a property run with its cases ahead reaches
+ * the same verdict, counterexample, path and shrinks as one case at a time, sends the cases that held only
+ * once, and really overlaps them.
+ */
+import net from 'node:net';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/client/exchange.js';
+import type { PropertyDef } from '../../src/checks/property.js';
+import type { CheckContext } from '../../src/checks/types.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { caseKey, casesAhead, heldClean } from '../../src/runner/property-cases.js';
+import { runProperty } from '../../src/runner/run-properties.js';
+import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { latin1 } from '../../src/wire/bytes.js';
+import { ex, fakeServer } from './fake-server.js';
+
+const target = { host: '127.0.0.1', port: 9 };
+const TIMEOUT = 100;
+
+/** A context whose every request gets `answer(value)` back, recording how many were in flight at once. */
+function fakeContext(answer: () => Exchange) {
+  let inFlight = 0;
+  const seen = { most: 0, sent: 0 };
+  const ctx = {
+    target,
+    timeoutMs: TIMEOUT,
+    profile: referenceProfile,
+    name: (l = '') => `wgt-${l}`,
+    memo: <T>(_k: string, make: () => Promise<T>) => make(),
+    openConnection: async () => null,
+    send: async () => {
+      seen.sent++;
+      seen.most = Math.max(seen.most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return answer();
+    },
+  } as CheckContext;
+  return { ctx, seen };
+}
+
+/** A property over integers: a value in `fails` fails; every case sends one request first. */
+function intProperty(fails: (n: number) => boolean): PropertyDef<number> {
+  return {
+    id: 'metamorphic.prop.test-ahead',
+    family: 'metamorphic',
+    level: 'MUST',
+    requirement: 'test',
+    casesSideBySide: true,
+    arbitrary: () => fc.integer({ min: 0, max: 1000 }),
+    verify: async (ctx, n) => {
+      const x = await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: x\r\n\r\n`) }, methods: ['GET'] });
+      return fails(n) ? { reason: `${n} fails`, expected: [], actual: '', exchanges: [x] } : null;
+    },
+  };
+}
+
+const env = (s: Scheduler, control: ServerControl) => ({ s, first: 'metamorphic.prop.test-ahead', control, target, profile: referenceProfile, timeoutMs: TIMEOUT });
+
+describe('cases run ahead (no network)', () => {
+  it('a case is held cleanly only when it held and every exchange was answered', () => {
+    const base = { held: true, refused: false, threw: false };
+    expect(heldClean({ ...base, exchanges: [ex('response')] })).toBe(true);
+    expect(heldClean({ ...base, held: false, exchanges: [ex('response')] })).toBe(false);
+    expect(heldClean({ ...base, exchanges: [] })).toBe(false);
+    // A silence, or a close with nothing back, may be the load of the others: run again alone.
+    expect(heldClean({ ...base, exchanges: [ex('response'), ex('timeout', 12)] })).toBe(false);
+    expect(heldClean({ ...base, exchanges: [ex('closed-without-response', 0)] })).toBe(false);
+    expect(heldClean({ ...base, exchanges: [ex('closed-without-response', 120)] })).toBe(true);
+    expect(heldClean({ ...base, refused: true, exchanges: [ex('response')] })).toBe(false);
+  });
+
+  it('runs the cases `width` at a time and remembers those that held', async () => {
+    const srv = fakeServer();
+    const { ctx, seen } = fakeContext(() => ex('response'));
+    const values = Array.from({ length: 10 }, (_, i) => i);
+    const held = await casesAhead(intProperty(() => false), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    expect(held).toEqual(values.map(caseKey));
+    expect(seen.most).toBe(4);
+    expect(srv.restarts).toBe(0);
+  });
+
+  it('does not remember a failing case, and runs no wave after one that was not all clean holds', async () => {
+    const srv = fakeServer();
+    const { ctx, seen } = fakeContext(() => ex('response'));
+    const values = Array.from({ length: 12 }, (_, i) => i);
+    const held = await casesAhead(intProperty((n) => n === 5), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    expect(held).toEqual([0, 1, 2, 3, 4, 6, 7].map(caseKey));
+    expect(seen.sent).toBe(8);
+  });
+
+  it('keeps nothing when the server exited during a wave, and starts it again, uncharged', async () => {
+    const srv = fakeServer();
+    const { ctx } = fakeContext(() => {
+      srv.kill();
+      return ex('reset');
+    });
+    const held = await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 3, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    expect(held).toEqual([]);
+    expect(srv.restarts).toBe(1);
+    expect(srv.deaths).toEqual([]);
+  });
+});
+
+describe('a property with its cases ahead, on loopback', () => {
+  let server: net.Server;
+  const live = { open: 0, most: 0 };
+  let port = 0;
+  beforeAll(async () => {
+    // Answers every request after 5 ms, on connections it never keeps; counts the requests it holds at once.
+    server = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', () => {
+        live.most = Math.max(live.most, ++live.open);
+        setTimeout(() => {
+          live.open--;
+          sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        }, 5);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  /** Runs the property against the test's server, with its cases ahead (`width`) or one at a time. */
+  async function run(def: PropertyDef<number>, width?: number) {
+    const srv = fakeServer();
+    const t = { host: '127.0.0.1', port };
+    const s = new Scheduler({ target: t, profile: referenceProfile, timeoutMs: 2000, control: srv });
+    let calls = 0;
+    const counted: PropertyDef<number> = { ...def, verify: (ctx, n) => (calls++, def.verify(ctx, n)) };
+    live.most = 0;
+    const out = await runProperty(counted, { target: t, profile: referenceProfile, timeoutMs: 2000, seed: 42, runs: 30, control: srv, scheduler: s, ...(width ? { aheadWidth: width } : {}) });
+    return { out, calls, most: live.most };
+  }
+
+  it('passes as one case at a time does, sending each case once, several at a time', async () => {
+    const def = intProperty(() => false);
+    const serial = await run(def);
+    const ahead = await run(def, 8);
+    expect(ahead.out.result.verdict).toBe('pass');
+    expect(serial.out.result.verdict).toBe('pass');
+    expect(ahead.out.result.reason).toBe('30 cases held (30 of them run side by side)');
+    expect(serial.out.result.reason).toBe('30 cases held');
+    expect(ahead.calls).toBe(30);
+    expect(serial.most).toBe(1);
+    expect(ahead.most).toBeGreaterThan(1);
+  });
+
+  it('fails on the same counterexample, path and shrinks as one case at a time', async () => {
+    const def = intProperty((n) => n >= 400);
+    const serial = await run(def);
+    const ahead = await run(def, 8);
+    expect(serial.out.result.verdict).toBe('fail');
+    expect(ahead.out.result.verdict).toBe('fail');
+    expect(ahead.out.failure).toEqual(serial.out.failure);
+    expect(ahead.out.result.property).toEqual(serial.out.result.property);
+    expect(ahead.out.failure?.counterexample).toBe(400);
+  });
+
+  it('runs nothing ahead for a property that does not declare it', async () => {
+    const { casesSideBySide: _, ...def } = intProperty(() => false);
+    const ahead = await run(def, 8);
+    expect(ahead.most).toBe(1);
+    expect(ahead.calls).toBe(30);
+  });
+});
