@@ -101,6 +101,23 @@ describe('a batch side by side', () => {
     expect(await runBatch(2, threw.u, env(scheduler(srv), srv))).toEqual({ dropped: 'error' });
     expect(srv.restarts).toBe(0);
   });
+
+  it("watches for an exit after a batch with connections ended without an answer as after a unit: the habit's short watch once the server lived on three times", async () => {
+    const srv = fakeServer();
+    let looks = 0;
+    const counted: ServerControl = { ...srv, exited: () => (looks++, srv.exited()) };
+    const s = scheduler(counted);
+    const lookedAt: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      looks = 0;
+      const { u } = units([0, 1].map(() => ({ verdict: 'pass', exchanges: [ex('closed-without-response', 40)] })));
+      expect('kept' in (await runBatch(2, u, env(s, counted)))).toBe(true);
+      lookedAt.push(looks);
+    }
+    // exitWithin looks every 10 ms, and at least ms / 10 times: 250 ms first, 60 ms once a habit.
+    expect(lookedAt.slice(0, 3).every((n) => n >= 25)).toBe(true);
+    expect(lookedAt[3]).toBeLessThan(25);
+  });
 });
 
 describe('the loop with an outcome run side by side', () => {
