@@ -8,7 +8,8 @@
  *    the check durations up to it, and that plus the session's liveness probes as an upper bound) and
  *    the shrunk size of its intended property's counterexample. Plus the ids no zoo server fails.
  * 2. Fuzz throughput: property cases/s against the reference server, next to a raw node:net loop
- *    (connect, GET, read to the end, close) with the same concurrency, run just before it.
+ *    (connect, GET, read to the end, close) with the same concurrency, run just before it: one case at
+ *    a time, and THROUGHPUT_WIDTH cases run ahead side by side (as a grade runs them).
  * 3. The deterministic catalogue's wall time on the reference server, best of 3.
  * 4. Grade wall time: the reference server, and the zoo's hostile-silent (hangs on every request).
  * 5. The grader's peak RSS against the zoo's hostile-flood and hostile-endless-body (a valid head, then a
@@ -46,6 +47,8 @@ import type { GradeResult } from '../src/runner/grade-types.js';
 import { freePort, launchServer, type LaunchedServer } from '../src/supervise/launch.js';
 import { runChecks } from '../src/runner/run-checks.js';
 import { runProperty } from '../src/runner/run-properties.js';
+import { superviseSubmission } from '../src/runner/grade-control.js';
+import { Scheduler } from '../src/runner/scheduler.js';
 import type { SessionResult } from '../src/runner/session.js';
 import { countVerdicts, type CheckResult, type RunResult } from '../src/runner/types.js';
 import { copyZoo, startZoo } from '../test/helpers/zoo.js';
@@ -69,6 +72,12 @@ const THROUGHPUT_PROPS = [
   { id: 'metamorphic.prop.repeated-get-agrees', requestsPerCase: 2 },
 ];
 const THROUGHPUT_SEED = 7;
+/**
+ * The same properties with their cases run ahead side by side (src/runner/property-cases.ts), as a grade
+ * or `fuzz --cmd` runs them on a server that served 16 stalled clients: this many at once, against the
+ * raw loop at the same concurrency.
+ */
+const THROUGHPUT_WIDTH = 16;
 /** Alternating rounds (raw loop, then the property) per property; the figures are the medians. */
 const THROUGHPUT_ROUNDS = 3;
 const WARMUP_REQUESTS = 3000;
@@ -136,11 +145,12 @@ const rate = (x: number): string => `${x.toFixed(0)}/s`;
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 /** The reference server in its own process, as `wiregrade serve` on a free port. */
-async function startReference(): Promise<{ host: string; port: number; server: LaunchedServer }> {
+async function startReference(): Promise<{ host: string; port: number; server: LaunchedServer; argv: string[] }> {
   const port = await freePort();
-  const r = await launchServer({ cmd: [process.execPath, path.join(REPO, 'bin', 'wiregrade.js'), 'serve', '--port', String(port)], cwd: REPO, port, host: '127.0.0.1' });
+  const argv = [process.execPath, path.join(REPO, 'bin', 'wiregrade.js'), 'serve', '--port', String(port)];
+  const r = await launchServer({ cmd: argv, cwd: REPO, port, host: '127.0.0.1' });
   if (r.kind !== 'listening') throw new Error(`the reference server did not start: ${r.kind}\n${r.stderrTail}`);
-  return { host: '127.0.0.1', port, server: r.server };
+  return { host: '127.0.0.1', port, server: r.server, argv };
 }
 
 /** Children this process spawned itself (launchServer tracks its own): killed on any exit. */
@@ -314,6 +324,8 @@ interface ThroughputRound {
 
 interface ThroughputRow {
   property: string;
+  /** How many cases at once: 1, or THROUGHPUT_WIDTH with the cases run ahead side by side. */
+  concurrency: number;
   verdict: string;
   cases: number;
   requestsPerCase: number;
@@ -334,6 +346,9 @@ async function benchThroughput() {
   const ref = await startReference();
   const target = { host: ref.host, port: ref.port };
   const opts = { target, profile: referenceProfile, timeoutMs: DEFAULT_TIMEOUT_MS, seed: THROUGHPUT_SEED, runTag: 'bench' };
+  // Side by side needs the server's process, as a grade has it (a death in a wave is started again).
+  const supervised = superviseSubmission(ref.server, { argv: ref.argv, cwd: REPO, port: ref.port, startTimeoutMs: GRADE_START_TIMEOUT_MS }, []);
+  const aheadOpts = () => ({ ...opts, control: supervised.control, aheadWidth: THROUGHPUT_WIDTH, scheduler: new Scheduler({ target, profile: referenceProfile, timeoutMs: DEFAULT_TIMEOUT_MS, control: supervised.control }) });
   const byId = (id: string): PropertyDef<any> => {
     const p = allProperties.find((x) => x.id === id);
     if (!p) throw new Error(`no property ${id}`);
@@ -344,27 +359,30 @@ async function benchThroughput() {
     progress(`throughput: warming up (${WARMUP_REQUESTS} raw requests, ${WARMUP_CASES} cases of each property)`);
     await rawLoop(ref.host, ref.port, { requests: WARMUP_REQUESTS, concurrency: 1, target: referenceProfile.knownPath });
     for (const p of THROUGHPUT_PROPS) await runProperty(byId(p.id), { ...opts, runs: WARMUP_CASES, seed: THROUGHPUT_SEED + 1 });
-    const rounds = THROUGHPUT_PROPS.map((): ThroughputRound[] => []);
+    // Each property one case at a time, then with its cases ahead side by side.
+    const kinds = THROUGHPUT_PROPS.flatMap((p) => [1, THROUGHPUT_WIDTH].map((concurrency) => ({ ...p, concurrency })));
+    const rounds = kinds.map((): ThroughputRound[] => []);
     for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
-      for (const [i, p] of THROUGHPUT_PROPS.entries()) {
-        // Properties run their cases one after another: the raw loop gets the same concurrency, 1, and as
-        // many requests as the property is about to send, just before it.
+      for (const [i, p] of kinds.entries()) {
+        // The raw loop gets the property's concurrency (1 when its cases run one after another), and as many
+        // requests as the property is about to send, just before it.
         const requests = THROUGHPUT_RUNS * p.requestsPerCase;
-        const raw = await rawLoop(ref.host, ref.port, { requests, concurrency: 1, target: referenceProfile.knownPath });
+        const raw = await rawLoop(ref.host, ref.port, { requests, concurrency: p.concurrency, target: referenceProfile.knownPath });
         const t0 = performance.now();
-        const o = await runProperty(byId(p.id), { ...opts, runs: THROUGHPUT_RUNS });
+        const o = await runProperty(byId(p.id), { ...(p.concurrency > 1 ? aheadOpts() : opts), runs: THROUGHPUT_RUNS });
         const elapsed = performance.now() - t0;
         const r: ThroughputRound = { raw, verdict: o.result.verdict, cases: o.result.runs, ms: Math.round(elapsed), casesPerSecond: o.result.runs / (elapsed / 1000) };
         rounds[i]!.push(r);
-        progress(`throughput round ${round + 1}/${THROUGHPUT_ROUNDS}: raw ${requests} requests ${rate(raw.perSecond)} (${raw.errors} errors); ${p.id} ${r.cases} cases (${r.verdict}) ${rate(r.casesPerSecond)}`);
+        progress(`throughput round ${round + 1}/${THROUGHPUT_ROUNDS}: raw ${requests} requests at ${p.concurrency} ${rate(raw.perSecond)} (${raw.errors} errors); ${p.id} ${r.cases} cases (${r.verdict}${p.concurrency > 1 ? `, ${o.result.reason}` : ''}) ${rate(r.casesPerSecond)}`);
       }
     }
-    const rows: ThroughputRow[] = THROUGHPUT_PROPS.map((p, i) => {
+    const rows: ThroughputRow[] = kinds.map((p, i) => {
       const rs = rounds[i]!;
       const casesPerSecond = median(rs.map((r) => r.casesPerSecond))!;
       const rawPerSecond = median(rs.map((r) => r.raw.perSecond))!;
       return {
         property: p.id,
+        concurrency: p.concurrency,
         verdict: rs.every((r) => r.verdict === 'pass') ? 'pass' : rs.map((r) => r.verdict).join('/'),
         cases: rs[0]!.cases,
         requestsPerCase: p.requestsPerCase,
@@ -378,10 +396,10 @@ async function benchThroughput() {
         rounds: rs,
       };
     });
-    for (const r of rows) progress(`throughput: ${r.property}: median ${rate(r.casesPerSecond)} cases vs raw ${rate(r.rawPerSecond)}: ${r.ratioCases.toFixed(2)}×`);
-    return { settings: { runs: THROUGHPUT_RUNS, rounds: THROUGHPUT_ROUNDS, seed: THROUGHPUT_SEED, concurrency: 1, rawTarget: referenceProfile.knownPath, warmupRequests: WARMUP_REQUESTS, warmupCases: WARMUP_CASES }, rows };
+    for (const r of rows) progress(`throughput: ${r.property} at ${r.concurrency}: median ${rate(r.casesPerSecond)} cases vs raw ${rate(r.rawPerSecond)}: ${r.ratioCases.toFixed(2)}×`);
+    return { settings: { runs: THROUGHPUT_RUNS, rounds: THROUGHPUT_ROUNDS, seed: THROUGHPUT_SEED, concurrency: [1, THROUGHPUT_WIDTH], rawTarget: referenceProfile.knownPath, warmupRequests: WARMUP_REQUESTS, warmupCases: WARMUP_CASES }, rows };
   } finally {
-    await ref.server.kill();
+    await (supervised.server() ?? ref.server).kill();
   }
 }
 
@@ -686,12 +704,12 @@ addTarget(mutation, 'time to detect (median)', '< 1 s', (m) => ({
   value: m.medianDetectUpperMs ?? Infinity,
   pass: m.medianDetectUpperMs !== null && m.medianDetectUpperMs < TARGETS.medianDetectMs,
 }));
-for (const [i, p] of THROUGHPUT_PROPS.entries()) {
-  addTarget(throughput, `fuzz throughput: ${p.id}`, '≥ 0.8× raw', (t) => {
+for (const [i, p] of THROUGHPUT_PROPS.flatMap((q) => [1, THROUGHPUT_WIDTH].map((concurrency) => ({ ...q, concurrency }))).entries()) {
+  addTarget(throughput, `fuzz throughput: ${p.id}${p.concurrency > 1 ? `, ${p.concurrency} cases side by side` : ''}`, '≥ 0.8× raw', (t) => {
     const r = t.rows[i]!;
     return {
       figure: `${rate(r.casesPerSecond)} cases (${rate(r.requestsPerSecond)} requests) = ${r.ratioCases.toFixed(2)}× raw${p.requestsPerCase > 1 ? ` (requests: ${r.ratioRequests.toFixed(2)}×)` : ''}`,
-      baseline: `raw loop ${rate(r.rawPerSecond)} (${r.rawRequests} requests, concurrency 1)`,
+      baseline: `raw loop ${rate(r.rawPerSecond)} (${r.rawRequests} requests, concurrency ${r.concurrency})`,
       value: r.ratioCases,
       pass: r.ratioCases >= TARGETS.throughputRatio,
     };
@@ -798,11 +816,11 @@ if (mutation?.ok) {
 }
 if (throughput?.ok) {
   const t = throughput.value;
-  process.stdout.write(`\nFuzz throughput against the reference server (${t.settings.runs} cases, seed ${t.settings.seed}, concurrency 1; medians of ${t.settings.rounds} alternating rounds)\n`);
+  process.stdout.write(`\nFuzz throughput against the reference server (${t.settings.runs} cases, seed ${t.settings.seed}; one case at a time, and ${THROUGHPUT_WIDTH} side by side, each against the raw loop at the same concurrency; medians of ${t.settings.rounds} alternating rounds)\n`);
   process.stdout.write(
     table([
-      ['property', 'verdict', 'cases/s', 'requests/s', 'raw requests/s', 'ratio (cases)', 'ratio (requests)'],
-      ...t.rows.map((r) => [r.property, r.verdict, r.casesPerSecond.toFixed(0), `${r.requestsPerSecond.toFixed(0)} (${r.requestsPerCase}/case)`, `${r.rawPerSecond.toFixed(0)} (${r.rawRequests} req, ${r.rawErrors} err)`, r.ratioCases.toFixed(2), r.ratioRequests.toFixed(2)]),
+      ['property', 'at once', 'verdict', 'cases/s', 'requests/s', 'raw requests/s', 'ratio (cases)', 'ratio (requests)'],
+      ...t.rows.map((r) => [r.property, String(r.concurrency), r.verdict, r.casesPerSecond.toFixed(0), `${r.requestsPerSecond.toFixed(0)} (${r.requestsPerCase}/case)`, `${r.rawPerSecond.toFixed(0)} (${r.rawRequests} req, ${r.rawErrors} err)`, r.ratioCases.toFixed(2), r.ratioRequests.toFixed(2)]),
     ]),
   );
 }

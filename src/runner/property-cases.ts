@@ -65,11 +65,14 @@ function recording(ctx: CheckContext, into: AheadCase): CheckContext {
 
 /**
  * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time, and
- * returns the keys (caseKey) of those that held cleanly, one entry per case (see the file's header).
+ * returns the keys (caseKey) of those that held cleanly, one entry per case (see the file's header). No
+ * wave starts once the run may not go on (a wall limit, a signal: Scheduler.blockCause) or after
+ * `untilMs` (performance.now(): the property's share of a time budget).
  */
-export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: BatchEnv): Promise<string[]> {
+export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: BatchEnv, untilMs = Infinity): Promise<string[]> {
   const held: string[] = [];
   for (let start = 0; start < values.length; start += width) {
+    if (env.s.blockCause(def) !== null || performance.now() >= untilMs) break;
     const wave = values.slice(start, start + width);
     const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false }));
     const end = await runBatch<AheadCase>(wave.length, {

@@ -87,7 +87,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.control && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
     const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
     const env = { s: opts.scheduler, first: def.id, control: opts.control, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
-    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, env)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, env, timeLimitMs ? t0 + timeLimitMs : Infinity)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
   }
   const heldAhead = (value: T): boolean => {
     if (ahead.size === 0) return false;
@@ -140,7 +140,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const params: fc.Parameters<[T]> = { seed: opts.seed, numRuns: opts.runs, examples };
   if (opts.casePath) params.path = opts.casePath;
   if (timeLimitMs) {
-    params.interruptAfterTimeLimit = timeLimitMs;
+    // The time the cases ahead took counts in the property's share.
+    params.interruptAfterTimeLimit = Math.max(1, Math.round(timeLimitMs - (performance.now() - t0)));
     params.markInterruptAsFailure = false;
   }
   const details = await fc.check(prop, params);

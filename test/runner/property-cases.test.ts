@@ -94,6 +94,18 @@ describe('cases run ahead (no network)', () => {
     expect(seen.sent).toBe(8);
   });
 
+  it('starts no wave once the run may not go on (a signal, the wall limit) or past its time', async () => {
+    const srv = fakeServer();
+    const { ctx, seen } = fakeContext(() => ex('response'));
+    const stop = new AbortController();
+    stop.abort({ kind: 'interrupted', signal: 'SIGINT' });
+    const aborted = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv, signal: stop.signal });
+    expect(await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(aborted, srv))).toEqual([]);
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv });
+    expect(await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(s, srv), performance.now() - 1)).toEqual([]);
+    expect(seen.sent).toBe(0);
+  });
+
   it('keeps nothing when the server exited during a wave, and starts it again, uncharged', async () => {
     const srv = fakeServer();
     const { ctx } = fakeContext(() => {
