@@ -18,10 +18,12 @@ export interface CheckListEntry {
   follows?: readonly FollowRule[];
   /** May run beside other such checks when grading a server that serves several clients at once. */
   sideBySide?: true;
+  /** A property whose cases may run ahead side by side on such a server (PropertyDef.casesSideBySide). */
+  casesSideBySide?: true;
 }
 
 /** What a listed check needs: a deterministic check or a property both have these. */
-export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule' | 'impact' | 'follows' | 'sideBySide'>;
+export type Listable = Pick<Check, 'id' | 'family' | 'level' | 'requirement' | 'cite' | 'source' | 'profileRule' | 'impact' | 'follows' | 'sideBySide'> & { casesSideBySide?: boolean };
 
 export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] {
   return checks.map((c) => {
@@ -33,11 +35,12 @@ export function checkListEntries(checks: readonly Listable[]): CheckListEntry[] 
     if (c.impact) e.impact = c.impact;
     if (c.follows && c.follows.length > 0) e.follows = c.follows;
     if (c.sideBySide) e.sideBySide = true;
+    if (c.casesSideBySide) e.casesSideBySide = true;
     return e;
   });
 }
 
-/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule?, impact?, follows?, sideBySide? }. */
+/** `wiregrade list --json`: a JSON array of { id, family, level, requirement, cite?, source?, profileRule?, impact?, follows?, sideBySide?, casesSideBySide? }. */
 export function renderCheckListJson(checks: readonly Listable[]): string {
   return JSON.stringify(checkListEntries(checks), null, 2) + '\n';
 }

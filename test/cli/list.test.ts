@@ -69,6 +69,9 @@ describe('wiregrade list', () => {
     expect(entries.find((e) => e.id === 'framing.smuggling.cl-te-embedded-get-not-answered')).toMatchObject({ sideBySide: true });
     expect(entries.find((e) => e.id === 'framing.chunked-syntax.64kib-extension-ignored-or-4xx')).not.toHaveProperty('sideBySide');
     expect(entries.find((e) => e.id === BASELINE)).not.toHaveProperty('sideBySide');
+    // A property whose cases may run side by side says so; one that writes records does not.
+    expect(entries.find((e) => e.id === 'metamorphic.prop.split-invariance')).toMatchObject({ casesSideBySide: true });
+    expect(entries.find((e) => e.id === 'store.prop.model')).not.toHaveProperty('casesSideBySide');
     const filtered = JSON.parse((await list('status.header.', '--json')).stdout) as Array<{ id: string }>;
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((e) => e.id.startsWith('status.header.'))).toBe(true);
