@@ -4,6 +4,7 @@ import { zoo, type ZooServer } from './manifest.js';
 import { INTENDED_PROPERTIES } from './intended.js';
 import { failingIds, runMatrixRow } from './run-matrix.js';
 import { expectChargedOnce, ROOT_CAUSES } from './root-causes.js';
+import { byCost } from './row-cost.js';
 
 /**
  * How small a property's shrunk counterexample is: pieces of a split request, requests of a sequence
@@ -11,20 +12,6 @@ import { expectChargedOnce, ROOT_CAUSES } from './root-causes.js';
  */
 export function shrunkSize(c: CheckResult): { pieces: number; requests: number } {
   return { pieces: (c.request?.plan.splits?.length ?? 0) + 1, requests: (c.setup?.length ?? 0) + 1 };
-}
-
-/**
- * The rows that take longest (servers that hang on many requests, each costing a deadline), as measured
- * by `npx vitest run --reporter=json` in a whole run (111, 84, 77, 52, 64, 66, 46, 31, 29 s), in an
- * order that the round robin below shares evenly between the three parts: started first, they end with
- * the rest.
- */
-const SLOW_ROWS = ['recv-8-until-short', 'recv-until-short', 'single-recv', 'single-thread-blocking', 'never-closes', 'no-content-length', 'wrong-content-length', 'head-100', 'correct-asyncio'];
-
-/** The rows in the order they start: the slow ones first, the rest in manifest order. */
-function byCost(rows: ZooServer[]): ZooServer[] {
-  const rank = (z: ZooServer) => (SLOW_ROWS.includes(z.slug) ? SLOW_ROWS.indexOf(z.slug) : SLOW_ROWS.length);
-  return [...rows].sort((a, b) => rank(a) - rank(b));
 }
 
 /**
