@@ -311,15 +311,15 @@ export class Scheduler {
   }
 
   /**
-   * The process's exit after exchanges (a unit's, or a side-by-side batch's together): when some ended
-   * without a complete answer (`incomplete`), it is watched for the grace (the habit's once it has lived
-   * on after such ends three times in a row), and living on counts toward the habit; else it is looked
-   * at once.
+   * The process's exit after units (one, or a side-by-side batch's together), `incomplete` of which
+   * ended a connection without a complete answer: then it is watched for the grace (the habit's once it
+   * has lived on after HABIT_AFTER such units in a row), and each of them counts toward the habit when it
+   * lives on, as it would one at a time; with none, it is looked at once.
    */
-  async exitAfter(c: ServerControl, incomplete: boolean): Promise<{ code: number | null; signal: string | null } | null> {
-    const e = incomplete ? await exitWithin(c, this.exitGraceMs()) : c.exited();
+  async exitAfter(c: ServerControl, incomplete: number): Promise<{ code: number | null; signal: string | null } | null> {
+    const e = incomplete > 0 ? await exitWithin(c, this.exitGraceMs()) : c.exited();
     if (e) this.survivedInARow = 0;
-    else if (incomplete) this.survivedInARow++;
+    else this.survivedInARow += incomplete;
     return e;
   }
 
@@ -492,7 +492,7 @@ export class Scheduler {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen;
       // so may the end of a survival check's connection (a crash on disconnect comes just after it).
       const incomplete = survival || exchanges.some((x) => x.kind !== 'response');
-      const e = await this.exitAfter(c, incomplete);
+      const e = await this.exitAfter(c, incomplete ? 1 : 0);
       if (e) return { kind: 'exited', ...e };
       // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check
       // would itself be a client, and some servers serve one client and exit. A refusal is asked of the

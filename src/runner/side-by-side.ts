@@ -108,8 +108,10 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   else if ((s.exitsAfterServing?.times ?? 0) !== revivals) why = 'revived';
   else if (exchanges.some((x) => x.kind === 'refused')) why = 'refused';
   // A connection that ended without an answer may be the process dying: a moment to see it go (the same
-  // watch as after a unit, one for the whole batch: the habit's short one once the server has lived on).
-  const exited = (await s.exitAfter(control, exchanges.some((x) => x.kind !== 'response'))) !== null;
+  // watch as after a unit, one for the whole batch: the habit's short one once the server has lived on
+  // after such units; each unit of the batch that ended one counts, as it would one at a time).
+  const incomplete = kept.filter((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]).some((r) => u.exchanges(r).some((x) => x.kind !== 'response'))).length;
+  const exited = (await s.exitAfter(control, incomplete)) !== null;
   if (exited) why = 'exited';
   else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
     // Silence: is the server still answering anyone (not hung by one of the batch's requests)?

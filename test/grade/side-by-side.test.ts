@@ -57,13 +57,15 @@ describe.concurrent('checks side by side find what one check at a time finds', (
     expect(side.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual([]);
   }, 150_000);
 
-  it.each(['split-differs', 'recv-until-short'])('%s, a server that goes wrong on split requests: property cases run ahead side by side find the split failure, as one at a time does', async (slug) => {
+  it.each(['split-differs', 'recv-until-short'])('%s, a server that goes wrong on split requests: the split checks and the property cases side by side find the split failures, as one at a time does', async (slug) => {
     const properties = allProperties.filter((p) => ['metamorphic.prop.split-invariance', 'metamorphic.prop.head-is-get-without-body', 'status.prop.valid-served'].includes(p.id));
-    const checks = allChecks.filter((c) => c.id === BASELINE_ID || c.id.startsWith('status.request-line.'));
+    const checks = allChecks.filter((c) => c.id === BASELINE_ID || c.id.startsWith('status.request-line.') || c.id.startsWith('metamorphic.'));
     const [side, serial] = await Promise.all([false, true].map((s) => gradeZoo(slug, tmp('wg-side-'), { checks, properties, runs: 25, serial: s, wallMs: 120_000 })));
     expect(side!.run.sideBySide).toMatchObject({ mode: 'side-by-side' });
     expect(verdicts(side!)).toEqual(verdicts(serial!));
     expect(verdicts(side!)['metamorphic.prop.split-invariance']).toBe('fail');
+    // The split checks themselves ran side by side (with each other), and found the same.
+    expect(verdicts(side!)['metamorphic.split.two-pieces-same-answer']).toBe('fail');
     // The cases of the properties that held ran side by side, not one at a time.
     const reason = (g: GradeResult) => g.run.checks.find((c) => c.id === 'metamorphic.prop.head-is-get-without-body')?.reason;
     expect(reason(side!)).toMatch(/^25 cases held \(\d+ of them run side by side\)$/);

@@ -77,8 +77,15 @@ async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequ
   return result('pass', `HEAD and GET agree: ${sg}, Content-Length ${headLen ?? '(none)'}`, expected, eh, h, { exchanges: [eg, eh] });
 }
 
-/** Metamorphic relations that need no spec: the same request gives the same answer however it arrives. */
-export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', family: 'metamorphic' }, [
+/**
+ * Metamorphic relations that need no spec: the same request gives the same answer however it arrives.
+ * Those that compare statuses only may run side by side (each on connections of its own, its records its
+ * own, no large request): a split's pieces are still paused apart on its own connection (splitPauseMs),
+ * and a server late to read the first piece can only hide its bug, never fail. Those that compare a
+ * body or its length (HEAD against GET, two GETs) read the known path, a listing another check's write
+ * changes: one at a time.
+ */
+export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', family: 'metamorphic', sideBySide: true }, [
   splitCheck(
     'metamorphic.split.two-pieces-same-answer',
     'A request that arrives in two TCP segments, 100 ms apart (more on a server that answers slowly), gets the same answer as when it arrives whole.',
@@ -172,6 +179,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   },
   {
     id: 'metamorphic.head.same-as-get',
+    sideBySide: false,
     level: 'MUST',
     requirement: 'The server SHOULD send the same header fields in response to HEAD as to GET; HEAD gets GET\'s status and Content-Length, and never a body.',
     source: RFC.headSameAsGet,
@@ -179,6 +187,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   },
   {
     id: 'metamorphic.head.record-same-as-get',
+    sideBySide: false,
     level: 'MUST',
     requirement: 'HEAD of an existing record gets GET\'s status and Content-Length, and no body.',
     source: RFC.headSameAsGet,
@@ -192,6 +201,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
   },
   {
     id: 'metamorphic.repeat.get-agrees',
+    sideBySide: false,
     level: 'MUST',
     requirement: 'Two GETs of the same resource in a row, with nothing in between, get the same status and body.',
     source: { profile: 'any', note: 'a resource nobody changes answers two GETs alike (GET is safe, RFC 9110 §9.2.1)' },
