@@ -1,6 +1,6 @@
 import { defineProperty } from '../src/checks/property.js';
 import { fill } from '../src/checks/case.js';
-import { FOLLOW_UP, fillFraming, judgeFraming, owesNoClose, postKnown, type FramingSpec } from '../src/checks/pipeline.js';
+import { FOLLOW_UP, fillFraming, judgeFraming, postKnown, settleWatchesOnlyFaults, type FramingSpec } from '../src/checks/pipeline.js';
 import { PEER } from '../src/checks/peer-sources.js';
 import type { SentRequest } from '../src/checks/types.js';
 import { describeExchange } from '../src/checks/verify.js';
@@ -40,7 +40,7 @@ export const teByteSweepProperty = defineProperty<TeByteCase>({
     const spec: FramingSpec = { ...SWEEP_SPEC, request: postKnown(['Content-Length: {length}', c.line], '0\r\n\r\n{smuggled}') };
     const text = fillFraming(spec.request, ctx) + fill(FOLLOW_UP, ctx);
     const request: SentRequest = { plan: { bytes: Buffer.from(text, 'latin1') }, methods: ['POST', 'GET'] };
-    const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: (finals) => owesNoClose(spec, finals[0]) });
+    const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: (finals) => settleWatchesOnlyFaults(spec, finals) });
     const j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
     if (j.verdict !== 'fail') return null;
     return { reason: `${c.label}: ${j.reason}`, expected: j.expected, actual: describeExchange(ex), request, exchanges: [ex] };

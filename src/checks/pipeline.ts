@@ -88,6 +88,17 @@ export function owesNoClose(spec: Pick<FramingSpec, 'serve' | 'refuse' | 'refuse
   return ![...spec.refuse, ...(spec.refuseWarn ?? [])].some((a) => statusMatches(status, a));
 }
 
+/**
+ * Does the settle after these answers watch only for faults (so it may be cut to the server's pace,
+ * ExchangeOptions.settleWatchesFaults)? When the spec owes no close after the first answer (owesNoClose),
+ * and whenever the request pipelined behind was answered too (two answers or more): judgeFraming then
+ * judges by the answers alone, whether the connection closes after them or not, and all the window can
+ * still show is an answer more (a desync, a failure).
+ */
+export function settleWatchesOnlyFaults(spec: Pick<FramingSpec, 'serve' | 'refuse' | 'refuseWarn'>, finals: readonly Exchange['finals'][number][]): boolean {
+  return finals.length >= 2 || owesNoClose(spec, finals[0]);
+}
+
 /** Judges one exchange of (questionable request + follow-up) against the spec. Exported for tests. */
 export interface FramingJudgement {
   verdict: CheckRun['verdict'];
@@ -206,7 +217,7 @@ export function framingCheck(spec: FramingSpec): CheckDecl {
     async run(ctx: CheckContext): Promise<CheckRun> {
       const text = fillFraming(spec.request, ctx) + fill(FOLLOW_UP, ctx);
       const request: SentRequest = { plan: { bytes: Buffer.from(text, 'latin1') }, methods: [spec.method ?? spec.request.split(' ')[0] ?? 'POST', 'GET'] };
-      const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: (finals) => owesNoClose(spec, finals[0]) });
+      const ex = await ctx.send(request, { settleMs: window(EXTRA_ANSWER_WINDOW_MS, ctx.timeoutMs), settleWatchesFaults: (finals) => settleWatchesOnlyFaults(spec, finals) });
       let j = judgeFraming(ex, spec, ctx.profile.baselineStatuses);
       if (j.verdict === 'fail' && j.byFollowUp === true && !(await pipelines(ctx))) {
         j = { ...j, verdict: 'blocked', reason: `not judged: the server does not answer two plain pipelined GETs either (connection.pipelining.answers-in-order); ${j.reason}` };

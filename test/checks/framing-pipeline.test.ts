@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
-import { framingSpecs, owesNoClose, type FramingSpec } from '../../src/checks/pipeline.js';
+import { framingSpecs, owesNoClose, settleWatchesOnlyFaults, type FramingSpec } from '../../src/checks/pipeline.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
 
@@ -139,6 +139,41 @@ describe('which settles of a framing check may be cut to the server\'s pace', ()
       expect(owesNoClose(spec, answer(200)), spec.id).toBe(spec.serve === 'yes');
       if (spec.refuse.length > 0) expect(owesNoClose(spec, answer(refusal)), spec.id).toBe(false);
       expect(owesNoClose(spec, undefined), spec.id).toBe(false);
+      // Once the request pipelined behind is answered too, nothing but an answer more is watched for.
+      expect(settleWatchesOnlyFaults(spec, [answer(refusal)]), spec.id).toBe(owesNoClose(spec, answer(refusal)));
+      expect(settleWatchesOnlyFaults(spec, [answer(refusal), answer(200)]), spec.id).toBe(true);
+      expect(settleWatchesOnlyFaults(spec, [answer(200), answer(200)]), spec.id).toBe(true);
     }
   });
+});
+
+describe.concurrent('after two answers, a framing check judges by the answers alone', () => {
+  // Why the settle may then be cut to the pace: closing after the two answers, or not, changes no
+  // verdict. Two answers (a refusal-like 405 or a 200, then the pipelined GET's), the connection kept
+  // open or closed right after; one check of each kind of spec (what judgeFraming reads of it).
+  const kinds = new Map<string, (typeof framing)[number]>();
+  for (const check of framing) {
+    const spec = framingSpecs.get(check.id)!;
+    const kind = JSON.stringify([spec.serve, spec.refuse, spec.refuseWarn ?? [], spec.close ?? 'warn', spec.request.startsWith('HEAD ')]);
+    if (!kinds.has(kind)) kinds.set(kind, check);
+  }
+  it('covers several kinds of spec', () => expect(kinds.size).toBeGreaterThanOrEqual(5));
+  for (const check of kinds.values()) {
+    const spec = framingSpecs.get(check.id)!;
+    const first = spec.request.startsWith('HEAD ') ? 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n' : OK;
+    for (const [name, reply] of [['200', first + OK], ['405', response(405, 'Method Not Allowed') + OK]] as const) {
+      it(`${check.id}: ${name} then the pipelined GET's answer, the same verdict whether the connection then closes or not`, async () => {
+        const verdicts: string[] = [];
+        for (const close of [false, true]) {
+          const server = await startScripted(pipelining({ reply, close }));
+          try {
+            verdicts.push((await runAgainst(check, server.port, undefined, 400)).verdict);
+          } finally {
+            await server.close();
+          }
+        }
+        expect(verdicts[1], `kept open: ${verdicts[0]}, closed: ${verdicts[1]}`).toBe(verdicts[0]);
+      });
+    }
+  }
 });
