@@ -1,10 +1,12 @@
 /**
  * Checks side by side (src/runner/side-by-side.ts) change how long a grade takes, never what it finds: a
  * zoo server graded side by side and graded with `--serial` gets the same verdict for every check and
- * the same deaths, charged to the same checks. Four kinds of server: one that crashes on a request of a
+ * the same deaths, charged to the same checks. Five kinds of server: one that crashes on a request of a
  * batch (the batch is dropped, the server started again, the batch run one check at a time), a silent one
  * (its deadline verdicts confirmed in the batch), one with a pool of 8 threads (batches of 7, so none waits
- * in its queue), and one that serves one client at a time (never side by side).
+ * in its queue), two that go wrong on split requests (the split checks side by side with each other, and
+ * the property cases run ahead: src/runner/property-cases.ts), and one that serves one client at a time
+ * (never side by side).
  */
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/catalogue/index.js';
