@@ -4,9 +4,10 @@
  * bench/results/latest.json.
  *
  * 1. Mutation score: every buggy zoo server through the matrix (test/zoo/run-matrix.ts: the catalogue and
- *    its intended property), MUTATION_JOBS at once; caught when any check fails. Per server: time to first failure (the sum of
- *    the check durations up to it, and that plus the session's liveness probes as an upper bound) and
- *    the shrunk size of its intended property's counterexample. Plus the ids no zoo server fails.
+ *    its intended property), MUTATION_JOBS at once; caught when any check fails. Per server: time to
+ *    first failure (the sum of the check durations up to it, and that plus the session's liveness probes
+ *    as an upper bound) and the shrunk size of its intended property's counterexample. Plus the ids no
+ *    zoo server fails.
  * 2. Fuzz throughput: property cases/s against the reference server, next to a raw node:net loop
  *    (connect, GET, read to the end, close) with the same concurrency, run just before it: one case at
  *    a time, and THROUGHPUT_WIDTH cases run ahead side by side (as a grade runs them).
@@ -65,7 +66,8 @@ const RESULTS = path.join(REPO, 'bench', 'results', 'latest.json');
 const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'zoofuzz', 'rss', 'class', 'startup'] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** Settings, fixed here so two runs measure the same thing. */
+// Settings, fixed here so two runs measure the same thing.
+
 /**
  * Mutation rows run at once: as many as `npm test` runs of the matrix (three files, three rows each). A
  * row mostly waits on its server's deadlines; its verdicts are the same one at a time (the matrix tests
