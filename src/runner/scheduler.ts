@@ -314,9 +314,11 @@ export class Scheduler {
    * The process's exit after units (one, or a side-by-side batch's together), `incomplete` of which
    * ended a connection without a complete answer: then it is watched for the grace (the habit's once it
    * has lived on after HABIT_AFTER such units in a row), and each of them counts toward the habit when it
-   * lives on, as it would one at a time; with none, it is looked at once.
+   * lives on, as it would one at a time; with none, it is looked at once. Null without a process of ours.
    */
-  async exitAfter(c: ServerControl, incomplete: number): Promise<{ code: number | null; signal: string | null } | null> {
+  async exitAfter(incomplete: number): Promise<{ code: number | null; signal: string | null } | null> {
+    const c = this.o.control;
+    if (!c) return null;
     const e = incomplete > 0 ? await exitWithin(c, this.exitGraceMs()) : c.exited();
     if (e) this.survivedInARow = 0;
     else this.survivedInARow += incomplete;
@@ -492,7 +494,7 @@ export class Scheduler {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen;
       // so may the end of a survival check's connection (a crash on disconnect comes just after it).
       const incomplete = survival || exchanges.some((x) => x.kind !== 'response');
-      const e = await this.exitAfter(c, incomplete ? 1 : 0);
+      const e = await this.exitAfter(incomplete ? 1 : 0);
       if (e) return { kind: 'exited', ...e };
       // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check
       // would itself be a client, and some servers serve one client and exit. A refusal is asked of the

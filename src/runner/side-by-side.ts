@@ -111,7 +111,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   // watch as after a unit, one for the whole batch: the habit's short one once the server has lived on
   // after such units; each unit of the batch that ended one counts, as it would one at a time).
   const incomplete = kept.filter((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]).some((r) => u.exchanges(r).some((x) => x.kind !== 'response'))).length;
-  const exited = (await s.exitAfter(control, incomplete)) !== null;
+  const exited = (await s.exitAfter(incomplete)) !== null;
   if (exited) why = 'exited';
   else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {
     // Silence: is the server still answering anyone (not hung by one of the batch's requests)?

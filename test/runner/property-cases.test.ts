@@ -22,7 +22,7 @@ import { ex, fakeServer } from './fake-server.js';
 const target = { host: '127.0.0.1', port: 9 };
 const TIMEOUT = 100;
 
-/** A context whose every request gets `answer(value)` back, recording how many were in flight at once. */
+/** A context whose every request gets `answer()` back after 5 ms, counting the requests and the most in flight at once. */
 function fakeContext(answer: () => Exchange) {
   let inFlight = 0;
   const seen = { most: 0, sent: 0 };
