@@ -161,7 +161,7 @@ export function phraseSideBySide(sb: SideBySide): string {
     if (sb.why === 'baseline-failed') return 'one check at a time: the baseline request was not served';
     return 'one check at a time: the server did not answer a client while one other stalled, or while three did';
   }
-  const ran = `checks side by side: ${sb.ran} in ${sb.batches} ${sb.batches === 1 ? 'batch' : 'batches'} of up to ${sb.width} (the server answered a client while ${sb.width} others stalled)`;
+  const ran = `checks side by side: ${sb.ran} in ${sb.batches} ${sb.batches === 1 ? 'batch' : 'batches'}, up to ${sb.width} at once (the server answered a client while ${sb.width} others stalled)`;
   const back = sb.fellBack ? `; one at a time from ${sb.fellBack.after} on, where ${FELL_BACK[sb.fellBack.why]} during a batch (that batch ran again, one check at a time)` : '';
   return `${ran}${back}; --serial runs one at a time`;
 }

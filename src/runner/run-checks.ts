@@ -12,7 +12,7 @@ import { runUnit } from './unit-loop.js';
 import { makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { EXIT_GRACE_MS, exitWithin, Scheduler, type ServerControl } from './scheduler.js';
-import { keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
+import { BATCH_WIDTHS, keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 
@@ -199,7 +199,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         }
       }
       if (typeof side === 'object' && side.mode === 'side-by-side') {
-        const members = batchFrom(ordered, i, side.width, runs);
+        const members = batchFrom(ordered, i, side.width * BATCH_WIDTHS, runs);
         if (members.length >= 2) batch = await runSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
       }
     }
@@ -291,14 +291,14 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
-  }, { s, first: checks[0]!.id, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  }, { s, first: checks[0]!.id, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, width: side.width });
   const out: Batch = new Map();
   if ('dropped' in end) {
     side.fellBack = { after: checks[0]!.id, why: end.dropped };
     return out;
   }
   side.batches++;
-  side.ran += checks.length;
+  side.ran += end.kept.length;
   end.kept.forEach((pre, k) => out.set(indices[k]!, { pre, tookMs: took[k]!, readWith: readWithThen }));
   return out;
 }

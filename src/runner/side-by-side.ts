@@ -20,7 +20,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { confirmDeadline } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import type { Scheduler, ServerControl } from './scheduler.js';
+import { SILENCE_FLOOR_MS, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
@@ -29,6 +29,14 @@ import type { SideBySide } from './types.js';
  * server that serves one client at a time is found at once), then the widest first.
  */
 export const STALLED_TRIED = [1, 16, 7, 3] as const;
+
+/**
+ * A batch of checks holds up to this many times the server's width, run at most the width at once
+ * (runBatch): the next check starts as soon as one ends, rather than each group of `width` waiting for its
+ * slowest. A death or a hang found after a batch drops the whole batch (it runs again one check at a
+ * time), so a batch stays a few widths long.
+ */
+export const BATCH_WIDTHS = 4;
 
 /**
  * How many checks may run side by side: the most clients of STALLED_TRIED (after the first) that may each
@@ -81,26 +89,61 @@ export interface BatchEnv {
   target: Endpoint;
   profile: Profile;
   timeoutMs: number;
+  /**
+   * At most this many units in flight at once (default: all of them): the server's width
+   * (sideBySideWidth). A batch longer than its width starts the next unit as soon as one ends (see
+   * runBatch), so one slow unit does not hold back the ones after it.
+   */
+  width?: number;
 }
 
 /** A batch's outcomes to go through the loop, or why none are kept. */
 export type BatchEnd<R> = { kept: Prerun<R>[] } | { dropped: NonNullable<Extract<SideBySide, { mode: 'side-by-side' }>['fellBack']>['why'] };
 
 /**
- * Runs `n` units side by side (first attempts, then the confirmations the loop would ask for now), and
- * keeps their outcomes only when the server is still there (see the file's header). A server found gone
- * or hung is started again before this returns, with no charge.
+ * Runs up to `n` units side by side, at most `env.width` at once, each unit's first attempt followed by
+ * the confirmation the loop would ask for now (a verdict that rests on a deadline), and keeps their
+ * outcomes only when the server is still there after them all (see the file's header). A server found
+ * gone or hung is started again before this returns, with no charge.
+ *
+ * Units start in order, the next as soon as one ends. No more start once the batch cannot be kept (a unit
+ * threw, a connection was refused, the process exited), nor past the first `width` while the server's
+ * silences are not yet a class and a verdict that rests on a deadline has to be confirmed, or the batch
+ * has run longer than the quiet window's floor (SILENCE_FLOOR_MS: a unit still waiting may be such a
+ * silence). Until the class stands, each silence costs the deadline and a confirmation: met in the first
+ * `width` together, they cost it once, and the class, once the loop has counted them, spares the rest; a
+ * batch that went on starting units would meet them one round after another.
+ * The outcomes kept are those of the units started, a prefix of the `n`: the rest run in a later batch.
  */
 export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Promise<BatchEnd<R>> {
   const { s, control } = env;
   const revivals = s.exitsAfterServing?.times ?? 0;
-  const firsts = await Promise.all(Array.from({ length: n }, (_, i) => u.run(i, env.timeoutMs, false)));
-  const kept: Prerun<R>[] = firsts.map((first) => ({ first }));
-  if (!firsts.some((r) => u.settled(r)) && !control.exited()) {
-    const confirm = firsts.flatMap((r, i) => (s.needsConfirming(u.verdict(r), u.exchanges(r)) ? [i] : []));
-    const confirmed = await Promise.all(confirm.map((i) => u.run(i, confirmDeadline(env.timeoutMs), true)));
-    confirm.forEach((i, k) => (kept[i]!.confirm = confirmed[k]!));
-  }
+  const width = Math.max(1, Math.min(env.width ?? n, n));
+  const kept: Prerun<R>[] = [];
+  let next = 0;
+  let stop = false;
+  let mustConfirm = false;
+  const startedAt = performance.now();
+  const one = async (i: number): Promise<void> => {
+    const first = await u.run(i, env.timeoutMs, false);
+    const p: Prerun<R> = { first };
+    kept[i] = p;
+    if (u.settled(first) || u.exchanges(first).some((x) => x.kind === 'refused')) {
+      stop = true;
+      return;
+    }
+    if (!s.needsConfirming(u.verdict(first), u.exchanges(first))) return;
+    mustConfirm = true;
+    if (!stop && !control.exited()) p.confirm = await u.run(i, confirmDeadline(env.timeoutMs), true);
+  };
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (stop || next >= n || control.exited()) return;
+      if (next >= width && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) return;
+      await one(next++);
+    }
+  };
+  await Promise.all(Array.from({ length: width }, worker));
   const outcomes = kept.flatMap((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]));
   const exchanges = outcomes.flatMap((r) => [...u.exchanges(r)]);
   let why: Extract<BatchEnd<R>, { dropped: unknown }>['dropped'] | null = null;

@@ -124,9 +124,9 @@ describe('renderGradeTable', () => {
     const note = (sideBySide: NonNullable<ReturnType<typeof runResult>['sideBySide']>) =>
       gradeNotes(grade('x', allChecks, { run: { ...runResult(allChecks), sideBySide } })).find((n) => n.kind === 'side-by-side')!;
     const side = note({ mode: 'side-by-side', width: 7, ran: 230, batches: 33 });
-    expect(side).toEqual({ kind: 'side-by-side', bad: false, text: 'checks side by side: 230 in 33 batches of up to 7 (the server answered a client while 7 others stalled); --serial runs one at a time' });
+    expect(side).toEqual({ kind: 'side-by-side', bad: false, text: 'checks side by side: 230 in 33 batches, up to 7 at once (the server answered a client while 7 others stalled); --serial runs one at a time' });
     expect(note({ mode: 'side-by-side', width: 16, ran: 16, batches: 1, fellBack: { after: 'status.header.no-colon-is-400', why: 'exited' } }).text).toBe(
-      'checks side by side: 16 in 1 batch of up to 16 (the server answered a client while 16 others stalled); one at a time from status.header.no-colon-is-400 on, where the server exited during a batch (that batch ran again, one check at a time); --serial runs one at a time',
+      'checks side by side: 16 in 1 batch, up to 16 at once (the server answered a client while 16 others stalled); one at a time from status.header.no-colon-is-400 on, where the server exited during a batch (that batch ran again, one check at a time); --serial runs one at a time',
     );
     expect(note({ mode: 'serial', why: 'one-client-at-a-time' }).text).toBe('one check at a time: the server did not answer a client while one other stalled, or while three did');
     expect(note({ mode: 'serial', why: 'asked' }).text).toBe('one check at a time (--serial)');

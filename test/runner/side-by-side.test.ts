@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { confirmDeadline } from '../../src/runner/deadlines.js';
-import { Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { Scheduler, SILENCE_FLOOR_MS, type ServerControl } from '../../src/runner/scheduler.js';
 import { keptStands, runBatch, type BatchRun, type ReadWith } from '../../src/runner/side-by-side.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
 import { ex, fakeServer } from './fake-server.js';
@@ -31,13 +31,16 @@ const partialTimeout = (): Exchange => ex('timeout', 12);
  * Units whose outcome is given per index; `during(i)` runs inside unit i's first attempt (a kill), and
  * every call is recorded with how many were in flight when it started.
  */
-function units(outcomes: Outcome[], during: (i: number) => void = () => {}) {
-  const calls: Array<{ i: number; timeoutMs: number; confirming: boolean; inFlight: number }> = [];
+function units(outcomes: Outcome[], during: (i: number) => void = () => {}, tookMs: (i: number) => number = () => 5) {
+  const calls: Array<{ i: number; timeoutMs: number; confirming: boolean; inFlight: number; started: string[] }> = [];
   let inFlight = 0;
+  const ended = new Set<number>();
   const u: BatchRun<Outcome> = {
     run: async (i, timeoutMs, confirming) => {
-      calls.push({ i, timeoutMs, confirming, inFlight: ++inFlight });
-      await new Promise((r) => setTimeout(r, 5));
+      // `started`: the units whose first attempt had ended when this call started.
+      calls.push({ i, timeoutMs, confirming, inFlight: ++inFlight, started: [...ended].map(String) });
+      await new Promise((r) => setTimeout(r, tookMs(i)));
+      if (!confirming) ended.add(i);
       if (!confirming) during(i);
       inFlight--;
       return outcomes[i]!;
@@ -49,7 +52,7 @@ function units(outcomes: Outcome[], during: (i: number) => void = () => {}) {
   return { u, calls };
 }
 
-const env = (s: Scheduler, srv: ServerControl) => ({ s, first: 'status.first', control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT });
+const env = (s: Scheduler, srv: ServerControl, width?: number) => ({ s, first: 'status.first', control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT, ...(width ? { width } : {}) });
 
 describe('a batch side by side', () => {
   it('runs its units at once and keeps every outcome when the server is still there', async () => {
@@ -100,6 +103,44 @@ describe('a batch side by side', () => {
     const threw = units([{ verdict: 'pass', exchanges: [ex('response')] }, { verdict: 'error', exchanges: [] }]);
     expect(await runBatch(2, threw.u, env(scheduler(srv), srv))).toEqual({ dropped: 'error' });
     expect(srv.restarts).toBe(0);
+  });
+
+  it('runs at most its width at once, and starts the next unit as soon as one ends, not when the slowest of the first ones does', async () => {
+    const srv = fakeServer();
+    const ok = { verdict: 'pass', exchanges: [ex('response')] };
+    // Unit 0 takes 80 ms; the other five 5 ms each.
+    const { u, calls } = units(Array.from({ length: 6 }, () => ok), () => {}, (i) => (i === 0 ? 80 : 5));
+    const end = await runBatch(6, u, env(scheduler(srv), srv, 2));
+    expect('kept' in end && end.kept.length).toBe(6);
+    expect(Math.max(...calls.map((c) => c.inFlight))).toBe(2);
+    // Units 2 to 5 all started while unit 0 still ran.
+    expect(calls.filter((c) => c.i >= 2).every((c) => !c.started.includes('0'))).toBe(true);
+  });
+
+  it('grows no further than its width while the server\'s silences are not a class and a verdict rests on a deadline: the rest is left to a later batch', async () => {
+    const srv = fakeServer();
+    const late = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const ok = { verdict: 'pass', exchanges: [ex('response')] };
+    // Unit 0 fails on a deadline at once; unit 1 takes longer, so a worker is free for unit 2 after unit 0.
+    const { u, calls } = units([late, ok, ok, ok, ok], () => {}, (i) => (i === 1 ? 40 : 2));
+    const end = await runBatch(5, u, env(scheduler(srv), srv, 2));
+    expect('kept' in end && end.kept.length).toBe(2);
+    expect(new Set(calls.map((c) => c.i))).toEqual(new Set([0, 1]));
+    // Once the class stands, the same batch is run whole: the quiet window reads such silences.
+    const s = scheduler(srv);
+    for (let k = 0; k < 3; k++) s.confirmed(true);
+    const whole = units([late, ok, ok, ok, ok], () => {}, (i) => (i === 1 ? 40 : 2));
+    const all = await runBatch(5, whole.u, env(s, srv, 2));
+    expect('kept' in all && all.kept.length).toBe(5);
+    expect(whole.calls.some((c) => c.confirming)).toBe(false);
+  });
+
+  it('grows no further than its width, before the class, once it has run longer than the quiet window\'s floor: a unit still waiting may be a silence', async () => {
+    const srv = fakeServer();
+    const ok = { verdict: 'pass', exchanges: [ex('response')] };
+    const { u } = units([ok, ok, ok, ok], () => {}, (i) => (i === 0 ? SILENCE_FLOOR_MS + 100 : i === 1 ? SILENCE_FLOOR_MS + 50 : 2));
+    const end = await runBatch(4, u, env(scheduler(srv), srv, 2));
+    expect('kept' in end && end.kept.length).toBe(2);
   });
 
   it("watches for an exit after a batch with connections ended without an answer as after its units one at a time: the habit's short watch once three of them lived on", async () => {
