@@ -1,6 +1,6 @@
 import { defineProperty } from '../src/checks/property.js';
 import type { Check, CheckContext, Level, SentRequest } from '../src/checks/types.js';
-import { closeWatch, describeExchange, expectedWords, judgeStatus, resolveAccepts, type StatusExpectation } from '../src/checks/verify.js';
+import { closeWatch, describeExchange, expectedWords, failsByStatus, judgeStatus, resolveAccepts, type StatusExpectation } from '../src/checks/verify.js';
 import { levelUnder } from '../src/checks/level.js';
 import { withAnswerGrammar } from '../src/checks/answer-grammar.js';
 import { allChecks } from '../src/checks/catalogue/index.js';
@@ -31,7 +31,8 @@ export function caseJudgement(g: GenRequest, profile: Profile): { expectation: S
 async function judge(ctx: CheckContext, g: GenRequest) {
   const request: SentRequest = { plan: { bytes: g.bytes }, methods: [g.method] };
   const { expectation: exp, level } = caseJudgement(g, ctx.profile);
-  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? closeWatch(ctx.timeoutMs) : {}) });
+  // A status that fails by itself decides the case: the close watch after it only lets the server close first (as expectStatus's).
+  const ex = await ctx.send(request, { headOnly: true, ...(exp.mustClose ? { ...closeWatch(ctx.timeoutMs), decided: failsByStatus(exp) } : {}) });
   const judged = judgeStatus(ex, exp);
   // An answer with no status line to a versioned request line breaks RFC 9110 §2.2 (a MUST) here as in
   // every catalogue check (src/checks/answer-grammar.ts): the same bytes, the same level.

@@ -449,10 +449,17 @@ export class Scheduler {
    * decides nothing there; it lets a server that closes after such an answer close first (its side then
    * does not wait in TIME_WAIT). A server that kept the connection open through CONFIRMED_CLASS such
    * watches in a row does not: later ones last IGNORED_CLOSE_WAIT_MS, and a close seen within one turns
-   * the whole watch back on. Only the time of our close changes, never a verdict.
+   * the whole watch back on. Once the server's pace is known, the watch lasts no longer than a watch for
+   * what a correct server never sends (watchMs: SILENCE_FACTOR times its slowest recent answer, at least
+   * WATCH_FLOOR_MS): a server that closes after its answers does so at once, and one that closes later
+   * than that gets our FIN first and closes in reply, so its side does not wait in TIME_WAIT either (only a
+   * FIN that crosses its own does). Only the time of our close changes, never a verdict.
    */
   decidedSettleMs(): number | undefined {
-    return this.openAfterDecided.waitMs();
+    const streak = this.openAfterDecided.waitMs();
+    const watch = this.watchMs();
+    if (streak === undefined) return watch;
+    return watch === undefined ? streak : Math.min(streak, watch);
   }
 
   /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { firstByteMs, FLOOD_CAP_BYTES, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { firstByteMs, FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { answeredIn as answered } from './fake-server.js';
 
@@ -85,6 +85,26 @@ describe('the watch for what a correct server never sends', () => {
     s.confirmed(false);
     for (let i = 0; i < 5; i++) s.confirmed(true);
     expect(s.watchMs()).toBeUndefined();
+  });
+});
+
+describe('the watch for a close after an answer that already decided its verdict', () => {
+  it('lasts the watch from the pace once the pace is known (the whole watch before), and the streak\'s shorter wait when that is shorter', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 4; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
+    expect(s.decidedSettleMs()).toBeUndefined(); // no pace yet, no streak: the check's whole watch
+    await s.after({ id: 'c4', family: 'status' }, [answered(1)]);
+    expect(s.decidedSettleMs()).toBe(WATCH_FLOOR_MS);
+    await s.after({ id: 'slow', family: 'status' }, [answered(30)]);
+    expect(s.decidedSettleMs()).toBe(SILENCE_FACTOR * 30);
+    // Three answers in a row after which the server kept the connection open: the streak's 100 ms is shorter.
+    for (let i = 0; i < 3; i++) s.sawExchange({ ...answered(1), keptOpenAfterDecided: true });
+    expect(s.decidedSettleMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+    // A flipped confirmation turns the pace's watch off: the streak's wait alone.
+    s.confirmed(false);
+    expect(s.decidedSettleMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+    s.sawExchange({ ...answered(1), keptOpenAfterDecided: false });
+    expect(s.decidedSettleMs()).toBeUndefined();
   });
 });
 
