@@ -230,7 +230,7 @@ export async function runFuzz(flags: FuzzFlags, io: CliIO): Promise<number> {
       strict: s.strict,
       examples: examplesOf(replaying),
       ...(oracle ? { oracle: oracle.endpoint } : {}),
-      ...(own ? { control: own.supervised.control } : {}),
+      ...(own ? { control: own.supervised.control } : server ? { control: server.control } : {}),
       ...(flags.serial ? { serial: true } : {}),
       onEvent: (e) => progress.onEvent(e),
     }));

@@ -23,6 +23,11 @@ import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass } from './dea
 export interface ServerControl {
   /** The process's exit, once it has exited (no network). */
   exited(): { code: number | null; signal: string | null; said?: string } | null;
+  /**
+   * false: the server runs inside this process (the bundled reference server under `fuzz`), so it never
+   * exits apart from us, and no moment is spent watching for an exit (exitWithin).
+   */
+  canExit?: false;
   /** Does the server's process group still listen on its port (the kernel's table; never connects)? */
   listening?(): Promise<boolean>;
   /** Kill the whole group and start it again; resolves once it listens, or with why it does not. */
@@ -128,6 +133,7 @@ const EXIT_POLL_MS = 10;
  * missed that way lands on the next check.
  */
 export async function exitWithin(c: ServerControl, ms: number): Promise<{ code: number | null; signal: string | null } | null> {
+  if (c.canExit === false) return null;
   const end = performance.now() + ms;
   const looks = Math.ceil(ms / EXIT_POLL_MS);
   for (let n = 0; ; n++) {

@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { parseTarget } from '../../src/cli/args.js';
+import { closeQuietly, startBundled } from '../../src/cli/target.js';
 import { captureIO, ERR_500, fixedResponseServer, freePort, isListening, OK_300, type TinyServer } from './helpers.js';
 
 const BASELINE = 'baseline.valid-request-answered';
@@ -177,6 +179,49 @@ describe('fuzz', () => {
     const m = /^no --target given: testing the bundled reference server on 127\.0\.0\.1:(\d+)$/m.exec(c.stderr);
     expect(m).not.toBeNull();
     expect(await isListening(Number(m![1]))).toBe(false);
+  });
+
+  it('runs the bundled server\'s checks side by side, with every verdict as one at a time (--serial)', async () => {
+    const verdicts = async (extra: string[]) => {
+      const c = captureIO();
+      expect(await main(['fuzz', '--no-corpus', '--runs', '0', '--seed', '1', '--checks', 'status.method', 'framing.smuggling', 'connection', '--json', '-', ...extra], c.io)).toBe(0);
+      const report = JSON.parse(c.stdout) as { sideBySide?: { mode: string; why?: string }; checks: Array<{ id: string; verdict: string }> };
+      return { side: report.sideBySide, byId: Object.fromEntries(report.checks.map((ch) => [ch.id, ch.verdict])) };
+    };
+    const side = await verdicts([]);
+    const serial = await verdicts(['--serial']);
+    expect(side.side?.mode).toBe('side-by-side');
+    expect(serial.side).toEqual({ mode: 'serial', why: 'asked', reason: expect.any(String) });
+    expect(Object.keys(side.byId).length).toBeGreaterThan(40);
+    expect(side.byId).toEqual(serial.byId);
+    expect(Object.values(side.byId).filter((v) => v === 'fail')).toEqual([]);
+  });
+});
+
+describe('the bundled server\'s control', () => {
+  it('never exits apart from us, and starts again on the same port with an empty store', async () => {
+    const server = await startBundled();
+    try {
+      expect(server.control.exited()).toBeNull();
+      expect(server.control.canExit).toBe(false);
+      // Each request on a connection of its own (none kept from before the restart).
+      const status = (method: string, body?: string) =>
+        new Promise<number | undefined>((resolve, reject) => {
+          const r = http.request({ host: server.host, port: server.port, path: '/kept', method, agent: false, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          });
+          r.on('error', reject);
+          r.end(body);
+        });
+      expect(await status('POST', '{"a":1}')).toBe(201);
+      expect(await status('GET')).toBe(200);
+      expect(await server.control.restart()).toEqual({ ok: true });
+      expect(await status('GET')).toBe(404);
+    } finally {
+      await closeQuietly(server);
+    }
+    expect(await isListening(server.port)).toBe(false);
   });
 });
 

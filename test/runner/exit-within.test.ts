@@ -30,3 +30,10 @@ it('still gives up on a process that lives on, after the whole watch', async () 
   expect(await exitWithin(control, 100)).toBeNull();
   expect(performance.now() - t0).toBeGreaterThanOrEqual(99);
 });
+
+it('does not watch a server that cannot exit apart from us (the bundled one, in this process): it never looks', async () => {
+  let looks = 0;
+  const control = { exited: () => (looks++, null), canExit: false } as unknown as ServerControl;
+  expect(await exitWithin(control, 250)).toBeNull();
+  expect(looks).toBe(0);
+});
