@@ -9,7 +9,7 @@ import type { Need, Profile } from './profile.js';
 export interface UnitEnv {
   /** An oracle server (the differential checks). */
   oracle?: unknown;
-  /** wiregrade can start the server again (grade). */
+  /** wiregrade can kill the server's process and start it again (grade, fuzz --cmd). */
   canRestart?: boolean;
   /** A canary planted beside the server's folder (grade). */
   canary?: unknown;
@@ -108,7 +108,7 @@ export function skipReason(c: { needs?: Need }, profile: Profile, env: UnitEnv =
   if (c.needs === 'oracle' && env.oracle === undefined) return 'needs an oracle server (--oracle or --oracle-cmd)';
   if (c.needs === 'canary' && env.canary === undefined) return 'needs a folder wiregrade owns around the server (wiregrade grade)';
   if (c.needs === 'restart' && !profile.persistent) return `the ${profile.name} profile does not ask the server to persist across restarts`;
-  if (c.needs === 'restart') return 'needs a server wiregrade can restart (wiregrade grade)';
+  if (c.needs === 'restart') return 'needs a server wiregrade can kill and start again (wiregrade grade, or fuzz --cmd)';
   if (c.needs === 'host-route') return `the ${profile.name} profile does not carry its routes in the Host header`;
   return `not part of the ${profile.name} profile`;
 }

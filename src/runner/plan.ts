@@ -33,9 +33,13 @@ export function notRun(unit: UnitDecl, profile: Profile, verdict: 'blocked' | 's
   return r;
 }
 
-/** What a run provides that a unit may need (see `applies`): an oracle, a server it can restart, a canary. */
+/**
+ * What a run provides that a unit may need (see `applies`): an oracle, a server it can restart, a canary.
+ * A server that runs inside this process (the bundled one under `fuzz`: `canExit: false`) cannot be
+ * killed with -9 and read back from its own files, so the durability checks do not apply to it.
+ */
 export function unitEnv(o: { oracle?: unknown; control?: ServerControl; canary?: unknown }): UnitEnv {
-  return { oracle: o.oracle, canRestart: o.control !== undefined, canary: o.canary };
+  return { oracle: o.oracle, canRestart: o.control !== undefined && o.control.canExit !== false, canary: o.canary };
 }
 
 /**
