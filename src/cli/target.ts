@@ -10,7 +10,7 @@ export interface Bundled {
   /** Closes the server (the one listening now, after any restart). */
   close(): Promise<void>;
   /**
-   * What the run may know of and do to it, as of a server started with `--cmd`: it runs in this process,
+   * What the run may know of and do to it, as for a server started with `--cmd`: it runs in this process,
    * so it never exits apart from us (`canExit: false`: no moment spent watching for an exit); started
    * again (after a hang), it listens on the same port with an empty store. With it, the checks and the
    * property cases run side by side on the bundled server too, as `grade` runs them.

@@ -1,9 +1,10 @@
 /**
- * Checks side by side (issue 22). When the runner owns the server (grading) and the server answers a
- * client while others have each sent half a request line and stall, consecutive checks that declare
- * `sideBySide` (Check.sideBySide: their own connections, no shared state, no large request) run their
- * first attempt at once, as many as the server was seen to serve at once (sideBySideWidth); so do the
- * confirmations of the verdicts among them that rest on a deadline. Only when the server is still there
+ * Checks side by side (issue 22). When the runner owns the server (grading, `fuzz --cmd`, the bundled
+ * server) and the server answers a client while others have each sent half a request line and stall,
+ * consecutive checks that declare `sideBySide` (Check.sideBySide: their own connections, no shared state,
+ * no large request) run in a batch, as many at once as the server was seen to serve at once
+ * (sideBySideWidth): each check's first attempt, then the confirmation of its verdict when that rests on a
+ * deadline, the next check starting as soon as one ends (runBatch). Only when the server is still there
  * afterwards (its process runs, no connection was refused, its socket answers when a check met silence)
  * are the outcomes kept: each then goes through the one loop (unit-loop.ts) in catalogue order as if it
  * had just run, with the same pace, class of confirmed silences and charges. Otherwise nothing of the
