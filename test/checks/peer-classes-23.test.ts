@@ -4,6 +4,9 @@ import { allChecks } from '../../src/checks/catalogue/index.js';
 import { allProperties } from '../../properties/index.js';
 import { SWEEP_BYTES, SWEEP_PLACES, teByteSweep, teLine } from '../../properties/arbitraries/te-byte-sweep.js';
 import { response, runAgainst, startScripted, type Script } from './peer-scripted.js';
+import { lfEndsHead } from '../../properties/te-byte-sweep.js';
+import { makeContext } from '../../src/runner/context.js';
+import { anyProfile } from '../../src/model/builtin-profiles.js';
 
 /**
  * The classes issue 23 took from llhttp, HTTP Garden and smuggler: for each new check, one answer the
@@ -95,6 +98,32 @@ describe.concurrent('the classes from llhttp, HTTP Garden and smuggler (issue 23
     expect(SWEEP_PLACES).toHaveLength(4);
     expect(teLine('after-name', 0x0b)).toBe('Transfer-Encoding\x0b: chunked');
     expect(allProperties.find((p) => p.id === 'status.prop.te-byte-sweep')?.level).toBe('MUST');
+  });
+
+  it('0x0a before the name may end the head (a bare LF read as a line end): the POST answered, the bytes after its body refused and the connection closed, passes there and nowhere else', async () => {
+    const sweep = allProperties.find((p) => p.id === 'status.prop.te-byte-sweep')!;
+    const kase = (place: 'before-name' | 'after-name', byte: number) => ({ place, byte, line: teLine(place, byte), label: `0x${byte.toString(16)} ${place}` });
+    // What the bundled reference server answers when it reads the LF as the empty line that ends the head.
+    const lfReader: Script = closed(response(405, 'Method Not Allowed', ['Allow: GET, HEAD', DATE]) + response(400, 'Bad Request', ['Connection: close', DATE]));
+    const srv = await startScripted(lfReader);
+    try {
+      const verdict = async (c: ReturnType<typeof kase>, s: Script) => {
+        srv.setScript(s);
+        const ctx = makeContext({ target: { host: '127.0.0.1', port: srv.port }, timeoutMs: 600, profile: anyProfile('/') }, sweep.id, 't', new Map());
+        return (await sweep.verify(ctx, c)) === null ? 'pass' : 'fail';
+      };
+      expect(lfEndsHead(kase('before-name', 0x0a))).toBe(true);
+      expect(await verdict(kase('before-name', 0x0a), lfReader)).toBe('pass');
+      // The same answers where no reading ends the head: the 400 is the pipelined GET's, a desync.
+      expect(await verdict(kase('before-name', 0x0b), lfReader)).toBe('fail');
+      expect(await verdict(kase('after-name', 0x0a), lfReader)).toBe('fail');
+      // Read so, the hidden request is inside the body: answering it is still a desync.
+      expect(await verdict(kase('before-name', 0x0a), desync)).toBe('fail');
+      // The bytes after the body refused on an open connection, then the GET answered as itself: passes too.
+      expect(await verdict(kase('before-name', 0x0a), open(response(405, 'Method Not Allowed', [DATE]) + response(400, 'Bad Request', [DATE]) + ok))).toBe('pass');
+    } finally {
+      await srv.close();
+    }
   });
 
   it('a failing byte-sweep case shrinks to one byte at the first place that shows it', () => {
