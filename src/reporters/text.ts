@@ -1,4 +1,4 @@
-import { blockedGroups, blockWhy, deathHeadline, phraseUnreachable, reasonOf, phraseBaselineAnswer } from './causes.js';
+import { blockedGroups, blockWhy, deathHeadline, phraseUnreachable, reasonOf, phraseBaselineAnswer, phraseSideBySide } from './causes.js';
 import { table, getBorderCharacters } from 'table';
 import type { Exchange } from '../client/exchange.js';
 import type { SentRequest, Verdict } from '../checks/types.js';
@@ -190,6 +190,8 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   if (result.unreachable) return `cannot reach ${formatEndpoint(result.target)} (${phraseUnreachable(result.unreachable)})\n`;
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
   if (result.baselineAnswer) out.push('', p.dim(phraseBaselineAnswer(result.baselineAnswer)));
+  // How the checks ran, when the run owned the server (fuzz --cmd, the bundled server): side by side or not, and why.
+  if (result.sideBySide) out.push('', p.dim(phraseSideBySide(result.sideBySide)));
 
   // What matters first: the check that took the server down, security findings, then MUSTs.
   // One bug, one entry: a failure that follows from another is listed under its root cause.
