@@ -2,7 +2,9 @@
  * Checks side by side (src/runner/side-by-side.ts), without a network: a batch's outcomes are kept only
  * when the server is still there after them all; a batch during which the server exited, or a connection
  * was refused, keeps nothing and the server is started again (uncharged); the verdicts that rest on a
- * deadline are confirmed in the batch, with the longer deadline, at once; a kept outcome stands only when
+ * deadline are confirmed in the batch, with the longer deadline; a batch runs at most its width at once,
+ * the next unit starting as one ends, and before the class of silences grows past its width only while
+ * nothing needs confirming and for its first 500 ms; a kept outcome stands only when
  * what the run learned meanwhile could not have changed it; and the loop takes a kept outcome as it is,
  * without running the unit again.
  */
@@ -32,13 +34,13 @@ const partialTimeout = (): Exchange => ex('timeout', 12);
  * every call is recorded with how many were in flight when it started.
  */
 function units(outcomes: Outcome[], during: (i: number) => void = () => {}, tookMs: (i: number) => number = () => 5) {
-  const calls: Array<{ i: number; timeoutMs: number; confirming: boolean; inFlight: number; started: string[] }> = [];
+  const calls: Array<{ i: number; timeoutMs: number; confirming: boolean; inFlight: number; endedBefore: number[] }> = [];
   let inFlight = 0;
   const ended = new Set<number>();
   const u: BatchRun<Outcome> = {
     run: async (i, timeoutMs, confirming) => {
-      // `started`: the units whose first attempt had ended when this call started.
-      calls.push({ i, timeoutMs, confirming, inFlight: ++inFlight, started: [...ended].map(String) });
+      // `endedBefore`: the units whose first attempt had ended when this call started.
+      calls.push({ i, timeoutMs, confirming, inFlight: ++inFlight, endedBefore: [...ended] });
       await new Promise((r) => setTimeout(r, tookMs(i)));
       if (!confirming) ended.add(i);
       if (!confirming) during(i);
@@ -108,13 +110,13 @@ describe('a batch side by side', () => {
   it('runs at most its width at once, and starts the next unit as soon as one ends, not when the slowest of the first ones does', async () => {
     const srv = fakeServer();
     const ok = { verdict: 'pass', exchanges: [ex('response')] };
-    // Unit 0 takes 80 ms; the other five 5 ms each.
-    const { u, calls } = units(Array.from({ length: 6 }, () => ok), () => {}, (i) => (i === 0 ? 80 : 5));
+    // Unit 0 takes 300 ms; the other five 5 ms each.
+    const { u, calls } = units(Array.from({ length: 6 }, () => ok), () => {}, (i) => (i === 0 ? 300 : 5));
     const end = await runBatch(6, u, env(scheduler(srv), srv, 2));
     expect('kept' in end && end.kept.length).toBe(6);
     expect(Math.max(...calls.map((c) => c.inFlight))).toBe(2);
     // Units 2 to 5 all started while unit 0 still ran.
-    expect(calls.filter((c) => c.i >= 2).every((c) => !c.started.includes('0'))).toBe(true);
+    expect(calls.filter((c) => c.i >= 2).every((c) => !c.endedBefore.includes(0))).toBe(true);
   });
 
   it('grows no further than its width while the server\'s silences are not a class and a verdict rests on a deadline: the rest is left to a later batch', async () => {
