@@ -1,6 +1,6 @@
 import { defineProperty } from '../src/checks/property.js';
 import { fill } from '../src/checks/case.js';
-import { FOLLOW_UP, fillFraming, judgeFraming, postKnown, settleWatchesOnlyFaults, type FramingSpec } from '../src/checks/pipeline.js';
+import { connectionEnded, FOLLOW_UP, fillFraming, judgeFraming, postKnown, settleWatchesOnlyFaults, type FramingSpec } from '../src/checks/pipeline.js';
 import { PEER } from '../src/checks/peer-sources.js';
 import type { SentRequest } from '../src/checks/types.js';
 import { describeExchange } from '../src/checks/verify.js';
@@ -50,7 +50,7 @@ export function lfEndsHead(c: Pick<TeByteCase, 'place' | 'byte'>): boolean {
 export function heldReadingLfAsLineEnd(ex: Exchange, ok: readonly number[]): boolean {
   const [post, ...rest] = ex.finals;
   if (post === undefined || post.status === null) return false;
-  const closed = ex.connection !== 'open' || ex.kind === 'closed-without-response' || ex.kind === 'reset';
+  const closed = connectionEnded(ex);
   let i = 0;
   if (rest[i] !== undefined && rest[i]!.status === 400 && !ok.includes(400)) i++;
   const get = rest[i];

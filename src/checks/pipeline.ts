@@ -99,6 +99,11 @@ export function settleWatchesOnlyFaults(spec: Pick<FramingSpec, 'serve' | 'refus
   return finals.length >= 2 || owesNoClose(spec, finals[0]);
 }
 
+/** Did the connection end by the end of the exchange (closed, reset, or closed before any answer)? */
+export function connectionEnded(ex: Exchange): boolean {
+  return ex.connection !== 'open' || ex.kind === 'closed-without-response' || ex.kind === 'reset';
+}
+
 /** Judges one exchange of (questionable request + follow-up) against the spec. Exported for tests. */
 export interface FramingJudgement {
   verdict: CheckRun['verdict'];
@@ -135,7 +140,7 @@ export function judgeFraming(ex: Exchange, spec: FramingSpec, ok: readonly numbe
       expected,
     };
   }
-  const closed = ex.connection !== 'open' || ex.kind === 'closed-without-response' || ex.kind === 'reset';
+  const closed = connectionEnded(ex);
   const first = finals[0];
   if (first === undefined) {
     if ((ex.kind === 'closed-without-response' || ex.kind === 'reset') && ex.receivedBytes === 0) {

@@ -86,8 +86,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const ahead = new Map<string, number>();
   if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.control && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
     const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
-    const env = { s: opts.scheduler, first: def.id, control: opts.control, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
-    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, env, timeLimitMs ? t0 + timeLimitMs : Infinity)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+    const batchEnv = { s: opts.scheduler, first: def.id, control: opts.control, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
+    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, batchEnv, timeLimitMs ? t0 + timeLimitMs : Infinity)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
   }
   const heldAhead = (value: T): boolean => {
     if (ahead.size === 0) return false;
