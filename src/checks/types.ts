@@ -287,5 +287,11 @@ export interface Check {
    * on the check, or once for its group (CheckGroup.sideBySide); `false` on a check overrides its group.
    */
   sideBySide?: boolean;
+  /**
+   * Its pass shows that the server answers a client while another one's request waits unanswered: against
+   * a server the runner does not own (`fuzz --target`), checks wait side by side (src/runner/parked.ts) only
+   * once it has passed, and there it runs right after the baseline.
+   */
+  showsSideBySide?: true;
   run(ctx: CheckContext): Promise<CheckRun>;
 }

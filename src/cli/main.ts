@@ -69,7 +69,7 @@ function buildProgram(io: CliIO, run: { job: (() => Promise<number>) | null }): 
     .option('--cwd <dir>', 'with --cmd: the folder the server runs in (default: the current folder)')
     .option('--port <n>', 'with --cmd: the port the server listens on by itself (omit when --cmd has {port})')
     .option('--start-timeout-ms <ms>', 'with --cmd: how long the server may take to listen (default 10000)')
-    .option('--serial', 'with --cmd or the bundled server: one check at a time (by default, when the server answers a second client while one stalls, checks that use only connections of their own run side by side, and so do the cases of the properties that allow it; a --target is always run one at a time)')
+    .option('--serial', 'one check at a time (by default, with --cmd or the bundled server, when the server answers a second client while one stalls, checks that use only connections of their own run side by side, and so do the cases of the properties that allow it; against a --target, once it has answered a client while another stalls, such checks still act one at a time but wait for unanswered requests side by side)')
     .option('--checks <prefix...>', 'run only the checks whose id starts with one of these prefixes (the baseline always runs)')
     .option('--strict', 'SHOULD requirements count as MUST: a broken one fails instead of warning')
     .option('--timeout-ms <ms>', 'deadline for each exchange with the server', String(DEFAULT_TIMEOUT_MS))

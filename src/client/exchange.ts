@@ -1,3 +1,4 @@
+import { setTimeout as sleepAbortable } from 'node:timers/promises';
 import { Connection, DEFAULT_CAP_BYTES } from '../wire/connection.js';
 import { Deadline } from '../wire/deadline.js';
 import type { Endpoint, SendPlan, TranscriptEvent, WaitEnd } from '../wire/types.js';
@@ -161,6 +162,26 @@ export interface ExchangeOptions {
    * answers. The runner sets it (Scheduler.watchMs); unset, such watches last their whole window.
    */
   watchMs?: number;
+  /**
+   * The runner's offer to wait for this exchange's answer beside other work (side by side against a
+   * server it does not own: see runner/parked.ts). Only an exchange on a fresh connection (exchange())
+   * takes it.
+   */
+  park?: ParkHook;
+}
+
+/**
+ * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
+ * byte came for `afterMs` (none at all, or none more), the exchange calls `park()` once (it may say no); if it said yes, the
+ * exchange calls `resume()` before it closes its connection (the close is an action the server sees, and
+ * the runner takes its turn back for it). Only the time at which others act changes, never how long this
+ * exchange waits or what it reads.
+ */
+export interface ParkHook {
+  afterMs: number;
+  /** `awaitingAnswer`: an answer asked for has not come whole (false: they all came, and the connection is watched). */
+  park(awaitingAnswer: boolean): Promise<boolean>;
+  resume(): Promise<void>;
 }
 
 /**
@@ -188,6 +209,8 @@ export class KeepAliveConnection {
   private readonly parser = new ResponseParser();
   private readonly started = performance.now();
   private sawEnd = false;
+  /** The final answers the exchange under way waits for, counted over the connection. */
+  private want = 0;
 
   private constructor(
     readonly conn: Connection,
@@ -226,6 +249,7 @@ export class KeepAliveConnection {
     const before = this.parser.done.length;
     const finalsBefore = this.parser.finals;
     const want = finalsBefore + opts.methods.length;
+    this.want = want;
     for (const m of opts.methods) this.parser.expect(m);
     const sentBefore = this.conn.sentBytes;
     const recvBefore = this.conn.receivedBytes;
@@ -337,6 +361,11 @@ export class KeepAliveConnection {
     return ex;
   }
 
+  /** Is an exchange under way still waiting for an answer it asked for (not only watching the connection)? */
+  awaitingAnswer(): boolean {
+    return this.parser.finals < this.want;
+  }
+
   /** Watches the connection for a close over `windowMs`. */
   async watchClose(windowMs: number): Promise<'open' | 'closed' | 'reset'> {
     const r = await this.conn.watchClose(windowMs);
@@ -364,6 +393,47 @@ export class KeepAliveConnection {
   }
 }
 
+/**
+ * Watches an exchange on `s` for the moment to offer `hook.park()`: the whole of `plan` sent, and no
+ * byte sent or received for `hook.afterMs` (looked at every quarter of it; a server that answered part, or
+ * all, and then waits is waited on as one that said nothing). `stop()` ends the watch when the
+ * exchange ends, and says whether it parked (waiting for a park() already asked).
+ */
+function watchToPark(s: KeepAliveConnection, plan: SendPlan, hook: ParkHook): { stop(): Promise<boolean> } {
+  const conn = s.conn;
+  const abort = new AbortController();
+  const step = Math.max(1, Math.ceil(hook.afterMs / 4));
+  let asked: Promise<boolean> | null = null;
+  const run = async (): Promise<void> => {
+    // Since when nothing was sent or received.
+    let quietSince: number | null = null;
+    let seen = conn.receivedBytes;
+    // Bounded by the exchange: stop() aborts the sleep once it has ended.
+    while (!abort.signal.aborted) {
+      await sleepAbortable(step, undefined, { signal: abort.signal }).catch(() => undefined);
+      if (abort.signal.aborted || conn.state !== 'open') return;
+      if (conn.sentBytes < plan.bytes.length || conn.receivedBytes !== seen) {
+        seen = conn.receivedBytes;
+        quietSince = null;
+        continue;
+      }
+      quietSince ??= performance.now();
+      if (performance.now() - quietSince >= hook.afterMs - step) {
+        asked = hook.park(s.awaitingAnswer());
+        return;
+      }
+    }
+  };
+  const running = run();
+  return {
+    stop: async () => {
+      abort.abort();
+      await running;
+      return asked ? await asked : false;
+    },
+  };
+}
+
 /** One request (or a pipelined batch) on a fresh connection, which is closed afterwards. */
 export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
   const t0 = performance.now();
@@ -385,12 +455,19 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
     };
   }
   let ex: Exchange;
+  // Parked (see ParkHook): the turn is taken back before the close.
+  const watch = opts.park ? watchToPark(s, plan, opts.park) : null;
+  const unpark = async (): Promise<void> => {
+    if (watch && (await watch.stop())) await opts.park!.resume();
+  };
   try {
     ex = await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
   } catch (err) {
+    await unpark();
     await s.close(opts.peerCloseMs);
     throw err;
   }
+  await unpark();
   const closeIgnored = await s.close(opts.peerCloseMs);
   return closeIgnored === undefined ? ex : { ...ex, closeIgnored };
 }

@@ -159,7 +159,16 @@ export function phraseSideBySide(sb: SideBySide): string {
     if (sb.why === 'asked') return 'one check at a time (--serial)';
     if (sb.why === 'exits-after-serving') return 'one check at a time: the server exited after serving a client';
     if (sb.why === 'baseline-failed') return 'one check at a time: the baseline request was not served';
+    if (sb.why === 'not-shown') {
+      const how = sb.verdict === undefined ? 'did not run' : `did not pass (${sb.verdict})`;
+      return `one check at a time: ${sb.check} ${how}, so the server was not seen answering a client while another waits`;
+    }
     return 'one check at a time: the server did not answer a client while one other stalled, or while three did';
+  }
+  if (sb.mode === 'waits-side-by-side') {
+    const ran = `silences waited side by side: ${sb.ran} checks in ${sb.batches} ${sb.batches === 1 ? 'batch' : 'batches'}, up to ${sb.peak} requests waiting at once, every request sent and every connection closed one check at a time`;
+    const back = sb.fellBack ? `; one at a time from ${sb.fellBack.after} on, where the server stopped answering while requests waited` : '';
+    return `${ran}${back}; --serial runs one at a time`;
   }
   const ran = `checks side by side: ${sb.ran} in ${sb.batches} ${sb.batches === 1 ? 'batch' : 'batches'}, up to ${sb.width} at once (the server answered a client while ${sb.width} others stalled)`;
   const back = sb.fellBack ? `; one at a time from ${sb.fellBack.after} on, where ${FELL_BACK[sb.fellBack.why]} during a batch (that batch ran again, one check at a time)` : '';

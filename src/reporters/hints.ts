@@ -1,6 +1,6 @@
 /**
- * Advice printed after a fuzz report of a --target: what the run spent waiting on a server that leaves
- * requests unanswered, and the faster way (`fuzz --cmd`, which waits for such silences side by side and
+ * Advice printed after a fuzz report of a --target: what the run spent waiting, one check at a time, on a
+ * server that leaves requests unanswered, and the faster way (`fuzz --cmd`, which waits for such silences side by side and
  * goes on after a crash). Pure: returns the sentence or null.
  */
 import type { RunResult } from '../runner/types.js';
@@ -21,8 +21,13 @@ export function silenceWaits(result: Pick<RunResult, 'checks'>): { checks: numbe
   return { checks, ms };
 }
 
-/** The advice for a --target run that waited long on silences, or null. */
-export function silenceHint(result: Pick<RunResult, 'checks' | 'durationMs'>): string | null {
+/**
+ * The advice for a --target run that waited long on silences one after another, or null. A run whose
+ * silences were waited side by side (RunResult.sideBySide: `waits-side-by-side`, not fallen back) gets none:
+ * its checks' times overlap, and --cmd would wait the same way.
+ */
+export function silenceHint(result: Pick<RunResult, 'checks' | 'durationMs' | 'sideBySide'>): string | null {
+  if (result.sideBySide?.mode === 'waits-side-by-side' && result.sideBySide.fellBack === undefined) return null;
   const w = silenceWaits(result);
   if (w.checks < SILENCE_HINT_CHECKS || w.ms < SILENCE_HINT_MS) return null;
   return `${w.checks} checks waited on answers that never came, ${Math.round(w.ms / 1000)} s of this run's ${Math.round(result.durationMs / 1000)} s, one after another. Let wiregrade start your server instead of --target (e.g. --cmd 'python3 server.py {port}' --cwd DIR): it waits for such silences side by side when the server serves several clients, and goes on after a crash (docs/fuzzing.md).`;

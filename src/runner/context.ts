@@ -9,6 +9,7 @@ import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Scheduler, ServerControl } from './scheduler.js';
+import type { Turn } from './parked.js';
 
 /** What a context is made from. */
 export interface ContextOptions {
@@ -18,7 +19,12 @@ export interface ContextOptions {
   oracle?: Endpoint;
   control?: ServerControl;
   canary?: Canary;
+  /** The unit's turn to act on the server, when it runs beside others against a server we do not own (parked.ts). */
+  turn?: Turn;
 }
+
+/** Memos whose making has ended (CheckContext.memo). */
+const settledMemos = new WeakSet<Promise<unknown>>();
 
 function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 6);
@@ -55,6 +61,7 @@ export function makeContext(
 ): CheckContext {
   const prefix = `wg${tag}${shortHash(checkId)}`;
   const control = opts.control;
+  const turn = opts.turn;
   // A refused connection after a clean exit (code 0: the program ended by itself, as one that exits
   // after each client does) is answered by starting the server again for the unit
   // (Scheduler.reviveAfterServing); a crash is never revived, the runner charges it after the unit.
@@ -73,6 +80,9 @@ export function makeContext(
     profile: opts.profile,
     name: (label = '') => (label ? `${prefix}-${label}` : prefix),
     send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
+      // Every action on the server is taken in the unit's turn; a silent request may give it up (parked.ts).
+      await turn?.hold();
+      const park = turn?.hook();
       // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
@@ -89,23 +99,36 @@ export function makeContext(
           ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}),
           ...(watchMs !== undefined ? { watchMs } : {}),
           ...o,
+          ...(park ? { park } : {}),
           methods: o.methods ?? req.methods,
         });
-      let ex = await go();
-      if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
-      scheduler?.sawExchange(ex);
-      return ex;
+      turn?.begin();
+      try {
+        let ex = await go();
+        if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
+        scheduler?.sawExchange(ex);
+        return ex;
+      } finally {
+        turn?.end();
+      }
     },
     memo: <T>(key: string, make: () => Promise<T>): Promise<T> => {
       let p = memos.get(key) as Promise<T> | undefined;
       if (!p) {
         p = make();
         memos.set(key, p);
+        const made = p;
+        void made.then(() => settledMemos.add(made), () => settledMemos.add(made));
+        return p;
       }
-      return p;
+      // Another unit is still asking it, in its own turn: wait with ours given up (parked.ts).
+      return turn && !settledMemos.has(p) ? turn.during(p) : p;
     },
     paceMs: () => scheduler?.paceMs(),
     openConnection: async () => {
+      // A connection the check keeps: its exchanges are actions too, and it never gives up its turn.
+      turn?.keepOwn();
+      await turn?.hold();
       // Its exchanges get the run's quiet window as ctx.send's do (only the window: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
       const quiet = scheduler ? (t: number) => scheduler.silenceMs(t) : undefined;

@@ -15,6 +15,8 @@ import { EXIT_GRACE_MS, exitWithin, Scheduler, type ServerControl } from './sche
 import { BATCH_WIDTHS, keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
+import type { BlockCause } from './causes.js';
+import { PARKED_BATCH, runParked, type Turn } from './parked.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -74,11 +76,11 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
-async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number): Promise<CheckAttempt> {
+async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, turn?: Turn): Promise<CheckAttempt> {
   // Whether the server was started again during the attempt (it exits after each client).
   const revival: Revival = { revived: false };
   try {
-    const run = await check.run(makeContext({ ...opts, timeoutMs }, check.id, ctxTag, memos, s, revival));
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(turn ? { turn } : {}) }, check.id, ctxTag, memos, s, revival));
     return { run, revived: revival.revived };
   } catch (err) {
     return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -171,13 +173,17 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     durationMs: 0,
     checks: [],
   };
+  // Against a server we do not own, requests wait side by side once a check has shown it answers a client
+  // while another waits (Check.showsSideBySide; parked.ts): that check then runs right after the baseline.
+  const waitsAside = !opts.control && opts.serial !== true && opts.checks.some((c) => c.showsSideBySide === true);
   // The baseline runs first; the rest keep their catalogue order.
-  const ordered = [...opts.checks].sort((a, b) => Number(b.id === BASELINE_ID) - Number(a.id === BASELINE_ID));
+  const rank = (c: Check): number => (c.id === BASELINE_ID ? 0 : waitsAside && c.showsSideBySide === true ? 1 : 2);
+  const ordered = [...opts.checks].sort((a, b) => rank(a) - rank(b));
   opts.onEvent?.({ type: 'start', total: ordered.length });
   const env = unitEnv(opts);
   const memos = new Map<string, Promise<unknown>>();
   // Side by side (side-by-side.ts): only with a server we own; asked of the server before the first batch.
-  let side: SideBySide | 'not-asked' | 'not-owned' = !opts.control ? 'not-owned' : opts.serial ? { mode: 'serial', why: 'asked' } : 'not-asked';
+  let side: SideBySide | 'not-asked' | 'not-owned' | 'not-shown' = opts.serial ? { mode: 'serial', why: 'asked' } : !opts.control ? (waitsAside ? 'not-shown' : 'not-owned') : 'not-asked';
   // The outcomes of the current batch, by index into `ordered`.
   let batch: Batch = new Map();
 
@@ -203,12 +209,22 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         if (members.length >= 2) batch = await runSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
       }
     }
+    if (batch.size === 0 && typeof side === 'object' && side.mode === 'waits-side-by-side' && !side.fellBack) {
+      const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null;
+      const members = batchFrom(ordered, i, PARKED_BATCH, runs);
+      if (members.length >= 2) batch = await runWaitsSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
+    }
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
-    if (!applies(check, opts.profile, env)) {
+    const blocked = batch.get(i);
+    if (blocked && 'blocked' in blocked) {
+      // It waited beside the check after which the server was found gone, and was not seen answered before.
+      batch.delete(i);
+      res = notRun(check, opts.profile, 'blocked', '', blocked.blocked);
+    } else if (!applies(check, opts.profile, env)) {
       res = notRun(check, opts.profile, 'skip', skipReason(check, opts.profile, env));
     } else {
-      const kept = batch.get(i);
+      const kept = batch.get(i) as Exclude<BatchEntry, { blocked: BlockCause }> | undefined;
       batch.delete(i);
       const pre = kept && stillHolds(kept, s, opts.timeoutMs) ? kept : undefined;
       // A check's time is its own attempts', not the batch's nor the wait for its turn.
@@ -236,12 +252,16 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         }
       }
     }
+    if (side === 'not-shown' && check.showsSideBySide === true) {
+      side = res.verdict === 'pass' && s.stopped === null ? { mode: 'waits-side-by-side', ran: 0, batches: 0, peak: 0 } : { mode: 'serial', why: 'not-shown', check: check.id, verdict: res.verdict };
+    }
     const weight = pointsFor(opts.profile, check.id);
     if (weight !== 1) res.weight = weight;
     result.checks.push(res);
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
   if (typeof side === 'object') result.sideBySide = side;
+  else if (side === 'not-shown') result.sideBySide = { mode: 'serial', why: 'not-shown', check: ordered.find((c) => c.showsSideBySide === true)!.id };
   // Never asked: say why, when it is the server's doing (a catalogue without two such checks says nothing).
   else if (side === 'not-asked' && s.exitsAfterServing) result.sideBySide = { mode: 'serial', why: 'exits-after-serving' };
   else if (side === 'not-asked' && s.baselineFailed !== null && opts.checks.some((c) => c.sideBySide)) result.sideBySide = { mode: 'serial', why: 'baseline-failed' };
@@ -265,8 +285,13 @@ function batchFrom(ordered: readonly Check[], i: number, width: number, runs: (c
   return members;
 }
 
-/** A batch's kept outcomes by index into the run's order, each with its own time and what its exchanges were read with. */
-type Batch = Map<number, { pre: Prerun<CheckAttempt>; tookMs: number; readWith: ReadWith }>;
+/**
+ * A batch's kept outcomes by index into the run's order, each with its own time and what its exchanges were
+ * read with; or, for a check that waited beside the one after which the server went (parked.ts), why it is
+ * not judged.
+ */
+type BatchEntry = { pre: Prerun<CheckAttempt>; tookMs: number; readWith: ReadWith } | { blocked: BlockCause };
+type Batch = Map<number, BatchEntry>;
 
 /** Does a kept outcome stand as if the check ran now (see keptStands)? */
 function stillHolds(kept: { pre: Prerun<CheckAttempt>; readWith: ReadWith }, s: Scheduler, timeoutMs: number): boolean {
@@ -300,6 +325,44 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
   side.batches++;
   side.ran += end.kept.length;
   end.kept.forEach((pre, k) => out.set(indices[k]!, { pre, tookMs: took[k]!, readWith: readWithThen }));
+  return out;
+}
+
+/**
+ * Runs a batch against a server we do not own, its checks acting one at a time and waiting side by side
+ * (parked.ts); returns the outcomes to go through the loop in order. The server gone after a check: that
+ * check's outcome is kept for the loop to charge (it asks again, as after a check it ran), the checks
+ * before it that waited beside it unanswered are blocked by that death, and the rest are blocked by the
+ * loop when it gets there. The server not answering while requests waited, but answering once they had
+ * ended: the checks not seen answered run again one at a time, and so does the rest of the run.
+ */
+async function runWaitsSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'waits-side-by-side' }>): Promise<Batch> {
+  const took = checks.map(() => 0);
+  const readWithThen = readWith(s, opts.timeoutMs);
+  const end = await runParked<CheckAttempt>(checks.length, {
+    run: async (k, timeoutMs, confirming, turn) => {
+      const t = performance.now();
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tag, 0, confirming), timeoutMs, turn);
+      took[k]! += performance.now() - t;
+      return a;
+    },
+    verdict: attemptVerdict,
+    exchanges: attemptExchanges,
+    settled: attemptSettled,
+  }, { s, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  const out: Batch = new Map();
+  side.batches++;
+  side.peak = Math.max(side.peak, end.peak);
+  end.kept.forEach((pre, k) => {
+    if (pre === undefined) return;
+    out.set(indices[k]!, { pre: end.gone?.culprit === k ? { ...pre, unseenAfter: true } : pre, tookMs: took[k]!, readWith: readWithThen });
+    if (end.gone?.culprit !== k) side.ran++;
+  });
+  if (end.gone) {
+    const cause: BlockCause = { kind: 'server-down', after: checks[end.gone.culprit]!.id, down: end.gone.down };
+    for (let k = 0; k < end.gone.culprit; k++) if (end.kept[k] === undefined) out.set(indices[k]!, { blocked: cause });
+  }
+  if (end.faltered !== undefined) side.fellBack = { after: checks[end.faltered]!.id, why: 'hung' };
   return out;
 }
 

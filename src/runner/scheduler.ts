@@ -500,6 +500,15 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Is the server gone after these exchanges, asked as after() asks it (the same watch and probe), with
+   * nothing recorded or charged: side by side against a server we do not own (parked.ts) asks it after
+   * each unit, while that unit alone has acted since the last answer.
+   */
+  gone(exchanges: readonly Exchange[]): Promise<DownCause | null> {
+    return this.down(exchanges);
+  }
+
   /** Is the server gone? The process when we own it, else (or when it seems stuck) the socket. */
   private async down(exchanges: readonly Exchange[], survival = false): Promise<DownCause | null> {
     const c = this.o.control;

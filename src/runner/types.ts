@@ -129,6 +129,14 @@ export function countVerdicts(checks: readonly CheckResult[]): Record<Verdict, n
 export type SideBySide =
   /** `ran` checks in `batches` batches; `fellBack`: the batch after which it went back to one at a time. */
   | { mode: 'side-by-side'; width: number; ran: number; batches: number; fellBack?: { after: string; why: 'exited' | 'hung' | 'refused' | 'error' | 'revived' } }
+  /**
+   * Against a server the runner does not own: `ran` checks in `batches` batches, each acting on the server
+   * one at a time, their requests waiting for answers side by side, up to `peak` at once (parked.ts);
+   * `fellBack`: after which check the server did not answer while they waited, and it went back to one at a time.
+   */
+  | { mode: 'waits-side-by-side'; ran: number; batches: number; peak: number; fellBack?: { after: string; why: 'hung' } }
+  /** Against a server the runner does not own, the check that shows it serves a second client while one waits did not run, or did not pass. */
+  | { mode: 'serial'; why: 'not-shown'; check: string; verdict?: string }
   /** The server did not answer a client while one other stalled, or while three did: every check ran one at a time. */
   | { mode: 'serial'; why: 'one-client-at-a-time' }
   /** `--serial` asked for one at a time. */

@@ -48,6 +48,8 @@ export interface Prerun<R> {
   first: R;
   /** The confirmation with the longer deadline, when the first outcome rested on a deadline. */
   confirm?: R;
+  /** The server was not seen there after it (parked.ts: the death to charge to it): the loop asks, as after a unit it ran. */
+  unseenAfter?: true;
 }
 
 /** How the loop ended: the unit was not run (its typed cause), or its last outcome and what the watch found after it. */
@@ -81,7 +83,7 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
       if (inClass) s.confirmed(u.verdict(r) === first);
     }
     if (!o.watched) return { outcome: r, after: null };
-    const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere);
+    const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere && pre?.unseenAfter !== true);
     if (a) o.onDown?.(a);
     // The server was gone before this unit reached it: once it is back, the unit runs again.
     if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {

@@ -24,4 +24,11 @@ describe('silenceHint: the advice after a --target run that waited long on silen
     expect(silenceHint({ checks: checks(40, 100, 'timeout'), durationMs: 20_000 })).toBeNull();
     expect(silenceHint({ checks: checks(40, 2000, 'response'), durationMs: 80_000 })).toBeNull();
   });
+
+  it('is silent for a run whose silences were waited side by side, and speaks again when that fell back', () => {
+    const many = checks(40, 2000, 'timeout');
+    const side = { mode: 'waits-side-by-side' as const, ran: 200, batches: 6, peak: 8 };
+    expect(silenceHint({ checks: many, durationMs: 30_000, sideBySide: side })).toBeNull();
+    expect(silenceHint({ checks: many, durationMs: 80_000, sideBySide: { ...side, fellBack: { after: 'framing.x', why: 'hung' } } })).toMatch(/^40 checks waited/);
+  });
 });

@@ -280,6 +280,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     source: survives('one stalled client does not stop the server answering others (RFC 9112 §9)'),
     cite: 'RFC 9112 §9.1',
     independent: true,
+    showsSideBySide: true,
     run: (ctx) => notBlockedBy(ctx, 'a connection with a half-sent request', latin1('GET / HTTP/1.1\r\nHost: loc')),
   },
   {

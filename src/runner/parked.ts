@@ -1,0 +1,278 @@
+/**
+ * Checks side by side against a server the runner does not own (`fuzz --target`, issue 22). Without its
+ * process, a server that dies cannot be started again to find which check killed it, so every action a
+ * check takes on the server (a connection opened, bytes sent, a connection closed) is still taken one
+ * check at a time, and after each check the server is asked whether it is there (as one at a time): the
+ * check whose turn it was when it went is the one charged, as one at a time. What runs side by side is
+ * only the waiting: a request that has been sent whole and met silence for a moment (`parkAfterMs`) gives
+ * up its turn once the server has answered another client meanwhile (the park probe: so it is not stuck
+ * on that request, and has room for one more client), and waits out its own deadline or quiet window
+ * beside the next checks; it takes its turn back to close its connection. A check waits exactly as long,
+ * and reads exactly what it would one at a time; a server that does not answer the park probe in time is
+ * not given more waiting clients than it had then (one at a time, when it had none). Returns data; never
+ * prints.
+ */
+import type { Exchange, ParkHook } from '../client/exchange.js';
+import type { Profile } from '../model/profile.js';
+import { sleep } from '../wire/deadline.js';
+import type { Endpoint } from '../wire/types.js';
+import type { DownCause } from './causes.js';
+import { CONFIRMED_CLASS, confirmDeadline } from './deadlines.js';
+import { probeOnce, type ProbeOutcome } from './liveness.js';
+import { WATCH_FLOOR_MS, type Scheduler } from './scheduler.js';
+import type { Prerun } from './unit-loop.js';
+
+/** A batch holds up to this many checks (each batch ends with its slowest wait). */
+export const PARKED_BATCH = 64;
+/** At most this many requests wait for their answers at once. */
+export const PARKED_MAX = 16;
+/** How long the park probe may take to be answered (it ends as soon as it is). */
+export const PARK_PROBE_MS = 250;
+
+/**
+ * How long a request waits with no byte sent or received before it gives up its turn: PARK_FACTOR times the
+ * server's pace (the slowest of its recent answers), at least WATCH_FLOOR_MS, and PARK_PROBE_MS before the
+ * pace is known. Only when the others act changes, never how long this request is waited on, so it need not
+ * be long; a request parked that then gets its answer has cost one probe.
+ */
+export function parkAfterMs(paceMs: number | undefined): number {
+  return paceMs === undefined ? PARK_PROBE_MS : Math.ceil(Math.max(WATCH_FLOOR_MS, PARK_FACTOR * paceMs));
+}
+
+/** See parkAfterMs. */
+export const PARK_FACTOR = 4;
+
+/** The turn: one check at a time acts on the server. Checks taking their turn back go before new ones. */
+class Gate {
+  private held = true;
+  private readonly back: Array<() => void> = [];
+  private readonly fresh: Array<() => void> = [];
+
+  acquire(returning: boolean): Promise<void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => (returning ? this.back : this.fresh).push(resolve));
+  }
+
+  release(): void {
+    const next = this.back.shift() ?? this.fresh.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+/** What the checks of one batch share. */
+interface Lot {
+  gate: Gate;
+  /** Requests waiting now with their turn given up, and the most there may be. */
+  parked: number;
+  /** Requests that gave up their turn waiting for an answer (not watching a connection after one), in all. */
+  silences: number;
+  maxParked: number;
+  peak: number;
+  /** No more parking and no more checks: a check threw, or the server was not there after one. */
+  stop: boolean;
+  /** Park probes that were not answered in time: each is waited for to its end before the batch ends. */
+  strays: Promise<ProbeOutcome>[];
+  parkAfterMs: number;
+  probe(): Promise<ProbeOutcome>;
+}
+
+/**
+ * A check's turn, as its context sees it (context.ts): held before every action, given up only by an
+ * exchange that parks (ParkHook).
+ */
+export class Turn {
+  private holds = true;
+  /** The turn was given up by a request that waits on the server (counted in Lot.parked), not by a wait on another check. */
+  private parked = false;
+  private active = 0;
+  private keepsOwn = false;
+
+  constructor(private readonly lot: Lot) {}
+
+  /** Before an action: takes the turn back if it was given up. */
+  async hold(): Promise<void> {
+    if (this.holds) return;
+    await this.lot.gate.acquire(true);
+    this.holds = true;
+    if (this.parked) this.lot.parked--;
+    this.parked = false;
+  }
+
+  /**
+   * Waits for what another check is doing (a shared answer it is still asking the server: CheckContext.memo)
+   * with the turn given up, so that check can take it to go on; then takes it back.
+   */
+  async during<T>(p: Promise<T>): Promise<T> {
+    if (!this.holds) return p;
+    this.holds = false;
+    this.lot.gate.release();
+    try {
+      return await p;
+    } finally {
+      await this.hold();
+    }
+  }
+
+  /** The hook for an exchange on a fresh connection, or none when this check may not park. */
+  hook(): ParkHook | undefined {
+    if (this.keepsOwn) return undefined;
+    return { afterMs: this.lot.parkAfterMs, park: (awaiting) => this.park(awaiting), resume: () => this.hold() };
+  }
+
+  /** An exchange starts (begin) or ends (end): a check with two at once never parks. */
+  begin(): void {
+    this.active++;
+  }
+
+  end(): void {
+    this.active--;
+  }
+
+  /** The check keeps a connection of its own (ctx.openConnection): it never parks. */
+  keepOwn(): void {
+    this.keepsOwn = true;
+  }
+
+  private async park(awaitingAnswer: boolean): Promise<boolean> {
+    const lot = this.lot;
+    if (!this.holds || this.active !== 1 || this.keepsOwn || lot.stop || lot.parked >= lot.maxParked) return false;
+    const probe = lot.probe();
+    const first = await Promise.race([probe, sleep(PARK_PROBE_MS).then(() => 'late' as const)]);
+    if (first === 'answered' && !lot.stop) {
+      this.holds = false;
+      this.parked = true;
+      lot.parked++;
+      if (awaitingAnswer) lot.silences++;
+      lot.peak = Math.max(lot.peak, lot.parked);
+      lot.gate.release();
+      return true;
+    }
+    // Not answered in time: no more waiting clients than now (the probe's own end is waited for).
+    lot.maxParked = Math.min(lot.maxParked, lot.parked);
+    if (first === 'late') lot.strays.push(probe);
+    return false;
+  }
+}
+
+/** How a batch's checks run once, with their turn (side-by-side.ts's BatchRun, with a Turn). */
+export interface ParkedRun<R> {
+  run(i: number, timeoutMs: number, confirming: boolean, turn: Turn): Promise<R>;
+  verdict(r: R): string;
+  exchanges(r: R): readonly Exchange[];
+  settled(r: R): boolean;
+}
+
+export interface ParkedEnv {
+  s: Scheduler;
+  target: Endpoint;
+  profile: Profile;
+  timeoutMs: number;
+  /** How the server is asked (tests script it): the park probe, and whether it is gone after a unit (Scheduler.gone). */
+  ask?: { probe(): Promise<ProbeOutcome>; gone(exchanges: readonly Exchange[]): Promise<DownCause | null> };
+}
+
+export interface ParkedEnd<R> {
+  /** The outcomes to go through the loop: those of the checks after each of whose attempts the server answered. */
+  kept: Array<Prerun<R> | undefined>;
+  /**
+   * The server was not there after check `culprit` (the first so found after the last found there), and
+   * still is not once every check of the batch has ended: its outcome is kept too, for the loop to charge.
+   */
+  gone?: { culprit: number; down: DownCause };
+  /** It was not there after a check, but answered once all had ended (too many clients at once): side by side stops. */
+  faltered?: number;
+  /** How many requests waited at once, at most. */
+  peak: number;
+  /** How many checks started. */
+  started: number;
+}
+
+/**
+ * Runs up to `n` checks, in order, one at a time but for their waits (see the file's header), each first
+ * attempt followed by the confirmation the loop would ask for now. Until the server's silences are a class,
+ * no check starts once CONFIRMED_CLASS requests have waited for an answer: each such silence costs the
+ * deadline and a confirmation, waited together once, and the class, once the loop has counted them, spares
+ * the rest their deadline.
+ */
+export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): Promise<ParkedEnd<R>> {
+  const { s } = env;
+  const lot: Lot = {
+    gate: new Gate(),
+    parked: 0,
+    silences: 0,
+    maxParked: PARKED_MAX,
+    peak: 0,
+    stop: false,
+    strays: [],
+    parkAfterMs: parkAfterMs(s.paceMs()),
+    probe: env.ask?.probe ?? (() => probeOnce(env.target, env.profile, env.timeoutMs)),
+  };
+  const gone = env.ask?.gone ?? ((x: readonly Exchange[]) => s.gone(x));
+  const kept: Array<Prerun<R> | undefined> = [];
+  const verified: boolean[] = [];
+  // Each attempt's liveness, in the order they were asked.
+  const asked: Array<{ i: number; down: DownCause | null }> = [];
+  let confirmsNeeded = 0;
+
+  const attempt = async (i: number, timeoutMs: number, confirming: boolean): Promise<{ r: R; there: boolean }> => {
+    const turn = new Turn(lot);
+    const r = await u.run(i, timeoutMs, confirming, turn);
+    await turn.hold();
+    if (u.settled(r)) {
+      lot.stop = true;
+      return { r, there: false };
+    }
+    const down = await gone(u.exchanges(r));
+    asked.push({ i, down });
+    if (down) lot.stop = true;
+    return { r, there: down === null };
+  };
+  // Called with the turn held; gives it up at the end.
+  const one = async (i: number): Promise<void> => {
+    try {
+      const first = await attempt(i, env.timeoutMs, false);
+      const p: Prerun<R> = { first: first.r };
+      kept[i] = p;
+      if (!first.there) return;
+      if (!s.needsConfirming(u.verdict(first.r), u.exchanges(first.r))) {
+        verified[i] = true;
+        return;
+      }
+      confirmsNeeded++;
+      const confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);
+      p.confirm = confirm.r;
+      verified[i] = confirm.there;
+    } finally {
+      lot.gate.release();
+    }
+  };
+
+  const running: Promise<void>[] = [];
+  let started = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0) await lot.gate.acquire(false);
+    const beforeClass = s.shouldConfirm() && (confirmsNeeded >= CONFIRMED_CLASS || lot.silences >= CONFIRMED_CLASS);
+    if (lot.stop || beforeClass) {
+      lot.gate.release();
+      break;
+    }
+    started++;
+    running.push(one(i));
+  }
+  await Promise.all(running);
+  await Promise.allSettled(lot.strays);
+
+  const end: ParkedEnd<R> = { kept: kept.map((p, i) => (verified[i] ? p : undefined)), peak: lot.peak, started };
+  if (!asked.some((a) => a.down !== null)) return end;
+  // Asked again now that every check of the batch has ended and closed its connections.
+  const now = await gone([]);
+  const lastThere = asked.map((a) => a.down === null).lastIndexOf(true);
+  const culprit = asked.slice(lastThere + 1).find((a) => a.down !== null)!.i;
+  if (now === null) return { ...end, faltered: culprit };
+  end.kept[culprit] = kept[culprit];
+  return { ...end, gone: { culprit, down: now } };
+}

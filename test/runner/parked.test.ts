@@ -1,0 +1,241 @@
+/**
+ * Waits side by side against a server the runner does not own (src/runner/parked.ts), without a network:
+ * the server's answers to the park probe and to "is it still there" are scripted. Every action of a check
+ * (from the start of its turn to the moment its request parks, and from taking its turn back to its end) is
+ * taken while no other check acts, while the waits overlap; a request parks only once the probe was
+ * answered, and no more wait at once than when a probe was not; the server gone after a check keeps that
+ * check's outcome for the loop to charge and none of those that waited beside it unanswered; gone after a
+ * check but there once all had ended, it keeps only the checks seen answered.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Exchange } from '../../src/client/exchange.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import type { DownCause } from '../../src/runner/causes.js';
+import type { ProbeOutcome } from '../../src/runner/liveness.js';
+import { parkAfterMs, PARK_FACTOR, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
+import { Scheduler, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { ex } from './fake-server.js';
+
+const target = { host: '127.0.0.1', port: 9 };
+const TIMEOUT = 100;
+const scheduler = () => new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Outcome {
+  verdict: string;
+  exchanges: readonly Exchange[];
+}
+
+/**
+ * Checks that each send one request: it acts for `actMs`, then waits `waitMs[i]` for its answer (offering to
+ * park after the hook's delay, as exchange() does), then closes. The log records, in order, when each check
+ * starts acting and stops (parks or ends), so two checks acting at once show as an interleaving.
+ */
+function checks(waitMs: number[], actMs = 2) {
+  const log: string[] = [];
+  const parkedAt: number[] = [];
+  const u: ParkedRun<Outcome> = {
+    run: async (i, _timeoutMs, confirming, turn: Turn) => {
+      await turn.hold();
+      log.push(`act ${i}`);
+      const hook = turn.hook()!;
+      turn.begin();
+      await sleep(actMs);
+      let parked = false;
+      const wait = waitMs[i]!;
+      if (wait > hook.afterMs) {
+        await sleep(hook.afterMs);
+        log.push(`stop ${i}`);
+        parked = await hook.park(true);
+        if (parked) parkedAt.push(i);
+        else log.push(`act ${i}`);
+        await sleep(wait - hook.afterMs);
+      } else await sleep(wait);
+      if (parked) {
+        await hook.resume();
+        log.push(`act ${i}`);
+      }
+      await sleep(1);
+      turn.end();
+      log.push(`stop ${i}`);
+      return { verdict: 'pass', exchanges: confirming ? [] : [ex('response', 10)] };
+    },
+    verdict: (r) => r.verdict,
+    exchanges: (r) => r.exchanges,
+    settled: () => false,
+  };
+  return { u, log, parkedAt };
+}
+
+/** No two checks act at once: every `act i` is followed by `stop i` before any other check's entry. */
+function oneAtATime(log: string[]): boolean {
+  let acting: string | null = null;
+  for (const e of log) {
+    const [what, who] = e.split(' ');
+    if (what === 'act') {
+      if (acting !== null && acting !== who) return false;
+      acting = who!;
+    } else {
+      if (acting !== who) return false;
+      acting = null;
+    }
+  }
+  return true;
+}
+
+const askScript = (probe: () => ProbeOutcome, gone: (n: number) => DownCause | null) => {
+  let n = 0;
+  return {
+    probe: async () => {
+      await sleep(1);
+      return probe();
+    },
+    gone: async () => gone(n++),
+  };
+};
+
+/** A scheduler whose pace is known (`ms` for each of the answers measured), and its silences a class unless `beforeClass`. */
+async function paced(ms: number, beforeClass = false): Promise<Scheduler> {
+  const s = scheduler();
+  if (!beforeClass) for (let k = 0; k < 3; k++) s.confirmed(true);
+  for (let k = 0; k < 5; k++) {
+    const x = ex('response', 10);
+    x.transcript = [
+      { dir: 'sent', atMs: 0, bytes: new Uint8Array(1) },
+      { dir: 'received', atMs: ms, bytes: new Uint8Array(10) },
+    ];
+    await s.after({ id: `u${k}`, family: 'status' }, [x], false, true);
+  }
+  return s;
+}
+
+describe('waits side by side against a server we do not own', () => {
+  it('parks after PARK_FACTOR times the pace (at least the watch floor), and after the probe window before a pace is known', () => {
+    expect(parkAfterMs(undefined)).toBe(PARK_PROBE_MS);
+    expect(parkAfterMs(1)).toBe(WATCH_FLOOR_MS);
+    expect(parkAfterMs(30)).toBe(30 * PARK_FACTOR);
+  });
+
+  it('takes every action one check at a time while the waits overlap, and keeps every outcome', async () => {
+    const s = await paced(2);
+    const waits = [150, 150, 150, 150, 150, 150];
+    const { u, log, parkedAt } = checks(waits);
+    const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    expect(oneAtATime(log)).toBe(true);
+    // The waits overlapped: check 5 started acting before check 0 took its turn back to close.
+    expect(log.indexOf('act 5')).toBeLessThan(log.lastIndexOf('act 0'));
+    expect(parkedAt).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(end.peak).toBeGreaterThanOrEqual(2);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(6);
+    expect(end.gone).toBeUndefined();
+  });
+
+  it('before the class of silences, starts no check once CONFIRMED_CLASS requests have waited for an answer', async () => {
+    const s = await paced(2, true);
+    const waits = [150, 150, 150, 150, 150];
+    const { u, log, parkedAt } = checks(waits);
+    const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    expect(oneAtATime(log)).toBe(true);
+    expect(parkedAt).toEqual([0, 1, 2]);
+    expect(end.started).toBe(3);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(3);
+  });
+
+  it('does not park while the probe goes unanswered, and parks no more at once than when it did not', async () => {
+    const s = await paced(2);
+    const waits = [120, 120, 120, 120];
+    const { u, log, parkedAt } = checks(waits);
+    let probes = 0;
+    // The first probe is answered; the second is not (in time): no more than one waits at once from then.
+    const end = await runParked(waits.length, u, {
+      s,
+      target,
+      profile: referenceProfile,
+      timeoutMs: TIMEOUT,
+      ask: { probe: async () => (++probes === 2 ? (await sleep(400), 'answered') : 'answered'), gone: async () => null },
+    });
+    expect(oneAtATime(log)).toBe(true);
+    expect(parkedAt[0]).toBe(0);
+    expect(end.peak).toBe(1);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(4);
+  });
+
+  it('charges nobody itself: the server gone after a check keeps that check for the loop, not the ones that waited beside it', async () => {
+    const s = await paced(2);
+    // Check 0 waits long; check 1 is short and the server is found gone after it.
+    const waits = [200, 5, 5, 5];
+    const { u } = checks(waits);
+    const down: DownCause = { kind: 'refused' };
+    const end = await runParked(waits.length, u, {
+      s,
+      target,
+      profile: referenceProfile,
+      timeoutMs: TIMEOUT,
+      ask: askScript(() => 'answered', (n) => (n === 0 ? down : n >= 1 ? down : null)),
+    });
+    expect(end.gone?.culprit).toBe(1);
+    expect(end.gone?.down).toEqual(down);
+    expect(end.kept[1]).toBeDefined();
+    // Check 0 waited beside it and was not seen answered with the server there: not kept.
+    expect(end.kept[0]).toBeUndefined();
+    // Nothing starts after the death.
+    expect(end.started).toBe(2);
+  });
+
+  it('keeps only the checks seen answered when the server was not there after one but is once all have ended', async () => {
+    const s = await paced(2);
+    const waits = [5, 5, 5];
+    const { u } = checks(waits);
+    const end = await runParked(waits.length, u, {
+      s,
+      target,
+      profile: referenceProfile,
+      timeoutMs: TIMEOUT,
+      ask: askScript(() => 'answered', (n) => (n === 1 ? { kind: 'hung' } : null)),
+    });
+    expect(end.faltered).toBe(1);
+    expect(end.gone).toBeUndefined();
+    expect(end.kept[0]).toBeDefined();
+    expect(end.kept[1]).toBeUndefined();
+  });
+
+  it('gives the turn up while a check waits on what another is still asking (a memo), so neither waits for ever', async () => {
+    const s = await paced(2);
+    let shared: Promise<string> | null = null;
+    const order: string[] = [];
+    const u: ParkedRun<Outcome> = {
+      run: async (i, _t, _c, turn) => {
+        await turn.hold();
+        if (i === 0) {
+          // Check 0 makes the shared answer: its request parks, and it takes its turn back to close.
+          const hook = turn.hook()!;
+          turn.begin();
+          shared = (async () => {
+            await sleep(hook.afterMs);
+            const parked = await hook.park(true);
+            await sleep(80);
+            if (parked) await hook.resume();
+            turn.end();
+            order.push('made');
+            return 'x';
+          })();
+          await shared;
+        } else {
+          // Check 1 needs it while it is still being made.
+          await turn.during(shared!);
+          order.push('used');
+        }
+        return { verdict: 'pass', exchanges: [] };
+      },
+      verdict: (r) => r.verdict,
+      exchanges: (r) => r.exchanges,
+      settled: () => false,
+    };
+    const end = await Promise.race([
+      runParked(2, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) }),
+      sleep(3000).then(() => 'stuck' as const),
+    ]);
+    expect(end).not.toBe('stuck');
+    expect(order).toEqual(['made', 'used']);
+  });
+});
