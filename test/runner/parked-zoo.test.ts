@@ -1,0 +1,79 @@
+/**
+ * Waits side by side against a --target (src/runner/parked.ts), on zoo servers over loopback: the same
+ * verdicts as one check at a time (`serial`) for a server that leaves requests unanswered, with requests
+ * really waiting at once; a server that crashes is charged to the same check either way; and a server
+ * that fails the slow-client check (one client at a time) runs one check at a time and says why.
+ */
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/catalogue/index.js';
+import { referenceProfile } from '../../src/model/builtin-profiles.js';
+import { runSession } from '../../src/runner/session.js';
+import type { RunResult } from '../../src/runner/types.js';
+import { startZoo } from '../helpers/zoo.js';
+
+const SLOW_CLIENT = 'robustness.slow-client.does-not-block-others';
+
+/** A --target run of the catalogue's checks under `prefixes` (and the slow-client check), no properties. */
+async function run(slug: string, prefixes: string[], serial: boolean, except: string[] = []): Promise<RunResult> {
+  const z = await startZoo(slug);
+  try {
+    const chosen = (id: string): boolean => id === SLOW_CLIENT || id.startsWith('baseline.') || (prefixes.some((p) => id.startsWith(p)) && !except.includes(id));
+    const checks = allChecks.filter((c) => chosen(c.id));
+    const { result } = await runSession({
+      target: { host: z.host, port: z.port },
+      profile: referenceProfile,
+      checks,
+      properties: [],
+      timeoutMs: 1000,
+      seed: 1,
+      runs: 0,
+      ...(serial ? { serial: true } : {}),
+    });
+    return result;
+  } finally {
+    await z.stop();
+  }
+}
+
+const verdicts = (r: RunResult) => Object.fromEntries(r.checks.map((c) => [c.id, c.verdict]));
+
+describe('waits side by side against a --target', () => {
+  it('judges a server that leaves requests unanswered exactly as one check at a time, with requests waiting at once', async () => {
+    const prefixes = ['framing.chunked.', 'framing.transfer-encoding.'];
+    // Its silence is confirmed with the 5 s deadline either way (12 s in all): not what is compared here.
+    const except = ['framing.chunked.junk-after-last-chunk-not-answered'];
+    const side = await run('single-recv', prefixes, false, except);
+    const serial = await run('single-recv', prefixes, true, except);
+    expect(side.sideBySide).toMatchObject({ mode: 'waits-side-by-side' });
+    const sb = side.sideBySide as Extract<RunResult['sideBySide'], { mode: 'waits-side-by-side' }>;
+    expect(sb.peak).toBeGreaterThanOrEqual(2);
+    expect(sb.ran).toBeGreaterThan(10);
+    expect(serial.sideBySide).toEqual({ mode: 'serial', why: 'asked' });
+    expect(verdicts(side)).toEqual(verdicts(serial));
+    // Not a run of passes: the silences are there to be waited on.
+    expect(side.checks.filter((c) => c.verdict === 'fail').length).toBeGreaterThan(8);
+    // The slow-client check ran right after the baseline, and passed: it is what let the waits overlap.
+    expect(side.checks[1]!.id).toBe(SLOW_CLIENT);
+    expect(side.checks[1]!.verdict).toBe('pass');
+  }, 120_000);
+
+  it('charges a crash to the same check as one check at a time, and blocks the rest', async () => {
+    const prefixes = ['status.method.', 'status.header.'];
+    const side = await run('crash-no-colon', prefixes, false);
+    const serial = await run('crash-no-colon', prefixes, true);
+    const died = (r: RunResult) => r.checks.filter((c) => c.cause?.kind === 'died').map((c) => c.id);
+    expect(died(serial)).toEqual(['status.header.no-colon-is-400']);
+    expect(died(side)).toEqual(died(serial));
+    expect(side.stopped?.afterCheck).toBe('status.header.no-colon-is-400');
+    // Every check judged before the death has the verdict it has one at a time (the slow-client check,
+    // second here, was not reached one at a time).
+    const s = verdicts(serial);
+    for (const c of side.checks) if (c.id !== SLOW_CLIENT && s[c.id] !== 'blocked') expect([c.id, c.verdict]).toEqual([c.id, s[c.id]]);
+    expect(side.checks.filter((c) => c.verdict === 'blocked').length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('runs one check at a time when the server does not answer a client while another stalls, and says why', async () => {
+    const r = await run('single-thread-blocking', [], false);
+    expect(r.sideBySide).toEqual({ mode: 'serial', why: 'not-shown', check: SLOW_CLIENT, verdict: 'fail' });
+  }, 120_000);
+});
