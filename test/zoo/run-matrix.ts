@@ -1,7 +1,7 @@
 import { allChecks } from '../../src/checks/catalogue/index.js';
 import { anyProfile, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { runSession, type SessionResult } from '../../src/runner/session.js';
-import type { RunResult } from '../../src/runner/types.js';
+import type { RunEvent, RunResult } from '../../src/runner/types.js';
 import { DEFAULT_RUNS } from '../../src/cli/fuzz.js';
 import { allProperties } from '../../properties/index.js';
 import { startZoo } from '../helpers/zoo.js';
@@ -14,9 +14,10 @@ export const MATRIX_TIMEOUT_MS = 1000;
 
 /**
  * Runs one zoo server through the deterministic catalogue and its intended properties (all of them,
- * for a correct server), as `wiregrade fuzz` would, and returns the run.
+ * for a correct server), as `wiregrade fuzz` would, and returns the run. `onEvent` sees its progress
+ * (the bench times the first failure by it).
  */
-export async function runMatrixRow(slug: string): Promise<SessionResult> {
+export async function runMatrixRow(slug: string, onEvent?: (e: RunEvent) => void): Promise<SessionResult> {
   const z = await startZoo(slug);
   try {
     const { kind, profile } = zooServer(slug);
@@ -30,6 +31,7 @@ export async function runMatrixRow(slug: string): Promise<SessionResult> {
       timeoutMs: MATRIX_TIMEOUT_MS,
       seed: MATRIX_SEED,
       runs: kind === 'correct' ? 10 : DEFAULT_RUNS,
+      ...(onEvent ? { onEvent } : {}),
     });
   } finally {
     await z.stop();
