@@ -160,8 +160,8 @@ export function phraseSideBySide(sb: SideBySide): string {
     if (sb.why === 'exits-after-serving') return 'one check at a time: the server exited after serving a client';
     if (sb.why === 'baseline-failed') return 'one check at a time: the baseline request was not served';
     if (sb.why === 'not-shown') {
-      const how = sb.verdict === undefined ? 'did not run' : `did not pass (${sb.verdict})`;
-      return `one check at a time: ${sb.check} ${how}, so the server was not seen answering a client while another waits`;
+      if (sb.verdict === undefined) return `one check at a time: ${sb.check} did not run, so the server was not seen answering a client while another waits (with it in --checks, the waits for unanswered requests overlap)`;
+      return `one check at a time: ${sb.check} did not pass (${sb.verdict}), so the server was not seen answering a client while another waits`;
     }
     return 'one check at a time: the server did not answer a client while one other stalled, or while three did';
   }

@@ -190,7 +190,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   if (result.unreachable) return `cannot reach ${formatEndpoint(result.target)} (${phraseUnreachable(result.unreachable)})\n`;
   const out: string[] = [renderTable(result.checks, p).trimEnd()];
   if (result.baselineAnswer) out.push('', p.dim(phraseBaselineAnswer(result.baselineAnswer)));
-  // How the checks ran, when the run owned the server (fuzz --cmd, the bundled server): side by side or not, and why.
+  // How the checks ran (fuzz --cmd, the bundled server, a --target): side by side or not, and why.
   if (result.sideBySide) out.push('', p.dim(phraseSideBySide(result.sideBySide)));
 
   // What matters first: the check that took the server down, security findings, then MUSTs.
