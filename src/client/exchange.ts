@@ -172,10 +172,10 @@ export interface ExchangeOptions {
 
 /**
  * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
- * byte came for `afterMs` (none at all, or none more), the exchange calls `park()` once (it may say no); if it said yes, the
- * exchange calls `resume()` before it closes its connection (the close is an action the server sees, and
- * the runner takes its turn back for it). Only the time at which others act changes, never how long this
- * exchange waits or what it reads.
+ * byte came for `afterMs` (none at all, or none more), the exchange calls `park()` once (it may say no);
+ * if it said yes, the exchange calls `resume()` before it closes its connection (the close is an action
+ * the server sees, and the runner takes its turn back for it). Only the time at which others act changes,
+ * never how long this exchange waits or what it reads.
  */
 export interface ParkHook {
   afterMs: number;
@@ -456,18 +456,16 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
   }
   let ex: Exchange;
   // Parked (see ParkHook): the turn is taken back before the close.
-  const watch = opts.park ? watchToPark(s, plan, opts.park) : null;
-  const unpark = async (): Promise<void> => {
-    if (watch && (await watch.stop())) await opts.park!.resume();
-  };
+  const park = opts.park;
+  const watch = park ? watchToPark(s, plan, park) : null;
   try {
     ex = await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
   } catch (err) {
-    await unpark();
+    if (watch && (await watch.stop())) await park!.resume();
     await s.close(opts.peerCloseMs);
     throw err;
   }
-  await unpark();
+  if (watch && (await watch.stop())) await park!.resume();
   const closeIgnored = await s.close(opts.peerCloseMs);
   return closeIgnored === undefined ? ex : { ...ex, closeIgnored };
 }

@@ -90,13 +90,17 @@ export class Turn {
   private parked = false;
   private active = 0;
   private keepsOwn = false;
+  /** How long it waited to take its turn back behind other checks (not the check's own time). */
+  queuedMs = 0;
 
   constructor(private readonly lot: Lot) {}
 
   /** Before an action: takes the turn back if it was given up. */
   async hold(): Promise<void> {
     if (this.holds) return;
+    const t = performance.now();
     await this.lot.gate.acquire(true);
+    this.queuedMs += performance.now() - t;
     this.holds = true;
     if (this.parked) this.lot.parked--;
     this.parked = false;
@@ -171,6 +175,8 @@ export interface ParkedEnv {
   target: Endpoint;
   profile: Profile;
   timeoutMs: number;
+  /** The run's stop (a wall limit, a signal): no check of the batch starts once it is aborted. */
+  signal?: AbortSignal;
   /** How the server is asked (tests script it): the park probe, and whether it is gone after a unit (Scheduler.gone). */
   ask?: { probe(): Promise<ProbeOutcome>; gone(exchanges: readonly Exchange[]): Promise<DownCause | null> };
 }
@@ -256,7 +262,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   for (let i = 0; i < n; i++) {
     if (i > 0) await lot.gate.acquire(false);
     const beforeClass = s.shouldConfirm() && (confirmsNeeded >= CONFIRMED_CLASS || lot.silences >= CONFIRMED_CLASS);
-    if (lot.stop || beforeClass) {
+    if (lot.stop || beforeClass || env.signal?.aborted === true) {
       lot.gate.release();
       break;
     }

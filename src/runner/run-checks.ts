@@ -1,5 +1,6 @@
 import { citeOf, type Canary, type Check, type CheckRun, type Verdict } from '../checks/types.js';
 import { BASELINE_ID } from '../checks/catalogue/baseline.js';
+import { allChecks } from '../checks/catalogue/index.js';
 import { statusOf } from '../checks/verify.js';
 import type { Endpoint } from '../wire/types.js';
 import type { Profile } from '../model/profile.js';
@@ -175,9 +176,10 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   };
   // Against a server we do not own, requests wait side by side once a check has shown it answers a client
   // while another waits (Check.showsSideBySide; parked.ts): that check then runs right after the baseline.
-  const waitsAside = !opts.control && opts.serial !== true && opts.checks.some((c) => c.showsSideBySide === true);
+  const shows = (c: Check): boolean => c.showsSideBySide === true;
+  const waitsAside = !opts.control && opts.serial !== true && opts.checks.some(shows);
   // The baseline runs first; the rest keep their catalogue order.
-  const rank = (c: Check): number => (c.id === BASELINE_ID ? 0 : waitsAside && c.showsSideBySide === true ? 1 : 2);
+  const rank = (c: Check): number => (c.id === BASELINE_ID ? 0 : waitsAside && shows(c) ? 1 : 2);
   const ordered = [...opts.checks].sort((a, b) => rank(a) - rank(b));
   opts.onEvent?.({ type: 'start', total: ordered.length });
   const env = unitEnv(opts);
@@ -252,7 +254,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
         }
       }
     }
-    if (side === 'not-shown' && check.showsSideBySide === true) {
+    if (side === 'not-shown' && shows(check)) {
       side = res.verdict === 'pass' && s.stopped === null ? { mode: 'waits-side-by-side', ran: 0, batches: 0, peak: 0 } : { mode: 'serial', why: 'not-shown', check: check.id, verdict: res.verdict };
     }
     const weight = pointsFor(opts.profile, check.id);
@@ -261,7 +263,12 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     opts.onEvent?.({ type: 'check-end', result: res, index: i });
   }
   if (typeof side === 'object') result.sideBySide = side;
-  else if (side === 'not-shown') result.sideBySide = { mode: 'serial', why: 'not-shown', check: ordered.find((c) => c.showsSideBySide === true)!.id };
+  else if (side === 'not-shown') result.sideBySide = { mode: 'serial', why: 'not-shown', check: ordered.find(shows)!.id };
+  // A --target run of checks that could wait side by side, without the one that shows it may (--checks): say so.
+  else if (side === 'not-owned' && !opts.serial && opts.checks.filter((c) => c.sideBySide === true).length >= 2) {
+    const shower = allChecks.find(shows);
+    if (shower) result.sideBySide = { mode: 'serial', why: 'not-shown', check: shower.id };
+  }
   // Never asked: say why, when it is the server's doing (a catalogue without two such checks says nothing).
   else if (side === 'not-asked' && s.exitsAfterServing) result.sideBySide = { mode: 'serial', why: 'exits-after-serving' };
   else if (side === 'not-asked' && s.baselineFailed !== null && opts.checks.some((c) => c.sideBySide)) result.sideBySide = { mode: 'serial', why: 'baseline-failed' };
@@ -343,13 +350,14 @@ async function runWaitsSideBySide(checks: Check[], indices: number[], opts: RunO
     run: async (k, timeoutMs, confirming, turn) => {
       const t = performance.now();
       const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tag, 0, confirming), timeoutMs, turn);
-      took[k]! += performance.now() - t;
+      // Its own time: not the time it waited for its turn behind other checks.
+      took[k]! += performance.now() - t - turn.queuedMs;
       return a;
     },
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
-  }, { s, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  }, { s, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
   const out: Batch = new Map();
   side.batches++;
   side.peak = Math.max(side.peak, end.peak);

@@ -141,6 +141,20 @@ describe('waits side by side against a server we do not own', () => {
     expect(end.kept.filter((p) => p !== undefined)).toHaveLength(3);
   });
 
+  it('starts no check once the run is stopped (a wall limit, a signal)', async () => {
+    const s = await paced(2);
+    const stop = new AbortController();
+    const { u } = checks([5, 5, 5, 5]);
+    const run = u.run;
+    u.run = (i, t, c, turn) => {
+      if (i === 1) stop.abort();
+      return run(i, t, c, turn);
+    };
+    const end = await runParked(4, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, signal: stop.signal, ask: askScript(() => 'answered', () => null) });
+    expect(end.started).toBe(2);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(2);
+  });
+
   it('does not park while the probe goes unanswered, and parks no more at once than when it did not', async () => {
     const s = await paced(2);
     const waits = [120, 120, 120, 120];
