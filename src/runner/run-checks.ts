@@ -93,6 +93,19 @@ function attemptTag(tag: string, attempt: number, confirming: boolean): string {
   return confirming ? `${tag}c${attempt}` : attempt === 0 ? tag : `${tag}r${attempt}`;
 }
 
+/**
+ * The tag of a check's run after it already ran `before` times in a batch whose attempt was not taken (it
+ * did not stand, or the batch was not kept): records of its own (the batch's POST /{name} exists, and the
+ * same name again would be answered 409), and names of the same length (a server that reads in pieces of
+ * 8 bytes hangs on a request whose length is a multiple of 8: the length must not change with how the run
+ * went). The tag with its first character changed.
+ */
+export function retag(tag: string, before: number): string {
+  if (before === 0) return tag;
+  const chars = [...'0123456789abcdefghijklmnopqrstuvwxyz'].filter((c) => c !== tag[0]);
+  return `${chars[(before - 1) % chars.length]}${tag.slice(1)}`;
+}
+
 const attemptVerdict = (a: CheckAttempt): string => (a.error !== undefined ? 'error' : a.run.verdict);
 const attemptExchanges = (a: CheckAttempt): Exchange[] => (a.error !== undefined ? [] : a.run.exchanges);
 const attemptSettled = (a: CheckAttempt): boolean => a.error !== undefined;
@@ -186,8 +199,16 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
   const memos = new Map<string, Promise<unknown>>();
   // Side by side (side-by-side.ts): only with a server we own; asked of the server before the first batch.
   let side: SideBySide | 'not-asked' | 'not-owned' | 'not-shown' = opts.serial ? { mode: 'serial', why: 'asked' } : !opts.control ? (waitsAside ? 'not-shown' : 'not-owned') : 'not-asked';
-  // The outcomes of the current batch, by index into `ordered`.
+  // The outcomes of the current batch, by index into `ordered`, and the checks that ran in a batch.
   let batch: Batch = new Map();
+  const ranInBatch = new Map<number, number>();
+  // Each member's tag in its batch (retag: a second run in a batch gets records of its own), counted.
+  const tagsFor = (members: number[]): string[] =>
+    members.map((k) => {
+      const before = ranInBatch.get(k) ?? 0;
+      ranInBatch.set(k, before + 1);
+      return retag(tag, before);
+    });
 
   for (let i = 0; i < ordered.length; i++) {
     const check = ordered[i]!;
@@ -208,13 +229,13 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       }
       if (typeof side === 'object' && side.mode === 'side-by-side') {
         const members = batchFrom(ordered, i, side.width * BATCH_WIDTHS, runs);
-        if (members.length >= 2) batch = await runSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
+        if (members.length >= 2) batch = await runSideBySide(members.map((k) => ordered[k]!), members, opts, s, tagsFor(members), memos, side);
       }
     }
     if (batch.size === 0 && typeof side === 'object' && side.mode === 'waits-side-by-side' && !side.fellBack) {
       const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null;
       const members = batchFrom(ordered, i, PARKED_BATCH, runs);
-      if (members.length >= 2) batch = await runWaitsSideBySide(members.map((k) => ordered[k]!), members, opts, s, tag, memos, side);
+      if (members.length >= 2) batch = await runWaitsSideBySide(members.map((k) => ordered[k]!), members, opts, s, tagsFor(members), memos, side);
     }
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });
     let res: CheckResult;
@@ -229,8 +250,10 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       const kept = batch.get(i) as Exclude<BatchEntry, { blocked: BlockCause }> | undefined;
       batch.delete(i);
       const pre = kept && stillHolds(kept, s, opts.timeoutMs) ? kept : undefined;
+      // A check that ran in a batch whose attempt is not taken runs again with records of its own.
+      const ownTag = pre === undefined ? retag(tag, ranInBatch.get(i) ?? 0) : tag;
       // A check's time is its own attempts', not the batch's nor the wait for its turn.
-      res = await runCheckUnit(check, opts, s, tag, memos, strict, pre?.pre, pre ? performance.now() - pre.tookMs : undefined);
+      res = await runCheckUnit(check, opts, s, ownTag, memos, strict, pre?.pre, pre ? performance.now() - pre.tookMs : undefined);
       if (i === 0 && !opts.scheduler) {
         const u = unreachableFrom(res);
         if (u) {
@@ -310,13 +333,13 @@ function stillHolds(kept: { pre: Prerun<CheckAttempt>; readWith: ReadWith }, s: 
  * Runs a batch's first attempts (and the confirmations they call for) side by side; returns them by index,
  * to go through the loop in order, or nothing when the batch was not kept (then side by side is off).
  */
-async function runSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'side-by-side' }>): Promise<Batch> {
+async function runSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tags: string[], memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'side-by-side' }>): Promise<Batch> {
   const took = checks.map(() => 0);
   const readWithThen = readWith(s, opts.timeoutMs);
   const end = await runBatch<CheckAttempt>(checks.length, {
     run: async (k, timeoutMs, confirming) => {
       const t = performance.now();
-      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tag, 0, confirming), timeoutMs);
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs);
       took[k]! += performance.now() - t;
       return a;
     },
@@ -343,13 +366,13 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
  * loop when it gets there. The server not answering while requests waited, but answering once they had
  * ended: the checks not seen answered run again one at a time, and so does the rest of the run.
  */
-async function runWaitsSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tag: string, memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'waits-side-by-side' }>): Promise<Batch> {
+async function runWaitsSideBySide(checks: Check[], indices: number[], opts: RunOptions, s: Scheduler, tags: string[], memos: Map<string, Promise<unknown>>, side: Extract<SideBySide, { mode: 'waits-side-by-side' }>): Promise<Batch> {
   const took = checks.map(() => 0);
   const readWithThen = readWith(s, opts.timeoutMs);
   const end = await runParked<CheckAttempt>(checks.length, {
     run: async (k, timeoutMs, confirming, turn) => {
       const t = performance.now();
-      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tag, 0, confirming), timeoutMs, turn);
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, turn);
       // Its own time: not the time it waited for its turn behind other checks.
       took[k]! += performance.now() - t - turn.queuedMs;
       return a;

@@ -14,6 +14,7 @@ import type { DownCause } from '../../src/runner/causes.js';
 import type { ProbeOutcome } from '../../src/runner/liveness.js';
 import { parkAfterMs, PARK_FACTOR, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
 import { Scheduler, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { retag } from '../../src/runner/run-checks.js';
 import { ex } from './fake-server.js';
 
 const target = { host: '127.0.0.1', port: 9 };
@@ -251,5 +252,17 @@ describe('waits side by side against a server we do not own', () => {
     ]);
     expect(end).not.toBe('stuck');
     expect(order).toEqual(['made', 'used']);
+  });
+
+  it('a check run again after its attempt in a batch was not taken gets records of its own, with names of the same length', () => {
+    const tag = 'k3x9q';
+    expect(retag(tag, 0)).toBe(tag);
+    const again = [1, 2, 3, 40].map((n) => retag(tag, n));
+    // Never the batch's own names (a POST /{name} again would be answered 409), each run its own ...
+    expect(again).not.toContain(tag);
+    expect(new Set(again.slice(0, 3)).size).toBe(3);
+    // ... and the same length: a server that reads in pieces of 8 bytes hangs on a multiple of 8.
+    for (const t of again) expect(t).toHaveLength(tag.length);
+    expect(retag('0abcd', 1)).not.toBe('0abcd');
   });
 });
