@@ -179,8 +179,12 @@ export interface ExchangeOptions {
  */
 export interface ParkHook {
   afterMs: number;
-  /** `awaitingAnswer`: an answer asked for has not come whole (false: they all came, and the connection is watched). */
-  park(awaitingAnswer: boolean): Promise<boolean>;
+  /**
+   * `awaitingAnswer`: an answer asked for has not come whole (false: they all came, and the connection is
+   * watched). `ended` aborts when the exchange ends: a decision not made by then is no (the exchange does
+   * not wait for it).
+   */
+  park(awaitingAnswer: boolean, ended: AbortSignal): Promise<boolean>;
   resume(): Promise<void>;
 }
 
@@ -419,7 +423,7 @@ function watchToPark(s: KeepAliveConnection, plan: SendPlan, hook: ParkHook): { 
       }
       quietSince ??= performance.now();
       if (performance.now() - quietSince >= hook.afterMs - step) {
-        asked = hook.park(s.awaitingAnswer());
+        asked = hook.park(s.awaitingAnswer(), abort.signal);
         return;
       }
     }

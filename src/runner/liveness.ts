@@ -31,7 +31,7 @@ export function probeBytes(profile: Profile): Uint8Array {
  * the deadline with nothing, our side is closed (FIN) too: a server that reads until the end of input
  * before answering then answers.
  */
-export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: number): Promise<ProbeOutcome> {
+export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: number, peerCloseMs = PROBE_PEER_CLOSE_MS): Promise<ProbeOutcome> {
   const r = await Connection.open(target, { connectTimeoutMs: timeoutMs, capBytes: 64 * 1024 });
   if (!r.ok) return r.kind === 'refused' ? 'refused' : r.code === 'ECONNRESET' ? 'reset' : 'silent';
   const c = r.conn;
@@ -58,22 +58,26 @@ export async function probeOnce(target: Endpoint, profile: Profile, timeoutMs: n
     // connection in TIME_WAIT for a minute, and a server without SO_REUSEADDR that must be started
     // again cannot bind its port until then (a probe before a batch of checks side by side, in which
     // the server died, cost the restart 60 s).
-    await c.close(100, answered, PROBE_PEER_CLOSE_MS);
+    await c.close(100, answered, peerCloseMs);
   }
 }
 
-/** How long a probe that was answered waits for the server's announced close (one that ignores it pays this). */
-const PROBE_PEER_CLOSE_MS = 100;
+/**
+ * How long a probe that was answered waits for the server's announced close (one that ignores it pays
+ * this), unless told less: a server we do not own is never started again, so a crossed close costs it
+ * nothing, and one that ignores `Connection: close` is asked after every check (Scheduler.probeCloseMs).
+ */
+export const PROBE_PEER_CLOSE_MS = 100;
 
 /**
  * The liveness verdict, confirmed before it counts: a refusal is tried again a moment later (a server
  * between two accept() calls, a restart in progress), and silence is tried again with twice the deadline
  * (a loaded machine, not a hung server). Returns null while the server is there.
  */
-export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number): Promise<'refused' | 'hung' | null> {
+export async function probeAlive(target: Endpoint, profile: Profile, timeoutMs: number, peerCloseMs = PROBE_PEER_CLOSE_MS): Promise<'refused' | 'hung' | null> {
   let last: ProbeOutcome = 'silent';
   for (let attempt = 0; attempt < 2; attempt++) {
-    last = await probeOnce(target, profile, attempt === 0 ? timeoutMs : 2 * timeoutMs);
+    last = await probeOnce(target, profile, attempt === 0 ? timeoutMs : 2 * timeoutMs, peerCloseMs);
     if (last === 'answered' || last === 'closed') return null;
     // A reset before any byte is what a process on its way out does to the connections waiting in its
     // listen queue: asked again a moment later, a server that is leaving refuses, one that merely resets

@@ -124,7 +124,7 @@ export class Turn {
   /** The hook for an exchange on a fresh connection, or none when this check may not park. */
   hook(): ParkHook | undefined {
     if (this.keepsOwn) return undefined;
-    return { afterMs: this.lot.parkAfterMs, park: (awaiting) => this.park(awaiting), resume: () => this.hold() };
+    return { afterMs: this.lot.parkAfterMs, park: (awaiting, ended) => this.park(awaiting, ended), resume: () => this.hold() };
   }
 
   /** An exchange starts (begin) or ends (end): a check with two at once never parks. */
@@ -141,11 +141,18 @@ export class Turn {
     this.keepsOwn = true;
   }
 
-  private async park(awaitingAnswer: boolean): Promise<boolean> {
+  private async park(awaitingAnswer: boolean, ended: AbortSignal): Promise<boolean> {
     const lot = this.lot;
-    if (!this.holds || this.active !== 1 || this.keepsOwn || lot.stop || lot.parked >= lot.maxParked) return false;
+    if (ended.aborted || !this.holds || this.active !== 1 || this.keepsOwn || lot.stop || lot.parked >= lot.maxParked) return false;
     const probe = lot.probe();
-    const first = await Promise.race([probe, sleep(PARK_PROBE_MS).then(() => 'late' as const)]);
+    // The exchange ending first (its answer came) ends the question: it goes on holding the turn, and the
+    // probe is waited for to its end with the batch.
+    const endedFirst = new Promise<'ended'>((resolve) => ended.addEventListener('abort', () => resolve('ended'), { once: true }));
+    const first = await Promise.race([probe, sleep(PARK_PROBE_MS).then(() => 'late' as const), endedFirst]);
+    if (first === 'ended') {
+      lot.strays.push(probe);
+      return false;
+    }
     if (first === 'answered' && !lot.stop) {
       this.holds = false;
       this.parked = true;
@@ -215,7 +222,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
     stop: false,
     strays: [],
     parkAfterMs: parkAfterMs(s.paceMs()),
-    probe: env.ask?.probe ?? (() => probeOnce(env.target, env.profile, env.timeoutMs)),
+    probe: env.ask?.probe ?? (() => probeOnce(env.target, env.profile, env.timeoutMs, s.probeCloseMs())),
   };
   const gone = env.ask?.gone ?? ((x: readonly Exchange[]) => s.gone(x));
   const kept: Array<Prerun<R> | undefined> = [];

@@ -11,7 +11,7 @@ import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
-import { probeAlive } from './liveness.js';
+import { probeAlive, PROBE_PEER_CLOSE_MS } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
 import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass } from './deadlines.js';
@@ -468,6 +468,18 @@ export class Scheduler {
     return watch === undefined ? streak : Math.min(streak, watch);
   }
 
+  /**
+   * How long a liveness probe waits for the server's announced close (liveness.ts). A server we own keeps
+   * the whole PROBE_PEER_CLOSE_MS (a crossed close leaves its port in TIME_WAIT, and it may have to be
+   * started again on that port). One we do not own, asked after every check, is never started again: the
+   * wait follows its pace (watchMs) once known, so a server that ignores `Connection: close` is not paid
+   * 100 ms per check. Only the time of our close changes, never what the probe found.
+   */
+  probeCloseMs(): number {
+    const watch = this.o.control ? undefined : this.watchMs();
+    return watch === undefined ? PROBE_PEER_CLOSE_MS : Math.min(PROBE_PEER_CLOSE_MS, watch);
+  }
+
   /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
   exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
@@ -529,7 +541,7 @@ export class Scheduler {
     // A connection that ended with no byte of an answer may be the server dying: give it a moment, so the
     // probe does not find a process still on its way out (and the death land on the next check).
     if (!c && exchanges.some((x) => (x.kind === 'closed-without-response' || x.kind === 'reset') && x.receivedBytes === 0)) await sleep(EXIT_GRACE_MS);
-    const probe = await probeAlive(this.o.target, this.o.profile, this.o.timeoutMs);
+    const probe = await probeAlive(this.o.target, this.o.profile, this.o.timeoutMs, this.probeCloseMs());
     if (c) {
       const e = c.exited();
       if (e) return { kind: 'exited', ...e };

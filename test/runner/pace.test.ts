@@ -10,6 +10,7 @@ import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs, FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { answeredIn as answered } from './fake-server.js';
+import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const fakeControl = { exited: () => null, restart: async () => ({ ok: true as const }) };
@@ -117,5 +118,20 @@ describe('the flood cap', () => {
     expect(s.exchangeDefaults(2000).capBytes).toBeUndefined();
     s.sawExchange({ ...answered(1), kind: 'overflow', partial });
     expect(s.exchangeDefaults(2000).capBytes).toBe(FLOOD_CAP_BYTES);
+  });
+});
+
+describe('the liveness probe\'s wait for an announced close (Scheduler.probeCloseMs)', () => {
+  it('follows the pace for a server we do not own, and stays PROBE_PEER_CLOSE_MS for one we own or before a pace', async () => {
+    const free = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    const owned = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+    for (const s of [free, owned]) for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)], false, true);
+    // 20 × 2 ms = 40 ms: a server that ignores `Connection: close` is not paid 100 ms after every check.
+    expect(free.probeCloseMs()).toBe(SILENCE_FACTOR * 2);
+    expect(owned.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+    // Never more than the whole wait, however slow the pace.
+    for (let i = 0; i < 6; i++) await free.after({ id: `d${i}`, family: 'status' }, [answered(30)], false, true);
+    expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
   });
 });

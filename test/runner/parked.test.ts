@@ -47,7 +47,7 @@ function checks(waitMs: number[], actMs = 2) {
       if (wait > hook.afterMs) {
         await sleep(hook.afterMs);
         log.push(`stop ${i}`);
-        parked = await hook.park(true);
+        parked = await hook.park(true, new AbortController().signal);
         if (parked) parkedAt.push(i);
         else log.push(`act ${i}`);
         await sleep(wait - hook.afterMs);
@@ -142,6 +142,46 @@ describe('waits side by side against a server we do not own', () => {
     expect(end.kept.filter((p) => p !== undefined)).toHaveLength(3);
   });
 
+  it('an exchange that ends while its park probe is still out is not held up by it, and keeps its turn', async () => {
+    const s = await paced(2);
+    let done = 0;
+    let probesDone = 0;
+    const u: ParkedRun<Outcome> = {
+      run: async (_i, _t, _c, turn) => {
+        await turn.hold();
+        const hook = turn.hook()!;
+        turn.begin();
+        const ended = new AbortController();
+        const asking = hook.park(true, ended.signal);
+        // Its answer comes 5 ms later, long before the slow probe (300 ms).
+        await sleep(5);
+        ended.abort();
+        const parked = await asking;
+        expect(parked).toBe(false);
+        // Decided without waiting for the probe.
+        expect(probesDone).toBe(0);
+        turn.end();
+        done++;
+        return { verdict: 'pass', exchanges: [] };
+      },
+      verdict: (r) => r.verdict,
+      exchanges: (r) => r.exchanges,
+      settled: () => false,
+    };
+    const end = await runParked(2, u, {
+      s,
+      target,
+      profile: referenceProfile,
+      timeoutMs: TIMEOUT,
+      ask: { probe: async () => (await sleep(300), probesDone++, 'answered'), gone: async () => null },
+    });
+    expect(done).toBe(2);
+    // The probes left out were waited for to their end with the batch.
+    expect(probesDone).toBe(2);
+    expect(end.peak).toBe(0);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(2);
+  });
+
   it('starts no check once the run is stopped (a wall limit, a signal)', async () => {
     const s = await paced(2);
     const stop = new AbortController();
@@ -227,7 +267,7 @@ describe('waits side by side against a server we do not own', () => {
           turn.begin();
           shared = (async () => {
             await sleep(hook.afterMs);
-            const parked = await hook.park(true);
+            const parked = await hook.park(true, new AbortController().signal);
             await sleep(80);
             if (parked) await hook.resume();
             turn.end();
