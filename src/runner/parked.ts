@@ -29,6 +29,9 @@ export const PARKED_MAX = 16;
 /** How long the park probe may take to be answered (it ends as soon as it is). */
 export const PARK_PROBE_MS = 250;
 
+/** See parkAfterMs. */
+export const PARK_FACTOR = 4;
+
 /**
  * How long a request waits with no byte sent or received before it gives up its turn: PARK_FACTOR times the
  * server's pace (the slowest of its recent answers), at least WATCH_FLOOR_MS, and PARK_PROBE_MS before the
@@ -38,9 +41,6 @@ export const PARK_PROBE_MS = 250;
 export function parkAfterMs(paceMs: number | undefined): number {
   return paceMs === undefined ? PARK_PROBE_MS : Math.ceil(Math.max(WATCH_FLOOR_MS, PARK_FACTOR * paceMs));
 }
-
-/** See parkAfterMs. */
-export const PARK_FACTOR = 4;
 
 /** The turn: one check at a time acts on the server. Checks taking their turn back go before new ones. */
 class Gate {
