@@ -1,7 +1,7 @@
 /**
  * Advice printed after a fuzz report of a --target: what the run spent waiting, one check at a time, on a
- * server that leaves requests unanswered, and the faster way (`fuzz --cmd`, which waits for such silences side by side and
- * goes on after a crash). Pure: returns the sentence or null.
+ * server that leaves requests unanswered, and the faster way (`fuzz --cmd`, which waits for such silences
+ * side by side and goes on after a crash). Pure: returns the sentence or null.
  */
 import type { RunResult } from '../runner/types.js';
 
