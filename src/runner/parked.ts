@@ -14,7 +14,7 @@
  */
 import type { Exchange, ParkHook } from '../client/exchange.js';
 import type { Profile } from '../model/profile.js';
-import { sleep } from '../wire/deadline.js';
+import { setTimeout as sleepAbortable } from 'node:timers/promises';
 import type { Endpoint } from '../wire/types.js';
 import type { DownCause } from './causes.js';
 import { CONFIRMED_CLASS, confirmDeadline } from './deadlines.js';
@@ -148,11 +148,13 @@ export class Turn {
     // The exchange ending first (its answer came) ends the question: it goes on holding the turn, and the
     // probe is waited for to its end with the batch.
     const endedFirst = new Promise<'ended'>((resolve) => ended.addEventListener('abort', () => resolve('ended'), { once: true }));
-    const first = await Promise.race([probe, sleep(PARK_PROBE_MS).then(() => 'late' as const), endedFirst]);
-    if (first === 'ended') {
-      lot.strays.push(probe);
-      return false;
-    }
+    // The window for its answer; its timer is cleared as soon as the question is decided.
+    const window = new AbortController();
+    const late = sleepAbortable(PARK_PROBE_MS, 'late' as const, { signal: window.signal }).catch(() => 'late' as const);
+    const first = await Promise.race([probe, late, endedFirst]);
+    window.abort();
+    if (first === 'ended' || first === 'late') lot.strays.push(probe);
+    if (first === 'ended') return false;
     if (first === 'answered' && !lot.stop) {
       this.holds = false;
       this.parked = true;
@@ -164,7 +166,6 @@ export class Turn {
     }
     // Not answered in time: no more waiting clients than now (the probe's own end is waited for).
     lot.maxParked = Math.min(lot.maxParked, lot.parked);
-    if (first === 'late') lot.strays.push(probe);
     return false;
   }
 }
