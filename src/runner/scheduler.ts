@@ -6,7 +6,8 @@
  * here; the policy is here. Returns data; never prints.
  */
 import { setImmediate } from 'node:timers/promises';
-import { QUIET_WINDOW_MAX_REQUEST_BYTES, retain, type Exchange } from '../client/exchange.js';
+import { retain, type Exchange } from '../client/exchange.js';
+import { firstByteMs } from '../client/answer-time.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -113,6 +114,14 @@ export type AfterUnit =
 /** How long a process whose connection just ended without an answer is watched for its exit. */
 export const EXIT_GRACE_MS = 250;
 /**
+ * How long a process that refused a unit's connection is watched for its exit (Scheduler.reviveAfterServing):
+ * a server that serves one client and then ends has closed its listener already, but an interpreter's way
+ * out can take longer than EXIT_GRACE_MS on a loaded machine (a refusal then left five checks of one such
+ * grade unjudged, in one CI run out of three). The wait ends at the exit; a process that refuses and
+ * stays is watched this long once, and EXIT_GRACE_MS after that.
+ */
+export const LEAVING_EXIT_WAIT_MS = 2000;
+/**
  * The watch once the server has shown, three times in a row, that it ends connections without a complete
  * answer and lives on (a habit, such as a head with no blank line): a process that crashes is seen
  * exiting within milliseconds of its socket closing, and 300 checks at 250 ms each would cost a minute
@@ -173,25 +182,6 @@ export const WATCH_FLOOR_MS = 20;
 /** How many recent answers the pace is measured over, and how many it needs at least. */
 const PACE_SAMPLES = 20;
 const PACE_MIN_SAMPLES = 5;
-
-/**
- * How long the server took to answer: from the last byte sent before its first byte back to that first
- * byte (null for an exchange with no answer, or one sent in paused pieces, whose time is the pauses').
- * Null too for a request over QUIET_WINDOW_MAX_REQUEST_BYTES: such a request never gets the quiet window,
- * and its answer time is the server's time to read it (a 1 MiB body read 8 bytes at a time: 300 ms),
- * not the pace of the small answers the window is for; in the pace, it turned the window off for the
- * next 20 answers.
- */
-export function firstByteMs(x: Exchange): number | null {
-  if (x.kind === 'refused' || (x.request?.plan.pausesMs ?? []).some((p) => p > 0)) return null;
-  if ((x.request?.plan.bytes.length ?? 0) > QUIET_WINDOW_MAX_REQUEST_BYTES) return null;
-  let lastSent: number | null = null;
-  for (const e of x.transcript) {
-    if (e.dir === 'sent') lastSent = e.atMs;
-    else return lastSent === null ? null : Math.max(0, e.atMs - lastSent);
-  }
-  return null;
-}
 
 /**
  * Waits for a server's close, in a row, through which it kept the connection open (`true`), reset by one
@@ -291,13 +281,18 @@ export class Scheduler {
   }
 
   private reviving: Promise<boolean> | null = null;
+  /** A process refused a connection and did not exit within LEAVING_EXIT_WAIT_MS: later refusals get EXIT_GRACE_MS. */
+  private refusedWhileAlive = false;
 
   private async revive(unitId: string): Promise<boolean> {
     const c = this.o.control;
     if (!c || this.stopped) return false;
-    // A refused connection can come while the process is still on its way out: give it a moment.
-    const e = await exitWithin(c, EXIT_GRACE_MS);
-    if (!e) return false;
+    // A refused connection can come while the process is still on its way out: give it time.
+    const e = await exitWithin(c, this.refusedWhileAlive ? EXIT_GRACE_MS : LEAVING_EXIT_WAIT_MS);
+    if (!e) {
+      this.refusedWhileAlive = true;
+      return false;
+    }
     const down: DownCause = { kind: 'exited', ...e };
     if (crashed(down)) return false;
     this.exitsAfterServing ??= { times: 0, firstAfter: unitId, down };

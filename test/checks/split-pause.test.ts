@@ -28,8 +28,8 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
 });
 
-/** A server that answers 200 to every head, and records the gap between its reads of each request. */
-async function gapRecorder(): Promise<{ port: number; gaps: number[] }> {
+/** A server that answers 200 to every head (after `answerMs`), and records the gap between its reads of each request. */
+async function gapRecorder(answerMs = 0): Promise<{ port: number; gaps: number[] }> {
   const gaps: number[] = [];
   const srv = net.createServer((sock) => {
     sock.on('error', () => {});
@@ -40,7 +40,7 @@ async function gapRecorder(): Promise<{ port: number; gaps: number[] }> {
       if (last !== null) gaps.push(now - last);
       last = now;
       buf += d.toString('latin1');
-      if (buf.includes('\r\n\r\n')) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      if (buf.includes('\r\n\r\n')) setTimeout(() => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'), answerMs);
     });
   });
   servers.push(srv);
@@ -51,8 +51,9 @@ async function gapRecorder(): Promise<{ port: number; gaps: number[] }> {
 describe('metamorphic.split.two-pieces-same-answer', () => {
   const check = allChecks.find((c) => c.id === 'metamorphic.split.two-pieces-same-answer')!;
 
-  async function gapWith(answerMs: number | null): Promise<number> {
-    const { port, gaps } = await gapRecorder();
+  /** The pause of the split request, after a pace of `answerMs` (null: none known) on a server answering in `serverMs`. */
+  async function gapWith(answerMs: number | null, serverMs = 0): Promise<number> {
+    const { port, gaps } = await gapRecorder(serverMs);
     const target = { host: '127.0.0.1', port };
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
     if (answerMs !== null) for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(answerMs)], false, true);
@@ -75,5 +76,9 @@ describe('metamorphic.split.two-pieces-same-answer', () => {
 
   it('pauses ten times the slowest recent answer on a slow one', async () => {
     expect(await gapWith(45)).toBeGreaterThanOrEqual(440);
+  });
+
+  it('pauses ten times the plain request\'s own answer when that is slower than the pace (a machine loaded since)', async () => {
+    expect(await gapWith(1, 45)).toBeGreaterThanOrEqual(440);
   });
 });

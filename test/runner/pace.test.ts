@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { firstByteMs, FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { firstByteMs } from '../../src/client/answer-time.js';
+import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { answeredIn as answered } from './fake-server.js';
 import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';

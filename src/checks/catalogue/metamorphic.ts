@@ -1,4 +1,5 @@
 import type { Exchange } from '../../client/exchange.js';
+import { firstByteMs } from '../../client/answer-time.js';
 import { fill, get, write } from '../case.js';
 import { withKnownHost } from '../../model/profile-policy.js';
 import type { Check, CheckContext, CheckRun, SentRequest } from '../types.js';
@@ -8,14 +9,28 @@ import { checkGroup, type CheckDecl } from '../group.js';
 import { AFTER_SPLIT, AFTER_UNANNOUNCED_CLOSE, following } from '../follows.js';
 import { splitPauseMs } from '../windows.js';
 
-/** Sends `a` and `b` (each on a fresh connection) and requires the same status. */
-async function sameStatus(ctx: CheckContext, a: SentRequest, b: SentRequest, what: string): Promise<CheckRun> {
+/**
+ * Sends `a` and `b` (each on a fresh connection) and requires the same status. `b` may be made from
+ * `a`'s exchange (a split request paces its pieces by how fast the server answered `a`: splitPause).
+ */
+async function sameStatus(ctx: CheckContext, a: SentRequest, then: SentRequest | ((ea: Exchange) => SentRequest), what: string): Promise<CheckRun> {
   const ea = await ctx.send(a, { headOnly: true });
   const expected = [`the same status as the plain request (${describeExchange(ea)})`];
   if (!answered(ea)) return result('blocked', `not judged: the plain request got ${describeExchange(ea)}`, expected, ea, a);
+  const b = typeof then === 'function' ? then(ea) : then;
   const eb = await ctx.send(b, { headOnly: true });
   if (answered(eb) && statusOf(eb) === statusOf(ea)) return result('pass', `${what}: ${describeExchange(eb)} both times`, expected, eb, b, { exchanges: [ea, eb] });
   return result('fail', `${what} got ${describeExchange(eb)}, but the plain request got ${describeExchange(ea)}`, expected, eb, b, { exchanges: [ea, eb] });
+}
+
+/**
+ * The pause between a split request's pieces, once the same request sent whole (`plain`) was answered:
+ * from the slower of the server's pace and its answer to `plain` just now. A machine that became loaded
+ * since the pace was measured (a batch of checks side by side reads the pace as it stood when the batch
+ * began) shows first in that answer, and a server late to read the first piece would read both as one.
+ */
+function splitPause(ctx: CheckContext, plain: Exchange): number {
+  return splitPauseMs(Math.max(ctx.paceMs?.() ?? 0, firstByteMs(plain) ?? 0), ctx.timeoutMs);
 }
 
 /** `r` cut at `splits`; `pauseMs` before every piece after the first, or `pauseMs[i]` before piece i+1. */
@@ -44,8 +59,10 @@ function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array, p
     impact: 'desync',
     async run(ctx) {
       const plain = req(fill(get(), ctx));
-      const p = plan(plain.plan.bytes, splitPauseMs(ctx.paceMs?.(), ctx.timeoutMs));
-      return sameStatus(ctx, plain, split(plain, p.splits, p.pauseMs), what);
+      return sameStatus(ctx, plain, (ea) => {
+        const p = plan(plain.plan.bytes, splitPause(ctx, ea));
+        return split(plain, p.splits, p.pauseMs);
+      }, what);
     },
   };
 }
@@ -126,7 +143,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
       const whole = req(write('POST', `/${ctx.name('a')}`, '{"k":"v"}'), 'POST');
       const text = write('POST', `/${ctx.name('b')}`, '{"k":"v"}');
       const parted = req(text, 'POST');
-      return sameStatus(ctx, whole, split(parted, [text.indexOf('\r\n\r\n') + 4], splitPauseMs(ctx.paceMs?.(), ctx.timeoutMs)), 'the POST with its body sent separately');
+      return sameStatus(ctx, whole, (ea) => split(parted, [text.indexOf('\r\n\r\n') + 4], splitPause(ctx, ea)), 'the POST with its body sent separately');
     },
   },
   {
