@@ -17,29 +17,40 @@ import type { Profile } from '../model/profile.js';
 import { setTimeout as sleepAbortable } from 'node:timers/promises';
 import type { Endpoint } from '../wire/types.js';
 import type { DownCause } from './causes.js';
-import { CONFIRMED_CLASS, confirmDeadline } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmDeadline, largeSilence } from './deadlines.js';
 import { probeOnce, type ProbeOutcome } from './liveness.js';
-import { WATCH_FLOOR_MS, type Scheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 
-/** A batch holds up to this many checks (each batch ends with its slowest wait). */
+/** A batch starts up to this many checks (each batch ends with its slowest wait) … */
 export const PARKED_BATCH = 64;
+/**
+ * … and up to this many while the confirmations the class of silences waits for are still out (the batch
+ * ends with them anyway: the checks that start meanwhile cost no time of their own).
+ */
+export const PARKED_BATCH_BEFORE_CLASS = 192;
 /** At most this many requests wait for their answers at once. */
-export const PARKED_MAX = 16;
+export const PARKED_MAX = 48;
 /** How long the park probe may take to be answered (it ends as soon as it is). */
 export const PARK_PROBE_MS = 250;
 
 /** See parkAfterMs. */
 export const PARK_FACTOR = 4;
+/**
+ * The least a request waits before it parks, once the pace is known. A park costs a probe (a millisecond or
+ * two on a server that answers in one); a request that waited this long for nothing on such a server
+ * was a silence in nine cases out of ten. A lower floor changes only when the next check acts.
+ */
+export const PARK_FLOOR_MS = 5;
 
 /**
  * How long a request waits with no byte sent or received before it gives up its turn: PARK_FACTOR times the
- * server's pace (the slowest of its recent answers), at least WATCH_FLOOR_MS, and PARK_PROBE_MS before the
+ * server's pace (the slowest of its recent answers), at least PARK_FLOOR_MS, and PARK_PROBE_MS before the
  * pace is known. Only when the others act changes, never how long this request is waited on, so it need not
  * be long; a request parked that then gets its answer has cost one probe.
  */
 export function parkAfterMs(paceMs: number | undefined): number {
-  return paceMs === undefined ? PARK_PROBE_MS : Math.ceil(Math.max(WATCH_FLOOR_MS, PARK_FACTOR * paceMs));
+  return paceMs === undefined ? PARK_PROBE_MS : Math.ceil(Math.max(PARK_FLOOR_MS, PARK_FACTOR * paceMs));
 }
 
 /** The turn: one check at a time acts on the server. Checks taking their turn back go before new ones. */
@@ -68,14 +79,16 @@ interface Lot {
   gate: Gate;
   /** Requests waiting now with their turn given up, and the most there may be. */
   parked: number;
+  maxParked: number;
   /** Requests that gave up their turn waiting for an answer (not watching a connection after one), in all. */
   silences: number;
-  maxParked: number;
   peak: number;
   /** No more parking and no more checks: a check threw, or the server was not there after one. */
   stop: boolean;
   /** Park probes that were not answered in time: each is waited for to its end before the batch ends. */
   strays: Promise<ProbeOutcome>[];
+  /** Woken when a parked request takes its turn back (a place to wait is free again). */
+  freed: Array<() => void>;
   parkAfterMs: number;
   probe(): Promise<ProbeOutcome>;
 }
@@ -102,7 +115,10 @@ export class Turn {
     await this.lot.gate.acquire(true);
     this.queuedMs += performance.now() - t;
     this.holds = true;
-    if (this.parked) this.lot.parked--;
+    if (this.parked) {
+      this.lot.parked--;
+      this.lot.freed.splice(0).forEach((wake) => wake());
+    }
     this.parked = false;
   }
 
@@ -208,20 +224,23 @@ export interface ParkedEnd<R> {
 /**
  * Runs up to `n` checks, in order, one at a time but for their waits (see the file's header), each first
  * attempt followed by the confirmation the loop would ask for now. Until the server's silences are a class,
- * no check starts once CONFIRMED_CLASS requests have waited for an answer: each such silence costs the
- * deadline and a confirmation, waited together once, and the class, once the loop has counted them, spares
- * the rest their deadline.
+ * the first CONFIRMED_CLASS silences of the batch that the class counts are confirmed (their deadlines and
+ * confirmations waited side by side), and checks go on starting meanwhile: a later such silence waits for
+ * those confirmations, with its turn given up. All found the same failure: the class stands behind it as
+ * it will once the loop has counted them (Prerun.covered), and it is not confirmed on its own; one did not:
+ * it is confirmed on its own, as one at a time.
  */
 export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): Promise<ParkedEnd<R>> {
   const { s } = env;
   const lot: Lot = {
     gate: new Gate(),
     parked: 0,
-    silences: 0,
     maxParked: PARKED_MAX,
+    silences: 0,
     peak: 0,
     stop: false,
     strays: [],
+    freed: [],
     parkAfterMs: parkAfterMs(s.paceMs()),
     probe: env.ask?.probe ?? (() => probeOnce(env.target, env.profile, env.timeoutMs, s.probeCloseMs())),
   };
@@ -230,7 +249,10 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   const verified: boolean[] = [];
   // Each attempt's liveness, in the order they were asked.
   const asked: Array<{ i: number; down: DownCause | null }> = [];
-  let confirmsNeeded = 0;
+  // The batch's confirmations that count toward the class of silences (the first CONFIRMED_CLASS): each
+  // resolves with whether it found the same failure.
+  const votes: Promise<boolean>[] = [];
+  let votesIn = 0;
 
   const attempt = async (i: number, timeoutMs: number, confirming: boolean): Promise<{ r: R; there: boolean }> => {
     const turn = new Turn(lot);
@@ -247,6 +269,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   };
   // Called with the turn held; gives it up at the end.
   const one = async (i: number): Promise<void> => {
+    let holding = true;
     try {
       const first = await attempt(i, env.timeoutMs, false);
       const p: Prerun<R> = { first: first.r };
@@ -256,12 +279,38 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
         verified[i] = true;
         return;
       }
-      confirmsNeeded++;
-      const confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);
-      p.confirm = confirm.r;
-      verified[i] = confirm.there;
+      // A silence the class would count (see the function's header).
+      const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first.r));
+      if (counted && votes.length >= CONFIRMED_CLASS) {
+        lot.gate.release();
+        holding = false;
+        const covered = (await Promise.all(votes.slice(0, CONFIRMED_CLASS))).every(Boolean);
+        if (covered) {
+          p.covered = true;
+          verified[i] = true;
+          return;
+        }
+        // Not covered, and nothing more is done in this batch: the loop confirms it (or blocks it) in its turn.
+        if (lot.stop) return;
+        await lot.gate.acquire(true);
+        holding = true;
+      }
+      let vote: ((same: boolean) => void) | undefined;
+      if (counted && votes.length < CONFIRMED_CLASS) {
+        votes.push(new Promise<boolean>((resolve) => (vote = resolve)));
+        void votes.at(-1)!.then(() => votesIn++);
+      }
+      try {
+        const confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);
+        p.confirm = confirm.r;
+        verified[i] = confirm.there;
+        vote?.(confirm.there && u.verdict(confirm.r) === u.verdict(first.r));
+      } finally {
+        // (A confirmation that threw counts as not the same; a vote resolves once.)
+        vote?.(false);
+      }
     } finally {
-      lot.gate.release();
+      if (holding) lot.gate.release();
     }
   };
 
@@ -269,8 +318,20 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   let started = 0;
   for (let i = 0; i < n; i++) {
     if (i > 0) await lot.gate.acquire(false);
-    const beforeClass = s.shouldConfirm() && (confirmsNeeded >= CONFIRMED_CLASS || lot.silences >= CONFIRMED_CLASS);
-    if (lot.stop || beforeClass || env.signal?.aborted === true) {
+    // Every place to wait is taken: the next check starts once a waiting one has taken its turn back. Started
+    // now, a silence it met could not park, and it would hold the turn through its whole wait while the
+    // waits that had ended could not take theirs back to close (every later check one at a time).
+    while (lot.parked > 0 && lot.parked >= lot.maxParked && !lot.stop) {
+      const freed = new Promise<void>((wake) => lot.freed.push(wake));
+      lot.gate.release();
+      await freed;
+      await lot.gate.acquire(false);
+    }
+    // Past PARKED_BATCH only before the class, once a request has waited for its answer (its deadline and
+    // confirmation are ahead) and until the class's confirmations are in (see PARKED_BATCH_BEFORE_CLASS).
+    const classAhead = s.shouldConfirm() && lot.silences > 0 && (votes.length === 0 || votesIn < votes.length);
+    const full = i >= PARKED_BATCH && !classAhead;
+    if (lot.stop || full || env.signal?.aborted === true) {
       lot.gate.release();
       break;
     }

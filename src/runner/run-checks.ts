@@ -17,7 +17,7 @@ import { BATCH_WIDTHS, keptStands, readWith, runBatch, sideBySideWidth, type Rea
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { PARKED_BATCH, runParked, type Turn } from './parked.js';
+import { PARKED_BATCH, PARKED_BATCH_BEFORE_CLASS, runParked, type Turn } from './parked.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -234,7 +234,8 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     }
     if (batch.size === 0 && typeof side === 'object' && side.mode === 'waits-side-by-side' && !side.fellBack) {
       const runs = (c: Check): boolean => applies(c, opts.profile, env) && s.blockCause(c) === null && s.baselineFailed === null;
-      const members = batchFrom(ordered, i, PARKED_BATCH, runs);
+      // As many as a batch may start (parked.ts says how many it does; the rest start the next batch).
+      const members = batchFrom(ordered, i, s.shouldConfirm() ? PARKED_BATCH_BEFORE_CLASS : PARKED_BATCH, runs);
       if (members.length >= 2) batch = await runWaitsSideBySide(members.map((k) => ordered[k]!), members, opts, s, tagsFor(members), memos, side);
     }
     opts.onEvent?.({ type: 'check-start', id: check.id, index: i });

@@ -345,6 +345,11 @@ export class Scheduler {
     return this.flipped || this.confirmedInARow < CONFIRMED_CLASS;
   }
 
+  /** No confirmation has flipped a verdict: a class of silences may still stand (Prerun.covered). */
+  classHolds(): boolean {
+    return !this.flipped;
+  }
+
   /**
    * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
    * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after

@@ -19,7 +19,7 @@ import { Connection } from '../wire/connection.js';
 import { latin1 } from '../wire/bytes.js';
 import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
-import { confirmDeadline } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmDeadline, largeSilence } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
 import { SILENCE_FLOOR_MS, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
@@ -111,9 +111,12 @@ export type BatchEnd<R> = { kept: Prerun<R>[] } | { dropped: NonNullable<Extract
  * threw, a connection was refused, the process exited), nor past the first `width` while the server's
  * silences are not yet a class and a verdict that rests on a deadline has to be confirmed, or the batch
  * has run longer than the quiet window's floor (SILENCE_FLOOR_MS: a unit still waiting may be such a
- * silence). Until the class stands, each silence costs the deadline and a confirmation: met in the first
- * `width` together, they cost it once, and the class, once the loop has counted them, spares the rest; a
- * batch that went on starting units would meet them one round after another.
+ * silence), unless the confirmations the class waits for are out. Until the class stands, a silence costs
+ * the deadline and a confirmation: the first CONFIRMED_CLASS silences the class counts are confirmed side
+ * by side, units go on starting while those confirmations are out (the batch waits for them anyway), and
+ * a later such silence waits for them beside the batch: all found the same failure, the class stands
+ * behind it as it will once the loop has counted them (Prerun.covered); one did not, it is confirmed on
+ * its own, as one at a time.
  * The outcomes kept are those of the units started, a prefix of the `n`: the rest run in a later batch.
  */
 export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Promise<BatchEnd<R>> {
@@ -125,6 +128,19 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   let stop = false;
   let mustConfirm = false;
   const startedAt = performance.now();
+  // The batch's confirmations that count toward the class of silences (the first CONFIRMED_CLASS), each
+  // resolving with whether it found the same failure; the later silences that wait for them.
+  const votes: Promise<boolean>[] = [];
+  let votesIn = 0;
+  const covering: Promise<void>[] = [];
+  // Woken when a unit ends or a confirmation of the class starts (see worker).
+  const wakers: Array<() => void> = [];
+  const wake = (): void => wakers.splice(0).forEach((w) => w());
+  let inFlight = 0;
+  const confirm = async (i: number, p: Prerun<R>): Promise<void> => {
+    mustConfirm = true;
+    if (!stop && !control.exited()) p.confirm = await u.run(i, confirmDeadline(env.timeoutMs), true);
+  };
   const one = async (i: number): Promise<void> => {
     const first = await u.run(i, env.timeoutMs, false);
     const p: Prerun<R> = { first };
@@ -134,17 +150,56 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
       return;
     }
     if (!s.needsConfirming(u.verdict(first), u.exchanges(first))) return;
-    mustConfirm = true;
-    if (!stop && !control.exited()) p.confirm = await u.run(i, confirmDeadline(env.timeoutMs), true);
+    // A silence the class would count: the first CONFIRMED_CLASS are confirmed, a later one waits for them
+    // beside the batch (its worker goes on) and is covered when they all found the same failure.
+    const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first));
+    if (counted && votes.length >= CONFIRMED_CLASS) {
+      covering.push(
+        Promise.all(votes.slice(0, CONFIRMED_CLASS)).then(async (v) => {
+          if (v.every(Boolean)) p.covered = true;
+          else await confirm(i, p);
+        }),
+      );
+      return;
+    }
+    let vote: ((same: boolean) => void) | undefined;
+    if (counted) {
+      votes.push(new Promise<boolean>((resolve) => (vote = resolve)));
+      void votes.at(-1)!.then(() => votesIn++);
+      wake();
+    }
+    try {
+      await confirm(i, p);
+      vote?.(p.confirm !== undefined && u.verdict(p.confirm) === u.verdict(first));
+    } finally {
+      vote?.(false);
+    }
   };
   const worker = async (): Promise<void> => {
     for (;;) {
       if (stop || next >= n || control.exited()) return;
-      if (next >= width && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) return;
-      await one(next++);
+      if (next >= width && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) {
+        // Before the class, past the first `width`: units go on starting while the class's confirmations
+        // are out (the batch waits for them anyway, and the silences met meanwhile are covered by them);
+        // while none has started yet, a unit still running may start one.
+        const classAhead = votes.length > 0 && votesIn < votes.length;
+        if (!classAhead) {
+          if (votes.length > 0 || inFlight === 0) return;
+          await new Promise<void>((w) => wakers.push(w));
+          continue;
+        }
+      }
+      inFlight++;
+      try {
+        await one(next++);
+      } finally {
+        inFlight--;
+        wake();
+      }
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
+  await Promise.all(covering);
   const outcomes = kept.flatMap((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]));
   const exchanges = outcomes.flatMap((r) => [...u.exchanges(r)]);
   let why: Extract<BatchEnd<R>, { dropped: unknown }>['dropped'] | null = null;

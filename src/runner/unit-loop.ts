@@ -50,6 +50,12 @@ export interface Prerun<R> {
   confirm?: R;
   /** The server was not seen there after it (parked.ts: the death to charge to it): the loop asks, as after a unit it ran. */
   unseenAfter?: true;
+  /**
+   * A verdict that rests on a deadline, met while the server's silences were not yet a class, that the
+   * confirmations of its batch (CONFIRMED_CLASS, all the same failure, counted by the loop as it takes
+   * them) stand behind as the class does (parked.ts): taken as it is, as it would be once they are counted.
+   */
+  covered?: true;
 }
 
 /** How the loop ended: the unit was not run (its typed cause), or its last outcome and what the watch found after it. */
@@ -73,7 +79,7 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     let ranHere = pre === undefined;
     let r = pre ? pre.first : await u.run(attempt, o.timeoutMs, false, rerun);
     if (u.settled?.(r)) return { outcome: r, after: null };
-    if (needsConfirming(u, r, o, s)) {
+    if (!(pre?.covered === true && s.classHolds()) && needsConfirming(u, r, o, s)) {
       const first = u.verdict(r);
       // A large request's silence is outside the class of silences (confirmsOutsideClass): its confirmation decides its own verdict only.
       const inClass = !largeSilence(u.exchanges(r));

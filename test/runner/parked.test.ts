@@ -12,9 +12,10 @@ import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import type { DownCause } from '../../src/runner/causes.js';
 import type { ProbeOutcome } from '../../src/runner/liveness.js';
-import { parkAfterMs, PARK_FACTOR, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
-import { Scheduler, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
+import { Scheduler } from '../../src/runner/scheduler.js';
 import { retag } from '../../src/runner/run-checks.js';
+import { runUnit } from '../../src/runner/unit-loop.js';
 import { ex } from './fake-server.js';
 
 const target = { host: '127.0.0.1', port: 9 };
@@ -111,9 +112,9 @@ async function paced(ms: number, beforeClass = false): Promise<Scheduler> {
 }
 
 describe('waits side by side against a server we do not own', () => {
-  it('parks after PARK_FACTOR times the pace (at least the watch floor), and after the probe window before a pace is known', () => {
+  it('parks after PARK_FACTOR times the pace (at least its floor), and after the probe window before a pace is known', () => {
     expect(parkAfterMs(undefined)).toBe(PARK_PROBE_MS);
-    expect(parkAfterMs(1)).toBe(WATCH_FLOOR_MS);
+    expect(parkAfterMs(1)).toBe(PARK_FLOOR_MS);
     expect(parkAfterMs(30)).toBe(30 * PARK_FACTOR);
   });
 
@@ -131,15 +132,78 @@ describe('waits side by side against a server we do not own', () => {
     expect(end.gone).toBeUndefined();
   });
 
-  it('before the class of silences, starts no check once CONFIRMED_CLASS requests have waited for an answer', async () => {
+  /**
+   * Checks whose first attempt is a silence (a failure that rests on a deadline) after `waitMs`, and whose
+   * confirmation finds `confirmVerdict(i)`; `confirmed` lists the checks whose confirmation ran.
+   */
+  function silentChecks(waitMs: number, confirmVerdict: (i: number) => string) {
+    const base = checks(Array.from({ length: 64 }, () => waitMs));
+    const confirmed: number[] = [];
+    const silence = (): Exchange => ({ ...ex('timeout', 0), request: { plan: { bytes: new Uint8Array(10) }, methods: ['GET'] } });
+    const u: ParkedRun<Outcome> = {
+      ...base.u,
+      run: async (i, t, confirming, turn) => {
+        await base.u.run(i, t, confirming, turn);
+        if (confirming) confirmed.push(i);
+        return { verdict: confirming ? confirmVerdict(i) : 'fail', exchanges: [silence()] };
+      },
+    };
+    return { ...base, u, confirmed };
+  }
+
+  it('before the class of silences, confirms the first CONFIRMED_CLASS and covers the later ones with them, checks starting meanwhile', async () => {
     const s = await paced(2, true);
-    const waits = [150, 150, 150, 150, 150];
-    const { u, log, parkedAt } = checks(waits);
-    const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    const { u, log, confirmed } = silentChecks(60, () => 'fail');
+    const end = await runParked(6, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
     expect(oneAtATime(log)).toBe(true);
-    expect(parkedAt).toEqual([0, 1, 2]);
-    expect(end.started).toBe(3);
-    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(3);
+    expect(end.started).toBe(6);
+    // Only the first three silences were confirmed; the others stand on those confirmations.
+    expect(confirmed.sort()).toEqual([0, 1, 2]);
+    expect(end.kept.map((p) => [p?.confirm !== undefined, p?.covered === true])).toEqual([
+      [true, false], [true, false], [true, false], [false, true], [false, true], [false, true],
+    ]);
+  });
+
+  it('before the class of silences, confirms a later silence on its own when a confirmation of the class did not find the same failure', async () => {
+    const s = await paced(2, true);
+    const { u, confirmed } = silentChecks(60, (i) => (i === 1 ? 'pass' : 'fail'));
+    const end = await runParked(5, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    expect(confirmed.sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(end.kept.every((p) => p?.covered === undefined && p?.confirm !== undefined)).toBe(true);
+  });
+
+  it('the loop takes a covered silence as it is, unless a confirmation has flipped a verdict since', async () => {
+    const silent = { verdict: 'fail', exchanges: [{ ...ex('timeout', 0), request: { plan: { bytes: new Uint8Array(10) }, methods: ['GET'] } }] };
+    const loop = async (s: Scheduler) => {
+      let ran = 0;
+      await runUnit({ id: 'status.x', family: 'status' }, s, { run: async () => (ran++, silent), verdict: (r) => r.verdict, exchanges: (r) => r.exchanges }, { timeoutMs: TIMEOUT, watched: false, pre: { first: silent, covered: true } });
+      return ran;
+    };
+    expect(await loop(await paced(2, true))).toBe(0);
+    const flipped = await paced(2, true);
+    flipped.confirmed(false);
+    expect(await loop(flipped)).toBe(1);
+  });
+
+  it('starts the next check only once a waiting one has taken its turn back when every place to wait is taken', async () => {
+    const s = await paced(2);
+    const waits = [300, 300, 20, 300];
+    const { u, log, parkedAt } = checks(waits);
+    let probes = 0;
+    // Two park (their probes answered); check 2's probe comes late: no more than two wait at once.
+    const end = await runParked(waits.length, u, {
+      s,
+      target,
+      profile: referenceProfile,
+      timeoutMs: TIMEOUT,
+      ask: { probe: async () => (++probes === 3 ? (await sleep(260), 'answered') : 'answered'), gone: async () => null },
+    });
+    expect(oneAtATime(log)).toBe(true);
+    expect(parkedAt.slice(0, 2)).toEqual([0, 1]);
+    // Check 3 did not start (and hold the turn through a wait it could not park) before check 0 came back.
+    expect(log.indexOf('act 3')).toBeGreaterThan(log.lastIndexOf('act 0'));
+    expect(parkedAt).toContain(3);
+    expect(end.kept.filter((p) => p !== undefined)).toHaveLength(4);
   });
 
   it('an exchange that ends while its park probe is still out is not held up by it, and keeps its turn', async () => {

@@ -4,7 +4,8 @@
  * was refused, keeps nothing and the server is started again (uncharged); the verdicts that rest on a
  * deadline are confirmed in the batch, with the longer deadline; a batch runs at most its width at once,
  * the next unit starting as one ends, and before the class of silences grows past its width only while
- * nothing needs confirming and for its first 500 ms; a kept outcome stands only when
+ * nothing needs confirming and for its first 500 ms, or while the class's confirmations are out (the later
+ * silences then covered by them); a kept outcome stands only when
  * what the run learned meanwhile could not have changed it; and the loop takes a kept outcome as it is,
  * without running the unit again.
  */
@@ -143,6 +144,38 @@ describe('a batch side by side', () => {
     const { u } = units([ok, ok, ok, ok], () => {}, (i) => (i === 0 ? SILENCE_FLOOR_MS + 100 : i === 1 ? SILENCE_FLOOR_MS + 50 : 2));
     const end = await runBatch(4, u, env(scheduler(srv), srv, 2));
     expect('kept' in end && end.kept.length).toBe(2);
+  });
+
+  it('before the class, goes on starting units while the class\'s confirmations are out, and covers the later silences with them', async () => {
+    const srv = fakeServer();
+    const silent = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const ok = { verdict: 'pass', exchanges: [ex('response')] };
+    const outcomes = [silent, silent, silent, ok, silent, silent, ok, ok];
+    const confirmed: number[] = [];
+    // Each confirmation takes 60 ms (a longer deadline); every first attempt 2 ms.
+    const u: BatchRun<Outcome> = {
+      run: async (i, _t, confirming) => {
+        if (confirming) confirmed.push(i);
+        await new Promise((r) => setTimeout(r, confirming ? 60 : 2));
+        return outcomes[i]!;
+      },
+      verdict: (r) => r.verdict,
+      exchanges: (r) => r.exchanges,
+      settled: () => false,
+    };
+    const end = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 4));
+    if (!('kept' in end)) throw new Error('not kept');
+    expect(end.kept).toHaveLength(8);
+    expect(confirmed.sort()).toEqual([0, 1, 2]);
+    expect(end.kept.map((p) => p.covered === true)).toEqual([false, false, false, false, true, true, false, false]);
+    // One of them not the same failure: a later silence is confirmed on its own.
+    const flips = [...outcomes];
+    const u2: BatchRun<Outcome> = { ...u, run: async (i, t, c) => (c && i === 1 ? (await u.run(i, t, c), ok) : u.run(i, t, c)) };
+    confirmed.length = 0;
+    const end2 = await runBatch(flips.length, u2, env(scheduler(srv), srv, 4));
+    if (!('kept' in end2)) throw new Error('not kept');
+    expect(end2.kept.some((p) => p.covered === true)).toBe(false);
+    expect(confirmed.sort()).toEqual([0, 1, 2, 4, 5]);
   });
 
   it("watches for an exit after a batch with connections ended without an answer as after its units one at a time: the habit's short watch once three of them lived on", async () => {
