@@ -4,7 +4,7 @@
  * the same deaths, charged to the same checks. Five kinds of server: one that crashes on a request of a
  * batch (the batch is dropped, the server started again, the batch run one check at a time), a silent one
  * (its deadline verdicts confirmed in the batch), one with a pool of 8 threads (batches of 7, so none waits
- * in its queue), two that go wrong on split requests (the split checks side by side with each other, and
+ * in its queue), two that go wrong on split requests (the split checks one at a time between batches, and
  * the property cases run ahead: src/runner/property-cases.ts), and one that serves one client at a time
  * (never side by side).
  */
@@ -66,7 +66,7 @@ describe.concurrent('checks side by side find what one check at a time finds', (
     expect(side!.run.sideBySide).toMatchObject({ mode: 'side-by-side' });
     expect(verdicts(side!)).toEqual(verdicts(serial!));
     expect(verdicts(side!)['metamorphic.prop.split-invariance']).toBe('fail');
-    // The split checks themselves ran side by side (with each other), and found the same.
+    // The split checks themselves run one at a time (nothing else under way), and found the same.
     expect(verdicts(side!)['metamorphic.split.two-pieces-same-answer']).toBe('fail');
     // The cases of the properties that held ran side by side, not one at a time.
     const reason = (g: GradeResult) => g.run.checks.find((c) => c.id === 'metamorphic.prop.head-is-get-without-body')?.reason;

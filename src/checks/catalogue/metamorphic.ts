@@ -57,6 +57,8 @@ function splitCheck(id: string, requirement: string, plan: (bytes: Uint8Array, p
     cite: 'RFC 9112 §2 (HTTP/1.1 messages are a byte stream; TCP segmentation is not part of the message)',
     // A server that answers a split request differently reads message boundaries from its reads.
     impact: 'desync',
+    // Alone: see the group's header.
+    sideBySide: false,
     async run(ctx) {
       const plain = req(fill(get(), ctx));
       return sameStatus(ctx, plain, (ea) => {
@@ -97,8 +99,10 @@ async function headMatchesGet(ctx: CheckContext, target: string, setup: SentRequ
 /**
  * Metamorphic relations that need no spec: the same request gives the same answer however it arrives.
  * Those that compare statuses only may run side by side (each on connections of its own, its records its
- * own, no large request): a split's pieces are still paused apart on its own connection (splitPauseMs),
- * and a server late to read the first piece can only hide its bug, never fail. Those that compare a
+ * own, no large request), but for the split requests: their pieces are paused apart (splitPauseMs), and a
+ * server kept busy by other checks' clients is late to read the first piece and reads both as one, which
+ * hides its bug (seen in the zoo matrix on split-differs, once, with 48 requests waiting beside it, and
+ * in a grade side by side). They run one at a time, with nothing else under way. Those that compare a
  * body or its length (HEAD against GET, two GETs) read the known path, a listing another check's write
  * changes: one at a time.
  */
@@ -136,6 +140,7 @@ export const metamorphicChecks: Check[] = checkGroup({ prefix: 'metamorphic', fa
     level: 'MUST',
     follows: AFTER_SPLIT,
     requirement: 'A POST whose body arrives 100 ms after its head (more on a server that answers slowly) gets the same answer as when it arrives whole.',
+    sideBySide: false,
     source: STREAM,
     cite: 'RFC 9112 §6',
     needs: 'reference',
