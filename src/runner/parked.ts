@@ -34,6 +34,15 @@ export const PARKED_MAX = 48;
 /** How long the park probe may take to be answered (it ends as soon as it is). */
 export const PARK_PROBE_MS = 250;
 
+/**
+ * Before the class of silences, a request still unanswered this long after it parked has its check's
+ * confirmation (the longer deadline) start at once, beside it, rather than once its deadline has passed:
+ * the class's first confirmations then end 1.5 s sooner. A confirmation started for a request that is
+ * answered after all is waited for and set aside. A correct server answers a request within this; the
+ * class needs CONFIRMED_CLASS confirmations, so no more than that run early at once.
+ */
+export const EARLY_CONFIRM_AFTER_MS = 500;
+
 /** See parkAfterMs. */
 export const PARK_FACTOR = 4;
 /**
@@ -106,7 +115,11 @@ export class Turn {
   /** How long it waited to take its turn back behind other checks (not the check's own time). */
   queuedMs = 0;
 
-  constructor(private readonly lot: Lot) {}
+  /** `onSilence`: called when a request of this attempt parks waiting for its answer. */
+  constructor(
+    private readonly lot: Lot,
+    private readonly onSilence?: () => void,
+  ) {}
 
   /** Before an action: takes the turn back if it was given up. */
   async hold(): Promise<void> {
@@ -178,6 +191,7 @@ export class Turn {
       if (awaitingAnswer) lot.silences++;
       lot.peak = Math.max(lot.peak, lot.parked);
       lot.gate.release();
+      if (awaitingAnswer) this.onSilence?.();
       return true;
     }
     // Not answered in time: no more waiting clients than now (the probe's own end is waited for).
@@ -254,8 +268,24 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   const votes: Promise<boolean>[] = [];
   let votesIn = 0;
 
-  const attempt = async (i: number, timeoutMs: number, confirming: boolean): Promise<{ r: R; there: boolean }> => {
-    const turn = new Turn(lot);
+  // Called with the turn held, before an attempt starts: every place to wait is taken, so it waits (its turn
+  // given up) until a waiting one has taken its turn back. Started now, a silence it met could not park, and
+  // it would hold the turn through its whole wait while the waits that had ended could not take theirs back
+  // to close (every later check one at a time).
+  const room = async (): Promise<void> => {
+    while (lot.parked > 0 && lot.parked >= lot.maxParked && !lot.stop) {
+      const freed = new Promise<void>((wake) => lot.freed.push(wake));
+      lot.gate.release();
+      await freed;
+      await lot.gate.acquire(false);
+    }
+  };
+  // Confirmations started early (see EARLY_CONFIRM_AFTER_MS), in flight or taken, and all of them started.
+  let early = 0;
+  const earlies: Promise<unknown>[] = [];
+
+  const attempt = async (i: number, timeoutMs: number, confirming: boolean, onSilence?: () => void): Promise<{ r: R; there: boolean }> => {
+    const turn = new Turn(lot, onSilence);
     const r = await u.run(i, timeoutMs, confirming, turn);
     await turn.hold();
     if (u.settled(r)) {
@@ -270,18 +300,42 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   // Called with the turn held; gives it up at the end.
   const one = async (i: number): Promise<void> => {
     let holding = true;
+    // Before the class, a request still unanswered EARLY_CONFIRM_AFTER_MS after it parked starts this
+    // check's confirmation at once, beside it (at most CONFIRMED_CLASS such at a time).
+    let started: Promise<{ r: R; there: boolean }> | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const startEarly = (): void => {
+      if (started || timer || !s.shouldConfirm()) return;
+      timer = setTimeout(() => {
+        if (started || lot.stop || early >= CONFIRMED_CLASS || !s.shouldConfirm()) return;
+        early++;
+        started = (async () => {
+          await lot.gate.acquire(false);
+          try {
+            await room();
+            return await attempt(i, confirmDeadline(env.timeoutMs), true);
+          } finally {
+            lot.gate.release();
+          }
+        })();
+        earlies.push(started.catch(() => undefined));
+      }, EARLY_CONFIRM_AFTER_MS);
+    };
     try {
-      const first = await attempt(i, env.timeoutMs, false);
+      const first = await attempt(i, env.timeoutMs, false, startEarly);
+      clearTimeout(timer);
       const p: Prerun<R> = { first: first.r };
       kept[i] = p;
       if (!first.there) return;
       if (!s.needsConfirming(u.verdict(first.r), u.exchanges(first.r))) {
+        // A confirmation started early for nothing: its place goes to another silence.
+        if (started) early--;
         verified[i] = true;
         return;
       }
       // A silence the class would count (see the function's header).
       const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first.r));
-      if (counted && votes.length >= CONFIRMED_CLASS) {
+      if (counted && votes.length >= CONFIRMED_CLASS && !started) {
         lot.gate.release();
         holding = false;
         const covered = (await Promise.all(votes.slice(0, CONFIRMED_CLASS))).every(Boolean);
@@ -301,7 +355,16 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
         void votes.at(-1)!.then(() => votesIn++);
       }
       try {
-        const confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);
+        let confirm: { r: R; there: boolean };
+        if (started) {
+          // Started early, beside the first attempt: it acts in turns of its own.
+          lot.gate.release();
+          holding = false;
+          confirm = await started;
+        } else {
+          await room();
+          confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);
+        }
         p.confirm = confirm.r;
         verified[i] = confirm.there;
         vote?.(confirm.there && u.verdict(confirm.r) === u.verdict(first.r));
@@ -310,6 +373,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
         vote?.(false);
       }
     } finally {
+      clearTimeout(timer);
       if (holding) lot.gate.release();
     }
   };
@@ -318,15 +382,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   let started = 0;
   for (let i = 0; i < n; i++) {
     if (i > 0) await lot.gate.acquire(false);
-    // Every place to wait is taken: the next check starts once a waiting one has taken its turn back. Started
-    // now, a silence it met could not park, and it would hold the turn through its whole wait while the
-    // waits that had ended could not take theirs back to close (every later check one at a time).
-    while (lot.parked > 0 && lot.parked >= lot.maxParked && !lot.stop) {
-      const freed = new Promise<void>((wake) => lot.freed.push(wake));
-      lot.gate.release();
-      await freed;
-      await lot.gate.acquire(false);
-    }
+    await room();
     // Past PARKED_BATCH only before the class, once a request has waited for its answer (its deadline and
     // confirmation are ahead) and until the class's confirmations are in (see PARKED_BATCH_BEFORE_CLASS).
     const classAhead = s.shouldConfirm() && lot.silences > 0 && (votes.length === 0 || votesIn < votes.length);
@@ -339,6 +395,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
     running.push(one(i));
   }
   await Promise.all(running);
+  await Promise.allSettled(earlies);
   await Promise.allSettled(lot.strays);
 
   const end: ParkedEnd<R> = { kept: kept.map((p, i) => (verified[i] ? p : undefined)), peak: lot.peak, started };

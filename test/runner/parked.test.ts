@@ -12,7 +12,7 @@ import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import type { DownCause } from '../../src/runner/causes.js';
 import type { ProbeOutcome } from '../../src/runner/liveness.js';
-import { parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
+import { EARLY_CONFIRM_AFTER_MS, parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
 import { Scheduler } from '../../src/runner/scheduler.js';
 import { retag } from '../../src/runner/run-checks.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
@@ -139,16 +139,20 @@ describe('waits side by side against a server we do not own', () => {
   function silentChecks(waitMs: number, confirmVerdict: (i: number) => string) {
     const base = checks(Array.from({ length: 64 }, () => waitMs));
     const confirmed: number[] = [];
+    // In order: when each confirmation started and each first attempt ended.
+    const events: string[] = [];
     const silence = (): Exchange => ({ ...ex('timeout', 0), request: { plan: { bytes: new Uint8Array(10) }, methods: ['GET'] } });
     const u: ParkedRun<Outcome> = {
       ...base.u,
       run: async (i, t, confirming, turn) => {
+        if (confirming) events.push(`confirm ${i}`);
         await base.u.run(i, t, confirming, turn);
         if (confirming) confirmed.push(i);
+        else events.push(`first ended ${i}`);
         return { verdict: confirming ? confirmVerdict(i) : 'fail', exchanges: [silence()] };
       },
     };
-    return { ...base, u, confirmed };
+    return { ...base, u, confirmed, events };
   }
 
   it('before the class of silences, confirms the first CONFIRMED_CLASS and covers the later ones with them, checks starting meanwhile', async () => {
@@ -170,6 +174,35 @@ describe('waits side by side against a server we do not own', () => {
     const end = await runParked(5, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
     expect(confirmed.sort()).toEqual([0, 1, 2, 3, 4]);
     expect(end.kept.every((p) => p?.covered === undefined && p?.confirm !== undefined)).toBe(true);
+  });
+
+  it('before the class, starts the confirmation of a request still unanswered EARLY_CONFIRM_AFTER_MS after it parked, beside it', async () => {
+    const s = await paced(2, true);
+    const { u, log, confirmed, events } = silentChecks(EARLY_CONFIRM_AFTER_MS + 300, () => 'fail');
+    const end = await runParked(1, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    expect(oneAtATime(log)).toBe(true);
+    expect(confirmed).toEqual([0]);
+    expect(end.kept[0]?.confirm).toBeDefined();
+    // Beside the first attempt, not after it.
+    expect(events).toEqual(['confirm 0', 'first ended 0']);
+  });
+
+  it('sets aside a confirmation started early for a request answered after all', async () => {
+    const s = await paced(2, true);
+    const base = checks([EARLY_CONFIRM_AFTER_MS + 150]);
+    const confirmed: number[] = [];
+    const u: ParkedRun<Outcome> = {
+      ...base.u,
+      run: async (i, t, confirming, turn) => {
+        await base.u.run(i, t, confirming, turn);
+        if (confirming) confirmed.push(i);
+        return { verdict: 'pass', exchanges: [ex('response', 10)] };
+      },
+    };
+    const end = await runParked(1, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
+    expect(confirmed).toEqual([0]);
+    expect(end.kept[0]).toBeDefined();
+    expect(end.kept[0]?.confirm).toBeUndefined();
   });
 
   it('the loop takes a covered silence as it is, unless a confirmation has flipped a verdict since', async () => {
