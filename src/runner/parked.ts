@@ -281,7 +281,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
     }
   };
   // Confirmations started early (see EARLY_CONFIRM_AFTER_MS), in flight or taken, and all of them started.
-  let early = 0;
+  let earlyOut = 0;
   const earlies: Promise<unknown>[] = [];
 
   const attempt = async (i: number, timeoutMs: number, confirming: boolean, onSilence?: () => void): Promise<{ r: R; there: boolean }> => {
@@ -302,14 +302,14 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
     let holding = true;
     // Before the class, a request still unanswered EARLY_CONFIRM_AFTER_MS after it parked starts this
     // check's confirmation at once, beside it (at most CONFIRMED_CLASS such at a time).
-    let started: Promise<{ r: R; there: boolean }> | undefined;
+    let earlyConfirm: Promise<{ r: R; there: boolean }> | undefined;
     let timer: NodeJS.Timeout | undefined;
     const startEarly = (): void => {
-      if (started || timer || !s.shouldConfirm()) return;
+      if (earlyConfirm || timer || !s.shouldConfirm()) return;
       timer = setTimeout(() => {
-        if (started || lot.stop || early >= CONFIRMED_CLASS || !s.shouldConfirm()) return;
-        early++;
-        started = (async () => {
+        if (earlyConfirm || lot.stop || earlyOut >= CONFIRMED_CLASS || !s.shouldConfirm()) return;
+        earlyOut++;
+        earlyConfirm = (async () => {
           await lot.gate.acquire(false);
           try {
             await room();
@@ -318,7 +318,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
             lot.gate.release();
           }
         })();
-        earlies.push(started.catch(() => undefined));
+        earlies.push(earlyConfirm.catch(() => undefined));
       }, EARLY_CONFIRM_AFTER_MS);
     };
     try {
@@ -329,13 +329,13 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
       if (!first.there) return;
       if (!s.needsConfirming(u.verdict(first.r), u.exchanges(first.r))) {
         // A confirmation started early for nothing: its place goes to another silence.
-        if (started) early--;
+        if (earlyConfirm) earlyOut--;
         verified[i] = true;
         return;
       }
       // A silence the class would count (see the function's header).
       const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first.r));
-      if (counted && votes.length >= CONFIRMED_CLASS && !started) {
+      if (counted && votes.length >= CONFIRMED_CLASS && !earlyConfirm) {
         lot.gate.release();
         holding = false;
         const covered = (await Promise.all(votes.slice(0, CONFIRMED_CLASS))).every(Boolean);
@@ -356,11 +356,11 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
       }
       try {
         let confirm: { r: R; there: boolean };
-        if (started) {
+        if (earlyConfirm) {
           // Started early, beside the first attempt: it acts in turns of its own.
           lot.gate.release();
           holding = false;
-          confirm = await started;
+          confirm = await earlyConfirm;
         } else {
           await room();
           confirm = await attempt(i, confirmDeadline(env.timeoutMs), true);

@@ -53,7 +53,8 @@ export interface Prerun<R> {
   /**
    * A verdict that rests on a deadline, met while the server's silences were not yet a class, that the
    * confirmations of its batch (CONFIRMED_CLASS, all the same failure, counted by the loop as it takes
-   * them) stand behind as the class does (parked.ts): taken as it is, as it would be once they are counted.
+   * them) stand behind as the class does (parked.ts, side-by-side.ts): taken as it is, as it would be once
+   * they are counted, unless a confirmation has flipped a verdict by then (Scheduler.classHolds).
    */
   covered?: true;
 }
