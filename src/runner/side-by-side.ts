@@ -243,9 +243,10 @@ export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
  *   confirmation), and for the quiet window:
  *   - a window as long or longer now: an exchange that ended by itself ends the same; one that ran out of
  *     time did so at the same window (a longer one might have seen more);
- *   - a shorter window now: an exchange that ran out of time never paused that long before (read now, it
- *     ends with the same bytes, at the window or at the deadline), and one that ended by itself took less
- *     than that window in all.
+ *   - a shorter window now: an exchange that ran out of time, or got every answer it asked for, never
+ *     paused that long before a byte came (read now, it ends with the same bytes, at the window or at the
+ *     deadline, or as it did: the window does not cut the watch after the answers), and one that ended
+ *     otherwise (a close, a reset before its answers) took less than that window in all.
  * Otherwise the check runs again, one at a time, as it would have without side by side.
  */
 export function keptStands(first: readonly Exchange[], confirmed: readonly Exchange[] | null, then: ReadWith, now: ReadWith): boolean {
@@ -255,7 +256,10 @@ export function keptStands(first: readonly Exchange[], confirmed: readonly Excha
   const windowThen = then.at.silenceMs ?? Infinity;
   const windowNow = now.at.silenceMs ?? Infinity;
   if (windowNow >= windowThen) return first.every((x) => x.kind !== 'timeout' || windowNow === windowThen);
-  return first.every((x) => (x.kind === 'timeout' ? longestPauseMs(x) : x.elapsedMs) < windowNow - 1);
+  // The quiet window cuts only a wait for an answer (ExchangeOptions.silenceMs): an exchange that got every
+  // answer it asked for is read the same when no byte of it came after a pause that long (what followed its
+  // answers, a watch for a close or for more, is not cut by it).
+  return first.every((x) => (x.kind === 'timeout' || x.kind === 'response' ? longestPauseMs(x) : x.elapsedMs) < windowNow - 1);
 }
 
 /** The longest wait for bytes inside an exchange: from a byte sent or received to the next byte received. */

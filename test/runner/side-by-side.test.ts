@@ -284,4 +284,12 @@ describe('a kept outcome, once the run has learned more', () => {
     // A window as long or longer now: an answer that came ends the same.
     expect(keptStands([answeredAfter(800)], null, read({ silenceMs: 900 }), read({ silenceMs: 1200 }))).toBe(true);
   });
+
+  it('keeps an answer that came at once and was then watched longer than the quiet window (the window does not cut that watch)', () => {
+    const watched = { ...answeredAfter(20), elapsedMs: 1020 };
+    expect(keptStands([watched], null, read({}), read({ silenceMs: 500 }))).toBe(true);
+    // A close with no answer after 800 ms would be a silence at 500 ms now.
+    const closed = { ...ex('closed-without-response'), elapsedMs: 800, transcript: [{ dir: 'sent' as const, atMs: 0, bytes: new Uint8Array(10) }] };
+    expect(keptStands([closed], null, read({}), read({ silenceMs: 500 }))).toBe(false);
+  });
 });
