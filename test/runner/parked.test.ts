@@ -96,6 +96,12 @@ const askScript = (probe: () => ProbeOutcome, gone: (n: number) => DownCause | n
   };
 };
 
+/** The server always there, every park probe answered, the `late`-th only after `ms` (too late to park on). */
+const lateProbe = (late: number, ms: number) => {
+  let probes = 0;
+  return { probe: async (): Promise<ProbeOutcome> => (++probes === late ? (await sleep(ms), 'answered') : 'answered'), gone: async () => null };
+};
+
 /** A scheduler whose pace is known (`ms` for each of the answers measured), and its silences a class unless `beforeClass`. */
 async function paced(ms: number, beforeClass = false): Promise<Scheduler> {
   const s = scheduler();
@@ -222,15 +228,8 @@ describe('waits side by side against a server we do not own', () => {
     const s = await paced(2);
     const waits = [300, 300, 20, 300];
     const { u, log, parkedAt } = checks(waits);
-    let probes = 0;
     // Two park (their probes answered); check 2's probe comes late: no more than two wait at once.
-    const end = await runParked(waits.length, u, {
-      s,
-      target,
-      profile: referenceProfile,
-      timeoutMs: TIMEOUT,
-      ask: { probe: async () => (++probes === 3 ? (await sleep(260), 'answered') : 'answered'), gone: async () => null },
-    });
+    const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: lateProbe(3, 260) });
     expect(oneAtATime(log)).toBe(true);
     expect(parkedAt.slice(0, 2)).toEqual([0, 1]);
     // Check 3 did not start (and hold the turn through a wait it could not park) before check 0 came back.
@@ -297,15 +296,8 @@ describe('waits side by side against a server we do not own', () => {
     const s = await paced(2);
     const waits = [120, 120, 120, 120];
     const { u, log, parkedAt } = checks(waits);
-    let probes = 0;
     // The first probe is answered; the second is not (in time): no more than one waits at once from then.
-    const end = await runParked(waits.length, u, {
-      s,
-      target,
-      profile: referenceProfile,
-      timeoutMs: TIMEOUT,
-      ask: { probe: async () => (++probes === 2 ? (await sleep(400), 'answered') : 'answered'), gone: async () => null },
-    });
+    const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: lateProbe(2, 400) });
     expect(oneAtATime(log)).toBe(true);
     expect(parkedAt[0]).toBe(0);
     expect(end.peak).toBe(1);
