@@ -57,13 +57,10 @@ export interface PropertyOutcome {
  * The time a shrink may spend in cases that waited on a deadline (a case with an exchange that ran out
  * of time) before it stops with the counterexample it reached: SHRINK_BUDGET_FACTOR deadlines, at least
  * SHRINK_BUDGET_MIN_MS. A shrink against a fast server never meets it; one against a server that hangs
- * on its cases would otherwise pay a deadline per step, for minutes. Once the server's silences are a
- * class a failing step waits the quiet window (500 ms), so 4 s is eight such steps; with 8 s, two shrinks
- * of the zoo's buggy servers (te-byte-sweep on single-recv, keep-alive-equivalence on
- * wrong-content-length) took 4–6 s of a 20 s fuzz.
+ * on its cases would otherwise pay a deadline per step, for minutes.
  */
-export const SHRINK_BUDGET_FACTOR = 2;
-export const SHRINK_BUDGET_MIN_MS = 4000;
+export const SHRINK_BUDGET_FACTOR = 4;
+export const SHRINK_BUDGET_MIN_MS = 8000;
 
 export function shrinkBudgetMs(timeoutMs: number): number {
   return Math.max(SHRINK_BUDGET_MIN_MS, SHRINK_BUDGET_FACTOR * timeoutMs);
