@@ -383,8 +383,9 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   for (let i = 0; i < n; i++) {
     if (i > 0) await lot.gate.acquire(false);
     await room();
-    // Past PARKED_BATCH only before the class, once a request has waited for its answer (its deadline and
-    // confirmation are ahead) and until the class's confirmations are in (see PARKED_BATCH_BEFORE_CLASS).
+    // Past PARKED_BATCH only before the class, once a request has parked waiting for its answer (it may be a
+    // silence, its deadline and confirmation ahead; a slow answer counts too, and only makes the batch
+    // longer) and until the class's confirmations are in (see PARKED_BATCH_BEFORE_CLASS).
     const classAhead = s.shouldConfirm() && lot.silences > 0 && (votes.length === 0 || votesIn < votes.length);
     const full = i >= PARKED_BATCH && !classAhead;
     if (lot.stop || full || env.signal?.aborted === true) {

@@ -13,11 +13,11 @@ import { splitPauseMs } from '../windows.js';
  * Sends `a` and `b` (each on a fresh connection) and requires the same status. `b` may be made from
  * `a`'s exchange (a split request paces its pieces by how fast the server answered `a`: splitPause).
  */
-async function sameStatus(ctx: CheckContext, a: SentRequest, then: SentRequest | ((ea: Exchange) => SentRequest), what: string): Promise<CheckRun> {
+async function sameStatus(ctx: CheckContext, a: SentRequest, second: SentRequest | ((ea: Exchange) => SentRequest), what: string): Promise<CheckRun> {
   const ea = await ctx.send(a, { headOnly: true });
   const expected = [`the same status as the plain request (${describeExchange(ea)})`];
   if (!answered(ea)) return result('blocked', `not judged: the plain request got ${describeExchange(ea)}`, expected, ea, a);
-  const b = typeof then === 'function' ? then(ea) : then;
+  const b = typeof second === 'function' ? second(ea) : second;
   const eb = await ctx.send(b, { headOnly: true });
   if (answered(eb) && statusOf(eb) === statusOf(ea)) return result('pass', `${what}: ${describeExchange(eb)} both times`, expected, eb, b, { exchanges: [ea, eb] });
   return result('fail', `${what} got ${describeExchange(eb)}, but the plain request got ${describeExchange(ea)}`, expected, eb, b, { exchanges: [ea, eb] });
