@@ -32,8 +32,12 @@ time.sleep(0.7)
 sys.exit(0)
 `;
 
-/** Answers one client, closes its listener, and takes 700 ms to exit with code 0 (an interpreter's way out, loaded). */
-const EXITS_SLOWLY = LEAVES_SLOWLY.replace('c.close()\n', 'c.close()\ns.close()\n');
+/**
+ * Closes its listener once it has read its one client's request (so the next connection, made after the
+ * answer, is refused whatever the load), answers, and takes 700 ms to exit with code 0 (an interpreter's
+ * way out, loaded).
+ */
+const EXITS_SLOWLY = LEAVES_SLOWLY.replace('c.recv(65536)\n', 'c.recv(65536)\ns.close()\n');
 
 const started = childrenKilledAfterEach();
 
