@@ -164,8 +164,8 @@ export interface ExchangeOptions {
   watchMs?: number;
   /**
    * The runner's offer to wait for this exchange's answer beside other work (side by side against a
-   * server it does not own: see runner/parked.ts). Only an exchange on a fresh connection (exchange())
-   * takes it.
+   * server it does not own: see runner/parked.ts). An exchange on a fresh connection (exchange()) takes
+   * it; one on a kept connection through parkable().
    */
   park?: ParkHook;
 }
@@ -173,8 +173,8 @@ export interface ExchangeOptions {
 /**
  * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
  * byte came for `afterMs` (none at all, or none more), the exchange calls `park()` once (it may say no);
- * if it said yes, the exchange calls `resume()` before it closes its connection (the close is an action
- * the server sees, and the runner takes its turn back for it). Only the time at which others act changes,
+ * if it said yes, the exchange calls `resume()` before it closes its connection or returns on a kept one
+ * (the close, or the next request, is an action the server sees, and the runner takes its turn back for it). Only the time at which others act changes,
  * never how long this exchange waits or what it reads.
  */
 export interface ParkHook {
@@ -398,6 +398,20 @@ export class KeepAliveConnection {
 }
 
 /**
+ * Runs `go`, an exchange of `plan` on `s`, under the runner's offer to park (ParkHook): if it parked, the
+ * turn is taken back before this returns, so what the caller does next on the connection (its close,
+ * another request on a kept connection) is taken in turn.
+ */
+export async function parkable<T>(s: KeepAliveConnection, plan: SendPlan, park: ParkHook | undefined, go: () => Promise<T>): Promise<T> {
+  const watch = park ? watchToPark(s, plan, park) : null;
+  try {
+    return await go();
+  } finally {
+    if (watch && (await watch.stop())) await park!.resume();
+  }
+}
+
+/**
  * Watches an exchange on `s` for the moment to offer `hook.park()`: the whole of `plan` sent, and no
  * byte sent or received for `hook.afterMs` (looked at every quarter of it; a server that answered part, or
  * all, and then waits is waited on as one that said nothing). `stop()` ends the watch when the
@@ -405,6 +419,8 @@ export class KeepAliveConnection {
  */
 function watchToPark(s: KeepAliveConnection, plan: SendPlan, hook: ParkHook): { stop(): Promise<boolean> } {
   const conn = s.conn;
+  // A kept connection counts what it sent before this exchange too.
+  const sentBefore = conn.sentBytes;
   const abort = new AbortController();
   const step = Math.max(1, Math.ceil(hook.afterMs / 4));
   let asked: Promise<boolean> | null = null;
@@ -416,7 +432,7 @@ function watchToPark(s: KeepAliveConnection, plan: SendPlan, hook: ParkHook): { 
     while (!abort.signal.aborted) {
       await sleepAbortable(step, undefined, { signal: abort.signal }).catch(() => undefined);
       if (abort.signal.aborted || conn.state !== 'open') return;
-      if (conn.sentBytes < plan.bytes.length || conn.receivedBytes !== seen) {
+      if (conn.sentBytes - sentBefore < plan.bytes.length || conn.receivedBytes !== seen) {
         seen = conn.receivedBytes;
         quietSince = null;
         continue;
@@ -459,17 +475,12 @@ export async function exchange(endpoint: Endpoint, plan: SendPlan, opts: Exchang
     };
   }
   let ex: Exchange;
-  // Parked (see ParkHook): the turn is taken back before the close.
-  const park = opts.park;
-  const watch = park ? watchToPark(s, plan, park) : null;
   try {
-    ex = await s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) });
+    ex = await parkable(s, plan, opts.park, () => s.exchange(plan, { ...opts, timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - t0)) }));
   } catch (err) {
-    if (watch && (await watch.stop())) await park!.resume();
     await s.close(opts.peerCloseMs);
     throw err;
   }
-  if (watch && (await watch.stop())) await park!.resume();
   const closeIgnored = await s.close(opts.peerCloseMs);
   return closeIgnored === undefined ? ex : { ...ex, closeIgnored };
 }

@@ -4,7 +4,7 @@
  * a clean exit), the oracle and the canary, and record names no other unit or run uses.
  */
 import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, type Exchange, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, parkable, type Exchange, type ExchangeOptions } from '../client/exchange.js';
 import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -126,8 +126,9 @@ export function makeContext(
     },
     paceMs: () => scheduler?.paceMs(),
     openConnection: async () => {
-      // A connection the check keeps: its exchanges are actions too, and it never gives up its turn.
-      turn?.keepOwn();
+      // A connection the check keeps: opening it, each exchange on it and its close are actions taken in
+      // the unit's turn; an exchange on it that meets silence may give the turn up while it waits, and
+      // takes it back before it returns (parked.ts).
       await turn?.hold();
       // Its exchanges get the run's quiet window as ctx.send's do (only the window: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
@@ -135,7 +136,21 @@ export function makeContext(
       const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet);
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();
-      return 'refused' in s ? null : s;
+      if ('refused' in s) return null;
+      if (turn) {
+        const conn = s;
+        const plain = conn.exchange.bind(conn);
+        conn.exchange = async (plan, o) => {
+          await turn.hold();
+          turn.begin();
+          try {
+            return await parkable(conn, plan, turn.hook(), () => plain(plan, o));
+          } finally {
+            turn.end();
+          }
+        };
+      }
+      return s;
     },
   };
 }

@@ -111,7 +111,6 @@ export class Turn {
   /** The turn was given up by a request that waits on the server (counted in Lot.parked), not by a wait on another check. */
   private parked = false;
   private active = 0;
-  private keepsOwn = false;
   /** How long it waited to take its turn back behind other checks (not the check's own time). */
   queuedMs = 0;
 
@@ -150,9 +149,8 @@ export class Turn {
     }
   }
 
-  /** The hook for an exchange on a fresh connection, or none when this check may not park. */
-  hook(): ParkHook | undefined {
-    if (this.keepsOwn) return undefined;
+  /** The hook for an exchange (on a fresh connection or a kept one). */
+  hook(): ParkHook {
     return { afterMs: this.lot.parkAfterMs, park: (awaiting, ended) => this.park(awaiting, ended), resume: () => this.hold() };
   }
 
@@ -165,14 +163,9 @@ export class Turn {
     this.active--;
   }
 
-  /** The check keeps a connection of its own (ctx.openConnection): it never parks. */
-  keepOwn(): void {
-    this.keepsOwn = true;
-  }
-
   private async park(awaitingAnswer: boolean, ended: AbortSignal): Promise<boolean> {
     const lot = this.lot;
-    if (ended.aborted || !this.holds || this.active !== 1 || this.keepsOwn || lot.stop || lot.parked >= lot.maxParked) return false;
+    if (ended.aborted || !this.holds || this.active !== 1 || lot.stop || lot.parked >= lot.maxParked) return false;
     const probe = lot.probe();
     // The exchange ending first (its answer came) ends the question: it goes on holding the turn, and the
     // probe is waited for to its end with the batch.

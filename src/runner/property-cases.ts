@@ -11,13 +11,32 @@
  * ahead (that server is not one whose cases overlap well). Only when the server is still there after a
  * wave (runBatch: its process runs, nothing was refused, a silence is asked of its socket) is the wave
  * kept; a server gone or hung is started again, uncharged, and the property runs as without this, which
- * finds and charges what happened. Returns data; never prints.
+ * finds and charges what happened.
+ *
+ * Against a server the runner does not own (`--target`), the cases run ahead only where the catalogue's
+ * waits overlapped and the server kept answering beside them (parked.ts); after each wave it is asked
+ * once (a liveness probe). It cannot be started again: a server found gone or hung after a wave keeps
+ * nothing, and the property runs one case at a time, finds it gone and is charged with it, saying that
+ * its cases ran side by side and that `--serial` names the case (AheadResult.wentAway). Returns data;
+ * never prints.
  */
 import fc from 'fast-check';
 import type { Exchange } from '../client/exchange.js';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext } from '../checks/types.js';
+import type { Profile } from '../model/profile.js';
+import type { Endpoint } from '../wire/types.js';
+import { probeAlive } from './liveness.js';
+import type { Scheduler } from './scheduler.js';
 import { runBatch, type BatchEnv } from './side-by-side.js';
+
+/**
+ * How many cases run ahead at once against a server the runner does not own, where the catalogue's
+ * waits overlapped beside it (parked.ts): the widest a server the runner starts is asked to serve
+ * (STALLED_TRIED). Cases a narrower server queues are answered late, not lost (and a case that met a
+ * silence ends the running ahead).
+ */
+export const AHEAD_WIDTH_AT_TARGET = 16;
 
 /** How a generated value is known again in fast-check's run: its printed form (fast-check's own). */
 export function caseKey(value: unknown): string {
@@ -63,38 +82,53 @@ function recording(ctx: CheckContext, into: AheadCase): CheckContext {
   };
 }
 
+/** Where the cases run ahead: a server the runner owns (BatchEnv), or one it does not (a `--target`). */
+export type AheadEnv = BatchEnv | { s: Scheduler; target: Endpoint; profile: Profile; timeoutMs: number };
+
+/** The cases that held cleanly ahead (caseKey, one entry per case), and whether a `--target` was found gone or hung after a wave. */
+export interface AheadResult {
+  held: string[];
+  wentAway?: 'refused' | 'hung';
+}
+
 /**
- * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time, and
- * returns the keys (caseKey) of those that held cleanly, one entry per case (see the file's header). No
- * wave starts once the run may not go on (a wall limit, a signal: Scheduler.blockCause) or after
- * `untilMs` (performance.now(): the property's share of a time budget).
+ * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time (see
+ * the file's header). No wave starts once the run may not go on (a wall limit, a signal:
+ * Scheduler.blockCause) or after `untilMs` (performance.now(): the property's share of a time budget).
  */
-export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: BatchEnv, untilMs = Infinity): Promise<string[]> {
+export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: AheadEnv, untilMs = Infinity): Promise<AheadResult> {
   const held: string[] = [];
   for (let start = 0; start < values.length; start += width) {
     if (env.s.blockCause(def) !== null || performance.now() >= untilMs) break;
     const wave = values.slice(start, start + width);
     const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false }));
-    const end = await runBatch<AheadCase>(wave.length, {
-      run: async (i) => {
-        const c = cases[i]!;
-        try {
-          c.held = (await def.verify(recording(ctx, c), wave[i]!)) === null;
-        } catch {
-          c.threw = true;
-        }
-        return c;
-      },
-      // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
-      verdict: () => 'pass',
-      exchanges: (c) => c.exchanges,
-      settled: (c) => c.threw,
-    }, env);
-    if ('dropped' in end) return [];
+    const run = async (i: number): Promise<AheadCase> => {
+      const c = cases[i]!;
+      try {
+        c.held = (await def.verify(recording(ctx, c), wave[i]!)) === null;
+      } catch {
+        c.threw = true;
+      }
+      return c;
+    };
+    if ('control' in env) {
+      const end = await runBatch<AheadCase>(wave.length, {
+        run,
+        // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
+        verdict: () => 'pass',
+        exchanges: (c) => c.exchanges,
+        settled: (c) => c.threw,
+      }, env);
+      if ('dropped' in end) return { held: [] };
+    } else {
+      await Promise.all(wave.map((_, i) => run(i)));
+      const gone = await probeAlive(env.target, env.profile, env.timeoutMs, env.s.probeCloseMs());
+      if (gone !== null) return { held: [], wentAway: gone };
+    }
     cases.forEach((c, i) => {
       if (heldClean(c)) held.push(caseKey(wave[i]));
     });
     if (!cases.every(heldClean)) break;
   }
-  return held;
+  return { held };
 }

@@ -8,7 +8,7 @@ import type { Endpoint } from '../wire/types.js';
 import { applyAfter } from './charges.js';
 import { makeContext } from './context.js';
 import { runUnit } from './unit-loop.js';
-import { caseKey, casesAhead } from './property-cases.js';
+import { caseKey, casesAhead, type AheadEnv } from './property-cases.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
@@ -40,7 +40,8 @@ export interface PropertyRunOptions {
   shrinkBudgetMs?: number;
   /**
    * How many cases of a property that declares `casesSideBySide` may run ahead at once (property-cases.ts):
-   * the width the catalogue's checks ran side by side at, with a server we own. Absent: one at a time.
+   * the width the catalogue's checks ran side by side at, with a server we own; AHEAD_WIDTH_AT_TARGET
+   * where the catalogue's waits overlapped at a server we do not. Absent: one at a time.
    */
   aheadWidth?: number;
 }
@@ -84,11 +85,17 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   }
   // The cases that already held side by side (property-cases.ts): fast-check's run takes them as held.
   const ahead = new Map<string, number>();
-  if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.control && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
+  // Whether a server we do not own was found gone or hung after a wave of cases ahead (said in the verdict).
+  let wentAway: 'refused' | 'hung' | undefined;
+  if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
     const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
-    const batchEnv = { s: opts.scheduler, first: def.id, control: opts.control, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
-    for (const key of await casesAhead(def, ctx, values, opts.aheadWidth, batchEnv, timeLimitMs ? t0 + timeLimitMs : Infinity)) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+    const where = { s: opts.scheduler, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
+    const aheadEnv: AheadEnv = opts.control ? { ...where, first: def.id, control: opts.control } : where;
+    const r = await casesAhead(def, ctx, values, opts.aheadWidth, aheadEnv, timeLimitMs ? t0 + timeLimitMs : Infinity);
+    for (const key of r.held) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+    wentAway = r.wentAway;
   }
+  const aheadNote = wentAway === undefined ? '' : `; before this, its cases ran ${opts.aheadWidth} at a time and the server ${wentAway === 'refused' ? 'went away' : 'stopped answering'} after them (--serial runs them one at a time and names the case)`;
   const heldAhead = (value: T): boolean => {
     if (ahead.size === 0) return false;
     const key = caseKey(value);
@@ -155,7 +162,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   if (!failedRun && down !== null) {
     // Judged no further against a refusing socket; the scheduler's watch says whether the server is gone.
     const d: Omit<CheckRun, 'verdict'> = down;
-    return { held, result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
+    return { held, result: { ...base, verdict: 'fail', runs: cases, failures: 1, durationMs, reason: `the server refused connections during this property (${d.reason})${aheadNote}`, expected: d.expected, actual: d.actual, exchanges: d.exchanges } };
   }
   const f: Omit<CheckRun, 'verdict'> = last!;
   const verdict = levelledVerdict(levelUnder(def, opts.profile), 'fail', opts.strict ?? false);
@@ -168,7 +175,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     runs: details.numRuns,
     failures: 1,
     durationMs,
-    reason: f.reason,
+    reason: f.reason + aheadNote,
     expected: f.expected,
     actual: f.actual,
     exchanges: f.exchanges,

@@ -4,6 +4,7 @@ import { BASELINE_ID } from '../checks/catalogue/baseline.js';
 import type { CorpusEntry } from '../corpus/store.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
+import { AHEAD_WIDTH_AT_TARGET } from './property-cases.js';
 import { replayCorpus, type ReplayResult } from './replay-corpus.js';
 import { finish, learnBaseline, runChecks, unreachableFrom } from './run-checks.js';
 import { runProperties, type PropertyOutcome } from './run-properties.js';
@@ -115,9 +116,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   if (more.sideBySide) result.sideBySide = more.sideBySide;
   offset += rest.length;
 
-  // Property cases run ahead side by side only where the catalogue's checks did, and stayed kept.
+  // Property cases run ahead side by side only where the catalogue's checks did, or their waits did at a
+  // server we do not own, and stayed kept.
   const side = more.sideBySide;
-  const aheadWidth = side?.mode === 'side-by-side' && side.fellBack === undefined ? side.width : undefined;
+  const aheadWidth = side?.mode === 'side-by-side' && side.fellBack === undefined ? side.width : side?.mode === 'waits-side-by-side' && side.fellBack === undefined ? AHEAD_WIDTH_AT_TARGET : undefined;
   const outcomes = await runProperties(opts.properties, {
     ...base,
     ...(aheadWidth !== undefined ? { aheadWidth } : {}),

@@ -1,7 +1,7 @@
 /**
  * Waits side by side against a --target (src/runner/parked.ts), on zoo servers over loopback: the same
  * verdicts as one check at a time (`serial`) for a server that leaves requests unanswered, with requests
- * really waiting at once; a server that crashes is charged to the same check either way; and a server
+ * really waiting at once (on fresh connections, and on connections a check keeps); a server that crashes is charged to the same check either way; and a server
  * that fails the slow-client check (one client at a time), or a run without that check, runs one check at a
  * time and says why.
  */
@@ -56,6 +56,20 @@ describe('waits side by side against a --target', () => {
     // The slow-client check ran right after the baseline, and passed: it is what let the waits overlap.
     expect(side.checks[1]!.id).toBe(SLOW_CLIENT);
     expect(side.checks[1]!.verdict).toBe('pass');
+  }, 120_000);
+
+  it('lets a request on a connection a check keeps wait beside the others, judged as one at a time', async () => {
+    // wrong-content-length promises more body than it sends: a second request on a kept connection waits
+    // out its quiet window (after the class; its deadline before it).
+    const prefixes = ['connection.keep-alive.'];
+    const side = await run('wrong-content-length', prefixes, false);
+    const serial = await run('wrong-content-length', prefixes, true);
+    expect(verdicts(side)).toEqual(verdicts(serial));
+    const kept = ['connection.keep-alive.second-request-answered', 'connection.keep-alive.after-body-request'];
+    for (const id of kept) expect([id, verdicts(side)[id]]).toEqual([id, 'fail']);
+    // Those checks' requests are on connections they keep: they waited at once.
+    const sb = side.sideBySide as Extract<RunResult['sideBySide'], { mode: 'waits-side-by-side' }>;
+    expect(sb.peak).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
   it('charges a crash to the same check as one check at a time, and blocks the rest', async () => {

@@ -1,10 +1,11 @@
 /**
  * A property's cases side by side (src/runner/property-cases.ts). Without a network: which cases are
  * remembered as held (only those that held with every exchange answered), a wave that was not all clean
- * holds ends the running ahead, and a server that exits during a wave keeps nothing and is started again,
- * uncharged. On loopback (a tiny server of the test's own): a property run with its cases ahead reaches
- * the same verdict, counterexample, path and shrinks as one case at a time, sends the cases that held only
- * once, and really overlaps them.
+ * holds ends the running ahead, a server that exits during a wave keeps nothing and is started again,
+ * uncharged, and a server the runner does not own is asked after each wave. On loopback (a tiny server of
+ * the test's own): a property run with its cases ahead reaches the same verdict, counterexample, path and
+ * shrinks as one case at a time, sends the cases that held only once, and really overlaps them; a
+ * `--target` gone after a wave charges the property, which says so.
  */
 import net from 'node:net';
 import fc from 'fast-check';
@@ -79,7 +80,7 @@ describe('cases run ahead (no network)', () => {
     const srv = fakeServer();
     const { ctx, seen } = fakeContext(() => ex('response'));
     const values = Array.from({ length: 10 }, (_, i) => i);
-    const held = await casesAhead(intProperty(() => false), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    const { held } = await casesAhead(intProperty(() => false), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
     expect(held).toEqual(values.map(caseKey));
     expect(seen.most).toBe(4);
     expect(srv.restarts).toBe(0);
@@ -89,7 +90,7 @@ describe('cases run ahead (no network)', () => {
     const srv = fakeServer();
     const { ctx, seen } = fakeContext(() => ex('response'));
     const values = Array.from({ length: 12 }, (_, i) => i);
-    const held = await casesAhead(intProperty((n) => n === 5), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    const { held } = await casesAhead(intProperty((n) => n === 5), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
     expect(held).toEqual([0, 1, 2, 3, 4, 6, 7].map(caseKey));
     expect(seen.sent).toBe(8);
   });
@@ -100,10 +101,21 @@ describe('cases run ahead (no network)', () => {
     const stop = new AbortController();
     stop.abort({ kind: 'interrupted', signal: 'SIGINT' });
     const aborted = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv, signal: stop.signal });
-    expect(await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(aborted, srv))).toEqual([]);
+    expect((await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(aborted, srv))).held).toEqual([]);
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv });
-    expect(await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(s, srv), performance.now() - 1)).toEqual([]);
+    expect((await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 2, env(s, srv), performance.now() - 1)).held).toEqual([]);
     expect(seen.sent).toBe(0);
+  });
+
+  it('against a server it does not own, asks it after each wave and keeps nothing when it is gone', async () => {
+    // No control: a `--target`. The fake context answers every case; nothing listens at the target, so
+    // the probe after the first wave is refused.
+    const { ctx, seen } = fakeContext(() => ex('response'));
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT });
+    const r = await casesAhead(intProperty(() => false), ctx, Array.from({ length: 9 }, (_, i) => i), 3, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT });
+    expect(r).toEqual({ held: [], wentAway: 'refused' });
+    expect(seen.sent).toBe(3);
+    expect(seen.most).toBe(3);
   });
 
   it('keeps nothing when the server exited during a wave, and starts it again, uncharged', async () => {
@@ -112,7 +124,7 @@ describe('cases run ahead (no network)', () => {
       srv.kill();
       return ex('reset');
     });
-    const held = await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 3, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
+    const { held } = await casesAhead(intProperty(() => false), ctx, [1, 2, 3], 3, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
     expect(held).toEqual([]);
     expect(srv.restarts).toBe(1);
     expect(srv.deaths).toEqual([]);
@@ -140,17 +152,66 @@ describe('a property with its cases ahead, on loopback', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  /** Runs the property against the test's server, with its cases ahead (`width`) or one at a time. */
-  async function run(def: PropertyDef<number>, width?: number) {
+  /**
+   * Runs the property against the test's server, with its cases ahead (`width`) or one at a time, as a
+   * server the runner owns or (`owned: false`) as a `--target`.
+   */
+  async function run(def: PropertyDef<number>, width?: number, owned = true, at = port) {
     const srv = fakeServer();
-    const t = { host: '127.0.0.1', port };
-    const s = new Scheduler({ target: t, profile: referenceProfile, timeoutMs: 2000, control: srv });
+    const t = { host: '127.0.0.1', port: at };
+    const control = owned ? { control: srv } : {};
+    const s = new Scheduler({ target: t, profile: referenceProfile, timeoutMs: 2000, ...control });
     let calls = 0;
     const counted: PropertyDef<number> = { ...def, verify: (ctx, n) => (calls++, def.verify(ctx, n)) };
     live.most = 0;
-    const out = await runProperty(counted, { target: t, profile: referenceProfile, timeoutMs: 2000, seed: 42, runs: 30, control: srv, scheduler: s, ...(width ? { aheadWidth: width } : {}) });
+    const out = await runProperty(counted, { target: t, profile: referenceProfile, timeoutMs: 2000, seed: 42, runs: 30, ...control, scheduler: s, ...(width ? { aheadWidth: width } : {}) });
     return { out, calls, most: live.most };
   }
+
+  it('against a server it does not own (a --target): the same verdicts and counterexample, the cases overlapped', async () => {
+    const passing = intProperty(() => false);
+    const ahead = await run(passing, 8, false);
+    expect(ahead.out.result.reason).toBe('30 cases held (30 of them run side by side)');
+    expect(ahead.calls).toBe(30);
+    expect(ahead.most).toBeGreaterThan(1);
+    const failing = intProperty((n) => n >= 400);
+    const serial = await run(failing, undefined, false);
+    const aheadFail = await run(failing, 8, false);
+    expect(aheadFail.out.result.verdict).toBe('fail');
+    expect(aheadFail.out.failure).toEqual(serial.out.failure);
+    expect(aheadFail.out.result.reason).toBe(serial.out.result.reason);
+  });
+
+  it('a --target gone after a wave of cases: charged to the property, which says its cases ran side by side', async () => {
+    // Answers 5 requests, then closes its listener: the wave of 8 meets refusals, the probe after it too.
+    let answered = 0;
+    const leaving = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', () => {
+        if (++answered === 5) leaving.close();
+        sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((r) => leaving.listen(0, '127.0.0.1', () => r()));
+    const at = (leaving.address() as net.AddressInfo).port;
+    try {
+      // Fails a case that was not answered.
+      const answers: PropertyDef<number> = {
+        ...intProperty(() => false),
+        verify: async (ctx, n) => {
+          const x = await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: x\r\n\r\n`) }, methods: ['GET'] });
+          return x.kind === 'response' ? null : { reason: `${n}: ${x.kind}`, expected: [], actual: '', exchanges: [x] };
+        },
+      };
+      const gone = await run(answers, 8, false, at);
+      expect(gone.out.result.verdict).toBe('fail');
+      expect(gone.out.result.reason).toMatch(/^the server refused connections during this property \(.*\); before this, its cases ran 8 at a time and the server went away after them \(--serial runs them one at a time and names the case\)$/);
+      // The wave of 8, then the first case one at a time (refused): nothing more.
+      expect(gone.calls).toBe(9);
+    } finally {
+      if (leaving.listening) await new Promise<void>((r) => leaving.close(() => r()));
+    }
+  });
 
   it('passes as one case at a time does, sending each case once, several at a time', async () => {
     const def = intProperty(() => false);
