@@ -19,7 +19,7 @@ import type { Endpoint } from '../wire/types.js';
 import type { DownCause } from './causes.js';
 import { CONFIRMED_CLASS, confirmDeadline, largeSilence } from './deadlines.js';
 import { probeOnce, type ProbeOutcome } from './liveness.js';
-import type { Scheduler } from './scheduler.js';
+import { SILENCE_FACTOR, type Scheduler } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 
 /** A batch starts up to this many checks (each batch ends with its slowest wait) … */
@@ -35,13 +35,21 @@ export const PARKED_MAX = 48;
 export const PARK_PROBE_MS = 250;
 
 /**
- * Before the class of silences, a request still unanswered this long after it parked has its check's
- * confirmation (the longer deadline) start at once, beside it, rather than once its deadline has passed:
- * the class's first confirmations then end 1.5 s sooner. A confirmation started for a request that is
- * answered after all is waited for and set aside. A correct server answers a request within this; the
- * class needs CONFIRMED_CLASS confirmations, so no more than that run early at once.
+ * Before the class of silences, a request still unanswered for earlyConfirmAfterMs after it parked has
+ * its check's confirmation (the longer deadline) start at once, beside it, rather than once its deadline
+ * has passed: the class's first confirmations then end 1.9 s sooner. A confirmation started for a request
+ * that is answered after all is waited for and set aside. The wait is SILENCE_FACTOR times the server's
+ * pace (a correct server answers within it), at least EARLY_CONFIRM_FLOOR_MS, and
+ * EARLY_CONFIRM_BEFORE_PACE_MS while the pace is not known; the class needs CONFIRMED_CLASS
+ * confirmations, so no more than that run early at once.
  */
-export const EARLY_CONFIRM_AFTER_MS = 500;
+export const EARLY_CONFIRM_FLOOR_MS = 100;
+export const EARLY_CONFIRM_BEFORE_PACE_MS = 500;
+
+/** See EARLY_CONFIRM_FLOOR_MS: how long after it parked a request unanswered has its confirmation start early. */
+export function earlyConfirmAfterMs(paceMs: number | undefined): number {
+  return paceMs === undefined ? EARLY_CONFIRM_BEFORE_PACE_MS : Math.max(EARLY_CONFIRM_FLOOR_MS, Math.ceil(SILENCE_FACTOR * paceMs));
+}
 
 /** See parkAfterMs. */
 export const PARK_FACTOR = 4;
@@ -273,7 +281,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
       await lot.gate.acquire(false);
     }
   };
-  // Confirmations started early (see EARLY_CONFIRM_AFTER_MS), in flight or taken, and all of them started.
+  // Confirmations started early (see earlyConfirmAfterMs), in flight or taken, and all of them started.
   let earlyOut = 0;
   const earlies: Promise<unknown>[] = [];
 
@@ -293,7 +301,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   // Called with the turn held; gives it up at the end.
   const one = async (i: number): Promise<void> => {
     let holding = true;
-    // Before the class, a request still unanswered EARLY_CONFIRM_AFTER_MS after it parked starts this
+    // Before the class, a request still unanswered earlyConfirmAfterMs after it parked starts this
     // check's confirmation at once, beside it (at most CONFIRMED_CLASS such at a time).
     let earlyConfirm: Promise<{ r: R; there: boolean }> | undefined;
     let timer: NodeJS.Timeout | undefined;
@@ -312,7 +320,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
           }
         })();
         earlies.push(earlyConfirm.catch(() => undefined));
-      }, EARLY_CONFIRM_AFTER_MS);
+      }, earlyConfirmAfterMs(s.paceMs()));
     };
     try {
       const first = await attempt(i, env.timeoutMs, false, startEarly);

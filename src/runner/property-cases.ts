@@ -3,11 +3,12 @@
  * catalogue's checks ran side by side and stayed kept, side-by-side.ts), a property that declares
  * `casesSideBySide` (its cases change no state another case reads, and none is large) has the cases
  * fast-check is about to generate run ahead, `width` at a time, each on connections of its own. A case
- * that held with every exchange answered (bytes back, no deadline, no refusal) is remembered as held, and
- * fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
- * without sending it again. Nothing else is remembered: a case that failed, met silence, a close with
- * nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink and every
- * replay rests on a case run alone, as before. A wave that was not all clean holds ends the running
+ * that held with every exchange answered (bytes back, no deadline, no refusal), or left unanswered while
+ * the server answered a client that came after it (a witnessed silence: heldClean), is remembered as held,
+ * and fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
+ * without sending it again. Nothing else is remembered: a case that failed, met a silence not witnessed,
+ * a close with nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink
+ * and every replay rests on a case run alone, as before. A wave that was not all clean holds ends the running
  * ahead (that server is not one whose cases overlap well). Only when the server is still there after a
  * wave (runBatch: its process runs, nothing was refused, a silence is asked of its socket) is the wave
  * kept; a server gone or hung is started again, uncharged, and the property runs as without this, which
@@ -21,12 +22,13 @@
  * never prints.
  */
 import fc from 'fast-check';
-import type { Exchange } from '../client/exchange.js';
+import { parkable, type Exchange, type ParkHook } from '../client/exchange.js';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
-import { probeAlive } from './liveness.js';
+import { probeAlive, probeOnce } from './liveness.js';
+import { PARK_PROBE_MS } from './parked.js';
 import type { Scheduler } from './scheduler.js';
 import { runBatch, type BatchEnv } from './side-by-side.js';
 
@@ -43,26 +45,64 @@ export function caseKey(value: unknown): string {
   return fc.stringify(value);
 }
 
-/** A case that ran ahead: whether it held, and what its exchanges were (a refused connection counts as one). */
+/**
+ * A case that ran ahead: whether it held, what its exchanges were (a refused connection counts as one),
+ * and which of them met silence while the server answered a client that came after (witnessed).
+ */
 interface AheadCase {
   held: boolean;
   exchanges: Exchange[];
   refused: boolean;
   threw: boolean;
+  witnessed: Set<Exchange>;
 }
 
-/** Did the case hold with every exchange answered (bytes back, no deadline reached, nothing refused)? */
-export function heldClean(c: Pick<AheadCase, 'held' | 'exchanges' | 'refused' | 'threw'>): boolean {
-  return c.held && !c.refused && !c.threw && c.exchanges.length > 0 && c.exchanges.every((x) => x.kind !== 'timeout' && x.kind !== 'refused' && x.receivedBytes > 0);
+/**
+ * Did the case hold with every exchange answered (bytes back, no deadline reached, nothing refused), or
+ * met with a witnessed silence: a request left unanswered while the server answered the witness probe,
+ * sent after it on a fresh connection (WITNESS_AFTER_MS), as a parked request's silence is taken against
+ * a `--target` (parked.ts). Such a silence is the server's own, not the load of the cases beside it: one
+ * at a time it meets the same silence, and the case holds (a property does not judge what was not
+ * answered) as it did here.
+ */
+export function heldClean(c: Pick<AheadCase, 'held' | 'exchanges' | 'refused' | 'threw'> & { witnessed?: ReadonlySet<Exchange> }): boolean {
+  const clean = (x: Exchange): boolean => (x.kind === 'timeout' ? c.witnessed?.has(x) === true : x.kind !== 'refused' && x.receivedBytes > 0);
+  return c.held && !c.refused && !c.threw && c.exchanges.length > 0 && c.exchanges.every(clean);
 }
 
-/** The context of one case run ahead: `ctx`, with every exchange it makes recorded in `into`. */
-function recording(ctx: CheckContext, into: AheadCase): CheckContext {
+/**
+ * A request of a case ahead that has waited this long for its answer, its bytes all sent and nothing
+ * more come, has the server asked once on a fresh connection (the liveness probe, which must be answered
+ * within PARK_PROBE_MS while the request still waits): the witness that makes its silence its own
+ * (heldClean). Shorter than the quiet window's floor (SILENCE_FLOOR_MS), so the probe is decided before
+ * the silence is.
+ */
+export const WITNESS_AFTER_MS = 100;
+
+/** The hook an exchange of a case ahead calls once it has waited WITNESS_AFTER_MS for its answer: asks the witness, never parks. */
+function witnessHook(env: AheadEnv, saw: () => void): ParkHook {
+  return {
+    afterMs: WITNESS_AFTER_MS,
+    park: async (awaitingAnswer, ended) => {
+      if (!awaitingAnswer || ended.aborted) return false;
+      const outcome = await probeOnce(env.target, env.profile, PARK_PROBE_MS, env.s.probeCloseMs());
+      // Answered while this request still waited (its exchange had not ended by then).
+      if (outcome === 'answered' && !ended.aborted) saw();
+      return false;
+    },
+    resume: async () => {},
+  };
+}
+
+/** The context of one case run ahead: `ctx`, with every exchange it makes recorded in `into`, its silences witnessed. */
+function recording(ctx: CheckContext, into: AheadCase, env: AheadEnv): CheckContext {
   return {
     ...ctx,
     send: async (req, o) => {
-      const x = await ctx.send(req, o);
+      let seen = false;
+      const x = await ctx.send(req, { ...o, park: witnessHook(env, () => (seen = true)) });
       into.exchanges.push(x);
+      if (seen) into.witnessed.add(x);
       return x;
     },
     openConnection: async () => {
@@ -72,9 +112,11 @@ function recording(ctx: CheckContext, into: AheadCase): CheckContext {
         return null;
       }
       const exchange = conn.exchange.bind(conn);
-      conn.exchange = async (...args: Parameters<typeof exchange>) => {
-        const x = await exchange(...args);
+      conn.exchange = async (plan, o) => {
+        let seen = false;
+        const x = await parkable(conn, plan, witnessHook(env, () => (seen = true)), () => exchange(plan, o));
         into.exchanges.push(x);
+        if (seen) into.witnessed.add(x);
         return x;
       };
       return conn;
@@ -101,11 +143,11 @@ export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, valu
   for (let start = 0; start < values.length; start += width) {
     if (env.s.blockCause(def) !== null || performance.now() >= untilMs) break;
     const wave = values.slice(start, start + width);
-    const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false }));
+    const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false, witnessed: new Set<Exchange>() }));
     const run = async (i: number): Promise<AheadCase> => {
       const c = cases[i]!;
       try {
-        c.held = (await def.verify(recording(ctx, c), wave[i]!)) === null;
+        c.held = (await def.verify(recording(ctx, c, env), wave[i]!)) === null;
       } catch {
         c.threw = true;
       }

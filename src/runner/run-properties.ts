@@ -26,6 +26,12 @@ export interface PropertyRunOptions {
   casePath?: string;
   /** With `casePath`, for a model-based property: the command sequence's own replay path. */
   commandsPath?: string;
+  /**
+   * With `casePath`: judge that one case and no other (no shrink, no sibling of the path): a
+   * confirmation of a property's failure replays the counterexample the first run reached, with the
+   * longer deadline, rather than searching and shrinking again (confirmCounterexample).
+   */
+  caseOnly?: boolean;
   strict?: boolean;
   runTag?: string;
   onEvent?: (e: RunEvent) => void;
@@ -116,6 +122,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let budgetSpent = false;
   const prop = fc.asyncProperty(def.arbitrary(ctx, opts.commandsPath ? { replayPath: opts.commandsPath } : {}), async (value) => {
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
+    if (opts.caseOnly && cases > 0) return true; // one case only: the rest is not judged
     const shrinking = last !== null;
     if (shrinking && waitedMs >= budgetMs) {
       // Out of budget: the rest of the shrink is not judged, and the counterexample stays the one reached.
@@ -146,6 +153,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);
   const params: fc.Parameters<[T]> = { seed: opts.seed, numRuns: opts.runs, examples };
   if (opts.casePath) params.path = opts.casePath;
+  if (opts.casePath && opts.caseOnly) params.endOnFailure = true;
   if (timeLimitMs) {
     // The time the cases ahead took counts in the property's share.
     params.interruptAfterTimeLimit = Math.max(1, Math.round(timeLimitMs - (performance.now() - t0)));
@@ -187,6 +195,29 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   return { result, failure: { seed: details.seed, path, ...(replayPath ? { replayPath } : {}), counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
 }
 
+/**
+ * The confirmation of a property's failure that rests on a deadline: the counterexample the run reached,
+ * judged again alone with the longer deadline (its seed and path; `caseOnly`), not the whole search and
+ * shrink again (with the 5 s deadline, a shrink's budget is 20 s). Failing again, the result is the
+ * confirmation's (its exchanges, read with the longer deadline) with the run's counts (the case it was,
+ * its shrinks). Holding, the cases after it were never judged: the whole property runs again with the
+ * longer deadline, as every confirmation did before. A run that ended otherwise (no counterexample: a
+ * refusal, a property given its own path) is confirmed by running the property again too.
+ */
+export async function confirmCounterexample<T>(def: PropertyDef<T>, opts: PropertyRunOptions, judged: PropertyOutcome, timeLimitMs?: number): Promise<PropertyOutcome> {
+  const f = judged.failure;
+  const prop = judged.result.property;
+  if (!f || !prop || opts.casePath !== undefined) return runProperty(def, opts, timeLimitMs);
+  const again = await runProperty(def, { ...opts, casePath: f.path, ...(f.replayPath !== undefined ? { commandsPath: f.replayPath } : {}), caseOnly: true }, timeLimitMs);
+  // Held with the longer deadline: the cases after it were never judged; the whole property runs again.
+  if (!again.failure || !again.result.property) return runProperty(def, opts, timeLimitMs);
+  return {
+    ...again,
+    result: { ...again.result, runs: judged.result.runs, property: { ...prop, seed: again.result.property.seed } },
+    failure: { ...again.failure, shrinks: f.shrinks },
+  };
+}
+
 /** Runs every property in turn, sharing the time budget, each under the scheduler (gating and liveness). */
 export async function runProperties(defs: readonly PropertyDef<any>[], opts: PropertyRunOptions): Promise<PropertyOutcome[]> {
   const out: PropertyOutcome[] = [];
@@ -206,9 +237,17 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
       // The same loop as a check's: the gate, a confirmation of a deadline verdict (the same cases with a
       // longer deadline), the watch, and a death confirmed by running the property again on the
       // restarted server (the same seed: the same cases).
+      // The last run that was not a confirmation: a confirmation replays its counterexample.
+      let judged: PropertyOutcome | undefined;
       const end = await runUnit(def, s, {
         // Only a first run has cases run ahead: a confirmation or a rerun after a death runs them one at a time.
-        run: (attempt, timeoutMs, confirming) => runProperty(def, { ...(attempt === 0 && !confirming ? o : serialOpts), timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) }, left),
+        run: async (attempt, timeoutMs, confirming) => {
+          const runOpts: PropertyRunOptions = { ...(attempt === 0 && !confirming ? o : serialOpts), timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) };
+          if (confirming && judged) return confirmCounterexample(def, runOpts, judged, left);
+          const out = await runProperty(def, runOpts, left);
+          judged = out;
+          return out;
+        },
         verdict: (r) => r.result.verdict,
         exchanges: (r) => r.result.exchanges ?? [],
         answeredBefore: (r) => (r.held ?? 0) > 0,

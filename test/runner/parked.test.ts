@@ -12,7 +12,7 @@ import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import type { DownCause } from '../../src/runner/causes.js';
 import type { ProbeOutcome } from '../../src/runner/liveness.js';
-import { EARLY_CONFIRM_AFTER_MS, parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
+import { earlyConfirmAfterMs, parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
 import { Scheduler } from '../../src/runner/scheduler.js';
 import { retag } from '../../src/runner/run-checks.js';
 import { runUnit } from '../../src/runner/unit-loop.js';
@@ -182,9 +182,15 @@ describe('waits side by side against a server we do not own', () => {
     expect(end.kept.every((p) => p?.covered === undefined && p?.confirm !== undefined)).toBe(true);
   });
 
-  it('before the class, starts the confirmation of a request still unanswered EARLY_CONFIRM_AFTER_MS after it parked, beside it', async () => {
+  it('starts a confirmation early SILENCE_FACTOR times the pace after a park, at least 100 ms, 500 ms before a pace is known', () => {
+    expect(earlyConfirmAfterMs(undefined)).toBe(500);
+    expect(earlyConfirmAfterMs(2)).toBe(100);
+    expect(earlyConfirmAfterMs(50)).toBe(1000);
+  });
+
+  it('before the class, starts the confirmation of a request still unanswered earlyConfirmAfterMs after it parked, beside it', async () => {
     const s = await paced(2, true);
-    const { u, log, confirmed, events } = silentChecks(EARLY_CONFIRM_AFTER_MS + 300, () => 'fail');
+    const { u, log, confirmed, events } = silentChecks(earlyConfirmAfterMs(2) + 300, () => 'fail');
     const end = await runParked(1, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
     expect(oneAtATime(log)).toBe(true);
     expect(confirmed).toEqual([0]);
@@ -195,7 +201,7 @@ describe('waits side by side against a server we do not own', () => {
 
   it('sets aside a confirmation started early for a request answered after all', async () => {
     const s = await paced(2, true);
-    const base = checks([EARLY_CONFIRM_AFTER_MS + 150]);
+    const base = checks([earlyConfirmAfterMs(2) + 150]);
     const confirmed: number[] = [];
     const u: ParkedRun<Outcome> = {
       ...base.u,

@@ -69,8 +69,13 @@ describe('cases run ahead (no network)', () => {
     expect(heldClean({ ...base, exchanges: [ex('response')] })).toBe(true);
     expect(heldClean({ ...base, held: false, exchanges: [ex('response')] })).toBe(false);
     expect(heldClean({ ...base, exchanges: [] })).toBe(false);
-    // A silence, or a close with nothing back, may be the load of the others: run again alone.
-    expect(heldClean({ ...base, exchanges: [ex('response'), ex('timeout', 12)] })).toBe(false);
+    // A silence, or a close with nothing back, may be the load of the others: run again alone …
+    const silent = ex('timeout', 12);
+    expect(heldClean({ ...base, exchanges: [ex('response'), silent] })).toBe(false);
+    expect(heldClean({ ...base, exchanges: [ex('response'), silent], witnessed: new Set([ex('timeout', 12)]) })).toBe(false);
+    // … unless the server answered a client that came after it while it waited: its own silence.
+    expect(heldClean({ ...base, exchanges: [ex('response'), silent], witnessed: new Set([silent]) })).toBe(true);
+    expect(heldClean({ ...base, held: false, exchanges: [silent], witnessed: new Set([silent]) })).toBe(false);
     expect(heldClean({ ...base, exchanges: [ex('closed-without-response', 0)] })).toBe(false);
     expect(heldClean({ ...base, exchanges: [ex('closed-without-response', 120)] })).toBe(true);
     expect(heldClean({ ...base, refused: true, exchanges: [ex('response')] })).toBe(false);
@@ -156,15 +161,15 @@ describe('a property with its cases ahead, on loopback', () => {
    * Runs the property against the test's server, with its cases ahead (`width`) or one at a time, as a
    * server the runner owns or (`owned: false`) as a `--target`.
    */
-  async function run(def: PropertyDef<number>, width?: number, owned = true, at = port) {
+  async function run(def: PropertyDef<number>, width?: number, owned = true, at = port, timeoutMs = 2000) {
     const srv = fakeServer();
     const t = { host: '127.0.0.1', port: at };
     const control = owned ? { control: srv } : {};
-    const s = new Scheduler({ target: t, profile: referenceProfile, timeoutMs: 2000, ...control });
+    const s = new Scheduler({ target: t, profile: referenceProfile, timeoutMs, ...control });
     let calls = 0;
     const counted: PropertyDef<number> = { ...def, verify: (ctx, n) => (calls++, def.verify(ctx, n)) };
     live.most = 0;
-    const out = await runProperty(counted, { target: t, profile: referenceProfile, timeoutMs: 2000, seed: 42, runs: 30, ...control, scheduler: s, ...(width ? { aheadWidth: width } : {}) });
+    const out = await runProperty(counted, { target: t, profile: referenceProfile, timeoutMs, seed: 42, runs: 30, ...control, scheduler: s, ...(width ? { aheadWidth: width } : {}) });
     return { out, calls, most: live.most };
   }
 
@@ -180,6 +185,39 @@ describe('a property with its cases ahead, on loopback', () => {
     expect(aheadFail.out.result.verdict).toBe('fail');
     expect(aheadFail.out.failure).toEqual(serial.out.failure);
     expect(aheadFail.out.result.reason).toBe(serial.out.result.reason);
+  });
+
+  it("takes a case ahead whose request met silence while the server answered a later client (its own silence) as held, without sending it again", async () => {
+    // Never answers a path that is a multiple of 7; answers the rest (and the witness probe) at once.
+    const quiet = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', (d) => {
+        const n = /^GET \/(\d+) /.exec(d.toString('latin1'))?.[1];
+        if (n !== undefined && Number(n) % 7 === 0) return;
+        sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((r) => quiet.listen(0, '127.0.0.1', () => r()));
+    const at = (quiet.address() as net.AddressInfo).port;
+    // Holds when its request is not answered (not its business), as split-invariance does.
+    const vacuous: PropertyDef<number> = {
+      ...intProperty(() => false),
+      verify: async (ctx, n) => {
+        await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: x\r\n\r\n`) }, methods: ['GET'] });
+        return null;
+      },
+    };
+    try {
+      for (const owned of [true, false]) {
+        const r = await run(vacuous, 8, owned, at, 400);
+        expect(r.out.result.verdict).toBe('pass');
+        expect(r.out.result.reason).toBe('30 cases held (30 of them run side by side)');
+        // Each case sent once: the silent ones too (fast-check's cases include multiples of 7).
+        expect(r.calls).toBe(30);
+      }
+    } finally {
+      await new Promise<void>((r) => quiet.close(() => r()));
+    }
   });
 
   it('a --target gone after a wave of cases: charged to the property, which says its cases ran side by side', async () => {

@@ -1,10 +1,14 @@
+import net from 'node:net';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import type { PropertyDef } from '../../src/checks/property.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
-import { runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
+import { confirmDeadline } from '../../src/runner/deadlines.js';
+import { runProperties, runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
+import { Scheduler } from '../../src/runner/scheduler.js';
 import { sleep } from '../../src/wire/deadline.js';
+import { fakeServer } from './fake-server.js';
 
 /** An exchange that ran out of time with nothing back (what a case against a hanging server gets). */
 function timedOut(ms: number): Exchange {
@@ -54,5 +58,65 @@ describe('a shrink that waits on deadlines has a budget', () => {
     expect(out.result.verdict).toBe('fail');
     expect(out.failure?.counterexample).toBe(10);
     expect(out.result.property?.shrinkStoppedAtMs).toBeUndefined();
+  });
+});
+
+describe("a property's failure that rests on a deadline is confirmed by its counterexample alone", () => {
+  /** hangingProperty, recording each case judged and its deadline; with `holdsWhenLong`, a case holds under a long deadline. */
+  function recorded(holdsWhenLong: boolean) {
+    const judged: Array<{ n: number; timeoutMs: number }> = [];
+    const inner = hangingProperty(1);
+    const def: PropertyDef<number> = {
+      ...inner,
+      verify: async (ctx, n) => {
+        judged.push({ n, timeoutMs: ctx.timeoutMs });
+        if (holdsWhenLong && ctx.timeoutMs > 1000) return null;
+        return inner.verify(ctx, n);
+      },
+    };
+    return { def, judged };
+  }
+
+  // The server the runner asks after the property (its liveness probe): there, and answering.
+  let server: net.Server;
+  let target = base.target;
+  beforeAll(async () => {
+    server = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const run = async (def: PropertyDef<number>) => {
+    const srv = fakeServer();
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control: srv });
+    const [out] = await runProperties([def], { ...base, target, timeoutMs: 100, seed: 7, control: srv, scheduler: s });
+    return out!;
+  };
+
+  it('judges only the counterexample again, with the longer deadline, and keeps the run\'s case and shrinks', async () => {
+    const { def, judged } = recorded(false);
+    const out = await run(def);
+    const long = judged.filter((j) => j.timeoutMs === confirmDeadline(100));
+    expect(long).toEqual([{ n: 10, timeoutMs: confirmDeadline(100) }]);
+    expect(out.result.verdict).toBe('fail');
+    expect(out.failure?.counterexample).toBe(10);
+    // The case the first run failed at and the shrinks it took, not the replay's (1 case, 0 shrinks).
+    expect(out.result.runs).toBeGreaterThanOrEqual(1);
+    expect(out.result.property?.shrinks).toBeGreaterThan(0);
+    expect(out.failure?.shrinks).toBe(out.result.property?.shrinks);
+  });
+
+  it('runs the whole property again with the longer deadline when the counterexample holds with it', async () => {
+    const { def, judged } = recorded(true);
+    const out = await run(def);
+    const long = judged.filter((j) => j.timeoutMs === confirmDeadline(100));
+    expect(out.result.verdict).toBe('pass');
+    // The replay of the counterexample, then every case of the property.
+    expect(long[0]).toEqual({ n: 10, timeoutMs: confirmDeadline(100) });
+    expect(long.length).toBe(1 + base.runs);
   });
 });
