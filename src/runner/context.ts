@@ -4,7 +4,7 @@
  * a clean exit), the oracle and the canary, and record names no other unit or run uses.
  */
 import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, parkable, type Exchange, type ExchangeOptions } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, parkable, type Exchange, type ExchangeOptions, type ParkHook } from '../client/exchange.js';
 import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -21,6 +21,11 @@ export interface ContextOptions {
   canary?: Canary;
   /** The unit's turn to act on the server, when it runs beside others against a server we do not own (parked.ts). */
   turn?: Turn;
+  /**
+   * Called once a request of the unit has waited `afterMs` for its answer, its bytes all sent (a batch
+   * then may start the unit's confirmation beside it: runBatch). Only watches; never parks.
+   */
+  onWait?: { afterMs: number; waiting: () => void };
 }
 
 /** Memos whose making has ended (CheckContext.memo). */
@@ -48,6 +53,19 @@ export interface Revival {
 function metLeavingProcess(ex: Exchange, scheduler: Scheduler | undefined): boolean {
   if (ex.kind === 'refused') return true;
   return (scheduler?.exitsAfterServing ?? null) !== null && ex.receivedBytes === 0 && (ex.kind === 'reset' || ex.kind === 'closed-without-response');
+}
+
+/** A hook that tells `onWait` when a request has waited for its answer, and never parks. */
+function waitHook(onWait: ContextOptions['onWait']): ParkHook | undefined {
+  if (!onWait) return undefined;
+  return {
+    afterMs: onWait.afterMs,
+    park: async (awaitingAnswer) => {
+      if (awaitingAnswer) onWait.waiting();
+      return false;
+    },
+    resume: async () => {},
+  };
 }
 
 /** The context a check (or property) runs in: its target, deadline, profile and unique record names. */
@@ -82,7 +100,7 @@ export function makeContext(
     send: async (req: SentRequest, o: Partial<ExchangeOptions> = {}) => {
       // Every action on the server is taken in the unit's turn; a silent request may give it up (parked.ts).
       await turn?.hold();
-      const park = turn?.hook();
+      const park = turn?.hook() ?? waitHook(opts.onWait);
       // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
@@ -137,16 +155,16 @@ export function makeContext(
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();
       if ('refused' in s) return null;
-      if (turn) {
+      if (turn || opts.onWait) {
         const conn = s;
         const plain = conn.exchange.bind(conn);
         conn.exchange = async (plan, o) => {
-          await turn.hold();
-          turn.begin();
+          await turn?.hold();
+          turn?.begin();
           try {
-            return await parkable(conn, plan, turn.hook(), () => plain(plan, o));
+            return await parkable(conn, plan, turn?.hook() ?? waitHook(opts.onWait), () => plain(plan, o));
           } finally {
-            turn.end();
+            turn?.end();
           }
         };
       }

@@ -17,7 +17,7 @@ import { BATCH_WIDTHS, keptStands, readWith, runBatch, sideBySideWidth, type Rea
 import type { Prerun } from './unit-loop.js';
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { PARKED_BATCH, PARKED_BATCH_BEFORE_CLASS, runParked, type Turn } from './parked.js';
+import { earlyConfirmAfterMs, PARKED_BATCH, PARKED_BATCH_BEFORE_CLASS, runParked, type Turn } from './parked.js';
 
 export interface RunOptions {
   target: Endpoint;
@@ -77,11 +77,12 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
-async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, turn?: Turn): Promise<CheckAttempt> {
+async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, turn?: Turn, waiting?: () => void): Promise<CheckAttempt> {
   // Whether the server was started again during the attempt (it exits after each client).
   const revival: Revival = { revived: false };
   try {
-    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(turn ? { turn } : {}) }, check.id, ctxTag, memos, s, revival));
+    const onWait = waiting ? { onWait: { afterMs: earlyConfirmAfterMs(s.paceMs()), waiting } } : {};
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(turn ? { turn } : {}), ...onWait }, check.id, ctxTag, memos, s, revival));
     return { run, revived: revival.revived };
   } catch (err) {
     return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -356,9 +357,9 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
   const took = checks.map(() => 0);
   const readWithThen = readWith(s, opts.timeoutMs);
   const end = await runBatch<CheckAttempt>(checks.length, {
-    run: async (k, timeoutMs, confirming) => {
+    run: async (k, timeoutMs, confirming, waiting) => {
       const t = performance.now();
-      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs);
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, undefined, waiting);
       took[k]! += performance.now() - t;
       return a;
     },

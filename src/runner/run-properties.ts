@@ -66,8 +66,8 @@ export interface PropertyOutcome {
  * SHRINK_BUDGET_MIN_MS. A shrink against a fast server never meets it; one against a server that hangs
  * on its cases would otherwise pay a deadline per step, for minutes.
  */
-export const SHRINK_BUDGET_FACTOR = 4;
-export const SHRINK_BUDGET_MIN_MS = 8000;
+export const SHRINK_BUDGET_FACTOR = 2;
+export const SHRINK_BUDGET_MIN_MS = 4000;
 
 export function shrinkBudgetMs(timeoutMs: number): number {
   return Math.max(SHRINK_BUDGET_MIN_MS, SHRINK_BUDGET_FACTOR * timeoutMs);

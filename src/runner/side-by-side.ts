@@ -74,8 +74,12 @@ async function answersWhileStalled(target: Endpoint, profile: Profile, timeoutMs
 
 /** How a batch's units run once, and what is read of an outcome (the unit loop's UnitRun, for a batch). */
 export interface BatchRun<R> {
-  /** Runs unit `i` of the batch once, with the given deadline (`confirming`: the longer one). */
-  run(i: number, timeoutMs: number, confirming: boolean): Promise<R>;
+  /**
+   * Runs unit `i` of the batch once, with the given deadline (`confirming`: the longer one). `waiting`,
+   * when given, is called once a request of the attempt has waited earlyConfirmAfterMs for its answer
+   * (runBatch then may start the unit's confirmation beside it).
+   */
+  run(i: number, timeoutMs: number, confirming: boolean, waiting?: () => void): Promise<R>;
   verdict(r: R): string;
   exchanges(r: R): readonly Exchange[];
   /** An outcome the loop takes as it is (the check itself threw): a batch with one is not kept. */
@@ -116,7 +120,10 @@ export type BatchEnd<R> = { kept: Prerun<R>[] } | { dropped: NonNullable<Extract
  * by side, units go on starting while those confirmations are out (the batch waits for them anyway), and
  * a later such silence waits for them beside the batch: all found the same failure, the class stands
  * behind it as it will once the loop has counted them (Prerun.covered); one did not, it is confirmed on
- * its own, as one at a time.
+ * its own, as one at a time. Before the class, CONFIRMED_CLASS of the width are kept for confirmations
+ * started early: a request of a first attempt still unanswered earlyConfirmAfterMs after it was sent has
+ * its unit's confirmation start at once, beside it, in one of those places (as against a `--target`,
+ * parked.ts); one started for a request answered after all is waited for and set aside.
  * The outcomes kept are those of the units started, a prefix of the `n`: the rest run in a later batch.
  */
 export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Promise<BatchEnd<R>> {
@@ -137,23 +144,38 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   const wakers: Array<() => void> = [];
   const wake = (): void => wakers.splice(0).forEach((w) => w());
   let inFlight = 0;
-  const confirm = async (i: number, p: Prerun<R>): Promise<void> => {
+  // Before the class, the places kept for confirmations started early (a width of at least 5 keeps 3),
+  // those taken, and every one started (each waited for before the batch ends).
+  const reserved = s.shouldConfirm() && width > CONFIRMED_CLASS + 1 ? CONFIRMED_CLASS : 0;
+  const firstWidth = width - reserved;
+  let earlyOut = 0;
+  const earlies: Promise<unknown>[] = [];
+  const confirm = async (i: number, p: Prerun<R>, early?: Promise<R>): Promise<void> => {
     mustConfirm = true;
-    if (!stop && !control.exited()) p.confirm = await u.run(i, confirmDeadline(env.timeoutMs), true);
+    if (early) p.confirm = await early;
+    else if (!stop && !control.exited()) p.confirm = await u.run(i, confirmDeadline(env.timeoutMs), true);
   };
   const one = async (i: number): Promise<void> => {
-    const first = await u.run(i, env.timeoutMs, false);
+    let early: Promise<R> | undefined;
+    const waiting = (): void => {
+      if (early || stop || earlyOut >= reserved || !s.shouldConfirm() || control.exited()) return;
+      earlyOut++;
+      early = u.run(i, confirmDeadline(env.timeoutMs), true);
+      earlies.push(early.catch(() => undefined).finally(() => earlyOut--));
+    };
+    const first = await u.run(i, env.timeoutMs, false, reserved > 0 ? waiting : undefined);
     const p: Prerun<R> = { first };
     kept[i] = p;
     if (u.settled(first) || u.exchanges(first).some((x) => x.kind === 'refused')) {
       stop = true;
       return;
     }
+    // A confirmation started early for a request answered after all: waited for with the batch, set aside.
     if (!s.needsConfirming(u.verdict(first), u.exchanges(first))) return;
     // A silence the class would count: the first CONFIRMED_CLASS are confirmed, a later one waits for them
     // beside the batch (its worker goes on) and is covered when they all found the same failure.
     const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first));
-    if (counted && votes.length >= CONFIRMED_CLASS) {
+    if (counted && votes.length >= CONFIRMED_CLASS && !early) {
       covering.push(
         Promise.all(votes.slice(0, CONFIRMED_CLASS)).then(async (v) => {
           if (v.every(Boolean)) p.covered = true;
@@ -169,7 +191,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
       wake();
     }
     try {
-      await confirm(i, p);
+      await confirm(i, p, early);
       vote?.(p.confirm !== undefined && u.verdict(p.confirm) === u.verdict(first));
     } finally {
       vote?.(false);
@@ -178,7 +200,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   const worker = async (): Promise<void> => {
     for (;;) {
       if (stop || next >= n || control.exited()) return;
-      if (next >= width && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) {
+      if (next >= firstWidth && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) {
         // Before the class, past the first `width`: units go on starting while the class's confirmations
         // are out (the batch waits for them anyway, and the silences met meanwhile are covered by them);
         // while none has started yet, a unit still running may start one.
@@ -198,8 +220,9 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
       }
     }
   };
-  await Promise.all(Array.from({ length: width }, worker));
+  await Promise.all(Array.from({ length: firstWidth }, worker));
   await Promise.all(covering);
+  await Promise.allSettled(earlies);
   const outcomes = kept.flatMap((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]));
   const exchanges = outcomes.flatMap((r) => [...u.exchanges(r)]);
   let why: Extract<BatchEnd<R>, { dropped: unknown }>['dropped'] | null = null;

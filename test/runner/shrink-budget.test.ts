@@ -39,7 +39,7 @@ const base = { target: { host: '127.0.0.1', port: 9 }, profile: referenceProfile
 describe('a shrink that waits on deadlines has a budget', () => {
   it('the default budget is a few deadlines, never less than its floor', () => {
     expect(shrinkBudgetMs(2000)).toBe(SHRINK_BUDGET_MIN_MS);
-    expect(shrinkBudgetMs(10_000)).toBe(40_000);
+    expect(shrinkBudgetMs(10_000)).toBe(20_000);
   });
 
   it('stops at the budget with the counterexample it reached, and says so', async () => {

@@ -5,7 +5,7 @@
  * deadline are confirmed in the batch, with the longer deadline; a batch runs at most its width at once,
  * the next unit starting as one ends, and before the class of silences grows past its width only while
  * nothing needs confirming and for its first 500 ms, or while the class's confirmations are out (the later
- * silences then covered by them); a kept outcome stands only when
+ * silences then covered by them), keeping places for confirmations started early; a kept outcome stands only when
  * what the run learned meanwhile could not have changed it; and the loop takes a kept outcome as it is,
  * without running the unit again.
  */
@@ -176,6 +176,59 @@ describe('a batch side by side', () => {
     if (!('kept' in end2)) throw new Error('not kept');
     expect(end2.kept.some((p) => p.covered === true)).toBe(false);
     expect(confirmed.sort()).toEqual([0, 1, 2, 4, 5]);
+  });
+
+  it('before the class, keeps CONFIRMED_CLASS places of its width for confirmations started while their first attempt still waits', async () => {
+    const srv = fakeServer();
+    const silent = { verdict: 'fail', exchanges: [partialTimeout()] };
+    const ok = { verdict: 'pass', exchanges: [ex('response')] };
+    const outcomes = [silent, ok, ok, ok, ok, ok];
+    const events: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let firstsAtOnce = 0;
+    let firsts = 0;
+    // Unit 0's request waits: it says so after 5 ms and ends 80 ms later, silent; its confirmation takes 20 ms.
+    const u: BatchRun<Outcome> = {
+      run: async (i, _t, confirming, waiting) => {
+        most = Math.max(most, ++inFlight);
+        if (!confirming) firstsAtOnce = Math.max(firstsAtOnce, ++firsts);
+        if (confirming) events.push(`confirm ${i}`);
+        if (i === 0 && !confirming) {
+          await new Promise((r) => setTimeout(r, 5));
+          waiting?.();
+          await new Promise((r) => setTimeout(r, 80));
+          events.push('first ended 0');
+        } else await new Promise((r) => setTimeout(r, confirming ? 20 : 10));
+        inFlight--;
+        if (!confirming) firsts--;
+        return confirming ? silent : outcomes[i]!;
+      },
+      verdict: (r) => r.verdict,
+      exchanges: (r) => r.exchanges,
+      settled: () => false,
+    };
+    const end = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6));
+    if (!('kept' in end)) throw new Error('not kept');
+    expect(events).toEqual(['confirm 0', 'first ended 0']);
+    expect(end.kept[0]?.confirm).toBe(silent);
+    expect(most).toBeLessThanOrEqual(6);
+    expect(firstsAtOnce).toBe(3);
+    // A confirmation started for a request answered after all is waited for and set aside.
+    outcomes[0] = ok;
+    events.length = 0;
+    const end2 = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6));
+    if (!('kept' in end2)) throw new Error('not kept');
+    expect(events).toEqual(['confirm 0', 'first ended 0']);
+    expect(end2.kept[0]?.confirm).toBeUndefined();
+    // Once the class stands, nothing is kept aside: every place is a first attempt's.
+    const s = scheduler(srv);
+    for (let k = 0; k < 3; k++) s.confirmed(true);
+    events.length = 0;
+    firstsAtOnce = 0;
+    await runBatch(outcomes.length, u, env(s, srv, 6));
+    expect(events).toEqual(['first ended 0']);
+    expect(firstsAtOnce).toBe(6);
   });
 
   it("watches for an exit after a batch with connections ended without an answer as after its units one at a time: the habit's short watch once three of them lived on", async () => {
