@@ -581,11 +581,9 @@ export class Scheduler {
     // ones is that later connections were refused, the server left after serving correctly: that is
     // one root cause (KEEPS_SERVING_ID), not this check's failure.
     const firstBad = exchanges.findIndex((x) => !servedFully(x));
-    // A server that was already gone when this unit's first connection was refused died before the unit
-    // reached it: after the previous unit, which it had answered (a process we own has exited; one we do
-    // not own refuses still: a crash on the previous unit's close, under load, can come after the probe
-    // that followed that unit was answered).
-    const preceded = firstBad === 0 && exchanges[0]!.kind === 'refused' && (this.o.control !== undefined ? down.kind === 'exited' : down.kind === 'refused');
+    // A process we own that was already gone when this unit's first connection was refused died before
+    // the unit reached it: after the previous unit, which it had answered.
+    const preceded = firstBad === 0 && exchanges[0]!.kind === 'refused' && down.kind === 'exited' && this.o.control !== undefined;
     // A crash right after a survival check's connection ended is that check's, answered or not.
     const crashOnClose = unit.survival === true && crashed(down);
     const leftAfterServing = !crashOnClose && (preceded || firstBad < 0 || ((firstBad > 0 || answeredBefore) && exchanges[firstBad]!.kind === 'refused'));

@@ -133,15 +133,6 @@ describe('Scheduler', () => {
     expect(s.blockCause({ id: 'robustness.b', family: 'robustness', independent: true })).toEqual({ kind: 'server-down', after: 'status.a', down: { kind: 'refused' } });
   });
 
-  it('without a process (fuzz --target), a unit whose first connection was refused did not take the server down: it left after the unit before', async () => {
-    // A crash on the previous unit's close that came after the probe that followed that unit was answered
-    // (a loaded machine): the next unit's first connection is refused.
-    const s = new Scheduler({ target: { host: '127.0.0.1', port: await freePort() }, profile: referenceProfile, timeoutMs: 200 });
-    const a = await s.after({ id: 'robustness.slow', family: 'robustness' }, [ex('refused')]);
-    expect(a).toMatchObject({ chargedTo: 'keeps-serving', preceded: true, judged: false, down: { kind: 'refused' } });
-    expect(s.exitsAfterServing).toMatchObject({ times: 1 });
-  });
-
   it("probes with a request of odd length, so a server reading 2^k-byte pieces until a short read always gets one", () => {
     for (const profile of Object.values(profiles)) {
       const bytes = probeBytes(profile);
