@@ -22,11 +22,11 @@
  * never prints.
  */
 import fc from 'fast-check';
-import { parkable, type Exchange, type ParkHook } from '../client/exchange.js';
+import type { Exchange } from '../client/exchange.js';
+import type { Endpoint, SendPlan } from '../wire/types.js';
 import type { PropertyDef } from '../checks/property.js';
 import type { CheckContext } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
-import type { Endpoint } from '../wire/types.js';
 import { probeAlive, probeOnce } from './liveness.js';
 import { PARK_PROBE_MS } from './parked.js';
 import type { Scheduler } from './scheduler.js';
@@ -71,27 +71,33 @@ export function heldClean(c: Pick<AheadCase, 'held' | 'exchanges' | 'refused' | 
 }
 
 /**
- * A request of a case ahead that has waited this long for its answer, its bytes all sent and nothing
- * more come, has the server asked once on a fresh connection (the liveness probe, which must be answered
- * within PARK_PROBE_MS while the request still waits): the witness that makes its silence its own
- * (heldClean). Shorter than the quiet window's floor (SILENCE_FLOOR_MS), so the probe is decided before
- * the silence is.
+ * An exchange of a case ahead still under way this long after its request was sent whole (after the
+ * pauses of a request sent in pieces) has the server asked once on a fresh connection (the liveness
+ * probe, answered within PARK_PROBE_MS): answered while the exchange still went on, it is the witness
+ * that makes a silence of that exchange the server's own (heldClean). Shorter than the quiet window's
+ * floor (SILENCE_FLOOR_MS), so the probe is decided before the silence is. One timer per exchange, and a
+ * probe only for one that lasts: nothing is watched on an exchange answered at once.
  */
 export const WITNESS_AFTER_MS = 100;
 
-/** The hook an exchange of a case ahead calls once it has waited WITNESS_AFTER_MS for its answer: asks the witness, never parks. */
-function witnessHook(env: AheadEnv, saw: () => void): ParkHook {
-  return {
-    afterMs: WITNESS_AFTER_MS,
-    park: async (awaitingAnswer, ended) => {
-      if (!awaitingAnswer || ended.aborted) return false;
-      const outcome = await probeOnce(env.target, env.profile, PARK_PROBE_MS, env.s.probeCloseMs());
-      // Answered while this request still waited (its exchange had not ended by then).
-      if (outcome === 'answered' && !ended.aborted) saw();
-      return false;
-    },
-    resume: async () => {},
-  };
+/** Runs `go` (an exchange of `plan`); tells `saw` when a witness probe was answered while it went on (WITNESS_AFTER_MS). */
+async function witnessed(env: AheadEnv, plan: SendPlan, go: () => Promise<Exchange>, saw: () => void): Promise<Exchange> {
+  let done = false;
+  let asking: Promise<unknown> | undefined;
+  const pauses = (plan.pausesMs ?? []).reduce((a, b) => a + b, 0);
+  const timer = setTimeout(() => {
+    asking = probeOnce(env.target, env.profile, PARK_PROBE_MS, env.s.probeCloseMs()).then((outcome) => {
+      if (outcome === 'answered' && !done) saw();
+    });
+  }, pauses + WITNESS_AFTER_MS);
+  try {
+    return await go();
+  } finally {
+    done = true;
+    clearTimeout(timer);
+    // A probe under way is waited for (its connection closed) before the case goes on.
+    await asking;
+  }
 }
 
 /** The context of one case run ahead: `ctx`, with every exchange it makes recorded in `into`, its silences witnessed. */
@@ -100,7 +106,7 @@ function recording(ctx: CheckContext, into: AheadCase, env: AheadEnv): CheckCont
     ...ctx,
     send: async (req, o) => {
       let seen = false;
-      const x = await ctx.send(req, { ...o, park: witnessHook(env, () => (seen = true)) });
+      const x = await witnessed(env, req.plan, () => ctx.send(req, o), () => (seen = true));
       into.exchanges.push(x);
       if (seen) into.witnessed.add(x);
       return x;
@@ -114,7 +120,7 @@ function recording(ctx: CheckContext, into: AheadCase, env: AheadEnv): CheckCont
       const exchange = conn.exchange.bind(conn);
       conn.exchange = async (plan, o) => {
         let seen = false;
-        const x = await parkable(conn, plan, witnessHook(env, () => (seen = true)), () => exchange(plan, o));
+        const x = await witnessed(env, plan, () => exchange(plan, o), () => (seen = true));
         into.exchanges.push(x);
         if (seen) into.witnessed.add(x);
         return x;

@@ -366,7 +366,7 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
-  }, { s, first: checks[0]!.id, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, width: side.width });
+  }, { s, first: checks[0]!.id, control: opts.control!, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, width: side.width, earlyConfirmations: true });
   const out: Batch = new Map();
   if ('dropped' in end) {
     side.fellBack = { after: checks[0]!.id, why: end.dropped };

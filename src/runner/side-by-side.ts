@@ -95,6 +95,11 @@ export interface BatchEnv {
   profile: Profile;
   timeoutMs: number;
   /**
+   * Keep places for confirmations started early before the class (the catalogue's checks: see runBatch).
+   * Not for property cases ahead, which are never confirmed in a batch.
+   */
+  earlyConfirmations?: boolean;
+  /**
    * At most this many units in flight at once (default: all of them): the server's width
    * (sideBySideWidth). A batch longer than its width starts the next unit as soon as one ends (see
    * runBatch), so one slow unit does not hold back the ones after it.
@@ -146,7 +151,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   let inFlight = 0;
   // Before the class, the places kept for confirmations started early (a width of at least 5 keeps 3),
   // those taken, and every one started (each waited for before the batch ends).
-  const reserved = s.shouldConfirm() && width > CONFIRMED_CLASS + 1 ? CONFIRMED_CLASS : 0;
+  const reserved = env.earlyConfirmations === true && s.shouldConfirm() && width > CONFIRMED_CLASS + 1 ? CONFIRMED_CLASS : 0;
   const firstWidth = width - reserved;
   let earlyOut = 0;
   const earlies: Promise<unknown>[] = [];

@@ -55,7 +55,7 @@ function units(outcomes: Outcome[], during: (i: number) => void = () => {}, took
   return { u, calls };
 }
 
-const env = (s: Scheduler, srv: ServerControl, width?: number) => ({ s, first: 'status.first', control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT, ...(width ? { width } : {}) });
+const env = (s: Scheduler, srv: ServerControl, width?: number, earlyConfirmations?: true) => ({ s, first: 'status.first', control: srv, target, profile: referenceProfile, timeoutMs: TIMEOUT, ...(width ? { width } : {}), ...(earlyConfirmations ? { earlyConfirmations } : {}) });
 
 describe('a batch side by side', () => {
   it('runs its units at once and keeps every outcome when the server is still there', async () => {
@@ -208,7 +208,7 @@ describe('a batch side by side', () => {
       exchanges: (r) => r.exchanges,
       settled: () => false,
     };
-    const end = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6));
+    const end = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6, true));
     if (!('kept' in end)) throw new Error('not kept');
     expect(events).toEqual(['confirm 0', 'first ended 0']);
     expect(end.kept[0]?.confirm).toBe(silent);
@@ -217,7 +217,7 @@ describe('a batch side by side', () => {
     // A confirmation started for a request answered after all is waited for and set aside.
     outcomes[0] = ok;
     events.length = 0;
-    const end2 = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6));
+    const end2 = await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6, true));
     if (!('kept' in end2)) throw new Error('not kept');
     expect(events).toEqual(['confirm 0', 'first ended 0']);
     expect(end2.kept[0]?.confirm).toBeUndefined();
@@ -226,7 +226,13 @@ describe('a batch side by side', () => {
     for (let k = 0; k < 3; k++) s.confirmed(true);
     events.length = 0;
     firstsAtOnce = 0;
-    await runBatch(outcomes.length, u, env(s, srv, 6));
+    await runBatch(outcomes.length, u, env(s, srv, 6, true));
+    expect(events).toEqual(['first ended 0']);
+    expect(firstsAtOnce).toBe(6);
+    // Nor for a batch that does not ask for them (property cases ahead).
+    events.length = 0;
+    firstsAtOnce = 0;
+    await runBatch(outcomes.length, u, env(scheduler(srv), srv, 6));
     expect(events).toEqual(['first ended 0']);
     expect(firstsAtOnce).toBe(6);
   });
