@@ -15,7 +15,7 @@ import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes
 import { probeAlive, PROBE_PEER_CLOSE_MS } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
-import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -59,6 +59,8 @@ export interface Unit {
   independent?: boolean;
   /** A crash right after its connection ended is its own (see Check.survival). */
   survival?: true;
+  /** Sends many requests at once: a failure that rests on a deadline is always confirmed (see Check.atOnce). */
+  atOnce?: true;
 }
 
 /**
@@ -353,10 +355,12 @@ export class Scheduler {
   /**
    * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
    * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after
-   * that only a failure on a large request (confirmsOutsideClass).
+   * that only a failure on a large request (confirmsOutsideClass), or of a unit that sends many requests at
+   * once (`atOnce`: Check.atOnce).
    */
-  needsConfirming(verdict: string, exchanges: readonly Exchange[]): boolean {
-    return this.shouldConfirm() ? confirmsOnDeadline(verdict, exchanges) : confirmsOutsideClass(verdict, exchanges);
+  needsConfirming(verdict: string, exchanges: readonly Exchange[], atOnce = false): boolean {
+    if (this.shouldConfirm()) return confirmsOnDeadline(verdict, exchanges);
+    return confirmsOutsideClass(verdict, exchanges) || (atOnce && restsOnDeadline(verdict, exchanges));
   }
 
   /**

@@ -63,8 +63,8 @@ export interface Prerun<R> {
 export type UnitLoopEnd<R> = { blocked: BlockCause } | { outcome: R; after: AfterUnit };
 
 /** A unit whose run needs confirming: a verdict that rests on a deadline, while the server is still there. */
-function needsConfirming<R>(u: UnitRun<R>, r: R, o: UnitLoopOptions<R>, s: Scheduler): boolean {
-  return !o.control?.exited() && s.needsConfirming(u.verdict(r), u.exchanges(r));
+function needsConfirming<R>(unit: Unit, u: UnitRun<R>, r: R, o: UnitLoopOptions<R>, s: Scheduler): boolean {
+  return !o.control?.exited() && s.needsConfirming(u.verdict(r), u.exchanges(r), unit.atOnce === true);
 }
 
 /** Runs one unit through the loop (see the file's header). */
@@ -80,10 +80,11 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     let ranHere = pre === undefined;
     let r = pre ? pre.first : await u.run(attempt, o.timeoutMs, false, rerun);
     if (u.settled?.(r)) return { outcome: r, after: null };
-    if (!(pre?.covered === true && s.classHolds()) && needsConfirming(u, r, o, s)) {
+    if (!(pre?.covered === true && s.classHolds()) && needsConfirming(unit, u, r, o, s)) {
       const first = u.verdict(r);
-      // A large request's silence is outside the class of silences (confirmsOutsideClass): its confirmation decides its own verdict only.
-      const inClass = !largeSilence(u.exchanges(r));
+      // A large request's silence, or one of many requests sent at once, is outside the class of silences
+      // (confirmsOutsideClass, Check.atOnce): its confirmation decides its own verdict only.
+      const inClass = !largeSilence(u.exchanges(r)) && unit.atOnce !== true;
       if (pre?.confirm === undefined) ranHere = true;
       r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));
       if (u.settled?.(r)) return { outcome: r, after: null };

@@ -2,7 +2,8 @@
  * Which verdicts are confirmed with the long deadline before the run takes them, without a network: a
  * failure that rests on a deadline, and a check that could not judge because an exchange ran out of time
  * (blocked with one timeout). Both count toward the class of confirmed silences after which no more
- * confirmations run; a confirmation that gives another verdict stands and turns confirmations on for good.
+ * confirmations run (but for a large request's and a check's that sends many at once); a confirmation that
+ * gives another verdict stands and turns confirmations on for good.
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
@@ -101,6 +102,18 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
     expect(d.get('framing.big')).toEqual([TIMEOUT, LONG]);
     expect(r.checks.find((c) => c.id === 'framing.big')?.verdict).toBe('pass');
+  });
+
+  it('a check that sends many requests at once (Check.atOnce) is confirmed even once silences are a class, and its confirmation decides only its own verdict', async () => {
+    const d = new Map<string, number[]>();
+    const atOnce = (id: string, confirm?: RunVerdict): Check => ({ ...fake(id, 'fail', 'timeout', d, confirm), atOnce: true });
+    // Three small silences make the class; after it, the one that sends at once is still confirmed (its
+    // confirmation's pass stands), a plain one is not; and the flip leaves the class standing.
+    const checks = [baseline(d), ...[1, 2, 3].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)), atOnce('framing.twenty', 'pass'), fake('framing.f4', 'fail', 'timeout', d)];
+    const r = await run(checks);
+    expect(d.get('framing.twenty')).toEqual([TIMEOUT, LONG]);
+    expect(r.checks.find((c) => c.id === 'framing.twenty')?.verdict).toBe('pass');
+    expect(d.get('framing.f4')).toEqual([TIMEOUT]);
   });
 
   it('a large request\'s confirmation that flips neither breaks the class nor counts toward it', async () => {

@@ -287,6 +287,7 @@ export const robustnessChecks: Check[] = checkGroup({ prefix: 'robustness', fami
     id: 'robustness.concurrency.20-clients-answered',
     impact: 'denial-of-service',
     level: 'MUST',
+    atOnce: true,
     requirement: 'Twenty clients connecting at once are all answered (no listen(1) backlog refusals, no lost requests).',
     source: survives('twenty simultaneous clients are all answered (RFC 9112 §9)'),
     cite: 'RFC 9112 §9',
