@@ -258,10 +258,9 @@ export interface Check {
   survival?: true;
   /**
    * Sends many requests at once and judges their answers (twenty clients): the server's time for the last
-   * of them is not its pace,
-   * so a failure of this check that rests on a deadline is confirmed with the longer deadline even once the
-   * server's silences are a class (runner/deadlines.ts: as a large request's is), and that confirmation
-   * decides its own verdict only.
+   * of them is not its pace, so a failure of this check that rests on a deadline is confirmed with the
+   * longer deadline even once the server's silences are a class (runner/deadlines.ts: as a large
+   * request's is), and that confirmation decides its own verdict only.
    */
   atOnce?: true;
   /** Applies only to profiles with this capability (the reference record store), or with an oracle. */

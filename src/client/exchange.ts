@@ -174,8 +174,8 @@ export interface ExchangeOptions {
  * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
  * byte came for `afterMs` (none at all, or none more), the exchange calls `park()` once (it may say no);
  * if it said yes, the exchange calls `resume()` before it closes its connection or returns on a kept one
- * (the close, or the next request, is an action the server sees, and the runner takes its turn back for it). Only the time at which others act changes,
- * never how long this exchange waits or what it reads.
+ * (the close, or the next request, is an action the server sees, and the runner takes its turn back for
+ * it). Only the time at which others act changes, never how long this exchange waits or what it reads.
  */
 export interface ParkHook {
   afterMs: number;
