@@ -36,7 +36,7 @@ import { runBatch, type BatchEnv } from './side-by-side.js';
  * How many cases run ahead at once against a server the runner does not own, where the catalogue's
  * waits overlapped beside it (parked.ts): the widest a server the runner starts is asked to serve
  * (STALLED_TRIED). Cases a narrower server queues are answered late, not lost (and a case that met a
- * silence ends the running ahead).
+ * silence nobody witnessed ends the running ahead).
  */
 export const AHEAD_WIDTH_AT_TARGET = 16;
 
@@ -71,12 +71,13 @@ export function heldClean(c: Pick<AheadCase, 'held' | 'exchanges' | 'refused' | 
 }
 
 /**
- * An exchange of a case ahead still under way this long after its request was sent whole (after the
- * pauses of a request sent in pieces) has the server asked once on a fresh connection (the liveness
- * probe, answered within PARK_PROBE_MS): answered while the exchange still went on, it is the witness
- * that makes a silence of that exchange the server's own (heldClean). Shorter than the quiet window's
- * floor (SILENCE_FLOOR_MS), so the probe is decided before the silence is. One timer per exchange, and a
- * probe only for one that lasts: nothing is watched on an exchange answered at once.
+ * An exchange of a case ahead still under way this long after it began (after the pauses of a request
+ * sent in pieces; by then a request the properties send, under 64 KiB, has been sent whole) has the
+ * server asked once on a fresh connection (the liveness probe, answered within PARK_PROBE_MS): answered
+ * while the exchange still went on, it is the witness that makes a silence of that exchange the server's
+ * own (heldClean). Shorter than the quiet window's floor (SILENCE_FLOOR_MS), so the probe is decided
+ * before the silence is. One timer per exchange, and a probe only for one that lasts: nothing is watched
+ * on an exchange answered at once.
  */
 export const WITNESS_AFTER_MS = 100;
 
