@@ -87,9 +87,13 @@ async function witnessed(env: AheadEnv, plan: SendPlan, go: () => Promise<Exchan
   let asking: Promise<unknown> | undefined;
   const pauses = (plan.pausesMs ?? []).reduce((a, b) => a + b, 0);
   const timer = setTimeout(() => {
-    asking = probeOnce(env.target, env.profile, PARK_PROBE_MS, env.s.probeCloseMs()).then((outcome) => {
-      if (outcome === 'answered' && !done) saw();
-    });
+    asking = probeOnce(env.target, env.profile, PARK_PROBE_MS, env.s.probeCloseMs()).then(
+      (outcome) => {
+        if (outcome === 'answered' && !done) saw();
+      },
+      // A probe that could not be made witnesses nothing (and must not fail the case it watched).
+      () => undefined,
+    );
   }, pauses + WITNESS_AFTER_MS);
   try {
     return await go();
