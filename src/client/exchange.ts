@@ -50,6 +50,12 @@ export interface Exchange {
    * closed or reset it during the watch). Undefined otherwise.
    */
   keptOpenAfterDecided?: boolean;
+  /**
+   * For an exchange that ran out of time with a witness to ask (ExchangeOptions.witness): whether the
+   * server answered the witness's request, sent after ours, while ours stayed unanswered (true), or not
+   * (false: the witness went unanswered, or something came on ours meanwhile). Undefined when none was asked.
+   */
+  witnessed?: boolean;
 }
 
 /**
@@ -168,7 +174,25 @@ export interface ExchangeOptions {
    * it; one on a kept connection through parkable().
    */
   park?: ParkHook;
+  /**
+   * A witness to a silence: asked once when the exchange runs out of time (and its answer was not
+   * optional), while this connection stays open: a request of its own, on a fresh connection, and whether
+   * the server answered it. Its outcome is the exchange's `witnessed`; what the exchange judged (its kind,
+   * its bytes) is never changed by it. The runner sets it once the server's silences are taken as they are
+   * (Scheduler.witness).
+   */
+  witness?: Witness;
 }
+
+/** Asks the server something on a fresh connection: did it answer (within the witness's own bound)? */
+export type Witness = () => Promise<boolean>;
+
+/**
+ * After a witness was answered, the silent exchange is watched this long more (or as long as the witness
+ * took, if longer) for a byte of its own answer: a server that was held up answers the earlier request
+ * first, and a moment after the later one at worst.
+ */
+export const WITNESS_GRACE_MS = 20;
 
 /**
  * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
@@ -219,18 +243,26 @@ export class KeepAliveConnection {
   private constructor(
     readonly conn: Connection,
     private readonly quiet?: QuietWindow,
+    private readonly witnessFor?: (timeoutMs: number) => Witness | undefined,
   ) {
     conn.onChunk((c) => this.parser.feed(c));
   }
 
   /**
    * `quiet`: the run's quiet window for an exchange with a given deadline (Scheduler.silenceMs), asked at
-   * each exchange that does not set `silenceMs` itself, as a fresh connection's exchange gets it.
+   * each exchange that does not set `silenceMs` itself, as a fresh connection's exchange gets it;
+   * `witnessFor` likewise for the witness to a silence (ExchangeOptions.witness).
    */
-  static async open(endpoint: Endpoint, timeoutMs: number, capBytes = DEFAULT_CAP_BYTES, quiet?: QuietWindow): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
+  static async open(
+    endpoint: Endpoint,
+    timeoutMs: number,
+    capBytes = DEFAULT_CAP_BYTES,
+    quiet?: QuietWindow,
+    witnessFor?: (timeoutMs: number) => Witness | undefined,
+  ): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
     const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
     if (!r.ok) return { refused: r.message, how: r.kind };
-    return new KeepAliveConnection(r.conn, quiet);
+    return new KeepAliveConnection(r.conn, quiet, witnessFor);
   }
 
   private syncEnd(): void {
@@ -247,6 +279,10 @@ export class KeepAliveConnection {
     if (opts.silenceMs === undefined && this.quiet) {
       const silenceMs = this.quiet(opts.timeoutMs);
       if (silenceMs !== undefined) opts = { ...opts, silenceMs };
+    }
+    if (opts.witness === undefined && this.witnessFor) {
+      const witness = this.witnessFor(opts.timeoutMs);
+      if (witness) opts = { ...opts, witness };
     }
     const t0 = performance.now();
     const deadline = new Deadline(opts.timeoutMs);
@@ -362,7 +398,25 @@ export class KeepAliveConnection {
     };
     if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
     if (keptOpenAfterDecided !== undefined) ex.keptOpenAfterDecided = keptOpenAfterDecided;
+    if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
     return ex;
+  }
+
+  /**
+   * Asks `witness` while this connection, whose exchange ran out of time, stays open: true when the server
+   * answered the witness and then, for WITNESS_GRACE_MS more (or as long as the witness took), sent
+   * nothing on this connection and did not close it. Its silence is then the server's own, not a machine
+   * too loaded to let it answer: it answered a request sent after ours.
+   */
+  private async witnessSilence(witness: Witness): Promise<boolean> {
+    const seen = this.conn.receivedBytes;
+    const asked = performance.now();
+    const answered = await witness().catch(() => false);
+    const unchanged = (): boolean => this.conn.receivedBytes === seen && this.conn.state === 'open';
+    if (!answered || !unchanged()) return false;
+    const graceMs = Math.max(WITNESS_GRACE_MS, performance.now() - asked);
+    const end = await this.conn.waitFor(() => this.conn.receivedBytes !== seen, new Deadline(graceMs));
+    return end === 'timeout' && unchanged();
   }
 
   /** Is an exchange under way still waiting for an answer it asked for (not only watching the connection)? */

@@ -109,6 +109,8 @@ export function makeContext(
       const decidedSettleMs = scheduler?.decidedSettleMs();
       // … and how long a watch for what a correct server never sends lasts (its pace).
       const watchMs = scheduler?.watchMs();
+      // … and, once its silences are taken as they are, a witness to each (Scheduler.witness).
+      const witness = scheduler?.witness(o.timeoutMs ?? opts.timeoutMs);
       const go = () =>
         exchange(opts.target, req.plan, {
           timeoutMs: opts.timeoutMs,
@@ -116,6 +118,7 @@ export function makeContext(
           ...(peerCloseMs !== undefined ? { peerCloseMs } : {}),
           ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}),
           ...(watchMs !== undefined ? { watchMs } : {}),
+          ...(witness ? { witness } : {}),
           ...o,
           ...(park ? { park } : {}),
           methods: o.methods ?? req.methods,
@@ -148,10 +151,11 @@ export function makeContext(
       // the unit's turn; an exchange on it that meets silence may give the turn up while it waits, and
       // takes it back before it returns (parked.ts).
       await turn?.hold();
-      // Its exchanges get the run's quiet window as ctx.send's do (only the window: an idle end of a
+      // Its exchanges get the run's quiet window and witness as ctx.send's do (only those: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
       const quiet = scheduler ? (t: number) => scheduler.silenceMs(t) : undefined;
-      const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet);
+      const witnessFor = scheduler ? (t: number) => scheduler.witness(t) : undefined;
+      const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet, witnessFor);
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();
       if ('refused' in s) return null;

@@ -55,3 +55,21 @@ export function confirmsOutsideClass(verdict: string, exchanges: readonly Exchan
 export function largeSilence(exchanges: readonly Exchange[]): boolean {
   return exchanges.some((e) => e.kind === 'timeout' && (e.request?.plan.bytes.length ?? 0) > QUIET_WINDOW_MAX_REQUEST_BYTES);
 }
+
+/**
+ * How long the witness to a silence (ExchangeOptions.witness) waits for the server's answer to its own
+ * request. Unanswered in that time, the silence it was asked about is not witnessed, and the failure
+ * that rests on it is confirmed with the long deadline (unwitnessedSilence).
+ */
+export const WITNESS_PROBE_MS = 250;
+
+/**
+ * A failure taken once the server's silences are a class, whose silence a witness was asked about and
+ * could not stand behind (Exchange.witnessed false): the server did not answer a request sent after ours
+ * either, or ours got something meanwhile. The machine, not the server, may have been slow: the failure is
+ * confirmed with the long deadline, as before the class, and its confirmation counts toward the class (a
+ * flip turns confirmations on for good). A silence nobody was asked about is taken as the class says.
+ */
+export function unwitnessedSilence(verdict: string, exchanges: readonly Exchange[]): boolean {
+  return restsOnDeadline(verdict, exchanges) && exchanges.some((e) => e.kind === 'timeout' && e.witnessed === false);
+}

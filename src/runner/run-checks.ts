@@ -220,12 +220,14 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
       if (side === 'not-asked' && batchFrom(ordered, i, 2, runs).length >= 2 && !(await exitWithin(opts.control, EXIT_GRACE_MS))) {
         const width = await sideBySideWidth(opts.target, opts.profile, opts.timeoutMs);
         side = width > 1 ? { mode: 'side-by-side', width, ran: 0, batches: 0 } : { mode: 'serial', why: 'one-client-at-a-time' };
+        s.servesOthers = width > 1;
         // It was there a moment before: if it goes now (watched as after a check), the question itself, clients
         // that stalled and closed, took it down. It is started again, uncharged (robustness.slow-client.
         // does-not-block-others asks it again, and is charged with it).
         if (await exitWithin(opts.control, EXIT_GRACE_MS)) {
           await s.restartUncharged(check.id);
           side = { mode: 'serial', why: 'one-client-at-a-time' };
+          s.servesOthers = false;
         }
       }
       if (typeof side === 'object' && side.mode === 'side-by-side') {
@@ -299,6 +301,7 @@ export async function runChecks(opts: RunOptions): Promise<RunResult> {
     }
     if (side === 'not-shown' && shows(check)) {
       side = res.verdict === 'pass' && s.stopped === null ? { mode: 'waits-side-by-side', ran: 0, batches: 0, peak: 0 } : { mode: 'serial', why: 'not-shown', check: check.id, verdict: res.verdict };
+      s.servesOthers = side.mode === 'waits-side-by-side';
     }
     const weight = pointsFor(opts.profile, check.id);
     if (weight !== 1) res.weight = weight;

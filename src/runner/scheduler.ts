@@ -6,16 +6,16 @@
  * here; the policy is here. Returns data; never prints.
  */
 import { setImmediate } from 'node:timers/promises';
-import { retain, type Exchange } from '../client/exchange.js';
+import { retain, type Exchange, type Witness } from '../client/exchange.js';
 import { firstByteMs } from '../client/answer-time.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
-import { probeAlive, PROBE_PEER_CLOSE_MS } from './liveness.js';
+import { probeAlive, probeOnce, PROBE_PEER_CLOSE_MS } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
-import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline, unwitnessedSilence, WITNESS_PROBE_MS } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -355,12 +355,31 @@ export class Scheduler {
   /**
    * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
    * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after
-   * that only a failure on a large request (confirmsOutsideClass), or of a unit that sends many requests at
-   * once (`atOnce`: Check.atOnce).
+   * that only a failure on a large request (confirmsOutsideClass), of a unit that sends many requests at
+   * once (`atOnce`: Check.atOnce), or on a silence its witness could not stand behind (unwitnessedSilence).
    */
   needsConfirming(verdict: string, exchanges: readonly Exchange[], atOnce = false): boolean {
     if (this.shouldConfirm()) return confirmsOnDeadline(verdict, exchanges);
-    return confirmsOutsideClass(verdict, exchanges) || (atOnce && restsOnDeadline(verdict, exchanges));
+    return confirmsOutsideClass(verdict, exchanges) || (atOnce && restsOnDeadline(verdict, exchanges)) || unwitnessedSilence(verdict, exchanges);
+  }
+
+  /**
+   * The server was seen serving another client while one waited (run-checks.ts: side by side, or its
+   * waits side by side): a request of ours it leaves unanswered does not keep it from answering another,
+   * so its silences can be witnessed (witness).
+   */
+  servesOthers = false;
+
+  /**
+   * The witness to a silence for an exchange with deadline `timeoutMs` (ExchangeOptions.witness), or
+   * undefined: only once the server's silences are a class (taken without the long deadline's
+   * confirmation), only at the run's deadline, and only for a server that serves others meanwhile
+   * (servesOthers: one that serves one client at a time cannot answer the witness while ours is open).
+   * The witness is the liveness probe's request, answered within WITNESS_PROBE_MS.
+   */
+  witness(timeoutMs: number): Witness | undefined {
+    if (!this.servesOthers || timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
+    return async () => (await probeOnce(this.o.target, this.o.profile, WITNESS_PROBE_MS, this.probeCloseMs())) === 'answered';
   }
 
   /**

@@ -298,4 +298,67 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect(ex.droppedBytes).toBe(1024 * 1024 - RETAINED_RECEIVED_BYTES);
     expect(ex.receivedBytes).toBe(1024 * 1024);
   });
+
+  it('a witness to a silence: asked once the exchange ran out of time, it never changes what was judged', async () => {
+    // Silent on the exchange's request; a witness that answers: witnessed, and the timeout is what it was.
+    let asked = 0;
+    const yes = async () => {
+      asked++;
+      return true;
+    };
+    const seen = await run(() => undefined, { timeoutMs: 300, witness: yes });
+    expect([seen.kind, seen.witnessed, asked]).toEqual(['timeout', true, 1]);
+    // A witness that goes unanswered: not witnessed.
+    const unseen = await run(() => undefined, { timeoutMs: 300, witness: async () => false });
+    expect([unseen.kind, unseen.witnessed]).toEqual(['timeout', false]);
+    // A witness that throws witnesses nothing.
+    const threw = await run(() => undefined, { timeoutMs: 300, witness: () => Promise.reject(new Error('no')) });
+    expect([threw.kind, threw.witnessed]).toEqual(['timeout', false]);
+    // The answer comes while the witness is asked (a server held up, not silent): not witnessed, and the
+    // exchange is still the timeout it was at its deadline (its late bytes are not judged).
+    let sock: net.Socket | undefined;
+    const late = await run((s) => (sock = s), {
+      timeoutMs: 300,
+      witness: async () => {
+        sock?.write(ok(200));
+        await new Promise((r) => setTimeout(r, 50));
+        return true;
+      },
+    });
+    expect([late.kind, late.witnessed, late.receivedBytes, late.finals.length]).toEqual(['timeout', false, 0, 0]);
+    // The answer comes within the grace after the witness was answered: not witnessed.
+    let sock2: net.Socket | undefined;
+    const graced = await run((s) => (sock2 = s), {
+      timeoutMs: 300,
+      witness: async () => {
+        setTimeout(() => sock2?.write(ok(200)), 5);
+        return true;
+      },
+    });
+    expect([graced.kind, graced.witnessed]).toEqual(['timeout', false]);
+    // Not asked: an answer that came, or an optional one.
+    asked = 0;
+    const answeredEx = await run((s) => s.write(ok(200)), { timeoutMs: 300, witness: yes });
+    const optional = await run(() => undefined, { timeoutMs: 300, witness: yes, answerOptional: true });
+    expect([answeredEx.kind, answeredEx.witnessed, optional.witnessed, asked]).toEqual(['response', undefined, undefined, 0]);
+  });
+
+  it('a kept-alive connection asks its witness at each exchange that sets none', async () => {
+    // Answers the first request on a connection, and nothing after it.
+    const port = await serve((s) => s.write(ok(200)));
+    const asked: number[] = [];
+    const c = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000, undefined, undefined, (t) => {
+      asked.push(t);
+      return async () => true;
+    });
+    if ('refused' in c) throw new Error(c.refused);
+    try {
+      expect((await c.exchange(GET, { methods: ['GET'], timeoutMs: 300 })).witnessed).toBeUndefined();
+      const second = await c.exchange(GET, { methods: ['GET'], timeoutMs: 300 });
+      expect([second.kind, second.witnessed]).toEqual(['timeout', true]);
+      expect(asked).toEqual([300, 300]);
+    } finally {
+      await c.close();
+    }
+  });
 });

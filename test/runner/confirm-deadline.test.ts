@@ -10,7 +10,7 @@ import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import type { Check, CheckRun, RunVerdict } from '../../src/checks/types.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
-import { confirmDeadline, confirmsOnDeadline, largeSilence } from '../../src/runner/deadlines.js';
+import { confirmDeadline, confirmsOnDeadline, largeSilence, unwitnessedSilence } from '../../src/runner/deadlines.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
 
@@ -125,5 +125,37 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     expect(d.get('framing.big')).toEqual([TIMEOUT, LONG]);
     expect(r.checks.find((c) => c.id === 'framing.big')?.verdict).toBe('pass');
     expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
+  });
+
+  it('once silences are a class, a failure whose silence its witness could not stand behind is confirmed; its flip turns confirmations on', async () => {
+    const w = (e: Exchange, witnessed: boolean): Exchange => ({ ...e, witnessed });
+    expect(unwitnessedSilence('fail', [w(ex('timeout'), false)])).toBe(true);
+    expect(unwitnessedSilence('fail', [w(ex('timeout'), true)])).toBe(false);
+    expect(unwitnessedSilence('fail', [ex('timeout')])).toBe(false);
+    expect(unwitnessedSilence('pass', [w(ex('timeout'), false)])).toBe(false);
+    // One silence witnessed, another not: the failure may rest on either.
+    expect(unwitnessedSilence('fail', [w(ex('timeout'), true), w(ex('timeout'), false)])).toBe(true);
+    const d = new Map<string, number[]>();
+    const withWitness = (id: string, witnessed: boolean, confirm?: RunVerdict): Check => {
+      const c = fake(id, 'fail', 'timeout', d, confirm);
+      return { ...c, run: async (ctx) => {
+        const r = await c.run(ctx);
+        return { ...r, exchanges: (r.exchanges ?? []).map((e) => (e.kind === 'timeout' ? w(e, witnessed) : e)) };
+      } };
+    };
+    // Three silences make the class; a witnessed one is taken as it is; an unwitnessed one is confirmed,
+    // and its confirmation's pass stands; after that flip, every silence is confirmed again.
+    const checks = [
+      baseline(d),
+      ...[1, 2, 3].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)),
+      withWitness('framing.seen', true),
+      withWitness('framing.unseen', false, 'pass'),
+      fake('framing.f4', 'fail', 'timeout', d),
+    ];
+    const r = await run(checks);
+    expect(d.get('framing.seen')).toEqual([TIMEOUT]);
+    expect(d.get('framing.unseen')).toEqual([TIMEOUT, LONG]);
+    expect(r.checks.find((c) => c.id === 'framing.unseen')?.verdict).toBe('pass');
+    expect(d.get('framing.f4')).toEqual([TIMEOUT, LONG]);
   });
 });

@@ -4,6 +4,7 @@
  * answer (never under its floor, never over the deadline), and is never given to a confirmation's long
  * deadline; a close-delimited body that overflowed the cap makes later reads use the flood cap.
  */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
@@ -136,3 +137,44 @@ describe('the liveness probe\'s wait for an announced close (Scheduler.probeClos
     expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
   });
 });
+
+describe('the witness to a silence (Scheduler.witness)', () => {
+  /** A loopback server that answers every request with 200, or says nothing when `silent`; closed after `go`. */
+  async function withServer(silent: boolean, go: (port: number) => Promise<void>): Promise<void> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      sock.on('data', () => {
+        if (!silent) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await go((server.address() as net.AddressInfo).port);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  it('is offered only once silences are a class, at the run\'s deadline, for a server that serves others meanwhile; it asks the server', async () => {
+    for (const silent of [false, true]) {
+      await withServer(silent, async (port) => {
+        const s = new Scheduler({ target: { host: '127.0.0.1', port }, profile: referenceProfile, timeoutMs: 2000 });
+        s.servesOthers = true;
+        expect(s.witness(2000)).toBeUndefined(); // not yet a class: every silence is confirmed anyway
+        for (let i = 0; i < 3; i++) s.confirmed(true);
+        expect(s.witness(5000)).toBeUndefined(); // a confirmation's long deadline
+        const w = s.witness(2000);
+        expect(w).toBeDefined();
+        const t0 = performance.now();
+        expect(await w!()).toBe(!silent);
+        expect(performance.now() - t0).toBeLessThan(2000);
+        s.servesOthers = false; // one client at a time: it cannot answer a witness while ours is open
+        expect(s.witness(2000)).toBeUndefined();
+      });
+    }
+  });
+});
+
