@@ -56,6 +56,11 @@ export interface Exchange {
    * (false: the witness went unanswered, or something came on ours meanwhile). Undefined when none was asked.
    */
   witnessed?: boolean;
+  /**
+   * A body framed by the connection's close, on a connection left open, was taken as ended after this
+   * long with nothing more (ExchangeOptions.closeIdleMs). Undefined when no body ended that way.
+   */
+  idleEndMs?: number;
 }
 
 /**
@@ -312,6 +317,7 @@ export class KeepAliveConnection {
       return this.parser.finals === want - 1 && p !== null && p.status !== null && !p.interim && p.headEnd > p.start && p.framing === 'close';
     };
     let end: WaitEnd | undefined;
+    let idleEndMs: number | undefined;
     // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
     // A request over QUIET_WINDOW_MAX_REQUEST_BYTES gets the whole deadline: "sent" only means handed to
     // the kernel, and the server's time to read it is not in the pace of its small answers.
@@ -344,6 +350,7 @@ export class KeepAliveConnection {
             this.sawEnd = true;
             this.parser.end();
             if (open) open.bodyEndedBy = 'idle';
+            idleEndMs = opts.closeIdleMs;
             end = 'done';
             break;
           }
@@ -398,6 +405,7 @@ export class KeepAliveConnection {
     };
     if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
     if (keptOpenAfterDecided !== undefined) ex.keptOpenAfterDecided = keptOpenAfterDecided;
+    if (idleEndMs !== undefined) ex.idleEndMs = idleEndMs;
     if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
     return ex;
   }

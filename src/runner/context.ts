@@ -102,7 +102,7 @@ export function makeContext(
       await turn?.hold();
       const park = turn?.hook() ?? waitHook(opts.onWait);
       // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap.
-      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs) ?? {};
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
       const peerCloseMs = scheduler?.peerCloseMs();
       // … and after an answer that already decided the verdict (a server that does not close after those).

@@ -57,6 +57,28 @@ export function largeSilence(exchanges: readonly Exchange[]): boolean {
 }
 
 /**
+ * The idle end of a body framed by a close that does not come, at the run's deadline (Scheduler
+ * closeIdleFor): once such bodies were seen, nothing more for this long ends one. A server sends its
+ * answer in one go; this short end is only for the first reading: a failure that rests on it
+ * (restsOnShortIdle) is confirmed with the long deadline, whose idle end is the full CLOSE_IDLE_MS.
+ */
+export const SHORT_IDLE_END_MS = 50;
+
+/** A failure with a body taken as ended after SHORT_IDLE_END_MS or less (Exchange.idleEndMs): its body may have been cut. */
+export function restsOnShortIdle(verdict: string, exchanges: readonly Exchange[]): boolean {
+  return verdict === 'fail' && exchanges.some((e) => e.idleEndMs !== undefined && e.idleEndMs <= SHORT_IDLE_END_MS);
+}
+
+/**
+ * A verdict whose confirmation decides its own verdict only, outside the class of silences (it neither
+ * counts toward the class nor breaks it): a silence on a large request (largeSilence), or a failure that
+ * rests on a short idle end (a body cut, not a silence: restsOnShortIdle's exchanges).
+ */
+export function outsideClass(exchanges: readonly Exchange[]): boolean {
+  return largeSilence(exchanges) || exchanges.some((e) => e.idleEndMs !== undefined && e.idleEndMs <= SHORT_IDLE_END_MS);
+}
+
+/**
  * How long the witness to a silence (ExchangeOptions.witness) waits for the server's answer to its own
  * request. Unanswered in that time, the silence it was asked about is not witnessed, and the failure
  * that rests on it is confirmed with the long deadline (unwitnessedSilence).

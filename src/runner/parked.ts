@@ -17,7 +17,7 @@ import type { Profile } from '../model/profile.js';
 import { setTimeout as sleepAbortable } from 'node:timers/promises';
 import type { Endpoint } from '../wire/types.js';
 import type { DownCause } from './causes.js';
-import { CONFIRMED_CLASS, confirmDeadline, largeSilence } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmDeadline, outsideClass } from './deadlines.js';
 import { probeOnce, type ProbeOutcome } from './liveness.js';
 import { SILENCE_FACTOR, type Scheduler } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
@@ -335,7 +335,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
         return;
       }
       // A silence the class would count (see the function's header).
-      const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first.r));
+      const counted = s.shouldConfirm() && !outsideClass(u.exchanges(first.r));
       if (counted && votes.length >= CONFIRMED_CLASS && !earlyConfirm) {
         lot.gate.release();
         holding = false;

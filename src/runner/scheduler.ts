@@ -15,7 +15,7 @@ import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes
 import { probeAlive, probeOnce, PROBE_PEER_CLOSE_MS } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
-import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline, unwitnessedSilence, WITNESS_PROBE_MS } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline, restsOnShortIdle, SHORT_IDLE_END_MS, unwitnessedSilence, WITNESS_PROBE_MS } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -356,11 +356,36 @@ export class Scheduler {
    * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
    * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after
    * that only a failure on a large request (confirmsOutsideClass), of a unit that sends many requests at
-   * once (`atOnce`: Check.atOnce), or on a silence its witness could not stand behind (unwitnessedSilence).
+   * once (`atOnce`: Check.atOnce), or on a silence its witness could not stand behind (unwitnessedSilence);
+   * and, class or not, a failure that rests on the short idle end of a body (restsOnShortIdle).
    */
   needsConfirming(verdict: string, exchanges: readonly Exchange[], atOnce = false): boolean {
+    if (restsOnShortIdle(verdict, exchanges)) return true;
     if (this.shouldConfirm()) return confirmsOnDeadline(verdict, exchanges);
     return confirmsOutsideClass(verdict, exchanges) || (atOnce && restsOnDeadline(verdict, exchanges)) || unwitnessedSilence(verdict, exchanges);
+  }
+
+  /** A confirmation of a failure that rested on the short idle end gave another verdict: its bodies do not come in one go. */
+  private shortIdleOff = false;
+
+  /**
+   * Records a confirmation of a failure that rested on the short idle end (restsOnShortIdle): one that
+   * gave another verdict (the body went on after SHORT_IDLE_END_MS) turns the short idle end off for good.
+   */
+  idleEndConfirmed(same: boolean): void {
+    if (!same) this.shortIdleOff = true;
+  }
+
+  /**
+   * The idle end of a body framed by a close that does not come, for an exchange of a unit run with
+   * deadline `unitTimeoutMs`, or undefined before such a body was seen (closeIdleMs): in a unit run at
+   * the run's deadline SHORT_IDLE_END_MS (whatever the exchange's own deadline: a failure on such a body is
+   * confirmed, restsOnShortIdle), in a confirmation (the long deadline) the full closeIdleMs; the full one
+   * everywhere once a confirmation found the short one cut a body.
+   */
+  closeIdleFor(unitTimeoutMs: number): number | undefined {
+    if (this.closeIdleMs === undefined) return undefined;
+    return unitTimeoutMs === this.o.timeoutMs && !this.shortIdleOff ? Math.min(SHORT_IDLE_END_MS, this.closeIdleMs) : this.closeIdleMs;
   }
 
   /**
@@ -503,10 +528,15 @@ export class Scheduler {
     return watch === undefined ? PROBE_PEER_CLOSE_MS : Math.min(PROBE_PEER_CLOSE_MS, watch);
   }
 
-  /** What this run's exchanges are read with now (the learned idle end, silence window and cap). */
-  exchangeDefaults(timeoutMs: number): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+  /**
+   * What this run's exchanges are read with now (the learned idle end, silence window and cap): an
+   * exchange with deadline `timeoutMs`, of a unit run with deadline `unitTimeoutMs` (a confirmation's is
+   * the long one).
+   */
+  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
-    if (this.closeIdleMs !== undefined) d.closeIdleMs = this.closeIdleMs;
+    const idle = this.closeIdleFor(unitTimeoutMs);
+    if (idle !== undefined) d.closeIdleMs = idle;
     const silence = this.silenceMs(timeoutMs);
     if (silence !== undefined) d.silenceMs = silence;
     if (this.floodCapBytes !== undefined) d.capBytes = this.floodCapBytes;

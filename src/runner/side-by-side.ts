@@ -19,7 +19,7 @@ import { Connection } from '../wire/connection.js';
 import { latin1 } from '../wire/bytes.js';
 import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
-import { CONFIRMED_CLASS, confirmDeadline, largeSilence } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmDeadline, outsideClass } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
 import { SILENCE_FLOOR_MS, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
@@ -179,7 +179,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
     if (!s.needsConfirming(u.verdict(first), u.exchanges(first))) return;
     // A silence the class would count: the first CONFIRMED_CLASS are confirmed, a later one waits for them
     // beside the batch (its worker goes on) and is covered when they all found the same failure.
-    const counted = s.shouldConfirm() && !largeSilence(u.exchanges(first));
+    const counted = s.shouldConfirm() && !outsideClass(u.exchanges(first));
     if (counted && votes.length >= CONFIRMED_CLASS && !early) {
       covering.push(
         Promise.all(votes.slice(0, CONFIRMED_CLASS)).then(async (v) => {

@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { confirmDeadline, largeSilence } from './deadlines.js';
+import { confirmDeadline, outsideClass, restsOnShortIdle } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -82,13 +82,16 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     if (u.settled?.(r)) return { outcome: r, after: null };
     if (!(pre?.covered === true && s.classHolds()) && needsConfirming(unit, u, r, o, s)) {
       const first = u.verdict(r);
-      // A large request's silence, or one of many requests sent at once, is outside the class of silences
-      // (confirmsOutsideClass, Check.atOnce): its confirmation decides its own verdict only.
-      const inClass = !largeSilence(u.exchanges(r)) && unit.atOnce !== true;
+      // A large request's silence, a body cut by the short idle end, or one of many requests sent at once,
+      // is outside the class of silences (deadlines.ts outsideClass, Check.atOnce): its confirmation decides
+      // its own verdict only.
+      const inClass = !outsideClass(u.exchanges(r)) && unit.atOnce !== true;
+      const shortIdle = restsOnShortIdle(u.verdict(r), u.exchanges(r));
       if (pre?.confirm === undefined) ranHere = true;
       r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));
       if (u.settled?.(r)) return { outcome: r, after: null };
       if (inClass) s.confirmed(u.verdict(r) === first);
+      if (shortIdle) s.idleEndConfirmed(u.verdict(r) === first);
     }
     if (!o.watched) return { outcome: r, after: null };
     const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere && pre?.unseenAfter !== true);

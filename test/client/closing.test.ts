@@ -47,7 +47,9 @@ describe('a close-delimited body on a connection left open', () => {
     expect(fast.kind).toBe('response');
     expect(Buffer.from(fast.finals[0]!.body).toString()).toBe('hello');
     expect(fast.finals[0]!.bodyEndedBy).toBe('idle');
+    expect(fast.idleEndMs).toBe(100);
     expect(fast.elapsedMs).toBeLessThan(2000);
+    expect(slow.idleEndMs).toBeUndefined();
   });
 });
 

@@ -10,7 +10,7 @@ import type { Exchange, OutcomeKind } from '../../src/client/exchange.js';
 import type { Check, CheckRun, RunVerdict } from '../../src/checks/types.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
-import { confirmDeadline, confirmsOnDeadline, largeSilence, unwitnessedSilence } from '../../src/runner/deadlines.js';
+import { confirmDeadline, confirmsOnDeadline, largeSilence, SHORT_IDLE_END_MS, unwitnessedSilence } from '../../src/runner/deadlines.js';
 import { runChecks } from '../../src/runner/run-checks.js';
 import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
 
@@ -158,4 +158,28 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     expect(r.checks.find((c) => c.id === 'framing.unseen')?.verdict).toBe('pass');
     expect(d.get('framing.f4')).toEqual([TIMEOUT, LONG]);
   });
+
+  it('a failure on a body cut by the short idle end is confirmed, before the class and after it, outside the class', async () => {
+    const d = new Map<string, number[]>();
+    // Fails with a body the short idle end cut; the confirmation (the full idle end) passes.
+    const cut = (id: string): Check => ({
+      id,
+      family: 'framing',
+      level: 'MUST',
+      requirement: 'a fake',
+      async run(ctx): Promise<CheckRun> {
+        d.set(id, [...(d.get(id) ?? []), ctx.timeoutMs]);
+        const v: RunVerdict = ctx.timeoutMs === LONG ? 'pass' : 'fail';
+        return { verdict: v, reason: v, expected: [], actual: v, exchanges: [{ ...ex('response'), ...(v === 'fail' ? { idleEndMs: SHORT_IDLE_END_MS } : {}) }] };
+      },
+    });
+    const checks = [baseline(d), cut('framing.cut-before'), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)), cut('framing.cut-after')];
+    const r = await run(checks);
+    expect(d.get('framing.cut-before')).toEqual([TIMEOUT, LONG]);
+    expect(d.get('framing.cut-after')).toEqual([TIMEOUT, LONG]);
+    expect(r.checks.filter((c) => c.id.startsWith('framing.cut')).map((c) => c.verdict)).toEqual(['pass', 'pass']);
+    // Its flips neither broke the class of silences nor counted toward it.
+    expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
+  });
 });
+

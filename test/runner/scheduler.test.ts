@@ -10,6 +10,7 @@ import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js'
 import { probeBytes } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { confirmDeadline, SHORT_IDLE_END_MS } from '../../src/runner/deadlines.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const make = (control: ServerControl, perFamily = 2) =>
@@ -164,5 +165,32 @@ describe('Scheduler', () => {
     t.partial = { framing: 'close', headEnd: 30, start: 0 } as Exchange['partial'];
     s.observe([t]);
     expect(s.closeIdleMs).toBe(300);
+  });
+
+  it('reads such bodies with the short idle end in a unit run at the deadline, the full one in a confirmation; a flip turns the short one off', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    expect(s.exchangeDefaults(2000).closeIdleMs).toBeUndefined();
+    const t = ex('timeout', 30);
+    t.partial = { framing: 'close', headEnd: 30, start: 0 } as Exchange['partial'];
+    s.observe([t]);
+    // A unit at the run's deadline: short, whatever its exchange's own deadline (a property's three deadlines).
+    expect(s.exchangeDefaults(2000).closeIdleMs).toBe(SHORT_IDLE_END_MS);
+    expect(s.exchangeDefaults(6000, 2000).closeIdleMs).toBe(SHORT_IDLE_END_MS);
+    // A confirmation (its unit's deadline is the long one): the full idle end.
+    expect(s.exchangeDefaults(confirmDeadline(2000)).closeIdleMs).toBe(300);
+    // A failure that rests on the short idle end is confirmed, class or not; one on the full idle end is not.
+    const cut = { ...ex('response', 30), idleEndMs: SHORT_IDLE_END_MS };
+    expect(s.needsConfirming('fail', [cut])).toBe(true);
+    expect(s.needsConfirming('pass', [cut])).toBe(false);
+    expect(s.needsConfirming('fail', [{ ...cut, idleEndMs: 300 }])).toBe(false);
+    for (let i = 0; i < 3; i++) s.confirmed(true);
+    expect(s.needsConfirming('fail', [cut])).toBe(true);
+    // The same failure confirmed keeps the short end; another verdict turns it off for good.
+    s.idleEndConfirmed(true);
+    expect(s.exchangeDefaults(2000).closeIdleMs).toBe(SHORT_IDLE_END_MS);
+    s.idleEndConfirmed(false);
+    expect(s.exchangeDefaults(2000).closeIdleMs).toBe(300);
+    s.idleEndConfirmed(true);
+    expect(s.exchangeDefaults(2000).closeIdleMs).toBe(300);
   });
 });
