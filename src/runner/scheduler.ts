@@ -488,10 +488,14 @@ export class Scheduler {
    * as asked closes first (its side then ends with our reset, not in TIME_WAIT). A server that kept
    * CONFIRMED_CLASS connections in a row open through the whole wait ignores `Connection: close`: its
    * connections are closed after IGNORED_CLOSE_WAIT_MS, and one that closes within that turns the whole
-   * wait back on. Only the time of our close changes, never what was read.
+   * wait back on. Once the server's pace is known, no longer than a watch for what a correct server never
+   * sends (watchMs), as decidedSettleMs: a server that closes as asked does so at once, and one that closes
+   * later gets our FIN first and closes in reply. Only the time of our close changes, never what was read.
    */
   peerCloseMs(): number | undefined {
-    return this.closesIgnored.waitMs();
+    const streak = this.closesIgnored.waitMs();
+    const watch = this.watchMs();
+    return streak === undefined || watch === undefined ? streak : Math.min(streak, watch);
   }
 
   /** Settles after an answer that already decided its check's verdict, in a row, through which the server kept the connection open. */
@@ -521,10 +525,14 @@ export class Scheduler {
    * the whole PROBE_PEER_CLOSE_MS (a crossed close leaves its port in TIME_WAIT, and it may have to be
    * started again on that port). One we do not own, asked after every check, is never started again: the
    * wait follows its pace (watchMs) once known, so a server that ignores `Connection: close` is not paid
-   * 100 ms per check. Only the time of our close changes, never what the probe found.
+   * 100 ms per check; and once it was seen ignoring it (peerCloseMs's streak), there is no wait at all:
+   * it will not close the probe's connection either (never-closes paid 20 ms per check, 5 s a run). Only
+   * the time of our close changes, never what the probe found.
    */
   probeCloseMs(): number {
-    const watch = this.o.control ? undefined : this.watchMs();
+    if (this.o.control) return PROBE_PEER_CLOSE_MS;
+    if (this.closesIgnored.waitMs() !== undefined) return 0;
+    const watch = this.watchMs();
     return watch === undefined ? PROBE_PEER_CLOSE_MS : Math.min(PROBE_PEER_CLOSE_MS, watch);
   }
 

@@ -109,6 +109,19 @@ describe('the watch for a close after an answer that already decided its verdict
     s.sawExchange({ ...answered(1), keptOpenAfterDecided: false });
     expect(s.decidedSettleMs()).toBeUndefined();
   });
+
+  it('the wait for the close of a server seen ignoring Connection: close is no longer than the watch from the pace', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 3; i++) s.sawExchange({ ...answered(1), closeIgnored: true });
+    expect(s.peerCloseMs()).toBe(IGNORED_CLOSE_WAIT_MS); // no pace yet: the streak's wait
+    for (let i = 0; i < 5; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
+    expect(s.peerCloseMs()).toBe(WATCH_FLOOR_MS);
+    await s.after({ id: 'slow', family: 'status' }, [answered(30)]);
+    expect(s.peerCloseMs()).toBe(IGNORED_CLOSE_WAIT_MS); // 20 × 30 ms is longer than the streak's wait
+    // Without the streak, the whole wait (the pace alone does not shorten a wait for an asked-for close).
+    s.sawExchange({ ...answered(1), closeIgnored: false });
+    expect(s.peerCloseMs()).toBeUndefined();
+  });
 });
 
 describe('the flood cap', () => {
@@ -134,6 +147,12 @@ describe('the liveness probe\'s wait for an announced close (Scheduler.probeClos
     expect(owned.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
     // Never more than the whole wait, however slow the pace.
     for (let i = 0; i < 6; i++) await free.after({ id: `d${i}`, family: 'status' }, [answered(30)], false, true);
+    expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+    // Seen ignoring `Connection: close` three times in a row: no wait at all for one we do not own.
+    for (const s of [free, owned]) for (let i = 0; i < 3; i++) s.sawExchange({ ...answered(1), closeIgnored: true });
+    expect(free.probeCloseMs()).toBe(0);
+    expect(owned.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+    free.sawExchange({ ...answered(1), closeIgnored: false });
     expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
   });
 });
