@@ -13,6 +13,8 @@ import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILE
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { answeredIn as answered } from './fake-server.js';
 import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
+import { makeContext } from '../../src/runner/context.js';
+import { latin1 } from '../../src/wire/bytes.js';
 
 const target = { host: '127.0.0.1', port: 9 };
 const fakeControl = { exited: () => null, restart: async () => ({ ok: true as const }) };
@@ -193,6 +195,44 @@ describe('the witness to a silence (Scheduler.witness)', () => {
         s.servesOthers = false; // one client at a time: it cannot answer a witness while ours is open
         expect(s.witness(2000)).toBeUndefined();
       });
+    }
+  });
+
+  it('a check\'s requests get it, on a fresh connection and a kept one, once the class stands: a silence the server alone keeps is witnessed', async () => {
+    // Answers the probe's request (its known path), and nothing else.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      let buf = '';
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (buf.startsWith(`GET ${referenceProfile.knownPath} `) && buf.includes('\r\n\r\n')) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 300 });
+      const ctx = makeContext({ target, timeoutMs: 300, profile: referenceProfile }, 'status.a', 't', new Map(), s);
+      const silent = { plan: { bytes: latin1('GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n') }, methods: ['GET'] };
+      // Before the class: no witness (the long deadline confirms).
+      expect((await ctx.send(silent)).witnessed).toBeUndefined();
+      s.servesOthers = true;
+      for (let i = 0; i < 3; i++) s.confirmed(true);
+      const fresh = await ctx.send(silent);
+      expect([fresh.kind, fresh.witnessed]).toEqual(['timeout', true]);
+      const kept = await ctx.openConnection();
+      if (!kept) throw new Error('refused');
+      try {
+        const ex = await kept.exchange(silent.plan, { methods: ['GET'], timeoutMs: 300 });
+        expect([ex.kind, ex.witnessed]).toEqual(['timeout', true]);
+      } finally {
+        await kept.close();
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 });
