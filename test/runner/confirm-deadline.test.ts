@@ -39,6 +39,17 @@ function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map
   };
 }
 
+/** `c` with each exchange of its outcome changed by `mark` (given the outcome's verdict). */
+function marked(c: Check, mark: (e: Exchange, verdict: RunVerdict) => Exchange): Check {
+  return {
+    ...c,
+    run: async (ctx) => {
+      const r = await c.run(ctx);
+      return { ...r, exchanges: (r.exchanges ?? []).map((e) => mark(e, r.verdict)) };
+    },
+  };
+}
+
 const control = { exited: () => null, restart: async () => ({ ok: true as const }) };
 const baseline = (d: Map<string, number[]>) => fake(BASELINE_ID, 'pass', 'response', d);
 
@@ -136,13 +147,7 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     // One silence witnessed, another not: the failure may rest on either.
     expect(unwitnessedSilence('fail', [w(ex('timeout'), true), w(ex('timeout'), false)])).toBe(true);
     const d = new Map<string, number[]>();
-    const withWitness = (id: string, witnessed: boolean, confirm?: RunVerdict): Check => {
-      const c = fake(id, 'fail', 'timeout', d, confirm);
-      return { ...c, run: async (ctx) => {
-        const r = await c.run(ctx);
-        return { ...r, exchanges: (r.exchanges ?? []).map((e) => (e.kind === 'timeout' ? w(e, witnessed) : e)) };
-      } };
-    };
+    const withWitness = (id: string, witnessed: boolean, confirm?: RunVerdict): Check => marked(fake(id, 'fail', 'timeout', d, confirm), (e) => (e.kind === 'timeout' ? w(e, witnessed) : e));
     // Three silences make the class; a witnessed one is taken as it is; an unwitnessed one is confirmed,
     // and its confirmation's pass stands; after that flip, every silence is confirmed again.
     const checks = [
@@ -162,17 +167,7 @@ describe('confirmations of verdicts that rest on a deadline', () => {
   it('a failure on a body cut by the short idle end is confirmed, before the class and after it, outside the class', async () => {
     const d = new Map<string, number[]>();
     // Fails with a body the short idle end cut; the confirmation (the full idle end) passes.
-    const cut = (id: string): Check => ({
-      id,
-      family: 'framing',
-      level: 'MUST',
-      requirement: 'a fake',
-      async run(ctx): Promise<CheckRun> {
-        d.set(id, [...(d.get(id) ?? []), ctx.timeoutMs]);
-        const v: RunVerdict = ctx.timeoutMs === LONG ? 'pass' : 'fail';
-        return { verdict: v, reason: v, expected: [], actual: v, exchanges: [{ ...ex('response'), ...(v === 'fail' ? { idleEndMs: SHORT_IDLE_END_MS } : {}) }] };
-      },
-    });
+    const cut = (id: string): Check => marked(fake(id, 'fail', 'response', d, 'pass'), (e, v) => (v === 'fail' ? { ...e, idleEndMs: SHORT_IDLE_END_MS } : e));
     const checks = [baseline(d), cut('framing.cut-before'), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)), cut('framing.cut-after')];
     const r = await run(checks);
     expect(d.get('framing.cut-before')).toEqual([TIMEOUT, LONG]);
