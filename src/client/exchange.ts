@@ -189,15 +189,23 @@ export interface ExchangeOptions {
   witness?: Witness;
 }
 
-/** Asks the server something on a fresh connection: did it answer (within the witness's own bound)? */
-export type Witness = () => Promise<boolean>;
+/**
+ * Asks the server something on a fresh connection, sent at or after `quietSince` (performance.now() of
+ * the silent exchange's last byte sent or received; a request already asked since then may serve): when
+ * it was sent and when it was answered (within the witness's own bound), or null when it was not.
+ */
+export type Witness = (quietSince: number) => Promise<WitnessAnswer | null>;
+export interface WitnessAnswer {
+  sentAt: number;
+  answeredAt: number;
+}
 
 /**
- * After a witness was answered, the silent exchange is watched this long more (or as long as the witness
- * took, if longer) for a byte of its own answer: a server that was held up answers the earlier request
- * first, and a moment after the later one at worst.
+ * After the witness's answer, the silent exchange must stay silent this long more (or as long as the
+ * witness took to be answered, if longer): a server that was held up answers the earlier request first,
+ * and a moment after the later one at worst.
  */
-export const WITNESS_GRACE_MS = 20;
+export const WITNESS_GRACE_MS = 5;
 
 /**
  * A way for a request that met silence to give up its turn. Once the whole request has been sent and no
@@ -412,18 +420,20 @@ export class KeepAliveConnection {
 
   /**
    * Asks `witness` while this connection, whose exchange ran out of time, stays open: true when the server
-   * answered the witness and then, for WITNESS_GRACE_MS more (or as long as the witness took), sent
-   * nothing on this connection and did not close it. Its silence is then the server's own, not a machine
-   * too loaded to let it answer: it answered a request sent after ours.
+   * answered the witness's request, sent after this connection went quiet, and then, for WITNESS_GRACE_MS
+   * more (or as long as the witness took), sent nothing on this connection and did not close it. Its
+   * silence is then the server's own, not a machine too loaded to let it answer: it answered a request
+   * sent after ours.
    */
   private async witnessSilence(witness: Witness): Promise<boolean> {
     const seen = this.conn.receivedBytes;
-    const asked = performance.now();
-    const answered = await witness().catch(() => false);
     const unchanged = (): boolean => this.conn.receivedBytes === seen && this.conn.state === 'open';
-    if (!answered || !unchanged()) return false;
-    const graceMs = Math.max(WITNESS_GRACE_MS, performance.now() - asked);
-    const end = await this.conn.waitFor(() => this.conn.receivedBytes !== seen, new Deadline(graceMs));
+    const w = await witness(this.conn.lastActivityAt).catch(() => null);
+    if (!w || !unchanged()) return false;
+    // Silent since before the witness was sent, and still: through its answer and the grace after it.
+    const rest = w.answeredAt + Math.max(WITNESS_GRACE_MS, w.answeredAt - w.sentAt) - performance.now();
+    if (rest <= 0) return true;
+    const end = await this.conn.waitFor(() => this.conn.receivedBytes !== seen, new Deadline(rest));
     return end === 'timeout' && unchanged();
   }
 

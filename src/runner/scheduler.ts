@@ -6,7 +6,7 @@
  * here; the policy is here. Returns data; never prints.
  */
 import { setImmediate } from 'node:timers/promises';
-import { retain, type Exchange, type Witness } from '../client/exchange.js';
+import { retain, type Exchange, type Witness, type WitnessAnswer } from '../client/exchange.js';
 import { firstByteMs } from '../client/answer-time.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
@@ -404,7 +404,26 @@ export class Scheduler {
    */
   witness(timeoutMs: number): Witness | undefined {
     if (!this.servesOthers || timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
-    return async () => (await probeOnce(this.o.target, this.o.profile, WITNESS_PROBE_MS, this.probeCloseMs())) === 'answered';
+    return (quietSince) => this.witnessSince(quietSince);
+  }
+
+  /** The last witness asked (see witnessSince). */
+  private lastWitness: { sentAt: number; answer: Promise<WitnessAnswer | null> } | null = null;
+
+  /**
+   * A witness's request sent at or after `quietSince`: the last one asked, if it was (one probe serves
+   * every silence that began before it: a batch's silences end at about the same time), else a new one.
+   */
+  private witnessSince(quietSince: number): Promise<WitnessAnswer | null> {
+    const last = this.lastWitness;
+    if (last && last.sentAt >= quietSince) return last.answer;
+    const sentAt = performance.now();
+    const answer = probeOnce(this.o.target, this.o.profile, WITNESS_PROBE_MS, this.probeCloseMs()).then(
+      (o) => (o === 'answered' ? { sentAt, answeredAt: performance.now() } : null),
+      () => null,
+    );
+    this.lastWitness = { sentAt, answer };
+    return answer;
   }
 
   /**

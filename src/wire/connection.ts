@@ -32,6 +32,8 @@ export class Connection {
   overflowed = false;
   receivedBytes = 0;
   sentBytes = 0;
+  /** When (performance.now()) a byte was last sent or received: the connection is quiet since. */
+  lastActivityAt = performance.now();
   private readonly listeners = new Set<() => void>();
   private readonly dataSinks = new Set<(chunk: Uint8Array) => void>();
   private readonly openedAt = performance.now();
@@ -110,6 +112,7 @@ export class Connection {
     // buffer is copied, so that keeping it does not keep the rest of that buffer alive.
     const copy = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Uint8Array.from(bytes);
     this.receivedBytes += copy.length;
+    this.lastActivityAt = performance.now();
     this.transcript.push({ dir: 'received', atMs: this.now(), bytes: copy });
     for (const sink of this.dataSinks) sink(copy);
     this.notify();
@@ -169,6 +172,7 @@ export class Connection {
       }
       sent += piece.length;
       this.sentBytes += piece.length;
+      this.lastActivityAt = performance.now();
     }
     return { ok: true, sentBytes: sent };
   }

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exchange, KeepAliveConnection, QUIET_WINDOW_MAX_REQUEST_BYTES, retain, RETAINED_RECEIVED_BYTES, type ExchangeOptions } from '../../src/client/exchange.js';
+import { exchange, KeepAliveConnection, QUIET_WINDOW_MAX_REQUEST_BYTES, retain, RETAINED_RECEIVED_BYTES, type ExchangeOptions, type Witness, type WitnessAnswer } from '../../src/client/exchange.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { answered, matches, statusOf } from '../../src/checks/verify.js';
 import { latin1 } from '../../src/wire/bytes.js';
@@ -300,16 +300,22 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
   });
 
   it('a witness to a silence: asked once the exchange ran out of time, it never changes what was judged', async () => {
+    // A witness answered now, asked right away (sent after the exchange went quiet).
+    const answeredNow = (): WitnessAnswer => ({ sentAt: performance.now() - 1, answeredAt: performance.now() });
     // Silent on the exchange's request; a witness that answers: witnessed, and the timeout is what it was.
-    let asked = 0;
-    const yes = async () => {
-      asked++;
-      return true;
+    let asked: number[] = [];
+    const yes: Witness = async (quietSince) => {
+      asked.push(quietSince);
+      return answeredNow();
     };
+    const t0 = performance.now();
     const seen = await run(() => undefined, { timeoutMs: 300, witness: yes });
-    expect([seen.kind, seen.witnessed, asked]).toEqual(['timeout', true, 1]);
+    expect([seen.kind, seen.witnessed, asked.length]).toEqual(['timeout', true, 1]);
+    // It was told since when the connection was quiet: after it opened, once the request was sent.
+    expect(asked[0]).toBeGreaterThan(t0);
+    expect(asked[0]).toBeLessThan(t0 + seen.elapsedMs);
     // A witness that goes unanswered: not witnessed.
-    const unseen = await run(() => undefined, { timeoutMs: 300, witness: async () => false });
+    const unseen = await run(() => undefined, { timeoutMs: 300, witness: async () => null });
     expect([unseen.kind, unseen.witnessed]).toEqual(['timeout', false]);
     // A witness that throws witnesses nothing.
     const threw = await run(() => undefined, { timeoutMs: 300, witness: () => Promise.reject(new Error('no')) });
@@ -322,25 +328,28 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
       witness: async () => {
         sock?.write(ok(200));
         await new Promise((r) => setTimeout(r, 50));
-        return true;
+        return answeredNow();
       },
     });
     expect([late.kind, late.witnessed, late.receivedBytes, late.finals.length]).toEqual(['timeout', false, 0, 0]);
-    // The answer comes within the grace after the witness was answered: not witnessed.
+    // The answer comes within the grace after the witness was answered (as long as the witness took: 60 ms): not witnessed.
     let sock2: net.Socket | undefined;
     const graced = await run((s) => (sock2 = s), {
       timeoutMs: 300,
       witness: async () => {
-        setTimeout(() => sock2?.write(ok(200)), 5);
-        return true;
+        setTimeout(() => sock2?.write(ok(200)), 20);
+        return { sentAt: performance.now() - 60, answeredAt: performance.now() };
       },
     });
     expect([graced.kind, graced.witnessed]).toEqual(['timeout', false]);
+    // A witness answered long ago (its grace over), sent after the exchange went quiet: witnessed at once.
+    const before = await run(() => undefined, { timeoutMs: 300, witness: async (q) => ({ sentAt: q + 1, answeredAt: q + 2 }) });
+    expect(before.witnessed).toBe(true);
     // Not asked: an answer that came, or an optional one.
-    asked = 0;
+    asked = [];
     const answeredEx = await run((s) => s.write(ok(200)), { timeoutMs: 300, witness: yes });
     const optional = await run(() => undefined, { timeoutMs: 300, witness: yes, answerOptional: true });
-    expect([answeredEx.kind, answeredEx.witnessed, optional.witnessed, asked]).toEqual(['response', undefined, undefined, 0]);
+    expect([answeredEx.kind, answeredEx.witnessed, optional.witnessed, asked.length]).toEqual(['response', undefined, undefined, 0]);
   });
 
   it('a kept-alive connection asks its witness at each exchange that sets none', async () => {
@@ -349,7 +358,7 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     const asked: number[] = [];
     const c = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000, undefined, undefined, (t) => {
       asked.push(t);
-      return async () => true;
+      return async () => ({ sentAt: performance.now() - 1, answeredAt: performance.now() });
     });
     if ('refused' in c) throw new Error(c.refused);
     try {

@@ -190,8 +190,17 @@ describe('the witness to a silence (Scheduler.witness)', () => {
         const w = s.witness(2000);
         expect(w).toBeDefined();
         const t0 = performance.now();
-        expect(await w!()).toBe(!silent);
+        const first = await w!(t0);
+        expect(first !== null).toBe(!silent);
         expect(performance.now() - t0).toBeLessThan(2000);
+        // One request serves every silence that began before it was sent; a later silence asks again.
+        expect(await w!(t0 - 100)).toBe(first);
+        if (first) {
+          expect(first.sentAt).toBeGreaterThanOrEqual(t0);
+          const again = await w!(performance.now());
+          expect(again).not.toBe(first);
+          expect(again!.sentAt).toBeGreaterThan(first.answeredAt);
+        }
         s.servesOthers = false; // one client at a time: it cannot answer a witness while ours is open
         expect(s.witness(2000)).toBeUndefined();
       });
