@@ -64,9 +64,14 @@ export function largeSilence(exchanges: readonly Exchange[]): boolean {
  */
 export const SHORT_IDLE_END_MS = 50;
 
-/** A failure with a body taken as ended after SHORT_IDLE_END_MS or less (Exchange.idleEndMs): its body may have been cut. */
+/** A body taken as ended after SHORT_IDLE_END_MS or less (Exchange.idleEndMs): it may have been cut. */
+function shortIdleEnd(exchanges: readonly Exchange[]): boolean {
+  return exchanges.some((e) => e.idleEndMs !== undefined && e.idleEndMs <= SHORT_IDLE_END_MS);
+}
+
+/** A failure with a body the short idle end may have cut (shortIdleEnd). */
 export function restsOnShortIdle(verdict: string, exchanges: readonly Exchange[]): boolean {
-  return verdict === 'fail' && exchanges.some((e) => e.idleEndMs !== undefined && e.idleEndMs <= SHORT_IDLE_END_MS);
+  return verdict === 'fail' && shortIdleEnd(exchanges);
 }
 
 /**
@@ -75,7 +80,7 @@ export function restsOnShortIdle(verdict: string, exchanges: readonly Exchange[]
  * rests on a short idle end (a body cut, not a silence: restsOnShortIdle's exchanges).
  */
 export function outsideClass(exchanges: readonly Exchange[]): boolean {
-  return largeSilence(exchanges) || exchanges.some((e) => e.idleEndMs !== undefined && e.idleEndMs <= SHORT_IDLE_END_MS);
+  return largeSilence(exchanges) || shortIdleEnd(exchanges);
 }
 
 /**
