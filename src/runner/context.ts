@@ -26,6 +26,12 @@ export interface ContextOptions {
    * then may start the unit's confirmation beside it: runBatch). Only watches; never parks.
    */
   onWait?: { afterMs: number; waiting: () => void };
+  /**
+   * The unit's current case is provisional (a shrink's candidate: the counterexample a shrink ends with is
+   * judged again before it counts, with the long deadline when it rests on one): while this says so, its
+   * exchanges get the quiet window before the server's silences are a class too (Scheduler.provisionalSilenceMs).
+   */
+  provisional?: () => boolean;
 }
 
 /** Memos whose making has ended (CheckContext.memo). */
@@ -106,6 +112,9 @@ export function makeContext(
       // … and what the scheduler learned of the server: idle end of an endless body, silence window (a
       // shorter one for a silence a witness will be asked about), flood cap.
       const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs, witness !== undefined && o.answerOptional !== true) ?? {};
+      // … a provisional case's silence is not waited on for the whole deadline (ContextOptions.provisional).
+      const provisional = learned.silenceMs === undefined && opts.provisional?.() === true ? scheduler?.provisionalSilenceMs(o.timeoutMs ?? opts.timeoutMs) : undefined;
+      if (provisional !== undefined) learned.silenceMs = provisional;
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
       const peerCloseMs = scheduler?.peerCloseMs();
       // … and after an answer that already decided the verdict (a server that does not close after those).
@@ -154,7 +163,7 @@ export function makeContext(
       await turn?.hold();
       // Its exchanges get the run's quiet window and witness as ctx.send's do (only those: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
-      const quiet = scheduler ? (t: number, witnessed: boolean) => scheduler.silenceMs(t, witnessed) : undefined;
+      const quiet = scheduler ? (t: number, witnessed: boolean) => scheduler.silenceMs(t, witnessed) ?? (opts.provisional?.() === true ? scheduler.provisionalSilenceMs(t) : undefined) : undefined;
       const witnessFor = scheduler ? (t: number) => scheduler.witness(t) : undefined;
       const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet, witnessFor);
       let s = await open();

@@ -62,7 +62,7 @@ export function largeSilence(exchanges: readonly Exchange[]): boolean {
  * answer in one go; this short end is only for the first reading: a failure that rests on it
  * (restsOnShortIdle) is confirmed with the long deadline, whose idle end is the full CLOSE_IDLE_MS.
  */
-export const SHORT_IDLE_END_MS = 50;
+export const SHORT_IDLE_END_MS = 20;
 
 /** A body taken as ended after SHORT_IDLE_END_MS or less (Exchange.idleEndMs): it may have been cut. */
 function shortIdleEnd(exchanges: readonly Exchange[]): boolean {

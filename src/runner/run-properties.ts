@@ -76,8 +76,11 @@ export function shrinkBudgetMs(timeoutMs: number): number {
 /** Runs one property; returns data, never prints. */
 export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
   const t0 = performance.now();
+  // A shrink's candidate is provisional: the counterexample the shrink ends with is judged again before
+  // it counts (ContextOptions.provisional).
+  const step = { shrinking: false };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional: () => step.shrinking, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -124,6 +127,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     if (down) return true; // the server is gone: stop judging (and shrinking) against a dead socket
     if (opts.caseOnly && cases > 0) return true; // one case only: the rest is not judged
     const shrinking = last !== null;
+    step.shrinking = shrinking;
     if (shrinking && waitedMs >= budgetMs) {
       // Out of budget: the rest of the shrink is not judged, and the counterexample stays the one reached.
       budgetSpent = true;

@@ -465,6 +465,19 @@ export class Scheduler {
     return this.fromPace(witnessed && this.servesOthers ? SILENCE_FLOOR_WITNESSED_MS : SILENCE_FLOOR_MS);
   }
 
+  /**
+   * The quiet window for a provisional case (a shrink's candidate: ContextOptions.provisional) with
+   * deadline `timeoutMs`, whether or not the server's silences are a class yet: SILENCE_FACTOR times its
+   * pace, at least SILENCE_FLOOR_MS; undefined at another deadline (a confirmation's), without a pace, or
+   * once a confirmation flipped a verdict (the server's timing is not what its pace says). A candidate cut
+   * short only steers the shrink: the counterexample it ends with is judged again before it counts (with
+   * the long deadline when it rests on one: needsConfirming, confirmCounterexample).
+   */
+  provisionalSilenceMs(timeoutMs: number): number | undefined {
+    if (timeoutMs !== this.o.timeoutMs || this.flipped) return undefined;
+    return this.fromPace(SILENCE_FLOOR_MS);
+  }
+
   /** SILENCE_FACTOR times the pace (paceMs), at least `floorMs`; undefined without a pace or when not under the deadline. */
   private fromPace(floorMs: number): number | undefined {
     const pace = this.paceMs();
@@ -518,10 +531,15 @@ export class Scheduler {
    * connections are closed after IGNORED_CLOSE_WAIT_MS, and one that closes within that turns the whole
    * wait back on. Once the server's pace is known, no longer than a watch for what a correct server never
    * sends (watchMs), as decidedSettleMs: a server that closes as asked does so at once, and one that closes
-   * later gets our FIN first and closes in reply. Only the time of our close changes, never what was read.
+   * later gets our FIN first and closes in reply. A server we do not own, seen ignoring it, is not waited
+   * on at all, as its liveness probes are not (probeCloseMs): it is never started again on its port, and
+   * a server that will not close is not one whose FIN crosses ours (never-closes' checks waited 26 s in
+   * all for closes that did not come, one after another in their turns). Only the time of our close
+   * changes, never what was read.
    */
   peerCloseMs(): number | undefined {
     const streak = this.closesIgnored.waitMs();
+    if (streak !== undefined && !this.o.control) return 0;
     const watch = this.watchMs();
     return streak === undefined || watch === undefined ? streak : Math.min(streak, watch);
   }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { QUIET_WINDOW_MAX_REQUEST_BYTES } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs } from '../../src/client/answer-time.js';
-import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, SILENCE_FLOOR_WITNESSED_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { answeredIn as answered } from './fake-server.js';
 import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
@@ -56,6 +56,31 @@ describe('the silence window', () => {
     expect(s.silenceMs(2000)).toBe(SILENCE_FACTOR * 60); // widened by a slow answer
     await s.after({ id: 'slower', family: 'status' }, [answered(150)]);
     expect(s.silenceMs(2000)).toBeUndefined(); // 20 × 150 ms is past the deadline: the deadline it is
+  });
+
+  it('has a lower floor for a silence a witness will be asked about, only for a server that serves others', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
+    for (let i = 0; i < 3; i++) s.confirmed(true);
+    expect(s.silenceMs(2000, true)).toBe(SILENCE_FLOOR_MS); // one client at a time: no witness, no lower floor
+    s.servesOthers = true;
+    expect(s.silenceMs(2000, true)).toBe(SILENCE_FLOOR_WITNESSED_MS);
+    expect(s.silenceMs(2000, false)).toBe(SILENCE_FLOOR_MS); // an optional answer is not witnessed
+    expect(s.exchangeDefaults(2000, 2000, true).silenceMs).toBe(SILENCE_FLOOR_WITNESSED_MS);
+    expect(s.silenceMs(5000, true)).toBeUndefined();
+    await s.after({ id: 'slow', family: 'status' }, [answered(30)]);
+    expect(s.silenceMs(2000, true)).toBe(SILENCE_FACTOR * 30); // the pace's multiple still applies
+  });
+
+  it('a provisional case (a shrink\'s candidate) gets a window before the class too, never at a confirmation\'s deadline nor after a flip', async () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
+    expect(s.provisionalSilenceMs(2000)).toBeUndefined(); // no pace yet
+    for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
+    expect(s.silenceMs(2000)).toBeUndefined();
+    expect(s.provisionalSilenceMs(2000)).toBe(SILENCE_FLOOR_MS);
+    expect(s.provisionalSilenceMs(5000)).toBeUndefined();
+    s.confirmed(false);
+    expect(s.provisionalSilenceMs(2000)).toBeUndefined();
   });
 
   it('a confirmation that flips a verdict turns the window off for good', async () => {
@@ -204,6 +229,53 @@ describe('the witness to a silence (Scheduler.witness)', () => {
         s.servesOthers = false; // one client at a time: it cannot answer a witness while ours is open
         expect(s.witness(2000)).toBeUndefined();
       });
+    }
+  });
+
+  it('a check\'s silences a witness is asked about get the witnessed floor, on a fresh connection and a kept one; a provisional case gets the window before the class', async () => {
+    // Answers the probe's request (its known path), and nothing else.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      let buf = '';
+      sock.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (buf.startsWith(`GET ${referenceProfile.knownPath} `) && buf.includes('\r\n\r\n')) sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+      const timeoutMs = 1500;
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeControl });
+      for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(1)]);
+      let provisional = true;
+      const ctx = makeContext({ target, timeoutMs, profile: referenceProfile, provisional: () => provisional }, 'status.a', 't', new Map(), s);
+      const silent = { plan: { bytes: latin1('GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n') }, methods: ['GET'] };
+      // Before the class, a provisional case: the window from the pace (no witness).
+      const early = await ctx.send(silent);
+      expect([early.kind, early.witnessed]).toEqual(['timeout', undefined]);
+      expect(early.elapsedMs).toBeGreaterThanOrEqual(SILENCE_FLOOR_MS - 5);
+      expect(early.elapsedMs).toBeLessThan(timeoutMs - 5);
+      provisional = false;
+      s.servesOthers = true;
+      for (let i = 0; i < 3; i++) s.confirmed(true);
+      const fresh = await ctx.send(silent);
+      expect([fresh.kind, fresh.witnessed]).toEqual(['timeout', true]);
+      expect(fresh.elapsedMs).toBeLessThan(SILENCE_FLOOR_MS);
+      const kept = await ctx.openConnection();
+      if (!kept) throw new Error('refused');
+      try {
+        const ex = await kept.exchange(silent.plan, { methods: ['GET'], timeoutMs });
+        expect([ex.kind, ex.witnessed]).toEqual(['timeout', true]);
+        expect(ex.elapsedMs).toBeLessThan(SILENCE_FLOOR_MS);
+      } finally {
+        await kept.close();
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -104,7 +104,8 @@ describe('Scheduler', () => {
     { what: 'for the close of a server seen ignoring Connection: close', field: 'closeIgnored', wait: 'peerCloseMs', other: 'decidedSettleMs' },
     { what: 'after answers that decided their verdict, once the server kept such connections open', field: 'keptOpenAfterDecided', wait: 'decidedSettleMs', other: 'peerCloseMs' },
   ] as const)('waits less $what three times in a row, and the whole wait again once it closes one', ({ field, wait, other }) => {
-    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    // A server we own (one we do not is not waited on at all once seen ignoring the close: below).
+    const s = make(fakeServer());
     const seen = (kept: boolean) => s.sawExchange({ ...ex('response'), [field]: kept });
     expect(s[wait]()).toBeUndefined();
     seen(true);
@@ -117,6 +118,20 @@ describe('Scheduler', () => {
     expect(s[other]()).toBeUndefined();
     seen(false);
     expect(s[wait]()).toBeUndefined();
+  });
+
+  it('does not wait at all for the close of a server it does not own, once seen ignoring Connection: close', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    const seen = (kept: boolean) => s.sawExchange({ ...ex('response'), closeIgnored: kept });
+    seen(true);
+    seen(true);
+    expect(s.peerCloseMs()).toBeUndefined();
+    seen(true);
+    expect(s.peerCloseMs()).toBe(0);
+    expect(s.probeCloseMs()).toBe(0);
+    // One that closes one turns the whole wait back on.
+    seen(false);
+    expect(s.peerCloseMs()).toBeUndefined();
   });
 
   it('gates on the baseline and on a server that is gone for good', async () => {

@@ -6,9 +6,10 @@ import type { PropertyDef } from '../../src/checks/property.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { confirmDeadline } from '../../src/runner/deadlines.js';
 import { runProperties, runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
-import { Scheduler } from '../../src/runner/scheduler.js';
+import { Scheduler, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
+import { latin1 } from '../../src/wire/bytes.js';
 import { sleep } from '../../src/wire/deadline.js';
-import { fakeServer } from './fake-server.js';
+import { answeredIn, fakeServer } from './fake-server.js';
 
 /** An exchange that ran out of time with nothing back (what a case against a hanging server gets). */
 function timedOut(ms: number): Exchange {
@@ -118,5 +119,47 @@ describe("a property's failure that rests on a deadline is confirmed by its coun
     // The replay of the counterexample, then every case of the property.
     expect(long[0]).toEqual({ n: 10, timeoutMs: confirmDeadline(100) });
     expect(long.length).toBe(1 + base.runs);
+  });
+});
+
+describe("a shrink's candidates are provisional: their silences get the quiet window before the class", () => {
+  it('the case that fails first waits its whole deadline; the candidates after it, the window from the pace', async () => {
+    // A server that reads and never answers.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      sock.resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+      const timeoutMs = 1000;
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeServer() });
+      // Its pace is known (it answered in 1 ms), and its silences are not a class: no window yet.
+      for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answeredIn(1)]);
+      expect(s.silenceMs(timeoutMs)).toBeUndefined();
+      const waited: number[] = [];
+      const def: PropertyDef<number> = {
+        ...hangingProperty(0),
+        verify: async (ctx, n) => {
+          if (n < 10) return null;
+          const x = await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: localhost\r\n\r\n`) }, methods: ['GET'] });
+          waited.push(x.elapsedMs);
+          return x.kind === 'timeout' ? { reason: `${n} hangs`, expected: [], actual: 'nothing', exchanges: [x] } : null;
+        },
+      };
+      const out = await runProperty(def, { ...base, target, timeoutMs, seed: 7, scheduler: s, shrinkBudgetMs: 1200 });
+      expect(out.result.verdict).toBe('fail');
+      expect(waited.length).toBeGreaterThan(1);
+      expect(waited[0]).toBeGreaterThanOrEqual(timeoutMs - 5);
+      for (const ms of waited.slice(1)) {
+        expect(ms).toBeGreaterThanOrEqual(SILENCE_FLOOR_MS - 5);
+        expect(ms).toBeLessThan(timeoutMs - 5);
+      }
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
