@@ -234,10 +234,9 @@ export const QUIET_WINDOW_MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
  * The quiet window (ExchangeOptions.silenceMs) for an exchange with deadline `timeoutMs`, or undefined
- * for the whole deadline: what the runner has learned of the server (Scheduler.silenceMs). `witnessed`:
- * a witness will be asked about the exchange's silence (it has one, and its answer is not optional).
+ * for the whole deadline: what the runner has learned of the server (Scheduler.silenceMs).
  */
-export type QuietWindow = (timeoutMs: number, witnessed: boolean) => number | undefined;
+export type QuietWindow = (timeoutMs: number) => number | undefined;
 
 /**
  * How long a connection whose server announced its close waits for that close before sending its own
@@ -290,13 +289,13 @@ export class KeepAliveConnection {
   async exchange(plan: SendPlan, opts: ExchangeOptions): Promise<Exchange> {
     // Bytes whose answer is optional are watched for an answer only as long as the server's pace says.
     if (opts.answerOptional === true && opts.watchMs !== undefined && opts.watchMs < opts.timeoutMs) opts = { ...opts, timeoutMs: opts.watchMs };
+    if (opts.silenceMs === undefined && this.quiet) {
+      const silenceMs = this.quiet(opts.timeoutMs);
+      if (silenceMs !== undefined) opts = { ...opts, silenceMs };
+    }
     if (opts.witness === undefined && this.witnessFor) {
       const witness = this.witnessFor(opts.timeoutMs);
       if (witness) opts = { ...opts, witness };
-    }
-    if (opts.silenceMs === undefined && this.quiet) {
-      const silenceMs = this.quiet(opts.timeoutMs, opts.witness !== undefined && opts.answerOptional !== true);
-      if (silenceMs !== undefined) opts = { ...opts, silenceMs };
     }
     const t0 = performance.now();
     const deadline = new Deadline(opts.timeoutMs);

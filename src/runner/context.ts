@@ -107,12 +107,9 @@ export function makeContext(
       // Every action on the server is taken in the unit's turn; a silent request may give it up (parked.ts).
       await turn?.hold();
       const park = turn?.hook() ?? waitHook(opts.onWait);
-      // Once the server's silences are taken as they are, a witness to each (Scheduler.witness) …
-      const witness = scheduler?.witness(o.timeoutMs ?? opts.timeoutMs);
-      // … and what the scheduler learned of the server: idle end of an endless body, silence window (a
-      // shorter one for a silence a witness will be asked about), flood cap.
-      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs, witness !== undefined && o.answerOptional !== true) ?? {};
-      // … a provisional case's silence is not waited on for the whole deadline (ContextOptions.provisional).
+      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap …
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs) ?? {};
+      // … a provisional case's silence is not waited on for the whole deadline (ContextOptions.provisional) …
       const provisional = learned.silenceMs === undefined && opts.provisional?.() === true ? scheduler?.provisionalSilenceMs(o.timeoutMs ?? opts.timeoutMs) : undefined;
       if (provisional !== undefined) learned.silenceMs = provisional;
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
@@ -121,6 +118,8 @@ export function makeContext(
       const decidedSettleMs = scheduler?.decidedSettleMs();
       // … and how long a watch for what a correct server never sends lasts (its pace).
       const watchMs = scheduler?.watchMs();
+      // … and, once its silences are taken as they are, a witness to each (Scheduler.witness).
+      const witness = scheduler?.witness(o.timeoutMs ?? opts.timeoutMs);
       const go = () =>
         exchange(opts.target, req.plan, {
           timeoutMs: opts.timeoutMs,
@@ -163,7 +162,7 @@ export function makeContext(
       await turn?.hold();
       // Its exchanges get the run's quiet window and witness as ctx.send's do (only those: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
-      const quiet = scheduler ? (t: number, witnessed: boolean) => scheduler.silenceMs(t, witnessed) ?? (opts.provisional?.() === true ? scheduler.provisionalSilenceMs(t) : undefined) : undefined;
+      const quiet = scheduler ? (t: number) => scheduler.silenceMs(t) ?? (opts.provisional?.() === true ? scheduler.provisionalSilenceMs(t) : undefined) : undefined;
       const witnessFor = scheduler ? (t: number) => scheduler.witness(t) : undefined;
       const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet, witnessFor);
       let s = await open();

@@ -58,6 +58,12 @@ export interface PropertyOutcome {
   held?: number;
   /** fast-check's own report of the failure (seed, path, counterexample), for the corpus. */
   failure?: { seed: number; path: string; replayPath?: string; counterexample: unknown; shrinks: number };
+  /**
+   * The failure was met by a shrink's candidate read with the provisional quiet window (before the class of
+   * silences: ContextOptions.provisional): its confirmation decides its own verdict only, outside the class
+   * (a window that cut a slow answer says nothing of the server's silences).
+   */
+  provisional?: true;
 }
 
 /**
@@ -78,9 +84,13 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const t0 = performance.now();
   // A shrink's candidate is provisional: the counterexample the shrink ends with is judged again before
   // it counts (ContextOptions.provisional).
-  const step = { shrinking: false };
+  const step = { shrinking: false, windowed: false };
+  const provisional = (): boolean => {
+    if (step.shrinking) step.windowed = true;
+    return step.shrinking;
+  };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional: () => step.shrinking, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -115,6 +125,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     return true;
   };
   let last: Omit<CheckRun, 'verdict'> | null = null;
+  // Whether the last failure was read with the provisional window (PropertyOutcome.provisional).
+  let lastWindowed = false;
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
   let held = 0;
@@ -128,6 +140,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     if (opts.caseOnly && cases > 0) return true; // one case only: the rest is not judged
     const shrinking = last !== null;
     step.shrinking = shrinking;
+    step.windowed = false;
     if (shrinking && waitedMs >= budgetMs) {
       // Out of budget: the rest of the shrink is not judged, and the counterexample stays the one reached.
       budgetSpent = true;
@@ -152,6 +165,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
       return true;
     }
     last = failure;
+    lastWindowed = step.windowed;
     return false;
   });
   const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);
@@ -196,7 +210,11 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   if (f.request) result.request = f.request;
   if (f.setup) result.setup = f.setup;
   if (f.expectation) result.expectation = f.expectation;
-  return { result, failure: { seed: details.seed, path, ...(replayPath ? { replayPath } : {}), counterexample: details.counterexample?.[0], shrinks: details.numShrinks } };
+  return {
+    result,
+    failure: { seed: details.seed, path, ...(replayPath ? { replayPath } : {}), counterexample: details.counterexample?.[0], shrinks: details.numShrinks },
+    ...(lastWindowed ? { provisional: true as const } : {}),
+  };
 }
 
 /**
@@ -255,6 +273,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
         verdict: (r) => r.result.verdict,
         exchanges: (r) => r.result.exchanges ?? [],
         answeredBefore: (r) => (r.held ?? 0) > 0,
+        outsideClass: (r) => r.provisional === true,
       }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: def.id, restarted: a.restarted }) });
       if ('blocked' in end) outcome = { result: notRun(def, opts.profile, 'blocked', '', end.blocked) };
       else outcome = end.after ? { ...end.outcome, result: applyAfter(end.outcome.result, end.after) } : end.outcome;

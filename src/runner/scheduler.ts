@@ -175,14 +175,6 @@ export const SILENCE_FACTOR = 20;
 /** … and at least this long (a scheduling hiccup of a loaded machine is far shorter). */
 export const SILENCE_FLOOR_MS = 500;
 /**
- * … or this long, for an exchange whose silence a witness will be asked about (Scheduler.witness: a
- * server that serves others, its answer not optional). The floor above guards a loaded machine's hiccup;
- * the witness guards it itself (a request sent after ours, answered while ours stays silent, or the
- * failure is confirmed with the long deadline: unwitnessedSilence), so a hiccup costs a confirmation,
- * never a verdict. The pace's multiple still applies: a server slow to answer gets its longer window.
- */
-export const SILENCE_FLOOR_WITNESSED_MS = 200;
-/**
  * A watch for what a correct server never sends (an answer more, an unannounced close: see
  * ExchangeOptions.watchMs) lasts SILENCE_FACTOR times the slowest recent answer, and at least this long.
  * Cutting such a watch short can only miss a fault, never fail a correct server; the pace it comes from
@@ -457,12 +449,11 @@ export class Scheduler {
    * failure with the long deadline, none ever flipped): then a request it leaves unanswered is waited on
    * for SILENCE_FACTOR times the slowest of its recent answers (at least SILENCE_FLOOR_MS, at most the
    * deadline), not the whole deadline. `timeoutMs`: the deadline of the exchange (a confirmation's long
-   * deadline never gets a window). `witnessed`: a witness will be asked about the exchange's silence (it
-   * was given one, and its answer is not optional): then the floor is SILENCE_FLOOR_WITNESSED_MS.
+   * deadline never gets a window).
    */
-  silenceMs(timeoutMs: number, witnessed = false): number | undefined {
+  silenceMs(timeoutMs: number): number | undefined {
     if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
-    return this.fromPace(witnessed && this.servesOthers ? SILENCE_FLOOR_WITNESSED_MS : SILENCE_FLOOR_MS);
+    return this.fromPace(SILENCE_FLOOR_MS);
   }
 
   /**
@@ -585,13 +576,13 @@ export class Scheduler {
   /**
    * What this run's exchanges are read with now (the learned idle end, silence window and cap): an
    * exchange with deadline `timeoutMs`, of a unit run with deadline `unitTimeoutMs` (a confirmation's is
-   * the long one); `witnessed` as silenceMs's.
+   * the long one).
    */
-  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs, witnessed = false): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
     const idle = this.closeIdleFor(unitTimeoutMs);
     if (idle !== undefined) d.closeIdleMs = idle;
-    const silence = this.silenceMs(timeoutMs, witnessed);
+    const silence = this.silenceMs(timeoutMs);
     if (silence !== undefined) d.silenceMs = silence;
     if (this.floodCapBytes !== undefined) d.capBytes = this.floodCapBytes;
     return d;

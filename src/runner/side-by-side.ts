@@ -256,9 +256,8 @@ export interface ReadWith {
   confirming: ReturnType<Scheduler['exchangeDefaults']>;
 }
 
-/** What a check's exchanges are read with now; its quiet window the shortest any of them gets (one a witness will be asked about). */
 export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
-  return { at: s.exchangeDefaults(timeoutMs, timeoutMs, true), confirming: s.exchangeDefaults(confirmDeadline(timeoutMs)) };
+  return { at: s.exchangeDefaults(timeoutMs), confirming: s.exchangeDefaults(confirmDeadline(timeoutMs)) };
 }
 
 /**

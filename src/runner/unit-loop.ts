@@ -26,6 +26,8 @@ export interface UnitRun<R> {
   answeredBefore?(r: R): boolean;
   /** An outcome that ends the loop as it is, unwatched (the unit itself threw: an error of ours, not the server's). */
   settled?(r: R): boolean;
+  /** An outcome whose confirmation decides its own verdict only, outside the class of silences (a property's provisional failure). */
+  outsideClass?(r: R): boolean;
 }
 
 export interface UnitLoopOptions<R = unknown> {
@@ -82,10 +84,11 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     if (u.settled?.(r)) return { outcome: r, after: null };
     if (!(pre?.covered === true && s.classHolds()) && needsConfirming(unit, u, r, o, s)) {
       const first = u.verdict(r);
-      // A large request's silence, a body cut by the short idle end, or one of many requests sent at once,
-      // is outside the class of silences (deadlines.ts outsideClass, Check.atOnce): its confirmation decides
-      // its own verdict only.
-      const inClass = !outsideClass(u.exchanges(r)) && unit.atOnce !== true;
+      // A large request's silence, a body cut by the short idle end, one of many requests sent at once, or
+      // a property's failure read with a shrink's provisional window, is outside the class of silences
+      // (deadlines.ts outsideClass, Check.atOnce, UnitRun.outsideClass): its confirmation decides its own
+      // verdict only.
+      const inClass = !outsideClass(u.exchanges(r)) && unit.atOnce !== true && u.outsideClass?.(r) !== true;
       const shortIdle = restsOnShortIdle(u.verdict(r), u.exchanges(r));
       if (pre?.confirm === undefined) ranHere = true;
       r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));

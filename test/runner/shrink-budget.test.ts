@@ -151,6 +151,8 @@ describe("a shrink's candidates are provisional: their silences get the quiet wi
       };
       const out = await runProperty(def, { ...base, target, timeoutMs, seed: 7, scheduler: s, shrinkBudgetMs: 1200 });
       expect(out.result.verdict).toBe('fail');
+      // Its failure was read with the provisional window: confirmed outside the class (unit-loop.ts).
+      expect(out.provisional).toBe(true);
       expect(waited.length).toBeGreaterThan(1);
       expect(waited[0]).toBeGreaterThanOrEqual(timeoutMs - 5);
       for (const ms of waited.slice(1)) {

@@ -83,6 +83,25 @@ describe('the unit loop', () => {
     expect(runs).toEqual([100, confirmDeadline(100)]);
     expect('outcome' in end && end.outcome.verdict).toBe('pass');
   });
+
+  it('a confirmation of an outcome the unit says is outside the class (a provisional failure) neither forms the class nor breaks it', async () => {
+    for (const outside of [false, true]) {
+      const s = scheduler(fakeServer());
+      const silent = (flip: boolean) => ({
+        run: async (_a: number, timeoutMs: number) => (flip && timeoutMs > 100 ? { verdict: 'pass', exchanges: [] as Exchange[] } : { verdict: 'fail', exchanges: [ex('timeout')] }),
+        verdict: (r: Outcome) => r.verdict,
+        exchanges: (r: Outcome) => r.exchanges,
+        outsideClass: () => outside,
+      });
+      // Three confirmations the same: the class stands only when they count.
+      for (let i = 0; i < 3; i++) await runUnit(unit, s, silent(false), { timeoutMs: 100, watched: false });
+      expect(s.shouldConfirm()).toBe(outside);
+      // A confirmation that flips: outside the class, it does not turn confirmations on for good.
+      const t = scheduler(fakeServer());
+      await runUnit(unit, t, silent(true), { timeoutMs: 100, watched: false });
+      expect(t.classHolds()).toBe(outside);
+    }
+  });
 });
 
 describe('a property and a corpus entry get the same loop as a check', () => {
