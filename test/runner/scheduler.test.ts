@@ -141,6 +141,33 @@ describe('Scheduler', () => {
     expect(s.blockCause({ id: 'robustness.b', family: 'robustness', independent: true })).toBeNull();
   });
 
+  it('without a process to watch (fuzz), gives a server a moment to die after its first client before asking it: the death is the server leaving after serving', async () => {
+    // Answers anything, and goes away 100 ms after it is told to (a crash on its first client's close,
+    // slowed by a loaded machine): asked at once, it would still answer.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      sock.on('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    const closed = new Promise<void>((r) => server.once('close', () => r()));
+    try {
+      const s = new Scheduler({ target: { host: '127.0.0.1', port }, profile: referenceProfile, timeoutMs: 200 });
+      setTimeout(() => {
+        server.close();
+        for (const sock of sockets) sock.destroy();
+      }, 100);
+      const a = await s.after({ id: 'baseline.valid-request-answered', family: 'wire' }, [ex('response')]);
+      expect(a).toMatchObject({ chargedTo: 'keeps-serving', down: { kind: 'refused' } });
+    } finally {
+      server.close();
+      for (const sock of sockets) sock.destroy();
+      await closed;
+    }
+  });
+
   it('without a process to restart (fuzz), stops the run at the first death: the rest is blocked with that cause', async () => {
     // Nothing listens on a port that was free a moment ago: the probe is refused.
     const s = new Scheduler({ target: { host: '127.0.0.1', port: await freePort() }, profile: referenceProfile, timeoutMs: 200 });
