@@ -45,6 +45,12 @@ export interface PropertyRunOptions {
   /** The shrink's budget of time waiting on deadlines (default shrinkBudgetMs(timeoutMs)). */
   shrinkBudgetMs?: number;
   /**
+   * What is left of the run's budget for shrinks waiting on deadlines, shared by its properties
+   * (runProperties: RUN_SHRINK_BUDGETS of them); a property's shrink stops at the smaller of the two, and
+   * takes what it waited from it.
+   */
+  shrinkLeft?: { ms: number };
+  /**
    * How many cases of a property that declares `casesSideBySide` may run ahead at once (property-cases.ts):
    * the width the catalogue's checks ran side by side at, with a server we own; AHEAD_WIDTH_AT_TARGET
    * where the catalogue's waits overlapped at a server we do not. Absent: one at a time.
@@ -78,6 +84,16 @@ export const SHRINK_BUDGET_MIN_MS = 4000;
 export function shrinkBudgetMs(timeoutMs: number): number {
   return Math.max(SHRINK_BUDGET_MIN_MS, SHRINK_BUDGET_FACTOR * timeoutMs);
 }
+
+/**
+ * The shrinks of a whole run (every property's, together) wait on deadlines for at most this many
+ * properties' budgets: a server that hangs on every failing property's cases (the zoo's
+ * recv-8-until-short: seven of them, each shrinking through silences for its whole budget) is not waited
+ * on for each in full. The properties that fail first shrink as before; those after stop sooner, with the
+ * counterexample they reached (a smaller case may exist: the report says so). A verdict never changes: a
+ * shrink only makes a counterexample smaller.
+ */
+export const RUN_SHRINK_BUDGETS = 2;
 
 /** Runs one property; returns data, never prints. */
 export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
@@ -132,7 +148,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let held = 0;
   let heldSideBySide = 0;
   // The shrink's time in cases that waited on a deadline, and whether it stopped at its budget.
-  const budgetMs = opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs);
+  const ownBudgetMs = opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs);
+  const budgetMs = Math.min(ownBudgetMs, opts.shrinkLeft?.ms ?? Infinity);
   let waitedMs = 0;
   let budgetSpent = false;
   const prop = fc.asyncProperty(def.arbitrary(ctx, opts.commandsPath ? { replayPath: opts.commandsPath } : {}), async (value) => {
@@ -178,6 +195,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     params.markInterruptAsFailure = false;
   }
   const details = await fc.check(prop, params);
+  if (opts.shrinkLeft) opts.shrinkLeft.ms = Math.max(0, opts.shrinkLeft.ms - waitedMs);
   const durationMs = Math.round(performance.now() - t0);
   const failedRun = details.failed && last !== null;
   if (!failedRun && down === null) {
@@ -205,7 +223,13 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     expected: f.expected,
     actual: f.actual,
     exchanges: f.exchanges,
-    property: { seed: details.seed, path, shrinks: details.numShrinks, ...(replayPath ? { replayPath } : {}), ...(budgetSpent ? { shrinkStoppedAtMs: budgetMs } : {}) },
+    property: {
+      seed: details.seed,
+      path,
+      shrinks: details.numShrinks,
+      ...(replayPath ? { replayPath } : {}),
+      ...(budgetSpent ? { shrinkStoppedAtMs: budgetMs, ...(budgetMs < ownBudgetMs ? { shrinkBudgetOf: 'run' as const } : {}) } : {}),
+    },
   };
   if (f.request) result.request = f.request;
   if (f.setup) result.setup = f.setup;
@@ -245,7 +269,8 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
   const out: PropertyOutcome[] = [];
   const started = performance.now();
   const s = opts.scheduler ?? new Scheduler({ target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, ...(opts.control ? { control: opts.control } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-  const o: PropertyRunOptions = { ...opts, scheduler: s };
+  // The run's budget for shrinks waiting on deadlines (RUN_SHRINK_BUDGETS), shared by every property and attempt.
+  const o: PropertyRunOptions = { ...opts, scheduler: s, shrinkLeft: opts.shrinkLeft ?? { ms: RUN_SHRINK_BUDGETS * (opts.shrinkBudgetMs ?? shrinkBudgetMs(opts.timeoutMs)) } };
   const { aheadWidth: _ahead, ...serialOpts } = o;
   const env = unitEnv(opts);
   for (let i = 0; i < defs.length; i++) {

@@ -50,8 +50,12 @@ export interface CheckResult extends CheckMeta, RunRecord {
    */
   rootCause?: string;
   /** For property-based checks: how to replay the failing case exactly. */
-  /** `shrinkStoppedAtMs`: the shrink stopped at its budget of time spent waiting on deadlines (run-properties.ts shrinkBudgetMs), at the counterexample it had reached. */
-  property?: { seed: number; path: string; shrinks: number; replayPath?: string; shrinkStoppedAtMs?: number };
+  /**
+   * `shrinkStoppedAtMs`: the shrink stopped at its budget of time spent waiting on deadlines (run-properties.ts
+   * shrinkBudgetMs), at the counterexample it had reached; `shrinkBudgetOf: 'run'` when that budget was what
+   * was left of the whole run's (RUN_SHRINK_BUDGETS), smaller than the property's own.
+   */
+  property?: { seed: number; path: string; shrinks: number; replayPath?: string; shrinkStoppedAtMs?: number; shrinkBudgetOf?: 'run' };
   /** The regression-corpus entry this failure was saved to (or already had). */
   corpusFile?: string;
 }

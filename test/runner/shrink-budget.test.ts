@@ -5,7 +5,7 @@ import type { Exchange } from '../../src/client/exchange.js';
 import type { PropertyDef } from '../../src/checks/property.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { confirmDeadline } from '../../src/runner/deadlines.js';
-import { runProperties, runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
+import { RUN_SHRINK_BUDGETS, runProperties, runProperty, shrinkBudgetMs, SHRINK_BUDGET_MIN_MS } from '../../src/runner/run-properties.js';
 import { Scheduler, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
 import { latin1 } from '../../src/wire/bytes.js';
 import { sleep } from '../../src/wire/deadline.js';
@@ -109,6 +109,21 @@ describe("a property's failure that rests on a deadline is confirmed by its coun
     expect(out.result.runs).toBeGreaterThanOrEqual(1);
     expect(out.result.property?.shrinks).toBeGreaterThan(0);
     expect(out.failure?.shrinks).toBe(out.result.property?.shrinks);
+  });
+
+  it('the shrinks of a whole run share RUN_SHRINK_BUDGETS properties\' budgets: the later ones stop sooner, each still failing', async () => {
+    const srv = fakeServer();
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control: srv });
+    const defs = ['a', 'b', 'c', 'd'].map((x) => ({ ...hangingProperty(40), id: `robustness.prop.test-run-budget-${x}` }));
+    const out = await runProperties(defs, { ...base, target, timeoutMs: 100, seed: 7, control: srv, scheduler: s, shrinkBudgetMs: 200 });
+    expect(out.map((o) => o.result.verdict)).toEqual(['fail', 'fail', 'fail', 'fail']);
+    const stops = out.map((o) => o.result.property);
+    // The first shrinks to its own budget; by the last, the run's (2 × 200 ms) is spent: it stops at once.
+    expect(stops[0]).toMatchObject({ shrinkStoppedAtMs: 200 });
+    expect(stops[0]?.shrinkBudgetOf).toBeUndefined();
+    expect(stops[3]).toMatchObject({ shrinkStoppedAtMs: 0, shrinkBudgetOf: 'run', shrinks: 0 });
+    expect(out[3]?.failure?.counterexample as number).toBeGreaterThanOrEqual(10);
+    expect(RUN_SHRINK_BUDGETS).toBe(2);
   });
 
   it('runs the whole property again with the longer deadline when the counterexample holds with it', async () => {
