@@ -65,9 +65,10 @@ function renderTable(checks: readonly CheckResult[], p: Palette): string {
 
 /** `label:` padded, then the value; continuation lines indented to the value's column. */
 /** Why a shrink stopped where it did (CheckResult.property.shrinkStoppedAtMs). */
-function shrinkStop(ms: number, of: 'run' | undefined): string {
+export function shrinkStop(ms: number, of: 'run' | undefined): string {
   const s = Math.round(ms / 1000);
-  return of === 'run' ? `the shrink stopped after ${s} s waiting on deadlines: what was left of the run's budget for shrinks` : `the shrink stopped at its budget of ${s} s waiting on deadlines`;
+  if (of !== 'run') return `the shrink stopped at its budget of ${s} s waiting on deadlines`;
+  return ms === 0 ? "not shrunk: the run's shrinks had spent their time waiting on deadlines" : `the shrink stopped after ${s} s waiting on deadlines, what was left of the run's time for shrinks`;
 }
 
 function field(label: string, value: string): string {
@@ -140,7 +141,7 @@ export function renderFailure(result: RunResult, c: CheckResult, p: Palette, mar
     const none = c.byteReplay === false ? '(the bytes alone do not reproduce it: it took a reset or a half-close; the rerun below does)' : `(${bytes} bytes, too long to paste: the rerun below sends them again)`;
     lines.push(field('replay', replay ?? none));
   }
-  if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s)${c.property.shrinkStoppedAtMs !== undefined ? ` (${shrinkStop(c.property.shrinkStoppedAtMs, c.property.shrinkBudgetOf)}: a smaller case may exist)` : ''}; seed ${c.property.seed}, path ${c.property.path}`));
+  if (c.property) lines.push(field('found', `case ${c.runs} of the property, shrunk ${c.property.shrinks} time(s)${c.property.shrinkStoppedAtMs !== undefined ? ` (${shrinkStop(c.property.shrinkStoppedAtMs, c.property.shrinkBudgetOf)}; a smaller case may exist)` : ''}; seed ${c.property.seed}, path ${c.property.path}`));
   lines.push(field('rerun', rerunCommand(result, c)));
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stripAnsi } from '../../src/reporters/ansi.js';
-import { finalLine, renderText, summaryRows } from '../../src/reporters/text.js';
+import { finalLine, renderText, shrinkStop, summaryRows } from '../../src/reporters/text.js';
 import type { CheckResult } from '../../src/runner/types.js';
 import { blockedCheck, errorCheck, failCheck, passCheck, runResult, sequenceFailCheck, skipCheck, splitFailCheck, warnCheck } from './fixtures.js';
 
@@ -25,6 +25,14 @@ describe('summaryRows', () => {
       ['store', '0', '1', '0', '1', '1', '0'],
       ['total', '1', '3', '1', '1', '1', '1'],
     ]);
+  });
+});
+
+describe('shrinkStop', () => {
+  it('says whose budget stopped a shrink: its own, or what was left of the run\'s (none at all: not shrunk)', () => {
+    expect(shrinkStop(4000, undefined)).toBe('the shrink stopped at its budget of 4 s waiting on deadlines');
+    expect(shrinkStop(2600, 'run')).toBe("the shrink stopped after 3 s waiting on deadlines, what was left of the run's time for shrinks");
+    expect(shrinkStop(0, 'run')).toBe("not shrunk: the run's shrinks had spent their time waiting on deadlines");
   });
 });
 
