@@ -63,7 +63,6 @@ function renderTable(checks: readonly CheckResult[], p: Palette): string {
   });
 }
 
-/** `label:` padded, then the value; continuation lines indented to the value's column. */
 /** Why a shrink stopped where it did (CheckResult.property.shrinkStoppedAtMs). */
 export function shrinkStop(ms: number, of: 'run' | undefined): string {
   const s = Math.round(ms / 1000);
@@ -71,6 +70,7 @@ export function shrinkStop(ms: number, of: 'run' | undefined): string {
   return ms === 0 ? "not shrunk: the run's shrinks had spent their time waiting on deadlines" : `the shrink stopped after ${s} s waiting on deadlines, what was left of the run's time for shrinks`;
 }
 
+/** `label:` padded, then the value; continuation lines indented to the value's column. */
 function field(label: string, value: string): string {
   const pad = ' '.repeat(INDENT.length + LABEL_WIDTH);
   const head = `${INDENT}${(label + ':').padEnd(LABEL_WIDTH)}`;

@@ -29,7 +29,7 @@ export interface ContextOptions {
   /**
    * The unit's current case is provisional (a shrink's candidate: the counterexample a shrink ends with is
    * judged again before it counts, with the long deadline when it rests on one): while this says so, its
-   * exchanges get the quiet window before the server's silences are a class too (Scheduler.provisionalSilenceMs).
+   * exchanges get the quiet window before the server's silences are a class too (Scheduler.silenceMs).
    */
   provisional?: () => boolean;
 }
@@ -107,11 +107,9 @@ export function makeContext(
       // Every action on the server is taken in the unit's turn; a silent request may give it up (parked.ts).
       await turn?.hold();
       const park = turn?.hook() ?? waitHook(opts.onWait);
-      // What the scheduler learned of the server: idle end of an endless body, silence window, flood cap …
-      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs) ?? {};
-      // … a provisional case's silence is not waited on for the whole deadline (ContextOptions.provisional) …
-      const provisional = learned.silenceMs === undefined && opts.provisional?.() === true ? scheduler?.provisionalSilenceMs(o.timeoutMs ?? opts.timeoutMs) : undefined;
-      if (provisional !== undefined) learned.silenceMs = provisional;
+      // What the scheduler learned of the server: idle end of an endless body, silence window (a provisional
+      // case's too: ContextOptions.provisional), flood cap …
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs, opts.provisional?.() === true) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
       const peerCloseMs = scheduler?.peerCloseMs();
       // … and after an answer that already decided the verdict (a server that does not close after those).
@@ -162,7 +160,7 @@ export function makeContext(
       await turn?.hold();
       // Its exchanges get the run's quiet window and witness as ctx.send's do (only those: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
-      const quiet = scheduler ? (t: number) => scheduler.silenceMs(t) ?? (opts.provisional?.() === true ? scheduler.provisionalSilenceMs(t) : undefined) : undefined;
+      const quiet = scheduler ? (t: number) => scheduler.silenceMs(t, opts.provisional?.() === true) : undefined;
       const witnessFor = scheduler ? (t: number) => scheduler.witness(t) : undefined;
       const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet, witnessFor);
       let s = await open();

@@ -100,11 +100,8 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   const t0 = performance.now();
   // A shrink's candidate is provisional: the counterexample the shrink ends with is judged again before
   // it counts (ContextOptions.provisional).
-  const step = { shrinking: false, windowed: false };
-  const provisional = (): boolean => {
-    if (step.shrinking) step.windowed = true;
-    return step.shrinking;
-  };
+  const step = { shrinking: false };
+  const provisional = (): boolean => step.shrinking;
   const ctx: CheckContext = makeContext(
     { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
@@ -141,8 +138,11 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     return true;
   };
   let last: Omit<CheckRun, 'verdict'> | null = null;
-  // Whether the last failure was read with the provisional window (PropertyOutcome.provisional).
+  // Whether the last failure was read with the provisional window (PropertyOutcome.provisional): a
+  // shrink's candidate gets one only where the run's exchanges get none (before the class of silences).
   let lastWindowed = false;
+  const s = opts.scheduler;
+  const readProvisionally = (): boolean => s !== undefined && s.silenceMs(opts.timeoutMs) === undefined && s.silenceMs(opts.timeoutMs, true) !== undefined;
   let down: Omit<CheckRun, 'verdict'> | null = null;
   let cases = 0;
   let held = 0;
@@ -157,7 +157,6 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     if (opts.caseOnly && cases > 0) return true; // one case only: the rest is not judged
     const shrinking = last !== null;
     step.shrinking = shrinking;
-    step.windowed = false;
     if (shrinking && waitedMs >= budgetMs) {
       // Out of budget: the rest of the shrink is not judged, and the counterexample stays the one reached.
       budgetSpent = true;
@@ -182,7 +181,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
       return true;
     }
     last = failure;
-    lastWindowed = step.windowed;
+    lastWindowed = shrinking && readProvisionally();
     return false;
   });
   const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);

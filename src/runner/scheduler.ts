@@ -449,23 +449,15 @@ export class Scheduler {
    * failure with the long deadline, none ever flipped): then a request it leaves unanswered is waited on
    * for SILENCE_FACTOR times the slowest of its recent answers (at least SILENCE_FLOOR_MS, at most the
    * deadline), not the whole deadline. `timeoutMs`: the deadline of the exchange (a confirmation's long
-   * deadline never gets a window).
+   * deadline never gets a window). `provisional`: the exchange is a shrink's candidate's
+   * (ContextOptions.provisional), which gets the window before the class too: a candidate cut short only
+   * steers the shrink, and the counterexample it ends with is judged again before it counts (with the long
+   * deadline when it rests on one: needsConfirming, confirmCounterexample). Never once a confirmation
+   * flipped a verdict (the server's timing is not what its pace says).
    */
-  silenceMs(timeoutMs: number): number | undefined {
-    if (timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
-    return this.fromPace(SILENCE_FLOOR_MS);
-  }
-
-  /**
-   * The quiet window for a provisional case (a shrink's candidate: ContextOptions.provisional) with
-   * deadline `timeoutMs`, whether or not the server's silences are a class yet: SILENCE_FACTOR times its
-   * pace, at least SILENCE_FLOOR_MS; undefined at another deadline (a confirmation's), without a pace, or
-   * once a confirmation flipped a verdict (the server's timing is not what its pace says). A candidate cut
-   * short only steers the shrink: the counterexample it ends with is judged again before it counts (with
-   * the long deadline when it rests on one: needsConfirming, confirmCounterexample).
-   */
-  provisionalSilenceMs(timeoutMs: number): number | undefined {
+  silenceMs(timeoutMs: number, provisional = false): number | undefined {
     if (timeoutMs !== this.o.timeoutMs || this.flipped) return undefined;
+    if (this.shouldConfirm() && !provisional) return undefined;
     return this.fromPace(SILENCE_FLOOR_MS);
   }
 
@@ -576,13 +568,13 @@ export class Scheduler {
   /**
    * What this run's exchanges are read with now (the learned idle end, silence window and cap): an
    * exchange with deadline `timeoutMs`, of a unit run with deadline `unitTimeoutMs` (a confirmation's is
-   * the long one).
+   * the long one); `provisional` as silenceMs's.
    */
-  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs, provisional = false): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
     const idle = this.closeIdleFor(unitTimeoutMs);
     if (idle !== undefined) d.closeIdleMs = idle;
-    const silence = this.silenceMs(timeoutMs);
+    const silence = this.silenceMs(timeoutMs, provisional);
     if (silence !== undefined) d.silenceMs = silence;
     if (this.floodCapBytes !== undefined) d.capBytes = this.floodCapBytes;
     return d;

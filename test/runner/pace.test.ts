@@ -60,13 +60,13 @@ describe('the silence window', () => {
 
   it('a provisional case (a shrink\'s candidate) gets a window before the class too, never at a confirmation\'s deadline nor after a flip', async () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
-    expect(s.provisionalSilenceMs(2000)).toBeUndefined(); // no pace yet
+    expect(s.silenceMs(2000, true)).toBeUndefined(); // no pace yet
     for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answered(2)]);
     expect(s.silenceMs(2000)).toBeUndefined();
-    expect(s.provisionalSilenceMs(2000)).toBe(SILENCE_FLOOR_MS);
-    expect(s.provisionalSilenceMs(5000)).toBeUndefined();
+    expect(s.silenceMs(2000, true)).toBe(SILENCE_FLOOR_MS);
+    expect(s.silenceMs(5000, true)).toBeUndefined();
     s.confirmed(false);
-    expect(s.provisionalSilenceMs(2000)).toBeUndefined();
+    expect(s.silenceMs(2000, true)).toBeUndefined();
   });
 
   it('a confirmation that flips a verdict turns the window off for good', async () => {
