@@ -32,6 +32,8 @@ export interface ContextOptions {
    * exchanges get the quiet window before the server's silences are a class too (Scheduler.silenceMs).
    */
   provisional?: () => boolean;
+  /** Counts the unit's exchanges that ran out of time, on fresh connections and kept ones (a shrink's budget: run-properties.ts). */
+  silences?: { n: number };
 }
 
 /** Memos whose making has ended (CheckContext.memo). */
@@ -135,6 +137,7 @@ export function makeContext(
         let ex = await go();
         if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
         scheduler?.sawExchange(ex);
+        if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
         return ex;
       } finally {
         turn?.end();
@@ -166,14 +169,16 @@ export function makeContext(
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();
       if ('refused' in s) return null;
-      if (turn || opts.onWait) {
+      if (turn || opts.onWait || opts.silences) {
         const conn = s;
         const plain = conn.exchange.bind(conn);
         conn.exchange = async (plan, o) => {
           await turn?.hold();
           turn?.begin();
           try {
-            return await parkable(conn, plan, turn?.hook() ?? waitHook(opts.onWait), () => plain(plan, o));
+            const ex = await parkable(conn, plan, turn?.hook() ?? waitHook(opts.onWait), () => plain(plan, o));
+            if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
+            return ex;
           } finally {
             turn?.end();
           }

@@ -102,8 +102,10 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   // it counts (ContextOptions.provisional).
   const step = { shrinking: false };
   const provisional = (): boolean => step.shrinking;
+  // The exchanges that ran out of time (a shrink's candidate that held after a silence spent its budget too).
+  const silences = { n: 0 };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -170,8 +172,11 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
       return true;
     }
     const c0 = performance.now();
+    const silentBefore = silences.n;
     const failure = await def.verify(ctx, value);
-    if (shrinking && failure?.exchanges.some((e) => e.kind === 'timeout')) waitedMs += performance.now() - c0;
+    // A candidate that waited on a deadline costs the budget whether it held or failed (a metamorphic case
+    // whose two forms both meet the server's silence holds, and waits as long).
+    if (shrinking && (silences.n > silentBefore || failure?.exchanges.some((e) => e.kind === 'timeout'))) waitedMs += performance.now() - c0;
     if (failure === null) {
       held++;
       return true;

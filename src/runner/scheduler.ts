@@ -505,6 +505,13 @@ export class Scheduler {
 
   /** Fresh connections in a row whose server kept them open through the wait for its announced close. */
   private readonly closesIgnored = new KeptOpenStreak();
+  /**
+   * The same, counted only over exchanges the server served (every final answer under 400), as it serves
+   * the liveness probe (probeCloseMs): a server that closes after its error answers but ignores
+   * `Connection: close` after the others (the zoo's never-closes) does not close the probe's connection
+   * either, and an error answer's close says nothing about the probe's.
+   */
+  private readonly servedClosesIgnored = new KeptOpenStreak();
 
   /**
    * How long a fresh connection's close waits for the server to close first (ExchangeOptions.peerCloseMs),
@@ -554,13 +561,14 @@ export class Scheduler {
    * the whole PROBE_PEER_CLOSE_MS (a crossed close leaves its port in TIME_WAIT, and it may have to be
    * started again on that port). One we do not own, asked after every check, is never started again: the
    * wait follows its pace (watchMs) once known, so a server that ignores `Connection: close` is not paid
-   * 100 ms per check; and once it was seen ignoring it (peerCloseMs's streak), there is no wait at all:
-   * it will not close the probe's connection either (never-closes paid 20 ms per check, 5 s a run). Only
-   * the time of our close changes, never what the probe found.
+   * 100 ms per check; and once it was seen ignoring it after answers it served, as it serves the probe
+   * (servedClosesIgnored), there is no wait at all: it will not close the probe's connection either
+   * (never-closes paid 20 ms per check, 5 s a run). Only the time of our close changes, never what the
+   * probe found.
    */
   probeCloseMs(): number {
     if (this.o.control) return PROBE_PEER_CLOSE_MS;
-    if (this.closesIgnored.waitMs() !== undefined) return 0;
+    if (this.servedClosesIgnored.waitMs() !== undefined) return 0;
     const watch = this.watchMs();
     return watch === undefined ? PROBE_PEER_CLOSE_MS : Math.min(PROBE_PEER_CLOSE_MS, watch);
   }
@@ -587,6 +595,7 @@ export class Scheduler {
    */
   sawExchange(e: Exchange): void {
     this.closesIgnored.saw(e.closeIgnored);
+    if (e.finals.length > 0 && e.finals.every((r) => r.status !== null && r.status < 400)) this.servedClosesIgnored.saw(e.closeIgnored);
     this.openAfterDecided.saw(e.keptOpenAfterDecided);
     if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;

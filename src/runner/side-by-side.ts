@@ -267,8 +267,8 @@ export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
  * learned by then. The outcome (`first`, and `confirmed` when the batch confirmed it) was read with `then`;
  * the run reads with `now`. It stands when reading it now could not have ended otherwise:
  * - what it is read with is the same; or
- * - the idle end and the cap are the same (or its exchanges all ended by themselves, and it needed no
- *   confirmation), and for the quiet window:
+ * - the idle end and the cap are the same (or its exchanges could not have ended otherwise with others:
+ *   sameUnderAnyIdleAndCap), and for the quiet window:
  *   - a window as long or longer now: an exchange that ended by itself ends the same; one that ran out of
  *     time did so at the same window (a longer one might have seen more);
  *   - a shorter window now: an exchange that ran out of time, or got every answer it asked for, never
@@ -280,7 +280,7 @@ export function readWith(s: Scheduler, timeoutMs: number): ReadWith {
 export function keptStands(first: readonly Exchange[], confirmed: readonly Exchange[] | null, then: ReadWith, now: ReadWith): boolean {
   if (JSON.stringify(then) === JSON.stringify(now)) return true;
   const sameIdleAndCap = then.at.closeIdleMs === now.at.closeIdleMs && then.at.capBytes === now.at.capBytes && then.confirming.closeIdleMs === now.confirming.closeIdleMs && then.confirming.capBytes === now.confirming.capBytes;
-  if (!sameIdleAndCap && (confirmed !== null || first.some((x) => x.kind === 'timeout'))) return false;
+  if (!sameIdleAndCap && !sameUnderAnyIdleAndCap(first, confirmed)) return false;
   const windowThen = then.at.silenceMs ?? Infinity;
   const windowNow = now.at.silenceMs ?? Infinity;
   if (windowNow >= windowThen) return first.every((x) => x.kind !== 'timeout' || windowNow === windowThen);
@@ -288,6 +288,20 @@ export function keptStands(first: readonly Exchange[], confirmed: readonly Excha
   // answer it asked for is read the same when no byte of it came after a pause that long (what followed its
   // answers, a watch for a close or for more, is not cut by it).
   return first.every((x) => (x.kind === 'timeout' || x.kind === 'response' ? longestPauseMs(x) : x.elapsedMs) < windowNow - 1);
+}
+
+/**
+ * Would these exchanges have ended the same with any idle end of a close-framed body and any cap (see
+ * keptStands)? Those that ended by themselves, with no confirmation behind them: yes, as they came. A
+ * silence in which not one byte came (a timeout with nothing received) never reached a body to end or
+ * bytes to cap: yes, also confirmed, as long as every exchange of the first attempt and of its
+ * confirmation either is such a silence or ended by itself, not at an idle end nor a cap. Anything else (a timeout
+ * after part of an answer, a body ended by an idle end that was confirmed) may have ended otherwise.
+ */
+function sameUnderAnyIdleAndCap(first: readonly Exchange[], confirmed: readonly Exchange[] | null): boolean {
+  const silent = (x: Exchange): boolean => x.kind === 'timeout' && x.receivedBytes === 0;
+  if (confirmed === null) return first.every((x) => x.kind !== 'timeout' || silent(x));
+  return first.some(silent) && [...first, ...confirmed].every((x) => silent(x) || (x.kind !== 'timeout' && x.kind !== 'overflow' && x.idleEndMs === undefined));
 }
 
 /** The longest wait for bytes inside an exchange: from a byte sent or received to the next byte received. */

@@ -11,7 +11,7 @@ import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs } from '../../src/client/answer-time.js';
 import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
-import { answeredIn as answered } from './fake-server.js';
+import { answeredIn as answered, served } from './fake-server.js';
 import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 import { makeContext } from '../../src/runner/context.js';
 import { latin1 } from '../../src/wire/bytes.js';
@@ -151,6 +151,8 @@ describe('the flood cap', () => {
 
 describe('the liveness probe\'s wait for an announced close (Scheduler.probeCloseMs)', () => {
   it('follows the pace for a server we do not own, and stays PROBE_PEER_CLOSE_MS for one we own or before a pace', async () => {
+    const { responses, finals } = served(200);
+    const servedFinal = { responses, finals };
     const free = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
     const owned = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000, control: fakeControl });
     expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
@@ -162,10 +164,11 @@ describe('the liveness probe\'s wait for an announced close (Scheduler.probeClos
     for (let i = 0; i < 6; i++) await free.after({ id: `d${i}`, family: 'status' }, [answered(30)], false, true);
     expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
     // Seen ignoring `Connection: close` three times in a row: no wait at all for one we do not own.
-    for (const s of [free, owned]) for (let i = 0; i < 3; i++) s.sawExchange({ ...answered(1), closeIgnored: true });
+    // (after answers it served, as it serves the probe)
+    for (const s of [free, owned]) for (let i = 0; i < 3; i++) s.sawExchange({ ...answered(1), ...servedFinal, closeIgnored: true });
     expect(free.probeCloseMs()).toBe(0);
     expect(owned.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
-    free.sawExchange({ ...answered(1), closeIgnored: false });
+    free.sawExchange({ ...answered(1), ...servedFinal, closeIgnored: false });
     expect(free.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
   });
 });

@@ -5,14 +5,15 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
-import { ex, fakeServer } from './fake-server.js';
+import { ex, fakeServer, served as answered } from './fake-server.js';
 import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
-import { probeBytes } from '../../src/runner/liveness.js';
+import { probeBytes, PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
 import { IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
 import { confirmDeadline, SHORT_IDLE_END_MS } from '../../src/runner/deadlines.js';
 
 const target = { host: '127.0.0.1', port: 9 };
+
 const make = (control: ServerControl, perFamily = 2) =>
   new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily, total: 10, hangs: 1, afterServingMs: 60_000 } });
 
@@ -122,7 +123,7 @@ describe('Scheduler', () => {
 
   it('does not wait at all for the close of a server it does not own, once seen ignoring Connection: close', () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
-    const seen = (kept: boolean) => s.sawExchange({ ...ex('response'), closeIgnored: kept });
+    const seen = (kept: boolean) => s.sawExchange({ ...answered(200), closeIgnored: kept });
     seen(true);
     seen(true);
     expect(s.peerCloseMs()).toBeUndefined();
@@ -132,6 +133,26 @@ describe('Scheduler', () => {
     // One that closes one turns the whole wait back on.
     seen(false);
     expect(s.peerCloseMs()).toBeUndefined();
+    expect(s.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+  });
+
+  it("learns the liveness probe's close from answers it served only: a server that closes after its errors still ignores the probe's Connection: close", () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
+    const seen = (status: number, kept: boolean) => s.sawExchange({ ...answered(status), closeIgnored: kept });
+    seen(200, true);
+    seen(404, true); // an error answer kept open: not counted for the probe either way
+    seen(201, true);
+    expect(s.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
+    seen(200, true);
+    expect(s.probeCloseMs()).toBe(0);
+    // A close after an error answer (never-closes closes on its errors) ends the streak of fresh
+    // connections' closes, not the probe's.
+    seen(400, false);
+    expect(s.peerCloseMs()).toBeUndefined();
+    expect(s.probeCloseMs()).toBe(0);
+    // A close after an answer it served turns the probe's wait back on.
+    seen(200, false);
+    expect(s.probeCloseMs()).toBe(PROBE_PEER_CLOSE_MS);
   });
 
   it('gates on the baseline and on a server that is gone for good', async () => {

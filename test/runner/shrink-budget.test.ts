@@ -54,6 +54,41 @@ describe('a shrink that waits on deadlines has a budget', () => {
     expect(ms).toBeLessThan(2000);
   });
 
+  it('a candidate that held after a silence spends the budget as a failing one does', async () => {
+    // A server that reads and never answers; values under 10 meet its silence and hold (as a metamorphic
+    // case whose two forms are both unanswered), values from 10 fail at once, without waiting.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      sock.resume();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+      let silentHeld = 0;
+      const def: PropertyDef<number> = {
+        ...hangingProperty(0),
+        verify: async (ctx, n) => {
+          if (n >= 10) return { reason: `${n} is wrong`, expected: [], actual: 'wrong', exchanges: [] };
+          const x = await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: localhost\r\n\r\n`) }, methods: ['GET'] });
+          if (x.kind === 'timeout') silentHeld++;
+          return null;
+        },
+      };
+      // Each silence waits the whole 100 ms deadline: the second fills a budget of 150 ms (this seed's
+      // shrink meets three such candidates on its way to 10, and without the budget ends there).
+      const out = await runProperty(def, { ...base, target, timeoutMs: 100, seed: 7, shrinkBudgetMs: 150 });
+      expect(out.result.verdict).toBe('fail');
+      expect(out.result.property?.shrinkStoppedAtMs).toBe(150);
+      expect(silentHeld).toBe(2);
+      expect(out.failure?.counterexample as number).toBeGreaterThan(10);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
   it('a shrink within its budget runs to the end (the smallest failing case), and says nothing', async () => {
     const out = await runProperty(hangingProperty(1), { ...base, seed: 7, shrinkBudgetMs: 60_000 });
     expect(out.result.verdict).toBe('fail');

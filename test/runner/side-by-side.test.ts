@@ -318,6 +318,19 @@ describe('a kept outcome, once the run has learned more', () => {
     expect(keptStands([ex('response')], null, read({}), read({ closeIdleMs: 300 }))).toBe(true);
   });
 
+  it('keeps a silence in which not one byte came across a learned idle end or cap, confirmed or not', () => {
+    // No head came: no body for an idle end to end, no bytes to cap (the zoo's no-content-length: 20
+    // silences of a batch were run again for nothing, 5 s).
+    expect(keptStands([silent()], null, read({}), read({ closeIdleMs: 300 }))).toBe(true);
+    expect(keptStands([silent()], [silent()], read({}), read({ closeIdleMs: 20 }, { closeIdleMs: 300 }))).toBe(true);
+    expect(keptStands([ex('response'), silent()], [ex('response'), silent()], read({}), read({ capBytes: 1024 }, { capBytes: 1024 }))).toBe(true);
+    // A confirmation that got part of an answer, or a first attempt that did: read now, either may end otherwise.
+    expect(keptStands([silent()], [partialTimeout()], read({}), read({ closeIdleMs: 20 }, { closeIdleMs: 300 }))).toBe(false);
+    expect(keptStands([partialTimeout(), silent()], [silent(), silent()], read({}), read({ closeIdleMs: 20 }, { closeIdleMs: 300 }))).toBe(false);
+    // An answer whose body an idle end ended, confirmed (restsOnShortIdle): it depended on that idle end.
+    expect(keptStands([silent(), { ...ex('response'), idleEndMs: 20 }], [silent(), ex('response')], read({ closeIdleMs: 20 }), read({ closeIdleMs: 300 }, { closeIdleMs: 300 }))).toBe(false);
+  });
+
   it('keeps a silence that waited at least the quiet window now, not one that waited less', () => {
     // Read then with the whole deadline, now with a quiet window of 500 ms: it would end the same way.
     expect(keptStands([silent()], null, read({}), read({ silenceMs: 500 }))).toBe(true);
