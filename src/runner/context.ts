@@ -32,6 +32,11 @@ export interface ContextOptions {
    * exchanges get the quiet window before the server's silences are a class too (Scheduler.silenceMs).
    */
   provisional?: () => boolean;
+  /**
+   * The attempt confirms an earlier one (Scheduler.confirmationDeadline): a body framed by a close is read
+   * with the full idle end, also at the run's own deadline.
+   */
+  confirming?: boolean;
   /** Counts the unit's exchanges that ran out of time, on fresh connections and kept ones (a shrink's budget: run-properties.ts). */
   silences?: { n: number };
 }
@@ -111,7 +116,7 @@ export function makeContext(
       const park = turn?.hook() ?? waitHook(opts.onWait);
       // What the scheduler learned of the server: idle end of an endless body, silence window (a provisional
       // case's too: ContextOptions.provisional), flood cap …
-      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs, opts.provisional?.() === true) ?? {};
+      const learned = scheduler?.exchangeDefaults(o.timeoutMs ?? opts.timeoutMs, opts.timeoutMs, { provisional: opts.provisional?.() === true, confirming: opts.confirming === true }) ?? {};
       // … and how long to wait for its close (a server that ignores Connection: close is not waited on).
       const peerCloseMs = scheduler?.peerCloseMs();
       // … and after an answer that already decided the verdict (a server that does not close after those).

@@ -77,12 +77,12 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
-async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, turn?: Turn, waiting?: () => void): Promise<CheckAttempt> {
+async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, confirming: boolean, turn?: Turn, waiting?: () => void): Promise<CheckAttempt> {
   // Whether the server was started again during the attempt (it exits after each client).
   const revival: Revival = { revived: false };
   try {
     const onWait = waiting ? { onWait: { afterMs: earlyConfirmAfterMs(s.paceMs()), waiting } } : {};
-    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(turn ? { turn } : {}), ...onWait }, check.id, ctxTag, memos, s, revival));
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming } : {}), ...(turn ? { turn } : {}), ...onWait }, check.id, ctxTag, memos, s, revival));
     return { run, revived: revival.revived };
   } catch (err) {
     return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
@@ -127,7 +127,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     run: async (attempt, timeoutMs, confirming, rerun) => {
       // What was gathered from a server that was gone (the wire samples) is gathered again.
       if (rerun === 'preceded' && !confirming) memos.clear();
-      const a = await attemptCheck(check, opts, s, confirming ? new Map() : memos, attemptTag(tag, attempt, confirming), timeoutMs);
+      const a = await attemptCheck(check, opts, s, confirming ? new Map() : memos, attemptTag(tag, attempt, confirming), timeoutMs, confirming);
       // The revival of a first run counts for the confirmation that follows it, as before.
       revived = (confirming && revived) || revivedIn(a);
       return a;
@@ -362,7 +362,7 @@ async function runSideBySide(checks: Check[], indices: number[], opts: RunOption
   const end = await runBatch<CheckAttempt>(checks.length, {
     run: async (k, timeoutMs, confirming, waiting) => {
       const t = performance.now();
-      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, undefined, waiting);
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, confirming, undefined, waiting);
       took[k]! += performance.now() - t;
       return a;
     },
@@ -395,7 +395,7 @@ async function runWaitsSideBySide(checks: Check[], indices: number[], opts: RunO
   const end = await runParked<CheckAttempt>(checks.length, {
     run: async (k, timeoutMs, confirming, turn) => {
       const t = performance.now();
-      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, turn);
+      const a = await attemptCheck(checks[k]!, opts, s, confirming ? new Map() : memos, attemptTag(tags[k]!, 0, confirming), timeoutMs, confirming, turn);
       // Its own time: not the time it waited for its turn behind other checks.
       took[k]! += performance.now() - t - turn.queuedMs;
       return a;

@@ -50,6 +50,8 @@ export interface PropertyRunOptions {
    * takes what it waited from it.
    */
   shrinkLeft?: { ms: number };
+  /** A confirmation's run (its bodies read with the full idle end: ContextOptions.confirming). */
+  confirming?: boolean;
   /**
    * How many cases of a property that declares `casesSideBySide` may run ahead at once (property-cases.ts):
    * the width the catalogue's checks ran side by side at, with a server we own; AHEAD_WIDTH_AT_TARGET
@@ -105,7 +107,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   // The exchanges that ran out of time (a shrink's candidate that held after a silence spent its budget too).
   const silences = { n: 0 };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.confirming ? { confirming: true } : {}), ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),
@@ -293,7 +295,7 @@ export async function runProperties(defs: readonly PropertyDef<any>[], opts: Pro
       const end = await runUnit(def, s, {
         // Only a first run has cases run ahead: a confirmation or a rerun after a death runs them one at a time.
         run: async (attempt, timeoutMs, confirming) => {
-          const runOpts: PropertyRunOptions = { ...(attempt === 0 && !confirming ? o : serialOpts), timeoutMs, ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) };
+          const runOpts: PropertyRunOptions = { ...(attempt === 0 && !confirming ? o : serialOpts), timeoutMs, ...(confirming ? { confirming } : {}), ...(attempt > 0 ? { runTag: `${o.runTag ?? 'p'}r${attempt}` } : {}) };
           if (confirming && judged) return confirmCounterexample(def, runOpts, judged, left);
           const out = await runProperty(def, runOpts, left);
           judged = out;

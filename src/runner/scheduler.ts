@@ -15,7 +15,7 @@ import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes
 import { probeAlive, probeOnce, PROBE_PEER_CLOSE_MS } from './liveness.js';
 import { sleep } from '../wire/deadline.js';
 import { closes } from '../checks/verify.js';
-import { CONFIRMED_CLASS, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline, restsOnShortIdle, SHORT_IDLE_END_MS, unwitnessedSilence, WITNESS_PROBE_MS } from './deadlines.js';
+import { CONFIRMED_CLASS, confirmDeadline, confirmsOnDeadline, confirmsOutsideClass, restsOnDeadline, restsOnShortIdle, SHORT_IDLE_END_MS, unwitnessedSilence, WITNESS_PROBE_MS } from './deadlines.js';
 
 /**
  * What the runner may know of, and do to, the server process. `grade` owns the process; `fuzz` has
@@ -360,9 +360,26 @@ export class Scheduler {
    * and, class or not, a failure that rests on the short idle end of a body (restsOnShortIdle).
    */
   needsConfirming(verdict: string, exchanges: readonly Exchange[], atOnce = false): boolean {
-    if (restsOnShortIdle(verdict, exchanges)) return true;
+    return restsOnShortIdle(verdict, exchanges) || this.needsLongDeadline(verdict, exchanges, atOnce);
+  }
+
+  /** The deadline's part of needsConfirming: the outcome may be the machine's slowness, not the server's silence. */
+  private needsLongDeadline(verdict: string, exchanges: readonly Exchange[], atOnce: boolean): boolean {
     if (this.shouldConfirm()) return confirmsOnDeadline(verdict, exchanges);
     return confirmsOutsideClass(verdict, exchanges) || (atOnce && restsOnDeadline(verdict, exchanges)) || unwitnessedSilence(verdict, exchanges);
+  }
+
+  /**
+   * The deadline a confirmation of this outcome (needsConfirming) runs with: the long one (confirmDeadline)
+   * when a deadline is in question; the run's own when only the short idle end of a body is (a failure that
+   * rests on it, while the class of silences stands behind its silences or it met none): the confirmation
+   * then reads bodies with the full idle end (ContextOptions.confirming) and its silences as the run does,
+   * and no-content-length's keep-alive property is not waited on 5 s for a silence the class already stands
+   * behind. A confirmation so run that rests on a deadline itself is confirmed with the long one
+   * (unit-loop.ts).
+   */
+  confirmationDeadline(verdict: string, exchanges: readonly Exchange[], atOnce = false): number {
+    return this.needsLongDeadline(verdict, exchanges, atOnce) ? confirmDeadline(this.o.timeoutMs) : this.o.timeoutMs;
   }
 
   /** A confirmation of a failure that rested on the short idle end gave another verdict: its bodies do not come in one go. */
@@ -380,12 +397,12 @@ export class Scheduler {
    * The idle end of a body framed by a close that does not come, for an exchange of a unit run with
    * deadline `unitTimeoutMs`, or undefined before such a body was seen (closeIdleMs): in a unit run at
    * the run's deadline SHORT_IDLE_END_MS (whatever the exchange's own deadline: a failure on such a body is
-   * confirmed, restsOnShortIdle), in a confirmation (the long deadline) the full closeIdleMs; the full one
-   * everywhere once a confirmation found the short one cut a body.
+   * confirmed, restsOnShortIdle), in a confirmation (`confirming`, or the long deadline) the full
+   * closeIdleMs; the full one everywhere once a confirmation found the short one cut a body.
    */
-  closeIdleFor(unitTimeoutMs: number): number | undefined {
+  closeIdleFor(unitTimeoutMs: number, confirming = false): number | undefined {
     if (this.closeIdleMs === undefined) return undefined;
-    return unitTimeoutMs === this.o.timeoutMs && !this.shortIdleOff ? Math.min(SHORT_IDLE_END_MS, this.closeIdleMs) : this.closeIdleMs;
+    return unitTimeoutMs === this.o.timeoutMs && !confirming && !this.shortIdleOff ? Math.min(SHORT_IDLE_END_MS, this.closeIdleMs) : this.closeIdleMs;
   }
 
   /**
@@ -576,11 +593,12 @@ export class Scheduler {
   /**
    * What this run's exchanges are read with now (the learned idle end, silence window and cap): an
    * exchange with deadline `timeoutMs`, of a unit run with deadline `unitTimeoutMs` (a confirmation's is
-   * the long one); `provisional` as silenceMs's.
+   * the long one, or the run's: `confirming`, closeIdleFor); `provisional` as silenceMs's.
    */
-  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs, provisional = false): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+  exchangeDefaults(timeoutMs: number, unitTimeoutMs = timeoutMs, read: { provisional?: boolean; confirming?: boolean } = {}): { closeIdleMs?: number; silenceMs?: number; capBytes?: number } {
+    const provisional = read.provisional === true;
     const d: { closeIdleMs?: number; silenceMs?: number; capBytes?: number } = {};
-    const idle = this.closeIdleFor(unitTimeoutMs);
+    const idle = this.closeIdleFor(unitTimeoutMs, read.confirming === true);
     if (idle !== undefined) d.closeIdleMs = idle;
     const silence = this.silenceMs(timeoutMs, provisional);
     if (silence !== undefined) d.silenceMs = silence;

@@ -16,7 +16,9 @@ export interface UnitRun<R> {
   /**
    * Runs the unit once. `attempt` counts the runs after a restart (0 first), and `rerun` says why it runs
    * again: the server was gone before the unit reached it (`preceded`), or to confirm a death (`death`).
-   * `timeoutMs` is the deadline (a confirmation's is longer, and `confirming` says so).
+   * `timeoutMs` is the deadline (a confirmation's is longer, or the run's own when only the short idle
+   * end of a body is in question: `confirming` says it confirms, and its bodies are then read with the
+   * full idle end, ContextOptions.confirming).
    */
   run(attempt: number, timeoutMs: number, confirming: boolean, rerun?: 'preceded' | 'death'): Promise<R>;
   /** The verdict, in the words of a check's run (`fail` is a failure). */
@@ -91,8 +93,16 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
       const inClass = !outsideClass(u.exchanges(r)) && unit.atOnce !== true && u.outsideClass?.(r) !== true;
       const shortIdle = restsOnShortIdle(u.verdict(r), u.exchanges(r));
       if (pre?.confirm === undefined) ranHere = true;
-      r = pre?.confirm ?? (await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun));
+      // The long deadline, or the run's own when only the short idle end of a body is in question
+      // (Scheduler.confirmationDeadline); a confirmation so run that rests on a deadline itself is confirmed
+      // with the long one.
+      const deadline = pre?.confirm === undefined ? s.confirmationDeadline(u.verdict(r), u.exchanges(r), unit.atOnce === true) : confirmDeadline(o.timeoutMs);
+      r = pre?.confirm ?? (await u.run(attempt, deadline, true, rerun));
       if (u.settled?.(r)) return { outcome: r, after: null };
+      if (deadline < confirmDeadline(o.timeoutMs) && needsConfirming(unit, u, r, o, s)) {
+        r = await u.run(attempt, confirmDeadline(o.timeoutMs), true, rerun);
+        if (u.settled?.(r)) return { outcome: r, after: null };
+      }
       if (inClass) s.confirmed(u.verdict(r) === first);
       if (shortIdle) s.idleEndConfirmed(u.verdict(r) === first);
     }

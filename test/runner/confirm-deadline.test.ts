@@ -39,6 +39,23 @@ function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map
   };
 }
 
+/** A check whose n-th run (a first attempt, then its confirmations) answers `runs[n]` (the last one after that), recording each deadline. */
+function firstThen(id: string, deadlines: Map<string, number[]>, runs: Array<{ verdict: RunVerdict; kind: OutcomeKind; idleEndMs?: number; witnessed?: boolean }>): Check {
+  return {
+    id,
+    family: 'framing',
+    level: 'MUST',
+    requirement: 'a fake',
+    async run(ctx): Promise<CheckRun> {
+      const n = deadlines.get(id)?.length ?? 0;
+      deadlines.set(id, [...(deadlines.get(id) ?? []), ctx.timeoutMs]);
+      const { verdict, kind, idleEndMs, witnessed } = runs[Math.min(n, runs.length - 1)]!;
+      const e: Exchange = { ...ex(kind), ...(idleEndMs !== undefined ? { idleEndMs } : {}), ...(witnessed !== undefined ? { witnessed } : {}) };
+      return { verdict, reason: verdict, expected: [], actual: verdict, exchanges: [e] };
+    },
+  };
+}
+
 /** `c` with each exchange of its outcome changed by `mark` (given the outcome's verdict). */
 function marked(c: Check, mark: (e: Exchange, verdict: RunVerdict) => Exchange): Check {
   return {
@@ -164,17 +181,32 @@ describe('confirmations of verdicts that rest on a deadline', () => {
     expect(d.get('framing.f4')).toEqual([TIMEOUT, LONG]);
   });
 
-  it('a failure on a body cut by the short idle end is confirmed, before the class and after it, outside the class', async () => {
+  it('a failure on a body cut by the short idle end is confirmed at the run\'s own deadline, before the class and after it, outside the class', async () => {
     const d = new Map<string, number[]>();
-    // Fails with a body the short idle end cut; the confirmation (the full idle end) passes.
-    const cut = (id: string): Check => marked(fake(id, 'fail', 'response', d, 'pass'), (e, v) => (v === 'fail' ? { ...e, idleEndMs: SHORT_IDLE_END_MS } : e));
+    // Fails with a body the short idle end cut; its confirmation (the full idle end, ContextOptions.confirming) passes.
+    const cut = (id: string): Check => firstThen(id, d, [{ verdict: 'fail', kind: 'response', idleEndMs: SHORT_IDLE_END_MS }, { verdict: 'pass', kind: 'response' }]);
     const checks = [baseline(d), cut('framing.cut-before'), ...[1, 2, 3, 4].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)), cut('framing.cut-after')];
     const r = await run(checks);
-    expect(d.get('framing.cut-before')).toEqual([TIMEOUT, LONG]);
-    expect(d.get('framing.cut-after')).toEqual([TIMEOUT, LONG]);
+    // Only the idle end is in question: not the long deadline (no-content-length's keep-alive property waited 5 s for it).
+    expect(d.get('framing.cut-before')).toEqual([TIMEOUT, TIMEOUT]);
+    expect(d.get('framing.cut-after')).toEqual([TIMEOUT, TIMEOUT]);
     expect(r.checks.filter((c) => c.id.startsWith('framing.cut')).map((c) => c.verdict)).toEqual(['pass', 'pass']);
     // Its flips neither broke the class of silences nor counted toward it.
     expect([1, 2, 3, 4].map((i) => d.get(`framing.f${i}`)?.length)).toEqual([2, 2, 2, 1]);
+  });
+
+  it('a confirmation at the run\'s deadline that rests on a deadline itself is confirmed with the long one', async () => {
+    const d = new Map<string, number[]>();
+    // Cut; then (the full idle end) a silence nobody could stand behind; then, with the long deadline, answered.
+    const cutThenSilent = firstThen('framing.cut-silent', d, [
+      { verdict: 'fail', kind: 'response', idleEndMs: SHORT_IDLE_END_MS },
+      { verdict: 'fail', kind: 'timeout', witnessed: false },
+      { verdict: 'pass', kind: 'response' },
+    ]);
+    const checks = [baseline(d), ...[1, 2, 3].map((i) => fake(`framing.f${i}`, 'fail', 'timeout', d)), cutThenSilent];
+    const r = await run(checks);
+    expect(d.get('framing.cut-silent')).toEqual([TIMEOUT, TIMEOUT, LONG]);
+    expect(r.checks.find((c) => c.id === 'framing.cut-silent')?.verdict).toBe('pass');
   });
 });
 

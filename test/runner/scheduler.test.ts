@@ -239,13 +239,17 @@ describe('Scheduler', () => {
     // A unit at the run's deadline: short, whatever its exchange's own deadline (a property's three deadlines).
     expect(s.exchangeDefaults(2000).closeIdleMs).toBe(SHORT_IDLE_END_MS);
     expect(s.exchangeDefaults(6000, 2000).closeIdleMs).toBe(SHORT_IDLE_END_MS);
-    // A confirmation (its unit's deadline is the long one): the full idle end.
+    // A confirmation (its unit's deadline is the long one, or the run's own: `confirming`): the full idle end.
     expect(s.exchangeDefaults(confirmDeadline(2000)).closeIdleMs).toBe(300);
+    expect(s.exchangeDefaults(2000, 2000, { confirming: true }).closeIdleMs).toBe(300);
     // A failure that rests on the short idle end is confirmed, class or not; one on the full idle end is not.
     const cut = { ...ex('response', 30), idleEndMs: SHORT_IDLE_END_MS };
     expect(s.needsConfirming('fail', [cut])).toBe(true);
     expect(s.needsConfirming('pass', [cut])).toBe(false);
     expect(s.needsConfirming('fail', [{ ...cut, idleEndMs: 300 }])).toBe(false);
+    // Only the idle end in question: confirmed at the run's own deadline; with a silence before the class, the long one.
+    expect(s.confirmationDeadline('fail', [cut])).toBe(2000);
+    expect(s.confirmationDeadline('fail', [cut, ex('timeout')])).toBe(confirmDeadline(2000));
     for (let i = 0; i < 3; i++) s.confirmed(true);
     expect(s.needsConfirming('fail', [cut])).toBe(true);
     // The same failure confirmed keeps the short end; another verdict turns it off for good.
