@@ -15,8 +15,9 @@
  * finds and charges what happened.
  *
  * Against a server the runner does not own (`--target`), the cases run ahead only where the catalogue's
- * waits overlapped and the server kept answering beside them (parked.ts); after each wave it is asked
- * once (a liveness probe). It cannot be started again: a server found gone or hung after a wave keeps
+ * waits overlapped and the server kept answering beside them (parked.ts), `width` at once, the next as
+ * soon as one ends, and none after one that did not hold cleanly; after them it is asked once (a liveness
+ * probe). It cannot be started again: a server found gone or hung after them keeps
  * nothing, and the property runs one case at a time, finds it gone and is charged with it, saying that
  * its cases ran side by side and that `--serial` names the case (AheadResult.wentAway). Returns data;
  * never prints.
@@ -146,38 +147,54 @@ export interface AheadResult {
 
 /**
  * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time (see
- * the file's header). No wave starts once the run may not go on (a wall limit, a signal:
+ * the file's header). Against a server the runner owns, in waves of `width` (each a batch: runBatch);
+ * against a `--target`, `width` at once, the next case starting as soon as one ends (a case that meets
+ * the server's silence holds its place for its window while the others go on: waves each waited for
+ * their slowest, and head-100's metamorphic properties spent 2.5–4 s each on four waves of HEADs it
+ * leaves unanswered), no more starting after a case that did not hold cleanly, and the server asked once
+ * after them all. No case starts once the run may not go on (a wall limit, a signal:
  * Scheduler.blockCause) or after `untilMs` (performance.now(): the property's share of a time budget).
  */
 export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: AheadEnv, untilMs = Infinity): Promise<AheadResult> {
+  const goOn = (): boolean => env.s.blockCause(def) === null && performance.now() < untilMs;
+  const newCase = (): AheadCase => ({ held: false, exchanges: [], refused: false, threw: false, witnessed: new Set<Exchange>() });
+  const runCase = async (c: AheadCase, value: T): Promise<AheadCase> => {
+    try {
+      c.held = (await def.verify(recording(ctx, c, env), value)) === null;
+    } catch {
+      c.threw = true;
+    }
+    return c;
+  };
+  if (!('control' in env)) {
+    const cases: AheadCase[] = [];
+    let stop = false;
+    const worker = async (): Promise<void> => {
+      while (!stop && cases.length < values.length && goOn()) {
+        const i = cases.length;
+        cases.push(newCase());
+        if (!heldClean(await runCase(cases[i]!, values[i]!))) stop = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, values.length)) }, worker));
+    if (cases.length === 0) return { held: [] };
+    const gone = await probeAlive(env.target, env.profile, env.timeoutMs, env.s.probeCloseMs());
+    if (gone !== null) return { held: [], wentAway: gone };
+    return { held: cases.flatMap((c, i) => (heldClean(c) ? [caseKey(values[i])] : [])) };
+  }
   const held: string[] = [];
   for (let start = 0; start < values.length; start += width) {
-    if (env.s.blockCause(def) !== null || performance.now() >= untilMs) break;
+    if (!goOn()) break;
     const wave = values.slice(start, start + width);
-    const cases: AheadCase[] = wave.map(() => ({ held: false, exchanges: [], refused: false, threw: false, witnessed: new Set<Exchange>() }));
-    const run = async (i: number): Promise<AheadCase> => {
-      const c = cases[i]!;
-      try {
-        c.held = (await def.verify(recording(ctx, c, env), wave[i]!)) === null;
-      } catch {
-        c.threw = true;
-      }
-      return c;
-    };
-    if ('control' in env) {
-      const end = await runBatch<AheadCase>(wave.length, {
-        run,
-        // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
-        verdict: () => 'pass',
-        exchanges: (c) => c.exchanges,
-        settled: (c) => c.threw,
-      }, env);
-      if ('dropped' in end) return { held: [] };
-    } else {
-      await Promise.all(wave.map((_, i) => run(i)));
-      const gone = await probeAlive(env.target, env.profile, env.timeoutMs, env.s.probeCloseMs());
-      if (gone !== null) return { held: [], wentAway: gone };
-    }
+    const cases: AheadCase[] = wave.map(newCase);
+    const end = await runBatch<AheadCase>(wave.length, {
+      run: (i) => runCase(cases[i]!, wave[i]!),
+      // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
+      verdict: () => 'pass',
+      exchanges: (c) => c.exchanges,
+      settled: (c) => c.threw,
+    }, env);
+    if ('dropped' in end) return { held: [] };
     cases.forEach((c, i) => {
       if (heldClean(c)) held.push(caseKey(wave[i]));
     });
