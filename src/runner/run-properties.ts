@@ -80,8 +80,8 @@ export interface PropertyOutcome {
  * SHRINK_BUDGET_MIN_MS. A shrink against a fast server never meets it; one against a server that hangs
  * on its cases would otherwise pay a deadline per step, for minutes.
  */
-export const SHRINK_BUDGET_FACTOR = 2;
-export const SHRINK_BUDGET_MIN_MS = 4000;
+export const SHRINK_BUDGET_FACTOR = 1;
+export const SHRINK_BUDGET_MIN_MS = 2000;
 
 export function shrinkBudgetMs(timeoutMs: number): number {
   return Math.max(SHRINK_BUDGET_MIN_MS, SHRINK_BUDGET_FACTOR * timeoutMs);
