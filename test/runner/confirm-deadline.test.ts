@@ -24,36 +24,36 @@ function ex(kind: OutcomeKind, requestBytes?: number): Exchange {
   return { ...e, sentBytes: requestBytes, request: { plan: { bytes: new Uint8Array(requestBytes), pausesMs: [] } } as unknown as Exchange['request'] };
 }
 
-/** A check that answers `verdict` with one exchange of `kind` (or what `confirm` says with the long deadline), and records each deadline it ran with. */
-function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map<string, number[]>, confirm?: RunVerdict, requestBytes?: number): Check {
+/** A check that records each deadline it ran with and answers what `answer` makes of it (and of how many runs came before). */
+function recorded(id: string, deadlines: Map<string, number[]>, answer: (timeoutMs: number, before: number) => { verdict: RunVerdict; exchange: Exchange }): Check {
   return {
     id,
     family: 'framing',
     level: 'MUST',
     requirement: 'a fake',
     async run(ctx): Promise<CheckRun> {
+      const before = deadlines.get(id)?.length ?? 0;
       deadlines.set(id, [...(deadlines.get(id) ?? []), ctx.timeoutMs]);
-      const v = ctx.timeoutMs === LONG && confirm ? confirm : verdict;
-      return { verdict: v, reason: v, expected: [], actual: v, exchanges: [ex(v === verdict ? kind : 'response', requestBytes)] };
+      const { verdict, exchange } = answer(ctx.timeoutMs, before);
+      return { verdict, reason: verdict, expected: [], actual: verdict, exchanges: [exchange] };
     },
   };
 }
 
+/** A check that answers `verdict` with one exchange of `kind` (or what `confirm` says with the long deadline), and records each deadline it ran with. */
+function fake(id: string, verdict: RunVerdict, kind: OutcomeKind, deadlines: Map<string, number[]>, confirm?: RunVerdict, requestBytes?: number): Check {
+  return recorded(id, deadlines, (timeoutMs) => {
+    const v = timeoutMs === LONG && confirm ? confirm : verdict;
+    return { verdict: v, exchange: ex(v === verdict ? kind : 'response', requestBytes) };
+  });
+}
+
 /** A check whose n-th run (a first attempt, then its confirmations) answers `runs[n]` (the last one after that), recording each deadline. */
 function firstThen(id: string, deadlines: Map<string, number[]>, runs: Array<{ verdict: RunVerdict; kind: OutcomeKind; idleEndMs?: number; witnessed?: boolean }>): Check {
-  return {
-    id,
-    family: 'framing',
-    level: 'MUST',
-    requirement: 'a fake',
-    async run(ctx): Promise<CheckRun> {
-      const n = deadlines.get(id)?.length ?? 0;
-      deadlines.set(id, [...(deadlines.get(id) ?? []), ctx.timeoutMs]);
-      const { verdict, kind, idleEndMs, witnessed } = runs[Math.min(n, runs.length - 1)]!;
-      const e: Exchange = { ...ex(kind), ...(idleEndMs !== undefined ? { idleEndMs } : {}), ...(witnessed !== undefined ? { witnessed } : {}) };
-      return { verdict, reason: verdict, expected: [], actual: verdict, exchanges: [e] };
-    },
-  };
+  return recorded(id, deadlines, (_timeoutMs, before) => {
+    const { verdict, kind, idleEndMs, witnessed } = runs[Math.min(before, runs.length - 1)]!;
+    return { verdict, exchange: { ...ex(kind), ...(idleEndMs !== undefined ? { idleEndMs } : {}), ...(witnessed !== undefined ? { witnessed } : {}) } };
+  });
 }
 
 /** `c` with each exchange of its outcome changed by `mark` (given the outcome's verdict). */

@@ -37,6 +37,23 @@ function hangingProperty(waitMs: number): PropertyDef<number> {
 
 const base = { target: { host: '127.0.0.1', port: 9 }, profile: referenceProfile, timeoutMs: 2000, runs: 50 };
 
+/** A loopback server that reads and never answers, for `go`; closed (and its connections) after it. */
+async function withSilentServer(go: (target: { host: string; port: number }) => Promise<void>): Promise<void> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('error', () => undefined);
+    sock.resume();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    await go({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
+  } finally {
+    for (const sock of sockets) sock.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 describe('a shrink that waits on deadlines has a budget', () => {
   it('the default budget is one deadline, never less than its floor', () => {
     expect(shrinkBudgetMs(2000)).toBe(SHRINK_BUDGET_MIN_MS);
@@ -57,15 +74,7 @@ describe('a shrink that waits on deadlines has a budget', () => {
   it('a candidate that held after a silence spends the budget as a failing one does', async () => {
     // A server that reads and never answers; values under 10 meet its silence and hold (as a metamorphic
     // case whose two forms are both unanswered), values from 10 fail at once, without waiting.
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((sock) => {
-      sockets.add(sock);
-      sock.on('error', () => undefined);
-      sock.resume();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    try {
-      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+    await withSilentServer(async (target) => {
       let silentHeld = 0;
       const def: PropertyDef<number> = {
         ...hangingProperty(0),
@@ -83,10 +92,7 @@ describe('a shrink that waits on deadlines has a budget', () => {
       expect(out.result.property?.shrinkStoppedAtMs).toBe(150);
       expect(silentHeld).toBe(2);
       expect(out.failure?.counterexample as number).toBeGreaterThan(10);
-    } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
   });
 
   it('a shrink within its budget runs to the end (the smallest failing case), and says nothing', async () => {
@@ -175,15 +181,7 @@ describe("a property's failure that rests on a deadline is confirmed by its coun
 describe("a shrink's candidates are provisional: their silences get the quiet window before the class", () => {
   it('the case that fails first waits its whole deadline; the candidates after it, the window from the pace', async () => {
     // A server that reads and never answers.
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((sock) => {
-      sockets.add(sock);
-      sock.on('error', () => undefined);
-      sock.resume();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    try {
-      const target = { host: '127.0.0.1', port: (server.address() as net.AddressInfo).port };
+    await withSilentServer(async (target) => {
       const timeoutMs = 1000;
       const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeServer() });
       // Its pace is known (it answered in 1 ms), and its silences are not a class: no window yet.
@@ -210,9 +208,6 @@ describe("a shrink's candidates are provisional: their silences get the quiet wi
       // The candidates were cut at the window (one may still wait its deadline on a loaded machine: the
       // window counts from the request's last byte, and is not used when less than it is left).
       expect(waited.slice(1).filter((ms) => ms < timeoutMs - 100).length).toBeGreaterThanOrEqual(1);
-    } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-    }
+    });
   });
 });
