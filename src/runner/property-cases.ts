@@ -2,22 +2,24 @@
  * A property's cases side by side (issue 22). When the server serves several clients at once (the
  * catalogue's checks ran side by side and stayed kept, side-by-side.ts), a property that declares
  * `casesSideBySide` (its cases change no state another case reads, and none is large) has the cases
- * fast-check is about to generate run ahead, `width` at a time, each on connections of its own. A case
+ * fast-check is about to generate run ahead, `width` at once (the next as soon as one ends: a case that
+ * meets the server's silence holds its place for its window while the others go on), each on connections
+ * of its own. A case
  * that held with every exchange answered (bytes back, no deadline, no refusal), or left unanswered while
  * the server answered a client that came after it (a witnessed silence: heldClean), is remembered as held,
  * and fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
  * without sending it again. Nothing else is remembered: a case that failed, met a silence not witnessed,
  * a close with nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink
- * and every replay rests on a case run alone, as before. A wave that was not all clean holds ends the running
- * ahead (that server is not one whose cases overlap well). Only when the server is still there after a
- * wave (runBatch: its process runs, nothing was refused, a silence is asked of its socket) is the wave
- * kept; a server gone or hung is started again, uncharged, and the property runs as without this, which
- * finds and charges what happened.
+ * and every replay rests on a case run alone, as before. A case that did not hold cleanly ends the running
+ * ahead: none starts after it (that server is not one whose cases overlap well). Only when the server is
+ * still there after them (one batch, runBatch: its process runs, nothing was refused, a silence is asked
+ * of its socket) are they kept; a server gone or hung is started again, uncharged, and the property runs
+ * as without this, which finds and charges what happened. (Until session 21 they ran in waves of `width`,
+ * each waiting for its slowest case.)
  *
  * Against a server the runner does not own (`--target`), the cases run ahead only where the catalogue's
- * waits overlapped and the server kept answering beside them (parked.ts), `width` at once, the next as
- * soon as one ends, and none after one that did not hold cleanly; after them it is asked once (a liveness
- * probe). It cannot be started again: a server found gone or hung after them keeps
+ * waits overlapped and the server kept answering beside them (parked.ts), as above; after them it is
+ * asked once (a liveness probe). It cannot be started again: a server found gone or hung after them keeps
  * nothing, and the property runs one case at a time, finds it gone and is charged with it, saying that
  * its cases ran side by side and that `--serial` names the case (AheadResult.wentAway). Returns data;
  * never prints.
@@ -146,14 +148,13 @@ export interface AheadResult {
 }
 
 /**
- * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at a time (see
- * the file's header). Against a server the runner owns, in waves of `width` (each a batch: runBatch);
- * against a `--target`, `width` at once, the next case starting as soon as one ends (a case that meets
- * the server's silence holds its place for its window while the others go on: waves each waited for
- * their slowest, and head-100's metamorphic properties spent 2.5–4 s each on four waves of HEADs it
- * leaves unanswered), no more starting after a case that did not hold cleanly, and the server asked once
- * after them all. No case starts once the run may not go on (a wall limit, a signal:
- * Scheduler.blockCause) or after `untilMs` (performance.now(): the property's share of a time budget).
+ * Runs `values` (the cases fast-check will generate first, in its order) ahead, `width` at once, the next
+ * case starting as soon as one ends, none after a case that did not hold cleanly (see the file's header):
+ * against a server the runner owns as one batch (runBatch, `unjudged`), against a `--target` with the
+ * server asked once after them all. Waves each waited for their slowest case: head-100's metamorphic
+ * properties spent 2.5–4 s each on four waves of HEADs it leaves unanswered. No case starts once the run
+ * may not go on (a wall limit, a signal: Scheduler.blockCause) or after `untilMs` (performance.now(): the
+ * property's share of a time budget).
  */
 export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, values: readonly T[], width: number, env: AheadEnv, untilMs = Infinity): Promise<AheadResult> {
   const goOn = (): boolean => env.s.blockCause(def) === null && performance.now() < untilMs;
@@ -182,23 +183,17 @@ export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, valu
     if (gone !== null) return { held: [], wentAway: gone };
     return { held: cases.flatMap((c, i) => (heldClean(c) ? [caseKey(values[i])] : [])) };
   }
-  const held: string[] = [];
-  for (let start = 0; start < values.length; start += width) {
-    if (!goOn()) break;
-    const wave = values.slice(start, start + width);
-    const cases: AheadCase[] = wave.map(newCase);
-    const end = await runBatch<AheadCase>(wave.length, {
-      run: (i) => runCase(cases[i]!, wave[i]!),
-      // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
-      verdict: () => 'pass',
-      exchanges: (c) => c.exchanges,
-      settled: (c) => c.threw,
-    }, env);
-    if ('dropped' in end) return { held: [] };
-    cases.forEach((c, i) => {
-      if (heldClean(c)) held.push(caseKey(wave[i]));
-    });
-    if (!cases.every(heldClean)) break;
-  }
-  return { held };
+  if (!goOn()) return { held: [] };
+  const cases: AheadCase[] = values.map(newCase);
+  const end = await runBatch<AheadCase>(values.length, {
+    // A case the run may no longer start is left not run: not held, and no more start after it.
+    run: (i) => (goOn() ? runCase(cases[i]!, values[i]!) : Promise.resolve(cases[i]!)),
+    // Nothing is judged here (a case is only ever remembered as held), so nothing is confirmed.
+    verdict: () => 'pass',
+    exchanges: (c) => c.exchanges,
+    settled: (c) => c.threw,
+    stops: (c) => !heldClean(c),
+  }, { ...env, width, unjudged: true });
+  if ('dropped' in end) return { held: [] };
+  return { held: end.kept.flatMap((p, i) => (heldClean(p.first) ? [caseKey(values[i])] : [])) };
 }

@@ -84,6 +84,8 @@ export interface BatchRun<R> {
   exchanges(r: R): readonly Exchange[];
   /** An outcome the loop takes as it is (the check itself threw): a batch with one is not kept. */
   settled(r: R): boolean;
+  /** An outcome after which no more units start (a property's case ahead that did not hold cleanly); the batch is still kept. */
+  stops?(r: R): boolean;
 }
 
 export interface BatchEnv {
@@ -105,6 +107,11 @@ export interface BatchEnv {
    * runBatch), so one slow unit does not hold back the ones after it.
    */
   width?: number;
+  /**
+   * Nothing of this batch is ever confirmed (a property's cases ahead: a case is only remembered as held):
+   * units go on starting whatever the class of silences, each as soon as one ends.
+   */
+  unjudged?: true;
 }
 
 /** A batch's outcomes to go through the loop, or why none are kept. */
@@ -175,6 +182,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
       stop = true;
       return;
     }
+    if (u.stops?.(first) === true) stop = true;
     // A confirmation started early for a request answered after all: waited for with the batch, set aside.
     if (!s.needsConfirming(u.verdict(first), u.exchanges(first))) return;
     // A silence the class would count: the first CONFIRMED_CLASS are confirmed, a later one waits for them
@@ -205,7 +213,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   const worker = async (): Promise<void> => {
     for (;;) {
       if (stop || next >= n || control.exited()) return;
-      if (next >= firstWidth && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) {
+      if (env.unjudged !== true && next >= firstWidth && s.shouldConfirm() && (mustConfirm || performance.now() - startedAt > SILENCE_FLOOR_MS)) {
         // Before the class, past the first `width`: units go on starting while the class's confirmations
         // are out (the batch waits for them anyway, and the silences met meanwhile are covered by them);
         // while none has started yet, a unit still running may start one.

@@ -92,13 +92,16 @@ describe('cases run ahead (no network)', () => {
     expect(srv.restarts).toBe(0);
   });
 
-  it('does not remember a failing case, and runs no wave after one that was not all clean holds', async () => {
+  it('does not remember a failing case, and starts none after one that did not hold cleanly', async () => {
     const srv = fakeServer();
     const { ctx, seen } = fakeContext(() => ex('response'));
-    const values = Array.from({ length: 12 }, (_, i) => i);
+    const values = Array.from({ length: 40 }, (_, i) => i);
     const { held } = await casesAhead(intProperty((n) => n === 5), ctx, values, 4, env(new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: srv }), srv));
-    expect(held).toEqual([0, 1, 2, 3, 4, 6, 7].map(caseKey));
-    expect(seen.sent).toBe(8);
+    expect(held.slice(0, 5)).toEqual([0, 1, 2, 3, 4].map(caseKey));
+    expect(held).not.toContain(caseKey(5));
+    // Those running beside it when it failed end (at most the 3 other places); nothing starts after.
+    expect(seen.sent).toBeLessThanOrEqual(5 + 1 + 3 + 3);
+    expect(held.length).toBe(seen.sent - 1);
   });
 
   it('starts no wave once the run may not go on (a signal, the wall limit) or past its time', async () => {
