@@ -4,9 +4,9 @@
  * `casesSideBySide` (its cases change no state another case reads, and none is large) has the cases
  * fast-check is about to generate run ahead, `width` at once (the next as soon as one ends: a case that
  * meets the server's silence holds its place for its window while the others go on), each on connections
- * of its own. A case
- * that held with every exchange answered (bytes back, no deadline, no refusal), or left unanswered while
- * the server answered a client that came after it (a witnessed silence: heldClean), is remembered as held,
+ * of its own. A case that held with every exchange answered (bytes back, no deadline, no refusal), or
+ * left unanswered while the server answered a client that came after it (a witnessed silence: heldClean),
+ * is remembered as held,
  * and fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
  * without sending it again. Nothing else is remembered: a case that failed, met a silence not witnessed,
  * a close with nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink

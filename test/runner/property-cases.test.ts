@@ -1,9 +1,8 @@
 /**
  * A property's cases side by side (src/runner/property-cases.ts). Without a network: which cases are
- * remembered as held (only those that held with every exchange answered), a wave that was not all clean
- * holds ends the running ahead, a server that exits during a wave keeps nothing and is started again,
- * uncharged, and a server the runner does not own has its cases run `width` at once, the next as one
- * ends, and is asked after them all. On loopback (a tiny server of the test's own): a property run with
+ * remembered as held (only those that held with every exchange answered), `width` at once, the next as
+ * one ends, none started after one that did not hold cleanly, a server that exits while they run keeps
+ * nothing and is started again, uncharged, and a server the runner does not own is asked after them all. On loopback (a tiny server of the test's own): a property run with
  * its cases ahead reaches the same verdict, counterexample, path and shrinks as one case at a time, sends
  * the cases that held only once, and really overlaps them; a `--target` gone after its cases ahead
  * charges the property, which says so.
