@@ -60,7 +60,8 @@ export function largeSilence(exchanges: readonly Exchange[]): boolean {
  * The idle end of a body framed by a close that does not come, at the run's deadline (Scheduler
  * closeIdleFor): once such bodies were seen, nothing more for this long ends one. A server sends its
  * answer in one go; this short end is only for the first reading: a failure that rests on it
- * (restsOnShortIdle) is confirmed with the long deadline, whose idle end is the full CLOSE_IDLE_MS.
+ * (restsOnShortIdle) is confirmed with the full CLOSE_IDLE_MS (Scheduler.confirmationDeadline: at the
+ * run's own deadline when nothing else is in question, else with the long one).
  */
 export const SHORT_IDLE_END_MS = 20;
 

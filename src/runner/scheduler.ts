@@ -353,11 +353,12 @@ export class Scheduler {
   }
 
   /**
-   * Whether a unit's outcome must be confirmed with the longer deadline before it counts: any verdict that
-   * rests on a deadline while the server's silences are not yet a class (confirmsOnDeadline), and after
-   * that only a failure on a large request (confirmsOutsideClass), of a unit that sends many requests at
-   * once (`atOnce`: Check.atOnce), or on a silence its witness could not stand behind (unwitnessedSilence);
-   * and, class or not, a failure that rests on the short idle end of a body (restsOnShortIdle).
+   * Whether a unit's outcome must be confirmed before it counts (with the deadline confirmationDeadline
+   * gives): any verdict that rests on a deadline while the server's silences are not yet a class
+   * (confirmsOnDeadline), and after that only a failure on a large request (confirmsOutsideClass), of a
+   * unit that sends many requests at once (`atOnce`: Check.atOnce), or on a silence its witness could not
+   * stand behind (unwitnessedSilence); and, class or not, a failure that rests on the short idle end of a
+   * body (restsOnShortIdle).
    */
   needsConfirming(verdict: string, exchanges: readonly Exchange[], atOnce = false): boolean {
     return restsOnShortIdle(verdict, exchanges) || this.needsLongDeadline(verdict, exchanges, atOnce);
