@@ -8,7 +8,9 @@
  * left unanswered while the server answered a client that came after it (a witnessed silence: heldClean),
  * is remembered as held,
  * and fast-check's own run (one case at a time, in its order, with its seed and paths) takes it as held
- * without sending it again. Nothing else is remembered: a case that failed, met a silence not witnessed,
+ * without sending it again: its n-th generated value is known as the n-th case ahead when the two are
+ * deeply equal (heldAt; until session 22 each was known by its printed form, fc.stringify, a tenth of the
+ * grader's time 16 cases side by side). Nothing else is remembered: a case that failed, met a silence not witnessed,
  * a close with nothing or a refusal runs again in fast-check's turn, alone, so every failure, every shrink
  * and every replay rests on a case run alone, as before. A case that did not hold cleanly ends the running
  * ahead: none starts after it (that server is not one whose cases overlap well). Only when the server is
@@ -24,7 +26,7 @@
  * its cases ran side by side and that `--serial` names the case (AheadResult.wentAway). Returns data;
  * never prints.
  */
-import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
 import type { Exchange } from '../client/exchange.js';
 import type { Endpoint, SendPlan } from '../wire/types.js';
 import type { PropertyDef } from '../checks/property.js';
@@ -43,9 +45,21 @@ import { runBatch, type BatchEnv } from './side-by-side.js';
  */
 export const AHEAD_WIDTH_AT_TARGET = 16;
 
-/** How a generated value is known again in fast-check's run: its printed form (fast-check's own). */
-export function caseKey(value: unknown): string {
-  return fc.stringify(value);
+/**
+ * Which of fast-check's generated values held ahead: `values` are the cases run ahead, in fast-check's
+ * order, and `held` the positions of those that held cleanly. The returned function is asked once for each
+ * value fast-check judges in its first pass (not while shrinking), in its order: a value deeply equal
+ * (node:util isDeepStrictEqual) to the next case ahead is that case, taken as held when it held; any other
+ * value (an example given before them, a value not in that order) is run as fast-check asks, and the
+ * position does not move. A value is never taken as held unless it is, byte for byte, one that held.
+ */
+export function heldAt<T>(values: readonly T[], held: readonly number[]): (value: T) => boolean {
+  const ok = new Set(held);
+  let next = 0;
+  return (value) => {
+    if (ok.size === 0 || next >= values.length || !isDeepStrictEqual(value, values[next])) return false;
+    return ok.has(next++);
+  };
 }
 
 /**
@@ -141,9 +155,9 @@ function recording(ctx: CheckContext, into: AheadCase, env: AheadEnv): CheckCont
 /** Where the cases run ahead: a server the runner owns (BatchEnv), or one it does not (a `--target`). */
 export type AheadEnv = BatchEnv | { s: Scheduler; target: Endpoint; profile: Profile; timeoutMs: number };
 
-/** The cases that held cleanly ahead (caseKey, one entry per case), and whether a `--target` was found gone or hung after a wave. */
+/** The cases that held cleanly ahead (their positions in `values`: heldAt), and whether a `--target` was found gone or hung after them. */
 export interface AheadResult {
-  held: string[];
+  held: number[];
   wentAway?: 'refused' | 'hung';
 }
 
@@ -181,7 +195,7 @@ export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, valu
     if (cases.length === 0) return { held: [] };
     const gone = await probeAlive(env.target, env.profile, env.timeoutMs, env.s.probeCloseMs());
     if (gone !== null) return { held: [], wentAway: gone };
-    return { held: cases.flatMap((c, i) => (heldClean(c) ? [caseKey(values[i])] : [])) };
+    return { held: cases.flatMap((c, i) => (heldClean(c) ? [i] : [])) };
   }
   if (!goOn()) return { held: [] };
   const cases: AheadCase[] = values.map(newCase);
@@ -195,5 +209,5 @@ export async function casesAhead<T>(def: PropertyDef<T>, ctx: CheckContext, valu
     stops: (c) => !heldClean(c),
   }, { ...env, width, unjudged: true });
   if ('dropped' in end) return { held: [] };
-  return { held: end.kept.flatMap((p, i) => (heldClean(p.first) ? [caseKey(values[i])] : [])) };
+  return { held: end.kept.flatMap((p, i) => (heldClean(p.first) ? [i] : [])) };
 }

@@ -8,7 +8,7 @@ import type { Endpoint } from '../wire/types.js';
 import { applyAfter } from './charges.js';
 import { makeContext } from './context.js';
 import { runUnit } from './unit-loop.js';
-import { caseKey, casesAhead, type AheadEnv } from './property-cases.js';
+import { casesAhead, heldAt, type AheadEnv } from './property-cases.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
 import { Scheduler, type ServerControl } from './scheduler.js';
 import type { CheckResult, RunEvent } from './types.js';
@@ -120,27 +120,18 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
     return { result: { ...base, verdict: 'skip', runs: 0, failures: 0, durationMs: 0, reason, expected: [], actual: '' } };
   }
   // The cases that already held side by side (property-cases.ts): fast-check's run takes them as held.
-  const ahead = new Map<string, number>();
-  // Whether a server we do not own was found gone or hung after a wave of cases ahead (said in the verdict).
+  let heldAhead = (_value: T): boolean => false;
+  // Whether a server we do not own was found gone or hung after the cases ahead (said in the verdict).
   let wentAway: 'refused' | 'hung' | undefined;
   if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
     const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
     const where = { s: opts.scheduler, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
     const aheadEnv: AheadEnv = opts.control ? { ...where, first: def.id, control: opts.control } : where;
     const r = await casesAhead(def, ctx, values, opts.aheadWidth, aheadEnv, timeLimitMs ? t0 + timeLimitMs : Infinity);
-    for (const key of r.held) ahead.set(key, (ahead.get(key) ?? 0) + 1);
+    heldAhead = heldAt(values, r.held);
     wentAway = r.wentAway;
   }
   const aheadNote = wentAway === undefined ? '' : `; before this, its cases ran ${opts.aheadWidth} at a time and the server ${wentAway === 'refused' ? 'went away' : 'stopped answering'} after them (--serial runs them one at a time and names the case)`;
-  const heldAhead = (value: T): boolean => {
-    if (ahead.size === 0) return false;
-    const key = caseKey(value);
-    const n = ahead.get(key);
-    if (n === undefined) return false;
-    if (n > 1) ahead.set(key, n - 1);
-    else ahead.delete(key);
-    return true;
-  };
   let last: Omit<CheckRun, 'verdict'> | null = null;
   // Whether the last failure was read with the provisional window (PropertyOutcome.provisional): a
   // shrink's candidate gets one only where the run's exchanges get none (before the class of silences).
