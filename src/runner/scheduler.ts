@@ -607,12 +607,19 @@ export class Scheduler {
     return d;
   }
 
+  /** Exchanges already noted (sawExchange): one sent through a context is noted as it ends and again with its unit's outcome (observe). */
+  private readonly noted = new WeakSet<Exchange>();
+
   /**
    * Notes, as soon as an exchange ends (not only after its unit), a close-delimited body that overflowed
    * the cap: from the next exchange on, FLOOD_CAP_BYTES. Only an overflow is read differently, and it
-   * stays an overflow.
+   * stays an overflow. Each exchange counts once in the streaks of kept-open connections, however often it
+   * is reported (until session 22 an exchange of a context counted twice, and a streak of CONFIRMED_CLASS
+   * was reached after two).
    */
   sawExchange(e: Exchange): void {
+    if (this.noted.has(e)) return;
+    this.noted.add(e);
     this.closesIgnored.saw(e.closeIgnored);
     if (e.finals.length > 0 && e.finals.every((r) => r.status !== null && r.status < 400)) this.servedClosesIgnored.saw(e.closeIgnored);
     this.openAfterDecided.saw(e.keptOpenAfterDecided);

@@ -121,6 +121,20 @@ describe('Scheduler', () => {
     expect(s[wait]()).toBeUndefined();
   });
 
+  it('counts an exchange once in a streak, however often it is reported (as it ends, and with its unit)', () => {
+    const s = make(fakeServer());
+    const kept = [1, 2].map(() => ({ ...ex('response'), closeIgnored: true }));
+    for (const e of kept) {
+      s.sawExchange(e);
+      s.observe([e]);
+    }
+    expect(s.peerCloseMs()).toBeUndefined();
+    const third = { ...ex('response'), closeIgnored: true };
+    s.sawExchange(third);
+    s.observe([third]);
+    expect(s.peerCloseMs()).toBe(IGNORED_CLOSE_WAIT_MS);
+  });
+
   it('does not wait at all for the close of a server it does not own, once seen ignoring Connection: close', () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 100 });
     const seen = (kept: boolean) => s.sawExchange({ ...answered(200), closeIgnored: kept });
