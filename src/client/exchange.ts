@@ -61,6 +61,11 @@ export interface Exchange {
    * long with nothing more (ExchangeOptions.closeIdleMs). Undefined when no body ended that way.
    */
   idleEndMs?: number;
+  /**
+   * A `timeout` ended by the quiet window (ExchangeOptions.silenceMs): nothing came for this long after the
+   * request's last byte, before its deadline. Undefined when the deadline itself ran out (or no window).
+   */
+  silenceCutMs?: number;
 }
 
 /**
@@ -252,6 +257,8 @@ export class KeepAliveConnection {
   private sawEnd = false;
   /** The final answers the exchange under way waits for, counted over the connection. */
   private want = 0;
+  /** The last exchange ran out of time (its deadline, or the quiet window): see close(). */
+  private lastTimedOut = false;
 
   private constructor(
     readonly conn: Connection,
@@ -326,6 +333,7 @@ export class KeepAliveConnection {
     };
     let end: WaitEnd | undefined;
     let idleEndMs: number | undefined;
+    let silenceCut: number | undefined;
     // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
     // A request over QUIET_WINDOW_MAX_REQUEST_BYTES gets the whole deadline: "sent" only means handed to
     // the kernel, and the server's time to read it is not in the pace of its small answers.
@@ -363,7 +371,10 @@ export class KeepAliveConnection {
             break;
           }
           // Nothing for the whole quiet window: judged as a deadline that passed.
-          if (quietMs !== undefined && quietFor >= quietMs - 1) break;
+          if (quietMs !== undefined && quietFor >= quietMs - 1) {
+            silenceCut = quietMs;
+            break;
+          }
           continue;
         }
         break;
@@ -414,6 +425,8 @@ export class KeepAliveConnection {
     if (!sent.ok) ex.sendError = `the server ${sent.error === 'reset' ? 'reset' : 'closed'} the connection after ${sent.sentBytes} of ${plan.bytes.length} request bytes`;
     if (keptOpenAfterDecided !== undefined) ex.keptOpenAfterDecided = keptOpenAfterDecided;
     if (idleEndMs !== undefined) ex.idleEndMs = idleEndMs;
+    if (kind === 'timeout' && silenceCut !== undefined) ex.silenceCutMs = silenceCut;
+    this.lastTimedOut = kind === 'timeout';
     if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
     return ex;
   }
@@ -451,8 +464,12 @@ export class KeepAliveConnection {
 
   /**
    * Closes the connection (see Connection.close). When the last answer said the server would close
-   * (`Connection: close`, or HTTP/1.0 without keep-alive), or our last request asked it to, the server
-   * is let to close first.
+   * (`Connection: close`, or HTTP/1.0 without keep-alive), or our last request asked it to and was
+   * answered, the server is let to close first. A request it left unanswered (out of time, the quiet
+   * window) gives it no reason to close now: our FIN goes first (its side then closes second, and waits in
+   * no TIME_WAIT), and nothing is learned of how it keeps its word (Exchange.closeIgnored). Until session
+   * 22 such a close waited up to ANNOUNCED_CLOSE_WAIT_MS for a server still busy elsewhere: a second per
+   * silent probe of single-thread-blocking's checks.
    */
   close(peerCloseMs: number = ANNOUNCED_CLOSE_WAIT_MS): Promise<boolean | undefined> {
     return this.conn.close(100, this.expectsServerClose(), peerCloseMs);
@@ -464,6 +481,7 @@ export class KeepAliveConnection {
       const conn = (header(last, 'connection') ?? '').toLowerCase();
       if (/\bclose\b/.test(conn) || (last.version === 'HTTP/1.0' && !/\bkeep-alive\b/.test(conn))) return true;
     }
+    if (this.lastTimedOut) return false;
     const sent = Buffer.from(this.conn.sent()).toString('latin1');
     return /\r\nconnection:[ \t]*close[ \t]*\r\n/i.test(sent.slice(-4096));
   }

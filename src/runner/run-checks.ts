@@ -77,20 +77,28 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
 
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
-async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, confirming: boolean, turn?: Turn, waiting?: () => void): Promise<CheckAttempt> {
+async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, confirming: boolean, turn?: Turn, waiting?: () => void, provisional = false): Promise<CheckAttempt> {
   // Whether the server was started again during the attempt (it exits after each client).
   const revival: Revival = { revived: false };
   try {
     const onWait = waiting ? { onWait: { afterMs: earlyConfirmAfterMs(s.paceMs()), waiting } } : {};
-    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming } : {}), ...(turn ? { turn } : {}), ...onWait }, check.id, ctxTag, memos, s, revival));
+    // A provisional first run (unit-loop.ts) reads with the quiet window: what it gathers (a memo) stays
+    // its own, so no other check judges what the window may have cut; what was gathered before is read.
+    const own = provisional ? new Map(memos) : memos;
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming } : {}), ...(turn ? { turn } : {}), ...onWait, ...(provisional ? { provisional: () => true } : {}) }, check.id, ctxTag, own, s, revival));
     return { run, revived: revival.revived };
   } catch (err) {
     return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
-/** The tag of an attempt's context: a first run, a rerun after a restart, or a confirmation. */
-function attemptTag(tag: string, attempt: number, confirming: boolean): string {
+/**
+ * The tag of an attempt's context: a first run, a rerun after a restart, or a confirmation; a first run
+ * read again with the whole deadline after a provisional one (`full`): records of its own, with names of
+ * the same length (the tag's last character changed; retag changes the first).
+ */
+function attemptTag(tag: string, attempt: number, confirming: boolean, full = false): string {
+  if (full && !confirming && attempt === 0) return `${tag.slice(0, -1)}${tag.endsWith('z') ? 'y' : 'z'}`;
   return confirming ? `${tag}c${attempt}` : attempt === 0 ? tag : `${tag}r${attempt}`;
 }
 
@@ -124,10 +132,10 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
   // Whether the server was started again during the attempt the verdict comes from (or the first run it confirms).
   let revived = pre ? revivedIn(pre.first) : false;
   const end = await runUnit<CheckAttempt>(check, s, {
-    run: async (attempt, timeoutMs, confirming, rerun) => {
+    run: async (attempt, timeoutMs, confirming, rerun, provisional) => {
       // What was gathered from a server that was gone (the wire samples) is gathered again.
       if (rerun === 'preceded' && !confirming) memos.clear();
-      const a = await attemptCheck(check, opts, s, confirming ? new Map() : memos, attemptTag(tag, attempt, confirming), timeoutMs, confirming);
+      const a = await attemptCheck(check, opts, s, confirming ? new Map() : memos, attemptTag(tag, attempt, confirming, rerun === 'full'), timeoutMs, confirming, undefined, undefined, provisional === true);
       // The revival of a first run counts for the confirmation that follows it, as before.
       revived = (confirming && revived) || revivedIn(a);
       return a;
@@ -135,6 +143,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
+    readsFirstProvisionally: true,
   }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), ...(pre ? { pre } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
   if ('blocked' in end) return notRun(check, opts.profile, 'blocked', '', end.blocked);
   const attempt = end.outcome;

@@ -347,6 +347,18 @@ export class Scheduler {
     return this.flipped || this.confirmedInARow < CONFIRMED_CLASS;
   }
 
+  /**
+   * A unit's first run may be read provisionally (unit-loop.ts, UnitRun.readsFirstProvisionally): with the
+   * quiet window before the server's silences are a class, as a shrink's candidate is (silenceMs
+   * `provisional`). Before the class, a failure on a silence is confirmed with the long deadline anyway,
+   * and it is that confirmation that decides: the first run's whole deadline (2 s) only delayed it. An
+   * outcome the window cut that no confirmation would follow is read again with the whole deadline. Only
+   * with a pace, before the class, and never once a confirmation flipped a verdict.
+   */
+  readsFirstProvisionally(): boolean {
+    return this.silenceMs(this.o.timeoutMs) === undefined && this.silenceMs(this.o.timeoutMs, true) !== undefined;
+  }
+
   /** No confirmation has flipped a verdict: a class of silences may still stand (Prerun.covered). */
   classHolds(): boolean {
     return !this.flipped;

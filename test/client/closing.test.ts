@@ -83,6 +83,20 @@ describe('closing', () => {
     expect((await exchange({ host: '127.0.0.1', port: ignores }, GET, { methods: ['GET'], timeoutMs: 2000 })).closeIgnored).toBeUndefined();
   });
 
+  it('does not wait for the close of a server that left the request asking for it unanswered, and learns nothing of its word', async () => {
+    const close = latin1('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const silent = await serve(() => undefined);
+    const t0 = performance.now();
+    const unanswered = await exchange({ host: '127.0.0.1', port: silent }, { bytes: close }, { methods: ['GET'], timeoutMs: 300 });
+    expect(unanswered.kind).toBe('timeout');
+    expect(unanswered.closeIgnored).toBeUndefined();
+    // The 300 ms deadline and the polite close's grace (100 ms), not the whole wait for a close (1 s).
+    expect(performance.now() - t0).toBeLessThan(300 + ANNOUNCED_CLOSE_WAIT_MS - 300);
+    // Answered, the same request is let to close first, as before.
+    const answers = await serve((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    expect((await exchange({ host: '127.0.0.1', port: answers }, { bytes: close }, { methods: ['GET'], timeoutMs: 300, peerCloseMs: 50 })).closeIgnored).toBe(true);
+  });
+
   it('cuts the watch after an answer that already decides the verdict to decidedSettleMs, and only then, and says whether the server kept the connection open through it', async () => {
     // A server that keeps the connection open after a 201 where the check wanted 400 and a close.
     const keeps = await serve((s) => s.write('HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok'));
@@ -150,5 +164,20 @@ describe('a watch for what a correct server never sends (watchMs)', () => {
     expect(cut.elapsedMs).toBeLessThan(900);
     const plain = await exchange(t, GET, { methods: ['GET'], timeoutMs: 1200, watchMs: 80 });
     expect(plain.elapsedMs).toBeGreaterThanOrEqual(1100);
+  });
+
+  it('says when the quiet window, not the deadline, ended a silence (silenceCutMs)', async () => {
+    const t = { host: '127.0.0.1', port: await serve(() => {}) };
+    const cut = await exchange(t, GET, { methods: ['GET'], timeoutMs: 1200, silenceMs: 100 });
+    expect(cut.kind).toBe('timeout');
+    expect(cut.silenceCutMs).toBe(100);
+    expect(cut.elapsedMs).toBeLessThan(900);
+    const whole = await exchange(t, GET, { methods: ['GET'], timeoutMs: 300 });
+    expect(whole.kind).toBe('timeout');
+    expect(whole.silenceCutMs).toBeUndefined();
+    // Answered within the window: nothing was cut.
+    const answered = await exchange({ host: '127.0.0.1', port: await serve((s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n')) }, GET, { methods: ['GET'], timeoutMs: 1200, silenceMs: 100 });
+    expect(answered.kind).toBe('response');
+    expect(answered.silenceCutMs).toBeUndefined();
   });
 });
