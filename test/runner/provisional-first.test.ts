@@ -21,6 +21,8 @@ function silence(cutMs?: number): Exchange {
   return { ...ex('timeout', 5), ...(cutMs !== undefined ? { silenceCutMs: cutMs } : {}) };
 }
 
+type Outcome = { verdict: string; exchanges: Exchange[] };
+
 interface Call {
   timeoutMs: number;
   confirming: boolean;
@@ -29,7 +31,7 @@ interface Call {
 }
 
 /** A unit whose n-th run answers `outcomes[n]` (the last one after that), recording how each was asked. */
-function unitRun(outcomes: Array<{ verdict: string; exchanges: Exchange[] }>, calls: Call[], readsFirst = true): UnitRun<{ verdict: string; exchanges: Exchange[] }> {
+function unitRun(outcomes: Outcome[], calls: Call[], readsFirst = true): UnitRun<Outcome> {
   return {
     run: async (_attempt, timeoutMs, confirming, rerun, provisional) => {
       calls.push({ timeoutMs, confirming, ...(rerun ? { rerun } : {}), provisional: provisional === true });
@@ -51,6 +53,15 @@ async function paced(control = fakeServer()): Promise<Scheduler> {
 const unit: Unit = { id: 'framing.test.fake', family: 'framing' };
 const opts = (control = fakeServer()) => ({ timeoutMs: TIMEOUT, watched: true, control });
 
+
+/** The unit through the loop on a paced scheduler, its first run answering `first` and every later one `then`: how each run was asked, and the verdict taken. */
+async function firstThen(first: Outcome, then: Outcome): Promise<{ calls: Call[]; verdict: string | false; s: Scheduler }> {
+  const s = await paced();
+  const calls: Call[] = [];
+  const end = await runUnit(unit, s, unitRun([first, then], calls), opts());
+  return { calls, verdict: 'outcome' in end && end.outcome.verdict, s };
+}
+
 describe('a first run read provisionally', () => {
   it('is asked only before the class, with a pace, never after a flip', async () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: TIMEOUT, control: fakeServer() });
@@ -66,23 +77,19 @@ describe('a first run read provisionally', () => {
   });
 
   it('a failure the window cut is confirmed with the long deadline, and the confirmation decides', async () => {
-    const s = await paced();
-    const calls: Call[] = [];
-    const end = await runUnit(unit, s, unitRun([{ verdict: 'fail', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'pass', exchanges: [answeredIn(700)] }], calls), opts());
+    const { calls, verdict, s } = await firstThen({ verdict: 'fail', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'pass', exchanges: [answeredIn(700)] });
     expect(calls).toEqual([
       { timeoutMs: TIMEOUT, confirming: false, provisional: true },
       { timeoutMs: confirmDeadline(TIMEOUT), confirming: true, provisional: false },
     ]);
-    expect('outcome' in end && end.outcome.verdict).toBe('pass');
+    expect(verdict).toBe('pass');
     // Answered within the run's own deadline: the whole deadline would have taken it unconfirmed, so the
     // class is neither counted nor broken.
     expect(s.classHolds()).toBe(true);
   });
 
   it("a confirmation of a cut first reading that flips with an answer past the run's deadline turns confirmations on for good, as any flip", async () => {
-    const s = await paced();
-    const late = { ...answeredIn(2400), elapsedMs: 2401 };
-    await runUnit(unit, s, unitRun([{ verdict: 'fail', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'pass', exchanges: [late] }], []), opts());
+    const { s } = await firstThen({ verdict: 'fail', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'pass', exchanges: [{ ...answeredIn(2400), elapsedMs: 2401 }] });
     expect(s.classHolds()).toBe(false);
     expect(s.readsFirstProvisionally()).toBe(false);
   });
@@ -99,16 +106,14 @@ describe('a first run read provisionally', () => {
   });
 
   it('an outcome the window cut that no confirmation would follow is read again with the whole deadline, and that reading decides', async () => {
-    const s = await paced();
-    const calls: Call[] = [];
     // A pass on a silence (bytes that need no answer) …
-    const end = await runUnit(unit, s, unitRun([{ verdict: 'pass', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'fail', exchanges: [answeredIn(900)] }], calls), opts());
+    const { calls, verdict } = await firstThen({ verdict: 'pass', exchanges: [silence(SILENCE_FLOOR_MS)] }, { verdict: 'fail', exchanges: [answeredIn(900)] });
     expect(calls).toEqual([
       { timeoutMs: TIMEOUT, confirming: false, provisional: true },
       { timeoutMs: TIMEOUT, confirming: false, rerun: 'full', provisional: false },
     ]);
     // … that the whole deadline finds answered, and wrongly: the failure stands, as it would have.
-    expect('outcome' in end && end.outcome.verdict).toBe('fail');
+    expect(verdict).toBe('fail');
     // A check blocked after two silent requests (not confirmed) too.
     const blocked: Call[] = [];
     await runUnit(unit, await paced(), unitRun([{ verdict: 'blocked', exchanges: [silence(SILENCE_FLOOR_MS), silence(SILENCE_FLOOR_MS)] }], blocked), opts());
