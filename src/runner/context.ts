@@ -39,6 +39,11 @@ export interface ContextOptions {
   confirming?: boolean;
   /** Counts the unit's exchanges that ran out of time, on fresh connections and kept ones (a shrink's budget: run-properties.ts). */
   silences?: { n: number };
+  /**
+   * Counts the unit's exchanges the quiet window ended (Exchange.silenceCutMs), reported in its outcome or
+   * not (a memo's): a provisional first run so cut is judged again (unit-loop.ts).
+   */
+  cuts?: { n: number };
 }
 
 /** Memos whose making has ended (CheckContext.memo). */
@@ -143,6 +148,7 @@ export function makeContext(
         if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
         scheduler?.sawExchange(ex);
         if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
+        if (ex.silenceCutMs !== undefined && opts.cuts) opts.cuts.n++;
         return ex;
       } finally {
         turn?.end();
@@ -174,7 +180,7 @@ export function makeContext(
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();
       if ('refused' in s) return null;
-      if (turn || opts.onWait || opts.silences) {
+      if (turn || opts.onWait || opts.silences || opts.cuts) {
         const conn = s;
         const plain = conn.exchange.bind(conn);
         conn.exchange = async (plan, o) => {
@@ -183,6 +189,7 @@ export function makeContext(
           try {
             const ex = await parkable(conn, plan, turn?.hook() ?? waitHook(opts.onWait), () => plain(plan, o));
             if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
+            if (ex.silenceCutMs !== undefined && opts.cuts) opts.cuts.n++;
             return ex;
           } finally {
             turn?.end();

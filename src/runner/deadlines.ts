@@ -102,15 +102,6 @@ export function unwitnessedSilence(verdict: string, exchanges: readonly Exchange
   return restsOnDeadline(verdict, exchanges) && exchanges.some((e) => e.kind === 'timeout' && e.witnessed === false);
 }
 
-/**
- * An outcome one of whose exchanges the quiet window ended (Exchange.silenceCutMs): read provisionally
- * (a first run before the class, Scheduler.readsFirstProvisionally), it is taken only with a confirmation
- * behind it; otherwise it is read again with the whole deadline (unit-loop.ts).
- */
-export function cutBySilenceWindow(exchanges: readonly Exchange[]): boolean {
-  return exchanges.some((e) => e.kind === 'timeout' && e.silenceCutMs !== undefined);
-}
-
 /** Every exchange got its answer (no timeout, no refusal) within `timeoutMs` (a confirmation's answers, read against the run's own deadline). */
 export function answeredWithin(exchanges: readonly Exchange[], timeoutMs: number): boolean {
   return exchanges.every((e) => e.kind !== 'timeout' && e.kind !== 'refused' && e.elapsedMs < timeoutMs);

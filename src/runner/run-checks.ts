@@ -74,7 +74,7 @@ function toResult(check: Check, profile: Profile, run: CheckRun, verdict: Verdic
 }
 
 /** One run of a check, or the error it threw (an error of ours: the run is not watched). */
-type CheckAttempt = { run: CheckRun; revived: boolean; error?: undefined } | { error: string };
+type CheckAttempt = { run: CheckRun; revived: boolean; cut?: true; error?: undefined } | { error: string };
 
 /** Runs a check once (a first attempt, a rerun or a confirmation), in a context of its own. */
 async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos: Map<string, Promise<unknown>>, ctxTag: string, timeoutMs: number, confirming: boolean, turn?: Turn, waiting?: () => void, provisional = false): Promise<CheckAttempt> {
@@ -82,11 +82,14 @@ async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos:
   const revival: Revival = { revived: false };
   try {
     const onWait = waiting ? { onWait: { afterMs: earlyConfirmAfterMs(s.paceMs()), waiting } } : {};
-    // A provisional first run (unit-loop.ts) reads with the quiet window: what it gathers (a memo) stays
-    // its own, so no other check judges what the window may have cut; what was gathered before is read.
+    // A provisional first run (unit-loop.ts) reads with the quiet window: what it gathers (a memo) is shared
+    // only when the window ended none of its exchanges (reported or not), so no other check judges what the
+    // window may have cut; what was gathered before is read.
     const own = provisional ? new Map(memos) : memos;
-    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming } : {}), ...(turn ? { turn } : {}), ...onWait, ...(provisional ? { provisional: () => true } : {}) }, check.id, ctxTag, own, s, revival));
-    return { run, revived: revival.revived };
+    const cuts = { n: 0 };
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming } : {}), ...(turn ? { turn } : {}), ...onWait, ...(provisional ? { provisional: () => true, cuts } : {}) }, check.id, ctxTag, own, s, revival));
+    if (provisional && cuts.n === 0) for (const [k, v] of own) if (!memos.has(k)) memos.set(k, v);
+    return { run, revived: revival.revived, ...(cuts.n > 0 ? { cut: true as const } : {}) };
   } catch (err) {
     return { error: `the check itself failed: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -143,7 +146,7 @@ async function runCheckUnit(check: Check, opts: RunOptions, s: Scheduler, tag: s
     verdict: attemptVerdict,
     exchanges: attemptExchanges,
     settled: attemptSettled,
-    readsFirstProvisionally: true,
+    cutByWindow: (a) => a.error === undefined && a.cut === true,
   }, { timeoutMs: opts.timeoutMs, watched: true, ...(opts.control ? { control: opts.control } : {}), ...(pre ? { pre } : {}), onDown: (a) => opts.onEvent?.({ type: 'server-down', afterCheck: check.id, restarted: a.restarted }) });
   if ('blocked' in end) return notRun(check, opts.profile, 'blocked', '', end.blocked);
   const attempt = end.outcome;

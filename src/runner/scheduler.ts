@@ -348,7 +348,7 @@ export class Scheduler {
   }
 
   /**
-   * A unit's first run may be read provisionally (unit-loop.ts, UnitRun.readsFirstProvisionally): with the
+   * A unit's first run may be read provisionally (unit-loop.ts, UnitRun.cutByWindow): with the
    * quiet window before the server's silences are a class, as a shrink's candidate is (silenceMs
    * `provisional`). Before the class, a failure on a silence is confirmed with the long deadline anyway,
    * and it is that confirmation that decides: the first run's whole deadline (2 s) only delayed it. An

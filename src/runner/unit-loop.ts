@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { answeredWithin, confirmDeadline, cutBySilenceWindow, outsideClass, restsOnShortIdle } from './deadlines.js';
+import { answeredWithin, confirmDeadline, outsideClass, restsOnShortIdle } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -19,16 +19,17 @@ export interface UnitRun<R> {
    * `timeoutMs` is the deadline (a confirmation's is longer, or the run's own when only the short idle
    * end of a body is in question: `confirming` says it confirms, and its bodies are then read with the
    * full idle end, ContextOptions.confirming). `provisional`: a first run read with the quiet window before
-   * the class (UnitRun.readsFirstProvisionally); `rerun` is then `full` for the same run read again with
+   * the class (UnitRun.cutByWindow); `rerun` is then `full` for the same run read again with
    * the whole deadline (its own records: it must not meet the first one's).
    */
   run(attempt: number, timeoutMs: number, confirming: boolean, rerun?: 'preceded' | 'death' | 'full', provisional?: boolean): Promise<R>;
   /**
-   * Its first run may be read provisionally (Scheduler.readsFirstProvisionally): with the quiet window
-   * before the server's silences are a class. Only a unit that, cut short, is judged again: a catalogue
-   * check (a property's cases already get the window while it shrinks, and its failure is confirmed).
+   * Given, its first run may be read provisionally (Scheduler.readsFirstProvisionally): with the quiet
+   * window before the server's silences are a class; it says whether the window ended any exchange of a
+   * run, reported in its outcome or not (a memo's too: ContextOptions.cuts). A catalogue check (a
+   * property's cases already get the window while it shrinks, and its failure is confirmed).
    */
-  readsFirstProvisionally?: true;
+  cutByWindow?(r: R): boolean;
   /** The verdict, in the words of a check's run (`fail` is a failure). */
   verdict(r: R): string;
   exchanges(r: R): readonly Exchange[];
@@ -94,13 +95,13 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     // failure on a silence is confirmed with the long deadline anyway, and waits the window, not the run's
     // whole deadline, before that confirmation. Not a unit that sends many requests at once (its answers
     // are slow because they come together).
-    const provisional = pre === undefined && attempt === 0 && u.readsFirstProvisionally === true && unit.atOnce !== true && s.readsFirstProvisionally();
+    const provisional = pre === undefined && attempt === 0 && u.cutByWindow !== undefined && unit.atOnce !== true && s.readsFirstProvisionally();
     let r = pre ? pre.first : await u.run(attempt, o.timeoutMs, false, rerun, provisional);
     if (u.settled?.(r)) return { outcome: r, after: null };
     // Cut short by the window and not to be confirmed (a silence that passes, a check blocked after two
     // silent requests): read again with the whole deadline, as it would have been read; its verdict is
     // taken from there. A server that exited meanwhile is not asked again here: the watch finds the death.
-    let cutFirst = provisional && cutBySilenceWindow(u.exchanges(r));
+    let cutFirst = provisional && u.cutByWindow?.(r) === true;
     if (cutFirst && !o.control?.exited() && !needsConfirming(unit, u, r, o, s)) {
       r = await u.run(attempt, o.timeoutMs, false, 'full', false);
       cutFirst = false;

@@ -12,6 +12,11 @@ import { confirmDeadline } from '../../src/runner/deadlines.js';
 import { Scheduler, SILENCE_FLOOR_MS, type Unit } from '../../src/runner/scheduler.js';
 import { runUnit, type UnitRun } from '../../src/runner/unit-loop.js';
 import { answeredIn, ex, fakeServer } from './fake-server.js';
+import { withSilentServer } from '../helpers/silent-server.js';
+import type { Check, CheckRun } from '../../src/checks/types.js';
+import { BASELINE_ID } from '../../src/checks/catalogue/baseline.js';
+import { runChecks } from '../../src/runner/run-checks.js';
+import { latin1 } from '../../src/wire/bytes.js';
 
 const TIMEOUT = 2000;
 const target = { host: '127.0.0.1', port: 9 };
@@ -39,7 +44,7 @@ function unitRun(outcomes: Outcome[], calls: Call[], readsFirst = true): UnitRun
     },
     verdict: (r) => r.verdict,
     exchanges: (r) => r.exchanges,
-    ...(readsFirst ? { readsFirstProvisionally: true as const } : {}),
+    ...(readsFirst ? { cutByWindow: (r: Outcome) => r.exchanges.some((e) => e.silenceCutMs !== undefined) } : {}),
   };
 }
 
@@ -157,5 +162,44 @@ describe('a first run read provisionally', () => {
     await runUnit(unit, s, u, opts(srv));
     expect(calls[1]?.rerun).not.toBe('full');
     expect(srv.restarts).toBe(1);
+  });
+});
+
+describe('a check read provisionally, on loopback', () => {
+  /** A check that answers `run`'s outcome, its exchanges answered in 2 ms (the pace) unless it says otherwise. */
+  const check = (id: string, run: Check['run']): Check => ({ id, family: 'framing', level: 'MUST', requirement: 'a fake', run });
+  const passed = (exchanges: CheckRun['exchanges'] = [answeredIn(2)]): CheckRun => ({ verdict: 'pass', reason: 'pass', expected: [], actual: 'pass', exchanges });
+
+  it("counts a cut the outcome does not show (a memo's silence), reads such a run again whole, and shares a memo only from a run the window did not cut", async () => {
+    await withSilentServer(async (target) => {
+      const made = { gate: 0, plain: 0 };
+      const elapsed: number[] = [];
+      // A memo whose request the server leaves unanswered: the check reports none of its exchanges.
+      const gate = (ctx: Parameters<Check['run']>[0]) =>
+        ctx.memo('gate', async () => {
+          made.gate++;
+          const x = await ctx.send({ plan: { bytes: latin1('GET / HTTP/1.1\r\nHost: x\r\n\r\n') }, methods: ['GET'] });
+          elapsed.push(x.elapsedMs);
+          return x.kind;
+        });
+      const plain = (ctx: Parameters<Check['run']>[0]) => ctx.memo('plain', async () => ++made.plain);
+      const checks: Check[] = [
+        check(BASELINE_ID, async () => passed()),
+        ...Array.from({ length: 6 }, (_, i) => check(`framing.pace.c${i}`, async () => passed())),
+        check('framing.memo.gate-first', async (ctx) => (await gate(ctx), passed([]))),
+        check('framing.memo.gate-again', async (ctx) => (await gate(ctx), passed([]))),
+        check('framing.memo.plain-first', async (ctx) => (await plain(ctx), passed([]))),
+        check('framing.memo.plain-again', async (ctx) => (await plain(ctx), passed([]))),
+      ];
+      const r = await runChecks({ target, checks, profile: referenceProfile, timeoutMs: TIMEOUT, seed: 1, control: fakeServer() });
+      expect(r.checks.every((c) => c.verdict === 'pass')).toBe(true);
+      // The gate's first making, cut by the window, was not shared: the whole reading made it again (the
+      // deadline), and the next check took that one.
+      expect(made.gate).toBe(2);
+      expect(elapsed[0]).toBeLessThan(TIMEOUT - 500);
+      expect(elapsed[1]).toBeGreaterThanOrEqual(TIMEOUT - 100);
+      // A memo made by a provisional run nothing cut is shared at once.
+      expect(made.plain).toBe(1);
+    });
   });
 });

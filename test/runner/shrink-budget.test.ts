@@ -10,6 +10,7 @@ import { Scheduler, SILENCE_FLOOR_MS } from '../../src/runner/scheduler.js';
 import { latin1 } from '../../src/wire/bytes.js';
 import { sleep } from '../../src/wire/deadline.js';
 import { answeredIn, fakeServer } from './fake-server.js';
+import { withSilentServer } from '../helpers/silent-server.js';
 
 /** An exchange that ran out of time with nothing back (what a case against a hanging server gets). */
 function timedOut(ms: number): Exchange {
@@ -38,22 +39,6 @@ function hangingProperty(waitMs: number): PropertyDef<number> {
 const base = { target: { host: '127.0.0.1', port: 9 }, profile: referenceProfile, timeoutMs: 2000, runs: 50 };
 
 /** A loopback server that reads and never answers, for `go`; closed (and its connections) after it. */
-async function withSilentServer(go: (target: { host: string; port: number }) => Promise<void>): Promise<void> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((sock) => {
-    sockets.add(sock);
-    sock.on('error', () => undefined);
-    sock.resume();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  try {
-    await go({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port });
-  } finally {
-    for (const sock of sockets) sock.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-}
-
 describe('a shrink that waits on deadlines has a budget', () => {
   it('the default budget is one deadline, never less than its floor', () => {
     expect(shrinkBudgetMs(2000)).toBe(SHRINK_BUDGET_MIN_MS);
