@@ -21,12 +21,15 @@
  *    process with the default --jobs, next to a slice of the same class with --jobs 1; submissions per
  *    minute, and whether every grade stayed right.
  * 7. Start-up: `wiregrade --version` next to `node -e 0` (and `wiregrade list`, the whole CLI loaded).
+ * 8. (Only with `--only sweep`: not in the whole bench.) `wiregrade fuzz --target` with its defaults of
+ *    every zoo server that is not hostile, one after another, each under its matrix profile: the wall time
+ *    of each, against issue 22's "fuzz of any zoo server < 20 s".
  *
  * The reference server always runs in its own process (`wiregrade serve`), as a student's server would,
  * so the grader and the server under test do not share an event loop.
  *
  *   npm run bench                       everything (about 20 minutes on 2 cores, most of it the class)
- *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, zoofuzz, rss, class, startup)
+ *   npm run bench -- --only throughput  some sections (mutation, throughput, catalogue, grade, zoofuzz, rss, class, startup, sweep)
  *   npm run bench -- --class-size 40    a smaller class
  */
 import { blockWhy, phraseSideBySide } from '../src/reporters/causes.js';
@@ -64,8 +67,10 @@ import { benchClass, benchStartup } from './class.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(REPO, 'bench', 'results', 'latest.json');
-const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'zoofuzz', 'rss', 'class', 'startup'] as const;
+const SECTIONS = ['mutation', 'throughput', 'catalogue', 'grade', 'zoofuzz', 'rss', 'class', 'startup', 'sweep'] as const;
 type Section = (typeof SECTIONS)[number];
+/** The sections a run without --only measures: all but the sweep of the whole zoo (about 13 minutes by itself). */
+const DEFAULT_SECTIONS: readonly Section[] = SECTIONS.filter((s) => s !== 'sweep');
 
 // Settings, fixed here so two runs measure the same thing.
 
@@ -601,11 +606,11 @@ const ZOO_FUZZ = ['single-recv', 'wrong-content-length', 'correct-threaded'];
 /** What each was measured at before issue 22's work on it, for the table's baseline column. */
 const ZOO_FUZZ_BEFORE: Readonly<Record<string, string>> = { 'single-recv': '165 s before issue 22', 'wrong-content-length': '110 s before blocked deadlines were confirmed' };
 
-/** `wiregrade fuzz SERVER --profile reference --no-corpus --json -` as its own process; SERVER: `--target …` or `--cmd … --cwd …`. */
-function fuzzWall(server: string[]): Promise<{ wallMs: number; code: number | null; summary: Record<string, number> }> {
+/** `wiregrade fuzz SERVER --profile PROFILE --no-corpus --json -` as its own process; SERVER: `--target …` or `--cmd … --cwd …`. */
+function fuzzWall(server: string[], profile = 'reference'): Promise<{ wallMs: number; code: number | null; summary: Record<string, number> }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'wiregrade.js'), 'fuzz', ...server, '--profile', 'reference', '--no-corpus', '--json', '-'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'wiregrade.js'), 'fuzz', ...server, '--profile', profile, '--no-corpus', '--json', '-'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (t: string) => (out += t));
@@ -650,11 +655,36 @@ async function benchZooFuzz() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// 8. `wiregrade fuzz --target` of every zoo server that is not hostile (only with --only sweep)
+
+/**
+ * Each correct and buggy zoo server, started from a scratch copy, fuzzed with the defaults (a new seed each
+ * run, as a student runs it) under its matrix profile, one after another: the wall time of each, slowest
+ * first. The hostile ones are timed by the grade and rss sections (some never listen on the port given).
+ */
+async function benchSweep() {
+  type Timed = Awaited<ReturnType<typeof fuzzWall>>;
+  const rows: Array<{ slug: string; profile: string } & Timed> = [];
+  for (const z of zoo.filter((x) => x.kind !== 'hostile')) {
+    const started = await startZoo(z.slug);
+    try {
+      const r = await fuzzWall(['--target', `127.0.0.1:${started.port}`], z.profile);
+      rows.push({ slug: z.slug, profile: z.profile, ...r });
+      progress(`sweep ${z.slug}: ${ms(r.wallMs)}`);
+    } finally {
+      await started.stop();
+    }
+  }
+  rows.sort((a, b) => b.wallMs - a.wallMs);
+  return { rows, over: rows.filter((r) => r.wallMs >= TARGETS.zooFuzzMs).length, median: median(rows.map((r) => r.wallMs)) };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Main
 
 const only = (() => {
   const i = process.argv.indexOf('--only');
-  if (i < 0) return new Set<Section>(SECTIONS);
+  if (i < 0) return new Set<Section>(DEFAULT_SECTIONS);
   const names = (process.argv[i + 1] ?? '').split(',').filter(Boolean);
   const bad = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
   if (names.length === 0 || bad.length > 0) {
@@ -696,6 +726,7 @@ const zooFuzz = await section('zoofuzz', benchZooFuzz);
 const rss = await section('rss', benchRss);
 const classRes = await section('class', () => benchClass({ size: CLASS_SIZE, baselineSize: CLASS_BASELINE_SIZE, progress, timeoutMs: CLASS_TIMEOUT_MS }));
 const startup = await section('startup', () => benchStartup());
+const sweep = await section('sweep', benchSweep);
 
 // Targets: each figure against the issue's target, PASS or MISS (or ERROR when it could not be measured).
 interface TargetRow {
@@ -803,6 +834,15 @@ for (const [i, slug] of ZOO_FUZZ.entries()) {
   });
 }
 
+addTarget(sweep, 'fuzz --target (defaults) of every zoo server not hostile, one after another: the slowest', '< 20 s', (w) => {
+  const slowest = w.rows[0]!;
+  return {
+    figure: `${slowest.slug} ${ms(slowest.wallMs)}; ${w.over} of ${w.rows.length} at 20 s or more (${w.rows.slice(0, w.over).map((r) => `${r.slug} ${ms(r.wallMs)}`).join(', ')})`,
+    baseline: `median of the ${w.rows.length}: ${ms(w.median)}`,
+    value: slowest.wallMs,
+    pass: w.over === 0,
+  };
+});
 addTarget(classRes, `class of ${CLASS_SIZE}: one grade process, default --jobs`, '200 < 10 min', (c) => {
   const minutesFor200 = 200 / c.fast.perMinute;
   const wrong = c.fast.wrong.length + c.jobs1.wrong.length;
@@ -882,7 +922,7 @@ if (startup?.ok) {
 {
   // The whole bench, when every section ran.
   const wholeMs = Math.round(performance.now() - benchStart);
-  if (only.size === SECTIONS.length) {
+  if (DEFAULT_SECTIONS.every((x) => only.has(x))) {
     targets.push({ measure: 'npm run bench, whole', figure: ms(wholeMs), baseline: Object.entries(sectionMs).map(([k, v]) => `${k} ${ms(v)}`).join(', '), target: '< 15 min', result: wholeMs < TARGETS.benchWholeMs ? 'PASS' : 'MISS', value: wholeMs });
   }
 }
@@ -904,9 +944,10 @@ const report = {
   rss,
   class: classRes,
   startup,
+  sweep,
 };
 await fs.mkdir(path.dirname(RESULTS), { recursive: true });
 await fs.writeFile(RESULTS, JSON.stringify(report, null, 2) + '\n');
 progress(`done in ${ms(report.durationMs)}; written ${path.relative(REPO, RESULTS)}`);
-const failed = [mutation, throughput, catalogue, gradeRes, zooFuzz, rss, classRes, startup].some((o) => o !== null && !o.ok);
+const failed = [mutation, throughput, catalogue, gradeRes, zooFuzz, rss, classRes, startup, sweep].some((o) => o !== null && !o.ok);
 process.exit(failed ? 1 : 0);
