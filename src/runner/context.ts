@@ -101,6 +101,11 @@ export function makeContext(
   // A refused connection after a clean exit (code 0: the program ended by itself, as one that exits
   // after each client does) is answered by starting the server again for the unit
   // (Scheduler.reviveAfterServing); a crash is never revived, the runner charges it after the unit.
+  // Counts an exchange of the unit, on a fresh connection or a kept one (ContextOptions.silences, cuts).
+  const tally = (ex: Exchange): void => {
+    if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
+    if (ex.silenceCutMs !== undefined && opts.cuts) opts.cuts.n++;
+  };
   const revive = async (): Promise<boolean> => {
     if (!scheduler || !control) return false;
     const ok = await scheduler.reviveAfterServing(checkId);
@@ -147,8 +152,7 @@ export function makeContext(
         let ex = await go();
         if (metLeavingProcess(ex, scheduler) && (await revive())) ex = await go();
         scheduler?.sawExchange(ex);
-        if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
-        if (ex.silenceCutMs !== undefined && opts.cuts) opts.cuts.n++;
+        tally(ex);
         return ex;
       } finally {
         turn?.end();
@@ -188,8 +192,7 @@ export function makeContext(
           turn?.begin();
           try {
             const ex = await parkable(conn, plan, turn?.hook() ?? waitHook(opts.onWait), () => plain(plan, o));
-            if (ex.kind === 'timeout' && opts.silences) opts.silences.n++;
-            if (ex.silenceCutMs !== undefined && opts.cuts) opts.cuts.n++;
+            tally(ex);
             return ex;
           } finally {
             turn?.end();
