@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
 import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import type { DownCause } from '../../src/runner/causes.js';
+import { CONFIRMED_CLASS } from '../../src/runner/deadlines.js';
 import type { ProbeOutcome } from '../../src/runner/liveness.js';
 import { earlyConfirmAfterMs, parkAfterMs, PARK_FACTOR, PARK_FLOOR_MS, PARK_PROBE_MS, runParked, type ParkedRun, type Turn } from '../../src/runner/parked.js';
 import { Scheduler } from '../../src/runner/scheduler.js';
@@ -167,11 +168,17 @@ describe('waits side by side against a server we do not own', () => {
     const end = await runParked(6, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => null) });
     expect(oneAtATime(log)).toBe(true);
     expect(end.started).toBe(6);
-    // Only the first three silences were confirmed; the others stand on those confirmations.
-    expect(confirmed.sort()).toEqual([0, 1, 2]);
-    expect(end.kept.map((p) => [p?.confirm !== undefined, p?.covered === true])).toEqual([
-      [true, false], [true, false], [true, false], [false, true], [false, true], [false, true],
-    ]);
+    // The first three silences were confirmed and the later ones stand on those confirmations. Under
+    // load a first attempt can end before its early-confirmation timer fires, and it then confirms in its
+    // turn after a later check took an early place: one confirmation more, never fewer, never one of the
+    // last two (six checks: at most CONFIRMED_CLASS + 1 confirmed).
+    const sorted = [...confirmed].sort((a, b) => a - b);
+    expect(sorted.slice(0, CONFIRMED_CLASS)).toEqual([0, 1, 2]);
+    expect(sorted.length).toBeLessThanOrEqual(CONFIRMED_CLASS + 1);
+    expect(end.kept.map((_p, i) => (sorted.includes(i) ? [true, false] : [false, true]))).toEqual(
+      end.kept.map((p) => [p?.confirm !== undefined, p?.covered === true]),
+    );
+    expect(end.kept.slice(CONFIRMED_CLASS + 1).every((p) => p?.covered === true)).toBe(true);
   });
 
   it('before the class of silences, confirms a later silence on its own when a confirmation of the class did not find the same failure', async () => {
