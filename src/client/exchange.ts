@@ -66,6 +66,12 @@ export interface Exchange {
    * request's last byte, before its deadline. Undefined when the deadline itself ran out (or no window).
    */
   silenceCutMs?: number;
+  /**
+   * A `timeout` ended once a witness stood behind its silence (ExchangeOptions.witnessAfterMs): nothing came
+   * for this long after the request's last byte, and the server then answered the witness. Undefined
+   * otherwise (the deadline ran out, or the quiet window ended it).
+   */
+  witnessCutMs?: number;
 }
 
 /**
@@ -189,9 +195,23 @@ export interface ExchangeOptions {
    * optional), while this connection stays open: a request of its own, on a fresh connection, and whether
    * the server answered it. Its outcome is the exchange's `witnessed`; what the exchange judged (its kind,
    * its bytes) is never changed by it. The runner sets it once the server's silences are taken as they are
-   * (Scheduler.witness).
+   * (Scheduler.witnessing).
    */
   witness?: Witness;
+  /**
+   * With `witness`: ask it once nothing has arrived for this long after the request's last byte while an
+   * answer is still expected, before the deadline; if it stands behind the silence (`witnessed`), the
+   * exchange ends there as a `timeout` (Exchange.witnessCutMs), else it reads on to the deadline and the
+   * witness is not asked again. Not for a request over QUIET_WINDOW_MAX_REQUEST_BYTES, nor one whose answer
+   * is optional. The runner sets it for a confirmation's long deadline (Scheduler.witnessing).
+   */
+  witnessAfterMs?: number;
+}
+
+/** A witness to an exchange's silence, and when to ask it (ExchangeOptions.witness, witnessAfterMs). */
+export interface Witnessing {
+  witness: Witness;
+  afterMs?: number;
 }
 
 /**
@@ -263,7 +283,7 @@ export class KeepAliveConnection {
   private constructor(
     readonly conn: Connection,
     private readonly quiet?: QuietWindow,
-    private readonly witnessFor?: (timeoutMs: number) => Witness | undefined,
+    private readonly witnessFor?: (timeoutMs: number) => Witnessing | undefined,
   ) {
     conn.onChunk((c) => this.parser.feed(c));
   }
@@ -278,7 +298,7 @@ export class KeepAliveConnection {
     timeoutMs: number,
     capBytes = DEFAULT_CAP_BYTES,
     quiet?: QuietWindow,
-    witnessFor?: (timeoutMs: number) => Witness | undefined,
+    witnessFor?: (timeoutMs: number) => Witnessing | undefined,
   ): Promise<KeepAliveConnection | { refused: string; how: 'refused' | 'timeout' | 'error' }> {
     const r = await Connection.open(endpoint, { connectTimeoutMs: timeoutMs, capBytes });
     if (!r.ok) return { refused: r.message, how: r.kind };
@@ -301,8 +321,8 @@ export class KeepAliveConnection {
       if (silenceMs !== undefined) opts = { ...opts, silenceMs };
     }
     if (opts.witness === undefined && this.witnessFor) {
-      const witness = this.witnessFor(opts.timeoutMs);
-      if (witness) opts = { ...opts, witness };
+      const w = this.witnessFor(opts.timeoutMs);
+      if (w) opts = { ...opts, witness: w.witness, ...(w.afterMs !== undefined ? { witnessAfterMs: w.afterMs } : {}) };
     }
     const t0 = performance.now();
     const deadline = new Deadline(opts.timeoutMs);
@@ -334,22 +354,28 @@ export class KeepAliveConnection {
     let end: WaitEnd | undefined;
     let idleEndMs: number | undefined;
     let silenceCut: number | undefined;
+    let witnessCut: number | undefined;
     // The quiet window (silenceMs) counts from the request's last byte: wait for the send to finish first.
     // A request over QUIET_WINDOW_MAX_REQUEST_BYTES gets the whole deadline: "sent" only means handed to
-    // the kernel, and the server's time to read it is not in the pace of its small answers.
-    const quietMs =
-      opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() && plan.bytes.length <= QUIET_WINDOW_MAX_REQUEST_BYTES ? opts.silenceMs : undefined;
-    if (quietMs !== undefined) {
+    // the kernel, and the server's time to read it is not in the pace of its small answers. So does the
+    // witness asked before the deadline (witnessAfterMs).
+    const small = plan.bytes.length <= QUIET_WINDOW_MAX_REQUEST_BYTES;
+    const quietMs = opts.silenceMs !== undefined && opts.silenceMs < deadline.remaining() && small ? opts.silenceMs : undefined;
+    const witnessAfterMs =
+      opts.witness && opts.witnessAfterMs !== undefined && opts.answerOptional !== true && opts.witnessAfterMs < deadline.remaining() && small && quietMs === undefined ? opts.witnessAfterMs : undefined;
+    // Its outcome, once asked (it is asked once).
+    let early: boolean | undefined;
+    if (quietMs !== undefined || witnessAfterMs !== undefined) {
       const first = await this.conn.waitFor(() => done() || sendDone, deadline);
       if (first !== 'done' || done()) end = first;
     }
     if (end !== undefined) {
       // ended (answered, closed, reset, overflowed, out of time) before the request was all sent
-    } else if (opts.closeIdleMs === undefined && quietMs === undefined) {
+    } else if (opts.closeIdleMs === undefined && quietMs === undefined && witnessAfterMs === undefined) {
       end = await this.conn.waitFor(done, deadline);
     } else {
       let lastByteAt = performance.now();
-      const step = Math.min(opts.closeIdleMs ?? Infinity, quietMs ?? Infinity);
+      const step = Math.min(opts.closeIdleMs ?? Infinity, quietMs ?? Infinity, witnessAfterMs ?? Infinity);
       for (;;) {
         const seen = this.conn.receivedBytes;
         end = await this.conn.waitFor(() => done() || this.conn.receivedBytes !== seen, new Deadline(Math.min(step, deadline.remaining())));
@@ -374,6 +400,15 @@ export class KeepAliveConnection {
           if (quietMs !== undefined && quietFor >= quietMs - 1) {
             silenceCut = quietMs;
             break;
+          }
+          // Nothing for witnessAfterMs: a witness that stands behind the silence ends it as the deadline would.
+          if (witnessAfterMs !== undefined && early === undefined && quietFor >= witnessAfterMs - 1 && !done()) {
+            early = await this.witnessSilence(opts.witness!);
+            if (early) {
+              witnessCut = witnessAfterMs;
+              end = 'timeout';
+              break;
+            }
           }
           continue;
         }
@@ -426,8 +461,10 @@ export class KeepAliveConnection {
     if (keptOpenAfterDecided !== undefined) ex.keptOpenAfterDecided = keptOpenAfterDecided;
     if (idleEndMs !== undefined) ex.idleEndMs = idleEndMs;
     if (kind === 'timeout' && silenceCut !== undefined) ex.silenceCutMs = silenceCut;
+    if (kind === 'timeout' && witnessCut !== undefined) ex.witnessCutMs = witnessCut;
     this.lastTimedOut = kind === 'timeout';
-    if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
+    if (kind === 'timeout' && early !== undefined) ex.witnessed = early;
+    else if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
     return ex;
   }
 

@@ -37,6 +37,12 @@ export interface ContextOptions {
    * with the full idle end, also at the run's own deadline.
    */
   confirming?: boolean;
+  /**
+   * A confirmation whose silences may end once a witness stands behind them, after the run's own deadline
+   * (Scheduler.witnessing): not one of a unit that sends many requests at once (Check.atOnce: the server's
+   * time for the last of them is not its pace).
+   */
+  witnessEarly?: boolean;
   /** Counts the unit's exchanges that ran out of time, on fresh connections and kept ones (a shrink's budget: run-properties.ts). */
   silences?: { n: number };
   /**
@@ -133,8 +139,8 @@ export function makeContext(
       const decidedSettleMs = scheduler?.decidedSettleMs();
       // … and how long a watch for what a correct server never sends lasts (its pace).
       const watchMs = scheduler?.watchMs();
-      // … and, once its silences are taken as they are, a witness to each (Scheduler.witness).
-      const witness = scheduler?.witness(o.timeoutMs ?? opts.timeoutMs);
+      // … and, once its silences are taken as they are (or in a confirmation), a witness to each (Scheduler.witnessing).
+      const witnessing = scheduler?.witnessing(o.timeoutMs ?? opts.timeoutMs, opts.witnessEarly === true);
       const go = () =>
         exchange(opts.target, req.plan, {
           timeoutMs: opts.timeoutMs,
@@ -142,7 +148,7 @@ export function makeContext(
           ...(peerCloseMs !== undefined ? { peerCloseMs } : {}),
           ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}),
           ...(watchMs !== undefined ? { watchMs } : {}),
-          ...(witness ? { witness } : {}),
+          ...(witnessing ? { witness: witnessing.witness, ...(witnessing.afterMs !== undefined ? { witnessAfterMs: witnessing.afterMs } : {}) } : {}),
           ...o,
           ...(park ? { park } : {}),
           methods: o.methods ?? req.methods,
@@ -179,7 +185,7 @@ export function makeContext(
       // Its exchanges get the run's quiet window and witness as ctx.send's do (only those: an idle end of a
       // close-delimited body would end the parse of a connection its check goes on using).
       const quiet = scheduler ? (t: number) => scheduler.silenceMs(t, opts.provisional?.() === true) : undefined;
-      const witnessFor = scheduler ? (t: number) => scheduler.witness(t) : undefined;
+      const witnessFor = scheduler ? (t: number) => scheduler.witnessing(t, opts.witnessEarly === true) : undefined;
       const open = () => KeepAliveConnection.open(opts.target, opts.timeoutMs, scheduler?.floodCapBytes, quiet, witnessFor);
       let s = await open();
       if ('refused' in s && (await revive())) s = await open();

@@ -107,7 +107,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   // The exchanges that ran out of time (a shrink's candidate that held after a silence spent its budget too).
   const silences = { n: 0 };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.confirming ? { confirming: true } : {}), ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.confirming ? { confirming: true, ...(def.atOnce !== true ? { witnessEarly: true } : {}) } : {}), ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),

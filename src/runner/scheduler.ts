@@ -6,7 +6,7 @@
  * here; the policy is here. Returns data; never prints.
  */
 import { setImmediate } from 'node:timers/promises';
-import { retain, type Exchange, type Witness, type WitnessAnswer } from '../client/exchange.js';
+import { retain, type Exchange, type Witness, type WitnessAnswer, type Witnessing } from '../client/exchange.js';
 import { firstByteMs } from '../client/answer-time.js';
 import type { Family } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
@@ -427,14 +427,26 @@ export class Scheduler {
 
   /**
    * The witness to a silence for an exchange with deadline `timeoutMs` (ExchangeOptions.witness), or
-   * undefined: only once the server's silences are a class (taken without the long deadline's
-   * confirmation), only at the run's deadline, and only for a server that serves others meanwhile
-   * (servesOthers: one that serves one client at a time cannot answer the witness while ours is open).
-   * The witness is the liveness probe's request, answered within WITNESS_PROBE_MS.
+   * undefined; only for a server that serves others meanwhile (servesOthers: one that serves one client at
+   * a time cannot answer the witness while ours is open). The witness is the liveness probe's request,
+   * answered within WITNESS_PROBE_MS.
+   * - Once the server's silences are a class (taken without the long deadline's confirmation), at the
+   *   run's deadline: asked when the exchange runs out of time, it says whether the silence is taken as it
+   *   is (unwitnessedSilence).
+   * - In a confirmation (`confirmation`: ContextOptions.witnessEarly), at the long deadline, while no
+   *   confirmation has flipped a verdict: asked once nothing came for the run's own deadline (`afterMs`),
+   *   and if it stands behind the silence the exchange ends there. The run's deadline passed twice over
+   *   (the first run's, the confirmation's) and the server answered a request sent after ours went quiet:
+   *   what the long deadline is there to rule out, a machine too loaded to let the server answer, is ruled
+   *   out as the class of silences rules it out (session 23: head-100's first three silences, 5 s
+   *   confirmations each).
    */
-  witness(timeoutMs: number): Witness | undefined {
-    if (!this.servesOthers || timeoutMs !== this.o.timeoutMs || this.shouldConfirm()) return undefined;
-    return (quietSince) => this.witnessSince(quietSince);
+  witnessing(timeoutMs: number, confirmation = false): Witnessing | undefined {
+    if (!this.servesOthers) return undefined;
+    const witness: Witness = (quietSince) => this.witnessSince(quietSince);
+    if (timeoutMs === this.o.timeoutMs && !this.shouldConfirm()) return { witness };
+    if (confirmation && timeoutMs === confirmDeadline(this.o.timeoutMs) && !this.flipped) return { witness, afterMs: this.o.timeoutMs };
+    return undefined;
   }
 
   /** The last witness asked (see witnessSince). */

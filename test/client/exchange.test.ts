@@ -352,13 +352,51 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect([answeredEx.kind, answeredEx.witnessed, optional.witnessed, asked.length]).toEqual(['response', undefined, undefined, 0]);
   });
 
+  it('a witness asked before the deadline (witnessAfterMs): a silence it stands behind ends there; one it does not is read to the deadline, asked once', async () => {
+    const answeredNow = (): WitnessAnswer => ({ sentAt: performance.now() - 1, answeredAt: performance.now() });
+    let asked = 0;
+    const yes: Witness = async () => (asked++, answeredNow());
+    const no: Witness = async () => (asked++, null);
+    // Witnessed after 150 ms of silence: a timeout there, not at the 1 s deadline.
+    const cut = await run(() => undefined, { timeoutMs: 1000, witness: yes, witnessAfterMs: 150 });
+    expect([cut.kind, cut.witnessed, cut.witnessCutMs, cut.silenceCutMs, asked]).toEqual(['timeout', true, 150, undefined, 1]);
+    expect(cut.elapsedMs).toBeGreaterThanOrEqual(145);
+    expect(cut.elapsedMs).toBeLessThan(900);
+    // Not witnessed: read to the deadline, and not asked again there.
+    asked = 0;
+    const whole = await run(() => undefined, { timeoutMs: 600, witness: no, witnessAfterMs: 150 });
+    expect([whole.kind, whole.witnessed, whole.witnessCutMs, asked]).toEqual(['timeout', false, undefined, 1]);
+    expect(whole.elapsedMs).toBeGreaterThanOrEqual(590);
+    // An answer that comes while the witness is asked is read and judged (a server held up, not silent).
+    let sock: net.Socket | undefined;
+    const late = await run((s) => (sock = s), {
+      timeoutMs: 1000,
+      witnessAfterMs: 150,
+      witness: async () => {
+        sock?.write(ok(200));
+        await new Promise((r) => setTimeout(r, 50));
+        return answeredNow();
+      },
+    });
+    expect([late.kind, late.witnessed, late.witnessCutMs, late.finals.length]).toEqual(['response', undefined, undefined, 1]);
+    // Not asked early for an answer that came, one that is optional, or a request over QUIET_WINDOW_MAX_REQUEST_BYTES.
+    asked = 0;
+    const answered = await run((s) => s.write(ok(200)), { timeoutMs: 600, witness: yes, witnessAfterMs: 150 });
+    const optional = await run(() => undefined, { timeoutMs: 400, witness: yes, witnessAfterMs: 150, answerOptional: true });
+    expect([answered.kind, optional.witnessCutMs, asked]).toEqual(['response', undefined, 0]);
+    const big = { bytes: latin1(`GET /${'a'.repeat(QUIET_WINDOW_MAX_REQUEST_BYTES)} HTTP/1.1\r\nHost: localhost\r\n\r\n`) };
+    const large = await run(() => undefined, { timeoutMs: 600, witness: yes, witnessAfterMs: 150 }, big);
+    expect([large.kind, large.witnessCutMs, large.witnessed]).toEqual(['timeout', undefined, true]);
+    expect(large.elapsedMs).toBeGreaterThanOrEqual(590);
+  });
+
   it('a kept-alive connection asks its witness at each exchange that sets none', async () => {
     // Answers the first request on a connection, and nothing after it.
     const port = await serve((s) => s.write(ok(200)));
     const asked: number[] = [];
     const c = await KeepAliveConnection.open({ host: '127.0.0.1', port }, 3000, undefined, undefined, (t) => {
       asked.push(t);
-      return async () => ({ sentAt: performance.now() - 1, answeredAt: performance.now() });
+      return { witness: async () => ({ sentAt: performance.now() - 1, answeredAt: performance.now() }) };
     });
     if ('refused' in c) throw new Error(c.refused);
     try {

@@ -11,9 +11,12 @@ import { referenceProfile } from '../../src/model/builtin-profiles.js';
 import { firstByteMs } from '../../src/client/answer-time.js';
 import { FLOOD_CAP_BYTES, IGNORED_CLOSE_WAIT_MS, Scheduler, SILENCE_FACTOR, SILENCE_FLOOR_MS, WATCH_FLOOR_MS } from '../../src/runner/scheduler.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
-import { answeredIn as answered, served } from './fake-server.js';
+import { answeredIn as answered, fakeServer, served } from './fake-server.js';
 import { PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 import { makeContext } from '../../src/runner/context.js';
+import { runChecks } from '../../src/runner/run-checks.js';
+import { confirmDeadline } from '../../src/runner/deadlines.js';
+import type { Check } from '../../src/checks/types.js';
 import { latin1 } from '../../src/wire/bytes.js';
 
 const target = { host: '127.0.0.1', port: 9 };
@@ -194,7 +197,7 @@ async function withProbeOnlyServer(go: (target: { host: string; port: number }) 
   }
 }
 
-describe('the witness to a silence (Scheduler.witness)', () => {
+describe('the witness to a silence (Scheduler.witnessing)', () => {
   /** A loopback server that answers every request with 200, or says nothing when `silent`; closed after `go`. */
   async function withServer(silent: boolean, go: (port: number) => Promise<void>): Promise<void> {
     const sockets = new Set<net.Socket>();
@@ -219,10 +222,16 @@ describe('the witness to a silence (Scheduler.witness)', () => {
       await withServer(silent, async (port) => {
         const s = new Scheduler({ target: { host: '127.0.0.1', port }, profile: referenceProfile, timeoutMs: 2000 });
         s.servesOthers = true;
-        expect(s.witness(2000)).toBeUndefined(); // not yet a class: every silence is confirmed anyway
+        expect(s.witnessing(2000)).toBeUndefined(); // not yet a class: every silence is confirmed anyway
+        // A confirmation's long deadline: asked after the run's own deadline of silence, class or not.
+        expect(s.witnessing(5000, true)?.afterMs).toBe(2000);
+        expect(s.witnessing(5000)).toBeUndefined(); // not a confirmation (ContextOptions.witnessEarly)
+        expect(s.witnessing(2000, true)).toBeUndefined(); // a confirmation at the run's deadline (the short idle end's)
         for (let i = 0; i < 3; i++) s.confirmed(true);
-        expect(s.witness(5000)).toBeUndefined(); // a confirmation's long deadline
-        const w = s.witness(2000);
+        expect(s.witnessing(5000, true)?.afterMs).toBe(2000);
+        const wi = s.witnessing(2000);
+        expect(wi?.afterMs).toBeUndefined(); // asked when the exchange runs out of time
+        const w = wi?.witness;
         expect(w).toBeDefined();
         const t0 = performance.now();
         const first = await w!(t0);
@@ -237,7 +246,10 @@ describe('the witness to a silence (Scheduler.witness)', () => {
           expect(again!.sentAt).toBeGreaterThan(first.answeredAt);
         }
         s.servesOthers = false; // one client at a time: it cannot answer a witness while ours is open
-        expect(s.witness(2000)).toBeUndefined();
+        expect([s.witnessing(2000), s.witnessing(5000, true)]).toEqual([undefined, undefined]);
+        s.servesOthers = true;
+        s.confirmed(false); // a flip: confirmations wait their whole long deadline again
+        expect(s.witnessing(5000, true)).toBeUndefined();
       });
     }
   });
@@ -290,5 +302,28 @@ describe('the witness to a silence (Scheduler.witness)', () => {
       }
     });
   });
-});
 
+  it("a check's confirmation ends a silence its witness stands behind once the run's deadline passed; not one of a check that sends many requests at once", async () => {
+    await withProbeOnlyServer(async (target) => {
+      const timeoutMs = 300;
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeServer() });
+      s.servesOthers = true;
+      const silent = { plan: { bytes: latin1('GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n') }, methods: ['GET'] };
+      const check = (id: string, atOnce: boolean): Check => ({
+        id,
+        family: 'status',
+        level: 'MUST',
+        requirement: 'a fake',
+        ...(atOnce ? { atOnce: true as const } : {}),
+        run: async (ctx) => ({ verdict: 'fail', reason: 'silent', expected: [], actual: 'nothing', exchanges: [await ctx.send(silent)] }),
+      });
+      const r = await runChecks({ target, checks: [check('status.witness.one', false), check('status.witness.many', true)], profile: referenceProfile, timeoutMs, seed: 1, serial: true, scheduler: s, control: fakeServer() });
+      const [one, many] = r.checks.map((c) => c.exchanges?.[0]);
+      // The confirmation's exchange (the long deadline: 5 s) ended after the run's 300 ms, witnessed.
+      expect([one?.kind, one?.witnessCutMs, one?.witnessed]).toEqual(['timeout', timeoutMs, true]);
+      expect(one!.elapsedMs).toBeLessThan(confirmDeadline(timeoutMs) / 2);
+      expect([many?.kind, many?.witnessCutMs]).toEqual(['timeout', undefined]);
+      expect(many!.elapsedMs).toBeGreaterThanOrEqual(confirmDeadline(timeoutMs) - 100);
+    });
+  });
+});
