@@ -200,6 +200,20 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 
+  it('many silences at once each end one window after their last byte, never two (a busy event loop fires timers early)', async () => {
+    // An interim answer and nothing else: the window counts from its bytes. 16 at once keep the loop busy.
+    const port = await serve((s) => s.write('HTTP/1.1 100 Continue\r\n\r\n'));
+    const windowMs = 600;
+    for (let round = 0; round < 3; round++) {
+      const xs = await Promise.all(Array.from({ length: 16 }, () => exchange({ host: '127.0.0.1', port }, GET, { methods: ['GET'], timeoutMs: 5000, silenceMs: windowMs })));
+      for (const x of xs) {
+        expect([x.kind, x.silenceCutMs]).toEqual(['timeout', windowMs]);
+        // A second window would end at 2 × windowMs or later.
+        expect(x.elapsedMs).toBeLessThan(1.75 * windowMs);
+      }
+    }
+  });
+
   it('the window starts when the request is sent: pauses between its pieces do not count', async () => {
     const plan = { bytes: GET.bytes, splits: [5], pausesMs: [400] };
     const ex = await run((s) => setTimeout(() => s.write(ok(200)), 50), { timeoutMs: 3000, silenceMs: 200 }, plan);
