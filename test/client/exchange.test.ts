@@ -380,7 +380,7 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     asked = 0;
     const whole = await run(() => undefined, { timeoutMs: 600, witness: no, witnessAfterMs: 150 });
     expect([whole.kind, whole.witnessed, whole.witnessCutMs, asked]).toEqual(['timeout', false, undefined, 1]);
-    expect(whole.elapsedMs).toBeGreaterThanOrEqual(590);
+    expect(whole.elapsedMs).toBeGreaterThan(400); // the deadline (600 ms, less the connect), not the 150 ms
     // An answer that comes while the witness is asked is read and judged (a server held up, not silent).
     let sock: net.Socket | undefined;
     const late = await run((s) => (sock = s), {
@@ -401,7 +401,7 @@ describe('the silence window (silenceMs) and what a judged exchange keeps (retai
     const big = { bytes: latin1(`GET /${'a'.repeat(QUIET_WINDOW_MAX_REQUEST_BYTES)} HTTP/1.1\r\nHost: localhost\r\n\r\n`) };
     const large = await run(() => undefined, { timeoutMs: 600, witness: yes, witnessAfterMs: 150 }, big);
     expect([large.kind, large.witnessCutMs, large.witnessed]).toEqual(['timeout', undefined, true]);
-    expect(large.elapsedMs).toBeGreaterThanOrEqual(590);
+    expect(large.elapsedMs).toBeGreaterThan(400);
   });
 
   it('a kept-alive connection asks its witness at each exchange that sets none', async () => {
