@@ -63,7 +63,7 @@ export function largeSilence(exchanges: readonly Exchange[]): boolean {
  * (restsOnShortIdle) is confirmed with the full CLOSE_IDLE_MS (Scheduler.confirmationDeadline: at the
  * run's own deadline when nothing else is in question, else with the long one).
  */
-export const SHORT_IDLE_END_MS = 20;
+export const SHORT_IDLE_END_MS = 5;
 
 /** A body taken as ended after SHORT_IDLE_END_MS or less (Exchange.idleEndMs): it may have been cut. */
 function shortIdleEnd(exchanges: readonly Exchange[]): boolean {
