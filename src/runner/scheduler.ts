@@ -167,6 +167,11 @@ export const IGNORED_CLOSE_WAIT_MS = 100;
  */
 export const CLOSE_IDLE_MS = 300;
 
+/** An exchange that ran out of time in a body framed by the connection's close (its head whole): a body left open. */
+function openBody(e: Exchange): boolean {
+  return e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start;
+}
+
 /** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
 export const FLOOD_CAP_BYTES = 256 * 1024;
 
@@ -650,15 +655,25 @@ export class Scheduler {
     if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
       this.floodCapBytes = FLOOD_CAP_BYTES;
     }
+    if (openBody(e)) this.sawOpenBody = true;
   }
 
-  /** Notes what the exchanges of a finished unit teach about the server (a body that never ends). */
+  /**
+   * An exchange of the unit under way ran out of time in a body framed by a close that did not come
+   * (sawExchange), reported in its outcome or not: a check blocked before it judged anything (the real
+   * client's checks, whose own request to create a record met such a body) teaches it as well.
+   */
+  private sawOpenBody = false;
+
+  /**
+   * Notes what the exchanges of a finished unit teach about the server (a body that never ends), and what
+   * the unit's other exchanges taught as they ended: from the next unit on, such bodies get their idle
+   * end (the unit that met it keeps reading as it began).
+   */
   observe(exchanges: readonly Exchange[]): void {
     for (const e of exchanges) this.sawExchange(e);
     if (this.closeIdleMs !== undefined) return;
-    if (exchanges.some((e) => e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start)) {
-      this.closeIdleMs = Math.min(CLOSE_IDLE_MS, this.o.timeoutMs);
-    }
+    if (this.sawOpenBody) this.closeIdleMs = Math.min(CLOSE_IDLE_MS, this.o.timeoutMs);
   }
 
   /**

@@ -244,6 +244,28 @@ describe('Scheduler', () => {
     expect(s.closeIdleMs).toBe(300);
   });
 
+  it('learns it from an exchange its unit did not report (a check blocked before it judged), from the next unit on', () => {
+    const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    const t = ex('timeout', 30);
+    t.partial = { framing: 'close', headEnd: 30, start: 0 } as Exchange['partial'];
+    // Seen as it ended (ctx.send): the unit under way keeps reading as it began.
+    s.sawExchange(t);
+    expect(s.closeIdleMs).toBeUndefined();
+    // Its unit ended reporting none of it.
+    s.observe([]);
+    expect(s.closeIdleMs).toBe(300);
+    // A head not yet whole, or a body with a length, teaches nothing.
+    const other = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
+    const noHead = ex('timeout', 10);
+    noHead.partial = { framing: 'close', headEnd: 0, start: 0 } as Exchange['partial'];
+    const length = ex('timeout', 30);
+    length.partial = { framing: 'content-length', headEnd: 30, start: 0 } as Exchange['partial'];
+    other.sawExchange(noHead);
+    other.sawExchange(length);
+    other.observe([]);
+    expect(other.closeIdleMs).toBeUndefined();
+  });
+
   it('reads such bodies with the short idle end in a unit run at the deadline, the full one in a confirmation; a flip turns the short one off', () => {
     const s = new Scheduler({ target, profile: referenceProfile, timeoutMs: 2000 });
     expect(s.exchangeDefaults(2000).closeIdleMs).toBeUndefined();
