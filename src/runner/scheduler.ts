@@ -440,11 +440,11 @@ export class Scheduler {
    *   is (unwitnessedSilence).
    * - In a confirmation (`confirmation`: ContextOptions.witnessEarly), at the long deadline, while no
    *   confirmation has flipped a verdict: asked once nothing came for the run's own deadline (`afterMs`),
-   *   and if it stands behind the silence the exchange ends there. The run's deadline passed twice over
-   *   (the first run's, the confirmation's) and the server answered a request sent after ours went quiet:
-   *   what the long deadline is there to rule out, a machine too loaded to let the server answer, is ruled
-   *   out as the class of silences rules it out (session 23: head-100's first three silences, 5 s
-   *   confirmations each).
+   *   and if it stands behind the silence the exchange ends there. The first run met the silence, the
+   *   confirmation waited the run's whole deadline on it, and the server answered a request sent after
+   *   ours went quiet: what the long deadline is there to rule out, a machine too loaded to let the
+   *   server answer, is ruled out as the class of silences rules it out (session 23: head-100's first
+   *   three silences, 5 s confirmations each).
    */
   witnessing(timeoutMs: number, confirmation = false): Witnessing | undefined {
     if (!this.servesOthers) return undefined;
