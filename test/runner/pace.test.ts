@@ -306,7 +306,8 @@ describe('the witness to a silence (Scheduler.witnessing)', () => {
   it("a check's confirmation ends a silence its witness stands behind once the run's deadline passed; not one of a check that sends many requests at once", async () => {
     await withProbeOnlyServer(async (target) => {
       const timeoutMs = 300;
-      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeServer() });
+      const control = fakeServer();
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control });
       s.servesOthers = true;
       const silent = { plan: { bytes: latin1('GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n') }, methods: ['GET'] };
       const check = (id: string, atOnce: boolean): Check => ({
@@ -317,7 +318,7 @@ describe('the witness to a silence (Scheduler.witnessing)', () => {
         ...(atOnce ? { atOnce: true as const } : {}),
         run: async (ctx) => ({ verdict: 'fail', reason: 'silent', expected: [], actual: 'nothing', exchanges: [await ctx.send(silent)] }),
       });
-      const r = await runChecks({ target, checks: [check('status.witness.one', false), check('status.witness.many', true)], profile: referenceProfile, timeoutMs, seed: 1, serial: true, scheduler: s, control: fakeServer() });
+      const r = await runChecks({ target, checks: [check('status.witness.one', false), check('status.witness.many', true)], profile: referenceProfile, timeoutMs, seed: 1, serial: true, scheduler: s, control });
       const [one, many] = r.checks.map((c) => c.exchanges?.[0]);
       // The confirmation's exchange (the long deadline: 5 s) ended after the run's 300 ms, witnessed.
       expect([one?.kind, one?.witnessCutMs, one?.witnessed]).toEqual(['timeout', timeoutMs, true]);
