@@ -214,6 +214,12 @@ export interface Witnessing {
   afterMs?: number;
 }
 
+/** The exchange options that ask `w` (none when undefined). */
+export function witnessOptions(w: Witnessing | undefined): Pick<ExchangeOptions, 'witness' | 'witnessAfterMs'> {
+  if (!w) return {};
+  return w.afterMs !== undefined ? { witness: w.witness, witnessAfterMs: w.afterMs } : { witness: w.witness };
+}
+
 /**
  * Asks the server something on a fresh connection, sent at or after `quietSince` (performance.now() of
  * the silent exchange's last byte sent or received; a request already asked since then may serve): when
@@ -321,8 +327,7 @@ export class KeepAliveConnection {
       if (silenceMs !== undefined) opts = { ...opts, silenceMs };
     }
     if (opts.witness === undefined && this.witnessFor) {
-      const w = this.witnessFor(opts.timeoutMs);
-      if (w) opts = { ...opts, witness: w.witness, ...(w.afterMs !== undefined ? { witnessAfterMs: w.afterMs } : {}) };
+      opts = { ...opts, ...witnessOptions(this.witnessFor(opts.timeoutMs)) };
     }
     const t0 = performance.now();
     const deadline = new Deadline(opts.timeoutMs);

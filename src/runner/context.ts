@@ -4,7 +4,7 @@
  * a clean exit), the oracle and the canary, and record names no other unit or run uses.
  */
 import { createHash } from 'node:crypto';
-import { exchange, KeepAliveConnection, parkable, type Exchange, type ExchangeOptions, type ParkHook } from '../client/exchange.js';
+import { exchange, KeepAliveConnection, parkable, witnessOptions, type Exchange, type ExchangeOptions, type ParkHook } from '../client/exchange.js';
 import type { Canary, CheckContext, SentRequest } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
@@ -50,6 +50,11 @@ export interface ContextOptions {
    * not (a memo's): a provisional first run so cut is judged again (unit-loop.ts).
    */
   cuts?: { n: number };
+}
+
+/** The options of a confirmation's context for a unit (ContextOptions.confirming, witnessEarly). */
+export function confirmationOptions(unit: { atOnce?: true }): Pick<ContextOptions, 'confirming' | 'witnessEarly'> {
+  return unit.atOnce === true ? { confirming: true } : { confirming: true, witnessEarly: true };
 }
 
 /** Memos whose making has ended (CheckContext.memo). */
@@ -148,7 +153,7 @@ export function makeContext(
           ...(peerCloseMs !== undefined ? { peerCloseMs } : {}),
           ...(decidedSettleMs !== undefined ? { decidedSettleMs } : {}),
           ...(watchMs !== undefined ? { watchMs } : {}),
-          ...(witnessing ? { witness: witnessing.witness, ...(witnessing.afterMs !== undefined ? { witnessAfterMs: witnessing.afterMs } : {}) } : {}),
+          ...witnessOptions(witnessing),
           ...o,
           ...(park ? { park } : {}),
           methods: o.methods ?? req.methods,

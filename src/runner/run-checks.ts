@@ -10,7 +10,7 @@ import type { Unreachable } from './causes.js';
 import { explainDeaths, followRulesOf, linkRootCauses } from './root-causes.js';
 import { levelled, notRun, unitEnv, unitMeta } from './plan.js';
 import { runUnit } from './unit-loop.js';
-import { makeContext, type Revival } from './context.js';
+import { confirmationOptions, makeContext, type Revival } from './context.js';
 import { applyAfter, chargeExitsAfterServing } from './charges.js';
 import { EXIT_GRACE_MS, exitWithin, Scheduler, type ServerControl } from './scheduler.js';
 import { BATCH_WIDTHS, keptStands, readWith, runBatch, sideBySideWidth, type ReadWith } from './side-by-side.js';
@@ -87,7 +87,7 @@ async function attemptCheck(check: Check, opts: RunOptions, s: Scheduler, memos:
     // window may have cut; what was gathered before is read.
     const own = provisional ? new Map(memos) : memos;
     const cuts = { n: 0 };
-    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? { confirming, ...(check.atOnce !== true ? { witnessEarly: true } : {}) } : {}), ...(turn ? { turn } : {}), ...onWait, ...(provisional ? { provisional: () => true, cuts } : {}) }, check.id, ctxTag, own, s, revival));
+    const run = await check.run(makeContext({ ...opts, timeoutMs, ...(confirming ? confirmationOptions(check) : {}), ...(turn ? { turn } : {}), ...onWait, ...(provisional ? { provisional: () => true, cuts } : {}) }, check.id, ctxTag, own, s, revival));
     if (provisional && cuts.n === 0) for (const [k, v] of own) if (!memos.has(k)) memos.set(k, v);
     return { run, revived: revival.revived, ...(cuts.n > 0 ? { cut: true as const } : {}) };
   } catch (err) {

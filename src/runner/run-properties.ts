@@ -6,7 +6,7 @@ import type { Profile } from '../model/profile.js';
 import { applies, pointsFor, skipReason } from '../model/profile-policy.js';
 import type { Endpoint } from '../wire/types.js';
 import { applyAfter } from './charges.js';
-import { makeContext } from './context.js';
+import { confirmationOptions, makeContext } from './context.js';
 import { runUnit } from './unit-loop.js';
 import { casesAhead, heldAt, type AheadEnv } from './property-cases.js';
 import { notRun, unitEnv, unitMeta } from './plan.js';
@@ -107,7 +107,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   // The exchanges that ran out of time (a shrink's candidate that held after a silence spent its budget too).
   const silences = { n: 0 };
   const ctx: CheckContext = makeContext(
-    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.confirming ? { confirming: true, ...(def.atOnce !== true ? { witnessEarly: true } : {}) } : {}), ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
+    { target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs, provisional, silences, ...(opts.confirming ? confirmationOptions(def) : {}), ...(opts.oracle ? { oracle: opts.oracle } : {}), ...(opts.control ? { control: opts.control } : {}) },
     def.id,
     opts.runTag ?? Date.now().toString(36).slice(-5),
     new Map(),

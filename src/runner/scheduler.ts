@@ -167,9 +167,9 @@ export const IGNORED_CLOSE_WAIT_MS = 100;
  */
 export const CLOSE_IDLE_MS = 300;
 
-/** An exchange that ran out of time in a body framed by the connection's close (its head whole): a body left open. */
-function openBody(e: Exchange): boolean {
-  return e.kind === 'timeout' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start;
+/** An exchange that ended (`kind`) in a body framed by the connection's close, its head whole. */
+function inCloseFramedBody(e: Exchange, kind: 'timeout' | 'overflow'): boolean {
+  return e.kind === kind && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start;
 }
 
 /** What an exchange reads once the server was seen flooding a close-delimited body (see Scheduler.floodCapBytes). */
@@ -652,10 +652,9 @@ export class Scheduler {
     this.closesIgnored.saw(e.closeIgnored);
     if (e.finals.length > 0 && e.finals.every((r) => r.status !== null && r.status < 400)) this.servedClosesIgnored.saw(e.closeIgnored);
     this.openAfterDecided.saw(e.keptOpenAfterDecided);
-    if (this.floodCapBytes === undefined && e.kind === 'overflow' && e.partial?.framing === 'close' && e.partial.headEnd > e.partial.start) {
-      this.floodCapBytes = FLOOD_CAP_BYTES;
-    }
-    if (openBody(e)) this.sawOpenBody = true;
+    if (this.floodCapBytes === undefined && inCloseFramedBody(e, 'overflow')) this.floodCapBytes = FLOOD_CAP_BYTES;
+    // A body left open past the deadline (its idle end is learned after the unit: observe).
+    if (inCloseFramedBody(e, 'timeout')) this.sawOpenBody = true;
   }
 
   /**
