@@ -8,7 +8,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { retain, type Exchange, type Witness, type WitnessAnswer, type Witnessing } from '../client/exchange.js';
 import { firstByteMs } from '../client/answer-time.js';
-import type { Family } from '../checks/types.js';
+import type { Family, FollowRule } from '../checks/types.js';
 import type { Profile } from '../model/profile.js';
 import type { Endpoint } from '../wire/types.js';
 import type { BlockCause, DownCause, LaunchFailure, ResultCause } from './causes.js';
@@ -61,6 +61,8 @@ export interface Unit {
   survival?: true;
   /** Sends many requests at once: a failure that rests on a deadline is always confirmed (see Check.atOnce). */
   atOnce?: true;
+  /** The failures its failure follows from (Check.follows): a `same-case` root's standing silence covers its own (Scheduler.coveredByRoot). */
+  follows?: readonly FollowRule[];
 }
 
 /**
@@ -362,6 +364,30 @@ export class Scheduler {
    */
   readsFirstProvisionally(): boolean {
     return this.silenceMs(this.o.timeoutMs) === undefined && this.silenceMs(this.o.timeoutMs, true) !== undefined;
+  }
+
+  /**
+   * The units whose failure rests on a silence and stands (unit-loop.ts: its confirmation found the same,
+   * or the run's rules took it as it is), by id: roots a follower's silence is covered by (coveredByRoot).
+   */
+  private readonly silentRoots = new Set<string>();
+
+  /** Records a unit's last outcome: a failure that rests on a deadline is a silence that stands (silentRoots). */
+  stood(unit: Unit, verdict: string, exchanges: readonly Exchange[]): void {
+    if (restsOnDeadline(verdict, exchanges)) this.silentRoots.add(unit.id);
+  }
+
+  /**
+   * One bug, one confirmation: whether `unit` declares that its failure is the same case as a root's
+   * (Check.follows, `same-case`) whose failure on a silence stands in this run, while no confirmation has
+   * flipped a verdict. Its own failure on a silence is then that root's bug, deducted at the root, and the
+   * root's confirmation (the long deadline) stands behind its silence as the class of silences does: it is
+   * taken without a confirmation of its own, and a check's first run is read with the quiet window
+   * (unit-loop.ts). The zoo's single-thread-blocking: once an idle client is confirmed to block it, a
+   * half-sent request and the idle-connections property are not each waited on 5 s more.
+   */
+  coveredByRoot(unit: Unit): boolean {
+    return !this.flipped && (unit.follows ?? []).some((r) => r.when === 'same-case' && r.root !== unit.id && this.silentRoots.has(r.root));
   }
 
   /** No confirmation has flipped a verdict: a class of silences may still stand (Prerun.covered). */

@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { answeredWithin, confirmDeadline, outsideClass, restsOnShortIdle } from './deadlines.js';
+import { answeredWithin, confirmDeadline, largeSilence, outsideClass, restsOnDeadline, restsOnShortIdle } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -80,6 +80,18 @@ function needsConfirming<R>(unit: Unit, u: UnitRun<R>, r: R, o: UnitLoopOptions<
   return !o.control?.exited() && s.needsConfirming(u.verdict(r), u.exchanges(r), unit.atOnce === true);
 }
 
+/**
+ * A failure on a silence that a root's standing silence covers (Scheduler.coveredByRoot): taken without a
+ * confirmation of its own, whether its silence was read with the whole deadline or a window (a shrink's,
+ * or a provisional first run's). Not one that rests on a large request's silence, on the short idle end
+ * of a body, or on many requests sent at once: those are confirmed as any other.
+ */
+function coveredFailure<R>(unit: Unit, u: UnitRun<R>, r: R, s: Scheduler): boolean {
+  const verdict = u.verdict(r);
+  const exchanges = u.exchanges(r);
+  return unit.atOnce !== true && restsOnDeadline(verdict, exchanges) && !largeSilence(exchanges) && !restsOnShortIdle(verdict, exchanges) && s.coveredByRoot(unit);
+}
+
 /** Runs one unit through the loop (see the file's header). */
 export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: UnitLoopOptions<R>): Promise<UnitLoopEnd<R>> {
   if (o.watched) await s.before(unit);
@@ -107,7 +119,7 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
       cutFirst = false;
       if (u.settled?.(r)) return { outcome: r, after: null };
     }
-    if (!(pre?.covered === true && s.classHolds()) && needsConfirming(unit, u, r, o, s)) {
+    if (!(pre?.covered === true && s.classHolds()) && !(pre === undefined && coveredFailure(unit, u, r, s)) && needsConfirming(unit, u, r, o, s)) {
       const first = u.verdict(r);
       // A large request's silence, a body cut by the short idle end, one of many requests sent at once, or
       // a property's failure read with a shrink's provisional window, is outside the class of silences
@@ -138,6 +150,8 @@ export async function runUnit<R>(unit: Unit, s: Scheduler, u: UnitRun<R>, o: Uni
     if (!o.watched) return { outcome: r, after: null };
     const a = await s.after(unit, u.exchanges(r), u.answeredBefore?.(r) ?? false, !ranHere && pre?.unseenAfter !== true);
     if (a) o.onDown?.(a);
+    // A failure on a silence, confirmed or taken by the run's rules, with the server still there after it.
+    else s.stood(unit, u.verdict(r), u.exchanges(r));
     // The server was gone before this unit reached it: once it is back, the unit runs again.
     if (a?.chargedTo === 'keeps-serving' && a.preceded && a.restarted && attempt === 0) {
       rerun = 'preceded';

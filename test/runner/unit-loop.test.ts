@@ -104,6 +104,61 @@ describe('the unit loop', () => {
   });
 });
 
+describe('one bug, one confirmation: a follower of a root whose silence stands', () => {
+  const root = { id: 'robustness.idle', family: 'robustness' as const };
+  const follower = { id: 'robustness.slow', family: 'robustness' as const, follows: [{ root: root.id, when: 'same-case' as const }] };
+  /**
+   * A unit that fails on a silence at every deadline (or passes once the deadline is long, `flips`), and
+   * the deadlines it ran with. The silence came after some bytes: the watch asks no probe of this fake
+   * server (a silence with none would be asked of the socket).
+   */
+  const silent = (flips = false) => {
+    const runs: number[] = [];
+    return {
+      runs,
+      run: async (_a: number, timeoutMs: number) => {
+        runs.push(timeoutMs);
+        return flips && timeoutMs > 100 ? { verdict: 'pass', exchanges: [] as Exchange[] } : { verdict: 'fail', exchanges: [ex('timeout', 5)] };
+      },
+      verdict: (r: Outcome) => r.verdict,
+      exchanges: (r: Outcome) => r.exchanges,
+    };
+  };
+
+  it('takes the follower\'s failure on a silence without a confirmation once its root\'s failure on a silence stood', async () => {
+    const srv = fakeServer();
+    const s = scheduler(srv);
+    const r = silent();
+    await runUnit(root, s, r, { timeoutMs: 100, control: srv, watched: true });
+    expect(r.runs).toEqual([100, confirmDeadline(100)]);
+    const f = silent();
+    const end = await runUnit(follower, s, f, { timeoutMs: 100, control: srv, watched: true });
+    expect(f.runs).toEqual([100]);
+    expect('outcome' in end && end.outcome.verdict).toBe('fail');
+  });
+
+  it('confirms it as any other when the root did not fail, failed on something else, or a confirmation flipped a verdict', async () => {
+    // The root never ran.
+    const srv = fakeServer();
+    const alone = silent();
+    await runUnit(follower, scheduler(srv), alone, { timeoutMs: 100, control: srv, watched: true });
+    expect(alone.runs).toEqual([100, confirmDeadline(100)]);
+    // The root failed on a reset, not a silence.
+    const s2 = scheduler(srv);
+    await runUnit(root, s2, killer(fakeServer(), []), { timeoutMs: 100, control: srv, watched: true });
+    const afterReset = silent();
+    await runUnit(follower, s2, afterReset, { timeoutMs: 100, control: srv, watched: true });
+    expect(afterReset.runs).toEqual([100, confirmDeadline(100)]);
+    // The root's silence stood, then another unit's confirmation flipped: the server's timing is not what it seemed.
+    const s3 = scheduler(srv);
+    await runUnit(root, s3, silent(), { timeoutMs: 100, control: srv, watched: true });
+    await runUnit(unit, s3, silent(true), { timeoutMs: 100, control: srv, watched: true });
+    const afterFlip = silent();
+    await runUnit(follower, s3, afterFlip, { timeoutMs: 100, control: srv, watched: true });
+    expect(afterFlip.runs).toEqual([100, confirmDeadline(100)]);
+  });
+});
+
 describe('a property and a corpus entry get the same loop as a check', () => {
   it('a property that kills the server is run again on the restarted server, and charged with the death when it kills it again', async () => {
     const srv = fakeServer();
