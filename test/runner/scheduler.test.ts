@@ -9,7 +9,9 @@ import { ex, fakeServer, served as answered } from './fake-server.js';
 import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { probeBytes, PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
-import { IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { endedUnserved, IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { ResponseParser } from '../../src/http1/response-parser.js';
+import { latin1 } from '../../src/wire/bytes.js';
 import { confirmDeadline, SHORT_IDLE_END_MS } from '../../src/runner/deadlines.js';
 
 const target = { host: '127.0.0.1', port: 9 };
@@ -66,6 +68,35 @@ describe('Scheduler', () => {
     for (const id of ['wire.g', 'wire.h', 'wire.i']) expect(await s.after({ id, family: 'wire' }, [ex('closed-without-response', 30)])).toBeNull();
     slowDeath();
     expect(await s.after({ id: 'wire.j', family: 'wire' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
+  });
+
+  it('does not watch for an exit after an answer that announced its close and a pipelined request it then left unanswered, as after any served exchange', async () => {
+    // A process that exits 150 ms after the test says so: inside the full watch (250 ms).
+    const srv = fakeServer();
+    let dieAt = Infinity;
+    srv.exited = () => (performance.now() >= dieAt ? { code: 1, signal: null } : null);
+    srv.restart = async () => {
+      dieAt = Infinity;
+      return { ok: true };
+    };
+    const s = make(srv);
+    // The smuggling checks' outcome on a correct server: a 400 with `Connection: close`, the close, and the
+    // embedded request never answered.
+    const p = new ResponseParser();
+    p.expect('POST');
+    p.expect('GET');
+    const finals = p.feed(latin1('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+    const announced: Exchange = { ...ex('closed-without-response', 60), responses: finals, finals };
+    expect(endedUnserved(announced)).toBe(false);
+    dieAt = performance.now() + 150;
+    expect(await s.after({ id: 'framing.a', family: 'framing' }, [announced])).toBeNull();
+    // The same close with no answer at all is watched, and a death within the watch is the unit's.
+    await new Promise((r) => setTimeout(r, 200));
+    await s.before({ id: 'framing.b', family: 'framing' });
+    expect(srv.deaths.at(-1)).toMatchObject({ after: 'framing.a', chargedTo: KEEPS_SERVING_ID });
+    dieAt = performance.now() + 150;
+    expect(endedUnserved(ex('closed-without-response'))).toBe(true);
+    expect(await s.after({ id: 'framing.c', family: 'framing' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
   });
 
   it('gives a family its restart back when a death charged to it is not confirmed (the server left after serving)', async () => {
