@@ -19,6 +19,18 @@ const target = { host: '127.0.0.1', port: 9 };
 const make = (control: ServerControl, perFamily = 2) =>
   new Scheduler({ target, profile: referenceProfile, timeoutMs: 100, control, restarts: { perFamily, total: 10, hangs: 1, afterServingMs: 60_000 } });
 
+/** A fake process that exits 150 ms after `slowDeath()` (until it is started again). */
+function slowlyDying() {
+  const srv = fakeServer();
+  let dieAt = Infinity;
+  srv.exited = () => (performance.now() >= dieAt ? { code: 1, signal: null } : null);
+  srv.restart = async () => {
+    dieAt = Infinity;
+    return { ok: true };
+  };
+  return { srv, slowDeath: () => void (dieAt = performance.now() + 150) };
+}
+
 describe('Scheduler', () => {
   it('charges a death to the unit whose exchange ended without an answer, and names that exchange', async () => {
     const srv = fakeServer();
@@ -46,15 +58,8 @@ describe('Scheduler', () => {
 
   it('watches a server that habitually closes without a complete answer a shorter while, and the full while again once a death was seen late', async () => {
     // A process that exits 150 ms after the test says so: inside the full watch (250 ms), outside the short one.
-    const srv = fakeServer();
-    let dieAt = Infinity;
-    srv.exited = () => (performance.now() >= dieAt ? { code: 1, signal: null } : null);
-    srv.restart = async () => {
-      dieAt = Infinity;
-      return { ok: true };
-    };
+    const { srv, slowDeath } = slowlyDying();
     const s = make(srv);
-    const slowDeath = () => void (dieAt = performance.now() + 150);
     slowDeath();
     expect(await s.after({ id: 'wire.a', family: 'wire' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
     for (const id of ['wire.b', 'wire.c', 'wire.d']) expect(await s.after({ id, family: 'wire' }, [ex('closed-without-response', 30)])).toBeNull();
@@ -72,13 +77,7 @@ describe('Scheduler', () => {
 
   it('does not watch for an exit after an answer that announced its close and a pipelined request it then left unanswered, as after any served exchange', async () => {
     // A process that exits 150 ms after the test says so: inside the full watch (250 ms).
-    const srv = fakeServer();
-    let dieAt = Infinity;
-    srv.exited = () => (performance.now() >= dieAt ? { code: 1, signal: null } : null);
-    srv.restart = async () => {
-      dieAt = Infinity;
-      return { ok: true };
-    };
+    const { srv, slowDeath } = slowlyDying();
     const s = make(srv);
     // The smuggling checks' outcome on a correct server: a 400 with `Connection: close`, the close, and the
     // embedded request never answered.
@@ -88,13 +87,13 @@ describe('Scheduler', () => {
     const finals = p.feed(latin1('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
     const announced: Exchange = { ...ex('closed-without-response', 60), responses: finals, finals };
     expect(endedUnserved(announced)).toBe(false);
-    dieAt = performance.now() + 150;
+    slowDeath();
     expect(await s.after({ id: 'framing.a', family: 'framing' }, [announced])).toBeNull();
     // The same close with no answer at all is watched, and a death within the watch is the unit's.
     await new Promise((r) => setTimeout(r, 200));
     await s.before({ id: 'framing.b', family: 'framing' });
     expect(srv.deaths.at(-1)).toMatchObject({ after: 'framing.a', chargedTo: KEEPS_SERVING_ID });
-    dieAt = performance.now() + 150;
+    slowDeath();
     expect(endedUnserved(ex('closed-without-response'))).toBe(true);
     expect(await s.after({ id: 'framing.c', family: 'framing' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
   });
