@@ -12,7 +12,8 @@
  *    (connect, GET, read to the end, close) with the same concurrency, run just before it: one case at
  *    a time, and THROUGHPUT_WIDTH cases run ahead side by side (as a grade runs them).
  * 3. The deterministic catalogue's wall time on the reference server, best of 3.
- * 4. Grade wall time: the reference server, and the zoo's hostile-silent (hangs on every request).
+ * 4. Grade wall time: the reference server, the zoo's hostile-silent (hangs on every request), single-recv
+ *    (side by side and `--serial`), and the zoo server slowest to grade (SLOWEST_ZOO).
  * 5. The grader's peak RSS against the zoo's hostile-flood and hostile-endless-body (a valid head, then a
  *    body without end), in a child process (bench-flood-child.ts), largest of 3; baselines: the same
  *    child against the reference server, and with nothing run. And (zoofuzz) `wiregrade fuzz` with its
@@ -88,6 +89,13 @@ const THROUGHPUT_PROPS = [
   { id: 'metamorphic.prop.repeated-get-agrees', requestsPerCase: 2 },
 ];
 const THROUGHPUT_SEED = 7;
+/**
+ * The zoo server slowest to grade, graded in the grade section as issue 22's "grade of any zoo server"
+ * (the sweep section times `fuzz` of them all; session 24: recv-8-until-short 45 s to fuzz, 49 s to
+ * grade, the next one 33 s and 25 s). Silent on every request whose length is a multiple of 8, each
+ * silence at the quiet window's floor.
+ */
+const SLOWEST_ZOO = 'recv-8-until-short';
 /**
  * The same properties with their cases run ahead side by side (src/runner/property-cases.ts), as a grade
  * or `fuzz --cmd` runs them on a server that served 16 stalled clients: this many at once, against the
@@ -529,7 +537,19 @@ async function benchGrade() {
   } finally {
     await silentCopy.remove();
   }
-  return { settings: { runs: GRADE_RUNS, seed: GRADE_SEED, timeoutMs: DEFAULT_TIMEOUT_MS }, reference, hanging, silent, silentSerial };
+  // The zoo server slowest to grade (see SLOWEST_ZOO): issue 22's "grade of any zoo server" is its figure,
+  // not hostile-silent's (every request silent, and so a class of silences at once).
+  const slowCopy = await copyZoo(SLOWEST_ZOO);
+  await fs.cp(path.join(path.dirname(slowCopy.dir), '_lib'), path.join(slowCopy.dir, '_lib'), { recursive: true });
+  let slowest: ReturnType<typeof gradeSummary> & { slug: string };
+  try {
+    progress(`grade: ${SLOWEST_ZOO} (the zoo server slowest to grade)`);
+    slowest = { ...gradeSummary(await grade(SLOWEST_ZOO, 'python3 server.py {port}', slowCopy.dir)), slug: SLOWEST_ZOO };
+    progress(`grade: ${SLOWEST_ZOO} ${slowest.score.points}/${slowest.score.max} in ${ms(slowest.durationMs)}`);
+  } finally {
+    await slowCopy.remove();
+  }
+  return { settings: { runs: GRADE_RUNS, seed: GRADE_SEED, timeoutMs: DEFAULT_TIMEOUT_MS }, reference, hanging, silent, silentSerial, slowest };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -801,6 +821,12 @@ addTarget(gradeRes, 'grade: zoo single-recv (silent on what it cannot read whole
   // A grade whose server never started is no figure at all.
   pass: g.silent.launch === 'listening' && g.silent.durationMs < TARGETS.gradeHangingMs && g.silent.score.points === g.silentSerial.score.points,
 }));
+addTarget(gradeRes, 'grade: the zoo server slowest to grade', '< 30 s', (g) => ({
+  figure: `${g.slowest.slug}: ${ms(g.slowest.durationMs)} (${g.slowest.score.points}/${g.slowest.score.max})`,
+  baseline: `hostile-silent: ${ms(g.hanging.durationMs)}; reference: ${ms(g.reference.durationMs)}`,
+  value: g.slowest.durationMs,
+  pass: g.slowest.launch === 'listening' && g.slowest.durationMs < TARGETS.gradeHangingMs,
+}));
 addTarget(rss, 'grader peak RSS vs hostile-flood (largest of 3)', '< 200 MB', (r) => ({
   figure: `${mb(r.flood.peakBytes)} = ${mib(r.flood.peakBytes)} (${ms(r.flood.durationMs)}; ${r.flood.summary.fail ?? 0} fail, ${r.flood.summary.blocked ?? 0} blocked)`,
   baseline: `vs the reference server: ${mb(r.baseline.peakBytes)}; runtime alone (nothing run): ${mb(r.runtime.peakBytes)}`,
@@ -902,6 +928,7 @@ if (gradeRes?.ok) {
       ['submission', 'wall time', 'score', 'restarts', 'stopped'],
       ['reference', ms(g.reference.durationMs), `${g.reference.score.points}/${g.reference.score.max}`, String(g.reference.restarts), g.reference.stopped ?? '—'],
       ['hostile-silent', ms(g.hanging.durationMs), `${g.hanging.score.points}/${g.hanging.score.max}`, String(g.hanging.restarts), g.hanging.stopped ?? '—'],
+      [g.slowest.slug, ms(g.slowest.durationMs), `${g.slowest.score.points}/${g.slowest.score.max}`, String(g.slowest.restarts), g.slowest.stopped ?? '—'],
     ], wrap([14, 9, 7, 8, 70])),
   );
 }
