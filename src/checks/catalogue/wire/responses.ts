@@ -134,7 +134,14 @@ function lowerMinor(detail: string | undefined, ctx: CheckContext): boolean {
 }
 
 /** Does undici (the client Node ships) accept the server's answer? Its parser is a browser-grade one. */
-function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Promise<{ method: 'GET' | 'HEAD' | 'DELETE'; path: string } | string>, needs?: 'reference'): CheckDecl {
+/** Why a real-client check could not be set up (its record not created), with the exchange that said so. */
+interface NotSetUp {
+  why: string;
+  exchange: Exchange;
+  request: SentRequest;
+}
+
+function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Promise<{ method: 'GET' | 'HEAD' | 'DELETE'; path: string } | NotSetUp>, needs?: 'reference'): CheckDecl {
   const check: CheckDecl = {
     id,
     level: 'MUST',
@@ -144,7 +151,8 @@ function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Pro
     async run(ctx) {
       const plan = await build(ctx);
       const expected = ['undici parses the response without an error'];
-      if (typeof plan === 'string') return result('blocked', `not judged: ${plan}`, expected, undefined, undefined);
+      // The report shows what the server sent to the request that set it up.
+      if ('why' in plan) return result('blocked', `not judged: ${plan.why}`, expected, plan.exchange, plan.request);
       const seen: Seen = { bytes: 0, first: [] };
       // undici is loaded here, when a real-client check first runs: every command loads the catalogue, and
       // undici's load was half of a start of the CLI (`wiregrade list`: 0.6 s of CPU, 0.35 s without it).
@@ -199,10 +207,11 @@ function rootFinding(bytes: Buffer, method: string): { check: string; finding: F
 }
 
 /** Creates a record with a plain POST and returns its path, or why it could not. */
-async function created(ctx: CheckContext): Promise<{ method: 'GET'; path: string } | string> {
+async function created(ctx: CheckContext): Promise<{ method: 'GET'; path: string } | NotSetUp> {
   const path = `/${ctx.name()}`;
-  const ex = await ctx.send(req(write('POST', path, '{"u":1}'), 'POST'));
-  if (ex.kind !== 'response' || (ex.finals[0]?.status ?? 500) >= 300) return `creating ${path} got ${describeExchange(ex)}`;
+  const request = req(write('POST', path, '{"u":1}'), 'POST');
+  const ex = await ctx.send(request);
+  if (ex.kind !== 'response' || (ex.finals[0]?.status ?? 500) >= 300) return { why: `creating ${path} got ${describeExchange(ex)}`, exchange: ex, request };
   return { method: 'GET', path };
 }
 
@@ -273,7 +282,7 @@ export const wireChecks: Check[] = checkGroup({ prefix: 'wire', family: 'wire' }
     'a DELETE answered 204 No Content',
     async (ctx) => {
       const c = await created(ctx);
-      return typeof c === 'string' ? c : { method: 'DELETE', path: c.path };
+      return 'why' in c ? c : { method: 'DELETE', path: c.path };
     },
     'reference',
   ),
