@@ -394,9 +394,10 @@ export class Scheduler {
    * (Check.follows, `same-case`) whose failure on a silence stands in this run, while no confirmation has
    * flipped a verdict. Its own failure on a silence is then that root's bug, deducted at the root, and the
    * root's confirmation (the long deadline) stands behind its silence as the class of silences does: it is
-   * taken without a confirmation of its own, and a check's first run is read with the quiet window
-   * (unit-loop.ts). The zoo's single-thread-blocking: once an idle client is confirmed to block it, a
-   * half-sent request and the idle-connections property are not each waited on 5 s more.
+   * taken without a confirmation of its own (unit-loop.ts), as its first reading found it (with the whole
+   * deadline, or the quiet window where a first run is read provisionally). The zoo's
+   * single-thread-blocking: once an idle client is confirmed to block it, a half-sent request and the
+   * idle-connections property are not each waited on 5 s more.
    */
   coveredByRoot(unit: Unit): boolean {
     return !this.flipped && (unit.follows ?? []).some((r) => r.when === 'same-case' && r.root !== unit.id && this.silentRoots.has(r.root));

@@ -133,7 +133,6 @@ function lowerMinor(detail: string | undefined, ctx: CheckContext): boolean {
   return /^HTTP\/1\.\d$/.test(detail ?? '') && !adopts(ctx.profile, 'reference');
 }
 
-/** Does undici (the client Node ships) accept the server's answer? Its parser is a browser-grade one. */
 /** Why a real-client check could not be set up (its record not created), with the exchange that said so. */
 interface NotSetUp {
   why: string;
@@ -141,6 +140,7 @@ interface NotSetUp {
   request: SentRequest;
 }
 
+/** Does undici (the client Node ships) accept the server's answer? Its parser is a browser-grade one. */
 function undiciCheck(id: string, what: string, build: (ctx: CheckContext) => Promise<{ method: 'GET' | 'HEAD' | 'DELETE'; path: string } | NotSetUp>, needs?: 'reference'): CheckDecl {
   const check: CheckDecl = {
     id,
