@@ -89,10 +89,11 @@ describe('Scheduler', () => {
     expect(endedUnserved(announced)).toBe(false);
     slowDeath();
     expect(await s.after({ id: 'framing.a', family: 'framing' }, [announced])).toBeNull();
-    // The same close with no answer at all is watched, and a death within the watch is the unit's.
+    // Its death is found before the next unit, as after any served exchange (the server left after serving).
     await new Promise((r) => setTimeout(r, 200));
     await s.before({ id: 'framing.b', family: 'framing' });
     expect(srv.deaths.at(-1)).toMatchObject({ after: 'framing.a', chargedTo: KEEPS_SERVING_ID });
+    // The same close with no answer at all is watched, and a death within the watch is the unit's.
     slowDeath();
     expect(endedUnserved(ex('closed-without-response'))).toBe(true);
     expect(await s.after({ id: 'framing.c', family: 'framing' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
