@@ -8,7 +8,7 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import type { BlockCause } from './causes.js';
-import { answeredWithin, confirmDeadline, largeSilence, outsideClass, restsOnDeadline, restsOnShortIdle } from './deadlines.js';
+import { answeredWithin, confirmDeadline, largeSilence, outsideClass, restsOnDeadline, restsOnShortIdle, unwitnessedSilence } from './deadlines.js';
 import type { AfterUnit, Scheduler, ServerControl, Unit } from './scheduler.js';
 
 /** How one kind of unit runs once, and what the loop reads of its outcome. */
@@ -84,12 +84,14 @@ function needsConfirming<R>(unit: Unit, u: UnitRun<R>, r: R, o: UnitLoopOptions<
  * A failure on a silence that a root's standing silence covers (Scheduler.coveredByRoot): taken without a
  * confirmation of its own, whether its silence was read with the whole deadline or a window (a shrink's,
  * or a provisional first run's). Not one that rests on a large request's silence, on the short idle end
- * of a body, or on many requests sent at once: those are confirmed as any other.
+ * of a body, or on many requests sent at once, nor one whose witness could not stand behind its silence
+ * (the server answered no later request either: at that moment the machine, not the server, may have
+ * been slow, which the root's confirmation, earlier, says nothing of): those are confirmed as any other.
  */
 function coveredFailure<R>(unit: Unit, u: UnitRun<R>, r: R, s: Scheduler): boolean {
   const verdict = u.verdict(r);
   const exchanges = u.exchanges(r);
-  return unit.atOnce !== true && restsOnDeadline(verdict, exchanges) && !largeSilence(exchanges) && !restsOnShortIdle(verdict, exchanges) && s.coveredByRoot(unit);
+  return unit.atOnce !== true && restsOnDeadline(verdict, exchanges) && !largeSilence(exchanges) && !restsOnShortIdle(verdict, exchanges) && !unwitnessedSilence(verdict, exchanges) && s.coveredByRoot(unit);
 }
 
 /** Runs one unit through the loop (see the file's header). */

@@ -157,6 +157,22 @@ describe('one bug, one confirmation: a follower of a root whose silence stands',
     await runUnit(follower, s3, afterFlip, { timeoutMs: 100, control: srv, watched: true });
     expect(afterFlip.runs).toEqual([100, confirmDeadline(100)]);
   });
+
+  it('confirms it as any other when its witness could not stand behind its silence (the machine may have been slow then)', async () => {
+    const srv = fakeServer();
+    const s = scheduler(srv);
+    await runUnit(root, s, silent(), { timeoutMs: 100, control: srv, watched: true });
+    const runs: number[] = [];
+    await runUnit(follower, s, {
+      run: async (_a: number, timeoutMs: number) => {
+        runs.push(timeoutMs);
+        return { verdict: 'fail', exchanges: [{ ...ex('timeout', 5), witnessed: false }] };
+      },
+      verdict: (r: Outcome) => r.verdict,
+      exchanges: (r: Outcome) => r.exchanges,
+    }, { timeoutMs: 100, control: srv, watched: true });
+    expect(runs).toEqual([100, confirmDeadline(100)]);
+  });
 });
 
 describe('a property and a corpus entry get the same loop as a check', () => {
