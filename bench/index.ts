@@ -478,6 +478,8 @@ function gradeSummary(g: GradeResult) {
     timedOut: g.timedOut,
     stopped: g.run.stopped ? `${blockWhy(g.run.stopped.cause)} (after ${g.run.stopped.afterCheck})` : null,
     summary: countVerdicts(g.run.checks),
+    /** The failing ids, so two grades of one server can be compared check by check (results/latest.json). */
+    failing: g.run.checks.filter((c) => c.verdict === 'fail').map((c) => c.id),
   };
 }
 
