@@ -3,9 +3,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { defineProperty } from '../src/checks/property.js';
 import { AFTER_IDLE_BLOCKS } from '../src/checks/follows.js';
 import type { SentRequest } from '../src/checks/types.js';
-import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
+import { answered, bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { Connection } from '../src/wire/connection.js';
+import { nextCase } from './case-names.js';
 
 function write(method: string, target: string, obj: unknown): SentRequest {
   return {
@@ -18,8 +19,6 @@ function read(target: string): SentRequest {
   return { plan: { bytes: serializeRequest({ method: 'GET', target, version: 'HTTP/1.1', headers: [['Host', 'localhost']] }) }, methods: ['GET'] };
 }
 
-let round = 0;
-
 export const concurrentWriters = defineProperty({
   id: 'store.prop.concurrent-writers',
   family: 'store',
@@ -30,7 +29,7 @@ export const concurrentWriters = defineProperty({
   needs: 'reference',
   arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
   async verify(ctx, { disjoint, shared }) {
-    const r = round++;
+    const r = nextCase(ctx);
     const names = Array.from({ length: disjoint }, (_, i) => `/${ctx.name(`w${r}d${i}`)}`);
     const sharedPath = `/${ctx.name(`w${r}shared`)}`;
     const setup = write('POST', sharedPath, { base: true });
@@ -44,12 +43,15 @@ export const concurrentWriters = defineProperty({
     const reads = await Promise.all(names.map((n, i) => (statusOf(acks[i]!) === 201 ? ctx.send(read(n)) : null)));
     for (let i = 0; i < names.length; i++) {
       const ex = reads[i];
-      if (!ex) continue;
+      // A read left unanswered says nothing of the write (other checks judge a silence), as a write left
+      // unanswered does not count as acknowledged.
+      if (!ex || !answered(ex)) continue;
       if (!isDeepStrictEqual(bodyJson(ex.finals[0]), { i })) {
         return { reason: `${names[i]} was acknowledged 201 but GET got ${describeExchange(ex)}`, expected: [JSON.stringify({ i })], actual: describeExchange(ex), request: read(names[i]!), setup: posts, exchanges: [acks[i]!, ex] };
       }
     }
     const final = await ctx.send(read(sharedPath));
+    if (!answered(final)) return null;
     const rec = bodyJson(final.finals[0]) as Record<string, unknown> | undefined;
     const lost = patches.map((_, i) => (statusOf(acks[names.length + i]!) === 200 && rec?.[`f${i}`] !== i ? `f${i}` : null)).filter((x) => x !== null);
     if (lost.length > 0) {

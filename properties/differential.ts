@@ -7,6 +7,7 @@ import type { DifferentialRules } from '../src/model/profile.js';
 import { exchange, type Exchange } from '../src/client/exchange.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { jsonObject } from './arbitraries/json.js';
+import { nextCase } from './case-names.js';
 
 /**
  * One step of a generated sequence: a method, a target from a small set (the known path, `/`, this
@@ -77,7 +78,6 @@ function bodyOf(ex: Exchange): unknown {
   }
 }
 
-let caseNo = 0;
 
 /**
  * The differential family: the same generated sequences go to the server under test and to an oracle
@@ -98,7 +98,7 @@ export const differentialSameAnswers = defineProperty({
   arbitrary: () => fc.array(step, { minLength: 1, maxLength: 8, size: 'medium' }),
   async verify(ctx, steps) {
     const oracle = ctx.oracle!;
-    const k = caseNo++;
+    const k = nextCase(ctx);
     const names = [ctx.name(`d${k}a`), ctx.name(`d${k}b`)];
     const sent: SentRequest[] = [];
     for (const s of steps) {

@@ -8,6 +8,7 @@ import type { Exchange } from '../src/client/exchange.js';
 import type { Operation, Operations } from '../src/model/profile.js';
 import { fillOp, operationRequest } from '../src/checks/catalogue/store/operations.js';
 import { StoreMismatch } from './store-model.js';
+import { nextCase } from './case-names.js';
 
 /**
  * The store model for any assignment whose profile file says how its operations are sent
@@ -184,7 +185,6 @@ function commands(ops: Operations, replayPath?: string) {
   return fc.commands(list, { maxCommands: 20, size: 'medium', ...(replayPath ? { replayPath } : {}) });
 }
 
-let run = 0;
 
 export const operationsModel = defineProperty({
   id: 'store.prop.operations',
@@ -197,7 +197,7 @@ export const operationsModel = defineProperty({
   commands: true,
   arbitrary: (ctx, opts) => commands(ctx.profile.operations!, opts?.replayPath),
   async verify(ctx, cmds) {
-    const k = run++;
+    const k = nextCase(ctx);
     const real: Real = { ctx, ops: ctx.profile.operations!, names: [ctx.name(`o${k}a`), ctx.name(`o${k}b`)], sent: [], last: [] };
     try {
       await fc.asyncModelRun(() => ({ model: new Map<number, Value>(), real }), cmds);

@@ -7,10 +7,10 @@ import { jsonBodyOfSize } from '../src/checks/case.js';
 import { payloadSize } from './arbitraries/malformations.js';
 import { splitPlan } from './arbitraries/split-plan.js';
 import { serializeRequest } from '../src/http1/request.js';
+import { nextCase } from './case-names.js';
 
 /** The reference protocol's body limit. */
 export const BODY_LIMIT = 1024 * 1024;
-let n = 0;
 
 export const largePayloads = defineProperty({
   id: 'store.prop.large-payloads',
@@ -22,7 +22,7 @@ export const largePayloads = defineProperty({
   needs: 'reference',
   arbitrary: () => payloadSize(BODY_LIMIT).chain((size) => fc.tuple(fc.constant(size), fc.constantFrom('POST', 'PUT'), splitPlan(Math.min(size, 4096), { maxPieces: 3, maxPauseMs: 30 }))),
   async verify(ctx, [size, method, plan]) {
-    const target = `/${ctx.name(`b${n++}`)}`;
+    const target = `/${ctx.name(`b${nextCase(ctx)}`)}`;
     const body = jsonBodyOfSize(size);
     const bytes = serializeRequest({ method, target, version: 'HTTP/1.1', headers: [['Host', 'localhost'], ['Content-Type', 'application/json']], body });
     const req: SentRequest = { plan: { bytes, splits: plan.splits, pausesMs: plan.pausesMs }, methods: [method] };

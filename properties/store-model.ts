@@ -6,6 +6,7 @@ import { bodyJson, describeExchange, statusOf } from '../src/checks/verify.js';
 import { serializeRequest } from '../src/http1/request.js';
 import { jsonObject, notAJsonObject, type JsonObject } from './arbitraries/json.js';
 import type { Exchange } from '../src/client/exchange.js';
+import { nextCase } from './case-names.js';
 
 /** The model: what the store must hold for this run's names. */
 interface Model {
@@ -204,7 +205,6 @@ export const storeCommands = (replayPath?: string) =>
   { maxCommands: 30, size: 'medium', ...(replayPath ? { replayPath } : {}) },
 );
 
-let runCounter = 0;
 
 export const storeModel = defineProperty({
   id: 'store.prop.model',
@@ -217,7 +217,7 @@ export const storeModel = defineProperty({
   commands: true,
   arbitrary: (_ctx, opts) => storeCommands(opts?.replayPath),
   async verify(ctx, cmds) {
-    const run = runCounter++;
+    const run = nextCase(ctx);
     const real: Real = { ctx, names: Array.from({ length: SLOTS }, (_, i) => ctx.name(`r${run}s${i}`)), sent: [], exchanges: [] };
     try {
       await fc.asyncModelRun(() => ({ model: { records: new Map() }, real }), cmds);
