@@ -78,7 +78,6 @@ function bodyOf(ex: Exchange): unknown {
   }
 }
 
-
 /**
  * The differential family: the same generated sequences go to the server under test and to an oracle
  * (the teacher's own solution, or the bundled reference server), each request to both in turn, and the

@@ -185,7 +185,6 @@ function commands(ops: Operations, replayPath?: string) {
   return fc.commands(list, { maxCommands: 20, size: 'medium', ...(replayPath ? { replayPath } : {}) });
 }
 
-
 export const operationsModel = defineProperty({
   id: 'store.prop.operations',
   family: 'store',

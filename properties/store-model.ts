@@ -205,7 +205,6 @@ export const storeCommands = (replayPath?: string) =>
   { maxCommands: 30, size: 'medium', ...(replayPath ? { replayPath } : {}) },
 );
 
-
 export const storeModel = defineProperty({
   id: 'store.prop.model',
   family: 'store',
