@@ -67,22 +67,15 @@ export interface Unit {
 
 /**
  * Did the server answer everything this exchange asked for, by its own terms: every response, or the
- * first ones with "Connection: close" (or as HTTP/1.0) and then a close (RFC 9112 §9.6)?
+ * first ones with "Connection: close" (or as HTTP/1.0) and then a close (RFC 9112 §9.6)? One that did not
+ * is followed by a watch of our process for an exit (Scheduler.exitAfter). An answer that announced its
+ * close, and left a request pipelined after it unanswered as it said it would (the smuggling checks'
+ * embedded request), was served: a death after it is found as after any answered exchange. Until session
+ * 24 the watch followed every exchange that was not a plain `response`: 60 ms after each such check, one
+ * at a time, 6 s of a grade of a server that serves one client at a time.
  */
 export function servedFully(x: Exchange): boolean {
   return x.kind === 'response' || (x.kind === 'closed-without-response' && x.finals.length > 0 && x.partial === null && closes(x));
-}
-
-/**
- * An exchange whose connection ended before the server served it by its own terms (servedFully), after
- * which the process is watched for an exit (Scheduler.exitAfter). One the server answered with
- * `Connection: close` and then closed, leaving a request pipelined after it unanswered as it announced
- * (the smuggling checks' embedded request), was served: a death after it is found as after any answered
- * exchange. Until session 24 it was watched as one that got nothing, 60 ms after each such check, one at a
- * time: 6 s of a grade of a server that serves one client at a time.
- */
-export function endedUnserved(x: Exchange): boolean {
-  return !servedFully(x);
 }
 
 /** A death that is a crash (a non-zero exit, a signal), not a clean exit. */
@@ -732,7 +725,7 @@ export class Scheduler {
     if (c) {
       // A connection that ended without an answer may be the process dying: give it a moment to be seen;
       // so may the end of a survival check's connection (a crash on disconnect comes just after it).
-      const incomplete = survival || exchanges.some(endedUnserved);
+      const incomplete = survival || exchanges.some((x) => !servedFully(x));
       const e = await this.exitAfter(incomplete ? 1 : 0);
       if (e) return { kind: 'exited', ...e };
       // The process runs. Only silence makes us ask its socket (is it hung?): a probe after every check

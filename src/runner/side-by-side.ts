@@ -21,7 +21,7 @@ import { sleep } from '../wire/deadline.js';
 import type { Endpoint } from '../wire/types.js';
 import { CONFIRMED_CLASS, confirmDeadline, outsideClass } from './deadlines.js';
 import { probeAlive, probeOnce } from './liveness.js';
-import { endedUnserved, SILENCE_FLOOR_MS, type Scheduler, type ServerControl } from './scheduler.js';
+import { servedFully, SILENCE_FLOOR_MS, type Scheduler, type ServerControl } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 import type { SideBySide } from './types.js';
 
@@ -245,7 +245,7 @@ export async function runBatch<R>(n: number, u: BatchRun<R>, env: BatchEnv): Pro
   // A connection that ended without an answer may be the process dying: a moment to see it go (the same
   // watch as after a unit, one for the whole batch: the habit's short one once the server has lived on
   // after such units; each unit of the batch that ended one counts, as it would one at a time).
-  const incomplete = kept.filter((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]).some((r) => u.exchanges(r).some(endedUnserved))).length;
+  const incomplete = kept.filter((p) => (p.confirm === undefined ? [p.first] : [p.first, p.confirm]).some((r) => u.exchanges(r).some((x) => !servedFully(x)))).length;
   const exited = (await s.exitAfter(incomplete)) !== null;
   if (exited) why = 'exited';
   else if (why === null && exchanges.some((x) => x.kind === 'timeout' && x.receivedBytes === 0)) {

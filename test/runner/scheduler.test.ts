@@ -9,7 +9,7 @@ import { ex, fakeServer, served as answered } from './fake-server.js';
 import { profiles, referenceProfile } from '../../src/model/builtin-profiles.js';
 import { probeBytes, PROBE_PEER_CLOSE_MS } from '../../src/runner/liveness.js';
 import { freePort } from '../../src/supervise/launch.js';
-import { endedUnserved, IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, type ServerControl } from '../../src/runner/scheduler.js';
+import { IGNORED_CLOSE_WAIT_MS, KEEPS_SERVING_ID, Scheduler, servedFully, type ServerControl } from '../../src/runner/scheduler.js';
 import { ResponseParser } from '../../src/http1/response-parser.js';
 import { latin1 } from '../../src/wire/bytes.js';
 import { confirmDeadline, SHORT_IDLE_END_MS } from '../../src/runner/deadlines.js';
@@ -86,7 +86,7 @@ describe('Scheduler', () => {
     p.expect('GET');
     const finals = p.feed(latin1('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
     const announced: Exchange = { ...ex('closed-without-response', 60), responses: finals, finals };
-    expect(endedUnserved(announced)).toBe(false);
+    expect(servedFully(announced)).toBe(true);
     slowDeath();
     expect(await s.after({ id: 'framing.a', family: 'framing' }, [announced])).toBeNull();
     // Its death is found before the next unit, as after any served exchange (the server left after serving).
@@ -95,7 +95,7 @@ describe('Scheduler', () => {
     expect(srv.deaths.at(-1)).toMatchObject({ after: 'framing.a', chargedTo: KEEPS_SERVING_ID });
     // The same close with no answer at all is watched, and a death within the watch is the unit's.
     slowDeath();
-    expect(endedUnserved(ex('closed-without-response'))).toBe(true);
+    expect(servedFully(ex('closed-without-response'))).toBe(false);
     expect(await s.after({ id: 'framing.c', family: 'framing' }, [ex('closed-without-response', 30)])).toMatchObject({ chargedTo: 'unit' });
   });
 
