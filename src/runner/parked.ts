@@ -19,7 +19,7 @@ import type { Endpoint } from '../wire/types.js';
 import type { DownCause } from './causes.js';
 import { CONFIRMED_CLASS, confirmDeadline, outsideClass } from './deadlines.js';
 import { probeOnce, type ProbeOutcome } from './liveness.js';
-import { SILENCE_FACTOR, type Scheduler } from './scheduler.js';
+import { servedFully, SILENCE_FACTOR, type Scheduler } from './scheduler.js';
 import type { Prerun } from './unit-loop.js';
 
 /** A batch starts up to this many checks (each batch ends with its slowest wait) … */
@@ -201,6 +201,32 @@ export class Turn {
   }
 }
 
+/** An attempt's liveness asked after it (runParked), with what it read. */
+interface Asked {
+  i: number;
+  down: DownCause | null;
+  verdict: string;
+  exchanges: readonly Exchange[];
+}
+
+/**
+ * Whom a death found after a batch's checks is charged to: `downs` are the attempts after each of which the
+ * server was found gone (since it was last found there), in the order they were asked. The first check
+ * (in the batch's order, the order their requests were sent) whose connection the server ended without a
+ * complete answer, where that did not pass it (a close is an answer some checks accept: a death there says
+ * nothing against them); the first asked only when there is none. A request parked only once the server
+ * had answered the park probe, but a crash does not always come as the request's bytes are read: a thread
+ * that takes a moment to die (a traceback printed, a machine too loaded to run it) lets the park probe be
+ * answered, and the next check acts, is answered, and is asked first (the zoo's crash-no-colon in a CI
+ * run: its death was charged to robustness.server.keeps-serving as a server that left after serving the
+ * next check, and no-colon was blocked). One at a time meets the first such request first, and would have
+ * charged it.
+ */
+export function deathCulprit(downs: readonly Asked[]): number {
+  const cut = downs.filter((a) => a.verdict !== 'pass' && a.exchanges.some((x) => (x.kind === 'closed-without-response' || x.kind === 'reset') && !servedFully(x)));
+  return cut.length > 0 ? Math.min(...cut.map((a) => a.i)) : downs[0]!.i;
+}
+
 /** How a batch's checks run once, with their turn (side-by-side.ts's BatchRun, with a Turn). */
 export interface ParkedRun<R> {
   run(i: number, timeoutMs: number, confirming: boolean, turn: Turn): Promise<R>;
@@ -263,7 +289,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   const kept: Array<Prerun<R> | undefined> = [];
   const verified: boolean[] = [];
   // Each attempt's liveness, in the order they were asked.
-  const asked: Array<{ i: number; down: DownCause | null }> = [];
+  const asked: Asked[] = [];
   // The batch's confirmations that count toward the class of silences (the first CONFIRMED_CLASS): each
   // resolves with whether it found the same failure.
   const votes: Promise<boolean>[] = [];
@@ -293,8 +319,9 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
       lot.stop = true;
       return { r, there: false };
     }
-    const down = await gone(u.exchanges(r));
-    asked.push({ i, down });
+    const exchanges = u.exchanges(r);
+    const down = await gone(exchanges);
+    asked.push({ i, down, verdict: u.verdict(r), exchanges });
     if (down) lot.stop = true;
     return { r, there: down === null };
   };
@@ -405,7 +432,7 @@ export async function runParked<R>(n: number, u: ParkedRun<R>, env: ParkedEnv): 
   // Asked again now that every check of the batch has ended and closed its connections.
   const now = await gone([]);
   const lastThere = asked.map((a) => a.down === null).lastIndexOf(true);
-  const culprit = asked.slice(lastThere + 1).find((a) => a.down !== null)!.i;
+  const culprit = deathCulprit(asked.slice(lastThere + 1).filter((a) => a.down !== null));
   if (now === null) return { ...end, faltered: culprit };
   end.kept[culprit] = kept[culprit];
   return { ...end, gone: { culprit, down: now } };

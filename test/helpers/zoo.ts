@@ -54,9 +54,9 @@ export interface StartedZoo {
   stop(): Promise<void>;
 }
 
-/** Start a zoo server and wait until it listens; throws (with its stderr) if it does not. */
-export async function startZoo(slug: string): Promise<StartedZoo> {
-  const { copy, port, result } = await launchZoo(slug);
+/** Start a zoo server and wait until it listens; throws (with its stderr) if it does not. `env`: added to its environment. */
+export async function startZoo(slug: string, env?: Record<string, string>): Promise<StartedZoo> {
+  const { copy, port, result } = await launchZoo(slug, env ? { env } : {});
   if (result.kind !== 'listening') {
     const why = result.kind === 'exited-before-listening' ? `exited (code ${result.code}, signal ${result.signal})` : 'never listened';
     throw new Error(`zoo server ${slug} ${why}:\n${result.stderrTail}`);

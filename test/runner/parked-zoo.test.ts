@@ -1,7 +1,8 @@
 /**
  * Waits side by side against a --target (src/runner/parked.ts), on zoo servers over loopback: the same
  * verdicts as one check at a time (`serial`) for a server that leaves requests unanswered, with requests
- * really waiting at once (on fresh connections, and on connections a check keeps); a server that crashes is charged to the same check either way; and a server
+ * really waiting at once (on fresh connections, and on connections a check keeps); a server that crashes is
+ * charged to the same check either way, also when its crash takes a moment while others are answered; and a server
  * that fails the slow-client check (one client at a time), or a run without that check, runs one check at a
  * time and says why.
  */
@@ -15,8 +16,8 @@ import { startZoo } from '../helpers/zoo.js';
 const SLOW_CLIENT = 'robustness.slow-client.does-not-block-others';
 
 /** A --target run of the catalogue's checks under `prefixes` (and the slow-client check), no properties. */
-async function run(slug: string, prefixes: string[], serial: boolean, except: string[] = []): Promise<RunResult> {
-  const z = await startZoo(slug);
+async function run(slug: string, prefixes: string[], serial: boolean, except: string[] = [], env?: Record<string, string>): Promise<RunResult> {
+  const z = await startZoo(slug, env);
   try {
     const chosen = (id: string): boolean => (id === SLOW_CLIENT && !except.includes(id)) || id.startsWith('baseline.') || (prefixes.some((p) => id.startsWith(p)) && !except.includes(id));
     const checks = allChecks.filter((c) => chosen(c.id));
@@ -98,6 +99,16 @@ describe('waits side by side against a --target', () => {
     const s = verdicts(serial);
     for (const c of side.checks) if (c.id !== SLOW_CLIENT && s[c.id] !== 'blocked') expect([c.id, c.verdict]).toEqual([c.id, s[c.id]]);
     expect(side.checks.filter((c) => c.verdict === 'blocked').length).toBeGreaterThan(5);
+  }, 120_000);
+
+  it('charges a crash that takes a moment (other threads answering meanwhile) to the request that caused it', async () => {
+    // A thread that dies slowly, as on a loaded machine (a CI run): its request parks once the park probe
+    // is answered, later checks act and are answered, and the death is found after one of them first.
+    const side = await run('crash-no-colon', [''], false, [], { ZOO_CRASH_DELAY_MS: '100' }); // every check
+    expect(side.sideBySide).toMatchObject({ mode: 'waits-side-by-side' });
+    expect(side.checks.filter((c) => c.cause?.kind === 'died').map((c) => c.id)).toEqual(['status.header.no-colon-is-400']);
+    expect(side.stopped?.afterCheck).toBe('status.header.no-colon-is-400');
+    expect(side.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).toEqual(['status.header.no-colon-is-400']);
   }, 120_000);
 
   it('runs one check at a time when the server does not answer a client while another stalls, and says why', async () => {

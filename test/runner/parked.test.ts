@@ -34,7 +34,7 @@ interface Outcome {
  * park after the hook's delay, as exchange() does), then closes. The log records, in order, when each check
  * starts acting and stops (parks or ends), so two checks acting at once show as an interleaving.
  */
-function checks(waitMs: number[], actMs = 2) {
+function checks(waitMs: number[], actMs = 2, kinds: Exchange['kind'][] = [], verdicts: string[] = []) {
   const log: string[] = [];
   const parkedAt: number[] = [];
   const u: ParkedRun<Outcome> = {
@@ -61,7 +61,8 @@ function checks(waitMs: number[], actMs = 2) {
       await sleep(1);
       turn.end();
       log.push(`stop ${i}`);
-      return { verdict: 'pass', exchanges: confirming ? [] : [ex('response', 10)] };
+      const kind = kinds[i] ?? 'response';
+      return { verdict: verdicts[i] ?? (kind === 'response' ? 'pass' : 'fail'), exchanges: confirming ? [] : [ex(kind, kind === 'response' ? 10 : 0)] };
     },
     verdict: (r) => r.verdict,
     exchanges: (r) => r.exchanges,
@@ -337,6 +338,29 @@ describe('waits side by side against a server we do not own', () => {
     expect(end.kept[0]).toBeUndefined();
     // Nothing starts after the death.
     expect(end.started).toBe(2);
+  });
+
+  it('charges a death to the first check whose connection the server ended unanswered, not to a later one asked first', async () => {
+    // Check 0's request parks (the server answered the park probe), and its connection ends with no answer:
+    // a thread that took a moment to die. Check 1 acts meanwhile and is asked first: answered, or its
+    // connection ended unanswered too (it was sent after check 0's).
+    for (const second of ['response', 'reset'] as const) {
+      const s = await paced(2);
+      const waits = [60, 5];
+      const { u } = checks(waits, 2, ['closed-without-response', second]);
+      const down: DownCause = { kind: 'refused' };
+      const end = await runParked(waits.length, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => down) });
+      expect(end.gone?.culprit, second).toBe(0);
+      expect(end.kept[0]).toBeDefined();
+      // Check 1 is not charged, nor kept: the loop blocks it once the run has stopped.
+      expect(end.kept[1]).toBeUndefined();
+    }
+    // A check that a close passes (bytes that are no request: a 4xx, a close or silence) is not charged by
+    // its close: the check after which the server was found gone is.
+    const s = await paced(2);
+    const { u } = checks([60, 5], 2, ['closed-without-response', 'response'], ['pass']);
+    const end = await runParked(2, u, { s, target, profile: referenceProfile, timeoutMs: TIMEOUT, ask: askScript(() => 'answered', () => ({ kind: 'refused' })) });
+    expect(end.gone?.culprit).toBe(1);
   });
 
   it('keeps only the checks seen answered when the server was not there after one but is once all have ended', async () => {
