@@ -61,7 +61,7 @@ export interface Unit {
   survival?: true;
   /** Sends many requests at once: a failure that rests on a deadline is always confirmed (see Check.atOnce). */
   atOnce?: true;
-  /** The failures its failure follows from (Check.follows): a `same-case` root's standing silence covers its own (Scheduler.coveredByRoot). */
+  /** The failures its failure follows from (Check.follows): a standing silence of either side of a `same-case` rule covers the other's (Scheduler.coveredBySameCase). */
   follows?: readonly FollowRule[];
 }
 
@@ -76,6 +76,11 @@ export interface Unit {
  */
 export function servedFully(x: Exchange): boolean {
   return x.kind === 'response' || (x.kind === 'closed-without-response' && x.finals.length > 0 && x.partial === null && closes(x));
+}
+
+/** The roots `unit` declares itself the same case as (Check.follows, `same-case`), itself left out. */
+function sameCaseRoots(unit: Unit): string[] {
+  return (unit.follows ?? []).filter((r) => r.when === 'same-case' && r.root !== unit.id).map((r) => r.root);
 }
 
 /** A death that is a crash (a non-zero exit, a signal), not a clean exit. */
@@ -373,27 +378,34 @@ export class Scheduler {
 
   /**
    * The units whose failure rests on a silence and stands (unit-loop.ts: its confirmation found the same,
-   * or the run's rules took it as it is), by id: roots a follower's silence is covered by (coveredByRoot).
+   * or the run's rules took it as it is), by id: roots a follower's silence is covered by (coveredBySameCase).
    */
-  private readonly silentRoots = new Set<string>();
+  private readonly silentUnits = new Set<string>();
+  /** The roots (by id) of a `same-case` rule whose follower's failure on a silence stands: covered the other way. */
+  private readonly silentFollowed = new Set<string>();
 
-  /** Records a unit's last outcome: a failure that rests on a deadline is a silence that stands (silentRoots). */
+  /** Records a unit's last outcome: a failure that rests on a deadline is a silence that stands (silentUnits, silentFollowed). */
   stood(unit: Unit, verdict: string, exchanges: readonly Exchange[]): void {
-    if (restsOnDeadline(verdict, exchanges)) this.silentRoots.add(unit.id);
+    if (!restsOnDeadline(verdict, exchanges)) return;
+    this.silentUnits.add(unit.id);
+    for (const r of sameCaseRoots(unit)) this.silentFollowed.add(r);
   }
 
   /**
-   * One bug, one confirmation: whether `unit` declares that its failure is the same case as a root's
-   * (Check.follows, `same-case`) whose failure on a silence stands in this run, while no confirmation has
-   * flipped a verdict. Its own failure on a silence is then that root's bug, deducted at the root, and the
-   * root's confirmation (the long deadline) stands behind its silence as the class of silences does: it is
-   * taken without a confirmation of its own (unit-loop.ts), as its first reading found it (with the whole
-   * deadline, or the quiet window where a first run is read provisionally). The zoo's
-   * single-thread-blocking: once an idle client is confirmed to block it, a half-sent request and the
-   * idle-connections property are not each waited on 5 s more.
+   * One bug, one confirmation: whether `unit` and a unit whose failure on a silence stands in this run are
+   * the same case (Check.follows, `same-case`, declared by either: a root, or a follower of `unit`), while
+   * no confirmation has flipped a verdict. Its own failure on a silence is then that same bug, deducted at
+   * the root, and the other's confirmation (the long deadline) stands behind its silence as the class of
+   * silences does: it is taken without a confirmation of its own (unit-loop.ts), as its first reading found
+   * it (with the whole deadline, or the quiet window where a first run is read provisionally). Either way
+   * round, since a `same-case` rule says the two send the same case, and the order the checks run in is
+   * the runner's (a --target runs the slow-client check right after the baseline, before its root). The
+   * zoo's single-thread-blocking: once an idle client (or a half-sent request) is confirmed to block it,
+   * the other and the idle-connections property are not each waited on 5 s more.
    */
-  coveredByRoot(unit: Unit): boolean {
-    return !this.flipped && (unit.follows ?? []).some((r) => r.when === 'same-case' && r.root !== unit.id && this.silentRoots.has(r.root));
+  coveredBySameCase(unit: Unit): boolean {
+    if (this.flipped) return false;
+    return this.silentFollowed.has(unit.id) || sameCaseRoots(unit).some((r) => this.silentUnits.has(r));
   }
 
   /** No confirmation has flipped a verdict: a class of silences may still stand (Prerun.covered). */

@@ -81,7 +81,7 @@ function needsConfirming<R>(unit: Unit, u: UnitRun<R>, r: R, o: UnitLoopOptions<
 }
 
 /**
- * A failure on a silence that a root's standing silence covers (Scheduler.coveredByRoot): taken without a
+ * A failure on a silence that a standing silence of the same case covers (Scheduler.coveredBySameCase): taken without a
  * confirmation of its own, whether its silence was read with the whole deadline or a window (a shrink's,
  * or a provisional first run's). Not one that rests on a large request's silence, on the short idle end
  * of a body, or on many requests sent at once, nor one whose witness could not stand behind its silence
@@ -91,7 +91,7 @@ function needsConfirming<R>(unit: Unit, u: UnitRun<R>, r: R, o: UnitLoopOptions<
 function coveredFailure<R>(unit: Unit, u: UnitRun<R>, r: R, s: Scheduler): boolean {
   const verdict = u.verdict(r);
   const exchanges = u.exchanges(r);
-  return unit.atOnce !== true && restsOnDeadline(verdict, exchanges) && !largeSilence(exchanges) && !restsOnShortIdle(verdict, exchanges) && !unwitnessedSilence(verdict, exchanges) && s.coveredByRoot(unit);
+  return unit.atOnce !== true && restsOnDeadline(verdict, exchanges) && !largeSilence(exchanges) && !restsOnShortIdle(verdict, exchanges) && !unwitnessedSilence(verdict, exchanges) && s.coveredBySameCase(unit);
 }
 
 /** Runs one unit through the loop (see the file's header). */

@@ -104,7 +104,7 @@ describe('the unit loop', () => {
   });
 });
 
-describe('one bug, one confirmation: a follower of a root whose silence stands', () => {
+describe('one bug, one confirmation: a unit of the same case as one whose silence stands', () => {
   const root = { id: 'robustness.idle', family: 'robustness' as const };
   const follower = { id: 'robustness.slow', family: 'robustness' as const, follows: [{ root: root.id, when: 'same-case' as const }] };
   /**
@@ -135,6 +135,22 @@ describe('one bug, one confirmation: a follower of a root whose silence stands',
     const end = await runUnit(follower, s, f, { timeoutMs: 100, control: srv, watched: true });
     expect(f.runs).toEqual([100]);
     expect('outcome' in end && end.outcome.verdict).toBe('fail');
+  });
+
+  it('takes the root\'s failure on a silence without a confirmation once a same-case follower\'s failure on a silence stood (either order)', async () => {
+    const srv = fakeServer();
+    const s = scheduler(srv);
+    const f = silent();
+    await runUnit(follower, s, f, { timeoutMs: 100, control: srv, watched: true });
+    expect(f.runs).toEqual([100, confirmDeadline(100)]);
+    const r = silent();
+    const end = await runUnit(root, s, r, { timeoutMs: 100, control: srv, watched: true });
+    expect(r.runs).toEqual([100]);
+    expect('outcome' in end && end.outcome.verdict).toBe('fail');
+    // A unit that is the same case as neither is confirmed as any other.
+    const other = silent();
+    await runUnit({ id: 'robustness.other', family: 'robustness' }, s, other, { timeoutMs: 100, control: srv, watched: true });
+    expect(other.runs).toEqual([100, confirmDeadline(100)]);
   });
 
   it('confirms it as any other when the root did not fail, failed on something else, or a confirmation flipped a verdict', async () => {
