@@ -27,6 +27,10 @@ export const concurrentWriters = defineProperty({
   source: { profile: 'reference', note: 'docs/reference-protocol.md: each request is atomic' },
   cite: 'docs/reference-protocol.md#atomic-requests',
   needs: 'reference',
+  // Each case writes to records of its own (its names carry its case number), reads only those, and sends
+  // nothing large; it opens up to 24 connections at once, so no more than 4 cases run ahead together.
+  casesSideBySide: true,
+  casesAtOnce: 4,
   arbitrary: () => fc.record({ disjoint: fc.integer({ min: 1, max: 12 }), shared: fc.integer({ min: 2, max: 12 }) }),
   async verify(ctx, { disjoint, shared }) {
     const r = nextCase(ctx);

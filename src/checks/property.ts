@@ -18,6 +18,12 @@ export interface PropertyDef<T = unknown> extends Omit<Check, 'run' | 'independe
    * on its own connections, and sends no large request (over 64 KiB), as Check.sideBySide asks of a check.
    */
   casesSideBySide?: boolean;
+  /**
+   * At most this many of its cases run ahead at once, where a case opens many connections itself (the
+   * runner's width counts cases, and a server is asked to serve that many clients at once, not that many
+   * times a case's). Absent: the runner's width.
+   */
+  casesAtOnce?: number;
 }
 
 export function defineProperty<T>(p: PropertyDef<T>): PropertyDef<T> {

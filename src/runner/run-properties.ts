@@ -123,15 +123,17 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
   let heldAhead = (_value: T): boolean => false;
   // Whether a server we do not own was found gone or hung after the cases ahead (said in the verdict).
   let wentAway: 'refused' | 'hung' | undefined;
-  if (opts.aheadWidth !== undefined && opts.aheadWidth > 1 && def.casesSideBySide === true && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
+  // (a property whose case opens many connections runs fewer at once: PropertyDef.casesAtOnce)
+  const aheadWidth = Math.min(opts.aheadWidth ?? 1, def.casesAtOnce ?? Infinity);
+  if (aheadWidth > 1 && def.casesSideBySide === true && opts.scheduler && opts.casePath === undefined && opts.runs > 0) {
     const values = fc.sample(def.arbitrary(ctx), { seed: opts.seed, numRuns: opts.runs });
     const where = { s: opts.scheduler, target: opts.target, profile: opts.profile, timeoutMs: opts.timeoutMs };
     const aheadEnv: AheadEnv = opts.control ? { ...where, first: def.id, control: opts.control } : where;
-    const r = await casesAhead(def, ctx, values, opts.aheadWidth, aheadEnv, timeLimitMs ? t0 + timeLimitMs : Infinity);
+    const r = await casesAhead(def, ctx, values, aheadWidth, aheadEnv, timeLimitMs ? t0 + timeLimitMs : Infinity);
     heldAhead = heldAt(values, r.held);
     wentAway = r.wentAway;
   }
-  const aheadNote = wentAway === undefined ? '' : `; before this, its cases ran ${opts.aheadWidth} at a time and the server ${wentAway === 'refused' ? 'went away' : 'stopped answering'} after them (--serial runs them one at a time and names the case)`;
+  const aheadNote = wentAway === undefined ? '' : `; before this, its cases ran ${aheadWidth} at a time and the server ${wentAway === 'refused' ? 'went away' : 'stopped answering'} after them (--serial runs them one at a time and names the case)`;
   let last: Omit<CheckRun, 'verdict'> | null = null;
   // Whether the last failure was read with the provisional window (PropertyOutcome.provisional): a
   // shrink's candidate gets one only where the run's exchanges get none (before the class of silences).

@@ -234,6 +234,16 @@ describe('a property with its cases ahead, on loopback', () => {
     expect(aheadFail.out.result.reason).toBe(serial.out.result.reason);
   });
 
+  it('runs no more of its cases at once than the property allows (casesAtOnce), whatever the width', async () => {
+    const capped: PropertyDef<number> = { ...intProperty(() => false), casesAtOnce: 2 };
+    const r = await run(capped, 8, false);
+    expect(r.out.result.reason).toBe('30 cases held (30 of them run side by side)');
+    expect(r.most).toBe(2);
+    const owned = await run(capped, 8, true);
+    expect(owned.out.result.reason).toBe('30 cases held (30 of them run side by side)');
+    expect(owned.most).toBe(2);
+  });
+
   it("takes a case ahead whose request met silence while the server answered a later client (its own silence) as held, without sending it again", async () => {
     // Never answers a path that is a multiple of 7; answers the rest (and the witness probe) at once.
     const quiet = net.createServer((sock) => {
