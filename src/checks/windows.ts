@@ -23,6 +23,21 @@ export const GARBAGE_ANSWER_WINDOW_MS = 500;
 export const FIRST_ANSWER_WINDOW_MS = 1000;
 /** Give a server a moment to trip over a client's half-close before the next client is tried. */
 export const AFTER_HALF_CLOSE_MS = 500;
+/**
+ * Wait for an answer that did not come while another client held the server, once that client has gone
+ * (ExchangeOptions.release): a server that serves one client at a time answers the next at once.
+ */
+export const RELEASED_ANSWER_MS = 250;
+/**
+ * How long a second request is held unanswered (ExchangeOptions.release) before it counts as held again:
+ * this many times the server's slowest recent answer, at least RELEASED_ANSWER_MS, at most the deadline.
+ */
+export const HELD_AGAIN_FACTOR = 20;
+
+/** See HELD_AGAIN_FACTOR. */
+export function heldAgainMs(paceMs: number | undefined, timeoutMs: number): number {
+  return Math.round(Math.min(timeoutMs, Math.max(RELEASED_ANSWER_MS, HELD_AGAIN_FACTOR * (paceMs ?? 0))));
+}
 
 /**
  * The pause between the pieces of a split request: long enough that the server reads the first piece

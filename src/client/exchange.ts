@@ -72,6 +72,12 @@ export interface Exchange {
    * otherwise (the deadline ran out, or the quiet window ended it).
    */
   witnessCutMs?: number;
+  /**
+   * The exchange's release was called (ExchangeOptions.release): nothing had come when it ran out of
+   * time, and the check let the server go on. When, on the transcript's clock (atMs). A `response` with
+   * it set was answered only after that, within the release's grace.
+   */
+  releasedAtMs?: number;
 }
 
 /**
@@ -184,6 +190,13 @@ export interface ExchangeOptions {
    * answers. The runner sets it (Scheduler.watchMs); unset, such watches last their whole window.
    */
   watchMs?: number;
+  /**
+   * What the check does to let the server go on when nothing came for the whole deadline (or quiet
+   * window): `release()` is called once (it closes a client the check holds stalled), and the answer is
+   * waited for `graceMs` more. Answered then, the exchange is a `response` with `releasedAtMs` set: the
+   * server answered only once the other client had gone. Else it is the `timeout` it was.
+   */
+  release?: { graceMs: number; release(): void };
   /**
    * The runner's offer to wait for this exchange's answer beside other work (side by side against a
    * server it does not own: see runner/parked.ts). An exchange on a fresh connection (exchange()) takes
@@ -429,6 +442,17 @@ export class KeepAliveConnection {
     }
     const sent = await sending;
     if (end !== 'done' && done()) end = 'done';
+    // Nothing came at all: the check lets the server go on, and waits a moment for the answer (release).
+    let releasedAtMs: number | undefined;
+    if (opts.release && end === 'timeout' && this.conn.receivedBytes === recvBefore && this.conn.state === 'open') {
+      releasedAtMs = this.conn.now();
+      opts.release.release();
+      if ((await this.conn.waitFor(done, new Deadline(opts.release.graceMs))) === 'done' || done()) {
+        end = 'done';
+        silenceCut = undefined;
+        witnessCut = undefined;
+      }
+    }
     const headOnlyPartial = end === 'done' && this.parser.finals < want ? this.parser.partial : null;
     this.syncEnd();
     if (end !== 'done' && this.parser.finals >= want) end = 'done';
@@ -474,6 +498,7 @@ export class KeepAliveConnection {
     if (idleEndMs !== undefined) ex.idleEndMs = idleEndMs;
     if (kind === 'timeout' && silenceCut !== undefined) ex.silenceCutMs = silenceCut;
     if (kind === 'timeout' && witnessCut !== undefined) ex.witnessCutMs = witnessCut;
+    if (releasedAtMs !== undefined) ex.releasedAtMs = Math.round(releasedAtMs);
     this.lastTimedOut = kind === 'timeout';
     if (kind === 'timeout' && early !== undefined) ex.witnessed = early;
     else if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);

@@ -384,9 +384,13 @@ export class Scheduler {
   /** The roots (by id) of a `same-case` rule whose follower's failure on a silence stands: covered the other way. */
   private readonly silentFollowed = new Set<string>();
 
-  /** Records a unit's last outcome: a failure that rests on a deadline is a silence that stands (silentUnits, silentFollowed). */
+  /**
+   * Records a unit's last outcome: a failure that rests on a deadline, or on an answer that came only once
+   * the check released the client holding the server (Exchange.releasedAtMs: a silence shown to be the
+   * server's), is a silence that stands (silentUnits, silentFollowed).
+   */
   stood(unit: Unit, verdict: string, exchanges: readonly Exchange[]): void {
-    if (!restsOnDeadline(verdict, exchanges)) return;
+    if (!restsOnDeadline(verdict, exchanges) && !(verdict === 'fail' && exchanges.some((x) => x.releasedAtMs !== undefined))) return;
     this.silentUnits.add(unit.id);
     for (const r of sameCaseRoots(unit)) this.silentFollowed.add(r);
   }

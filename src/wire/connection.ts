@@ -94,7 +94,8 @@ export class Connection {
     });
   }
 
-  private now(): number {
+  /** Milliseconds since the connection opened: the transcript's clock (atMs). */
+  now(): number {
     return Math.round((performance.now() - this.openedAt) * 1000) / 1000;
   }
 
