@@ -101,9 +101,12 @@ export const RUN_SHRINK_BUDGETS = 2;
 export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptions, timeLimitMs?: number): Promise<PropertyOutcome> {
   const t0 = performance.now();
   // A shrink's candidate is provisional: the counterexample the shrink ends with is judged again before
-  // it counts (ContextOptions.provisional).
+  // it counts (ContextOptions.provisional). So is every case of a property of the same case as a unit whose
+  // silence stands (Scheduler.coveredBySameCase): its failure on a silence is taken as that unit's bug,
+  // without a confirmation of its own (unit-loop.ts), and the quiet window is all it needs to be read with.
   const step = { shrinking: false };
-  const provisional = (): boolean => step.shrinking;
+  const covered = (): boolean => opts.scheduler?.coveredBySameCase(def) === true;
+  const provisional = (): boolean => step.shrinking || covered();
   // The exchanges that ran out of time (a shrink's candidate that held after a silence spent its budget too).
   const silences = { n: 0 };
   const ctx: CheckContext = makeContext(
@@ -181,7 +184,7 @@ export async function runProperty<T>(def: PropertyDef<T>, opts: PropertyRunOptio
       return true;
     }
     last = failure;
-    lastWindowed = shrinking && readProvisionally();
+    lastWindowed = (shrinking || covered()) && readProvisionally();
     return false;
   });
   const examples = (opts.examples?.get(def.id) ?? []).map((v) => [v as T] as [T]);

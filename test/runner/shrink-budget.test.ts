@@ -195,4 +195,31 @@ describe("a shrink's candidates are provisional: their silences get the quiet wi
       expect(waited.slice(1).filter((ms) => ms < timeoutMs - 100).length).toBeGreaterThanOrEqual(1);
     });
   });
+
+  it('so is every case of a property of the same case as a unit whose silence stands: its first failure too gets the window', async () => {
+    await withSilentServer(async (target) => {
+      const timeoutMs = 1000;
+      const s = new Scheduler({ target, profile: referenceProfile, timeoutMs, control: fakeServer() });
+      for (let i = 0; i < 6; i++) await s.after({ id: `c${i}`, family: 'status' }, [answeredIn(1)]);
+      const waited: number[] = [];
+      const def: PropertyDef<number> = {
+        ...hangingProperty(0),
+        follows: [{ root: 'robustness.idle-client.does-not-block-others', when: 'same-case' }],
+        verify: async (ctx, n) => {
+          if (n < 10) return null;
+          const x = await ctx.send({ plan: { bytes: latin1(`GET /${n} HTTP/1.1\r\nHost: localhost\r\n\r\n`) }, methods: ['GET'] });
+          waited.push(x.elapsedMs);
+          return x.kind === 'timeout' ? { reason: `${n} hangs`, expected: [], actual: 'nothing', exchanges: [x] } : null;
+        },
+      };
+      // The root's failure on a silence stood.
+      s.stood({ id: 'robustness.idle-client.does-not-block-others', family: 'robustness' }, 'fail', [{ ...answeredIn(1), kind: 'timeout', receivedBytes: 0 }]);
+      expect(s.coveredBySameCase(def)).toBe(true);
+      const out = await runProperty(def, { ...base, target, timeoutMs, seed: 7, scheduler: s, shrinkBudgetMs: 1200 });
+      expect(out.result.verdict).toBe('fail');
+      expect(out.provisional).toBe(true);
+      expect(waited[0]).toBeGreaterThanOrEqual(SILENCE_FLOOR_MS - 5);
+      expect(waited[0]).toBeLessThan(timeoutMs - 100);
+    });
+  });
 });

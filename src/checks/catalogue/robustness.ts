@@ -3,7 +3,7 @@ import { Connection } from '../../wire/connection.js';
 import { Deadline, sleep } from '../../wire/deadline.js';
 import { latin1 } from '../../wire/bytes.js';
 import { caseCheck, fill, get } from '../case.js';
-import type { Check, CheckContext, CheckRun, Source } from '../types.js';
+import type { Check, CheckContext, CheckRun, SentRequest, Source } from '../types.js';
 import { answered, describeExchange, expectedWords, judgeStatus, req, result, type StatusExpectation } from '../verify.js';
 import type { Exchange } from '../../client/exchange.js';
 import { adopts } from '../level.js';
@@ -78,11 +78,12 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
   const expected = [`a response to another client while ${what} is open`];
   const setup = { plan: { bytes }, methods: [] as string[], held: true as const };
   const first = await heldWhile(ctx, bytes, ctx.timeoutMs);
-  if (first === null) return result('fail', 'the connection was refused', ['a connection'], undefined, undefined);
+  if ('refused' in first) return result('fail', `the connection was refused (${first.refused})`, ['a connection'], undefined, undefined);
   const { ex, probe } = first;
   if (servedAtAll(ex) && ex.releasedAtMs === undefined) return result('pass', `served while ${what} was open`, expected, ex, probe);
   if (!servedAtAll(ex)) return result('fail', `while ${what} was open, another client got ${describeExchange(ex)}`, expected, ex, probe, { setup: [setup] });
-  const again = await heldWhile(ctx, bytes, heldAgainMs(ctx.paceMs?.(), ctx.timeoutMs));
+  const held = await heldWhile(ctx, bytes, heldAgainMs(ctx.paceMs?.(), ctx.timeoutMs));
+  const again = 'refused' in held ? null : held;
   const waited = (x: Exchange): number => Math.round(x.releasedAtMs! - (x.transcript.filter((e) => e.dir === 'sent').at(-1)?.atMs ?? 0));
   const after = (x: Exchange): number => Math.round((x.transcript.find((e) => e.dir === 'received')?.atMs ?? x.releasedAtMs!) - x.releasedAtMs!);
   if (again && servedAtAll(again.ex) && again.ex.releasedAtMs !== undefined) {
@@ -98,11 +99,11 @@ async function notBlockedBy(ctx: CheckContext, what: string, bytes: Uint8Array):
 /**
  * Holds a connection (that sends `bytes`, or nothing) while another client asks the known path, for
  * `timeoutMs`: nothing by then, the held connection is closed, and the answer waited for
- * RELEASED_ANSWER_MS more (Exchange.releasedAtMs). Null when the held connection was refused.
+ * RELEASED_ANSWER_MS more (Exchange.releasedAtMs); or why the held connection was refused.
  */
-async function heldWhile(ctx: CheckContext, bytes: Uint8Array, timeoutMs: number): Promise<{ ex: Exchange; probe: ReturnType<typeof req> } | null> {
+async function heldWhile(ctx: CheckContext, bytes: Uint8Array, timeoutMs: number): Promise<{ ex: Exchange; probe: SentRequest } | { refused: string }> {
   const r = await Connection.open(ctx.target, { connectTimeoutMs: ctx.timeoutMs });
-  if (!r.ok) return null;
+  if (!r.ok) return { refused: r.message };
   try {
     if (bytes.length > 0) await r.conn.send({ bytes });
     await sleep(50);
