@@ -4,7 +4,9 @@
  *   so a request's length depends neither on what the process graded before nor on the case's position;
  * - store.prop.concurrent-writers does not call an acknowledged write lost when the read that should show
  *   it went unanswered (a silence other checks judge): the zoo's recv-8-until-short, silent on requests
- *   whose length is a multiple of 8, failed it in one process and passed it in another (session 24).
+ *   whose length is a multiple of 8, failed it in one process and passed it in another (session 24);
+ * - store.prop.large-payloads says a read-back left unanswered is one (until session 25 it said the GET
+ *   "returned 0 bytes that are not the same record").
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange } from '../../src/client/exchange.js';
@@ -12,6 +14,7 @@ import type { CheckContext, SentRequest } from '../../src/checks/types.js';
 import type { ParsedResponse } from '../../src/http1/response-parser.js';
 import { nextCase } from '../../properties/case-names.js';
 import { concurrentWriters } from '../../properties/concurrency.js';
+import { largePayloads } from '../../properties/payload.js';
 
 const ctxNamed = (prefix: string) => ({ name: (label = '') => (label ? `${prefix}-${label}` : prefix) }) as unknown as CheckContext;
 
@@ -55,5 +58,26 @@ describe('store.prop.concurrent-writers', () => {
   it('still calls it lost when the read was answered without it', async () => {
     const f = await concurrentWriters.verify(context(() => false), { disjoint: 2, shared: 2 });
     expect(f?.reason).toMatch(/was acknowledged 201 but GET got/);
+  });
+});
+
+describe('store.prop.large-payloads', () => {
+  /** A store that acknowledges the write, and answers the read with `read` (or leaves it unanswered). */
+  const context = (read: Exchange): CheckContext =>
+    ({
+      timeoutMs: 1000,
+      name: (label = '') => `wgt${label}`,
+      send: async (req: SentRequest) => (Buffer.from(req.plan.bytes).toString('latin1').startsWith('GET ') ? read : answer(201, '')),
+    }) as unknown as CheckContext;
+  const value: [number, string, { splits: number[]; pausesMs: number[] }] = [100, 'POST', { splits: [], pausesMs: [] }];
+
+  it('says a read-back left unanswered is one, not a body that differs', async () => {
+    const f = await largePayloads.verify(context(silence), value);
+    expect(f?.reason).toMatch(/^a 100-byte body was acknowledged 201, but GET of it got no complete response within 500 ms: got nothing$/);
+  });
+
+  it('says a body read back different is one', async () => {
+    const f = await largePayloads.verify(context(answer(200, '{"other":1}')), value);
+    expect(f?.reason).toMatch(/^a 100-byte body was acknowledged 201, but GET returned 11 bytes that are not the same record$/);
   });
 });
