@@ -69,7 +69,7 @@ describe('store.prop.large-payloads', () => {
       name: (label = '') => `wgt${label}`,
       send: async (req: SentRequest) => (Buffer.from(req.plan.bytes).toString('latin1').startsWith('GET ') ? read : answer(201, '')),
     }) as unknown as CheckContext;
-  const value: [number, string, { splits: number[]; pausesMs: number[] }] = [100, 'POST', { splits: [], pausesMs: [] }];
+  const value: [number, 'POST' | 'PUT', { splits: number[]; pausesMs: number[] }] = [100, 'POST', { splits: [], pausesMs: [] }];
 
   it('says a read-back left unanswered is one, not a body that differs', async () => {
     const f = await largePayloads.verify(context(silence), value);
