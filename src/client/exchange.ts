@@ -498,7 +498,7 @@ export class KeepAliveConnection {
     if (idleEndMs !== undefined) ex.idleEndMs = idleEndMs;
     if (kind === 'timeout' && silenceCut !== undefined) ex.silenceCutMs = silenceCut;
     if (kind === 'timeout' && witnessCut !== undefined) ex.witnessCutMs = witnessCut;
-    if (releasedAtMs !== undefined) ex.releasedAtMs = Math.round(releasedAtMs);
+    if (releasedAtMs !== undefined) ex.releasedAtMs = releasedAtMs;
     this.lastTimedOut = kind === 'timeout';
     if (kind === 'timeout' && early !== undefined) ex.witnessed = early;
     else if (kind === 'timeout' && opts.witness && opts.answerOptional !== true) ex.witnessed = await this.witnessSilence(opts.witness);
