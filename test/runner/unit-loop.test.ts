@@ -125,29 +125,25 @@ describe('one bug, one confirmation: a unit of the same case as one whose silenc
     };
   };
 
-  it('takes the follower\'s failure on a silence without a confirmation once its root\'s failure on a silence stood', async () => {
-    const srv = fakeServer();
-    const s = scheduler(srv);
-    const r = silent();
-    await runUnit(root, s, r, { timeoutMs: 100, control: srv, watched: true });
-    expect(r.runs).toEqual([100, confirmDeadline(100)]);
-    const f = silent();
-    const end = await runUnit(follower, s, f, { timeoutMs: 100, control: srv, watched: true });
-    expect(f.runs).toEqual([100]);
-    expect('outcome' in end && end.outcome.verdict).toBe('fail');
+  it('takes a failure on a silence without a confirmation once a unit of the same case failed on one that stood (root first, or follower first)', async () => {
+    for (const [first, second] of [[root, follower], [follower, root]] as const) {
+      const srv = fakeServer();
+      const s = scheduler(srv);
+      const a = silent();
+      await runUnit(first, s, a, { timeoutMs: 100, control: srv, watched: true });
+      expect(a.runs).toEqual([100, confirmDeadline(100)]);
+      const b = silent();
+      const end = await runUnit(second, s, b, { timeoutMs: 100, control: srv, watched: true });
+      expect(b.runs, `${second.id} after ${first.id}`).toEqual([100]);
+      expect('outcome' in end && end.outcome.verdict).toBe('fail');
+    }
   });
 
-  it('takes the root\'s failure on a silence without a confirmation once a same-case follower\'s failure on a silence stood (either order)', async () => {
+  it('confirms a unit of the same case as neither as any other', async () => {
     const srv = fakeServer();
     const s = scheduler(srv);
-    const f = silent();
-    await runUnit(follower, s, f, { timeoutMs: 100, control: srv, watched: true });
-    expect(f.runs).toEqual([100, confirmDeadline(100)]);
-    const r = silent();
-    const end = await runUnit(root, s, r, { timeoutMs: 100, control: srv, watched: true });
-    expect(r.runs).toEqual([100]);
-    expect('outcome' in end && end.outcome.verdict).toBe('fail');
-    // A unit that is the same case as neither is confirmed as any other.
+    await runUnit(follower, s, silent(), { timeoutMs: 100, control: srv, watched: true });
+    await runUnit(root, s, silent(), { timeoutMs: 100, control: srv, watched: true });
     const other = silent();
     await runUnit({ id: 'robustness.other', family: 'robustness' }, s, other, { timeoutMs: 100, control: srv, watched: true });
     expect(other.runs).toEqual([100, confirmDeadline(100)]);
