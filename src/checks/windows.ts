@@ -25,18 +25,21 @@ export const FIRST_ANSWER_WINDOW_MS = 1000;
 export const AFTER_HALF_CLOSE_MS = 500;
 /**
  * Wait for an answer that did not come while another client held the server, once that client has gone
- * (ExchangeOptions.release): a server that serves one client at a time answers the next at once.
+ * (ExchangeOptions.release): a server that serves one client at a time answers the next at once (0–4 ms
+ * beside two busy loops). Short, so that a correct server's answer that was only late does not land in it
+ * by chance and pass for one held back; one that misses it is judged on its silence, and confirmed.
  */
-export const RELEASED_ANSWER_MS = 250;
+export const RELEASED_ANSWER_MS = 100;
 /**
  * How long a second request is held unanswered (ExchangeOptions.release) before it counts as held again:
- * this many times the server's slowest recent answer, at least RELEASED_ANSWER_MS, at most the deadline.
+ * this many times the server's slowest recent answer, at least HELD_AGAIN_MIN_MS, at most the deadline.
  */
 export const HELD_AGAIN_FACTOR = 20;
+export const HELD_AGAIN_MIN_MS = 250;
 
 /** See HELD_AGAIN_FACTOR. */
 export function heldAgainMs(paceMs: number | undefined, timeoutMs: number): number {
-  return Math.round(Math.min(timeoutMs, Math.max(RELEASED_ANSWER_MS, HELD_AGAIN_FACTOR * (paceMs ?? 0))));
+  return Math.round(Math.min(timeoutMs, Math.max(HELD_AGAIN_MIN_MS, HELD_AGAIN_FACTOR * (paceMs ?? 0))));
 }
 
 /**
